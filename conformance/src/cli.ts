@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatFailure, formatTable, formatTotals, toJson, toJUnit } from './report.js';
+import { runImplementation, totals, type Implementation } from './runner.js';
+import { loadVectors, VECTORS_DIR } from './vectors.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const HELP = `Usage: reqsign-conformance [--impl COMMAND]... [options]
+
+Runs every test vector against each implementation and prints each failure with its first differing stage, a
+table per scheme and operation, and "N passed, N failed". Exits 1 when any case failed, 2 on a usage error.
+
+An implementation is a command that speaks the JSON Lines protocol in PROTOCOL.md on stdin/stdout. Without
+--impl, the run covers reqsign's TypeScript packages on both crypto paths and, where python3 is found, the
+reference Python port.
+
+Options:
+  --impl COMMAND      a port to run (repeatable); NAME=COMMAND sets its label
+  --vectors DIR       the vector directory (default: the vectors shipped with this package)
+  --report FILE       also write a report: JUnit XML for *.xml, JSON otherwise (repeatable)
+  --timeout MS        time allowed per request (default 10000)
+  --filter TEXT       only cases whose id or file name contains TEXT
+  --quiet             print only failures and the closing line
+  -h, --help          this text
+`;
+
+/** The implementations run when none is named: our two crypto paths and the Python reference port. */
+export function defaultImplementations(): Implementation[] {
+  const node = JSON.stringify(process.execPath);
+  const adapter = JSON.stringify(resolve(here, 'adapters', 'typescript.js'));
+  const impls: Implementation[] = [
+    { name: 'typescript (node:crypto)', command: `${node} ${adapter}` },
+    { name: 'typescript (WebCrypto)', command: `${node} ${adapter} --webcrypto` },
+  ];
+  const python = resolve(here, '..', 'ports', 'python', 'reqsign_port.py');
+  if (existsSync(python)) impls.push({ name: 'python (reference port)', command: `python3 ${JSON.stringify(python)}` });
+  return impls;
+}
+
+function parseImpl(spec: string): Implementation {
+  const m = /^([\w .()-]+)=(.+)$/.exec(spec);
+  return m && !m[1]!.includes(' -') ? { name: m[1]!.trim(), command: m[2]! } : { command: spec };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: [...argv],
+      options: {
+        impl: { type: 'string', multiple: true },
+        vectors: { type: 'string' },
+        report: { type: 'string', multiple: true },
+        timeout: { type: 'string' },
+        filter: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`reqsign-conformance: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const timeoutMs = args.timeout === undefined ? undefined : Number(args.timeout);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+    process.stderr.write('reqsign-conformance: --timeout takes a positive whole number of milliseconds\n');
+    return 2;
+  }
+  let files;
+  try {
+    files = loadVectors(args.vectors ?? VECTORS_DIR);
+  } catch (err) {
+    process.stderr.write(`reqsign-conformance: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const impls = args.impl?.length ? args.impl.map(parseImpl) : defaultImplementations();
+  const reports = [];
+  for (const impl of impls) {
+    const report = await runImplementation(impl, files, { ...(timeoutMs ? { timeoutMs } : {}), ...(args.filter ? { filter: args.filter } : {}) });
+    reports.push(report);
+    for (const r of report.results) if (r.status === 'fail') process.stdout.write(formatFailure(report.name, r) + '\n');
+  }
+  if (!args.quiet) process.stdout.write(`\n${formatTable(files, reports)}\n\n`);
+  for (const file of args.report ?? []) {
+    writeFileSync(file, file.endsWith('.xml') ? toJUnit(files, reports) : toJson(files, reports));
+  }
+  process.stdout.write(`${formatTotals(reports)}\n`);
+  return totals(reports).failed > 0 ? 1 : 0;
+}
+
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`reqsign-conformance: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,15 @@
+export { PROTOCOL, type Hello, type Request, type Response, type Scheme } from './protocol.js';
+export { loadVectors, VECTORS_DIR, SCHEMA_DIR, VectorFileError, type VectorFile, type VectorCase, type Expected } from './vectors.js';
+export { judge, type Verdict } from './judge.js';
+export { Port, type PortOptions, type Reply, type FaultKind } from './port.js';
+export {
+  runImplementation,
+  totals,
+  type Implementation,
+  type ImplementationReport,
+  type CaseResult,
+  type CaseStatus,
+  type RunOptions,
+} from './runner.js';
+export { formatFailure, formatTable, formatTotals, toJUnit, toJson } from './report.js';
+export { main, defaultImplementations } from './cli.js';

@@ -1,0 +1,38 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Response } from './protocol.js';
+import type { Expected } from './vectors.js';
+
+export type Verdict =
+  | { readonly pass: true }
+  | { readonly pass: false; readonly stage: string; readonly expected: unknown; readonly actual: unknown };
+
+/**
+ * Judges one response against a vector's expectation. For a valid case the output's stages are compared in the
+ * order the vector lists them, so the verdict names the first stage that diverged (`target`, `stringToSign`, ...);
+ * keys the vector does not list are ignored. For an invalid case only the error code counts.
+ */
+export function judge(expected: Expected, response: Response): Verdict {
+  const err = 'error' in response ? response.error.code : undefined;
+  const output = 'output' in response ? response.output : undefined;
+  switch (expected.result) {
+    case 'valid':
+      if (output === undefined) return { pass: false, stage: 'result', expected: 'an output', actual: err ?? 'unsupported' };
+      return compareStages(expected.output, output);
+    case 'invalid':
+      if (err === undefined) return { pass: false, stage: 'result', expected: expected.error, actual: output ?? 'unsupported' };
+      return err === expected.error ? { pass: true } : { pass: false, stage: 'error', expected: expected.error, actual: err };
+    case 'acceptable':
+      if (err !== undefined) {
+        return expected.errors.includes(err) ? { pass: true } : { pass: false, stage: 'error', expected: expected.errors, actual: err };
+      }
+      if (output === undefined) return { pass: false, stage: 'result', expected: 'an output or an error', actual: 'unsupported' };
+      return expected.output === undefined ? { pass: true } : compareStages(expected.output, output);
+  }
+}
+
+function compareStages(expected: Record<string, unknown>, actual: Record<string, unknown>): Verdict {
+  for (const [stage, want] of Object.entries(expected)) {
+    if (!isDeepStrictEqual(actual[stage], want)) return { pass: false, stage, expected: want, actual: actual[stage] };
+  }
+  return { pass: true };
+}

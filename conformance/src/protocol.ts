@@ -1,0 +1,33 @@
+/**
+ * The reqsign conformance protocol, version 1: JSON Lines over a port's stdin and stdout (PROTOCOL.md has the
+ * prose and a worked example). The runner starts the port once; the port's first line is a {@link Hello}; then
+ * the runner writes one {@link Request} per vector and the port answers each with exactly one {@link Response},
+ * in order. When the runner closes stdin, the port exits.
+ */
+export const PROTOCOL = 'reqsign-conformance/1';
+
+export type Scheme = 'canonical' | 'nog-v1' | 'nops';
+
+export interface Hello {
+  readonly type: 'hello';
+  readonly protocol: typeof PROTOCOL;
+  /** The port's name, e.g. `reqsign-python`. */
+  readonly name: string;
+  readonly version: string;
+  /** The operations the port implements, by scheme: `{"nog-v1": ["sign", "verify"]}`. */
+  readonly supports: Readonly<Partial<Record<Scheme, readonly string[]>>>;
+}
+
+export interface Request {
+  readonly type: 'request';
+  /** The vector's id; the response carries it back. */
+  readonly id: string;
+  readonly scheme: Scheme;
+  readonly operation: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+export type Response =
+  | { readonly type: 'response'; readonly id: string; readonly output: Record<string, unknown> }
+  | { readonly type: 'response'; readonly id: string; readonly error: { readonly code: string; readonly message?: string } }
+  | { readonly type: 'response'; readonly id: string; readonly unsupported: true };

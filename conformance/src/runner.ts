@@ -1,0 +1,115 @@
+import { Port, type FaultKind } from './port.js';
+import type { Hello, Scheme } from './protocol.js';
+import { judge } from './judge.js';
+import type { VectorFile } from './vectors.js';
+
+export interface Implementation {
+  /** A label for reports; defaults to the port's own name from its hello. */
+  readonly name?: string;
+  /** The shell command that starts the port. */
+  readonly command: string;
+  readonly cwd?: string;
+}
+
+export type CaseStatus = 'pass' | 'fail' | 'unsupported';
+
+export interface CaseResult {
+  readonly file: string;
+  readonly id: string;
+  readonly status: CaseStatus;
+  /** For a failure: the first stage that differs (`target`, `stringToSign`, `error`, `result`) or the port fault. */
+  readonly stage?: string;
+  readonly expected?: unknown;
+  readonly actual?: unknown;
+  readonly detail?: string;
+}
+
+export interface ImplementationReport {
+  readonly name: string;
+  readonly command: string;
+  readonly hello?: Hello;
+  readonly results: readonly CaseResult[];
+  readonly durationMs: number;
+}
+
+export interface RunOptions {
+  readonly timeoutMs?: number;
+  readonly startTimeoutMs?: number;
+  /** Only cases whose id or file name contains this text. */
+  readonly filter?: string;
+}
+
+/**
+ * Drives one implementation through every vector. A port that crashes, hangs or answers badly fails the case at
+ * hand with the fault named, and is restarted for the next one; a port that cannot start fails every case.
+ */
+export async function runImplementation(impl: Implementation, files: readonly VectorFile[], options: RunOptions = {}): Promise<ImplementationReport> {
+  const started = Date.now();
+  const results: CaseResult[] = [];
+  const portOptions = { command: impl.command, cwd: impl.cwd, timeoutMs: options.timeoutMs, startTimeoutMs: options.startTimeoutMs };
+  let port: Port | undefined;
+  let hello: Hello | undefined;
+  let startFault: { fault: FaultKind; detail: string } | undefined;
+
+  for (const file of files) {
+    for (const c of file.cases) {
+      if (options.filter !== undefined && !c.id.includes(options.filter) && !file.name.includes(options.filter)) continue;
+      const base = { file: file.name, id: c.id };
+      if (startFault !== undefined) {
+        results.push({ ...base, status: 'fail', stage: `port:${startFault.fault}`, detail: startFault.detail });
+        continue;
+      }
+      if (port === undefined || !port.alive) {
+        const s = await Port.start(portOptions);
+        if ('fault' in s) {
+          startFault = s;
+          results.push({ ...base, status: 'fail', stage: `port:${s.fault}`, detail: s.detail });
+          continue;
+        }
+        port = s.port;
+        hello ??= port.hello;
+      }
+      if (!supports(port.hello, file.scheme, file.operation)) {
+        results.push({ ...base, status: 'unsupported' });
+        continue;
+      }
+      const reply = await port.request({ type: 'request', id: c.id, scheme: file.scheme, operation: file.operation, input: c.input });
+      if (reply.kind === 'fault') {
+        results.push({ ...base, status: 'fail', stage: `port:${reply.fault}`, detail: reply.detail });
+        continue;
+      }
+      if ('unsupported' in reply.response) {
+        results.push({ ...base, status: 'unsupported' });
+        continue;
+      }
+      const verdict = judge(c.expected, reply.response);
+      if (verdict.pass) results.push({ ...base, status: 'pass' });
+      else {
+        const message = 'error' in reply.response ? reply.response.error.message : undefined;
+        results.push({ ...base, status: 'fail', stage: verdict.stage, expected: verdict.expected, actual: verdict.actual, ...(message ? { detail: message } : {}) });
+      }
+    }
+  }
+  await port?.close();
+  return { name: impl.name ?? hello?.name ?? impl.command, command: impl.command, ...(hello ? { hello } : {}), results, durationMs: Date.now() - started };
+}
+
+function supports(hello: Hello, scheme: Scheme, operation: string): boolean {
+  const ops = hello.supports[scheme];
+  return Array.isArray(ops) && ops.includes(operation);
+}
+
+/** Totals over reports. */
+export function totals(reports: readonly ImplementationReport[]): { passed: number; failed: number; unsupported: number } {
+  let passed = 0;
+  let failed = 0;
+  let unsupported = 0;
+  for (const r of reports) {
+    for (const c of r.results) {
+      if (c.status === 'pass') passed++;
+      else if (c.status === 'fail') failed++;
+      else unsupported++;
+    }
+  }
+  return { passed, failed, unsupported };
+}

@@ -1,0 +1,12 @@
+export { ReqsignError, CanonicalError, assertString, type CanonicalErrorCode } from './errors.js';
+export {
+  parseRequestTarget,
+  formatUrl,
+  DEFAULT_MAX_URL_LENGTH,
+  type RequestTarget,
+  type RequestTargetOptions,
+} from './requestTarget.js';
+export { hasQuery, appendQuery, parseQuery, serializeQuery, type QueryParam, type ParseQueryOptions } from './query.js';
+export { formatDateTime, parseDateTime, formatDay, parseDay } from './date.js';
+export { utf8, toHex, fromHex, toBase64, fromBase64 } from './encoding.js';
+export { timingSafeEqual } from './constantTime.js';

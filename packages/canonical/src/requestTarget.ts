@@ -1,0 +1,108 @@
+import { CanonicalError, assertString } from './errors.js';
+
+/** The parts of a URL that a signer needs, each exactly as given. */
+export interface RequestTarget {
+  /** `absolute` for `http(s)://authority/...`, `origin` for a target that starts with `/`. */
+  readonly form: 'absolute' | 'origin';
+  /** `scheme://authority` exactly as given for the absolute form (userinfo, port, IPv6 brackets kept), else `''`. */
+  readonly origin: string;
+  /** Path and query as sent on the request line: `path` plus `?query` when there is a query. */
+  readonly target: string;
+  /** The path, starting with `/`. An absolute URL with an empty path has the path `/`, as HTTP sends it. */
+  readonly path: string;
+  /** The query without its `?`; `''` for a bare `?`; `null` when there is no `?` at all. */
+  readonly query: string | null;
+  /** The fragment without its `#`, `null` when there is none. Never part of the target: it is not sent. */
+  readonly fragment: string | null;
+}
+
+export interface RequestTargetOptions {
+  /** The longest URL accepted, in UTF-16 code units of the whole input (default 8192, the common server limit). */
+  readonly maxLength?: number;
+}
+
+/** The default limit on the length of a URL: 8 KiB, what nginx and most servers accept on a request line. */
+export const DEFAULT_MAX_URL_LENGTH = 8192;
+
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+// Space, C0 controls and DEL can never stand in a request line.
+const FORBIDDEN = /[\u0000-\u0020\u007f]/;
+
+/**
+ * Splits an absolute `http(s)` URL or an origin-form target (`/path?query`) into origin, target and fragment, with
+ * every byte kept as given: no percent-encoding or decoding, no dot-segment removal, no re-ordering.
+ *
+ * Throws a {@link CanonicalError} for what cannot be an HTTP request target: `ERR_TARGET_EMPTY`,
+ * `ERR_TARGET_TOO_LONG`, `ERR_TARGET_CHARACTER` (space or control character), `ERR_TARGET_SCHEME` (not http or
+ * https), `ERR_TARGET_FORM` (neither `scheme://` nor a leading `/`), `ERR_TARGET_HOST` (empty host).
+ */
+export function parseRequestTarget(url: string, options?: RequestTargetOptions): RequestTarget {
+  assertString(url, 'url');
+  const maxLength = options?.maxLength ?? DEFAULT_MAX_URL_LENGTH;
+  if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
+    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'maxLength must be a positive integer');
+  }
+  if (url.length === 0) throw new CanonicalError('ERR_TARGET_EMPTY', 'The URL is empty');
+  if (url.length > maxLength) throw new CanonicalError('ERR_TARGET_TOO_LONG', 'The URL is longer than the limit');
+  if (FORBIDDEN.test(url)) {
+    throw new CanonicalError('ERR_TARGET_CHARACTER', 'The URL contains a space or a control character');
+  }
+
+  const hash = url.indexOf('#');
+  const beforeFragment = hash === -1 ? url : url.slice(0, hash);
+  const fragment = hash === -1 ? null : url.slice(hash + 1);
+
+  let origin = '';
+  let target: string;
+  if (beforeFragment.startsWith('/')) {
+    if (beforeFragment.startsWith('//')) {
+      throw new CanonicalError('ERR_TARGET_FORM', 'A scheme-relative URL (//host) is not a request target');
+    }
+    target = beforeFragment;
+  } else {
+    const scheme = SCHEME.exec(beforeFragment);
+    if (scheme === null) {
+      throw new CanonicalError('ERR_TARGET_FORM', 'The URL is neither absolute (http://...) nor starts with /');
+    }
+    const name = scheme[1]!.toLowerCase();
+    if (name !== 'http' && name !== 'https') {
+      throw new CanonicalError('ERR_TARGET_SCHEME', 'Only http and https URLs can be signed');
+    }
+    const rest = beforeFragment.slice(scheme[0].length);
+    if (!rest.startsWith('//')) {
+      throw new CanonicalError('ERR_TARGET_FORM', 'An absolute URL must have an authority (scheme://host)');
+    }
+    let end = rest.length;
+    for (let i = 2; i < rest.length; i++) {
+      const c = rest.charCodeAt(i);
+      if (c === 0x2f /* / */ || c === 0x3f /* ? */) {
+        end = i;
+        break;
+      }
+    }
+    const authority = rest.slice(2, end);
+    const host = authority.slice(authority.lastIndexOf('@') + 1);
+    if (host.length === 0 || host.startsWith(':')) {
+      throw new CanonicalError('ERR_TARGET_HOST', 'The URL has an empty host');
+    }
+    origin = scheme[0] + rest.slice(0, end);
+    target = rest.slice(end);
+    // An empty path is sent as "/" (RFC 9112, 3.2.1): sign what goes on the wire.
+    if (!target.startsWith('/')) target = '/' + target;
+  }
+
+  const q = target.indexOf('?');
+  return {
+    form: origin === '' ? 'origin' : 'absolute',
+    origin,
+    target,
+    path: q === -1 ? target : target.slice(0, q),
+    query: q === -1 ? null : target.slice(q + 1),
+    fragment,
+  };
+}
+
+/** Puts a URL back together from a parsed target and a new target: `origin + target + #fragment`. */
+export function formatUrl(parts: Pick<RequestTarget, 'origin' | 'fragment'>, target: string): string {
+  return parts.fragment === null ? parts.origin + target : `${parts.origin}${target}#${parts.fragment}`;
+}
