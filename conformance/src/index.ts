@@ -1,6 +1,6 @@
 export { PROTOCOL, type Hello, type Request, type Response, type Scheme } from './protocol.js';
 export { loadVectors, VECTORS_DIR, SCHEMA_DIR, VectorFileError, type VectorFile, type VectorCase, type Expected } from './vectors.js';
-export { judge, type Verdict } from './judge.js';
+export { judge, deepEqual, type Verdict } from './judge.js';
 export { Port, type PortOptions, type Reply, type FaultKind } from './port.js';
 export {
   runImplementation,

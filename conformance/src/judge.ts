@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Response } from './protocol.js';
 import type { Expected } from './vectors.js';
 
@@ -32,7 +31,22 @@ export function judge(expected: Expected, response: Response): Verdict {
 
 function compareStages(expected: Record<string, unknown>, actual: Record<string, unknown>): Verdict {
   for (const [stage, want] of Object.entries(expected)) {
-    if (!isDeepStrictEqual(actual[stage], want)) return { pass: false, stage, expected: want, actual: actual[stage] };
+    if (!deepEqual(actual[stage], want)) return { pass: false, stage, expected: want, actual: actual[stage] };
   }
   return { pass: true };
+}
+
+/** Structural equality of JSON values (no node:util, so the judge also runs in browsers, Deno and Bun). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
