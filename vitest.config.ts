@@ -7,6 +7,12 @@ const dirs = [
     .filter((d) => d.isDirectory())
     .map((d) => `packages/${d.name}`),
   'conformance',
+  // Cross-package suites: clean-install consumers, other runtimes, end to end.
+  ...(existsSync('tests')
+    ? readdirSync('tests', { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => `tests/${d.name}`)
+    : []),
 ].filter((dir) => existsSync(`${dir}/test`));
 
 export default defineConfig({
