@@ -18,13 +18,18 @@ An implementation is a command that speaks the JSON Lines protocol in PROTOCOL.m
 reference Python port.
 
 Options:
-  --impl COMMAND      a port to run (repeatable); NAME=COMMAND sets its label
+  --impl COMMAND      a port to run (repeatable); "NAME=COMMAND" sets its label (NAME in lowercase, e.g.
+                      "mine=python3 port.py"; an all-caps NAME=... is read as an environment variable of COMMAND)
   --vectors DIR       the vector directory (default: the vectors shipped with this package)
   --report FILE       also write a report: JUnit XML for *.xml, JSON otherwise (repeatable)
   --timeout MS        time allowed per request (default 10000)
   --filter TEXT       only cases whose id or file name contains TEXT
+  --strict            count cases the port does not support as failures
   --quiet             print only failures and the closing line
   -h, --help          this text
+
+Example:
+  npx @reqsign/conformance --impl "python3 my_port.py" --report conformance.xml
 `;
 
 /** The implementations run when none is named: our two crypto paths and the Python reference port. */
@@ -40,9 +45,16 @@ export function defaultImplementations(): Implementation[] {
   return impls;
 }
 
-function parseImpl(spec: string): Implementation {
+/**
+ * `NAME=COMMAND` labels a port; anything else is a bare command. A NAME that looks like an environment variable
+ * (`PYTHONPATH=. python3 port.py`, all caps) or like part of a command (`node port.js --mode=x`) is not a label.
+ */
+export function parseImpl(spec: string): Implementation {
   const m = /^([\w .()-]+)=(.+)$/.exec(spec);
-  return m && !m[1]!.includes(' -') ? { name: m[1]!.trim(), command: m[2]! } : { command: spec };
+  if (m === null) return { command: spec };
+  const name = m[1]!.trim();
+  if (name === '' || /^[A-Z_][A-Z0-9_]*$/.test(name) || /\s-/.test(m[1]!)) return { command: spec };
+  return { name, command: m[2]! };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -56,6 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         report: { type: 'string', multiple: true },
         timeout: { type: 'string' },
         filter: { type: 'string' },
+        strict: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -90,14 +103,31 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const r of report.results) if (r.status === 'fail') process.stdout.write(formatFailure(report.name, r) + '\n');
   }
   if (!args.quiet) process.stdout.write(`\n${formatTable(files, reports)}\n\n`);
+  let reportFailed = false;
   for (const file of args.report ?? []) {
-    writeFileSync(file, file.endsWith('.xml') ? toJUnit(files, reports) : toJson(files, reports));
+    try {
+      writeFileSync(file, file.endsWith('.xml') ? toJUnit(files, reports) : toJson(files, reports));
+    } catch (err) {
+      reportFailed = true;
+      process.stderr.write(`reqsign-conformance: could not write the report ${file}: ${(err as Error).message}\n`);
+    }
   }
   process.stdout.write(`${formatTotals(reports)}\n`);
-  return totals(reports).failed > 0 ? 1 : 0;
+  const { failed, unsupported } = totals(reports);
+  if (failed > 0 || (args.strict && unsupported > 0)) return 1;
+  return reportFailed ? 2 : 0;
 }
 
-if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** Whether this module is the program being run (and not imported as part of the library). */
+function isMain(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

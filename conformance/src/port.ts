@@ -1,8 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
 
-/** Why a port gave no usable answer. */
-export type FaultKind = 'timeout' | 'crash' | 'non-json' | 'wrong-id' | 'bad-message' | 'start';
+/**
+ * Why a port gave no usable answer: `start` (no hello in time), `timeout` (no answer in time), `crash` (the
+ * process exited), `non-json` (a line that is not JSON), `wrong-id` (a response to another request),
+ * `bad-message` (JSON, but not a hello or response of the protocol), `too-long` (a line over the length limit),
+ * `skipped` (not sent: the port failed too many times in a row).
+ */
+export type FaultKind = 'start' | 'timeout' | 'crash' | 'non-json' | 'wrong-id' | 'bad-message' | 'too-long' | 'skipped';
 
 export type Reply = { readonly kind: 'response'; readonly response: Response } | { readonly kind: 'fault'; readonly fault: FaultKind; readonly detail: string };
 
@@ -14,10 +19,29 @@ export interface PortOptions {
   readonly timeoutMs?: number;
   /** How long the port may take to say hello (default 20 s). */
   readonly startTimeoutMs?: number;
+  /** The longest line accepted from the port, in UTF-16 code units (default 16 Mi). */
+  readonly maxLineLength?: number;
 }
 
-const MAX_LINE = 16 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_START_TIMEOUT_MS = 20_000;
+export const DEFAULT_MAX_LINE_LENGTH: number = 16 * 1024 * 1024;
 const STDERR_KEEP = 4096;
+
+// Ports still running when the runner's process exits (an uncaught error, process.exit from a test) are killed,
+// so that a hung port never outlives the run.
+const running = new Set<ChildProcessWithoutNullStreams>();
+let exitHook = false;
+function track(child: ChildProcessWithoutNullStreams): void {
+  running.add(child);
+  child.once('close', () => running.delete(child));
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => {
+      for (const c of running) kill(c);
+    });
+  }
+}
 
 /**
  * One running port process. Every wait is bounded: a port that hangs, dies, writes garbage or answers out of
@@ -37,11 +61,17 @@ export class Port {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Starts a port and waits for its hello line. */
-  static async start(options: PortOptions): Promise<{ port: Port } | { fault: FaultKind; detail: string }> {
-    const child = spawn(options.command, { shell: true, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
-    const lines = new LineReader(child);
-    const first = await lines.next(options.startTimeoutMs ?? 20_000);
+  /** Starts a port and waits for its hello line. Never throws: a port that cannot start gives a fault. */
+  static async start(options: PortOptions): Promise<{ readonly port: Port } | { readonly fault: FaultKind; readonly detail: string }> {
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(options.command, { shell: true, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    } catch (err) {
+      return { fault: 'start', detail: `could not start: ${(err as Error).message}` };
+    }
+    track(child);
+    const lines = new LineReader(child, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+    const first = await lines.next(options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
     const fail = (fault: FaultKind, detail: string) => {
       kill(child);
       return { fault, detail };
@@ -49,15 +79,14 @@ export class Port {
     if (first.kind === 'fault') return fail(first.fault === 'timeout' ? 'start' : first.fault, `no hello: ${first.detail}`);
     let hello: unknown;
     try {
-      hello = JSON.parse(first.line);
+      // A byte order mark before the first line is tolerated (some runtimes write one).
+      hello = JSON.parse(first.line.replace(/^\uFEFF/, ''));
     } catch {
       return fail('non-json', `the first line is not JSON: ${clip(first.line)}`);
     }
-    const h = hello as Partial<Hello>;
-    if (h === null || typeof h !== 'object' || h.type !== 'hello' || h.protocol !== PROTOCOL || typeof h.name !== 'string' || typeof h.supports !== 'object' || h.supports === null) {
-      return fail('bad-message', `the first line is not a ${PROTOCOL} hello: ${clip(first.line)}`);
-    }
-    return { port: new Port(child, lines, hello as Hello, options.timeoutMs ?? 10_000) };
+    const problem = helloProblem(hello);
+    if (problem !== undefined) return fail('bad-message', `the first line is not a ${PROTOCOL} hello (${problem}): ${clip(first.line)}`);
+    return { port: new Port(child, lines, hello as Hello, options.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
   }
 
   get alive(): boolean {
@@ -69,9 +98,12 @@ export class Port {
     return this.#lines.stderr;
   }
 
-  /** Sends one request and waits for its response. */
+  /** Sends one request and waits for its response. Never throws and never waits longer than the timeout. */
   async request(request: Request): Promise<Reply> {
     if (this.#dead) return { kind: 'fault', fault: 'crash', detail: 'the port is no longer running' };
+    // A line written before this request was sent answers nothing: the port is out of step.
+    const early = this.#lines.pending();
+    if (early !== undefined) return this.#fault('bad-message', `wrote a line that answers no request: ${clip(early)}`);
     this.#child.stdin.write(JSON.stringify(request) + '\n');
     const got = await this.#lines.next(this.#timeoutMs);
     if (got.kind === 'fault') return this.#fault(got.fault, got.detail);
@@ -82,16 +114,16 @@ export class Port {
       return this.#fault('non-json', `wrote a line that is not JSON: ${clip(got.line)}`);
     }
     const r = msg as Record<string, unknown> | null;
-    if (r === null || typeof r !== 'object' || r['type'] !== 'response') {
+    if (r === null || typeof r !== 'object' || Array.isArray(r) || r['type'] !== 'response') {
       return this.#fault('bad-message', `wrote something other than a response: ${clip(got.line)}`);
     }
-    if (r['id'] !== request.id) return this.#fault('wrong-id', `answered id ${JSON.stringify(r['id'])} to request ${request.id}`);
-    const hasOutput = r['output'] !== null && typeof r['output'] === 'object' && !Array.isArray(r['output']);
-    const err = r['error'] as Record<string, unknown> | undefined;
-    const hasError = err !== null && typeof err === 'object' && typeof err['code'] === 'string';
+    if (r['id'] !== request.id) return this.#fault('wrong-id', `answered id ${clip(JSON.stringify(r['id']) ?? 'undefined', 80)} to request ${request.id}`);
+    const hasOutput = 'output' in r && isObject(r['output']);
+    const hasError = 'error' in r && isObject(r['error']) && typeof r['error']['code'] === 'string';
     const unsupported = r['unsupported'] === true;
-    if (Number(hasOutput) + Number(hasError) + Number(unsupported) !== 1) {
-      return this.#fault('bad-message', `a response needs exactly one of output, error{code}, unsupported: ${clip(got.line)}`);
+    const kinds = ['output', 'error', 'unsupported'].filter((k) => k in r).length;
+    if (Number(hasOutput) + Number(hasError) + Number(unsupported) !== 1 || kinds !== 1) {
+      return this.#fault('bad-message', `a response needs exactly one of output (an object), error {code}, unsupported: true: ${clip(got.line)}`);
     }
     return { kind: 'response', response: r as unknown as Response };
   }
@@ -101,8 +133,8 @@ export class Port {
     if (this.#dead) return;
     this.#dead = true;
     this.#child.stdin.end();
-    const exited = await this.#lines.exited(2000);
-    if (!exited) kill(this.#child);
+    await this.#lines.exited(2000);
+    kill(this.#child);
   }
 
   #fault(fault: FaultKind, detail: string): Reply {
@@ -112,41 +144,74 @@ export class Port {
   }
 }
 
-type Line = { kind: 'line'; line: string } | { kind: 'fault'; fault: 'timeout' | 'crash' | 'bad-message'; detail: string };
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function helloProblem(h: unknown): string | undefined {
+  if (!isObject(h)) return 'not an object';
+  if (h['type'] !== 'hello') return 'type is not "hello"';
+  if (h['protocol'] !== PROTOCOL) return `protocol is not "${PROTOCOL}"`;
+  if (typeof h['name'] !== 'string' || h['name'] === '') return 'no name';
+  if (typeof h['version'] !== 'string') return 'no version';
+  const s = h['supports'];
+  if (!isObject(s)) return 'supports is not an object';
+  for (const ops of Object.values(s)) {
+    if (!Array.isArray(ops) || !ops.every((o) => typeof o === 'string')) return 'supports must map schemes to lists of operations';
+  }
+  return undefined;
+}
+
+type Line = { kind: 'line'; line: string } | { kind: 'fault'; fault: 'timeout' | 'crash' | 'too-long'; detail: string };
 
 /** Splits a child's stdout into lines; every wait has a deadline and ends early if the child exits. */
 class LineReader {
   stderr = '';
   #buffer = '';
   readonly #ready: string[] = [];
+  readonly #maxLine: number;
   #waiter: ((l: Line) => void) | undefined;
   #exit: string | undefined;
   #overflow = false;
   readonly #exitWaiters: Array<() => void> = [];
 
-  constructor(child: ChildProcessWithoutNullStreams) {
+  constructor(child: ChildProcessWithoutNullStreams, maxLine: number) {
+    this.#maxLine = maxLine;
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
-    child.stdin.on('error', () => {}); // EPIPE after the port died: reported through 'exit'
+    // EPIPE after the port died, or a stream error: reported through 'exit' or the timeout.
+    child.stdin.on('error', () => {});
+    child.stdout.on('error', () => {});
+    child.stderr.on('error', () => {});
     child.stdout.on('data', (chunk: string) => this.#data(chunk));
     child.stderr.on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-STDERR_KEEP);
     });
     child.on('error', (err) => this.#exited(`could not start: ${err.message}`));
-    child.on('exit', (code, signal) => this.#exited(signal ? `exited on signal ${signal}` : `exited with code ${code}`));
+    // 'close', not 'exit': it comes after the last of stdout, so an answer written just before exiting still counts.
+    child.on('close', (code, signal) => this.#exited(signal ? `exited on signal ${signal}` : `exited with code ${code}`));
   }
 
   #data(chunk: string): void {
-    this.#buffer += chunk;
+    if (this.#overflow) return;
+    // Only the new chunk is searched for newlines, so a long line costs linear time.
+    let start = 0;
     let nl: number;
-    while ((nl = this.#buffer.indexOf('\n')) !== -1) {
-      this.#ready.push(this.#buffer.slice(0, nl).replace(/\r$/, ''));
-      this.#buffer = this.#buffer.slice(nl + 1);
-    }
-    if (this.#buffer.length > MAX_LINE) {
-      this.#overflow = true;
+    while ((nl = chunk.indexOf('\n', start)) !== -1) {
+      const line = this.#buffer + chunk.slice(start, nl);
       this.#buffer = '';
+      start = nl + 1;
+      if (line.length > this.#maxLine + 1) {
+        this.#overflow = true;
+        break;
+      }
+      this.#ready.push(line.endsWith('\r') ? line.slice(0, -1) : line);
     }
+    if (!this.#overflow) {
+      this.#buffer += chunk.slice(start);
+      if (this.#buffer.length > this.#maxLine) this.#overflow = true;
+    }
+    if (this.#overflow) this.#buffer = '';
     this.#wake();
   }
 
@@ -167,11 +232,16 @@ class LineReader {
   }
 
   #take(): Line | undefined {
-    if (this.#overflow) return { kind: 'fault', fault: 'bad-message', detail: `wrote a line longer than ${MAX_LINE} bytes` };
     const line = this.#ready.shift();
     if (line !== undefined) return { kind: 'line', line };
+    if (this.#overflow) return { kind: 'fault', fault: 'too-long', detail: `wrote a line longer than ${this.#maxLine} characters` };
     if (this.#exit !== undefined) return { kind: 'fault', fault: 'crash', detail: `the port ${this.#exit}${this.stderr ? `; stderr: ${clip(this.stderr)}` : ''}` };
     return undefined;
+  }
+
+  /** A complete line that arrived while nobody was waiting, if any. */
+  pending(): string | undefined {
+    return this.#ready[0];
   }
 
   next(timeoutMs: number): Promise<Line> {
@@ -202,13 +272,13 @@ class LineReader {
 }
 
 function kill(child: ChildProcessWithoutNullStreams): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
   try {
-    // The port runs in its own process group (detached), so the shell and everything it started go together.
+    // The port runs in its own process group (detached), so the shell and everything it started go together,
+    // also after the shell itself has exited (a process group's id is not reused while any member lives).
     if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
-    else child.kill('SIGKILL');
+    else if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   } catch {
-    child.kill('SIGKILL');
+    // ESRCH: nothing left to kill.
   }
 }
 

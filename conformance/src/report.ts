@@ -23,7 +23,10 @@ export function formatFailure(impl: string, r: CaseResult): string {
  */
 export function formatTable(files: readonly VectorFile[], reports: readonly ImplementationReport[]): string {
   const header = ['vectors', 'scheme', 'operation', 'cases', ...reports.map((r) => r.name)];
-  const rows = files.map((f) => {
+  // With --filter, only the files and cases that ran.
+  const ran = (f: VectorFile): number => Math.max(0, ...reports.map((r) => r.results.filter((c) => c.file === f.name).length));
+  const shown = files.filter((f) => reports.length === 0 || ran(f) > 0);
+  const rows = shown.map((f) => {
     const cells = reports.map((r) => {
       const mine = r.results.filter((c) => c.file === f.name);
       if (mine.length === 0) return '-';
@@ -32,13 +35,13 @@ export function formatTable(files: readonly VectorFile[], reports: readonly Impl
       const unsup = mine.length - pass - fail;
       return `${pass}/${mine.length}${fail ? ` ${fail} FAILED` : ''}${unsup ? ` ${unsup} unsupported` : ''}`;
     });
-    return [f.name, f.scheme, f.operation, String(f.cases.length), ...cells];
+    return [f.name, f.scheme, f.operation, String(reports.length === 0 ? f.cases.length : ran(f)), ...cells];
   });
   const t = reports.map((r) => {
     const { passed, failed } = totals([r]);
     return `${passed}/${r.results.length}${failed ? ` ${failed} FAILED` : ''}`;
   });
-  rows.push(['total', '', '', String(files.reduce((n, f) => n + f.cases.length, 0)), ...t]);
+  rows.push(['total', '', '', String(shown.reduce((n, f) => n + (reports.length === 0 ? f.cases.length : ran(f)), 0)), ...t]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

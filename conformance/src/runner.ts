@@ -33,8 +33,17 @@ export interface ImplementationReport {
 }
 
 export interface RunOptions {
+  /** Time allowed per request (default 10 s). */
   readonly timeoutMs?: number;
+  /** Time allowed for the hello (default 20 s). */
   readonly startTimeoutMs?: number;
+  /** The longest line accepted from a port (default 16 Mi characters). */
+  readonly maxLineLength?: number;
+  /**
+   * After this many faults in a row within one vector file, the file's remaining cases are not sent and fail as
+   * `port:skipped` (default 3), so a port that hangs on every request costs a few timeouts, not one per vector.
+   */
+  readonly maxConsecutiveFaults?: number;
   /** Only cases whose id or file name contains this text. */
   readonly filter?: string;
 }
@@ -46,17 +55,29 @@ export interface RunOptions {
 export async function runImplementation(impl: Implementation, files: readonly VectorFile[], options: RunOptions = {}): Promise<ImplementationReport> {
   const started = Date.now();
   const results: CaseResult[] = [];
-  const portOptions = { command: impl.command, cwd: impl.cwd, timeoutMs: options.timeoutMs, startTimeoutMs: options.startTimeoutMs };
+  const portOptions = {
+    command: impl.command,
+    cwd: impl.cwd,
+    timeoutMs: options.timeoutMs,
+    startTimeoutMs: options.startTimeoutMs,
+    maxLineLength: options.maxLineLength,
+  };
+  const maxFaults = options.maxConsecutiveFaults ?? 3;
   let port: Port | undefined;
   let hello: Hello | undefined;
   let startFault: { fault: FaultKind; detail: string } | undefined;
 
   for (const file of files) {
+    let faults = 0;
     for (const c of file.cases) {
       if (options.filter !== undefined && !c.id.includes(options.filter) && !file.name.includes(options.filter)) continue;
       const base = { file: file.name, id: c.id };
       if (startFault !== undefined) {
         results.push({ ...base, status: 'fail', stage: `port:${startFault.fault}`, detail: startFault.detail });
+        continue;
+      }
+      if (faults >= maxFaults) {
+        results.push({ ...base, status: 'fail', stage: 'port:skipped', detail: `not sent: the port failed ${faults} requests in a row` });
         continue;
       }
       if (port === undefined || !port.alive) {
@@ -75,9 +96,11 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
       }
       const reply = await port.request({ type: 'request', id: c.id, scheme: file.scheme, operation: file.operation, input: c.input });
       if (reply.kind === 'fault') {
+        faults++;
         results.push({ ...base, status: 'fail', stage: `port:${reply.fault}`, detail: reply.detail });
         continue;
       }
+      faults = 0;
       if ('unsupported' in reply.response) {
         results.push({ ...base, status: 'unsupported' });
         continue;
@@ -90,7 +113,7 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
       }
     }
   }
-  await port?.close();
+  if (port?.alive) await port.close();
   return { name: impl.name ?? hello?.name ?? impl.command, command: impl.command, ...(hello ? { hello } : {}), results, durationMs: Date.now() - started };
 }
 

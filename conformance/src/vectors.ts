@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ReqsignError } from '@reqsign/canonical';
 import { Ajv } from 'ajv';
 import type { Scheme } from './protocol.js';
 
@@ -34,23 +35,37 @@ export const VECTORS_DIR: string = resolve(here, '..', 'vectors');
 /** Their JSON Schemas. */
 export const SCHEMA_DIR: string = resolve(here, '..', 'schema');
 
-/** A vector file that is not valid JSON, fails its schema, or breaks a rule the schema cannot state. */
-export class VectorFileError extends Error {
-  readonly code = 'ERR_VECTOR_FILE' as const;
+/** The one code of {@link VectorFileError}. */
+export type VectorFileErrorCode = 'ERR_VECTOR_FILE';
+
+/**
+ * A vector file that is not valid JSON, fails its schema, or breaks a rule the schema cannot state. The message
+ * names the file and the rule; vector files hold only public test keys, so it may quote them.
+ */
+export class VectorFileError extends ReqsignError<VectorFileErrorCode> {
+  /** The file's name, e.g. `nog-sign.json`. */
+  readonly file: string;
   constructor(file: string, detail: string) {
-    super(`${file}: ${detail}`);
-    this.name = 'VectorFileError';
+    super('ERR_VECTOR_FILE', `${file}: ${detail}`);
+    this.file = file;
   }
 }
 
+const ENVELOPE = 'envelope.schema.json';
+
 /**
- * Loads every `*.json` vector file in `dir`, validates each against the schema named by its `$schema` (relative to
- * the file), and checks what a schema cannot: ids unique across all files, every flag explained in `notes`.
+ * Loads every `*.json` vector file in `dir`, validates each against the envelope schema and the schema named by its
+ * `$schema` (looked up by file name in `schemaDir`), and checks what a schema cannot: every case id starts with the
+ * file's name and is unique across all files, every flag is explained in `notes`. Throws {@link VectorFileError}.
  */
 export function loadVectors(dir: string = VECTORS_DIR, schemaDir: string = SCHEMA_DIR): VectorFile[] {
   const ajv = new Ajv({ allErrors: true, strict: false });
   for (const f of readdirSync(schemaDir).filter((n) => n.endsWith('.schema.json'))) {
-    ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, f), 'utf8')) as object, f);
+    try {
+      ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, f), 'utf8')) as object, f);
+    } catch (err) {
+      throw new VectorFileError(f, `is not a usable JSON Schema (${(err as Error).message})`);
+    }
   }
   const files: VectorFile[] = [];
   const ids = new Map<string, string>();
@@ -62,25 +77,32 @@ export function loadVectors(dir: string = VECTORS_DIR, schemaDir: string = SCHEM
     } catch (err) {
       throw new VectorFileError(name, `not valid JSON (${(err as Error).message})`);
     }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new VectorFileError(name, 'is not a JSON object');
     const schemaRef = data['$schema'];
     if (typeof schemaRef !== 'string') throw new VectorFileError(name, 'has no $schema');
     const schemaName = schemaRef.split('/').pop()!;
+    const envelope = ajv.getSchema(ENVELOPE);
     const validate = ajv.getSchema(schemaName);
-    if (validate === undefined) throw new VectorFileError(name, `names an unknown schema ${schemaRef}`);
-    if (!validate(data)) {
-      const first = validate.errors?.slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-      throw new VectorFileError(name, `does not match ${schemaName}: ${first}`);
+    if (validate === undefined || envelope === undefined) throw new VectorFileError(name, `names an unknown schema ${schemaRef}`);
+    // The envelope first, so a file's own schema cannot loosen it.
+    for (const [schema, check] of [[ENVELOPE, envelope], [schemaName, validate]] as const) {
+      if (!check(data)) {
+        const first = check.errors?.slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+        throw new VectorFileError(name, `does not match ${schema}: ${first}`);
+      }
     }
     const file = data as unknown as Omit<VectorFile, 'name' | 'path'>;
+    const base = name.replace(/\.json$/, '');
     for (const c of file.cases) {
+      if (!c.id.startsWith(`${base}-`)) throw new VectorFileError(name, `case id ${c.id} does not start with ${base}-`);
       const seen = ids.get(c.id);
       if (seen !== undefined) throw new VectorFileError(name, `case id ${c.id} is also used in ${seen}`);
       ids.set(c.id, name);
       for (const flag of c.flags) {
-        if (!(flag in file.notes)) throw new VectorFileError(name, `case ${c.id} uses flag ${flag} that notes do not explain`);
+        if (!Object.hasOwn(file.notes, flag)) throw new VectorFileError(name, `case ${c.id} uses flag ${flag} that notes do not explain`);
       }
     }
-    files.push({ ...file, name: name.replace(/\.json$/, ''), path });
+    files.push({ ...file, name: base, path });
   }
   return files;
 }
