@@ -1,0 +1,35 @@
+import { ReqsignError } from '@reqsign/canonical';
+
+/**
+ * Every error code that @reqsign/nops throws itself. Errors of @reqsign/canonical (`ERR_TARGET_*` for a URL that is
+ * no request target, `ERR_DATE_FORMAT` / `ERR_DATE_RANGE` for a bad date, `ERR_TIME_ZONE`) pass through unchanged.
+ *
+ * - `ERR_INVALID_ARGUMENT`: an argument of the wrong type or an unknown option value; the message names it.
+ * - `ERR_NOPS_API_KEY`: the API key has no `.`, an empty client id, or a character that cannot go into a URL raw.
+ * - `ERR_NOPS_API_KEY_PARAM`: signing a URL that already has an `api_key` parameter, or verifying in query form a
+ *   URL whose last parameter is not `api_key=<the key>`.
+ * - `ERR_NOPS_TRAILING_SLASH`: the path does not end in `/` and `trailingSlash: 'reject'` (or verification).
+ * - `ERR_NOPS_DATE`: a `YYYY-MM-DD` date together with a `timeZone` (the day is already fixed; a zone would be
+ *   silently ignored).
+ * - `ERR_NOPS_KEY`: a key that cannot be read, is not RSA, is too small (< 1024 bits), or is of the wrong kind
+ *   (a private key where a public key belongs, an encrypted PEM, a certificate).
+ * - `ERR_NOPS_KEY_SIZE`: `generateKeyPair` asked for an unsupported size.
+ * - `ERR_NOPS_SIGNATURE_ENCODING`: the signature is not strict, padded, standard base64 (or is empty).
+ */
+export type NopsErrorCode =
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_NOPS_API_KEY'
+  | 'ERR_NOPS_API_KEY_PARAM'
+  | 'ERR_NOPS_TRAILING_SLASH'
+  | 'ERR_NOPS_DATE'
+  | 'ERR_NOPS_KEY'
+  | 'ERR_NOPS_KEY_SIZE'
+  | 'ERR_NOPS_SIGNATURE_ENCODING';
+
+/** An nOps-specific error: a fixed message and a stable `code`. Messages never contain keys or signatures. */
+export class NopsError extends ReqsignError<NopsErrorCode> {}
+
+/** Throws `ERR_INVALID_ARGUMENT` naming the argument. */
+export function invalidArgument(message: string): never {
+  throw new NopsError('ERR_INVALID_ARGUMENT', message);
+}

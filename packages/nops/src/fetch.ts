@@ -1,0 +1,68 @@
+import { invalidArgument } from './errors.js';
+import { clientIdOf } from './internal/apiKey.js';
+import type { Provider } from './internal/provider.js';
+import { apiKeyInOf, optionsObject } from './message.js';
+import { signWith } from './sign.js';
+import type { ApiKeyIn, PrivateKeyInput } from './types.js';
+
+/** The nOps API's base URL. */
+export const DEFAULT_BASE_URL = 'https://app.nops.io';
+
+export interface NopsFetchOptions {
+  readonly apiKey: string;
+  readonly privateKey: PrivateKeyInput;
+  /** What relative URLs are resolved against (default `https://app.nops.io`). */
+  readonly baseUrl?: string | URL | undefined;
+  /** The fetch to call (default: the global `fetch`, looked up at each call). */
+  readonly fetch?: ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
+  /** `query` (default) or `header`, as in `sign`. */
+  readonly apiKeyIn?: ApiKeyIn | undefined;
+  /** The IANA time zone whose day is signed (default UTC). */
+  readonly timeZone?: string | undefined;
+  /** `add` (default) or `reject` a missing trailing slash, as in `sign`. */
+  readonly trailingSlash?: 'add' | 'reject' | undefined;
+}
+
+/** A fetch-compatible function that signs each request when it is sent. */
+export type NopsFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+const REQUEST_FIELDS = ['method', 'signal', 'redirect', 'credentials', 'mode', 'cache', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'] as const;
+
+/** Shared by both builds: `createNopsFetch` with the build's crypto provider. */
+export function createNopsFetchWith(provider: Provider, options: NopsFetchOptions): NopsFetch {
+  optionsObject(options, 'options');
+  const { apiKey, privateKey, timeZone, trailingSlash } = options;
+  clientIdOf(apiKey);
+  const apiKeyIn = apiKeyInOf(options.apiKeyIn);
+  if (timeZone !== undefined && typeof timeZone !== 'string') invalidArgument('timeZone must be a string');
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') invalidArgument('fetch must be a function');
+  let base: URL;
+  try {
+    base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
+  } catch {
+    return invalidArgument('baseUrl must be an absolute URL');
+  }
+  const send = (url: string, init: RequestInit): Promise<Response> =>
+    options.fetch !== undefined ? options.fetch(url, init) : globalThis.fetch(url, init);
+
+  return async (input, init) => {
+    let url: string;
+    let requestInit: RequestInit;
+    if (typeof Request !== 'undefined' && input instanceof Request) {
+      // The URL of a Request cannot be changed: carry its parts over, the body read into memory.
+      const request = init === undefined ? input : new Request(input, init);
+      url = request.url;
+      const fields: Record<string, unknown> = {};
+      for (const f of REQUEST_FIELDS) fields[f] = request[f];
+      requestInit = { ...fields, headers: request.headers, body: request.body === null ? null : await request.arrayBuffer() };
+    } else {
+      // fetch sends the URL as the URL parser writes it (dot segments removed, non-ASCII escaped): sign that.
+      url = new URL(input instanceof URL ? input.href : String(input), base).href;
+      requestInit = init ?? {};
+    }
+    const signed = await signWith(provider, url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash });
+    const headers = new Headers(requestInit.headers);
+    for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
+    return send(signed.url, { ...requestInit, headers });
+  };
+}

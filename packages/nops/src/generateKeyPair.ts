@@ -1,0 +1,26 @@
+import { NopsError, invalidArgument } from './errors.js';
+import type { Provider } from './internal/provider.js';
+
+export interface GenerateKeyPairOptions {
+  /** Modulus size in bits: a multiple of 8 from 1024 to 16384 (default 2048). */
+  readonly bits?: number | undefined;
+}
+
+export interface NopsKeyPair {
+  /** PKCS#8 PEM (`BEGIN PRIVATE KEY`). Keep it secret. */
+  readonly privateKey: string;
+  /** SPKI PEM (`BEGIN PUBLIC KEY`), what the nOps console's "Signature Verification" field takes. */
+  readonly publicKey: string;
+}
+
+/** Shared by both builds: `generateKeyPair` with the build's crypto provider. */
+export async function generateKeyPairWith(provider: Provider, options: GenerateKeyPairOptions = {}): Promise<NopsKeyPair> {
+  if (typeof options !== 'object' || options === null) invalidArgument('options must be an object');
+  const bits = options.bits ?? 2048;
+  if (typeof bits !== 'number') invalidArgument('bits must be a number');
+  if (!Number.isInteger(bits) || bits < 1024 || bits > 16384 || bits % 8 !== 0) {
+    throw new NopsError('ERR_NOPS_KEY_SIZE', 'bits must be a multiple of 8 from 1024 to 16384');
+  }
+  const pair = await provider.generate(bits);
+  return { privateKey: pair.privateKey, publicKey: pair.publicKey };
+}

@@ -1,0 +1,88 @@
+import { NopsError } from '../errors.js';
+import type { KeyObjectLike, RsaJwk } from '../types.js';
+import { isRsaPkcs8, isRsaSpki, pkcs1PrivateToPkcs8, pkcs1PublicToSpki } from './der.js';
+import { parsePem } from './pem.js';
+
+/** The smallest RSA modulus accepted, in bits: what the nOps documentation generates. */
+export const MIN_BITS = 1024;
+
+export type KeyKind = 'private' | 'public';
+
+/** A key input after the checks that do not need a crypto library, in the form a provider imports. */
+export type KeySource =
+  | { readonly kind: 'der'; readonly format: 'pkcs8' | 'spki'; readonly der: Uint8Array }
+  | { readonly kind: 'jwk'; readonly jwk: RsaJwk }
+  | { readonly kind: 'cryptokey'; readonly key: CryptoKey }
+  | { readonly kind: 'keyobject'; readonly key: KeyObjectLike };
+
+const PRIVATE_JWK = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+
+export function keyError(message: string, cause?: unknown): NopsError {
+  return new NopsError('ERR_NOPS_KEY', message, cause === undefined ? undefined : { cause });
+}
+
+const tag = (value: object): string => Object.prototype.toString.call(value);
+
+/**
+ * Sorts a key input into a {@link KeySource}, refusing what cannot be an RSA key of the kind asked for: the wrong
+ * PEM label (a private key given as the public key, or the reverse), a non-RSA PKCS#8 / SPKI, a JWK that is not
+ * RSA, has the wrong parts or an `alg` other than RS256, a `CryptoKey` not for RSASSA-PKCS1-v1_5 with SHA-256.
+ * Everything else is left to the provider's import (which also checks the size).
+ */
+export function classifyKey(input: unknown, kind: KeyKind): KeySource {
+  const name = kind === 'private' ? 'privateKey' : 'publicKey';
+  if (typeof input === 'string') {
+    const pem = parsePem(input);
+    const isPrivate = pem.label === 'PRIVATE KEY' || pem.label === 'RSA PRIVATE KEY';
+    if (isPrivate !== (kind === 'private')) throw keyError(`${name} is a ${isPrivate ? 'private' : 'public'} key PEM`);
+    switch (pem.label) {
+      case 'RSA PRIVATE KEY':
+        return { kind: 'der', format: 'pkcs8', der: pkcs1PrivateToPkcs8(pem.der) };
+      case 'RSA PUBLIC KEY':
+        return { kind: 'der', format: 'spki', der: pkcs1PublicToSpki(pem.der) };
+      case 'PRIVATE KEY':
+        if (!isRsaPkcs8(pem.der)) throw keyError(`${name} is not an RSA key`);
+        return { kind: 'der', format: 'pkcs8', der: pem.der };
+      case 'PUBLIC KEY':
+        if (!isRsaSpki(pem.der)) throw keyError(`${name} is not an RSA key`);
+        return { kind: 'der', format: 'spki', der: pem.der };
+    }
+  }
+  if (typeof input !== 'object' || input === null) {
+    throw new NopsError('ERR_INVALID_ARGUMENT', `${name} must be a PEM string, a JWK, a KeyObject or a CryptoKey`);
+  }
+  if (tag(input) === '[object CryptoKey]') {
+    const key = input as CryptoKey;
+    const alg = key.algorithm as { name?: string; hash?: { name?: string } };
+    if (alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256') {
+      throw keyError(`${name} is a CryptoKey for another algorithm than RSASSA-PKCS1-v1_5 with SHA-256`);
+    }
+    if (key.type !== kind) throw keyError(`${name} is a ${key.type} CryptoKey`);
+    return { kind: 'cryptokey', key };
+  }
+  if (tag(input) === '[object KeyObject]' && typeof (input as KeyObjectLike).export === 'function') {
+    const key = input as KeyObjectLike;
+    if (key.type !== kind) throw keyError(`${name} is a ${key.type} KeyObject`);
+    if (key.asymmetricKeyType !== 'rsa') throw keyError(`${name} is not an RSA key`);
+    return { kind: 'keyobject', key };
+  }
+  return { kind: 'jwk', jwk: checkJwk(input as RsaJwk, kind, name) };
+}
+
+/** Checks an RSA JWK and returns only its key parameters (no `use`, `key_ops` or `ext` to trip an import). */
+export function checkJwk(jwk: RsaJwk, kind: KeyKind, name: string): RsaJwk {
+  if (jwk.kty !== 'RSA') throw keyError(`${name} is not an RSA JWK`);
+  if (jwk.alg !== undefined && jwk.alg !== 'RS256') throw keyError(`${name} is a JWK for another algorithm than RS256`);
+  if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') throw keyError(`${name} is a JWK without n and e`);
+  const out: Record<string, string> = { kty: 'RSA', n: jwk.n, e: jwk.e };
+  if (kind === 'public') {
+    if (jwk.d !== undefined) throw keyError(`${name} is a private JWK`);
+    return out as unknown as RsaJwk;
+  }
+  for (const p of PRIVATE_JWK) {
+    const v = jwk[p];
+    if (typeof v !== 'string') throw keyError(`${name} is a JWK without the private parameters d, p, q, dp, dq, qi`);
+    out[p] = v;
+  }
+  return out as unknown as RsaJwk;
+}

@@ -1,0 +1,79 @@
+import {
+  KeyObject,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  sign as rsaSign,
+  verify as rsaVerify,
+} from 'node:crypto';
+import { promisify } from 'node:util';
+import { NopsError } from '../errors.js';
+import type { RsaJwk } from '../types.js';
+import { cachedImport } from './keyCache.js';
+import { MIN_BITS, checkJwk, classifyKey, keyError, type KeyKind } from './keyInput.js';
+import type { Provider } from './provider.js';
+
+const generate = promisify(generateKeyPair);
+
+function importKey(input: unknown, kind: KeyKind): KeyObject {
+  const source = classifyKey(input, kind);
+  const name = kind === 'private' ? 'privateKey' : 'publicKey';
+  const create = kind === 'private' ? createPrivateKey : createPublicKey;
+  let key: KeyObject;
+  try {
+    switch (source.kind) {
+      case 'der':
+        key = create({ key: Buffer.from(source.der), format: 'der', type: source.format } as never);
+        break;
+      case 'jwk':
+        key = create({ key: source.jwk as never, format: 'jwk' });
+        break;
+      case 'cryptokey': {
+        const usage = kind === 'private' ? 'sign' : 'verify';
+        if (!source.key.usages.includes(usage)) throw keyError(`${name} is a CryptoKey without the usage "${usage}"`);
+        key = KeyObject.from(source.key);
+        break;
+      }
+      case 'keyobject':
+        key =
+          source.key instanceof KeyObject
+            ? source.key
+            : create({ key: checkJwk(source.key.export({ format: 'jwk' }) as RsaJwk, kind, name) as never, format: 'jwk' });
+        break;
+    }
+  } catch (cause) {
+    if (cause instanceof NopsError) throw cause;
+    throw keyError(`${name} could not be read as an RSA key`, cause);
+  }
+  if (key.type !== kind || key.asymmetricKeyType !== 'rsa') throw keyError(`${name} is not an RSA ${kind} key`);
+  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_BITS) throw keyError(`${name} is smaller than 1024 bits`);
+  return key;
+}
+
+/** The node:crypto provider: synchronous RSA in OpenSSL, no WebCrypto promise round trip. */
+export const nodeCryptoProvider: Provider = {
+  key: cachedImport(importKey),
+  sign(key, message) {
+    return rsaSign('sha256', Buffer.from(message, 'utf8'), key as KeyObject).toString('base64');
+  },
+  verify(key, message, signature) {
+    return rsaVerify('sha256', Buffer.from(message, 'utf8'), key as KeyObject, signature);
+  },
+  decodeSignature(text) {
+    const bytes = Buffer.from(text, 'base64');
+    // Node's decoder skips what it does not know; the round trip makes it exactly as strict as canonical fromBase64.
+    if (bytes.toString('base64') !== text) {
+      throw new NopsError('ERR_NOPS_SIGNATURE_ENCODING', 'The signature is not strict, padded standard base64');
+    }
+    if (bytes.length === 0) throw new NopsError('ERR_NOPS_SIGNATURE_ENCODING', 'The signature is empty');
+    return bytes;
+  },
+  async generate(bits) {
+    return generate('rsa', {
+      modulusLength: bits,
+      publicExponent: 0x10001,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+  },
+};

@@ -1,0 +1,81 @@
+import { fromBase64, toBase64, utf8 } from '@reqsign/canonical';
+import { NopsError } from '../errors.js';
+import type { RsaJwk } from '../types.js';
+import { cachedImport } from './keyCache.js';
+import { MIN_BITS, checkJwk, classifyKey, keyError, type KeyKind } from './keyInput.js';
+import { toPem } from './pem.js';
+import type { Provider } from './provider.js';
+
+const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
+const SIGN = { name: 'RSASSA-PKCS1-v1_5' } as const;
+
+function subtle(): SubtleCrypto {
+  const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  if (s === undefined) throw new NopsError('ERR_NOPS_KEY', 'WebCrypto (crypto.subtle) is not available here');
+  return s;
+}
+
+function checkSize(key: CryptoKey, kind: KeyKind): CryptoKey {
+  const bits = (key.algorithm as { modulusLength?: number }).modulusLength ?? 0;
+  if (bits < MIN_BITS) throw keyError(`${kind === 'private' ? 'privateKey' : 'publicKey'} is smaller than 1024 bits`);
+  return key;
+}
+
+async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
+  const source = classifyKey(input, kind);
+  const usage: KeyUsage = kind === 'private' ? 'sign' : 'verify';
+  const name = kind === 'private' ? 'privateKey' : 'publicKey';
+  if (source.kind === 'cryptokey') {
+    if (!source.key.usages.includes(usage)) throw keyError(`${name} is a CryptoKey without the usage "${usage}"`);
+    return checkSize(source.key, kind);
+  }
+  let key: CryptoKey;
+  try {
+    if (source.kind === 'der') {
+      key = await subtle().importKey(source.format, source.der as Uint8Array<ArrayBuffer>, ALGORITHM, false, [usage]);
+    } else {
+      const jwk = source.kind === 'jwk' ? source.jwk : checkJwk(source.key.export({ format: 'jwk' }) as RsaJwk, kind, name);
+      key = await subtle().importKey('jwk', jwk as JsonWebKey, ALGORITHM, false, [usage]);
+    }
+  } catch (cause) {
+    if (cause instanceof NopsError) throw cause;
+    throw keyError(`${name} could not be read as an RSA key`, cause);
+  }
+  return checkSize(key, kind);
+}
+
+/** The portable provider: WebCrypto only (browsers, Deno, Bun, workers, Node). */
+export const webCryptoProvider: Provider = {
+  key: cachedImport(importKey),
+  async sign(key, message) {
+    return toBase64(new Uint8Array(await subtle().sign(SIGN, key as CryptoKey, utf8(message) as Uint8Array<ArrayBuffer>)));
+  },
+  verify(key, message, signature) {
+    return subtle().verify(SIGN, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, utf8(message) as Uint8Array<ArrayBuffer>);
+  },
+  decodeSignature(text) {
+    let bytes: Uint8Array;
+    try {
+      bytes = fromBase64(text);
+    } catch (cause) {
+      throw new NopsError('ERR_NOPS_SIGNATURE_ENCODING', 'The signature is not strict, padded standard base64', { cause });
+    }
+    if (bytes.length === 0) throw new NopsError('ERR_NOPS_SIGNATURE_ENCODING', 'The signature is empty');
+    return bytes;
+  },
+  async generate(bits) {
+    const pair = (await subtle().generateKey(
+      { ...ALGORITHM, modulusLength: bits, publicExponent: Uint8Array.of(1, 0, 1) },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
+    const [pkcs8, spki] = await Promise.all([
+      subtle().exportKey('pkcs8', pair.privateKey),
+      subtle().exportKey('spki', pair.publicKey),
+    ]);
+    return {
+      privateKey: toPem('PRIVATE KEY', toBase64(new Uint8Array(pkcs8))),
+      publicKey: toPem('PUBLIC KEY', toBase64(new Uint8Array(spki))),
+    };
+  },
+};

@@ -1,0 +1,37 @@
+import { buildMessage, type MessageOptions } from './message.js';
+import type { Provider } from './internal/provider.js';
+import type { PrivateKeyInput } from './types.js';
+
+export interface SignOptions extends MessageOptions {
+  /** The private RSA key (at least 1024 bits; 2048 recommended). */
+  readonly privateKey: PrivateKeyInput;
+}
+
+export interface SignResult {
+  /** The URL to request: slash added if it was missing and, in query form, `api_key=<key>` appended. */
+  readonly url: string;
+  /** Path and query as sent: the signed target. */
+  readonly target: string;
+  /** `<client id>.<YYYY-MM-DD>.<target>`. */
+  readonly message: string;
+  /** Base64 (standard, padded, no newline) of the RSASSA-PKCS1-v1_5 / SHA-256 signature. */
+  readonly signature: string;
+  /** The headers to send, lowercase: `x-nops-signature`, plus `x-nops-api-key` in header form. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Shared by both builds: `sign` with the build's crypto provider. */
+export async function signWith(provider: Provider, url: string, options: SignOptions): Promise<SignResult> {
+  const m = buildMessage(url, options);
+  const pending = provider.key(options.privateKey, 'private');
+  const key = pending instanceof Promise ? await pending : pending;
+  const result = provider.sign(key, m.message);
+  const signature = typeof result === 'string' ? result : await result;
+  return {
+    url: m.url,
+    target: m.target,
+    message: m.message,
+    signature,
+    headers: { ...m.headers, 'x-nops-signature': signature },
+  };
+}
