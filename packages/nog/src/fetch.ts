@@ -1,0 +1,57 @@
+import { NogError, assertStringArg } from './errors.js';
+import type { SignFunction, SignOptions } from './sign.js';
+
+export interface NogFetchOptions {
+  readonly keyId: string;
+  readonly secretKey: string;
+  /** The fetch to send with (default `globalThis.fetch`). */
+  readonly fetch?: typeof fetch;
+  /** `authexpires` of each request, default 600. */
+  readonly expires?: number;
+  /** As for `sign`: default a fresh random nonce per request; `false` for none. A fixed string is refused here. */
+  readonly nonce?: false;
+}
+
+/** A fetch-compatible function that signs every request at send time. */
+export type NogFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** Builds `createNogFetch` over a `sign`. */
+export function createNogFetchFactory(sign: SignFunction): (options: NogFetchOptions) => NogFetch {
+  return function createNogFetch(options: NogFetchOptions): NogFetch {
+    if (typeof options !== 'object' || options === null) throw new NogError('ERR_INVALID_ARGUMENT', 'options must be an object');
+    const { keyId, secretKey } = options;
+    assertStringArg(keyId, 'keyId');
+    assertStringArg(secretKey, 'secretKey');
+    const send = options.fetch ?? globalThis.fetch;
+    if (typeof send !== 'function') throw new NogError('ERR_INVALID_ARGUMENT', 'fetch must be a function');
+    if (options.nonce !== undefined && options.nonce !== false) {
+      throw new NogError('ERR_INVALID_ARGUMENT', 'nonce must be false or absent (a fixed nonce would work only once)');
+    }
+    const key = { id: keyId, secret: secretKey };
+    const signOptions: { expires?: number; nonce?: false } = {};
+    if (options.expires !== undefined) signOptions.expires = options.expires;
+    if (options.nonce === false) signOptions.nonce = false;
+
+    return async function nogFetch(input, init) {
+      // Sign the URL exactly as it goes on the wire: Request normalizes it (percent-encodes non-ASCII and
+      // spaces, removes dot segments), so signing the caller's string could sign other bytes than are sent.
+      const request = new Request(input, init);
+      const signed = await sign(request.method, request.url, key, { ...signOptions, date: Date.now() } satisfies SignOptions);
+      const body = request.body === null ? null : await request.arrayBuffer();
+      return send(
+        new Request(signed.url, {
+          method: request.method,
+          headers: request.headers,
+          body,
+          redirect: request.redirect,
+          signal: request.signal,
+          credentials: request.credentials,
+          cache: request.cache,
+          integrity: request.integrity,
+          keepalive: request.keepalive,
+          referrerPolicy: request.referrerPolicy,
+        }),
+      );
+    };
+  };
+}

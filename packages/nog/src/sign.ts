@@ -1,0 +1,137 @@
+import { formatDateTime, formatUrl, parseRequestTarget } from '@reqsign/canonical';
+import { NogError, assertStringArg } from './errors.js';
+import { createNonceSource } from './internal/nonce.js';
+import type { CryptoProvider, SyncCryptoProvider } from './internal/provider.js';
+
+/** A nog-v1 key: the id sent in the URL and the secret that keys the HMAC (its UTF-8 bytes, never hex-decoded). */
+export interface NogKey {
+  readonly id: string;
+  readonly secret: string;
+}
+
+export interface SignOptions {
+  /** The authdate: a Date or milliseconds since the epoch, default now. Milliseconds are dropped. */
+  readonly date?: Date | number;
+  /** Seconds the signature stays valid after `date` (the `authexpires` parameter), default 600. */
+  readonly expires?: number;
+  /**
+   * The `authnonce`: default 20 random lowercase hex characters from a CSPRNG; a string of `A-Z a-z 0-9 - . _ ~`
+   * to choose one; `false` to send no nonce (the request can then be replayed until it expires).
+   */
+  readonly nonce?: string | false;
+}
+
+/** A signed request and its stages, for diagnostics. */
+export interface SignResult {
+  /** The signed URL in the form given (absolute in, absolute out), with any fragment back at the end. */
+  readonly url: string;
+  /** The signed target: path, query and the auth parameters, without `authsignature`. */
+  readonly target: string;
+  /** `METHOD + "\n" + target + "\n"`: what the HMAC is over. */
+  readonly stringToSign: string;
+  /** Lowercase hex HMAC-SHA256, sent as the last parameter `authsignature`. */
+  readonly signature: string;
+  /** The `authdate` sent, `YYYY-MM-DDTHHMMSSZ`. */
+  readonly authdate: string;
+  /** The `authexpires` sent, in seconds. */
+  readonly expires: number;
+  /** The `authnonce` sent, or null when none was. */
+  readonly nonce: string | null;
+}
+
+export type SignFunction = (method: string, url: string, key: NogKey, options?: SignOptions) => Promise<SignResult>;
+
+/** The default `authexpires` of the signer, as the original Python client and bash tool: 600 seconds. */
+export const DEFAULT_SIGN_EXPIRES = 600;
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const SAFE = /^[A-Za-z0-9._~-]+$/;
+
+interface Prepared {
+  readonly origin: string;
+  readonly fragment: string | null;
+  readonly target: string;
+  readonly stringToSign: string;
+  readonly secret: string;
+  readonly authdate: string;
+  readonly expires: number;
+  readonly nonce: string | null;
+}
+
+/** Validates the arguments and builds the string to sign: everything but the HMAC. */
+function prepare(nextNonce: () => string, method: string, url: string, key: NogKey, options?: SignOptions): Prepared {
+  assertStringArg(method, 'method');
+  assertStringArg(url, 'url');
+  if (typeof key !== 'object' || key === null) throw new NogError('ERR_INVALID_ARGUMENT', 'key must be an object { id, secret }');
+  const { id, secret } = key;
+  assertStringArg(id, 'key.id');
+  assertStringArg(secret, 'key.secret');
+  if (!TOKEN.test(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
+  const parts = parseRequestTarget(url);
+  if (!SAFE.test(id)) throw new NogError('ERR_SIGN_KEY', 'key.id must be non-empty and only A-Z a-z 0-9 - . _ ~');
+  if (secret.length === 0) throw new NogError('ERR_SIGN_KEY', 'key.secret must not be empty');
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new NogError('ERR_INVALID_ARGUMENT', 'options must be an object');
+  }
+  const expires = options?.expires ?? DEFAULT_SIGN_EXPIRES;
+  if (typeof expires !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'options.expires must be a number');
+  if (!Number.isSafeInteger(expires) || expires < 0) {
+    throw new NogError('ERR_SIGN_EXPIRES', 'options.expires must be a whole number of seconds, 0 or more');
+  }
+  const given = options?.nonce;
+  let nonce: string | null;
+  if (given === undefined) nonce = nextNonce();
+  else if (given === false) nonce = null;
+  else {
+    assertStringArg(given, 'options.nonce');
+    if (!SAFE.test(given)) throw new NogError('ERR_SIGN_NONCE', 'options.nonce must be non-empty and only A-Z a-z 0-9 - . _ ~');
+    nonce = given;
+  }
+  const authdate = formatDateTime(options?.date ?? Date.now());
+  // The original JS signer: `&` when there is a query, even an empty one (`/p?` -> `/p?&authalgorithm=`).
+  let target = `${parts.target}${parts.query === null ? '?' : '&'}authalgorithm=nog-v1&authkeyid=${id}&authdate=${authdate}&authexpires=${expires}`;
+  if (nonce !== null) target += `&authnonce=${nonce}`;
+  return {
+    origin: parts.origin,
+    fragment: parts.fragment,
+    target,
+    stringToSign: `${method}\n${target}\n`,
+    secret,
+    authdate,
+    expires,
+    nonce,
+  };
+}
+
+function finish(p: Prepared, signature: string): SignResult {
+  return {
+    url: formatUrl(p, `${p.target}&authsignature=${signature}`),
+    target: p.target,
+    stringToSign: p.stringToSign,
+    signature,
+    authdate: p.authdate,
+    expires: p.expires,
+    nonce: p.nonce,
+  };
+}
+
+/** Builds `sign` over a crypto provider. */
+export function createSign(provider: CryptoProvider): SignFunction {
+  const nextNonce = createNonceSource(provider.randomFill);
+  return async function sign(method, url, key, options) {
+    const p = prepare(nextNonce, method, url, key, options);
+    const hex = provider.hmacHex(p.secret, p.stringToSign);
+    return finish(p, typeof hex === 'string' ? hex : await hex);
+  };
+}
+
+/** Builds a synchronous `sign` over a provider whose HMAC is synchronous (node:crypto). */
+export function createSignSync(
+  provider: SyncCryptoProvider,
+): (method: string, url: string, key: NogKey, options?: SignOptions) => SignResult {
+  const nextNonce = createNonceSource(provider.randomFill);
+  return function signSync(method, url, key, options) {
+    const p = prepare(nextNonce, method, url, key, options);
+    return finish(p, provider.hmacHex(p.secret, p.stringToSign));
+  };
+}
