@@ -1,0 +1,52 @@
+import { NogError } from '@reqsign/nog';
+
+/** The request target (path and query, no fragment) of an absolute URL, bytes as given. */
+export function targetOf(url: string): string {
+  const hash = url.indexOf('#');
+  const bare = hash === -1 ? url : url.slice(0, hash);
+  if (bare.startsWith('/')) return bare;
+  const scheme = bare.indexOf('://');
+  if (scheme === -1) return bare;
+  const slash = bare.indexOf('/', scheme + 3);
+  const question = bare.indexOf('?', scheme + 3);
+  if (slash === -1 || (question !== -1 && question < slash)) {
+    return question === -1 ? '/' : `/${bare.slice(question)}`;
+  }
+  return bare.slice(slash);
+}
+
+/** Checks a `mountPrefix` option: `''`/undefined for none, else `/segment...` without a trailing slash. */
+export function checkMountPrefix(prefix: unknown): string {
+  if (prefix === undefined || prefix === '') return '';
+  if (typeof prefix !== 'string') throw new NogError('ERR_INVALID_ARGUMENT', 'mountPrefix must be a string');
+  if (!prefix.startsWith('/') || prefix.endsWith('/') || /[?#\s]/.test(prefix)) {
+    throw new NogError('ERR_OPTION_RANGE', 'mountPrefix must start with / and end without / (e.g. /api)');
+  }
+  return prefix;
+}
+
+/** Puts a stripped prefix back in front of an origin-form target (`/blobs?x` -> `/api/blobs?x`). */
+export function withPrefix(prefix: string, target: string): string {
+  if (prefix === '') return target;
+  // A proxy that strips `/api` from `/api` forwards `/`; the client signed `/api` (or `/api?q`).
+  if (target === '/' || target.startsWith('/?')) return prefix + target.slice(1);
+  return prefix + target;
+}
+
+/** Replaces the query of a target (origin-form or absolute) by `query` (`null`: no `?` at all). */
+export function replaceQuery(url: string, query: string | null): string {
+  const hash = url.indexOf('#');
+  const bare = hash === -1 ? url : url.slice(0, hash);
+  const question = bare.indexOf('?');
+  const path = question === -1 ? bare : bare.slice(0, question);
+  return query === null ? path : `${path}?${query}`;
+}
+
+/**
+ * The URL to hand the verifier for a received target. A target that starts with `//` is a valid request line
+ * (`GET //a HTTP/1.1`) but reads as a scheme-relative URL, which @reqsign/canonical refuses; only the target is
+ * signed, so a placeholder origin in front changes nothing that is verified.
+ */
+export function verifiable(url: string): string {
+  return url.startsWith('//') ? `http://localhost${url}` : url;
+}

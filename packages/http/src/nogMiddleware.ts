@@ -1,0 +1,98 @@
+import { NogError } from '@reqsign/nog';
+import { rememberNogAuth } from './internal/registry.js';
+import { FAILURE_HEADERS, failureBody } from './internal/failure.js';
+import { checkMountPrefix, replaceQuery, verifiable, withPrefix } from './internal/target.js';
+import { checkOriginalUrl, verifierOf } from './internal/verifier.js';
+import type { NogAuth, NogProxyOptions, NogVerifierSource } from './types.js';
+
+/**
+ * The parts of a Node `http.IncomingMessage` (or an Express request) that the middleware reads and writes,
+ * described by shape so that this package's types do not need `@types/node`.
+ */
+export interface NodeRequestLike {
+  method?: string | undefined;
+  url?: string | undefined;
+  /** Set by Express: the URL as received, before a router stripped its mount path from `url`. */
+  originalUrl?: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Set by the middleware on success. */
+  nogAuth?: NogAuth | undefined;
+}
+
+/** The parts of a Node `http.ServerResponse` that the middleware uses to answer a failure. */
+export interface NodeResponseLike {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
+/** Options of {@link nogMiddleware}. */
+export type NogMiddlewareOptions = NogVerifierSource &
+  NogProxyOptions<NodeRequestLike> & {
+    /**
+     * Remove the auth parameters from `req.url` (and `req.originalUrl`, and Express 4's parsed `req.query`) after a
+     * successful verification, so the application sees the query without them (default true).
+     */
+    readonly rewriteUrl?: boolean;
+  };
+
+/** A Connect / Express middleware; for plain `node:http`, call it with a `next` that runs your handler. */
+export type NogMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void) => Promise<void>;
+
+const AUTH_PARAMS = ['authalgorithm', 'authkeyid', 'authdate', 'authexpires', 'authnonce', 'authsignature'];
+
+function stripParsedQuery(req: NodeRequestLike): void {
+  // Express 4 parses req.query before any middleware runs; Express 5 re-parses req.url on access.
+  const query = Object.getOwnPropertyDescriptor(req, 'query')?.value as unknown;
+  if (typeof query === 'object' && query !== null) {
+    for (const name of AUTH_PARAMS) delete (query as Record<string, unknown>)[name];
+  }
+}
+
+/**
+ * Middleware for Node `http` servers and Express/Connect: verifies the nog-v1 signature of each request against
+ * the target the client signed (`req.originalUrl` when Express mounted a sub-router, else `req.url`, with
+ * `mountPrefix` or `originalUrl` behind a proxy). On success it sets `req.nogAuth` (also `getNogAuth(req)`), strips
+ * the auth parameters from the URL the application sees, and calls `next()`. On failure it answers 401 with
+ * `{"statusCode":401,"errorCode":"ERR_AUTH_...","message":"..."}` as the original Nog server did, or 503 when the
+ * nonce store failed (never a pass), and does not call `next`. An unexpected exception goes to `next(err)`.
+ *
+ * ```ts
+ * const auth = nogMiddleware({ keys: { [keyId]: secret } });
+ * http.createServer((req, res) => auth(req, res, (err) => (err ? fail(res, err) : app(req, res))));
+ * ```
+ */
+export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
+  const verifier = verifierOf(options);
+  const mountPrefix = checkMountPrefix(options.mountPrefix);
+  const originalUrl = checkOriginalUrl(options.originalUrl);
+  const rewriteUrl = options.rewriteUrl ?? true;
+  if (typeof rewriteUrl !== 'boolean') throw new NogError('ERR_INVALID_ARGUMENT', 'rewriteUrl must be a boolean');
+
+  return async (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void): Promise<void> => {
+    let result;
+    try {
+      const original = originalUrl?.(req);
+      const received = req.originalUrl ?? req.url ?? '';
+      const url = typeof original === 'string' ? original : withPrefix(mountPrefix, received);
+      result = await verifier.verify(req.method ?? '', verifiable(url));
+    } catch (err) {
+      next(err);
+      return;
+    }
+    if (!result.ok) {
+      res.statusCode = result.status;
+      for (const [name, value] of Object.entries(FAILURE_HEADERS)) res.setHeader(name, value);
+      res.end(failureBody(result));
+      return;
+    }
+    req.nogAuth = result;
+    rememberNogAuth(req, result);
+    if (rewriteUrl) {
+      if (req.url !== undefined) req.url = replaceQuery(req.url, result.query);
+      if (req.originalUrl !== undefined) req.originalUrl = replaceQuery(req.originalUrl, result.query);
+      stripParsedQuery(req);
+    }
+    next();
+  };
+}

@@ -1,0 +1,41 @@
+import type { VerifierOptions, VerifyFailure, VerifyResult, VerifySuccess } from '@reqsign/nog';
+
+/** What a successful verification hands the application: key id, authdate, expiry, nonce, and the cleaned query. */
+export type NogAuth = VerifySuccess;
+
+/** A verification failure as @reqsign/nog reports it (status 401, or 503 for a failed nonce store). */
+export type NogAuthFailure = VerifyFailure;
+
+/** The options of @reqsign/nog's `createVerifier`: keys, clock, expiry limits, clock skew, nonce store. */
+export type NogVerifierOptions = VerifierOptions;
+
+/** Anything with a nog-v1 `verify(method, url)`: what `createVerifier` returns. */
+export interface NogVerifier {
+  verify(method: string, url: string): Promise<VerifyResult>;
+}
+
+/**
+ * Where the verifier comes from: either a ready one (`{ verifier }`, to share one verifier and nonce store between
+ * several routes) or the options to build one (`{ keys, nonceStore, ... }`, passed to `createVerifier`).
+ */
+export type NogVerifierSource =
+  | { readonly verifier: NogVerifier }
+  | (NogVerifierOptions & { readonly verifier?: undefined });
+
+/**
+ * How to find the target the client signed when a reverse proxy changed it on the way in. Both are off by default:
+ * the target verified is the one the request arrived with.
+ */
+export interface NogProxyOptions<Req> {
+  /**
+   * A path prefix that a proxy stripped before forwarding (`/api` when the client calls `/api/blobs/x` and the
+   * proxy forwards `/blobs/x`). It is put back before verifying. Starts with `/`, does not end with `/`.
+   */
+  readonly mountPrefix?: string;
+  /**
+   * Returns the URL the client signed (absolute or `/path?query`), e.g. from an `X-Original-URL` header that your
+   * proxy sets, or `null`/`undefined` to use the request's own URL (with `mountPrefix`). Only read a header here
+   * that your proxy always overwrites: a client-supplied value would let a caller choose what gets verified.
+   */
+  readonly originalUrl?: (request: Req) => string | null | undefined;
+}
