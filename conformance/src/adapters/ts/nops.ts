@@ -1,6 +1,54 @@
-import type { Handlers } from './types.js';
+import { field, optional, type Handlers } from './types.js';
 
-/** The nOps operations, driven through @reqsign/nops (`webcrypto` as for nog). */
-export async function nopsHandlers(_webcrypto: boolean): Promise<Handlers> {
-  return {};
+type NopsModule = typeof import('@reqsign/nops');
+
+/** A vector's date: `YYYY-MM-DD` as given, or `{ epochMs, timeZone? }` as a Date and a zone. */
+function dateOf(input: Record<string, unknown>): { date: Date | string; timeZone?: string } {
+  const d = input['date'];
+  if (typeof d === 'string') return { date: d };
+  const o = field(input, 'date', 'object');
+  const timeZone = optional(o, 'timeZone', 'string');
+  return { date: new Date(field(o, 'epochMs', 'number')), ...(timeZone === undefined ? {} : { timeZone }) };
+}
+
+function keyOf(input: Record<string, unknown>, kind: 'private' | 'public'): string | Record<string, unknown> {
+  const pem = optional(input, `${kind}KeyPem`, 'string');
+  return pem ?? field(input, `${kind}KeyJwk`, 'object');
+}
+
+/**
+ * The nOps operations, driven through @reqsign/nops: the node:crypto build (the package's `node` condition) or,
+ * with `webcrypto`, the portable build at `@reqsign/nops/webcrypto`, so that the same vectors cover both paths.
+ */
+export async function nopsHandlers(webcrypto: boolean): Promise<Handlers> {
+  const nops: NopsModule = webcrypto ? await import('@reqsign/nops/webcrypto') : await import('@reqsign/nops');
+  return {
+    async sign(input) {
+      const apiKeyIn = optional(input, 'apiKeyIn', 'string') as 'query' | 'header' | undefined;
+      const trailingSlash = optional(input, 'trailingSlash', 'string') as 'add' | 'reject' | undefined;
+      const r = await nops.sign(field(input, 'url', 'string'), {
+        apiKey: field(input, 'apiKey', 'string'),
+        privateKey: keyOf(input, 'private') as never,
+        ...dateOf(input),
+        ...(apiKeyIn === undefined ? {} : { apiKeyIn }),
+        ...(trailingSlash === undefined ? {} : { trailingSlash }),
+      });
+      return { target: r.target, message: r.message, signature: r.signature, url: r.url, headers: { ...r.headers } };
+    },
+    async verify(input) {
+      const message = optional(input, 'message', 'string');
+      const apiKeyIn = optional(input, 'apiKeyIn', 'string') as 'query' | 'header' | undefined;
+      const what =
+        message !== undefined
+          ? { message }
+          : {
+              url: field(input, 'url', 'string'),
+              apiKey: field(input, 'apiKey', 'string'),
+              ...dateOf(input),
+              ...(apiKeyIn === undefined ? {} : { apiKeyIn }),
+            };
+      const valid = await nops.verify(what, field(input, 'signature', 'string'), keyOf(input, 'public') as never);
+      return { valid };
+    },
+  };
 }
