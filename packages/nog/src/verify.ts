@@ -130,7 +130,7 @@ export function createVerifierFactory(provider: CryptoProvider): (options: Verif
     }
     const urlOptions = { maxLength };
     // The authdate changes once a second: keep the last one parsed.
-    let lastDate = '';
+    let lastDate: string | undefined;
     let lastDateMs = 0;
 
     async function verify(method: string, url: string): Promise<VerifyResult> {
