@@ -128,13 +128,18 @@ export class Port {
     return { kind: 'response', response: r as unknown as Response };
   }
 
-  /** Closes stdin and waits briefly for the port to exit, then kills it. */
+  /**
+   * Closes stdin and waits briefly for the port to exit, then kills it (and what it started) and waits for that.
+   * After a fault the port is already killed; closing it then only waits until it is gone.
+   */
   async close(): Promise<void> {
-    if (this.#dead) return;
-    this.#dead = true;
-    this.#child.stdin.end();
-    await this.#lines.exited(2000);
+    if (!this.#dead) {
+      this.#dead = true;
+      this.#child.stdin.end();
+      await this.#lines.exited(2000);
+    }
     kill(this.#child);
+    await this.#lines.exited(2000);
   }
 
   #fault(fault: FaultKind, detail: string): Reply {

@@ -81,6 +81,7 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
         continue;
       }
       if (port === undefined || !port.alive) {
+        await port?.close();
         const s = await Port.start(portOptions);
         if ('fault' in s) {
           startFault = s;
@@ -113,7 +114,7 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
       }
     }
   }
-  if (port?.alive) await port.close();
+  await port?.close();
   return { name: impl.name ?? hello?.name ?? impl.command, command: impl.command, ...(hello ? { hello } : {}), results, durationMs: Date.now() - started };
 }
 
