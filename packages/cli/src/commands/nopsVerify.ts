@@ -1,0 +1,78 @@
+import { verify } from '@reqsign/nops';
+import { choiceOption, parse, positionals, stringOption } from '../internal/args.js';
+import { checkDay } from '../internal/dates.js';
+import { readKeyFile } from '../internal/files.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
+
+export const NOPS_VERIFY_HELP = `Usage: reqsign nops verify --public-key FILE --api-key KEY --date YYYY-MM-DD --signature B64
+                           [--api-key-in query|header] URL
+
+Verifies an nOps request signature (x-nops-signature) and prints one JSON line:
+
+  {"valid":true}
+  {"valid":false,"errorCode":"ERR_NOPS_SIGNATURE_INVALID","message":"Invalid signature."}
+
+Exit status: 0 valid, 1 invalid, 2 usage error or unreadable key.
+
+URL is the request URL as sent (absolute or /path/?query); in the default query form it ends with
+api_key=<KEY>.
+
+Options:
+  --public-key FILE          PEM (SPKI or PKCS#1) or JWK file
+  --api-key KEY              the API key the request was sent with (default: $NOPS_API_KEY)
+  --date YYYY-MM-DD          the day that was signed
+  --signature B64            the x-nops-signature value
+  --api-key-in query|header  where the key travelled (default query)
+  -h, --help                 this text
+`;
+
+/** Failures that describe the request or signature (exit 1), not the command line (exit 2). */
+const INVALID_CODES = new Set(['ERR_NOPS_SIGNATURE_ENCODING', 'ERR_NOPS_API_KEY_PARAM', 'ERR_NOPS_TRAILING_SLASH']);
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+export async function nopsVerify(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parse(argv, {
+    'public-key': { type: 'string' },
+    'api-key': { type: 'string' },
+    date: { type: 'string' },
+    signature: { type: 'string' },
+    'api-key-in': { type: 'string' },
+  });
+  if (args.values.help === true) {
+    io.stdout(NOPS_VERIFY_HELP);
+    return EXIT_OK;
+  }
+  const [url] = positionals(args, ['URL']) as [string];
+  const keyFile = required(stringOption(args, 'public-key'), '--public-key FILE');
+  const apiKey = required(stringOption(args, 'api-key') ?? io.env.NOPS_API_KEY, '--api-key KEY');
+  const date = checkDay(required(stringOption(args, 'date'), '--date YYYY-MM-DD'), '--date');
+  const signature = required(stringOption(args, 'signature'), '--signature B64');
+  const apiKeyIn = choiceOption(args, 'api-key-in', ['query', 'header'] as const);
+  const publicKey = readKeyFile(keyFile, 'public key file');
+
+  let valid: boolean;
+  try {
+    valid = await verify(
+      { url, apiKey, date, ...(apiKeyIn !== undefined ? { apiKeyIn } : {}) },
+      signature,
+      publicKey as Parameters<typeof verify>[2],
+    );
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && INVALID_CODES.has(code)) {
+      io.stdout(`${JSON.stringify({ valid: false, errorCode: code, message: (err as Error).message })}\n`);
+      return EXIT_INVALID;
+    }
+    throw err;
+  }
+  if (!valid) {
+    io.stdout(`${JSON.stringify({ valid: false, errorCode: 'ERR_NOPS_SIGNATURE_INVALID', message: 'Invalid signature.' })}\n`);
+    return EXIT_INVALID;
+  }
+  io.stdout(`${JSON.stringify({ valid: true })}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,34 @@
+/** Where a command writes and what environment it reads; the process's own by default, a buffer in tests. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  env: process.env,
+};
+
+/** Exit codes: 0 done (or valid), 1 verified invalid, 2 usage error, bad argument, unreadable key. */
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+
+/** A bad command line or an unreadable input: one line on stderr, exit 2. */
+export class UsageError extends Error {
+  readonly code = 'ERR_USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** One line for stderr from any error: its message, and its stable code when it has one. */
+export function describeError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = typeof err === 'object' && err !== null && 'code' in err ? (err as { code: unknown }).code : undefined;
+  const oneLine = message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return typeof code === 'string' && code !== 'ERR_USAGE' ? `${oneLine} (${code})` : oneLine;
+}

@@ -1,0 +1,90 @@
+import { conformance, CONFORMANCE_HELP } from './commands/conformance.js';
+import { nogSign, NOG_SIGN_HELP } from './commands/nogSign.js';
+import { nogVerify, NOG_VERIFY_HELP } from './commands/nogVerify.js';
+import { nopsKeygen, NOPS_KEYGEN_HELP } from './commands/nopsKeygen.js';
+import { nopsSign, NOPS_SIGN_HELP } from './commands/nopsSign.js';
+import { nopsVerify, NOPS_VERIFY_HELP } from './commands/nopsVerify.js';
+import { describeError, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './internal/io.js';
+
+export const HELP = `Usage: reqsign <command> [options]
+
+Sign and verify HTTP requests: nog-v1 signed URLs (HMAC-SHA256) and the nOps public API (RSA).
+
+Commands:
+  nog sign [--date ISO-8601] [--expires N] [--nonce HEX | --no-nonce] METHOD URL
+  nog verify [--now ISO-8601] [--keys FILE] METHOD URL
+  nops sign --api-key KEY --private-key FILE [--date YYYY-MM-DD] [--api-key-in query|header] [--curl] URL
+  nops verify --public-key FILE --api-key KEY --date YYYY-MM-DD --signature B64 URL
+  nops keygen [--bits N] [--out DIR]
+  conformance [--impl COMMAND]
+
+Run "reqsign <command> --help" for a command's options. Exit status: 0 done or valid, 1 invalid, 2 usage error.
+
+  curl "$(reqsign nog sign GET https://nog.example.org/api/blobs/abc)"
+`;
+
+const NOG_HELP = `Usage: reqsign nog <sign|verify> [options] METHOD URL
+
+  sign     sign a URL with the key in NOG_KEYID / NOG_SECRETKEY and print it
+  verify   verify a signed URL and print the result as JSON
+
+${NOG_SIGN_HELP}
+${NOG_VERIFY_HELP}`;
+
+const NOPS_HELP = `Usage: reqsign nops <sign|verify|keygen> [options]
+
+  sign     sign a request to the nOps API (x-nops-signature)
+  verify   verify an nOps signature with a public key
+  keygen   generate an RSA key pair for nOps
+
+Run "reqsign nops <command> --help" for its options.
+`;
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Readonly<Record<string, Command>>>> = {
+  nog: { sign: nogSign, verify: nogVerify },
+  nops: { sign: nopsSign, verify: nopsVerify, keygen: nopsKeygen },
+};
+
+const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [group, sub, ...rest] = argv;
+  if (group === undefined) throw new UsageError('missing command (try reqsign --help)');
+  if (isHelp(group)) {
+    io.stdout(HELP);
+    return EXIT_OK;
+  }
+  if (group === 'conformance') return conformance(argv.slice(1), io);
+  const commands = COMMANDS[group];
+  if (commands === undefined) throw new UsageError(`unknown command ${JSON.stringify(group)} (try reqsign --help)`);
+  if (sub === undefined) throw new UsageError(`missing command after "${group}" (try reqsign ${group} --help)`);
+  if (isHelp(sub)) {
+    io.stdout(group === 'nog' ? NOG_HELP : NOPS_HELP);
+    return EXIT_OK;
+  }
+  const command = Object.hasOwn(commands, sub) ? commands[sub] : undefined;
+  if (command === undefined) {
+    throw new UsageError(`unknown command "${group} ${sub}" (try reqsign ${group} --help)`);
+  }
+  return command(rest, io);
+}
+
+/**
+ * Runs the `reqsign` command line with `argv` (without `node` and the script) and resolves to the exit status:
+ * 0 done or valid, 1 verified invalid, 2 usage error, bad argument or unreadable key (one line on stderr).
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [group, sub] = argv;
+  const name =
+    group === undefined || group.startsWith('-')
+      ? 'reqsign'
+      : `reqsign ${group}${(group === 'nog' || group === 'nops') && sub !== undefined && !sub.startsWith('-') ? ` ${sub}` : ''}`;
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    io.stderr(`${name}: ${describeError(err)}\n`);
+    return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,51 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The built command, as npm installs it (`bin.reqsign`). */
+export const CLI = resolve(here, '..', 'dist', 'cli.js');
+
+export interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `reqsign ARGS` in a child process with exactly the environment given (plus PATH). */
+export function reqsign(args: readonly string[], env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Python's hmac over a string to sign: an implementation independent of ours. */
+export function pythonHmac(secret: string, stringToSign: string): string {
+  return execFileSync(
+    'python3',
+    ['-c', 'import hmac,hashlib,sys; print(hmac.new(sys.argv[1].encode(), sys.argv[2].encode(), hashlib.sha256).hexdigest())', secret, stringToSign],
+    { encoding: 'utf8' },
+  ).trim();
+}
+
+export function openssl(args: readonly string[], input?: string | Buffer): Buffer {
+  return execFileSync('openssl', args, { input: input ?? '', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+export function tempDir(): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'reqsign-cli-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Asserts the usage-error contract: exit 2, nothing on stdout, exactly one line on stderr. */
+export function expectUsageError(run: Run): string {
+  if (run.status !== 2 || run.stdout !== '' || !/^reqsign[^\n]*: [^\n]+\n$/.test(run.stderr)) {
+    throw new Error(`expected exit 2 with one stderr line, got ${run.status}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
+  }
+  return run.stderr;
+}

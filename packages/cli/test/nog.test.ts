@@ -1,0 +1,167 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectUsageError, pythonHmac, reqsign, tempDir } from './helpers.js';
+
+const ENV = { NOG_KEYID: '0123456789abcdef0123', NOG_SECRETKEY: '0123456789abcdef0123456789abcdef01234567' };
+const FIXED = ['--date', '2015-04-20T12:34:56Z', '--expires', '600', '--nonce', '0123456789'];
+const SUFFIX = 'authalgorithm=nog-v1&authkeyid=0123456789abcdef0123&authdate=2015-04-20T123456Z&authexpires=600&authnonce=0123456789';
+
+/** Splits a signed URL into the target that was signed and the signature, as a server does. */
+function split(url: string): { target: string; signature: string } {
+  const noHash = url.split('#')[0]!;
+  const target = noHash.replace(/^https?:\/\/[^/?#]*/, '');
+  const m = /^(.*)&authsignature=([0-9a-f]{64})$/.exec(target);
+  if (!m) throw new Error(`no trailing authsignature in ${url}`);
+  return { target: m[1]!, signature: m[2]! };
+}
+
+describe('reqsign nog sign', () => {
+  it('prints exactly the signed URL and a newline, with the known signatures', () => {
+    const get = reqsign(['nog', 'sign', ...FIXED, 'GET', '/api/blobs/abc'], ENV);
+    expect(get.status).toBe(0);
+    expect(get.stderr).toBe('');
+    expect(get.stdout).toBe(
+      `/api/blobs/abc?${SUFFIX}&authsignature=fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d\n`,
+    );
+    const post = reqsign(['nog', 'sign', ...FIXED, 'POST', 'https://nog.example.org/api/blobs/abc?x=1'], ENV);
+    expect(post.stdout).toBe(
+      `https://nog.example.org/api/blobs/abc?x=1&${SUFFIX}&authsignature=0a0c7321435da6dac5764f93a786f1c5f366af24b6b3a208f716e10af5a54698\n`,
+    );
+  });
+
+  it('accepts the date in other ISO 8601 forms for the same instant', () => {
+    const expected = reqsign(['nog', 'sign', ...FIXED, 'GET', '/p'], ENV).stdout;
+    for (const date of ['2015-04-20T123456Z', '2015-04-20T14:34:56+02:00', '2015-04-20T12:34:56.999Z', '2015-04-20T07:34:56-0500']) {
+      const r = reqsign(['nog', 'sign', '--date', date, '--expires', '600', '--nonce', '0123456789', 'GET', '/p'], ENV);
+      expect(r.stdout, date).toBe(expected);
+    }
+  });
+
+  it('keeps the form given: absolute stays absolute, a bare target stays bare, a fragment stays last', () => {
+    const abs = reqsign(['nog', 'sign', 'GET', 'https://h.example:8443/a/b?c=d#frag'], ENV).stdout.trimEnd();
+    expect(abs).toMatch(/^https:\/\/h\.example:8443\/a\/b\?c=d&authalgorithm=nog-v1&.*&authsignature=[0-9a-f]{64}#frag$/);
+    const bare = reqsign(['nog', 'sign', 'GET', '/a/b'], ENV).stdout.trimEnd();
+    expect(bare).toMatch(/^\/a\/b\?authalgorithm=nog-v1&authkeyid=0123456789abcdef0123&authdate=\d{4}-\d\d-\d\dT\d{6}Z&authexpires=600&authnonce=[0-9a-f]{20}&authsignature=[0-9a-f]{64}$/);
+    const emptyQuery = reqsign(['nog', 'sign', 'GET', '/p?'], ENV).stdout;
+    expect(emptyQuery.startsWith('/p?&authalgorithm=nog-v1&')).toBe(true);
+  });
+
+  it('sends no nonce with --no-nonce, and defaults to a fresh 20-hex nonce each run', () => {
+    const none = reqsign(['nog', 'sign', '--no-nonce', 'GET', '/p'], ENV).stdout;
+    expect(none).not.toContain('authnonce');
+    const a = /authnonce=([0-9a-f]+)/.exec(reqsign(['nog', 'sign', 'GET', '/p'], ENV).stdout)![1]!;
+    const b = /authnonce=([0-9a-f]+)/.exec(reqsign(['nog', 'sign', 'GET', '/p'], ENV).stdout)![1]!;
+    expect(a).toHaveLength(20);
+    expect(a).not.toBe(b);
+  });
+
+  it('agrees with Python hmac over the string to sign for random requests (differential)', () => {
+    const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD');
+    const segment = fc.stringMatching(/^[A-Za-z0-9._~%-]{0,12}$/);
+    // A bare target that starts with // would read as a scheme-relative URL (refused, ERR_TARGET_FORM).
+    const path = fc
+      .array(segment, { minLength: 1, maxLength: 4 })
+      .map((s) => `/${s.join('/')}`)
+      .filter((p) => !p.startsWith('//'));
+    const query = fc.option(fc.stringMatching(/^[A-Za-z0-9=&._~%-]{0,20}$/), { nil: undefined });
+    const date = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 11, 31) }).map((ms) => new Date(ms).toISOString());
+    const nonce = fc.stringMatching(/^[0-9a-f]{1,20}$/);
+    const secret = fc.stringMatching(/^[0-9a-f]{40}$/);
+    fc.assert(
+      fc.property(method, path, query, date, fc.integer({ min: 0, max: 3600 }), nonce, secret, (m, p, q, d, e, n, s) => {
+        const url = q === undefined ? p : `${p}?${q}`;
+        const r = reqsign(['nog', 'sign', '--date', d, '--expires', String(e), '--nonce', n, m, url], { ...ENV, NOG_SECRETKEY: s });
+        expect(r.status).toBe(0);
+        const { target, signature } = split(r.stdout.trimEnd());
+        expect(target.startsWith(url + (q === undefined ? '?' : '&'))).toBe(true);
+        expect(signature).toBe(pythonHmac(s, `${m}\n${target}\n`));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses bad input with one line on stderr and exit 2', () => {
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GET', '/p'], {}))).toMatch(/NOG_KEYID and NOG_SECRETKEY/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--date', '2015-02-30T00:00:00Z', 'GET', '/p'], ENV))).toMatch(/--date/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--date', 'yesterday', 'GET', '/p'], ENV))).toMatch(/--date/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--expires', '-5', 'GET', '/p'], ENV))).toMatch(/--expires/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--expires', '1e3', 'GET', '/p'], ENV))).toMatch(/--expires/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--nonce', 'xyz', 'GET', '/p'], ENV))).toMatch(/--nonce/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--nonce', 'ab', '--no-nonce', 'GET', '/p'], ENV))).toMatch(/exclude/);
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GET'], ENV))).toMatch(/METHOD URL/);
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GET', '/p', 'extra'], ENV))).toMatch(/METHOD URL/);
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GE T', '/p'], ENV))).toMatch(/ERR_SIGN_METHOD/);
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GET', 'ftp://h/p'], ENV))).toMatch(/ERR_TARGET_SCHEME/);
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GET', 'p'], ENV))).toMatch(/ERR_TARGET_FORM/);
+    // The secret never appears in any message.
+    const bad = reqsign(['nog', 'sign', 'GET', 'ftp://h/p'], ENV);
+    expect(bad.stderr).not.toContain(ENV.NOG_SECRETKEY);
+  });
+});
+
+describe('reqsign nog verify', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+  const keysFile = join(dir.path, 'keys.json');
+  writeFileSync(keysFile, JSON.stringify({ other: 'x'.repeat(40), [ENV.NOG_KEYID]: ENV.NOG_SECRETKEY }));
+  const signedGet = reqsign(['nog', 'sign', ...FIXED, 'GET', 'https://nog.example.org/api/blobs/abc?x=1'], ENV).stdout.trimEnd();
+
+  it('prints one JSON line and exits 0 for a valid request', () => {
+    const r = reqsign(['nog', 'verify', '--now', '2015-04-20T12:40:00Z', '--keys', keysFile, 'GET', signedGet]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.endsWith('\n')).toBe(true);
+    expect(r.stdout.trimEnd().includes('\n')).toBe(false);
+    expect(JSON.parse(r.stdout)).toEqual({
+      valid: true,
+      keyId: ENV.NOG_KEYID,
+      authdate: '2015-04-20T12:34:56.000Z',
+      expiresAt: '2015-04-20T12:44:56.000Z',
+      nonce: '0123456789',
+      target: '/api/blobs/abc?x=1',
+      query: 'x=1',
+    });
+    // The key can also come from the environment pair.
+    expect(reqsign(['nog', 'verify', '--now', '2015-04-20T12:40:00Z', 'GET', signedGet], ENV).status).toBe(0);
+  });
+
+  it('prints {"valid":false,...} and exits 1 for an invalid request', () => {
+    const at = ['--now', '2015-04-20T12:40:00Z', '--keys', keysFile];
+    const cases: Array<[string[], string, string]> = [
+      [['POST', signedGet], 'ERR_AUTH_SIG_INVALID', 'Invalid signature.'],
+      [['GET', signedGet.replace('x=1', 'x=2')], 'ERR_AUTH_SIG_INVALID', 'Invalid signature.'],
+      [['GET', 'https://nog.example.org/api/blobs/abc'], 'ERR_AUTH_FIELD_MISSING', 'Invalid signature (missing authkeyid).'],
+      [['GET', signedGet.replace('authkeyid=0123', 'authkeyid=9123')], 'ERR_AUTH_KEY_UNKNOWN', 'Unknown key.'],
+    ];
+    for (const [rest, errorCode, message] of cases) {
+      const r = reqsign(['nog', 'verify', ...at, ...rest]);
+      expect(r.status, errorCode).toBe(1);
+      expect(r.stdout).toBe(`${JSON.stringify({ valid: false, errorCode, message })}\n`);
+    }
+    const late = reqsign(['nog', 'verify', '--now', '2015-04-20T12:44:57Z', '--keys', keysFile, 'GET', signedGet]);
+    expect(JSON.parse(late.stdout)).toMatchObject({ valid: false, errorCode: 'ERR_AUTH_SIG_EXPIRED' });
+    const boundary = reqsign(['nog', 'verify', '--now', '2015-04-20T12:44:56Z', '--keys', keysFile, 'GET', signedGet]);
+    expect(boundary.status).toBe(0);
+  });
+
+  it('refuses bad keys and arguments with one line on stderr and exit 2', () => {
+    expect(expectUsageError(reqsign(['nog', 'verify', 'GET', signedGet]))).toMatch(/--keys FILE or set NOG_KEYID/);
+    expect(expectUsageError(reqsign(['nog', 'verify', '--keys', join(dir.path, 'missing.json'), 'GET', signedGet]))).toMatch(/no such file/);
+    expect(expectUsageError(reqsign(['nog', 'verify', '--keys', dir.path, 'GET', signedGet]))).toMatch(/is a directory/);
+    const notJson = join(dir.path, 'bad.json');
+    writeFileSync(notJson, `{"${ENV.NOG_KEYID}": "${ENV.NOG_SECRETKEY}"`);
+    const err = expectUsageError(reqsign(['nog', 'verify', '--keys', notJson, 'GET', signedGet]));
+    expect(err).toMatch(/not JSON/);
+    expect(err).not.toContain(ENV.NOG_SECRETKEY);
+    const array = join(dir.path, 'array.json');
+    writeFileSync(array, '["a"]');
+    expect(expectUsageError(reqsign(['nog', 'verify', '--keys', array, 'GET', signedGet]))).toMatch(/JSON object/);
+    const numbers = join(dir.path, 'numbers.json');
+    writeFileSync(numbers, '{"k": 1}');
+    expect(expectUsageError(reqsign(['nog', 'verify', '--keys', numbers, 'GET', signedGet]))).toMatch(/secret/);
+    expect(expectUsageError(reqsign(['nog', 'verify', '--now', 'soon', '--keys', keysFile, 'GET', signedGet]))).toMatch(/--now/);
+    expect(expectUsageError(reqsign(['nog', 'verify', '--keys', keysFile, signedGet]))).toMatch(/METHOD URL/);
+  });
+});
