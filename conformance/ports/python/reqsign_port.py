@@ -335,6 +335,542 @@ def canonical_encoding(data):
 
 
 # =====================================================================================================================
+# 2. nog-v1: HMAC-SHA256 signed URLs
+#
+#    target        = path and query as sent, then the auth parameters: after "?" without a query, after "&" with one
+#                    (also after a bare "?": /p? gives /p?&authalgorithm=...)
+#    string to sign = METHOD + "\n" + target + "\n"                  (note the final newline)
+#    signature     = lowercase hex HMAC-SHA256 keyed with the UTF-8 bytes of the secret (never hex-decoded)
+#    URL           = origin + target + "&authsignature=" + signature (+ "#fragment": never signed, never sent)
+# =====================================================================================================================
+
+TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", re.ASCII)  # an HTTP method is a token (RFC 9110)
+SAFE = re.compile(r"[A-Za-z0-9._~-]+", re.ASCII)  # key ids and nonces travel raw in the query: unreserved only
+
+
+def utf8(text):
+    """UTF-8 bytes as JavaScript's TextEncoder makes them: a lone surrogate becomes U+FFFD (EF BF BD)."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").encode("utf-8")
+
+
+def nog_string_to_sign(method, target):
+    return method + "\n" + target + "\n"
+
+
+def nog_signature(secret, string_to_sign):
+    return hmac.new(utf8(secret), utf8(string_to_sign), hashlib.sha256).hexdigest()
+
+
+def whole_number(value):
+    """A JSON number that is a whole number (600 or 600.0), as an int; None otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value)
+
+
+def nog_sign(data):
+    method = field(data, "method", str)
+    url = field(data, "url", str)
+    key_id = field(data, "keyId", str)
+    secret = field(data, "secret", str)
+    authdate = field(data, "authdate", str)
+    nonce = field(data, "nonce", str, required=False)  # null: no authnonce parameter at all
+    expires_input = field(data, "expires", float)
+    parse_datetime(authdate)  # the authdate to sign must itself be well formed
+
+    # The checks, in the order the reference implementation makes them.
+    if not TOKEN.fullmatch(method):
+        raise PortError("ERR_SIGN_METHOD", "method must be an HTTP token such as GET")
+    parts = parse_request_target(url)
+    if not SAFE.fullmatch(key_id):
+        raise PortError("ERR_SIGN_KEY", "key.id must be non-empty and only A-Z a-z 0-9 - . _ ~")
+    if secret == "":
+        raise PortError("ERR_SIGN_KEY", "key.secret must not be empty")
+    expires = whole_number(expires_input)
+    if expires is None or expires < 0 or expires > 2**53 - 1:
+        raise PortError("ERR_SIGN_EXPIRES", "expires must be a whole number of seconds, 0 or more")
+    if nonce is not None and not SAFE.fullmatch(nonce):
+        raise PortError("ERR_SIGN_NONCE", "nonce must be non-empty and only A-Z a-z 0-9 - . _ ~")
+
+    target = (
+        parts["target"]
+        + ("?" if parts["query"] is None else "&")
+        + f"authalgorithm=nog-v1&authkeyid={key_id}&authdate={authdate}&authexpires={expires}"
+        + ("" if nonce is None else f"&authnonce={nonce}")
+    )
+    string_to_sign = nog_string_to_sign(method, target)
+    signature = nog_signature(secret, string_to_sign)
+    signed = parts["origin"] + target + "&authsignature=" + signature
+    if parts["fragment"] is not None:
+        signed += "#" + parts["fragment"]
+    return {"target": target, "stringToSign": string_to_sign, "signature": signature, "url": signed}
+
+
+# Verification follows the original Nog server's order of checks, plus what a modern verifier must add (clock skew,
+# the algorithm, impossible dates, repeated parameters). Each failure has a code; see PROTOCOLS.md.
+
+AUTH_SLOTS = {
+    "authalgorithm": "algorithm",
+    "authkeyid": "keyId",
+    "authdate": "date",
+    "authexpires": "expires",
+    "authnonce": "nonce",
+    "authsignature": "signature",
+}
+EXPIRES = re.compile(r"-?[0-9]{1,16}", re.ASCII)
+SIGNATURE = re.compile(r"[0-9a-f]{64}", re.ASCII)
+VERIFIER_DEFAULTS = {"defaultExpires": 300, "maxExpiresWithNonce": 3600, "maxClockSkew": 900, "maxUrlLength": 16384}
+
+
+class Rejected(Exception):
+    """A request that fails verification, with its code."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def is_encoded_auth_name(name):
+    """auth%6Beyid: the original decoded names, so such a spelling is refused rather than ignored."""
+    if "%" not in name:
+        return False
+    try:
+        return percent_decode(name) in AUTH_SLOTS
+    except PortError:
+        return False
+
+
+def read_auth_params(target, q):
+    """The raw auth parameters of a target whose query starts after index q; each may appear only once."""
+    found = {}
+    signature_amp = -1  # index of the "&" before authsignature, if it is the last parameter and not the first
+    start = q + 1
+    while start <= len(target):
+        amp = target.find("&", start)
+        if amp == -1:
+            amp = len(target)
+        segment = target[start:amp]
+        name, equals, value = segment.partition("=")
+        slot = AUTH_SLOTS.get(name)
+        if slot is not None:
+            if slot in found:
+                raise Rejected("ERR_AUTH_MALFORMED")
+            found[slot] = value  # a parameter without "=" has the value ""
+            if slot == "signature":
+                signature_amp = start - 1 if amp == len(target) and start > q + 1 else -1
+        elif is_encoded_auth_name(name):
+            raise Rejected("ERR_AUTH_MALFORMED")
+        start = amp + 1
+    return found, signature_amp
+
+
+def strip_auth_params(query):
+    """What the application sees: the query's other segments, raw and in order; None when none is left."""
+    kept = [s for s in query.split("&") if s.partition("=")[0] not in AUTH_SLOTS]
+    return "&".join(kept) if kept else None
+
+
+class NonceStore:
+    """In-memory claim-if-absent of (key id, authdate, nonce), each kept until its signature can no longer be valid."""
+
+    def __init__(self, max_entries=1_000_000):
+        self.max_entries = max_entries
+        self.seen = {}  # (key id, authdate, nonce) -> the second after which it may be forgotten
+
+    def claim(self, key_id, authdate, nonce, expires_at_ms, now_ms):
+        for entry, second in list(self.seen.items()):
+            if second * 1000 < now_ms:
+                del self.seen[entry]
+        entry = (key_id, authdate, nonce)  # a tuple: no separator that a key id could forge
+        if entry in self.seen:
+            return False
+        if len(self.seen) >= self.max_entries:
+            raise Rejected("ERR_AUTH_NONCE_STORE")  # full: refuse rather than forget, never accept a replay
+        self.seen[entry] = -(-expires_at_ms // 1000)  # ceil
+        return True
+
+
+def option(options, name, minimum=0):
+    value = options.get(name, VERIFIER_DEFAULTS.get(name))
+    if value is None:
+        return None
+    if whole_number(value) is None or value < minimum:
+        raise PortError("ERR_OPTION_RANGE", f"{name} must be a whole number, {minimum} or more")
+    return whole_number(value)
+
+
+class Verifier:
+    def __init__(self, keys, options):
+        if not isinstance(keys, dict) or not all(isinstance(s, str) for s in keys.values()):
+            raise PortError("ERR_VECTOR_INPUT", "vector input keys must map key ids to secrets")
+        self.keys = keys
+        self.default_expires = option(options, "defaultExpires")
+        self.max_expires_with_nonce = option(options, "maxExpiresWithNonce")
+        self.max_expires = option(options, "maxExpires")
+        self.skew_ms = option(options, "maxClockSkew") * 1000
+        self.max_url_length = option(options, "maxUrlLength", 1)
+        self.require_nonce = options.get("requireNonce", False) is True
+        self.nonces = NonceStore(option(options, "nonceStoreMaxEntries", 1) or 1_000_000)
+
+    def verify(self, method, url, now_ms):
+        # 0. Parse: not a request target, a repeated or percent-encoded auth parameter is malformed.
+        try:
+            parts = parse_request_target(url, self.max_url_length)
+        except PortError:
+            raise Rejected("ERR_AUTH_MALFORMED") from None
+        target = parts["target"]
+        q = target.find("?")
+        if q == -1:
+            raise Rejected("ERR_AUTH_FIELD_MISSING")
+        p, signature_amp = read_auth_params(target, q)
+        # 1. The fields the original requires, in its order; the algorithm when given; a nonce when required.
+        for name in ("keyId", "signature", "date"):
+            if name not in p:
+                raise Rejected("ERR_AUTH_FIELD_MISSING")
+        if "algorithm" in p and p["algorithm"] != "nog-v1":
+            raise Rejected("ERR_AUTH_ALGORITHM_UNSUPPORTED")
+        if self.require_nonce and "nonce" not in p:
+            raise Rejected("ERR_AUTH_FIELD_MISSING")
+        # 2. The authdate: the pattern, and a date that exists.
+        try:
+            auth_ms = parse_datetime(p["date"])
+        except PortError:
+            raise Rejected("ERR_AUTH_DATE_INVALID") from None
+        # 3. Expiry (the deadline itself is still valid), then how far the authdate lies in the future.
+        expires = self.default_expires
+        if "expires" in p:
+            if not EXPIRES.fullmatch(p["expires"]) or abs(int(p["expires"])) > 2**53 - 1:
+                raise Rejected("ERR_AUTH_EXPIRES_INVALID")
+            expires = int(p["expires"])
+        deadline = auth_ms + expires * 1000
+        if now_ms > deadline:
+            raise Rejected("ERR_AUTH_SIG_EXPIRED")
+        if auth_ms > now_ms + self.skew_ms:
+            raise Rejected("ERR_AUTH_DATE_FUTURE")
+        # 4. The key.
+        secret = self.keys.get(p["keyId"])
+        if not secret:
+            raise Rejected("ERR_AUTH_KEY_UNKNOWN")
+        # 5. The signature: the last parameter, after "&", 64 lowercase hex, over the target before it.
+        if signature_amp == -1 or not SIGNATURE.fullmatch(p["signature"]):
+            raise Rejected("ERR_AUTH_SIG_INVALID")
+        expected = nog_signature(secret, nog_string_to_sign(method, target[:signature_amp]))
+        if not hmac.compare_digest(expected, p["signature"]):  # constant time
+            raise Rejected("ERR_AUTH_SIG_INVALID")
+        # 6. The limits on expires, then the nonce, claimed only now that the signature checked out.
+        nonce = p.get("nonce")
+        if nonce is not None:
+            if expires > self.max_expires_with_nonce:
+                raise Rejected("ERR_AUTH_EXPIRES_INVALID")
+            if not self.nonces.claim(p["keyId"], p["date"], nonce, deadline + self.skew_ms, now_ms):
+                raise Rejected("ERR_AUTH_NONCE_INVALID")
+        elif self.max_expires is not None and expires > self.max_expires:
+            raise Rejected("ERR_AUTH_EXPIRES_INVALID")
+        # 7. What the application sees: the target without the auth parameters.
+        query = strip_auth_params(parts["query"] or "")
+        return {
+            "keyId": p["keyId"],
+            "authdate": format_datetime(auth_ms),
+            "expiresAt": format_datetime(deadline),
+            "nonce": nonce,
+            "target": parts["path"] if query is None else parts["path"] + "?" + query,
+            "query": query,
+        }
+
+
+def verifier_of(data):
+    return Verifier(field(data, "keys", dict), field(data, "options", dict, required=False) or {})
+
+
+def nog_verify(data):
+    verifier = verifier_of(data)
+    now_ms = parse_datetime(field(data, "now", str))
+    try:
+        return verifier.verify(field(data, "method", str), field(data, "url", str), now_ms)
+    except Rejected as rejected:
+        raise PortError(rejected.code) from None
+
+
+def nog_verify_sequence(data):
+    """Several requests against one fresh verifier and nonce store: the result of each, "valid" or its code."""
+    verifier = verifier_of(data)
+    results = []
+    for request in field(data, "requests", list):
+        try:
+            verifier.verify(field(request, "method", str), field(request, "url", str), parse_datetime(field(request, "now", str)))
+            results.append("valid")
+        except Rejected as rejected:
+            results.append(rejected.code)
+    return {"results": results}
+
+
+# =====================================================================================================================
+# 3. nOps: RSASSA-PKCS1-v1_5 with SHA-256
+#
+#    message   = <client id>.<YYYY-MM-DD>.<target>     client id = the API key up to its first "."
+#    target    = path (ending in "/") and query as sent, non-ASCII percent-encoded as UTF-8; in query form (the
+#                documented one) "api_key=<key>" is appended after "?" or "&"; in header form the key goes in
+#                X-Nops-Api-Key instead
+#    signature = base64 (standard, padded, no newline) of RSASSA-PKCS1-v1_5(SHA-256(UTF-8 message))
+#
+# The RSA below is textbook PKCS#1 v1.5 with pow(): CONFORMANCE ONLY, NOT FOR PRODUCTION KEYS. It has no blinding
+# and is not constant time (Python's big integers leak timing), so an attacker who can time it can recover the key.
+# =====================================================================================================================
+
+API_KEY = re.compile(r"[A-Za-z0-9._~-]+", re.ASCII)
+
+
+def client_id_of(api_key):
+    dot = api_key.find(".")
+    if dot == -1:
+        raise PortError("ERR_NOPS_API_KEY", "The API key has no '.' separating the client id")
+    if dot == 0:
+        raise PortError("ERR_NOPS_API_KEY", "The API key has an empty client id")
+    if not API_KEY.fullmatch(api_key):  # the key travels raw in the query and a header
+        raise PortError("ERR_NOPS_API_KEY", "The API key may only contain A-Z a-z 0-9 . _ ~ -")
+    return api_key[:dot]
+
+
+def wire_form(text):
+    """Non-ASCII characters percent-encoded as UTF-8 with uppercase hex, as browsers and HTTP clients send them;
+    every ASCII character, existing %XX escapes included, stays as given."""
+    return "".join(c if ord(c) < 0x80 else "".join(f"%{b:02X}" for b in utf8(c)) for c in text)
+
+
+def nops_day(data):
+    """The day to sign: a YYYY-MM-DD string as given (checked), or {epochMs, timeZone?}: its day in that zone."""
+    date = data.get("date")
+    if isinstance(date, str):
+        parse_day(date)
+        return date
+    date = field(data, "date", dict)
+    return format_day(field(date, "epochMs", float), field(date, "timeZone", str, required=False) or "UTC")
+
+
+def api_key_in(data):
+    where = field(data, "apiKeyIn", str, required=False) or "query"
+    if where not in ("query", "header"):
+        raise PortError("ERR_INVALID_ARGUMENT", "apiKeyIn must be query or header")
+    return where
+
+
+def nops_message(data):
+    """The target, message and URL of a request to sign, with the checks in the reference order."""
+    where = api_key_in(data)
+    slash = field(data, "trailingSlash", str, required=False) or "add"
+    api_key = field(data, "apiKey", str)
+    client_id = client_id_of(api_key)
+    parts = parse_request_target(field(data, "url", str))
+    path = wire_form(parts["path"])
+    query = None if parts["query"] is None else wire_form(parts["query"])
+    if not path.endswith("/"):
+        if slash == "reject":
+            raise PortError("ERR_NOPS_TRAILING_SLASH", "The path does not end in '/', which nOps requires")
+        path += "/"
+    if query and any(name == "api_key" for name, _ in parse_query(query)):
+        raise PortError("ERR_NOPS_API_KEY_PARAM", "The URL already has an api_key parameter")
+    day = nops_day(data)
+    base = path if query is None else path + "?" + query
+    target = append_query(base, "api_key=" + api_key) if where == "query" else base
+    url = parts["origin"] + target + ("" if parts["fragment"] is None else "#" + parts["fragment"])
+    headers = {"x-nops-api-key": api_key} if where == "header" else {}
+    return {"target": target, "message": f"{client_id}.{day}.{target}", "url": url, "headers": headers}
+
+
+def received_message(data):
+    """The message a well-behaved client signed for a request as sent: nothing added or corrected."""
+    where = api_key_in(data)
+    api_key = field(data, "apiKey", str)
+    client_id = client_id_of(api_key)
+    parts = parse_request_target(field(data, "url", str))
+    path = wire_form(parts["path"])
+    query = None if parts["query"] is None else wire_form(parts["query"])
+    if not path.endswith("/"):
+        raise PortError("ERR_NOPS_TRAILING_SLASH", "The path does not end in '/', which nOps requires")
+    if where == "query":
+        params = [] if query is None else parse_query(query)
+        if not params or params[-1] != ["api_key", api_key] or [n for n, _ in params].count("api_key") != 1:
+            raise PortError("ERR_NOPS_API_KEY_PARAM", "In query form the URL must end with the api_key parameter, once")
+    day = nops_day(data)
+    return f"{client_id}.{day}.{path if query is None else path + '?' + query}"
+
+
+# A minimal DER reader (X.690): just enough to take n, e and d out of the four PEM forms of an RSA key.
+
+RSA_ENCRYPTION = bytes.fromhex("2a864886f70d010101")  # OID 1.2.840.113549.1.1.1
+SEQUENCE, INTEGER, BIT_STRING, OCTET_STRING, OID = 0x30, 0x02, 0x03, 0x04, 0x06
+
+
+def key_error(message):
+    return PortError("ERR_NOPS_KEY", message)
+
+
+def der_read(der, at, end):
+    """One TLV at `at`: (tag, contents, next offset). Short and long definite lengths only."""
+    if at + 2 > end:
+        raise key_error("truncated DER")
+    tag, length, at = der[at], der[at + 1], at + 2
+    if length & 0x80:
+        count = length & 0x7F
+        if count == 0 or count > 4 or at + count > end:
+            raise key_error("bad DER length")
+        length, at = int.from_bytes(der[at:at + count], "big"), at + count
+    if at + length > end:
+        raise key_error("truncated DER")
+    return tag, der[at:at + length], at + length
+
+
+def der_sequence(der, tags):
+    """The contents of a SEQUENCE that fills `der`, split into elements whose tags must start with `tags`."""
+    tag, body, end = der_read(der, 0, len(der))
+    if tag != SEQUENCE or end != len(der):
+        raise key_error("not a DER SEQUENCE")
+    items, at = [], 0
+    while at < len(body):
+        tag, value, at = der_read(body, at, len(body))
+        items.append((tag, value))
+    if len(items) < len(tags) or any(items[i][0] != t for i, t in enumerate(tags)):
+        raise key_error("unexpected DER structure")
+    return [value for _, value in items]
+
+
+def der_int(value):
+    return int.from_bytes(value, "big")
+
+
+def rsa_algorithm(contents):
+    """Checks that the contents of an AlgorithmIdentifier name rsaEncryption (not EC, Ed25519, RSA-PSS, ...)."""
+    tag, oid, _ = der_read(contents, 0, len(contents))
+    if tag != OID or oid != RSA_ENCRYPTION:
+        raise key_error("not an RSA key")
+
+
+def pkcs1_private(der):  # RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dp, dq, qi }
+    _version, n, e, d = (der_int(v) for v in der_sequence(der, [INTEGER] * 9)[:4])
+    return {"n": n, "e": e, "d": d}
+
+
+def pkcs1_public(der):  # RSAPublicKey ::= SEQUENCE { n, e }
+    n, e = (der_int(v) for v in der_sequence(der, [INTEGER, INTEGER])[:2])
+    return {"n": n, "e": e}
+
+
+PEM = re.compile(r"\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]*?)\r?\n?-----END \1-----\s*")
+
+
+def rsa_key_from_pem(text, kind):
+    """n, e (and d for a private key) from PKCS#8 / PKCS#1 private or SPKI / PKCS#1 public PEM."""
+    match = PEM.fullmatch(text)
+    if match is None:
+        raise key_error("The key is not a single PEM block")
+    label = match.group(1)
+    labels = {"private": ("PRIVATE KEY", "RSA PRIVATE KEY"), "public": ("PUBLIC KEY", "RSA PUBLIC KEY")}
+    if label not in labels[kind]:
+        raise key_error(f"The PEM block is not an unencrypted RSA {kind} key")
+    try:
+        der = from_base64(re.sub(r"\r?\n", "", match.group(2)))
+    except PortError:
+        raise key_error("The PEM block has malformed base64") from None
+    if label == "RSA PRIVATE KEY":
+        return pkcs1_private(der)
+    if label == "RSA PUBLIC KEY":
+        return pkcs1_public(der)
+    if label == "PRIVATE KEY":  # PrivateKeyInfo ::= SEQUENCE { version, AlgorithmIdentifier, OCTET STRING }
+        _version, algorithm, private_key = der_sequence(der, [INTEGER, SEQUENCE, OCTET_STRING])[:3]
+        rsa_algorithm(algorithm)
+        return pkcs1_private(private_key)
+    # SubjectPublicKeyInfo ::= SEQUENCE { AlgorithmIdentifier, BIT STRING }
+    algorithm, public_key = der_sequence(der, [SEQUENCE, BIT_STRING])[:2]
+    rsa_algorithm(algorithm)
+    if public_key[:1] != b"\x00":
+        raise key_error("unexpected BIT STRING padding")
+    return pkcs1_public(public_key[1:])
+
+
+def b64url_int(text):
+    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", text, re.ASCII):
+        raise key_error("a JWK parameter is not base64url")
+    return int.from_bytes(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), "big")
+
+
+def rsa_key_from_jwk(jwk, kind):
+    if jwk.get("kty") != "RSA":
+        raise key_error("not an RSA JWK")
+    if jwk.get("alg") not in (None, "RS256"):
+        raise key_error("a JWK for another algorithm than RS256")
+    key = {"n": b64url_int(jwk.get("n")), "e": b64url_int(jwk.get("e"))}
+    if kind == "public":
+        if "d" in jwk:
+            raise key_error("a private JWK given as the public key")
+        return key
+    for name in ("p", "q", "dp", "dq", "qi"):
+        b64url_int(jwk.get(name))  # present and well formed, as key import requires
+    key["d"] = b64url_int(jwk.get("d"))
+    return key
+
+
+def rsa_key(data, kind):
+    pem = field(data, kind + "KeyPem", str, required=False)
+    key = rsa_key_from_pem(pem, kind) if pem is not None else rsa_key_from_jwk(field(data, kind + "KeyJwk", dict), kind)
+    if key["n"].bit_length() < 1024:
+        raise key_error("The key is smaller than 1024 bits")
+    return key
+
+
+# EMSA-PKCS1-v1_5 (RFC 8017, 9.2): 00 01 FF..FF 00 || DigestInfo(SHA-256) || hash, as long as the modulus.
+SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def emsa_pkcs1_v15(message, k):
+    t = SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
+    return b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
+
+
+def rsa_sign(key, message):
+    k = (key["n"].bit_length() + 7) // 8
+    m = int.from_bytes(emsa_pkcs1_v15(message, k), "big")
+    return pow(m, key["d"], key["n"]).to_bytes(k, "big")  # NOT constant time: conformance only
+
+
+def rsa_verify(key, message, signature):
+    """RFC 8017, 8.2.2: decrypt, then compare with the encoding we would have made (never parse the padding)."""
+    k = (key["n"].bit_length() + 7) // 8
+    if len(signature) != k:
+        return False
+    s = int.from_bytes(signature, "big")
+    if s >= key["n"]:
+        return False
+    return hmac.compare_digest(pow(s, key["e"], key["n"]).to_bytes(k, "big"), emsa_pkcs1_v15(message, k))
+
+
+def nops_sign(data):
+    m = nops_message(data)
+    signature = to_base64(rsa_sign(rsa_key(data, "private"), utf8(m["message"])))
+    return {
+        "target": m["target"],
+        "message": m["message"],
+        "signature": signature,
+        "url": m["url"],
+        "headers": {**m["headers"], "x-nops-signature": signature},
+    }
+
+
+def nops_verify(data):
+    message = field(data, "message", str, required=False)
+    if message is None:
+        message = received_message(data)
+    try:
+        signature = from_base64(field(data, "signature", str))
+    except PortError:
+        signature = b""
+    if signature == b"":
+        raise PortError("ERR_NOPS_SIGNATURE_ENCODING", "The signature is not strict, padded standard base64")
+    return {"valid": rsa_verify(rsa_key(data, "public"), utf8(message), signature)}
+
+
+# =====================================================================================================================
 # 4. The protocol loop: a hello line, then one response line per request line, in order, until stdin closes.
 # =====================================================================================================================
 
@@ -343,6 +879,11 @@ OPERATIONS = {
     ("canonical", "query"): canonical_query,
     ("canonical", "date"): canonical_date,
     ("canonical", "encoding"): canonical_encoding,
+    ("nog-v1", "sign"): nog_sign,
+    ("nog-v1", "verify"): nog_verify,
+    ("nog-v1", "verify-sequence"): nog_verify_sequence,
+    ("nops", "sign"): nops_sign,
+    ("nops", "verify"): nops_verify,
 }
 
 
