@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { NonceClaim, NonceStore } from '../src/index.js';
+import { builds, DATE_MS, KEY, KEYS, node } from './helpers.js';
+
+const NOW = DATE_MS + 60_000;
+const signed = (o: { nonce?: string | false; expires?: number; url?: string } = {}) =>
+  node.signSync('GET', o.url ?? '/api/blobs/abc?x=1', KEY, { date: DATE_MS, nonce: o.nonce ?? '0123456789', expires: o.expires ?? 600 }).url;
+
+/** A real store that records what it was asked, in front of a memory store. */
+class RecordingStore implements NonceStore {
+  readonly claims: NonceClaim[] = [];
+  readonly inner: NonceStore;
+  constructor(inner: NonceStore) {
+    this.inner = inner;
+  }
+  claim(c: NonceClaim): boolean | Promise<boolean> {
+    this.claims.push(c);
+    return this.inner.claim(c);
+  }
+}
+
+for (const [name, build] of builds) {
+  describe(`createVerifier (${name})`, () => {
+    const make = (extra: Record<string, unknown> = {}) => build.createVerifier({ keys: KEYS, now: () => NOW, ...extra });
+
+    it('answers with the original\'s messages and HTTP 401', async () => {
+      const v = make();
+      const cases: Array<[string, string, string]> = [
+        ['/p', 'ERR_AUTH_FIELD_MISSING', 'Invalid signature (missing authkeyid).'],
+        [signed().replace(/&authsignature=.*/, ''), 'ERR_AUTH_FIELD_MISSING', 'Invalid signature (missing authsignature).'],
+        [signed().replace(/authdate=[^&]*&/, ''), 'ERR_AUTH_FIELD_MISSING', 'Invalid signature (missing authdate).'],
+        [signed().replace('authdate=2015-04-20T123456Z', 'authdate=x'), 'ERR_AUTH_DATE_INVALID', 'Invalid authdate'],
+        [signed({ expires: 1 }), 'ERR_AUTH_SIG_EXPIRED', 'Expired signature'],
+        [signed().replace(KEY.id, 'f'.repeat(20)), 'ERR_AUTH_KEY_UNKNOWN', 'Unknown key.'],
+        [signed().replace('x=1', 'x=2'), 'ERR_AUTH_SIG_INVALID', 'Invalid signature.'],
+        [signed({ expires: 4000 }), 'ERR_AUTH_EXPIRES_INVALID', 'Invalid expires.'],
+      ];
+      for (const [url, code, message] of cases) {
+        expect(await v.verify('GET', url)).toEqual({ ok: false, code, message, status: 401 });
+      }
+      expect((await v.verify('GET', signed())).ok).toBe(true);
+      expect(await v.verify('GET', signed())).toEqual({ ok: false, code: 'ERR_AUTH_NONCE_INVALID', message: 'Invalid nonce.', status: 401 });
+    });
+
+    it('accepts keys as a record, a Map, a function and an async function', async () => {
+      const url = signed({ nonce: false });
+      for (const keys of [KEYS, new Map(Object.entries(KEYS)), (id: string) => KEYS[id], async (id: string) => KEYS[id]]) {
+        expect((await make({ keys }).verify('GET', url)).ok).toBe(true);
+      }
+    });
+
+    it('does not find key ids in the prototype of a record', async () => {
+      const v = make();
+      for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        const u = node.signSync('GET', '/p', { id: id.replace(/_/g, '-'), secret: 's' }, { date: DATE_MS }).url.replace(id.replace(/_/g, '-'), id);
+        expect(await v.verify('GET', u)).toMatchObject({ code: 'ERR_AUTH_KEY_UNKNOWN' });
+      }
+    });
+
+    it('treats null, undefined and "" from a key function as unknown, and a non-string as a programming error', async () => {
+      for (const secret of [null, undefined, '']) {
+        expect(await make({ keys: () => secret }).verify('GET', signed())).toMatchObject({ code: 'ERR_AUTH_KEY_UNKNOWN' });
+      }
+      await expect(make({ keys: () => 42 }).verify('GET', signed())).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      const boom = new Error('database down');
+      await expect(make({ keys: async () => Promise.reject(boom) }).verify('GET', signed())).rejects.toBe(boom);
+    });
+
+    it('claims the nonce only after the signature checks out, scoped and with expiry plus skew', async () => {
+      const store = new RecordingStore(new build.MemoryNonceStore({ now: () => NOW }));
+      const v = make({ nonceStore: store });
+      expect((await v.verify('GET', signed().replace('x=1', 'x=2'))).ok).toBe(false);
+      expect((await v.verify('GET', signed({ expires: 3601 }))).ok).toBe(false);
+      expect(store.claims).toEqual([]);
+      expect((await v.verify('GET', signed())).ok).toBe(true);
+      expect(store.claims).toEqual([{ keyId: KEY.id, authdate: '2015-04-20T123456Z', nonce: '0123456789', expiresAt: DATE_MS + 600_000 + 900_000 }]);
+    });
+
+    it('fails closed with ERR_AUTH_NONCE_STORE (503) when the store throws, rejects or answers nonsense', async () => {
+      const stores: NonceStore[] = [
+        { claim: () => { throw new Error('down'); } },
+        { claim: () => Promise.reject(new Error('down')) },
+        { claim: () => 'yes' as never },
+        { claim: async () => undefined as never },
+      ];
+      for (const nonceStore of stores) {
+        expect(await make({ nonceStore }).verify('GET', signed())).toEqual({
+          ok: false, code: 'ERR_AUTH_NONCE_STORE', message: 'Nonce store unavailable.', status: 503,
+        });
+      }
+      expect((await make({ nonceStore: { claim: async () => true } }).verify('GET', signed())).ok).toBe(true);
+      // Without a nonce the store is never asked.
+      expect((await make({ nonceStore: stores[0] }).verify('GET', signed({ nonce: false }))).ok).toBe(true);
+    });
+
+    it('uses the same clock for its default store (on Date.now, 2015 entries would be dropped at once)', async () => {
+      let t = DATE_MS + 5_000;
+      const v = make({ now: () => t });
+      expect((await v.verify('GET', signed({ expires: 10 }))).ok).toBe(true);
+      t = DATE_MS + 10_000;
+      expect(await v.verify('GET', signed({ expires: 10 }))).toMatchObject({ code: 'ERR_AUTH_NONCE_INVALID' });
+    });
+
+    it('refuses URLs longer than maxUrlLength as malformed, and accepts a signed 8 KiB target', async () => {
+      const long = signed({ url: `/${'a'.repeat(8191)}` });
+      expect(long.length).toBeGreaterThan(8192);
+      expect((await make().verify('GET', long)).ok).toBe(true);
+      expect(await make({ maxUrlLength: 8192 }).verify('GET', long)).toMatchObject({ code: 'ERR_AUTH_MALFORMED' });
+    });
+
+    it('rejects bad options and argument types with typed errors', async () => {
+      const bad: Array<[unknown, string]> = [
+        [undefined, 'ERR_INVALID_ARGUMENT'],
+        [{}, 'ERR_INVALID_ARGUMENT'],
+        [{ keys: 'k' }, 'ERR_INVALID_ARGUMENT'],
+        [{ keys: { a: 1 } }, 'ERR_INVALID_ARGUMENT'],
+        [{ keys: KEYS, now: 1 }, 'ERR_INVALID_ARGUMENT'],
+        [{ keys: KEYS, defaultExpires: -1 }, 'ERR_OPTION_RANGE'],
+        [{ keys: KEYS, maxExpiresWithNonce: 1.5 }, 'ERR_OPTION_RANGE'],
+        [{ keys: KEYS, maxExpires: '600' }, 'ERR_INVALID_ARGUMENT'],
+        [{ keys: KEYS, maxClockSkew: Number.POSITIVE_INFINITY }, 'ERR_OPTION_RANGE'],
+        [{ keys: KEYS, maxUrlLength: 0 }, 'ERR_OPTION_RANGE'],
+        [{ keys: KEYS, requireNonce: 'yes' }, 'ERR_INVALID_ARGUMENT'],
+        [{ keys: KEYS, nonceStore: {} }, 'ERR_INVALID_ARGUMENT'],
+      ];
+      for (const [options, code] of bad) expect(() => build.createVerifier(options as never)).toThrow(expect.objectContaining({ code }));
+      await expect(make().verify(undefined as never, '/p')).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      await expect(make().verify('GET', null as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    });
+
+    it('exposes its defaults', () => {
+      expect(build.VERIFIER_DEFAULTS).toEqual({ defaultExpires: 300, maxExpiresWithNonce: 3600, maxClockSkew: 900, maxUrlLength: 16384 });
+    });
+  });
+}
