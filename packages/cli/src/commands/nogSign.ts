@@ -37,7 +37,6 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
     io.stdout(NOG_SIGN_HELP);
     return EXIT_OK;
   }
-  const [method, url] = positionals(args, ['METHOD', 'URL']) as [string, string];
   const dateText = stringOption(args, 'date');
   const date = dateText === undefined ? undefined : parseIsoDateTime(dateText, '--date');
   const expires = integerOption(args, 'expires', 0, MAX_EXPIRES);
@@ -48,6 +47,7 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
   if (nonceText !== undefined && !/^[0-9a-fA-F]+$/.test(nonceText)) throw new UsageError('--nonce takes hex digits');
   const nonce = args.values['no-nonce'] === true ? false : nonceText;
 
+  const [method, url] = positionals(args, ['METHOD', 'URL']) as [string, string];
   const id = io.env.NOG_KEYID;
   const secret = io.env.NOG_SECRETKEY;
   if (!id || !secret) throw new UsageError('set NOG_KEYID and NOG_SECRETKEY to the key to sign with');

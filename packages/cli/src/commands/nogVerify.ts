@@ -55,9 +55,9 @@ export async function nogVerify(argv: readonly string[], io: CliIo): Promise<num
     io.stdout(NOG_VERIFY_HELP);
     return EXIT_OK;
   }
-  const [method, url] = positionals(args, ['METHOD', 'URL']) as [string, string];
   const nowText = stringOption(args, 'now');
   const now = nowText === undefined ? undefined : parseIsoDateTime(nowText, '--now').getTime();
+  const [method, url] = positionals(args, ['METHOD', 'URL']) as [string, string];
   const keys = loadKeys(stringOption(args, 'keys'), io.env);
   const keyMap = new Map(Object.entries(keys));
   const verifier = createVerifier({ keys: keyMap, ...(now !== undefined ? { now: () => now } : {}) });

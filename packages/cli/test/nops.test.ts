@@ -1,0 +1,210 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectUsageError, openssl, reqsign, tempDir } from './helpers.js';
+
+const API_KEY = '123.aaaa4432454ccccb5a2280e755fdzzzz';
+const dir = tempDir();
+const file = (name: string): string => join(dir.path, name);
+
+interface Signed {
+  url: string;
+  message: string;
+  signature: string;
+  headers: Record<string, string>;
+}
+
+/** openssl's own signature over a message, base64: the independent reference. */
+function opensslSign(keyFile: string, message: string): string {
+  return openssl(['dgst', '-sha256', '-sign', keyFile], message).toString('base64');
+}
+
+/** Whether `openssl dgst -verify` accepts a base64 signature over a message. */
+function opensslVerifies(publicKeyFile: string, message: string, signature: string): boolean {
+  writeFileSync(file('msg.bin'), message);
+  writeFileSync(file('sig.bin'), Buffer.from(signature, 'base64'));
+  try {
+    return openssl(['dgst', '-sha256', '-verify', publicKeyFile, '-signature', file('sig.bin'), file('msg.bin')]).toString().includes('Verified OK');
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(() => {
+  // Keys made by openssl itself: 2048-bit PKCS#8 and a 1024-bit PKCS#1 ("BEGIN RSA PRIVATE KEY"), as in the nOps docs.
+  openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', file('k2048.pem')]);
+  openssl(['pkey', '-in', file('k2048.pem'), '-pubout', '-out', file('k2048.pub.pem')]);
+  openssl(['genrsa', '-traditional', '-out', file('k1024.pem'), '1024']);
+  openssl(['rsa', '-in', file('k1024.pem'), '-RSAPublicKey_out', '-out', file('k1024.rsapub.pem')]);
+  openssl(['rsa', '-in', file('k1024.pem'), '-pubout', '-out', file('k1024.pub.pem')]);
+});
+afterAll(() => dir.remove());
+
+describe('reqsign nops sign', () => {
+  it('prints {url, message, signature, headers} with the signature openssl makes (PKCS#1 v1.5 is deterministic)', () => {
+    const r = reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k2048.pem'), '--date', '2022-01-10', 'https://app.nops.io/nops_api/v1/billingGetTotal/']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as Signed;
+    expect(Object.keys(out)).toEqual(['url', 'message', 'signature', 'headers']);
+    expect(out.url).toBe(`https://app.nops.io/nops_api/v1/billingGetTotal/?api_key=${API_KEY}`);
+    expect(out.message).toBe(`123.2022-01-10./nops_api/v1/billingGetTotal/?api_key=${API_KEY}`);
+    expect(out.signature).toBe(opensslSign(file('k2048.pem'), out.message));
+    expect(out.headers).toEqual({ 'x-nops-signature': out.signature });
+    expect(opensslVerifies(file('k2048.pub.pem'), out.message, out.signature)).toBe(true);
+  });
+
+  it('signs with a 1024-bit PKCS#1 key, a bare target, and the key in a header', () => {
+    const r = reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k1024.pem'), '--date', '2022-01-10', '--api-key-in', 'header', '/c/admin/projectaws']);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as Signed;
+    expect(out.url).toBe('/c/admin/projectaws/');
+    expect(out.message).toBe('123.2022-01-10./c/admin/projectaws/');
+    expect(out.headers).toEqual({ 'x-nops-api-key': API_KEY, 'x-nops-signature': out.signature });
+    expect(out.signature).toBe(opensslSign(file('k1024.pem'), out.message));
+  });
+
+  it('takes the key and key file from NOPS_API_KEY and NOPS_PRIVATE_KEY_FILE, and signs today in UTC by default', () => {
+    const r = reqsign(['nops', 'sign', '/x/'], { NOPS_API_KEY: API_KEY, NOPS_PRIVATE_KEY_FILE: file('k2048.pem') });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as Signed;
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 60_000).toISOString().slice(0, 10); // around midnight UTC
+    expect([`123.${today}./x/?api_key=${API_KEY}`, `123.${yesterday}./x/?api_key=${API_KEY}`]).toContain(out.message);
+  });
+
+  it('prints ready curl arguments with --curl: a shell reads them back as -H header ... URL', () => {
+    const r = reqsign(['nops', 'sign', '--curl', '--api-key', '123.k', '--private-key', file('k2048.pem'), '--date', '2022-01-10', '--api-key-in', 'header', "https://app.nops.io/c/it's/?a=1&b=$HOME"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.endsWith('\n')).toBe(true);
+    const words = execFileSync('bash', ['-c', 'eval "set -- $1"; printf "%s\\0" "$@"', '_', r.stdout.trimEnd()], { encoding: 'utf8' })
+      .split('\0')
+      .slice(0, -1);
+    const signature = opensslSign(file('k2048.pem'), "123.2022-01-10./c/it's/?a=1&b=$HOME");
+    expect(words).toEqual([
+      '-H',
+      'x-nops-api-key: 123.k',
+      '-H',
+      `x-nops-signature: ${signature}`,
+      "https://app.nops.io/c/it's/?a=1&b=$HOME",
+    ]);
+  });
+
+  it('agrees with openssl over random paths, queries and dates (differential)', () => {
+    const path = fc.array(fc.stringMatching(/^[a-z0-9_-]{1,8}$/), { minLength: 1, maxLength: 3 }).map((s) => `/${s.join('/')}/`);
+    const query = fc.option(fc.stringMatching(/^[a-z0-9]{1,5}=[a-z0-9]{0,5}$/), { nil: undefined });
+    const day = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 0, 1) }).map((ms) => new Date(ms).toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(path, query, day, fc.constantFrom('query', 'header'), (p, q, d, where) => {
+        const url = `https://app.nops.io${p}${q === undefined ? '' : `?${q}`}`;
+        const r = reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k1024.pem'), '--date', d, '--api-key-in', where, url]);
+        expect(r.status).toBe(0);
+        const out = JSON.parse(r.stdout) as Signed;
+        const target = `${p}${q === undefined ? '' : `?${q}`}`;
+        const expected = where === 'header' ? target : `${target}${q === undefined ? '?' : '&'}api_key=${API_KEY}`;
+        expect(out.message).toBe(`123.${d}.${expected}`);
+        expect(out.signature).toBe(opensslSign(file('k1024.pem'), out.message));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('refuses bad input with one line on stderr and exit 2', () => {
+    const key = ['--private-key', file('k2048.pem')];
+    expect(expectUsageError(reqsign(['nops', 'sign', ...key, '/x/']))).toMatch(/--api-key KEY or set NOPS_API_KEY/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '/x/']))).toMatch(/--private-key FILE or set NOPS_PRIVATE_KEY_FILE/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('nope.pem'), '/x/']))).toMatch(/cannot read private key file .*no such file/);
+    writeFileSync(file('garbage.pem'), 'not a key');
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('garbage.pem'), '/x/']))).toMatch(/not a PEM key/);
+    const pubAsPrivate = expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k2048.pub.pem'), '/x/']));
+    expect(pubAsPrivate).toMatch(/ERR_NOPS_KEY/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', '123', ...key, '/x/']))).toMatch(/ERR_NOPS_API_KEY/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key, '--date', '2022-1-10', '/x/']))).toMatch(/--date/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key, '--date', '2022-02-30', '/x/']))).toMatch(/ERR_DATE_RANGE/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key, '--api-key-in', 'body', '/x/']))).toMatch(/query or header/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key]))).toMatch(/URL/);
+    // No key material in any message.
+    const r = reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k2048.pub.pem'), '/x/']);
+    expect(r.stderr).not.toContain('MII');
+  });
+});
+
+describe('reqsign nops verify', () => {
+  const base = ['--api-key', API_KEY, '--date', '2022-01-10'];
+  const url = `https://app.nops.io/nops_api/v1/billingGetTotal/?api_key=${API_KEY}`;
+  const message = `123.2022-01-10./nops_api/v1/billingGetTotal/?api_key=${API_KEY}`;
+
+  it('accepts a signature openssl made: {"valid":true}, exit 0 (SPKI and PKCS#1 public keys)', () => {
+    for (const [priv, pub] of [['k2048.pem', 'k2048.pub.pem'], ['k1024.pem', 'k1024.rsapub.pem']] as const) {
+      const signature = opensslSign(file(priv), message);
+      const r = reqsign(['nops', 'verify', '--public-key', file(pub), ...base, '--signature', signature, url]);
+      expect(r.stdout, pub).toBe('{"valid":true}\n');
+      expect(r.status).toBe(0);
+    }
+  });
+
+  it('reports an invalid signature as {"valid":false,...}, exit 1', () => {
+    const signature = opensslSign(file('k2048.pem'), message);
+    const pub = ['--public-key', file('k2048.pub.pem')];
+    const wrongDay = reqsign(['nops', 'verify', ...pub, '--api-key', API_KEY, '--date', '2022-01-11', '--signature', signature, url]);
+    expect(wrongDay.status).toBe(1);
+    expect(JSON.parse(wrongDay.stdout)).toEqual({ valid: false, errorCode: 'ERR_NOPS_SIGNATURE_INVALID', message: 'Invalid signature.' });
+    const wrongKey = reqsign(['nops', 'verify', '--public-key', file('k1024.pub.pem'), ...base, '--signature', signature, url]);
+    expect(JSON.parse(wrongKey.stdout).errorCode).toBe('ERR_NOPS_SIGNATURE_INVALID');
+    const badB64 = reqsign(['nops', 'verify', ...pub, ...base, '--signature', `${signature}\n`, url]);
+    expect(badB64.status).toBe(1);
+    expect(JSON.parse(badB64.stdout).errorCode).toBe('ERR_NOPS_SIGNATURE_ENCODING');
+    const noApiKey = reqsign(['nops', 'verify', ...pub, ...base, '--signature', signature, url.replace(/\?.*$/, '')]);
+    expect(noApiKey.status).toBe(1);
+    expect(JSON.parse(noApiKey.stdout).errorCode).toBe('ERR_NOPS_API_KEY_PARAM');
+  });
+
+  it('refuses a missing flag or an unusable key with exit 2', () => {
+    const signature = opensslSign(file('k2048.pem'), message);
+    expect(expectUsageError(reqsign(['nops', 'verify', ...base, '--signature', signature, url]))).toMatch(/--public-key FILE is required/);
+    expect(expectUsageError(reqsign(['nops', 'verify', '--public-key', file('k2048.pub.pem'), '--api-key', API_KEY, '--signature', signature, url]))).toMatch(/--date/);
+    expect(expectUsageError(reqsign(['nops', 'verify', '--public-key', file('k2048.pub.pem'), ...base, url]))).toMatch(/--signature/);
+    expect(expectUsageError(reqsign(['nops', 'verify', '--public-key', file('k2048.pem'), ...base, '--signature', signature, url]))).toMatch(/ERR_NOPS_KEY/);
+    expect(expectUsageError(reqsign(['nops', 'verify', '--public-key', file('none.pem'), ...base, '--signature', signature, url]))).toMatch(/no such file/);
+  });
+});
+
+describe('reqsign nops keygen', () => {
+  it('writes an openssl-readable pair with --out (private 0600), prints the public key, never overwrites', () => {
+    const out = file('keys');
+    const r = reqsign(['nops', 'keygen', '--bits', '1024', '--out', out]);
+    expect(r.status).toBe(0);
+    const privatePem = readFileSync(join(out, 'nops_private_key.pem'), 'utf8');
+    const publicPem = readFileSync(join(out, 'nops_public_key.pem'), 'utf8');
+    expect(r.stdout).toBe(publicPem.endsWith('\n') ? publicPem : `${publicPem}\n`);
+    expect(privatePem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(publicPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(statSync(join(out, 'nops_private_key.pem')).mode & 0o777).toBe(0o600);
+    expect(openssl(['pkey', '-pubin', '-in', join(out, 'nops_public_key.pem'), '-noout', '-text']).toString()).toMatch(/Public-Key: \(1024 bit\)/);
+    // The two halves belong together: openssl signs with the private one, our verify accepts with the public one.
+    const message = `123.2022-01-10./x/?api_key=${API_KEY}`;
+    const signature = opensslSign(join(out, 'nops_private_key.pem'), message);
+    const v = reqsign(['nops', 'verify', '--public-key', join(out, 'nops_public_key.pem'), '--api-key', API_KEY, '--date', '2022-01-10', '--signature', signature, `/x/?api_key=${API_KEY}`]);
+    expect(v.stdout).toBe('{"valid":true}\n');
+    const again = reqsign(['nops', 'keygen', '--bits', '1024', '--out', out]);
+    expect(expectUsageError(again)).toMatch(/exists; not overwriting/);
+    expect(readFileSync(join(out, 'nops_private_key.pem'), 'utf8')).toBe(privatePem);
+  });
+
+  it('prints a 2048-bit pair by default without --out', () => {
+    const r = reqsign(['nops', 'keygen']);
+    expect(r.status).toBe(0);
+    const m = /^(-----BEGIN PRIVATE KEY-----\n[\s\S]+?-----END PRIVATE KEY-----\n)(-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n)$/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    writeFileSync(file('gen.pem'), m![1]!);
+    expect(openssl(['pkey', '-in', file('gen.pem'), '-noout', '-text']).toString()).toMatch(/Private-Key: \(2048 bit/);
+  });
+
+  it('refuses a bad size or a stray argument with exit 2', () => {
+    expect(expectUsageError(reqsign(['nops', 'keygen', '--bits', '512']))).toMatch(/--bits/);
+    expect(expectUsageError(reqsign(['nops', 'keygen', '--bits', 'many']))).toMatch(/--bits/);
+    expect(expectUsageError(reqsign(['nops', 'keygen', 'extra']))).toMatch(/got 1/);
+  });
+});

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '@reqsign/cli';
+import { expectUsageError, reqsign } from './helpers.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CONFORMANCE_CLI = resolve(here, '..', '..', '..', 'conformance', 'dist', 'cli.js');
+
+describe('reqsign --help and usage errors', () => {
+  const commands = [[], ['nog'], ['nops'], ['nog', 'sign'], ['nog', 'verify'], ['nops', 'sign'], ['nops', 'verify'], ['nops', 'keygen'], ['conformance']];
+
+  it('prints help on stdout and exits 0 for --help and -h on every command', () => {
+    for (const command of commands) {
+      for (const flag of ['--help', '-h']) {
+        const r = reqsign([...command, flag]);
+        expect(r.status, `${command.join(' ')} ${flag}`).toBe(0);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toMatch(/^Usage: reqsign/);
+        if (command.length === 2) expect(r.stdout).toContain(`reqsign ${command.join(' ')}`);
+      }
+    }
+  });
+
+  it('lists every option a command accepts in its help', () => {
+    const flags: Record<string, string[]> = {
+      'nog sign': ['--date', '--expires', '--nonce', '--no-nonce', 'NOG_KEYID', 'NOG_SECRETKEY'],
+      'nog verify': ['--now', '--keys'],
+      'nops sign': ['--api-key', '--private-key', '--date', '--api-key-in', '--curl', 'NOPS_API_KEY', 'NOPS_PRIVATE_KEY_FILE'],
+      'nops verify': ['--public-key', '--api-key', '--date', '--signature'],
+      'nops keygen': ['--bits', '--out'],
+      conformance: ['--impl', '--filter', '--vectors', '--report'],
+    };
+    for (const [command, names] of Object.entries(flags)) {
+      const help = reqsign([...command.split(' '), '--help']).stdout;
+      for (const name of names) expect(help, `${command} ${name}`).toContain(name);
+    }
+  });
+
+  it('answers a bad command line with one line on stderr and exit 2', () => {
+    expect(expectUsageError(reqsign([]))).toMatch(/missing command/);
+    expect(expectUsageError(reqsign(['sign']))).toMatch(/unknown command "sign"/);
+    expect(expectUsageError(reqsign(['nog']))).toMatch(/missing command after "nog"/);
+    expect(expectUsageError(reqsign(['nog', 'keygen']))).toMatch(/unknown command "nog keygen"/);
+    expect(expectUsageError(reqsign(['nops', 'constructor']))).toMatch(/unknown command/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--frobnicate', 'GET', '/p']))).toMatch(/^reqsign nog sign: Unknown option '--frobnicate'/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--expires', 'GET', '/p']))).toMatch(/--expires/);
+  });
+
+  it('runs in-process through main(argv, io) with the same results', async () => {
+    let out = '';
+    let err = '';
+    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), env: { NOG_KEYID: 'k', NOG_SECRETKEY: 's' } };
+    expect(await main(['nog', 'sign', '--no-nonce', '--date', '2015-04-20T12:34:56Z', 'GET', '/p'], io)).toBe(0);
+    expect(out).toMatch(/^\/p\?authalgorithm=nog-v1&authkeyid=k&authdate=2015-04-20T123456Z&authexpires=600&authsignature=[0-9a-f]{64}\n$/);
+    expect(err).toBe('');
+    expect(await main(['nog', 'verify', 'GET', '/p'], { ...io, env: {} })).toBe(2);
+    expect(err).toBe('reqsign nog verify: give --keys FILE or set NOG_KEYID and NOG_SECRETKEY\n');
+  });
+});
+
+describe('reqsign conformance', () => {
+  it('delegates to the conformance runner with the same flags: same output, same exit status', () => {
+    const args = ['--filter', 'canonical-target', '--quiet'];
+    const ours = reqsign(['conformance', ...args]);
+    const theirs = spawnSync(process.execPath, [CONFORMANCE_CLI, ...args], { encoding: 'utf8' });
+    expect(ours.stdout).toBe(theirs.stdout);
+    expect(ours.status).toBe(theirs.status);
+    expect(ours.stdout).toMatch(/\d+ passed, \d+ failed\n$/);
+    const bad = reqsign(['conformance', '--timeout', 'soon']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--timeout/);
+  });
+});
