@@ -1,0 +1,45 @@
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+/** The budget for each scheme package's browser bundle, minified and gzipped (issue 7). */
+export const BUDGET_GZIP_BYTES = 3 * 1024;
+
+export interface BundleSize {
+  readonly name: string;
+  /** Minified bytes. */
+  readonly minified: number;
+  /** Minified, then gzipped (level 9), bytes. */
+  readonly gzip: number;
+  /** The minified code, for content checks (no RSA code in a Nog bundle, ...). */
+  readonly code: string;
+}
+
+/**
+ * Bundles everything a package exports, the way a browser app bundles it: esbuild, platform browser (so the
+ * `default` export condition, the WebCrypto build), minified, tree-shaken. `export *` keeps every export, so this
+ * is the most an app can pay for the package. `resolveDir` is where `name` resolves from (a consumer project or
+ * the workspace root).
+ */
+export async function bundleSize(name: string, resolveDir: string, platform: 'browser' | 'node' = 'browser'): Promise<BundleSize> {
+  const result = await build({
+    stdin: { contents: `export * from ${JSON.stringify(name)};`, resolveDir, loader: 'js' },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform,
+    target: 'es2022',
+    logLevel: 'silent',
+    // Keep node: builtins out of the bundle (only a node entry may import them; the browser build must not).
+    ...(platform === 'node' ? { packages: 'external' as const } : {}),
+  });
+  const out = result.outputFiles[0];
+  if (out === undefined) throw new Error(`esbuild produced no output for ${name}`);
+  return { name, minified: out.contents.byteLength, gzip: gzipSync(out.contents, { level: 9 }).byteLength, code: out.text };
+}
+
+/** Identifiers that only RSA code contains (the WebCrypto algorithm names, PEM labels, ASN.1 bits of key wrapping). */
+export const RSA_MARKERS: readonly RegExp[] = [/RSASSA/i, /RSA-PSS/i, /RSA-OAEP/i, /PKCS ?#?1/i, /PKCS ?#?8/i, /BEGIN [A-Z ]*KEY/, /\bspki\b/, /\bpkcs8\b/];
+
+/** Identifiers that only HMAC code contains. */
+export const HMAC_MARKERS: readonly RegExp[] = [/HMAC/i, /createHmac/];

@@ -1,0 +1,126 @@
+/**
+ * The release scripts: `npm run release:dry-run` packs and checks every package and rehearses `npm publish`
+ * without uploading anything; `changeset version` (the heart of `npm run version`) writes the planned versions and
+ * CHANGELOGs; the plan check refuses majors that no changeset asked for.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exec, execOk } from '../../../scripts/lib/exec.js';
+import { releasePlan, unrequestedMajors, type ReleasePlan } from '../../../scripts/lib/plan.js';
+import { BIN, ROOT, workspacePackages } from '../../../scripts/lib/workspace.js';
+import { packagesUnderTest, scratch } from './support/packages.js';
+import { startRecordingRegistry, type RecordingRegistry } from './support/registry.js';
+
+const tmp = scratch('release');
+let registry: RecordingRegistry;
+beforeAll(async () => {
+  registry = await startRecordingRegistry();
+});
+afterAll(async () => {
+  await registry.close();
+  tmp.remove();
+});
+
+/** npm pointed at the recording registry, with a token so that npm would really upload if asked to. */
+const npmEnv = (): NodeJS.ProcessEnv => {
+  const host = registry.url.replace(/^http:/, '');
+  return { ...process.env, npm_config_registry: registry.url, [`npm_config_${host}:_authToken`]: 'test-token-not-secret' };
+};
+const writes = (): string[] => registry.requests.filter((r) => !r.startsWith('GET '));
+
+describe('npm run release:dry-run', () => {
+  it('packs and checks every package, rehearses npm publish for each, and uploads nothing', async () => {
+    const pkgs = packagesUnderTest();
+    const out = join(tmp.dir, 'dry-run');
+    const only = process.env['REQSIGN_PACKAGES'] ? ['--only', process.env['REQSIGN_PACKAGES']] : [];
+    const r = await exec(join(BIN, 'tsx'), ['scripts/release.ts', '--dry-run', '--skip-build', '--out', out, ...only], {
+      cwd: ROOT,
+      env: npmEnv(),
+      timeoutMs: 600_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('== pending changesets');
+    for (const p of pkgs) {
+      expect(r.stdout).toContain(`ok   ${p.name}@${p.version}`);
+      expect(r.stdout).toContain(`would publish ${p.name}@${p.version}`);
+    }
+    expect(r.stdout).toContain(`dry run passed: ${pkgs.length} packages would be published`);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tgz'))).toHaveLength(pkgs.length);
+    expect(writes()).toEqual([]);
+  }, 600_000);
+
+  it('the recording registry does see a real publish (so "uploads nothing" above can fail)', async () => {
+    const canonical = workspacePackages().find((p) => p.name === '@reqsign/canonical')!;
+    const dest = join(tmp.dir, 'control');
+    mkdirSync(dest, { recursive: true });
+    await execOk('npm', ['pack', '--ignore-scripts', '--pack-destination', dest], { cwd: canonical.dir });
+    const tgz = join(dest, readdirSync(dest).find((f) => f.endsWith('.tgz'))!);
+    const before = writes().length;
+    await exec('npm', ['publish', tgz, '--access', 'public', '--ignore-scripts', '--provenance=false'], { cwd: dest, env: npmEnv() });
+    expect(writes().length).toBeGreaterThan(before);
+    expect(writes().at(-1)).toMatch(/^PUT \/@reqsign%2fcanonical$/i);
+  }, 120_000);
+
+  it('refuses to run with no package selected', async () => {
+    const r = await exec(join(BIN, 'tsx'), ['scripts/release.ts', '--check', '--skip-build', '--only', 'no-such-package'], { cwd: ROOT, env: npmEnv() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('no package to release');
+  }, 120_000);
+});
+
+describe('the version plan', () => {
+  const plan = (releases: [string, ReleasePlan['releases'][number]['type']][], asked: [string, ReleasePlan['releases'][number]['type']][]): ReleasePlan => ({
+    changesets: [{ id: 'c', summary: 's', releases: asked.map(([name, type]) => ({ name, type })) }],
+    releases: releases.map(([name, type]) => ({ name, type, oldVersion: '0.1.0', newVersion: type === 'major' ? '1.0.0' : '0.2.0', changesets: ['c'] })),
+  });
+
+  it('flags a major that only a peer dependency caused', () => {
+    const problems = unrequestedMajors(plan([['@x/a', 'minor'], ['@x/b', 'major']], [['@x/a', 'minor'], ['@x/b', 'minor']]));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^@x\/b would go 0\.1\.0 -> 1\.0\.0 \(major\) though its changesets ask for minor/);
+  });
+  it('accepts a major that a changeset asks for, and dependents bumped by patch or minor', () => {
+    expect(unrequestedMajors(plan([['@x/a', 'major'], ['@x/b', 'patch']], [['@x/a', 'major']]))).toEqual([]);
+  });
+
+  it('has no major that no changeset asked for, in this repository', async () => {
+    expect(unrequestedMajors(await releasePlan(ROOT))).toEqual([]);
+  });
+});
+
+describe('changeset version (npm run version) in a scratch copy of the workspace manifests', () => {
+  it('writes every planned version, a CHANGELOG per package with its changesets, updated internal ranges, and consumes the changesets', async () => {
+    const expected = await releasePlan(ROOT);
+    const copy = join(tmp.dir, 'version');
+    const files = ['package.json', ...workspacePackages().map((p) => `${p.path}/package.json`)];
+    for (const f of files) {
+      mkdirSync(dirname(join(copy, f)), { recursive: true });
+      cpSync(join(ROOT, f), join(copy, f));
+    }
+    cpSync(join(ROOT, '.changeset'), join(copy, '.changeset'), { recursive: true });
+    await execOk(join(BIN, 'changeset'), ['version'], { cwd: copy });
+
+    const after = workspacePackages(copy);
+    for (const r of expected.releases) {
+      const p = after.find((a) => a.name === r.name)!;
+      expect(p.version, r.name).toBe(r.newVersion);
+      const changelog = readFileSync(join(p.dir, 'CHANGELOG.md'), 'utf8');
+      expect(changelog).toContain(`## ${r.newVersion}`);
+      for (const id of r.changesets) {
+        const summary = expected.changesets.find((c) => c.id === id)!.summary.split('\n')[0]!;
+        expect(changelog).toContain(summary);
+      }
+    }
+    for (const p of after) {
+      for (const [dep, range] of Object.entries({ ...p.manifest.dependencies })) {
+        const target = after.find((a) => a.name === dep);
+        if (target !== undefined) expect(range, `${p.name} -> ${dep}`).toMatch(new RegExp(`${target.version.replace(/\./g, '\\.')}$`));
+      }
+    }
+    const left = readdirSync(join(copy, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+    expect(left).toEqual([]);
+    expect(existsSync(join(copy, '.changeset', 'config.json'))).toBe(true);
+  }, 120_000);
+});
