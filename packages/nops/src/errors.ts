@@ -14,6 +14,7 @@ import { ReqsignError } from '@reqsign/canonical';
  * - `ERR_NOPS_KEY`: a key that cannot be read, is not RSA, is too small (< 1024 bits), or is of the wrong kind
  *   (a private key where a public key belongs, an encrypted PEM, a certificate).
  * - `ERR_NOPS_KEY_SIZE`: `generateKeyPair` asked for an unsupported size.
+ * - `ERR_NOPS_ORIGIN`: `createNopsFetch` was asked to send to an origin other than its `baseUrl`'s.
  * - `ERR_NOPS_SIGNATURE_ENCODING`: the signature is not strict, padded, standard base64 (or is empty).
  */
 export type NopsErrorCode =
@@ -24,6 +25,7 @@ export type NopsErrorCode =
   | 'ERR_NOPS_DATE'
   | 'ERR_NOPS_KEY'
   | 'ERR_NOPS_KEY_SIZE'
+  | 'ERR_NOPS_ORIGIN'
   | 'ERR_NOPS_SIGNATURE_ENCODING';
 
 /** An nOps-specific error: a fixed message and a stable `code`. Messages never contain keys or signatures. */

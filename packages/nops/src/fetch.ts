@@ -1,4 +1,4 @@
-import { invalidArgument } from './errors.js';
+import { NopsError, invalidArgument } from './errors.js';
 import { clientIdOf } from './internal/apiKey.js';
 import type { Provider } from './internal/provider.js';
 import { apiKeyInOf, optionsObject } from './message.js';
@@ -11,7 +11,10 @@ export const DEFAULT_BASE_URL = 'https://app.nops.io';
 export interface NopsFetchOptions {
   readonly apiKey: string;
   readonly privateKey: PrivateKeyInput;
-  /** What relative URLs are resolved against (default `https://app.nops.io`). */
+  /**
+   * What relative URLs are resolved against (default `https://app.nops.io`). Requests are sent only to its origin:
+   * any other is `ERR_NOPS_ORIGIN`, since the API key and a valid signature travel with each request.
+   */
   readonly baseUrl?: string | URL | undefined;
   /** The fetch to call (default: the global `fetch`, looked up at each call). */
   readonly fetch?: ((input: string, init?: RequestInit) => Promise<Response>) | undefined;
@@ -57,8 +60,17 @@ export function createNopsFetchWith(provider: Provider, options: NopsFetchOption
       requestInit = { ...fields, headers: request.headers, body: request.body === null ? null : await request.arrayBuffer() };
     } else {
       // fetch sends the URL as the URL parser writes it (dot segments removed, non-ASCII escaped): sign that.
-      url = new URL(input instanceof URL ? input.href : String(input), base).href;
+      try {
+        url = new URL(input instanceof URL ? input.href : String(input), base).href;
+      } catch (cause) {
+        throw new NopsError('ERR_INVALID_ARGUMENT', 'input is not a URL (relative to baseUrl) or a Request', { cause });
+      }
       requestInit = init ?? {};
+    }
+    // The API key and a valid signature travel with the request: never to a host the caller did not configure
+    // (a relative "//other.host/" or "/\\other.host/" would otherwise leave baseUrl's origin).
+    if (new URL(url).origin !== base.origin) {
+      throw new NopsError('ERR_NOPS_ORIGIN', "The request's origin is not baseUrl's; nothing was sent");
     }
     const signed = await signWith(provider, url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash });
     const headers = new Headers(requestInit.headers);

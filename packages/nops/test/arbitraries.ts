@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 // Characters a request target may hold as given: visible ASCII except # and ?, plus any non-ASCII.
 const pathChar = fc.oneof(
-  fc.constantFrom(...'abcxyzABZ0189-._~!$&\'()*+,;=:@%/'.split('')),
+  fc.constantFrom(...'abcxyzABZ0189-._~!$&\'()*+,;=:@%/"<>{}|^`\\'.split('')),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }).filter((c) => !/[\u0000-\u0020\u007f#?]/.test(c)),
 );
 const queryChar = fc.oneof(pathChar, fc.constant('?'));

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { build as esbuild } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import * as nodeBuild from '../src/node.js';
+import * as webBuild from '../src/index.js';
+
+describe('package entries', () => {
+  it('the node and WebCrypto builds export the same names', () => {
+    expect(Object.keys(nodeBuild).sort()).toEqual(Object.keys(webBuild).sort());
+    expect(Object.keys(webBuild).sort()).toEqual(['DEFAULT_BASE_URL', 'NopsError', 'buildMessage', 'createNopsFetch', 'generateKeyPair', 'sign', 'verify']);
+    // One error class for both, so instanceof works whichever build a caller got.
+    expect(nodeBuild.NopsError).toBe(webBuild.NopsError);
+  });
+
+  it('the portable entry bundles for the browser without any node: module', async () => {
+    const result = await esbuild({
+      entryPoints: [new URL('../src/index.ts', import.meta.url).pathname],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((i) => i.endsWith('src/index.ts'))).toBe(true);
+    expect(inputs.filter((i) => i.startsWith('node:') || i.includes('nodecrypto'))).toEqual([]);
+  });
+
+  it('package.json maps node to the node build, everything else and ./webcrypto to the portable one', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    expect(Object.keys(pkg.exports['.']!)).toEqual(['types', 'node', 'default']);
+    expect(pkg.exports['.']).toMatchObject({ node: './dist/node.js', default: './dist/index.js' });
+    expect(pkg.exports['./webcrypto']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+  });
+});
