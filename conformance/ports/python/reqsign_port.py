@@ -845,9 +845,14 @@ def rsa_verify(key, message, signature):
     return hmac.compare_digest(pow(s, key["e"], key["n"]).to_bytes(k, "big"), emsa_pkcs1_v15(message, k))
 
 
+def nops_signature(key, message):
+    """The x-nops-signature value: base64 with no newline (not base64.encodebytes, which adds them)."""
+    return to_base64(rsa_sign(key, utf8(message)))
+
+
 def nops_sign(data):
     m = nops_message(data)
-    signature = to_base64(rsa_sign(rsa_key(data, "private"), utf8(m["message"])))
+    signature = nops_signature(rsa_key(data, "private"), m["message"])
     return {
         "target": m["target"],
         "message": m["message"],

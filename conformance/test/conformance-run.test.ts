@@ -1,0 +1,25 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadVectors, type ImplementationReport } from '../src/index.js';
+import { cli } from './helpers.js';
+
+// `npm run conformance`, as a test: every default implementation (TypeScript on node:crypto and on WebCrypto, the
+// Python reference port) against every vector, with 0 failures.
+describe('the full conformance run', () => {
+  it('every implementation passes every vector', async () => {
+    const cases = loadVectors().reduce((n, f) => n + f.cases.length, 0);
+    const report = join(mkdtempSync(join(tmpdir(), 'reqsign-run-')), 'report.json');
+    const run = await cli(['--report', report]);
+    const json = JSON.parse(readFileSync(report, 'utf8')) as { passed: number; failed: number; unsupported: number; implementations: ImplementationReport[] };
+    expect(json.implementations.map((i) => i.name)).toEqual(['typescript (node:crypto)', 'typescript (WebCrypto)', 'python (reference port)']);
+    for (const impl of json.implementations) {
+      expect(impl.results.filter((r) => r.status !== 'pass'), impl.name).toEqual([]);
+      expect(impl.results).toHaveLength(cases);
+    }
+    expect({ passed: json.passed, failed: json.failed, unsupported: json.unsupported }).toEqual({ passed: 3 * cases, failed: 0, unsupported: 0 });
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`${3 * cases} passed, 0 failed`);
+    expect(run.code).toBe(0);
+  });
+});

@@ -1,0 +1,54 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { loadVectors, runImplementation, totals } from '../src/index.js';
+import { FIXTURES, PYTHON_PORT } from './helpers.js';
+
+const files = loadVectors();
+const cases = files.reduce((n, f) => n + f.cases.length, 0);
+
+describe('the reference Python port', () => {
+  it('passes every vector of every scheme and operation, none unsupported', async () => {
+    const report = await runImplementation({ command: `python3 ${JSON.stringify(PYTHON_PORT)}` }, files);
+    const failures = report.results.filter((r) => r.status !== 'pass');
+    expect(failures).toEqual([]);
+    expect(totals([report])).toEqual({ passed: cases, failed: 0, unsupported: 0 });
+    expect(report.hello).toMatchObject({ protocol: 'reqsign-conformance/1', name: 'reqsign-python' });
+    // It says so in its hello: every scheme and operation that has vectors.
+    for (const f of files) expect(report.hello!.supports[f.scheme]).toContain(f.operation);
+  });
+
+  it('uses the Python standard library only', () => {
+    const imports = execFileSync('python3', ['-c', `import ast, sys
+tree = ast.parse(open(sys.argv[1], encoding="utf-8").read())
+names = set()
+for node in ast.walk(tree):
+    if isinstance(node, ast.Import): names.update(a.name.split(".")[0] for a in node.names)
+    elif isinstance(node, ast.ImportFrom): names.add(node.module.split(".")[0])
+print(" ".join(sorted(names)))`, PYTHON_PORT], { encoding: 'utf8' }).trim().split(' ');
+    const stdlib = execFileSync('python3', ['-c', 'import sys; print(" ".join(sorted(sys.stdlib_module_names)))'], { encoding: 'utf8' }).trim().split(' ');
+    expect(imports.length).toBeGreaterThan(3);
+    expect(imports.filter((m) => !stdlib.includes(m))).toEqual([]);
+  });
+});
+
+// The nOps docs sign with pycryptodomex (`from Cryptodome...`); Debian's python3-pycryptodome provides it for
+// /usr/bin/python3. Missing here, the check is skipped; missing in CI, it fails.
+const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import Cryptodome'], { stdio: 'ignore' }).status === 0);
+
+describe('nOps signatures against Cryptodome', () => {
+  it.skipIf(python === undefined && !process.env['CI'])('the port signs and verifies exactly as pycryptodomex does', () => {
+    if (python === undefined) throw new Error('Cryptodome (pycryptodomex) is required in CI: apt-get install python3-pycryptodome');
+    const report = JSON.parse(execFileSync(python, [`${FIXTURES}cryptodome_check.py`], { encoding: 'utf8' })) as {
+      vectorSignatures: number;
+      randomSignatures: number;
+      verifications: number;
+      keys: number;
+      mismatches: unknown[];
+    };
+    expect(report.mismatches).toEqual([]);
+    expect(report.keys).toBeGreaterThanOrEqual(2); // a 1024-bit and a 2048-bit key at least
+    expect(report.vectorSignatures).toBeGreaterThanOrEqual(30);
+    expect(report.randomSignatures).toBe(25 * report.keys);
+    expect(report.verifications).toBe(2 * report.randomSignatures);
+  });
+});
