@@ -4,5 +4,6 @@ export {
   type RedisNonceStoreOptions,
   type RedisClientLike,
   type NonceClaim,
+  type NonceStore,
 } from './redisNonceStore.js';
 export { RedisNonceStoreError, type RedisNonceStoreErrorCode } from './errors.js';

@@ -1,14 +1,8 @@
+import type { NonceClaim, NonceStore } from '@reqsign/nog';
 import { RedisNonceStoreError } from './errors.js';
 import { nonceKey } from './internal/key.js';
 
-/** One claim, exactly as a @reqsign/nog verifier passes it to `NonceStore.claim`. */
-export interface NonceClaim {
-  readonly keyId: string;
-  readonly authdate: string;
-  readonly nonce: string;
-  /** Milliseconds since the epoch after which the signature can no longer be valid (clock skew included). */
-  readonly expiresAt: number;
-}
+export type { NonceClaim, NonceStore };
 
 /**
  * The part of a node-redis v5 client (`createClient()` from the `redis` package) that the store uses. A connected
@@ -42,7 +36,7 @@ export interface RedisNonceStoreOptions {
 }
 
 /** A `NonceStore` for @reqsign/nog whose memory is Redis, shared by every verifier that uses the same database. */
-export interface RedisNonceStore {
+export interface RedisNonceStore extends NonceStore {
   /**
    * Claims a nonce with one `SET key 1 NX PXAT expiresAt`: true when it was new, false when it was already claimed.
    * Rejects with a {@link RedisNonceStoreError} when the client is not connected, Redis answers with an error, or no

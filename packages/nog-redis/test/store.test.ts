@@ -2,9 +2,18 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisNonceStore, RedisNonceStoreError, type RedisNonceStore } from '@reqsign/nog-redis';
 import { connectClient, whenReady, type TestClient } from './helpers/client.js';
-import { skipWithoutRedis, startRedisServer, type RedisServer } from './helpers/redisServer.js';
+import { redisServerInstalled, skipWithoutRedis, startRedisServer, type RedisServer } from './helpers/redisServer.js';
 
 const HOUR = 3_600_000;
+
+// A failed beforeAll marks a suite's tests as skipped; this test makes a missing Redis count as a failure in CI.
+describe('the test machine', () => {
+  it.skipIf(skipWithoutRedis)('has a redis-server that starts on loopback (in CI this fails rather than skip)', async () => {
+    expect(redisServerInstalled()).toBe(true);
+    const server = await startRedisServer();
+    await server.stop();
+  });
+});
 
 describe.skipIf(skipWithoutRedis)('createRedisNonceStore against a real redis-server', () => {
   let server: RedisServer;
