@@ -59,6 +59,9 @@ interface Prepared {
 }
 
 /** Validates the arguments and builds the string to sign: everything but the HMAC. */
+/** The last method and key id that passed validation: a client signs with one key and few methods. */
+const checked = { method: '', id: '' };
+
 function prepare(nextNonce: () => string, method: string, url: string, key: NogKey, options?: SignOptions): Prepared {
   assertStringArg(method, 'method');
   assertStringArg(url, 'url');
@@ -66,9 +69,15 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
   const { id, secret } = key;
   assertStringArg(id, 'key.id');
   assertStringArg(secret, 'key.secret');
-  if (!TOKEN.test(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
+  if (method !== checked.method) {
+    if (!TOKEN.test(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
+    checked.method = method;
+  }
   const parts = parseRequestTarget(url);
-  if (!SAFE.test(id)) throw new NogError('ERR_SIGN_KEY', 'key.id must be non-empty and only A-Z a-z 0-9 - . _ ~');
+  if (id !== checked.id) {
+    if (!SAFE.test(id)) throw new NogError('ERR_SIGN_KEY', 'key.id must be non-empty and only A-Z a-z 0-9 - . _ ~');
+    checked.id = id;
+  }
   if (secret.length === 0) throw new NogError('ERR_SIGN_KEY', 'key.secret must not be empty');
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new NogError('ERR_INVALID_ARGUMENT', 'options must be an object');
@@ -118,10 +127,15 @@ function finish(p: Prepared, signature: string): SignResult {
 /** Builds `sign` over a crypto provider. */
 export function createSign(provider: CryptoProvider): SignFunction {
   const nextNonce = createNonceSource(provider.randomFill);
-  return async function sign(method, url, key, options) {
-    const p = prepare(nextNonce, method, url, key, options);
-    const hex = provider.hmacHex(p.secret, p.stringToSign);
-    return finish(p, typeof hex === 'string' ? hex : await hex);
+  // Not an async function: with a synchronous HMAC the result is ready at once, so skip the async machinery.
+  return function sign(method, url, key, options) {
+    try {
+      const p = prepare(nextNonce, method, url, key, options);
+      const hex = provider.hmacHex(p.secret, p.stringToSign);
+      return typeof hex === 'string' ? Promise.resolve(finish(p, hex)) : hex.then((h) => finish(p, h));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
 }
 

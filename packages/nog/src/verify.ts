@@ -82,7 +82,16 @@ function fail(code: NogAuthErrorCode, message: string = AUTH_MESSAGES[code]): Ve
 const missing = (field: string): VerifyFailure => fail('ERR_AUTH_FIELD_MISSING', `Invalid signature (missing ${field}).`);
 
 const EXPIRES = /^-?[0-9]{1,16}$/;
-const SIGNATURE = /^[0-9a-f]{64}$/;
+
+/** 64 lowercase hex digits, as the original's `[0-9a-f]{64}$` (the value is public: no need for constant time). */
+function isLowerHex64(s: string): boolean {
+  if (s.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
 
 function seconds(options: VerifierOptions, name: keyof typeof VERIFIER_DEFAULTS | 'maxExpires', min: number): number | undefined {
   const v = options[name];
@@ -184,7 +193,7 @@ export function createVerifierFactory(provider: CryptoProvider): (options: Verif
       if (secret === undefined || secret === null || secret === '') return fail('ERR_AUTH_KEY_UNKNOWN');
       if (typeof secret !== 'string') throw new NogError('ERR_INVALID_ARGUMENT', 'keys must give a secret string or undefined');
       // 5. The signature: the last parameter, after `&`, 64 lowercase hex, over the target before it.
-      if (p.signatureAmp === -1 || !SIGNATURE.test(signature)) return fail('ERR_AUTH_SIG_INVALID');
+      if (p.signatureAmp === -1 || !isLowerHex64(signature)) return fail('ERR_AUTH_SIG_INVALID');
       let expected = provider.hmacHex(secret, `${method}\n${target.slice(0, p.signatureAmp)}\n`);
       if (typeof expected !== 'string') expected = await expected;
       if (!timingSafeEqual(expected, signature)) return fail('ERR_AUTH_SIG_INVALID');
