@@ -24,12 +24,12 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -43,7 +43,11 @@ export function exec(command: string, args: readonly string[], options: ExecOpti
         stderr: Buffer.concat(err).toString('utf8'),
       });
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin !== null) {
+      // A child may exit before reading its input; that is its answer, not an error of ours.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
   });
 }
 
