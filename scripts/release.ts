@@ -65,10 +65,6 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const r of plan.releases) log(`${r.name}: ${r.oldVersion} -> ${r.newVersion} (${r.type})`);
   const surprises = unrequestedMajors(plan);
   for (const s of surprises) log(`FAIL ${s}`);
-  if (surprises.length > 0) {
-    log('\nthe version plan has majors nobody asked for; nothing was published');
-    return 1;
-  }
 
   const out = args.out ?? mkdtempSync(join(tmpdir(), 'reqsign-release-'));
   log(`\n== pack ${pkgs.length} packages into ${out}`);
@@ -92,8 +88,10 @@ async function main(argv: readonly string[]): Promise<number> {
       for (const line of r.problems) log(`     ${line.replace(/\n/g, '\n     ')}`);
     }
   }
-  if (failed > 0) {
-    log(`\n${failed} of ${packed.length} packages failed the checks; nothing was published`);
+  if (failed > 0 || surprises.length > 0) {
+    if (failed > 0) log(`\n${failed} of ${packed.length} packages failed the checks`);
+    if (surprises.length > 0) log(`\nthe version plan has ${surprises.length} major bump(s) nobody asked for`);
+    log('nothing was published');
     return 1;
   }
 
