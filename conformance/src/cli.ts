@@ -11,7 +11,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const HELP = `Usage: reqsign-conformance [--impl COMMAND]... [options]
 
 Runs every test vector against each implementation and prints each failure with its first differing stage, a
-table per scheme and operation, and "N passed, N failed". Exits 1 when any case failed, 2 on a usage error.
+table per scheme and operation, and "N passed, N failed". Exits 1 when any case failed, 2 on a usage error
+(also: vectors that do not load, a --filter that matches nothing, a report that cannot be written).
 
 An implementation is a command that speaks the JSON Lines protocol in PROTOCOL.md on stdin/stdout. Without
 --impl, the run covers reqsign's TypeScript packages on both crypto paths and, where python3 is found, the
@@ -101,6 +102,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const report = await runImplementation(impl, files, { ...(timeoutMs ? { timeoutMs } : {}), ...(args.filter ? { filter: args.filter } : {}) });
     reports.push(report);
     for (const r of report.results) if (r.status === 'fail') process.stdout.write(formatFailure(report.name, r) + '\n');
+  }
+  if (args.filter !== undefined && reports.every((r) => r.results.length === 0)) {
+    process.stderr.write(`reqsign-conformance: no case matches --filter ${args.filter}\n`);
+    return 2;
   }
   if (!args.quiet) process.stdout.write(`\n${formatTable(files, reports)}\n\n`);
   let reportFailed = false;

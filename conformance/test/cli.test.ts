@@ -41,6 +41,14 @@ describe('CLI', () => {
     expect(await cli(['--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
     expect(await cli(['--timeout', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--timeout takes a positive whole number') });
     expect(await cli(['--vectors', join(tmpdir(), 'reqsign-no-such-dir')])).toMatchObject({ code: 2 });
+    expect(await cli(['--vectors', encodingDir(), '--impl', fake(), '--filter', 'no-such-case'])).toMatchObject({
+      code: 2,
+      stderr: 'reqsign-conformance: no case matches --filter no-such-case\n',
+    });
+    const unwritable = await cli(['--vectors', encodingDir(), '--impl', fake(), '--report', join(tmpdir(), 'reqsign-no-such-dir', 'r.json')]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toContain('could not write the report');
+    expect(unwritable.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 0 failed');
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('npx @reqsign/conformance --impl "python3 my_port.py"');
