@@ -20,9 +20,16 @@ export interface BundleSize {
  * is the most an app can pay for the package. `resolveDir` is where `name` resolves from (a consumer project or
  * the workspace root).
  */
-export async function bundleSize(name: string, resolveDir: string, platform: 'browser' | 'node' = 'browser'): Promise<BundleSize> {
+export async function bundleSize(
+  name: string,
+  resolveDir: string,
+  platform: 'browser' | 'node' = 'browser',
+  /** Only these exports (tree-shaking drops the rest); default every export. */
+  only?: readonly string[],
+): Promise<BundleSize> {
+  const contents = only === undefined ? `export * from ${JSON.stringify(name)};` : `export { ${only.join(', ')} } from ${JSON.stringify(name)};`;
   const result = await build({
-    stdin: { contents: `export * from ${JSON.stringify(name)};`, resolveDir, loader: 'js' },
+    stdin: { contents, resolveDir, loader: 'js' },
     bundle: true,
     write: false,
     minify: true,
