@@ -23,9 +23,9 @@ export function formatFailure(impl: string, r: CaseResult): string {
  */
 export function formatTable(files: readonly VectorFile[], reports: readonly ImplementationReport[]): string {
   const header = ['vectors', 'scheme', 'operation', 'cases', ...reports.map((r) => r.name)];
-  // With --filter, only the files and cases that ran.
-  const ran = (f: VectorFile): number => Math.max(0, ...reports.map((r) => r.results.filter((c) => c.file === f.name).length));
-  const shown = files.filter((f) => reports.length === 0 || ran(f) > 0);
+  // The cases that ran (with --filter, fewer than the file has); without reports, the whole file.
+  const ran = new Map(files.map((f) => [f.name, reports.length === 0 ? f.cases.length : Math.max(0, ...reports.map((r) => r.results.filter((c) => c.file === f.name).length))]));
+  const shown = files.filter((f) => ran.get(f.name)! > 0);
   const rows = shown.map((f) => {
     const cells = reports.map((r) => {
       const mine = r.results.filter((c) => c.file === f.name);
@@ -35,13 +35,13 @@ export function formatTable(files: readonly VectorFile[], reports: readonly Impl
       const unsup = mine.length - pass - fail;
       return `${pass}/${mine.length}${fail ? ` ${fail} FAILED` : ''}${unsup ? ` ${unsup} unsupported` : ''}`;
     });
-    return [f.name, f.scheme, f.operation, String(reports.length === 0 ? f.cases.length : ran(f)), ...cells];
+    return [f.name, f.scheme, f.operation, String(ran.get(f.name)), ...cells];
   });
   const t = reports.map((r) => {
     const { passed, failed } = totals([r]);
     return `${passed}/${r.results.length}${failed ? ` ${failed} FAILED` : ''}`;
   });
-  rows.push(['total', '', '', String(shown.reduce((n, f) => n + (reports.length === 0 ? f.cases.length : ran(f)), 0)), ...t]);
+  rows.push(['total', '', '', String(shown.reduce((n, f) => n + ran.get(f.name)!, 0)), ...t]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
