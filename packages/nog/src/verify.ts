@@ -1,7 +1,7 @@
 import { parseDateTime, parseRequestTarget, timingSafeEqual } from '@reqsign/canonical';
 import { AUTH_MESSAGES, NogError, assertStringArg, type NogAuthErrorCode } from './errors.js';
 import { MemoryNonceStore, type NonceStore } from './nonceStore.js';
-import { readAuthParams, stripAuthParams } from './internal/params.js';
+import { readAuthParams, type AuthParams } from './internal/params.js';
 import type { CryptoProvider } from './internal/provider.js';
 
 /** Where a verifier finds the secret of a key id: a map, a record, or a (possibly async) function. */
@@ -142,7 +142,22 @@ export function createVerifierFactory(provider: CryptoProvider): (options: Verif
     let lastDate: string | undefined;
     let lastDateMs = 0;
 
-    async function verify(method: string, url: string): Promise<VerifyResult> {
+    /** A request that passed steps 0-3, on its way through the key, the signature and the nonce. */
+    interface Pending {
+      readonly method: string;
+      readonly target: string;
+      readonly path: string;
+      readonly p: AuthParams;
+      readonly keyId: string;
+      readonly date: string;
+      readonly authMs: number;
+      readonly expires: number;
+      readonly deadline: number;
+    }
+
+    // Steps 0-3 and the key lookup, synchronously; the rest continues synchronously unless the key lookup, the
+    // HMAC or the nonce store answers with a promise. No async function: most calls need no microtask at all.
+    function start(method: string, url: string): VerifyResult | Promise<VerifyResult> {
       assertStringArg(method, 'method');
       assertStringArg(url, 'url');
       const nowMs = now();
@@ -188,39 +203,64 @@ export function createVerifierFactory(provider: CryptoProvider): (options: Verif
       if (nowMs > deadline) return fail('ERR_AUTH_SIG_EXPIRED');
       if (authMs > nowMs + skewMs) return fail('ERR_AUTH_DATE_FUTURE');
       // 4. The key.
-      let secret = lookup(keyId);
-      if (isThenable(secret)) secret = await secret;
+      const pending: Pending = { method, target, path: parts.path, p, keyId, date, authMs, expires, deadline };
+      const secret = lookup(keyId);
+      return isThenable(secret) ? Promise.resolve(secret).then((s) => withKey(pending, s)) : withKey(pending, secret);
+    }
+
+    function withKey(r: Pending, secret: unknown): VerifyResult | Promise<VerifyResult> {
       if (secret === undefined || secret === null || secret === '') return fail('ERR_AUTH_KEY_UNKNOWN');
       if (typeof secret !== 'string') throw new NogError('ERR_INVALID_ARGUMENT', 'keys must give a secret string or undefined');
       // 5. The signature: the last parameter, after `&`, 64 lowercase hex, over the target before it.
-      if (p.signatureAmp === -1 || !isLowerHex64(signature)) return fail('ERR_AUTH_SIG_INVALID');
-      let expected = provider.hmacHex(secret, `${method}\n${target.slice(0, p.signatureAmp)}\n`);
-      if (typeof expected !== 'string') expected = await expected;
-      if (!timingSafeEqual(expected, signature)) return fail('ERR_AUTH_SIG_INVALID');
+      if (r.p.signatureAmp === -1 || !isLowerHex64(r.p.signature!)) return fail('ERR_AUTH_SIG_INVALID');
+      const expected = provider.hmacHex(secret, `${r.method}\n${r.target.slice(0, r.p.signatureAmp)}\n`);
+      return typeof expected === 'string' ? withHmac(r, expected) : expected.then((h) => withHmac(r, h));
+    }
+
+    function withHmac(r: Pending, expected: string): VerifyResult | Promise<VerifyResult> {
+      if (!timingSafeEqual(expected, r.p.signature!)) return fail('ERR_AUTH_SIG_INVALID');
       // 6. Limits on expires, then the nonce, claimed only now that the signature checked out.
-      const nonce = p.nonce;
-      if (nonce !== undefined) {
-        if (expires > maxExpiresWithNonce) return fail('ERR_AUTH_EXPIRES_INVALID');
-        let claimed: unknown;
-        try {
-          claimed = store.claim({ keyId, authdate: date, nonce, expiresAt: deadline + skewMs });
-          if (isThenable(claimed)) claimed = await claimed;
-        } catch {
-          return fail('ERR_AUTH_NONCE_STORE');
-        }
-        if (claimed !== true) return fail(claimed === false ? 'ERR_AUTH_NONCE_INVALID' : 'ERR_AUTH_NONCE_STORE');
-      } else if (maxExpires !== undefined && expires > maxExpires) return fail('ERR_AUTH_EXPIRES_INVALID');
-      // 7. What the application sees: the query without the auth parameters.
-      const query = stripAuthParams(parts.query ?? '');
+      const nonce = r.p.nonce;
+      if (nonce === undefined) {
+        return maxExpires !== undefined && r.expires > maxExpires ? fail('ERR_AUTH_EXPIRES_INVALID') : success(r);
+      }
+      if (r.expires > maxExpiresWithNonce) return fail('ERR_AUTH_EXPIRES_INVALID');
+      let claimed: unknown;
+      try {
+        claimed = store.claim({ keyId: r.keyId, authdate: r.date, nonce, expiresAt: r.deadline + skewMs });
+      } catch {
+        return fail('ERR_AUTH_NONCE_STORE');
+      }
+      return isThenable(claimed)
+        ? Promise.resolve(claimed).then((c) => withClaim(r, c), () => fail('ERR_AUTH_NONCE_STORE'))
+        : withClaim(r, claimed);
+    }
+
+    function withClaim(r: Pending, claimed: unknown): VerifyResult {
+      return claimed === true ? success(r) : fail(claimed === false ? 'ERR_AUTH_NONCE_INVALID' : 'ERR_AUTH_NONCE_STORE');
+    }
+
+    // 7. What the application sees: the query without the auth parameters.
+    function success(r: Pending): VerifySuccess {
+      const query = r.p.rest;
       return {
         ok: true,
-        keyId,
-        authdate: new Date(authMs),
-        expiresAt: new Date(deadline),
-        nonce: nonce ?? null,
-        target: query === null ? parts.path : `${parts.path}?${query}`,
+        keyId: r.keyId,
+        authdate: new Date(r.authMs),
+        expiresAt: new Date(r.deadline),
+        nonce: r.p.nonce ?? null,
+        target: query === null ? r.path : `${r.path}?${query}`,
         query,
       };
+    }
+
+    function verify(method: string, url: string): Promise<VerifyResult> {
+      try {
+        const result = start(method, url);
+        return result instanceof Promise ? result : Promise.resolve(result);
+      } catch (err) {
+        return Promise.reject(err);
+      }
     }
     return { verify };
   };

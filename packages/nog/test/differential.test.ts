@@ -55,3 +55,20 @@ it('the known values agree with openssl too', () => {
   expect(opensslHmac('0123456789abcdef0123456789abcdef01234567', sts)).toBe('fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d');
   expect(DATE_MS).toBe(Date.UTC(2015, 3, 20, 12, 34, 56));
 });
+
+describe('node:crypto HMAC paths', () => {
+  it('one-shot hash over key pads and createHmac agree with Python hmac (long keys, long and non-ASCII data)', async () => {
+    const { nodeHmacPaths } = await import('../src/internal/crypto-node.js');
+    const unit = fc.constantFrom('a', 'Z', '0', '\n', '&', 'ä', '€', '𝄞', '\u0000', '\uffff');
+    const samples = fc.sample(
+      fc.tuple(fc.string({ unit, minLength: 1, maxLength: 150 }), fc.oneof(fc.string({ unit, maxLength: 100 }), fc.string({ unit, minLength: 600, maxLength: 5000 }))),
+      { numRuns: 300, seed: 3 },
+    );
+    const expected = pythonHmac(samples);
+    expect(nodeHmacPaths.oneShot).toBeTypeOf('function');
+    for (const [i, [secret, data]] of samples.entries()) {
+      expect(nodeHmacPaths.oneShot!(secret, data)).toBe(expected[i]);
+      expect(nodeHmacPaths.stream(secret, data)).toBe(expected[i]);
+    }
+  });
+});

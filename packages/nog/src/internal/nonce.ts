@@ -1,10 +1,10 @@
 const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const NONCE_CHARS = 20;
-const POOL_BYTES = 2560;
+const POOL_BYTES = 8190;
 
 /**
  * A source of 20-character lowercase hex nonces (80 random bits, as the original JS signer). Randomness is drawn
- * 2,560 bytes at a time, turned into hex once and cut into nonces, each byte used once: a CSPRNG call per nonce
+ * 8,190 bytes at a time, turned into hex once and cut into nonces, each byte used once: a CSPRNG call per nonce
  * would cost as much as the HMAC itself.
  */
 export function createNonceSource(randomFill: (bytes: Uint8Array) => void): () => string {
