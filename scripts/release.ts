@@ -3,7 +3,8 @@
  *
  *   tsx scripts/release.ts --dry-run   build, plan, pack, check every tarball, `npm publish --dry-run` each one
  *   tsx scripts/release.ts --check     build, plan, pack, check (no npm publish at all)
- *   tsx scripts/release.ts             build, pack, check, then `changeset publish` (needs npm credentials)
+ *   tsx scripts/release.ts             build, pack, check, then `changeset publish` (needs npm credentials; refuses
+ *                                      while changesets are pending or the git tree is dirty)
  *
  * Options: --skip-build (use the dist/ folders as they are), --out DIR (where the tarballs go; default a new temp
  * folder), --only a,b (only these packages, by name or folder). Exits 1 when any check fails; nothing is
@@ -65,6 +66,20 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const r of plan.releases) log(`${r.name}: ${r.oldVersion} -> ${r.newVersion} (${r.type})`);
   const surprises = unrequestedMajors(plan);
   for (const s of surprises) log(`FAIL ${s}`);
+  const pending = plan.releases.length > 0;
+  if (pending && mode === 'publish') {
+    // Publishing now would ship the old versions without their CHANGELOG entries.
+    log('FAIL pending changesets: run `npm run version`, review and commit, then release');
+    return 1;
+  }
+  if (pending) log('(a release runs after `npm run version`; this rehearsal packs the versions as they are now)');
+  if (mode === 'publish') {
+    const dirty = await exec('git', ['status', '--porcelain'], { cwd: ROOT });
+    if (dirty.code !== 0 || dirty.stdout.trim() !== '') {
+      log('FAIL the working tree is not clean: commit first, so that tags point at what was published');
+      return 1;
+    }
+  }
 
   const out = args.out ?? mkdtempSync(join(tmpdir(), 'reqsign-release-'));
   log(`\n== pack ${pkgs.length} packages into ${out}`);

@@ -13,6 +13,7 @@ import { packagesUnderTest, scratch } from './support/packages.js';
 import { startRecordingRegistry, type RecordingRegistry } from './support/registry.js';
 
 const tmp = scratch('release');
+const pendingNow = (await releasePlan(ROOT)).releases.length > 0;
 let registry: RecordingRegistry;
 beforeAll(async () => {
   registry = await startRecordingRegistry();
@@ -32,6 +33,7 @@ const writes = (): string[] => registry.requests.filter((r) => !r.startsWith('GE
 describe('npm run release:dry-run', () => {
   it('packs and checks every package, rehearses npm publish for each, and uploads nothing', async () => {
     const pkgs = packagesUnderTest();
+    const before = writes().length;
     const out = join(tmp.dir, 'dry-run');
     const only = process.env['REQSIGN_PACKAGES'] ? ['--only', process.env['REQSIGN_PACKAGES']] : [];
     const r = await exec(join(BIN, 'tsx'), ['scripts/release.ts', '--dry-run', '--skip-build', '--out', out, ...only], {
@@ -48,7 +50,7 @@ describe('npm run release:dry-run', () => {
     expect(r.stdout).toContain(`dry run passed: ${pkgs.length} packages would be published`);
     expect(r.code).toBe(0);
     expect(readdirSync(out).filter((f) => f.endsWith('.tgz'))).toHaveLength(pkgs.length);
-    expect(writes()).toEqual([]);
+    expect(writes().slice(before)).toEqual([]);
   }, 600_000);
 
   it('the recording registry does see a real publish (so "uploads nothing" above can fail)', async () => {
@@ -61,6 +63,17 @@ describe('npm run release:dry-run', () => {
     await exec('npm', ['publish', tgz, '--access', 'public', '--ignore-scripts', '--provenance=false'], { cwd: dest, env: npmEnv() });
     expect(writes().length).toBeGreaterThan(before);
     expect(writes().at(-1)).toMatch(/^PUT \/@reqsign%2fcanonical$/i);
+  }, 120_000);
+
+  // Only while changesets are pending: then `npm run release` must stop before `changeset publish` (which would
+  // also tag this repository). npm points at the recorder all the same.
+  it.runIf(pendingNow)('npm run release refuses to publish while changesets are pending', async () => {
+    const before = writes().length;
+    const r = await exec(join(BIN, 'tsx'), ['scripts/release.ts', '--skip-build', '--only', 'canonical'], { cwd: ROOT, env: npmEnv(), timeoutMs: 120_000 });
+    expect(r.stdout).toContain('FAIL pending changesets: run `npm run version`');
+    expect(r.stdout).not.toContain('== changeset publish');
+    expect(r.code).toBe(1);
+    expect(writes().slice(before)).toEqual([]);
   }, 120_000);
 
   it('refuses to run with no package selected', async () => {
