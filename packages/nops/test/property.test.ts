@@ -66,12 +66,13 @@ describe.each(builds)('properties (%s)', (_name, build) => {
 
 describe('the two builds agree', () => {
   it('on every output of sign and on every error code', async () => {
-    const [[, node], [, web]] = builds;
+    const node = builds[0]![1];
+    const web = builds[1]![1];
     const outcome = async (p: Promise<unknown>) => p.then((v) => ({ v }), (e: { code?: unknown }) => ({ code: e.code }));
     await fc.assert(
       fc.asyncProperty(fc.oneof(url, fc.string()), fc.oneof(apiKey, fc.string()), date, timeZone, apiKeyIn, keyPair, fc.constantFrom('add', 'reject'), async (u, k, d, tz, where, [, priv], slash) => {
         const opts = { apiKey: k, date: d, timeZone: tz, apiKeyIn: where, privateKey: priv, trailingSlash: slash as 'add' | 'reject' };
-        expect(await outcome(web!.sign(u, opts))).toEqual(await outcome(node!.sign(u, opts)));
+        expect(await outcome(web.sign(u, opts))).toEqual(await outcome(node.sign(u, opts)));
       }),
       { numRuns: 150 },
     );
