@@ -103,22 +103,30 @@ describe('the version plan', () => {
   });
 });
 
-describe('changeset version (npm run version) in a scratch copy of the workspace manifests', () => {
-  it('writes every planned version, a CHANGELOG per package with its changesets, updated internal ranges, and consumes the changesets', async () => {
+describe('npm run version in a scratch copy of the workspace manifests and lockfile', () => {
+  it('writes every planned version, a CHANGELOG per package with its changesets, updated internal ranges and lockfile, and consumes the changesets', async () => {
     const expected = await releasePlan(ROOT);
     const copy = join(tmp.dir, 'version');
-    const files = ['package.json', ...workspacePackages().map((p) => `${p.path}/package.json`)];
+    const files = ['package.json', 'package-lock.json', ...workspacePackages().map((p) => `${p.path}/package.json`)];
     for (const f of files) {
       mkdirSync(dirname(join(copy, f)), { recursive: true });
       cpSync(join(ROOT, f), join(copy, f));
     }
     cpSync(join(ROOT, '.changeset'), join(copy, '.changeset'), { recursive: true });
-    await execOk(join(BIN, 'changeset'), ['version'], { cwd: copy });
+    // The root's own `version` script, as `npm run version` runs it (the copy has no node_modules of its own).
+    const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['version']!;
+    await execOk('sh', ['-c', script], {
+      cwd: copy,
+      env: { ...process.env, PATH: `${BIN}:${process.env['PATH'] ?? ''}`, npm_config_prefer_offline: 'true' },
+      timeoutMs: 300_000,
+    });
 
     const after = workspacePackages(copy);
+    const lock = JSON.parse(readFileSync(join(copy, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
     for (const r of expected.releases) {
       const p = after.find((a) => a.name === r.name)!;
       expect(p.version, r.name).toBe(r.newVersion);
+      expect(lock.packages[p.path]?.version, `lockfile ${p.path}`).toBe(r.newVersion);
       const changelog = readFileSync(join(p.dir, 'CHANGELOG.md'), 'utf8');
       expect(changelog).toContain(`## ${r.newVersion}`);
       for (const id of r.changesets) {
@@ -135,5 +143,5 @@ describe('changeset version (npm run version) in a scratch copy of the workspace
     const left = readdirSync(join(copy, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
     expect(left).toEqual([]);
     expect(existsSync(join(copy, '.changeset', 'config.json'))).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });
