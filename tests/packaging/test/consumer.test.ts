@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec } from '../../../scripts/lib/exec.js';
 import { BIN } from '../../../scripts/lib/workspace.js';
+import { requireBinary, RUNTIMES } from '../../runtimes/test/support/runtimes.js';
 import { BUDGET_GZIP_BYTES, bundleSize, HMAC_MARKERS, RSA_MARKERS } from '../../../scripts/lib/size.js';
 import { FIXTURES, jsFiles, read, runFixture, short, typeCheck } from './support/consumer.js';
 import { installConsumer, installedNames, packagesUnderTest, packUnderTest, ROOT, scratch, type PackedPackage } from './support/packages.js';
@@ -60,6 +61,14 @@ describe('a project that installs every package from its tarball', () => {
       const bad = await exec('openssl', ['dgst', '-sha256', '-verify', 'pub.pem', '-signature', 'sig.bin', 'msg.txt'], { cwd: dir() });
       expect(bad.code).not.toBe(0);
     }
+  });
+
+  const otherNodes = RUNTIMES.filter((r) => r.name === 'node22' || r.name === 'node24');
+  it.each(otherNodes.flatMap((rt) => fixtures.map((name) => [rt.name, name, rt] as const)))('on %s, %s works from the tarball too', async (_label, name, rt) => {
+    const r = await runFixture(dir(), `run/${short(name)}.mjs`, requireBinary(rt));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { ok: boolean }).ok).toBe(true);
   });
 
   it.each(names)('%s: every export subpath imports with plain node and every bin answers --help', async (name) => {
