@@ -12,8 +12,8 @@ export interface CheckResult {
   readonly problems: readonly string[];
 }
 
-/** Paths a tarball may contain, beyond `package.json`: built code, data, documentation. */
-const ALLOWED = [/^dist\/.+\.(js|d\.ts)$/, /^vectors\/[^/]+\.json$/, /^schema\/[^/]+\.json$/, /^(README|CHANGELOG|PROTOCOL|LICENSE)(\.md)?$/, /^package\.json$/];
+/** Paths a tarball may contain, beyond `package.json`: built code, data, documentation, the reference ports' sources. */
+const ALLOWED = [/^dist\/.+\.(js|d\.ts)$/, /^vectors\/[^/]+\.json$/, /^schema\/[^/]+\.json$/, /^ports\/[a-z0-9-]+\/[\w.-]+\.(py|md)$/, /^(README|CHANGELOG|PROTOCOL|LICENSE)(\.md)?$/, /^package\.json$/];
 
 /**
  * Every check a tarball must pass before it is published: publint (strict: warnings are errors), Are the Types
