@@ -44,6 +44,9 @@ export class MemoryNonceStore implements NonceStore {
   readonly #buckets = new Map<number, string[]>();
   /** A min-heap of the expiry seconds in #buckets. */
   readonly #heap: number[] = [];
+  /** The bucket used last: consecutive claims mostly expire in the same second. */
+  #lastSecond = Number.NaN;
+  #lastBucket: string[] | undefined;
 
   constructor(options?: MemoryNonceStoreOptions) {
     const maxEntries = options?.maxEntries ?? DEFAULT_MAX_NONCES;
@@ -73,17 +76,28 @@ export class MemoryNonceStore implements NonceStore {
     this.#expire(this.#now());
     // Length-prefixed, so that no two triples share an id; join() gives a flat string (no rope kept alive).
     const id = [keyId.length, ':', keyId, authdate.length, ':', authdate, nonce].join('');
-    if (this.#seen.has(id)) return false;
-    if (this.#seen.size >= this.maxEntries) {
+    const seen = this.#seen;
+    const size = seen.size;
+    if (size >= this.maxEntries) {
+      if (seen.has(id)) return false;
       throw new NogError('ERR_AUTH_NONCE_STORE', 'The nonce store is full');
     }
-    this.#seen.add(id);
+    // One hash lookup: add, and see whether it was there.
+    seen.add(id);
+    if (seen.size === size) return false;
     const second = Math.ceil(expiresAt / 1000);
-    const bucket = this.#buckets.get(second);
-    if (bucket === undefined) {
-      this.#buckets.set(second, [id]);
-      this.#push(second);
-    } else bucket.push(id);
+    if (second === this.#lastSecond) this.#lastBucket!.push(id);
+    else {
+      let bucket = this.#buckets.get(second);
+      if (bucket === undefined) {
+        bucket = [];
+        this.#buckets.set(second, bucket);
+        this.#push(second);
+      }
+      bucket.push(id);
+      this.#lastSecond = second;
+      this.#lastBucket = bucket;
+    }
     return true;
   }
 
@@ -94,6 +108,10 @@ export class MemoryNonceStore implements NonceStore {
       const second = this.#pop();
       for (const id of this.#buckets.get(second)!) this.#seen.delete(id);
       this.#buckets.delete(second);
+      if (second === this.#lastSecond) {
+        this.#lastSecond = Number.NaN;
+        this.#lastBucket = undefined;
+      }
     }
   }
 

@@ -7,6 +7,8 @@ const BLOCK = 64;
 interface Pads {
   readonly inner: Buffer;
   readonly outer: Buffer;
+  /** The inner pad as a string when every byte is ASCII (so its UTF-8 encoding is the same bytes), else null. */
+  readonly innerText: string | null;
 }
 
 function toPads(secret: string): Pads {
@@ -14,38 +16,51 @@ function toPads(secret: string): Pads {
   if (key.length > BLOCK) key = crypto.createHash('sha256').update(key).digest();
   const inner = Buffer.alloc(BLOCK, 0x36);
   const outer = Buffer.alloc(BLOCK, 0x5c);
+  let ascii = true;
   for (let i = 0; i < key.length; i++) {
     inner[i]! ^= key[i]!;
     outer[i]! ^= key[i]!;
+    if (key[i]! >= 0x80) ascii = false;
   }
   key.fill(0);
-  return { inner, outer };
+  return { inner, outer, innerText: ascii ? inner.toString('latin1') : null };
 }
 
 /**
  * HMAC-SHA256 as two one-shot `crypto.hash` calls over precomputed key pads (Node 20.12+): the same function as
- * `createHmac`, at about 0.75 of its cost, because building a Hmac stream object costs more than the hashing.
+ * `createHmac`, at about two thirds of its cost, because building a Hmac stream object costs more than hashing.
+ * For ASCII secrets (Nog's are hex) the inner pad is prepended as a string; otherwise bytes are assembled in a
+ * scratch buffer.
  */
 function createOneShotHmac(hash: typeof crypto.hash): (secret: string, data: string) => string {
   const pads = new Map<string, Pads>();
-  let scratch = Buffer.allocUnsafe(BLOCK + 2048);
-  const outer = Buffer.allocUnsafe(BLOCK + 32);
+  let scratch = new Uint8Array(BLOCK + 2048);
+  const outer = new Uint8Array(BLOCK + 32);
+  let outerOf: Pads | undefined;
   return (secret, data) => {
     const p = boundedGet(pads, secret, toPads);
-    // A UTF-16 code unit is at most 3 UTF-8 bytes: grow the scratch buffer when the data might not fit.
-    if (data.length * 3 > scratch.length - BLOCK) {
-      const need = BLOCK + Buffer.byteLength(data, 'utf8');
-      if (need > scratch.length) scratch = Buffer.allocUnsafe(need);
+    let innerHash: Uint8Array;
+    if (p.innerText !== null) innerHash = hash('sha256', p.innerText + data, 'buffer') as unknown as Uint8Array;
+    else {
+      // A UTF-16 code unit is at most 3 UTF-8 bytes: grow the scratch buffer when the data might not fit.
+      if (data.length * 3 > scratch.length - BLOCK) {
+        const need = BLOCK + Buffer.byteLength(data, 'utf8');
+        if (need > scratch.length) scratch = new Uint8Array(need);
+      }
+      scratch.set(p.inner, 0);
+      const { written } = encoder.encodeInto(data, scratch.subarray(BLOCK));
+      innerHash = hash('sha256', scratch.subarray(0, BLOCK + written), 'buffer') as unknown as Uint8Array;
     }
-    p.inner.copy(scratch, 0);
-    const n = scratch.write(data, BLOCK, 'utf8');
-    const innerHash = hash('sha256', scratch.subarray(0, BLOCK + n), 'buffer') as unknown as Buffer;
-    p.outer.copy(outer, 0);
-    innerHash.copy(outer, BLOCK);
-    // The scratch buffers keep key pads between calls, as the pad cache and a KeyObject cache would anyway.
+    if (outerOf !== p) {
+      outer.set(p.outer, 0);
+      outerOf = p;
+    }
+    outer.set(innerHash, BLOCK);
     return hash('sha256', outer, 'hex');
   };
 }
+
+const encoder = new TextEncoder();
 
 /** Before Node 20.12 (no `crypto.hash`): `createHmac` with a cached KeyObject per secret. */
 function createStreamHmac(): (secret: string, data: string) => string {

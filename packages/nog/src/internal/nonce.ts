@@ -1,6 +1,8 @@
-const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
 const NONCE_CHARS = 20;
 const POOL_BYTES = 8190;
+// Hex digits are ASCII, so UTF-8 decoding turns them into a flat string in one step.
+const decoder = new TextDecoder();
 
 /**
  * A source of 20-character lowercase hex nonces (80 random bits, as the original JS signer). Randomness is drawn
@@ -9,15 +11,20 @@ const POOL_BYTES = 8190;
  */
 export function createNonceSource(randomFill: (bytes: Uint8Array) => void): () => string {
   const pool = new Uint8Array(POOL_BYTES);
+  const chars = new Uint8Array(POOL_BYTES * 2);
   let hex = '';
   let pos = 0;
   return () => {
     if (pos === hex.length) {
       randomFill(pool);
-      const parts = new Array<string>(POOL_BYTES);
-      for (let i = 0; i < POOL_BYTES; i++) parts[i] = HEX2[pool[i]!]!;
-      hex = parts.join('');
+      for (let i = 0; i < POOL_BYTES; i++) {
+        const b = pool[i]!;
+        chars[2 * i] = HEX_CODES[b >> 4]!;
+        chars[2 * i + 1] = HEX_CODES[b & 15]!;
+      }
+      hex = decoder.decode(chars);
       pool.fill(0);
+      chars.fill(0);
       pos = 0;
     }
     const nonce = hex.slice(pos, pos + NONCE_CHARS);

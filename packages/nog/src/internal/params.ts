@@ -1,46 +1,51 @@
 /** The auth parameters of a received target, raw (never percent-decoded), each at most once. */
 export interface AuthParams {
-  algorithm: string | undefined;
-  keyId: string | undefined;
-  date: string | undefined;
-  expires: string | undefined;
-  nonce: string | undefined;
-  signature: string | undefined;
+  readonly algorithm: string | undefined;
+  readonly keyId: string | undefined;
+  readonly date: string | undefined;
+  readonly expires: string | undefined;
+  readonly nonce: string | undefined;
+  readonly signature: string | undefined;
   /** Index in the target of the `&` before `authsignature`, or -1 when it is not the last parameter after a `&`. */
-  signatureAmp: number;
+  readonly signatureAmp: number;
   /** The query without the auth parameters (see {@link stripAuthParams}). */
-  rest: string | null;
+  readonly rest: string | null;
 }
 
-type Slot = 'algorithm' | 'keyId' | 'date' | 'expires' | 'nonce' | 'signature';
+// Slot numbers, in the signer's order.
+const ALGORITHM = 0;
+const KEY_ID = 1;
+const DATE = 2;
+const EXPIRES = 3;
+const NONCE = 4;
+const SIGNATURE = 5;
 
-/** The slot of an auth parameter name that starts at `at` and ends at `end` (exclusive), without slicing it. */
-function slotAt(s: string, at: number, end: number): Slot | undefined {
-  if (s.charCodeAt(at) !== 0x61 /* a */ || !s.startsWith('auth', at)) return undefined;
+/** The slot of an auth parameter name that starts at `at` and ends at `end` (exclusive), or -1; no slicing. */
+function slotAt(s: string, at: number, end: number): number {
   const len = end - at;
-  switch (s.charCodeAt(at + 4)) {
-    case 0x61:
-      return len === 13 && s.startsWith('authalgorithm', at) ? 'algorithm' : undefined;
-    case 0x6b:
-      return len === 9 && s.startsWith('authkeyid', at) ? 'keyId' : undefined;
-    case 0x64:
-      return len === 8 && s.startsWith('authdate', at) ? 'date' : undefined;
-    case 0x65:
-      return len === 11 && s.startsWith('authexpires', at) ? 'expires' : undefined;
-    case 0x6e:
-      return len === 9 && s.startsWith('authnonce', at) ? 'nonce' : undefined;
-    case 0x73:
-      return len === 13 && s.startsWith('authsignature', at) ? 'signature' : undefined;
-    default:
-      return undefined;
+  // "auth" and at least "date" after it.
+  if (len < 8 || s.charCodeAt(at) !== 0x61 || s.charCodeAt(at + 1) !== 0x75 || s.charCodeAt(at + 2) !== 0x74 || s.charCodeAt(at + 3) !== 0x68) {
+    return -1;
   }
+  const fifth = s.charCodeAt(at + 4);
+  let name: string;
+  let slot: number;
+  if (len === 8) [name, slot] = ['authdate', DATE];
+  else if (len === 9 && fifth === 0x6b) [name, slot] = ['authkeyid', KEY_ID];
+  else if (len === 9) [name, slot] = ['authnonce', NONCE];
+  else if (len === 11) [name, slot] = ['authexpires', EXPIRES];
+  else if (len === 13 && fifth === 0x61) [name, slot] = ['authalgorithm', ALGORITHM];
+  else if (len === 13) [name, slot] = ['authsignature', SIGNATURE];
+  else return -1;
+  for (let i = 4; i < len; i++) if (s.charCodeAt(at + i) !== name.charCodeAt(i)) return -1;
+  return slot;
 }
 
 function isEncodedAuthName(name: string): boolean {
   if (!name.includes('%')) return false;
   try {
     const decoded = decodeURIComponent(name.replaceAll('+', ' '));
-    return slotAt(decoded, 0, decoded.length) !== undefined;
+    return slotAt(decoded, 0, decoded.length) !== -1;
   } catch {
     return false;
   }
@@ -53,16 +58,8 @@ function isEncodedAuthName(name: string): boolean {
  * original decoded but which we cannot accept without letting two spellings mean one parameter.
  */
 export function readAuthParams(target: string, q: number): AuthParams | null {
-  const p: AuthParams = {
-    algorithm: undefined,
-    keyId: undefined,
-    date: undefined,
-    expires: undefined,
-    nonce: undefined,
-    signature: undefined,
-    signatureAmp: -1,
-    rest: null,
-  };
+  const values: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined];
+  let signatureAmp = -1;
   const end = target.length;
   const mayBeEncoded = target.indexOf('%', q) !== -1;
   // Where the auth parameters begin, and whether another parameter follows one of them.
@@ -76,11 +73,11 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
     if (amp === -1) amp = end;
     if (nextEq !== -1 && nextEq < start) nextEq = target.indexOf('=', start);
     const eq = nextEq === -1 || nextEq > amp ? amp : nextEq;
-    const key = slotAt(target, start, eq);
-    if (key !== undefined) {
-      if (p[key] !== undefined) return null;
-      p[key] = eq === amp ? '' : target.slice(eq + 1, amp);
-      if (key === 'signature') p.signatureAmp = amp === end && start > q + 1 ? start - 1 : -1;
+    const slot = slotAt(target, start, eq);
+    if (slot !== -1) {
+      if (values[slot] !== undefined) return null;
+      values[slot] = eq === amp ? '' : target.slice(eq + 1, amp);
+      if (slot === SIGNATURE) signatureAmp = amp === end && start > q + 1 ? start - 1 : -1;
       if (firstAuth === -1) firstAuth = start;
     } else {
       if (mayBeEncoded && isEncodedAuthName(target.slice(start, eq))) return null;
@@ -88,10 +85,20 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
     }
     start = amp + 1;
   }
-  if (interleaved || firstAuth === -1) p.rest = stripAuthParams(target.slice(q + 1));
+  let rest: string | null;
+  if (interleaved || firstAuth === -1) rest = stripAuthParams(target.slice(q + 1));
   // The usual case: the auth parameters are a suffix. `/p?auth...` had no query, `/p?&auth...` an empty one.
-  else p.rest = firstAuth === q + 1 ? null : target.slice(q + 1, firstAuth - 1);
-  return p;
+  else rest = firstAuth === q + 1 ? null : target.slice(q + 1, firstAuth - 1);
+  return {
+    algorithm: values[ALGORITHM],
+    keyId: values[KEY_ID],
+    date: values[DATE],
+    expires: values[EXPIRES],
+    nonce: values[NONCE],
+    signature: values[SIGNATURE],
+    signatureAmp,
+    rest,
+  };
 }
 
 /**
@@ -107,7 +114,7 @@ export function stripAuthParams(query: string): string | null {
     if (amp === -1) amp = query.length;
     if (nextEq !== -1 && nextEq < start) nextEq = query.indexOf('=', start);
     const eq = nextEq === -1 || nextEq > amp ? amp : nextEq;
-    if (slotAt(query, start, eq) === undefined) {
+    if (slotAt(query, start, eq) === -1) {
       const segment = query.slice(start, amp);
       out = out === null ? segment : `${out}&${segment}`;
     }
