@@ -161,5 +161,8 @@ describe('withNogAuth (fetch API)', () => {
     expect(code(() => withNogAuth('x' as never, { keys: KEYS }))).toMatch(/^ERR_INVALID_ARGUMENT handler/);
     expect(code(() => withNogAuth(echo, { verifier: {} as never }))).toMatch(/^ERR_INVALID_ARGUMENT verifier/);
     expect(code(() => withNogAuth(echo, null as never))).toMatch(/^ERR_INVALID_ARGUMENT options/);
+    const verifier = createVerifier({ keys: KEYS });
+    expect(code(() => withNogAuth(echo, { verifier, keys: KEYS } as never))).toMatch(/^ERR_INVALID_ARGUMENT keys cannot be given together with verifier/);
+    expect(code(() => withNogAuth(echo, { verifier, nonceStore: new MemoryNonceStore() } as never))).toMatch(/nonceStore/);
   });
 });

@@ -8,6 +8,10 @@ export function verifierOf(options: NogVerifierSource): NogVerifier {
     if (typeof options.verifier !== 'object' || options.verifier === null || typeof options.verifier.verify !== 'function') {
       throw new NogError('ERR_INVALID_ARGUMENT', 'verifier must have a verify(method, url) function');
     }
+    // A ready verifier brings its own keys and store: options for another one would be silently ignored.
+    for (const name of ['keys', 'nonceStore', 'now', 'defaultExpires', 'maxExpiresWithNonce', 'maxExpires', 'maxClockSkew', 'requireNonce', 'maxUrlLength']) {
+      if (name in options) throw new NogError('ERR_INVALID_ARGUMENT', `${name} cannot be given together with verifier`);
+    }
     return options.verifier;
   }
   // Proxy options are ours, not the verifier's.
