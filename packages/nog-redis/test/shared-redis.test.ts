@@ -1,0 +1,37 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClient } from 'redis';
+import { createVerifier, sign } from '@reqsign/nog';
+import { createRedisNonceStore } from '@reqsign/nog-redis';
+
+/**
+ * The Redis that CI starts on 127.0.0.1 (`.ci/run` exports REQSIGN_REDIS_URL). In CI this suite must reach it and
+ * fails otherwise; on a developer machine it runs when REQSIGN_REDIS_URL is set.
+ */
+const url = process.env.REQSIGN_REDIS_URL ?? (process.env.CI ? 'redis://127.0.0.1:6379' : undefined);
+const KEY = { id: '0123456789abcdef0123', secret: '0123456789abcdef0123456789abcdef01234567' };
+
+describe.skipIf(url === undefined)('the shared Redis of the test machine', () => {
+  const clients: Array<ReturnType<typeof createClient>> = [];
+  const prefix = `reqsign:test:${process.pid}:${Date.now()}:`;
+
+  afterAll(() => {
+    for (const c of clients) c.destroy();
+  });
+
+  // Connecting inside the test (not in a hook) makes an unreachable Redis a failed test, not skipped ones.
+  it('is reachable, and two verifiers sharing it accept one of 1,000 concurrent verifications', async () => {
+    for (let i = 0; i < 2; i++) {
+      // No reconnecting: an unreachable Redis fails here at once instead of being retried.
+      const client = createClient({ url: url!, disableOfflineQueue: true, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+      client.on('error', () => {});
+      clients.push(client);
+      await client.connect();
+    }
+    expect(await clients[0]!.ping()).toBe('PONG');
+    const fleet = clients.map((client) => createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: createRedisNonceStore({ client, prefix }) }));
+    const { url: signed } = await sign('GET', '/api/blobs/abc', KEY);
+    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => fleet[i % 2]!.verify('GET', signed)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.code === 'ERR_AUTH_NONCE_INVALID')).toHaveLength(999);
+  });
+});
