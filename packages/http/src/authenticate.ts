@@ -1,6 +1,7 @@
 import { recallNogAuth, rememberNogAuth } from './internal/registry.js';
 import { FAILURE_HEADERS, failureBody } from './internal/failure.js';
-import { checkMountPrefix, targetOf, verifiable, withPrefix } from './internal/target.js';
+import { checkMountPrefix, targetOf, withPrefix } from './internal/target.js';
+import { verifyCandidates } from './internal/verifyCandidates.js';
 import { checkOriginalUrl, verifierOf } from './internal/verifier.js';
 import type { NogAuth, NogProxyOptions, NogVerifierSource } from './types.js';
 
@@ -31,8 +32,8 @@ export function createNogAuthenticator(options: NogFetchAuthOptions): NogAuthent
   const originalUrl = checkOriginalUrl(options.originalUrl);
   return async (request: Request): Promise<NogAuth | Response> => {
     const original = originalUrl?.(request);
-    const url = typeof original === 'string' ? original : withPrefix(mountPrefix, targetOf(request.url));
-    const result = await verifier.verify(request.method, verifiable(url));
+    const candidates = typeof original === 'string' ? [original] : withPrefix(mountPrefix, targetOf(request.url));
+    const result = await verifyCandidates(verifier, request.method, candidates);
     if (!result.ok) return new Response(failureBody(result), { status: result.status, headers: FAILURE_HEADERS });
     rememberNogAuth(request, result);
     return result;

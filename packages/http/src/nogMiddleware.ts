@@ -1,7 +1,8 @@
 import { NogError } from '@reqsign/nog';
 import { rememberNogAuth } from './internal/registry.js';
 import { FAILURE_HEADERS, failureBody } from './internal/failure.js';
-import { checkMountPrefix, replaceQuery, verifiable, withPrefix } from './internal/target.js';
+import { checkMountPrefix, replaceQuery, withPrefix } from './internal/target.js';
+import { verifyCandidates } from './internal/verifyCandidates.js';
 import { checkOriginalUrl, verifierOf } from './internal/verifier.js';
 import type { NogAuth, NogProxyOptions, NogVerifierSource } from './types.js';
 
@@ -74,8 +75,8 @@ export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
     try {
       const original = originalUrl?.(req);
       const received = req.originalUrl ?? req.url ?? '';
-      const url = typeof original === 'string' ? original : withPrefix(mountPrefix, received);
-      result = await verifier.verify(req.method ?? '', verifiable(url));
+      const candidates = typeof original === 'string' ? [original] : withPrefix(mountPrefix, received);
+      result = await verifyCandidates(verifier, req.method ?? '', candidates);
     } catch (err) {
       next(err);
       return;

@@ -103,6 +103,15 @@ describe('withNogAuth (fetch API)', () => {
     // A proxy that strips /api from /api?q forwards /?q.
     const root = await signed('GET', `${ORIGIN}/api?q=1`);
     expect((await mounted(new Request(root.replace('/api?', '/?')))).status).toBe(200);
+    expect((await mounted(new Request(root.replace('/api?', '/?')))).status).toBe(401); // and only once
+    // ... and from /api/?q, which a proxy forwards the same way.
+    const slash = await signed('GET', `${ORIGIN}/api/?q=1`);
+    const ok2 = await mounted(new Request(slash.replace('/api/?', '/?')));
+    expect(ok2.status).toBe(200);
+    expect((await body(ok2)).auth.target).toBe('/api/?q=1');
+    // A tampered root request still fails as a bad signature.
+    const bad = await mounted(new Request(tamperSignature(await signed('GET', `${ORIGIN}/api`)).replace('/api?', '/?')));
+    expect(await bad.json()).toMatchObject({ errorCode: 'ERR_AUTH_SIG_INVALID' });
   });
 
   it('verifies the URL from originalUrl(request) when it returns one, else the request URL', async () => {

@@ -25,12 +25,15 @@ export function checkMountPrefix(prefix: unknown): string {
   return prefix;
 }
 
-/** Puts a stripped prefix back in front of an origin-form target (`/blobs?x` -> `/api/blobs?x`). */
-export function withPrefix(prefix: string, target: string): string {
-  if (prefix === '') return target;
-  // A proxy that strips `/api` from `/api` forwards `/`; the client signed `/api` (or `/api?q`).
-  if (target === '/' || target.startsWith('/?')) return prefix + target.slice(1);
-  return prefix + target;
+/**
+ * The targets the client may have signed, given the prefix a proxy stripped: `/blobs?x` was `/api/blobs?x`. When the
+ * proxy forwarded the bare root (`/` or `/?q`), the client sent either `/api/` or `/api` (nginx and Hono's `mount`
+ * map both to `/`), so both are candidates, the first one first. Only one of them can match a signature.
+ */
+export function withPrefix(prefix: string, target: string): string[] {
+  if (prefix === '') return [target];
+  if (target === '/' || target.startsWith('/?')) return [prefix + target, prefix + target.slice(1)];
+  return [prefix + target];
 }
 
 /** Replaces the query of a target (origin-form or absolute) by `query` (`null`: no `?` at all). */
