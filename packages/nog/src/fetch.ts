@@ -13,7 +13,7 @@ export interface NogFetchOptions {
 }
 
 /** A fetch-compatible function that signs every request at send time. */
-export type NogFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+export type NogFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** Builds `createNogFetch` over a `sign`. */
 export function createNogFetchFactory(sign: SignFunction): (options: NogFetchOptions) => NogFetch {
