@@ -5,4 +5,4 @@ export { DEFAULT_BASE_URL, type NopsFetch, type NopsFetchOptions } from './fetch
 export type { GenerateKeyPairOptions, NopsKeyPair } from './generateKeyPair.js';
 export type { SignOptions, SignResult } from './sign.js';
 export type { VerifyInput, ReceivedRequest } from './verify.js';
-export type { ApiKeyIn, DateInput, KeyObjectLike, PrivateKeyInput, PublicKeyInput, RsaJwk } from './types.js';
+export type { ApiKeyIn, CryptoKeyLike, DateInput, KeyObjectLike, PrivateKeyInput, PublicKeyInput, RsaJwk } from './types.js';

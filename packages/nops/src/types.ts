@@ -24,16 +24,27 @@ export interface KeyObjectLike {
 }
 
 /**
+ * A WebCrypto `CryptoKey`, described by shape so that the declarations need neither the DOM library nor
+ * `@types/node` globals (a consumer on `lib: ["ES2022"]` compiles). Any real `CryptoKey` fits.
+ */
+export interface CryptoKeyLike {
+  readonly type: string;
+  readonly algorithm: object;
+  readonly usages: readonly string[];
+  readonly extractable: boolean;
+}
+
+/**
  * A private RSA key: PEM (`BEGIN PRIVATE KEY` PKCS#8 or `BEGIN RSA PRIVATE KEY` PKCS#1, unencrypted), an RSA JWK
  * with its private parts, a node `KeyObject`, or a WebCrypto `CryptoKey` for RSASSA-PKCS1-v1_5 / SHA-256.
  */
-export type PrivateKeyInput = string | RsaJwk | KeyObjectLike | CryptoKey;
+export type PrivateKeyInput = string | RsaJwk | KeyObjectLike | CryptoKeyLike;
 
 /**
  * A public RSA key: PEM (`BEGIN PUBLIC KEY` SPKI or `BEGIN RSA PUBLIC KEY` PKCS#1), an RSA JWK without private
  * parts, a node `KeyObject` of type `public`, or a WebCrypto public `CryptoKey` for RSASSA-PKCS1-v1_5 / SHA-256.
  */
-export type PublicKeyInput = string | RsaJwk | KeyObjectLike | CryptoKey;
+export type PublicKeyInput = string | RsaJwk | KeyObjectLike | CryptoKeyLike;
 
 /** Where the API key travels: in the query as `api_key=<key>` (the documented form) or in `X-Nops-Api-Key`. */
 export type ApiKeyIn = 'query' | 'header';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import * as nodeBuild from '../src/node.js';
@@ -33,4 +33,17 @@ describe('package entries', () => {
     expect(pkg.exports['.']).toMatchObject({ node: './dist/node.js', default: './dist/index.js' });
     expect(pkg.exports['./webcrypto']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
   });
+
+  it.runIf(existsSync(new URL('../dist/index.d.ts', import.meta.url)))(
+    'the declarations name no DOM-only global, so a consumer on lib ES2022 with @types/node compiles',
+    () => {
+      const dist = new URL('../dist/', import.meta.url);
+      const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.d.ts'));
+      expect(files.length).toBeGreaterThan(5);
+      for (const f of files) {
+        const code = readFileSync(new URL(f, dist), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+        expect(code, f).not.toMatch(/\b(CryptoKey|CryptoKeyPair|SubtleCrypto|JsonWebKey|KeyUsage|KeyAlgorithm)\b/);
+      }
+    },
+  );
 });

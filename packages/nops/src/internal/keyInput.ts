@@ -1,5 +1,5 @@
 import { NopsError } from '../errors.js';
-import type { KeyObjectLike, RsaJwk } from '../types.js';
+import type { CryptoKeyLike, KeyObjectLike, RsaJwk } from '../types.js';
 import { isRsaPkcs8, isRsaSpki, pkcs1PrivateToPkcs8, pkcs1PublicToSpki } from './der.js';
 import { parsePem } from './pem.js';
 
@@ -12,7 +12,7 @@ export type KeyKind = 'private' | 'public';
 export type KeySource =
   | { readonly kind: 'der'; readonly format: 'pkcs8' | 'spki'; readonly der: Uint8Array }
   | { readonly kind: 'jwk'; readonly jwk: RsaJwk }
-  | { readonly kind: 'cryptokey'; readonly key: CryptoKey }
+  | { readonly kind: 'cryptokey'; readonly key: CryptoKeyLike }
   | { readonly kind: 'keyobject'; readonly key: KeyObjectLike };
 
 const PRIVATE_JWK = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
@@ -52,7 +52,7 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
     throw new NopsError('ERR_INVALID_ARGUMENT', `${name} must be a PEM string, a JWK, a KeyObject or a CryptoKey`);
   }
   if (tag(input) === '[object CryptoKey]') {
-    const key = input as CryptoKey;
+    const key = input as CryptoKeyLike;
     const alg = key.algorithm as { name?: string; hash?: { name?: string } };
     if (alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256') {
       throw keyError(`${name} is a CryptoKey for another algorithm than RSASSA-PKCS1-v1_5 with SHA-256`);

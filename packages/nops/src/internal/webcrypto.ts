@@ -27,7 +27,7 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
   const name = kind === 'private' ? 'privateKey' : 'publicKey';
   if (source.kind === 'cryptokey') {
     if (!source.key.usages.includes(usage)) throw keyError(`${name} is a CryptoKey without the usage "${usage}"`);
-    return checkSize(source.key, kind);
+    return checkSize(source.key as CryptoKey, kind);
   }
   let key: CryptoKey;
   try {
