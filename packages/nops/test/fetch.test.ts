@@ -106,6 +106,12 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
           },
         });
         const input = p + (q === null ? '' : `?${q}`);
+        if (!URL.canParse(input, 'https://app.nops.io')) {
+          // "/\\" is "//" with an empty host: not a URL at all.
+          expect(await codeOf(f(input))).toBe('ERR_INVALID_ARGUMENT');
+          expect(sent).toBe('');
+          return;
+        }
         if (new URL(input, 'https://app.nops.io').origin !== 'https://app.nops.io') {
           // "/\\host/..." leaves the origin: refused, nothing sent.
           expect(await codeOf(f(input))).toBe('ERR_NOPS_ORIGIN');
