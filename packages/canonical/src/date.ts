@@ -2,9 +2,12 @@ import { CanonicalError, assertString } from './errors.js';
 
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-// Date.UTC maps years 0-99 to 1900-1999, so year 0000 is set with setUTCFullYear.
-const MIN_MS = new Date(0).setUTCFullYear(0, 0, 1);
+// Literals rather than Date calls, so that a bundle that uses no date function carries none of this module
+// (test/date.test.ts checks them against Date.UTC and setUTCFullYear).
+/** 9999-12-31T23:59:59.999Z in milliseconds. */
+export const MAX_MS = 253402300799999;
+/** 0000-01-01T00:00:00.000Z in milliseconds. */
+export const MIN_MS = -62167219200000;
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
@@ -72,7 +75,7 @@ export function parseDateTime(text: string): Date {
   return new Date(fromParts(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
 }
 
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+const dayFormatters = /* @__PURE__ */ new Map<string, Intl.DateTimeFormat>();
 
 function dayFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = dayFormatters.get(timeZone);

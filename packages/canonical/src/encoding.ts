@@ -1,11 +1,16 @@
 import { CanonicalError, assertString } from './errors.js';
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+// Tables built by pure expressions, so that a bundler drops each one with the functions that use it (a bundle
+// that only hex-encodes carries no base64 decoder table).
+const HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Int16Array(128).fill(-1);
-for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+const B64_INDEX = /* @__PURE__ */ ((): Int16Array => {
+  const index = new Int16Array(128).fill(-1);
+  for (let i = 0; i < B64.length; i++) index[B64.charCodeAt(i)] = i;
+  return index;
+})();
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** The UTF-8 bytes of a string. Lone surrogates become U+FFFD, as in every WHATWG encoder. */
 export function utf8(text: string): Uint8Array {

@@ -58,10 +58,10 @@ interface Prepared {
   readonly nonce: string | null;
 }
 
-/** Validates the arguments and builds the string to sign: everything but the HMAC. */
 /** The last method and key id that passed validation: a client signs with one key and few methods. */
 const checked = { method: '', id: '' };
 
+/** Validates the arguments and builds the string to sign: everything but the HMAC. */
 function prepare(nextNonce: () => string, method: string, url: string, key: NogKey, options?: SignOptions): Prepared {
   assertStringArg(method, 'method');
   assertStringArg(url, 'url');

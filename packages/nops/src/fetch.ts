@@ -1,6 +1,6 @@
 import { NopsError, invalidArgument } from './errors.js';
 import { clientIdOf } from './internal/apiKey.js';
-import type { Provider } from './internal/provider.js';
+import type { Signer } from './internal/provider.js';
 import { apiKeyInOf, optionsObject } from './message.js';
 import { signWith } from './sign.js';
 import type { ApiKeyIn, PrivateKeyInput } from './types.js';
@@ -32,7 +32,7 @@ export type NopsFetch = (input: string | URL | Request, init?: RequestInit) => P
 const REQUEST_FIELDS = ['method', 'signal', 'redirect', 'credentials', 'mode', 'cache', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'] as const;
 
 /** Shared by both builds: `createNopsFetch` with the build's crypto provider. */
-export function createNopsFetchWith(provider: Provider, options: NopsFetchOptions): NopsFetch {
+export function createNopsFetchWith(provider: Signer, options: NopsFetchOptions): NopsFetch {
   optionsObject(options, 'options');
   const { apiKey, privateKey, timeZone, trailingSlash } = options;
   clientIdOf(apiKey);

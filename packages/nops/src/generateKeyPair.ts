@@ -1,5 +1,5 @@
 import { NopsError, invalidArgument } from './errors.js';
-import type { Provider } from './internal/provider.js';
+import type { Generator } from './internal/provider.js';
 
 export interface GenerateKeyPairOptions {
   /** Modulus size in bits: a multiple of 8 from 1024 to 16384 (default 2048). */
@@ -14,7 +14,7 @@ export interface NopsKeyPair {
 }
 
 /** Shared by both builds: `generateKeyPair` with the build's crypto provider. */
-export async function generateKeyPairWith(provider: Provider, options: GenerateKeyPairOptions = {}): Promise<NopsKeyPair> {
+export async function generateKeyPairWith(provider: Generator, options: GenerateKeyPairOptions = {}): Promise<NopsKeyPair> {
   if (typeof options !== 'object' || options === null) invalidArgument('options must be an object');
   const bits = options.bits ?? 2048;
   if (typeof bits !== 'number') invalidArgument('bits must be a number');

@@ -4,7 +4,7 @@
  */
 import { createNopsFetchWith, type NopsFetch, type NopsFetchOptions } from './fetch.js';
 import { generateKeyPairWith, type GenerateKeyPairOptions, type NopsKeyPair } from './generateKeyPair.js';
-import { webCryptoProvider as provider } from './internal/webcrypto.js';
+import { webGenerator, webSigner, webVerifier } from './internal/webcrypto.js';
 import { signWith, type SignOptions, type SignResult } from './sign.js';
 import { verifyWith, type VerifyInput } from './verify.js';
 import type { PublicKeyInput } from './types.js';
@@ -13,7 +13,7 @@ export * from './api.js';
 
 /** Signs a request for the nOps API: see {@link SignOptions}. */
 export function sign(url: string, options: SignOptions): Promise<SignResult> {
-  return signWith(provider, url, options);
+  return signWith(webSigner, url, options);
 }
 
 /**
@@ -21,15 +21,15 @@ export function sign(url: string, options: SignOptions): Promise<SignResult> {
  * one that is not strict base64, `ERR_NOPS_KEY` for a key that is not a public RSA key of at least 1024 bits.
  */
 export function verify(input: VerifyInput, signature: string, publicKey: PublicKeyInput): Promise<boolean> {
-  return verifyWith(provider, input, signature, publicKey);
+  return verifyWith(webVerifier, input, signature, publicKey);
 }
 
 /** A new RSA key pair (2048 bits by default): private PKCS#8 PEM, public SPKI PEM. */
 export function generateKeyPair(options?: GenerateKeyPairOptions): Promise<NopsKeyPair> {
-  return generateKeyPairWith(provider, options);
+  return generateKeyPairWith(webGenerator, options);
 }
 
 /** A fetch that signs every request at send time, relative URLs resolved against `baseUrl`. */
 export function createNopsFetch(options: NopsFetchOptions): NopsFetch {
-  return createNopsFetchWith(provider, options);
+  return createNopsFetchWith(webSigner, options);
 }

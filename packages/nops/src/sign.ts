@@ -1,5 +1,5 @@
 import { buildMessage, type MessageOptions } from './message.js';
-import type { Provider } from './internal/provider.js';
+import type { Signer } from './internal/provider.js';
 import type { PrivateKeyInput } from './types.js';
 
 export interface SignOptions extends MessageOptions {
@@ -21,7 +21,7 @@ export interface SignResult {
 }
 
 /** Shared by both builds: `sign` with the build's crypto provider. */
-export async function signWith(provider: Provider, url: string, options: SignOptions): Promise<SignResult> {
+export async function signWith(provider: Signer, url: string, options: SignOptions): Promise<SignResult> {
   const m = buildMessage(url, options);
   const pending = provider.key(options.privateKey, 'private');
   const key = pending instanceof Promise ? await pending : pending;

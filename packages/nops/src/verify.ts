@@ -1,6 +1,6 @@
 import { invalidArgument } from './errors.js';
 import { optionsObject } from './message.js';
-import type { Provider } from './internal/provider.js';
+import type { Verifier } from './internal/provider.js';
 import { receivedMessage, type ReceivedRequest } from './internal/received.js';
 import type { PublicKeyInput } from './types.js';
 
@@ -14,7 +14,7 @@ export type VerifyInput = { readonly message: string } | ReceivedRequest;
  * parts as in `sign`), the signature's encoding (`ERR_NOPS_SIGNATURE_ENCODING`), the key (`ERR_NOPS_KEY`).
  */
 export async function verifyWith(
-  provider: Provider,
+  provider: Verifier,
   input: VerifyInput,
   signature: string,
   publicKey: PublicKeyInput,

@@ -16,4 +16,12 @@ export interface Provider {
   generate(bits: number): Promise<{ privateKey: string; publicKey: string }>;
 }
 
+/** What signing needs of a provider. Each operation takes only its part, so that a bundle of `sign` alone (a
+ * browser client) carries no verification or key generation code. */
+export type Signer = Pick<Provider, 'key' | 'sign'>;
+/** What verification needs of a provider. */
+export type Verifier = Pick<Provider, 'key' | 'verify' | 'decodeSignature'>;
+/** What key generation needs of a provider. */
+export type Generator = Pick<Provider, 'generate'>;
+
 export type { KeyKind, KeySource };

@@ -4,7 +4,7 @@ import type { RsaJwk } from '../types.js';
 import { cachedImport } from './keyCache.js';
 import { MIN_BITS, checkJwk, classifyKey, keyError, type KeyKind } from './keyInput.js';
 import { toPem } from './pem.js';
-import type { Provider } from './provider.js';
+import type { Generator, Signer, Verifier } from './provider.js';
 
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 const SIGN = { name: 'RSASSA-PKCS1-v1_5' } as const;
@@ -44,12 +44,19 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
   return checkSize(key, kind);
 }
 
-/** The portable provider: WebCrypto only (browsers, Deno, Bun, workers, Node). */
-export const webCryptoProvider: Provider = {
-  key: cachedImport(importKey),
+// The portable provider: WebCrypto only (browsers, Deno, Bun, workers, Node). Three objects rather than one, so
+// that a bundler drops what an app does not call (a browser client that only signs carries no verify or keygen).
+const key = /* @__PURE__ */ cachedImport(importKey);
+
+export const webSigner: Signer = {
+  key,
   async sign(key, message) {
     return toBase64(new Uint8Array(await subtle().sign(SIGN, key as CryptoKey, utf8(message) as Uint8Array<ArrayBuffer>)));
   },
+};
+
+export const webVerifier: Verifier = {
+  key,
   verify(key, message, signature) {
     return subtle().verify(SIGN, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, utf8(message) as Uint8Array<ArrayBuffer>);
   },
@@ -63,6 +70,9 @@ export const webCryptoProvider: Provider = {
     if (bytes.length === 0) throw new NopsError('ERR_NOPS_SIGNATURE_ENCODING', 'The signature is empty');
     return bytes;
   },
+};
+
+export const webGenerator: Generator = {
   async generate(bits) {
     const pair = (await subtle().generateKey(
       { ...ALGORITHM, modulusLength: bits, publicExponent: Uint8Array.of(1, 0, 1) },
