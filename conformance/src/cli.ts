@@ -8,7 +8,8 @@ import { runImplementation, totals, type Implementation } from './runner.js';
 import { loadVectors, VECTORS_DIR } from './vectors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const HELP = `Usage: reqsign-conformance [--impl COMMAND]... [options]
+/** The help text, for `reqsign-conformance` or for a CLI that hands its arguments to {@link main}. */
+export const usage = (program = 'reqsign-conformance'): string => `Usage: ${program} [--impl COMMAND]... [options]
 
 Runs every test vector against each implementation and prints each failure with its first differing stage, a
 table per scheme and operation, and "N passed, N failed". Exits 1 when any case failed, 2 on a usage error
@@ -58,7 +59,14 @@ export function parseImpl(spec: string): Implementation {
   return { name, command: m[2]! };
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export interface MainOptions {
+  /** The name in help and error lines (default `reqsign-conformance`; `reqsign conformance` from @reqsign/cli). */
+  readonly program?: string;
+}
+
+/** Runs the conformance CLI on `argv` (without the program name); resolves to the exit code. */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const program = options.program ?? 'reqsign-conformance';
   let args;
   try {
     args = parseArgs({
@@ -77,23 +85,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       allowPositionals: false,
     }).values;
   } catch (err) {
-    process.stderr.write(`reqsign-conformance: ${(err as Error).message}\n`);
+    process.stderr.write(`${program}: ${(err as Error).message}\n`);
     return 2;
   }
   if (args.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(usage(program));
     return 0;
   }
   const timeoutMs = args.timeout === undefined ? undefined : Number(args.timeout);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
-    process.stderr.write('reqsign-conformance: --timeout takes a positive whole number of milliseconds\n');
+    process.stderr.write(`${program}: --timeout takes a positive whole number of milliseconds\n`);
     return 2;
   }
   let files;
   try {
     files = loadVectors(args.vectors ?? VECTORS_DIR);
   } catch (err) {
-    process.stderr.write(`reqsign-conformance: ${(err as Error).message}\n`);
+    process.stderr.write(`${program}: ${(err as Error).message}\n`);
     return 2;
   }
   const impls = args.impl?.length ? args.impl.map(parseImpl) : defaultImplementations();
@@ -104,7 +112,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const r of report.results) if (r.status === 'fail') process.stdout.write(formatFailure(report.name, r) + '\n');
   }
   if (args.filter !== undefined && reports.every((r) => r.results.length === 0)) {
-    process.stderr.write(`reqsign-conformance: no case matches --filter ${args.filter}\n`);
+    process.stderr.write(`${program}: no case matches --filter ${args.filter}\n`);
     return 2;
   }
   if (!args.quiet) process.stdout.write(`\n${formatTable(files, reports)}\n\n`);
@@ -114,7 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeFileSync(file, file.endsWith('.xml') ? toJUnit(files, reports) : toJson(files, reports));
     } catch (err) {
       reportFailed = true;
-      process.stderr.write(`reqsign-conformance: could not write the report ${file}: ${(err as Error).message}\n`);
+      process.stderr.write(`${program}: could not write the report ${file}: ${(err as Error).message}\n`);
     }
   }
   process.stdout.write(`${formatTotals(reports)}\n`);

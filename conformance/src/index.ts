@@ -12,4 +12,4 @@ export {
   type RunOptions,
 } from './runner.js';
 export { formatFailure, formatTable, formatTotals, toJUnit, toJson } from './report.js';
-export { main, defaultImplementations } from './cli.js';
+export { main, usage, defaultImplementations, type MainOptions } from './cli.js';

@@ -1,4 +1,4 @@
-import { conformance, CONFORMANCE_HELP } from './commands/conformance.js';
+import { conformance } from './commands/conformance.js';
 import { nogSign, NOG_SIGN_HELP } from './commands/nogSign.js';
 import { nogVerify, NOG_VERIFY_HELP } from './commands/nogVerify.js';
 import { nopsKeygen, NOPS_KEYGEN_HELP } from './commands/nopsKeygen.js';

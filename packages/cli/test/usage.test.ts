@@ -30,7 +30,7 @@ describe('reqsign --help and usage errors', () => {
       'nops sign': ['--api-key', '--private-key', '--date', '--api-key-in', '--curl', 'NOPS_API_KEY', 'NOPS_PRIVATE_KEY_FILE'],
       'nops verify': ['--public-key', '--api-key', '--date', '--signature'],
       'nops keygen': ['--bits', '--out'],
-      conformance: ['--impl', '--filter', '--vectors', '--report'],
+      conformance: ['--impl', '--filter', '--vectors', '--report', '--timeout', '--strict', '--quiet'],
     };
     for (const [command, names] of Object.entries(flags)) {
       const help = reqsign([...command.split(' '), '--help']).stdout;
