@@ -28,7 +28,9 @@ export type NogErrorCode =
   /** `expires` is not a whole number of seconds from 0 to 2^53 - 1. */
   | 'ERR_SIGN_EXPIRES'
   /** The nonce is empty or has characters other than `A-Z a-z 0-9 - . _ ~`. */
-  | 'ERR_SIGN_NONCE';
+  | 'ERR_SIGN_NONCE'
+  /** The WebCrypto build found no `crypto.subtle` or `crypto.getRandomValues` (an insecure browser context). */
+  | 'ERR_CRYPTO_UNAVAILABLE';
 
 /** An error of @reqsign/nog: a stable `code` and a fixed message that never contains a key, secret or signature. */
 export class NogError extends ReqsignError<NogErrorCode> {}

@@ -16,6 +16,7 @@ import { ReqsignError } from '@reqsign/canonical';
  * - `ERR_NOPS_KEY_SIZE`: `generateKeyPair` asked for an unsupported size.
  * - `ERR_NOPS_ORIGIN`: `createNopsFetch` was asked to send to an origin other than its `baseUrl`'s.
  * - `ERR_NOPS_SIGNATURE_ENCODING`: the signature is not strict, padded, standard base64 (or is empty).
+ * - `ERR_CRYPTO_UNAVAILABLE`: the WebCrypto build found no `crypto.subtle` (a browser page over plain http).
  */
 export type NopsErrorCode =
   | 'ERR_INVALID_ARGUMENT'
@@ -26,7 +27,8 @@ export type NopsErrorCode =
   | 'ERR_NOPS_KEY'
   | 'ERR_NOPS_KEY_SIZE'
   | 'ERR_NOPS_ORIGIN'
-  | 'ERR_NOPS_SIGNATURE_ENCODING';
+  | 'ERR_NOPS_SIGNATURE_ENCODING'
+  | 'ERR_CRYPTO_UNAVAILABLE';
 
 /** An nOps-specific error: a fixed message and a stable `code`. Messages never contain keys or signatures. */
 export class NopsError extends ReqsignError<NopsErrorCode> {}

@@ -1,13 +1,18 @@
 import { toHex } from '@reqsign/canonical';
+import { NogError } from '../errors.js';
 import { boundedGet, type CryptoProvider } from './provider.js';
 
 const encoder = new TextEncoder();
 const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);
 const keys = new Map<string, Promise<CryptoKey>>();
 
+// A page served over plain http (other than localhost) has crypto.getRandomValues but no crypto.subtle.
+const unavailable = (what: string): NogError =>
+  new NogError('ERR_CRYPTO_UNAVAILABLE', `${what} is not available (browsers offer it only in secure contexts: https, localhost)`);
+
 function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
-  if (s === undefined) throw new TypeError('WebCrypto (globalThis.crypto.subtle) is not available in this runtime');
+  if (s === undefined) throw unavailable('crypto.subtle');
   return s;
 }
 
@@ -25,6 +30,8 @@ export const webCrypto: CryptoProvider = {
     return toHex(new Uint8Array(await subtle().sign('HMAC', key, utf8(data))));
   },
   randomFill(bytes: Uint8Array): void {
-    globalThis.crypto.getRandomValues(bytes);
+    const c = globalThis.crypto;
+    if (typeof c?.getRandomValues !== 'function') throw unavailable('crypto.getRandomValues');
+    c.getRandomValues(bytes);
   },
 };

@@ -11,7 +11,9 @@ const SIGN = { name: 'RSASSA-PKCS1-v1_5' } as const;
 
 function subtle(): SubtleCrypto {
   const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
-  if (s === undefined) throw new NopsError('ERR_NOPS_KEY', 'WebCrypto (crypto.subtle) is not available here');
+  if (s === undefined) {
+    throw new NopsError('ERR_CRYPTO_UNAVAILABLE', 'crypto.subtle is not available (browsers offer it only in secure contexts: https, localhost)');
+  }
   return s;
 }
 
