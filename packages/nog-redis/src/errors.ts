@@ -1,3 +1,5 @@
+import { ReqsignError } from '@reqsign/canonical';
+
 /** Every error code that @reqsign/nog-redis throws. */
 export type RedisNonceStoreErrorCode =
   | 'ERR_INVALID_ARGUMENT'
@@ -6,14 +8,8 @@ export type RedisNonceStoreErrorCode =
   | 'ERR_NONCE_STORE_REPLY';
 
 /**
- * A failed claim or a bad option. A verifier turns any claim failure into `ERR_AUTH_NONCE_STORE` (HTTP 503): the
- * request is refused, never accepted. Messages are fixed and never contain a key id or nonce.
+ * A failed claim or a bad option: a {@link ReqsignError} like every reqsign error. A verifier turns any claim
+ * failure into `ERR_AUTH_NONCE_STORE` (HTTP 503): the request is refused, never accepted. Messages are fixed and
+ * never contain a key id or nonce.
  */
-export class RedisNonceStoreError extends Error {
-  readonly code: RedisNonceStoreErrorCode;
-  constructor(code: RedisNonceStoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RedisNonceStoreError';
-    this.code = code;
-  }
-}
+export class RedisNonceStoreError extends ReqsignError<RedisNonceStoreErrorCode> {}

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ReqsignError } from '@reqsign/canonical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisNonceStore, RedisNonceStoreError, type RedisNonceStore } from '@reqsign/nog-redis';
 import { connectClient, whenReady, type TestClient } from './helpers/client.js';
@@ -143,6 +144,8 @@ describe.skipIf(skipWithoutRedis)('createRedisNonceStore against a real redis-se
         f();
       } catch (err) {
         expect(err).toBeInstanceOf(RedisNonceStoreError);
+        expect(err).toBeInstanceOf(ReqsignError);
+        expect((err as RedisNonceStoreError).name).toBe('RedisNonceStoreError');
         expect((err as RedisNonceStoreError).code).toBe('ERR_INVALID_ARGUMENT');
         expect((err as Error).message).toContain(name);
         return;
