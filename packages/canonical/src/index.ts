@@ -8,5 +8,5 @@ export {
 } from './requestTarget.js';
 export { hasQuery, appendQuery, parseQuery, serializeQuery, type QueryParam, type ParseQueryOptions } from './query.js';
 export { formatDateTime, parseDateTime, formatDay, parseDay } from './date.js';
-export { utf8, toHex, fromHex, toBase64, fromBase64 } from './encoding.js';
+export { utf8, toHex, fromHex, toBase64, fromBase64, encodeNonAscii } from './encoding.js';
 export { timingSafeEqual } from './constantTime.js';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   appendQuery,
   CanonicalError,
+  encodeNonAscii,
   formatDateTime,
   formatDay,
   fromBase64,
@@ -200,6 +201,47 @@ describe('encodings', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('encodeNonAscii (the wire form of a path or query)', () => {
+  const runs = { numRuns: 2000 };
+  it('leaves ASCII as given, escapes included, and is idempotent with ASCII-only output', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        const out = encodeNonAscii(text);
+        expect(out).toMatch(/^[\u0000-\u007f]*$/);
+        expect(encodeNonAscii(out)).toBe(out);
+        if (/^[\u0000-\u007f]*$/.test(text)) expect(out).toBe(text);
+      }),
+      runs,
+    );
+  });
+
+  it('encodes as encodeURIComponent does, character by character, for well-formed text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 20 }), (text) => {
+        expect(encodeNonAscii(text)).toBe(text.replace(/[^\u0000-\u007f]/gu, (c) => encodeURIComponent(c)));
+      }),
+      runs,
+    );
+  });
+
+  it('gives the path that WHATWG URL sends for letters, digits and any non-ASCII', () => {
+    const unit = fc.oneof(fc.constantFrom(...'abcXYZ019-_~'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c > '\u007f'));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 20 }), (text) => {
+        expect('/' + encodeNonAscii(text)).toBe(new URL(`http://h/${text}`).pathname);
+      }),
+      runs,
+    );
+  });
+
+  it('turns a lone surrogate into U+FFFD, as WHATWG URL does, and refuses a non-string', () => {
+    expect(encodeNonAscii('a\ud800b')).toBe('a%EF%BF%BDb');
+    expect(new URL('http://h/a\ud800b').pathname).toBe('/a%EF%BF%BDb');
+    expect(encodeNonAscii('/caf\u00e9?q=%e2')).toBe('/caf%C3%A9?q=%e2');
+    expect(() => encodeNonAscii(1 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });
 

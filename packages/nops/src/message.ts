@@ -1,8 +1,7 @@
-import { appendQuery, formatUrl, parseQuery, parseRequestTarget } from '@reqsign/canonical';
+import { appendQuery, encodeNonAscii, formatUrl, parseQuery, parseRequestTarget } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from './errors.js';
 import { clientIdOf } from './internal/apiKey.js';
 import { dayOf } from './internal/day.js';
-import { wireForm } from './internal/wire.js';
 import type { ApiKeyIn, DateInput } from './types.js';
 
 export interface MessageOptions {
@@ -58,8 +57,8 @@ export function buildMessage(url: string, options: MessageOptions): NopsMessage 
   const clientId = clientIdOf(apiKey);
 
   const parts = parseRequestTarget(url);
-  let path = wireForm(parts.path);
-  const query = parts.query === null ? null : wireForm(parts.query);
+  let path = encodeNonAscii(parts.path);
+  const query = parts.query === null ? null : encodeNonAscii(parts.query);
   if (!path.endsWith('/')) {
     if (slash === 'reject') {
       throw new NopsError('ERR_NOPS_TRAILING_SLASH', 'The path does not end in "/", which nOps requires');

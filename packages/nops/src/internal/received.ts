@@ -1,9 +1,8 @@
-import { parseQuery, parseRequestTarget } from '@reqsign/canonical';
+import { encodeNonAscii, parseQuery, parseRequestTarget } from '@reqsign/canonical';
 import { NopsError } from '../errors.js';
 import { apiKeyInOf } from '../message.js';
 import { clientIdOf } from './apiKey.js';
 import { dayOf } from './day.js';
-import { wireForm } from './wire.js';
 
 /** The parts of a request as sent, to verify its signature. */
 export interface ReceivedRequest {
@@ -25,8 +24,8 @@ export function receivedMessage(request: ReceivedRequest): string {
   const apiKeyIn = apiKeyInOf(request.apiKeyIn);
   const clientId = clientIdOf(request.apiKey);
   const parts = parseRequestTarget(request.url);
-  const path = wireForm(parts.path);
-  const query = parts.query === null ? null : wireForm(parts.query);
+  const path = encodeNonAscii(parts.path);
+  const query = parts.query === null ? null : encodeNonAscii(parts.query);
   if (!path.endsWith('/')) {
     throw new NopsError('ERR_NOPS_TRAILING_SLASH', 'The path does not end in "/", which nOps requires');
   }
