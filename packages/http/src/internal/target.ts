@@ -1,18 +1,17 @@
+import { parseRequestTarget } from '@reqsign/canonical';
 import { NogError } from '@reqsign/nog';
 
-/** The request target (path and query, no fragment) of an absolute URL, bytes as given. */
+/**
+ * The request target (path and query, no fragment) of a fetch-API `Request`'s absolute URL, bytes as given. A URL
+ * that is no request target is returned as it is, for the verifier to refuse (`ERR_AUTH_MALFORMED`); the length
+ * limit is the verifier's (`maxUrlLength`), not checked here.
+ */
 export function targetOf(url: string): string {
-  const hash = url.indexOf('#');
-  const bare = hash === -1 ? url : url.slice(0, hash);
-  if (bare.startsWith('/')) return bare;
-  const scheme = bare.indexOf('://');
-  if (scheme === -1) return bare;
-  const slash = bare.indexOf('/', scheme + 3);
-  const question = bare.indexOf('?', scheme + 3);
-  if (slash === -1 || (question !== -1 && question < slash)) {
-    return question === -1 ? '/' : `/${bare.slice(question)}`;
+  try {
+    return parseRequestTarget(url, { maxLength: Number.MAX_SAFE_INTEGER }).target;
+  } catch {
+    return url;
   }
-  return bare.slice(slash);
 }
 
 /** Checks a `mountPrefix` option: `''`/undefined for none, else `/segment...` without a trailing slash. */
