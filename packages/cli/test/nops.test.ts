@@ -109,7 +109,7 @@ describe('reqsign nops sign', () => {
       }),
       { numRuns: 15 },
     );
-  });
+  }, 180_000);
 
   it('refuses bad input with one line on stderr and exit 2', () => {
     const key = ['--private-key', file('k2048.pem')];
