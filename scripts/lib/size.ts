@@ -16,7 +16,7 @@ export interface SizeBudget {
 /**
  * Ceilings, checked in CI on the packed tarballs. nog's client meets the 3 KB target. nops's cannot while `sign`
  * accepts every key form the issue asks for (PEM PKCS#8 and PKCS#1, JWK, KeyObject, CryptoKey: PEM and DER
- * parsing, PKCS#1 wrapping, JWK checks) and keeps its typed, explanatory errors; its ceiling sits about 7% above
+ * parsing, PKCS#1 wrapping, JWK checks) and keeps its typed, explanatory errors; its ceiling sits about 6% above
  * today's size so that growth is a decision, not an accident. The full bundles add verification (nog: parameter
  * parsing, nonce store) and key generation; servers and workers import those, browsers rarely.
  */
