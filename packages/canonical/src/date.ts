@@ -3,7 +3,7 @@ import { CanonicalError, assertString } from './errors.js';
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Literals rather than Date calls, so that a bundle that uses no date function carries none of this module
-// (test/date.test.ts checks them against Date.UTC and setUTCFullYear).
+// (test/bundle.test.ts checks them against Date.UTC and setUTCFullYear).
 /** 9999-12-31T23:59:59.999Z in milliseconds. */
 export const MAX_MS = 253402300799999;
 /** 0000-01-01T00:00:00.000Z in milliseconds. */

@@ -16,8 +16,10 @@ export interface Provider {
   generate(bits: number): Promise<{ privateKey: string; publicKey: string }>;
 }
 
-/** What signing needs of a provider. Each operation takes only its part, so that a bundle of `sign` alone (a
- * browser client) carries no verification or key generation code. */
+/**
+ * What signing needs of a provider. Each operation takes only its part, so that a bundle of `sign` alone (a browser
+ * client) carries no verification or key generation code.
+ */
 export type Signer = Pick<Provider, 'key' | 'sign'>;
 /** What verification needs of a provider. */
 export type Verifier = Pick<Provider, 'key' | 'verify' | 'decodeSignature'>;

@@ -48,17 +48,18 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
 
 // The portable provider: WebCrypto only (browsers, Deno, Bun, workers, Node). Three objects rather than one, so
 // that a bundler drops what an app does not call (a browser client that only signs carries no verify or keygen).
-const key = /* @__PURE__ */ cachedImport(importKey);
+// One cache of imported keys, shared by signing and verification.
+const cachedKey = /* @__PURE__ */ cachedImport(importKey);
 
 export const webSigner: Signer = {
-  key,
+  key: cachedKey,
   async sign(key, message) {
     return toBase64(new Uint8Array(await subtle().sign(SIGN, key as CryptoKey, utf8(message) as Uint8Array<ArrayBuffer>)));
   },
 };
 
 export const webVerifier: Verifier = {
-  key,
+  key: cachedKey,
   verify(key, message, signature) {
     return subtle().verify(SIGN, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, utf8(message) as Uint8Array<ArrayBuffer>);
   },
