@@ -18,10 +18,11 @@ export interface SizeBudget {
  * accepts every key form the issue asks for (PEM PKCS#8 and PKCS#1, JWK, KeyObject, CryptoKey: PEM and DER
  * parsing, PKCS#1 wrapping, JWK checks) and keeps its typed, explanatory errors; its ceiling sits about 6% above
  * today's size so that growth is a decision, not an accident. The full bundles add verification (nog: parameter
- * parsing, nonce store) and key generation; servers and workers import those, browsers rarely.
+ * parsing, nonce store) and key generation; servers and workers import those, browsers rarely. nog's grew by 1 KB
+ * when its memory nonce store became a hash table of 32-bit words (a third of the memory, a third of the time).
  */
 export const BUDGETS: Readonly<Record<'@reqsign/nog' | '@reqsign/nops', SizeBudget>> = {
-  '@reqsign/nog': { client: ['sign', 'createNogFetch'], clientGzip: TARGET_GZIP_BYTES, allGzip: 6.5 * 1024 },
+  '@reqsign/nog': { client: ['sign', 'createNogFetch'], clientGzip: TARGET_GZIP_BYTES, allGzip: 7.5 * 1024 },
   '@reqsign/nops': { client: ['sign', 'createNopsFetch'], clientGzip: 6 * 1024, allGzip: 7 * 1024 },
 };
 

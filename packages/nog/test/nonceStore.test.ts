@@ -100,4 +100,74 @@ describe('MemoryNonceStore', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('matches an exact model through growth, rebuilds and expiry: nonces packed (hex) or kept as strings, confusable keys, many scopes', () => {
+    // Nonces of every length around the packing limits (8, 16, 22 hex digits), uppercase and other characters.
+    const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
+    const nonce = fc.oneof(
+      fc.constantFrom(0, 1, 7, 8, 9, 15, 16, 17, 21, 22, 23, 40).chain(hex),
+      fc.constantFrom('', 'A', 'ab', 'AB', '0', '00', 'x:a', 'ab:', '\u00e9', 'ABCDEF0123456789ABCDEF01', '0123456789abcdef0123456789'),
+      fc.string({ maxLength: 30 }),
+    );
+    const op = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ t: fc.constant('claim' as const), key: fc.constantFrom('k1', 'k2', 'k1:x', '2:k1'), date: fc.oneof(fc.constantFrom('2015-04-20T123456Z', '2015-04-20T123457Z', 'x'), fc.nat(150).map((i) => `d${i}`)), nonce, ttl: fc.integer({ min: -1500, max: 30_000 }) }) },
+      { weight: 1, arbitrary: fc.record({ t: fc.constant('replay' as const), back: fc.nat(), ttl: fc.integer({ min: -1500, max: 30_000 }) }) },
+      { weight: 1, arbitrary: fc.record({ t: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 4000 }) }) },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 400 })), fc.array(op, { minLength: 200, maxLength: 1500 }), (max, ops) => {
+        const c = clock(T0);
+        const s = new MemoryNonceStore({ maxEntries: max, now: c.now });
+        // The model: each triple with the expiry second of its last accepted claim; the store keeps an entry
+        // through the second in which it expires.
+        const kept = new Map<string, number>();
+        const claimed: Array<{ key: string; date: string; nonce: string }> = [];
+        let now = T0;
+        const live = (second: number | undefined) => second !== undefined && second * 1000 >= now;
+        for (const o of ops) {
+          if (o.t === 'tick') {
+            now += o.ms;
+            c.set(now);
+            continue;
+          }
+          const triple = o.t === 'claim' ? o : claimed[claimed.length - 1 - (o.back % Math.max(claimed.length, 1))];
+          if (triple === undefined) continue;
+          const id = JSON.stringify([triple.key, triple.date, triple.nonce]);
+          let liveCount = 0;
+          for (const second of kept.values()) if (live(second)) liveCount++;
+          const expected = live(kept.get(id)) ? false : liveCount >= max ? 'full' : true;
+          let got: boolean | 'full';
+          try {
+            got = s.claim({ keyId: triple.key, authdate: triple.date, nonce: triple.nonce, expiresAt: now + o.ttl });
+          } catch (err) {
+            expect((err as NogError).code).toBe('ERR_AUTH_NONCE_STORE');
+            got = 'full';
+          }
+          expect(got).toBe(expected);
+          if (got === true) {
+            kept.set(id, Math.ceil((now + o.ttl) / 1000));
+            claimed.push(triple);
+            liveCount++;
+          }
+          expect(s.size).toBe(liveCount);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('holds 100,000 nonces through its rebuilds, refuses every replay, and forgets them all once expired', () => {
+    const c = clock(T0);
+    const s = new MemoryNonceStore({ maxEntries: 100_000, now: c.now });
+    const nonce = (i: number) => (i % 3 === 0 ? `n-${i}` : i.toString(16).padStart(20, '0'));
+    for (let i = 0; i < 100_000; i++) expect(s.claim(claim(`k${i % 7}`, nonce(i), T0 + 1000 + (i % 50) * 1000))).toBe(true);
+    expect(s.size).toBe(100_000);
+    expect(() => s.claim(claim('k0', 'new'))).toThrow(expect.objectContaining({ code: 'ERR_AUTH_NONCE_STORE' }));
+    for (let i = 0; i < 100_000; i += 97) expect(s.claim(claim(`k${i % 7}`, nonce(i)))).toBe(false);
+    c.set(T0 + 26_000);
+    expect(s.claim(claim('k0', 'after'))).toBe(true);
+    // Those that expire in seconds 1-25 are gone, the rest are still refused.
+    expect(s.size).toBe(50_000 + 1);
+    for (let i = 0; i < 100_000; i += 89) expect(s.claim(claim(`k${i % 7}`, nonce(i), T0 + 60_000))).toBe(i % 50 < 25);
+  });
 });

@@ -14,7 +14,8 @@ describe('the WebCrypto build without crypto.subtle', () => {
     const { url } = await web.sign('GET', '/p', KEY, { date: DATE_MS, nonce: false });
     const verifier = web.createVerifier({ keys: KEYS, now: () => DATE_MS });
 
-    vi.stubGlobal('crypto', { getRandomValues: (b: Uint8Array) => globalThis.crypto.getRandomValues(b), subtle: undefined });
+    const real = globalThis.crypto;
+    vi.stubGlobal('crypto', { getRandomValues: (b: Uint8Array) => real.getRandomValues(b), subtle: undefined });
     expect(globalThis.crypto.subtle).toBeUndefined();
     const other = { id: 'another', secret: 'a secret no key has been imported for' };
     await expect(web.sign('GET', '/p', other, { date: DATE_MS, nonce: false })).rejects.toMatchObject({
