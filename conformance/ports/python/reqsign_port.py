@@ -79,8 +79,11 @@ def utf16_length(text):
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def parse_request_target(url, max_length=DEFAULT_MAX_URL_LENGTH):
-    """Splits an absolute http(s) URL or an origin-form target (/path?query) into its parts, each kept as given."""
+def parse_request_target(url, max_length=DEFAULT_MAX_URL_LENGTH, received=False):
+    """Splits an absolute http(s) URL or an origin-form target (/path?query) into its parts, each kept as given.
+
+    A leading // is a scheme-relative URL (refused), except in a received target (received=True), the target of a
+    request line (GET //a HTTP/1.1), where it starts a path: what a verifier gets."""
     if url == "":
         raise PortError("ERR_TARGET_EMPTY", "The URL is empty")
     if utf16_length(url) > max_length:
@@ -94,7 +97,7 @@ def parse_request_target(url, max_length=DEFAULT_MAX_URL_LENGTH):
 
     origin = ""
     if before_fragment.startswith("/"):
-        if before_fragment.startswith("//"):
+        if not received and before_fragment.startswith("//"):
             raise PortError("ERR_TARGET_FORM", "A scheme-relative URL (//host) is not a request target")
         target = before_fragment
     else:
@@ -517,7 +520,8 @@ class Verifier:
     def verify(self, method, url, now_ms):
         # 0. Parse: not a request target, a repeated or percent-encoded auth parameter is malformed.
         try:
-            parts = parse_request_target(url, self.max_url_length)
+            # A received target: //a/b is a path, not a host.
+            parts = parse_request_target(url, self.max_url_length, received=True)
         except PortError:
             raise Rejected("ERR_AUTH_MALFORMED") from None
         target = parts["target"]

@@ -1,6 +1,7 @@
 export { ReqsignError, CanonicalError, assertString, type CanonicalErrorCode } from './errors.js';
 export {
   parseRequestTarget,
+  parseReceivedTarget,
   formatUrl,
   DEFAULT_MAX_URL_LENGTH,
   type RequestTarget,

@@ -34,9 +34,23 @@ const FORBIDDEN = /[\u0000-\u0020\u007f]/;
  *
  * Throws a {@link CanonicalError} for what cannot be an HTTP request target: `ERR_TARGET_EMPTY`,
  * `ERR_TARGET_TOO_LONG`, `ERR_TARGET_CHARACTER` (space or control character), `ERR_TARGET_SCHEME` (not http or
- * https), `ERR_TARGET_FORM` (neither `scheme://` nor a leading `/`), `ERR_TARGET_HOST` (empty host).
+ * https), `ERR_TARGET_FORM` (neither `scheme://` nor a leading `/`, or a scheme-relative `//host/path`, which names
+ * no scheme), `ERR_TARGET_HOST` (empty host).
  */
 export function parseRequestTarget(url: string, options?: RequestTargetOptions): RequestTarget {
+  return parse(url, options, false);
+}
+
+/**
+ * The same as {@link parseRequestTarget} for the target of a request a server received: its request line holds
+ * either an origin-form target, where a leading `//` starts a path whose first segment is empty
+ * (`GET //a/b HTTP/1.1`), not a host, or an absolute URL (absolute-form, as sent to proxies). What a verifier is given.
+ */
+export function parseReceivedTarget(target: string, options?: RequestTargetOptions): RequestTarget {
+  return parse(target, options, true);
+}
+
+function parse(url: string, options: RequestTargetOptions | undefined, received: boolean): RequestTarget {
   assertString(url, 'url');
   const maxLength = options?.maxLength ?? DEFAULT_MAX_URL_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
@@ -55,7 +69,7 @@ export function parseRequestTarget(url: string, options?: RequestTargetOptions):
   let origin = '';
   let target: string;
   if (beforeFragment.startsWith('/')) {
-    if (beforeFragment.startsWith('//')) {
+    if (!received && beforeFragment.startsWith('//')) {
       throw new CanonicalError('ERR_TARGET_FORM', 'A scheme-relative URL (//host) is not a request target');
     }
     target = beforeFragment;

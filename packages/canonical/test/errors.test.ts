@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CanonicalError, formatDateTime, formatDay, fromHex, parseQuery, parseRequestTarget, ReqsignError, timingSafeEqual, toHex } from '../src/index.js';
+import { CanonicalError, formatDateTime, formatDay, fromHex, parseQuery, parseReceivedTarget, parseRequestTarget, ReqsignError, timingSafeEqual, toHex } from '../src/index.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -22,6 +22,8 @@ describe('typed errors', () => {
       () => formatDateTime('2015-01-01' as unknown as Date),
       () => timingSafeEqual('a', new Uint8Array(1)),
       () => parseRequestTarget('/p', { maxLength: 0 }),
+      () => parseReceivedTarget(42 as unknown as string),
+      () => parseReceivedTarget('/p', { maxLength: -1 }),
     ]) {
       expect(codeOf(fn)).toBe('ERR_INVALID_ARGUMENT');
     }

@@ -11,6 +11,7 @@ import {
   parseDateTime,
   parseDay,
   parseQuery,
+  parseReceivedTarget,
   parseRequestTarget,
   serializeQuery,
   timingSafeEqual,
@@ -40,12 +41,34 @@ const url = fc.oneof(
 const isTyped = (err: unknown): boolean => err instanceof CanonicalError && /^ERR_[A-Z0-9_]+$/.test(err.code);
 
 describe('request target', () => {
+  it('reads a leading // as a scheme-relative URL (refused), or in a received target as a path', () => {
+    expect(() => parseRequestTarget('//a/b?x#f')).toThrow(expect.objectContaining({ code: 'ERR_TARGET_FORM' }));
+    expect(parseReceivedTarget('//a/b?x#f')).toEqual({ form: 'origin', origin: '', target: '//a/b?x', path: '//a/b', query: 'x', fragment: 'f' });
+  });
+
+  it('reads every URL but //... the same as a received target', () => {
+    fc.assert(
+      fc.property(fc.oneof(url, fc.string({ unit: 'binary', maxLength: 40 })), (u) => {
+        fc.pre(!u.startsWith('//'));
+        const outcome = (f: () => unknown) => {
+          try {
+            return f();
+          } catch (err) {
+            return (err as CanonicalError).code;
+          }
+        };
+        expect(outcome(() => parseReceivedTarget(u, { maxLength: 60 }))).toEqual(outcome(() => parseRequestTarget(u, { maxLength: 60 })));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('is idempotent: the target of a target is itself', () => {
     fc.assert(
       fc.property(url, (u) => {
         const t = parseRequestTarget(u);
-        if (t.target.startsWith('//')) return; // an absolute URL's path may start with //; as origin form it is rejected
-        const again = parseRequestTarget(t.target);
+        // An absolute URL's path may start with //: as a received target that is a path, not a host.
+        const again = parseReceivedTarget(t.target);
         expect(again.target).toBe(t.target);
         expect(again.query).toBe(t.query);
         expect(again.fragment).toBeNull();

@@ -1,4 +1,4 @@
-import { parseDateTime, parseRequestTarget, timingSafeEqual } from '@reqsign/canonical';
+import { parseDateTime, parseReceivedTarget, timingSafeEqual } from '@reqsign/canonical';
 import { AUTH_MESSAGES, NogError, assertStringArg, type NogAuthErrorCode } from './errors.js';
 import { MemoryNonceStore, type NonceStore } from './nonceStore.js';
 import { readAuthParams, type AuthParams } from './internal/params.js';
@@ -154,7 +154,8 @@ export function createVerifierFactory(provider: CryptoProvider): (options: Verif
       // 0. Parse. Not a request target, a repeated or encoded auth parameter: the original crashed (HTTP 500).
       let parts;
       try {
-        parts = parseRequestTarget(url, urlOptions);
+        // A received target: `//a/b` is a path (`GET //a/b HTTP/1.1`), not a host.
+        parts = parseReceivedTarget(url, urlOptions);
       } catch {
         return fail('ERR_AUTH_MALFORMED');
       }

@@ -26,6 +26,14 @@ describe.each(builds)('verify (%s)', (_name, build) => {
     expect(await codeOf(build.verify({ message: DOC_MESSAGE }, signature2048, signOnly))).toBe('ERR_NOPS_KEY');
   });
 
+  it('verifies a received target whose path starts with // (GET //nops_api/v1/x/ HTTP/1.1) as sent', async () => {
+    const signed = await build.sign('https://app.nops.io//nops_api/v1/x/?b=2', { apiKey: DOC_KEY, date: '2022-01-10', privateKey: pem('rsa1024') });
+    expect(signed.target.startsWith('//nops_api/v1/x/?b=2&api_key=')).toBe(true);
+    const parts = { url: signed.target, apiKey: DOC_KEY, date: '2022-01-10' };
+    expect(await build.verify(parts, signed.signature, pem('rsa1024.pub'))).toBe(true);
+    expect(await build.verify({ ...parts, url: signed.target.slice(1) }, signed.signature, pem('rsa1024.pub'))).toBe(false);
+  });
+
   it('verifies request parts as sent, and fails on any change to them', async () => {
     const signed = await build.sign('https://app.nops.io/nops_api/v1/x/?b=2', { apiKey: DOC_KEY, date: '2022-01-10', privateKey: pem('rsa1024') });
     const pub = pem('rsa1024.pub');

@@ -43,12 +43,3 @@ export function replaceQuery(url: string, query: string | null): string {
   const path = question === -1 ? bare : bare.slice(0, question);
   return query === null ? path : `${path}?${query}`;
 }
-
-/**
- * The URL to hand the verifier for a received target. A target that starts with `//` is a valid request line
- * (`GET //a HTTP/1.1`) but reads as a scheme-relative URL, which @reqsign/canonical refuses; only the target is
- * signed, so a placeholder origin in front changes nothing that is verified.
- */
-export function verifiable(url: string): string {
-  return url.startsWith('//') ? `http://localhost${url}` : url;
-}

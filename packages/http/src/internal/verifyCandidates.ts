@@ -1,6 +1,5 @@
 import type { NogVerifier } from '../types.js';
 import type { VerifyResult } from '@reqsign/nog';
-import { verifiable } from './target.js';
 
 /**
  * Verifies the first candidate target whose signature checks out. A candidate that fails on its signature lets the
@@ -10,7 +9,7 @@ import { verifiable } from './target.js';
 export async function verifyCandidates(verifier: NogVerifier, method: string, candidates: readonly string[]): Promise<VerifyResult> {
   let result: VerifyResult | undefined;
   for (const url of candidates) {
-    result = await verifier.verify(method, verifiable(url));
+    result = await verifier.verify(method, url);
     if (result.ok || result.code !== 'ERR_AUTH_SIG_INVALID') return result;
   }
   return result!;

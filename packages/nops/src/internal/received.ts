@@ -1,4 +1,4 @@
-import { encodeNonAscii, parseQuery, parseRequestTarget } from '@reqsign/canonical';
+import { encodeNonAscii, parseQuery, parseReceivedTarget } from '@reqsign/canonical';
 import { NopsError } from '../errors.js';
 import { apiKeyInOf } from '../message.js';
 import { clientIdOf } from './apiKey.js';
@@ -6,7 +6,7 @@ import { dayOf } from './day.js';
 
 /** The parts of a request as sent, to verify its signature. */
 export interface ReceivedRequest {
-  /** The URL as sent (absolute or origin-form): in query form it ends with `api_key=<apiKey>`. */
+  /** The URL as sent (absolute, or origin-form where a leading `//` starts a path): in query form it ends with `api_key=<apiKey>`. */
   readonly url: string;
   readonly apiKey: string;
   /** The day the signature claims: a `Date` (in `timeZone`, default UTC) or `YYYY-MM-DD`. */
@@ -23,7 +23,8 @@ export interface ReceivedRequest {
 export function receivedMessage(request: ReceivedRequest): string {
   const apiKeyIn = apiKeyInOf(request.apiKeyIn);
   const clientId = clientIdOf(request.apiKey);
-  const parts = parseRequestTarget(request.url);
+  // As received: a path may start with // (GET //a/ HTTP/1.1).
+  const parts = parseReceivedTarget(request.url);
   const path = encodeNonAscii(parts.path);
   const query = parts.query === null ? null : encodeNonAscii(parts.query);
   if (!path.endsWith('/')) {
