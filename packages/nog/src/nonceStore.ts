@@ -33,6 +33,8 @@ export const DEFAULT_MAX_NONCES = 1_000_000;
 /** The (key id, authdate) pair that scopes nonces, numbered; kept until its last nonce has expired. */
 interface Scope {
   readonly id: number;
+  readonly keyId: string;
+  readonly authdate: string;
   /** The latest expiry second of a nonce claimed in this scope. */
   until: number;
 }
@@ -89,9 +91,9 @@ function randomSeed(): number {
 
 /**
  * A nonce store in this process's memory, bounded by `maxEntries`. An entry is dropped once its signature can no
- * longer be valid (kept through the second in which it expires); when the store is still full, a claim of a new nonce throws (`ERR_AUTH_NONCE_STORE`): it refuses
- * rather than forgets, so it never accepts a replay and never grows without bound. For several processes use a
- * shared store (e.g. @reqsign/nog-redis).
+ * longer be valid (kept through the second in which it expires); when the store is still full, a claim of a new
+ * nonce throws (`ERR_AUTH_NONCE_STORE`): it refuses rather than forgets, so it never accepts a replay and never
+ * grows without bound. For several processes use a shared store (e.g. @reqsign/nog-redis).
  *
  * Entries live in an open-addressing table of 32-bit words, hashed with a random per-store seed: no object per entry,
  * so nothing for the garbage collector to trace. 20 bytes a slot, two to four slots a nonce (42 bytes a nonce at one
@@ -115,8 +117,7 @@ export class MemoryNonceStore implements NonceStore {
   #scopeCount = 0;
   #sweepAt = MIN_SLOTS;
   #nextScope = 1;
-  #lastKeyId: string | undefined;
-  #lastAuthdate: string | undefined;
+  /** The scope used last: consecutive claims mostly share one. */
   #lastScope: Scope | undefined;
   /** Expiry second -> how many live entries expire in it, and a min-heap of those seconds. */
   readonly #counts = new Map<number, number>();
@@ -230,10 +231,10 @@ export class MemoryNonceStore implements NonceStore {
   /** The scope of (key id, authdate), when it has one. */
   #findScope(keyId: string, authdate: string, now: number): Scope | undefined {
     const last = this.#lastScope;
-    if (last !== undefined && keyId === this.#lastKeyId && authdate === this.#lastAuthdate) return last;
+    if (last !== undefined && keyId === last.keyId && authdate === last.authdate) return last;
     if (this.#scopeCount >= this.#sweepAt) this.#sweep(now);
     const scope = this.#scopes.get(keyId)?.get(authdate);
-    if (scope !== undefined) this.#remember(keyId, authdate, scope);
+    if (scope !== undefined) this.#lastScope = scope;
     return scope;
   }
 
@@ -243,20 +244,13 @@ export class MemoryNonceStore implements NonceStore {
       dates = new Map();
       this.#scopes.set(ownCopy(keyId), dates);
     }
-    const scope: Scope = { id: this.#nextScope, until: second };
+    const scope: Scope = { id: this.#nextScope, keyId: ownCopy(keyId), authdate: ownCopy(authdate), until: second };
     // Numbers wrap after 2^32 - 1 scopes, far more than can be live at once; 0 marks an empty slot.
     this.#nextScope = this.#nextScope === 0xffffffff ? 1 : this.#nextScope + 1;
-    dates.set(ownCopy(authdate), scope);
+    dates.set(scope.authdate, scope);
     this.#scopeCount++;
-    this.#remember(keyId, authdate, scope);
-    return scope;
-  }
-
-  /** The last scope used: consecutive claims mostly share one. */
-  #remember(keyId: string, authdate: string, scope: Scope): void {
-    this.#lastKeyId = ownCopy(keyId);
-    this.#lastAuthdate = ownCopy(authdate);
     this.#lastScope = scope;
+    return scope;
   }
 
   /** Forgets the scopes whose entries have all expired; runs when their number has doubled since the last sweep. */

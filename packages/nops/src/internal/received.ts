@@ -6,7 +6,10 @@ import { dayOf } from './day.js';
 
 /** The parts of a request as sent, to verify its signature. */
 export interface ReceivedRequest {
-  /** The URL as sent (absolute, or origin-form where a leading `//` starts a path): in query form it ends with `api_key=<apiKey>`. */
+  /**
+   * The URL as sent (absolute, or origin-form where a leading `//` starts a path): in query form it ends with
+   * `api_key=<apiKey>`.
+   */
   readonly url: string;
   readonly apiKey: string;
   /** The day the signature claims: a `Date` (in `timeZone`, default UTC) or `YYYY-MM-DD`. */
