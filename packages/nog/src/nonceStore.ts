@@ -40,7 +40,7 @@ interface Scope {
 }
 
 // A slot of the table is five 32-bit words: the scope number (0: never used), the nonce in three words, and the
-// second after which the entry has expired. A nonce of at most 22 lowercase hex digits (every Nog client's) is
+// second after which the entry has expired, counted from the store's base (68 years before its first claim). A nonce of at most 22 lowercase hex digits (every Nog client's) is
 // packed into the three words, 4 bits a digit, with its length in the top byte of the third; any other nonce is
 // kept as a string beside the table, with its hash and length in the first two words and 0xff as its "length".
 const STRIDE = 5;
@@ -98,7 +98,8 @@ function randomSeed(): number {
  * Entries live in an open-addressing table of 32-bit words, hashed with a random per-store seed: no object per entry,
  * so nothing for the garbage collector to trace. 20 bytes a slot, two to four slots a nonce (42 bytes a nonce at one
  * million); a nonce that is not 0-22 lowercase hex digits also keeps a copy of itself as a string. Expired slots are
- * reused, and the table is rebuilt (growing or shrinking) when three quarters of its slots are taken.
+ * reused, and the table is rebuilt (growing or shrinking) when three quarters of its slots are taken. A clock that
+ * steps back finds the expired entries still in the table live again, and counts them.
  */
 export class MemoryNonceStore implements NonceStore {
   readonly maxEntries: number;
@@ -110,6 +111,10 @@ export class MemoryNonceStore implements NonceStore {
   #used = 0;
   /** Nonces not yet expired (by the last claim's clock). */
   #live = 0;
+  /** The second from which slots count their expiry (a slot holds 0 to 2^32 - 1); set at the first claim. */
+  #base = Number.NaN;
+  /** The latest expiry second counted out of #live: a clock that steps back before it finds entries live again. */
+  #counted = -Infinity;
   /** Slot -> nonce, for the nonces that are not packed. */
   #strings = new Map<number, string>();
   /** Key id -> authdate -> scope. */
@@ -141,6 +146,7 @@ export class MemoryNonceStore implements NonceStore {
   }
 
   claim(claim: NonceClaim): boolean {
+    if (typeof claim !== 'object' || claim === null) throw new NogError('ERR_INVALID_ARGUMENT', 'claim must be an object');
     const { keyId, authdate, nonce, expiresAt } = claim;
     if (typeof keyId !== 'string' || typeof authdate !== 'string' || typeof nonce !== 'string') {
       throw new NogError('ERR_INVALID_ARGUMENT', 'claim.keyId, claim.authdate and claim.nonce must be strings');
@@ -149,9 +155,16 @@ export class MemoryNonceStore implements NonceStore {
       throw new NogError('ERR_INVALID_ARGUMENT', 'claim.expiresAt must be a number');
     }
     const now = this.#now();
+    if (Number.isNaN(this.#base)) this.#base = Math.floor(now / 1000) - 0x80000000;
     this.#expire(now);
+    // Room for one more entry first, so that a table that cannot grow refuses the claim instead of half-taking it.
+    if (this.#used * 4 >= (this.#mask + 1) * 3) this.#rebuild(now);
+    const base = this.#base;
     // The entry is kept through the second in which it expires: never forgotten early.
-    const second = Math.min(Math.max(Math.ceil(expiresAt / 1000), 0), 0xffffffff);
+    const expiry = Math.min(Math.max(Math.ceil(expiresAt / 1000) - base, 0), 0xffffffff);
+    const second = base + expiry;
+    // A slot whose expiry is below this is expired.
+    const liveFrom = Math.ceil(now / 1000) - base;
     let scope = this.#findScope(keyId, authdate, now);
     // A new scope will get the next number, which no live entry has.
     const id = scope === undefined ? this.#nextScope : scope.id;
@@ -183,7 +196,7 @@ export class MemoryNonceStore implements NonceStore {
         if (free === -1) free = i;
         break;
       }
-      if (t[at + 4]! * 1000 < now) {
+      if (t[at + 4]! < liveFrom) {
         if (free === -1) free = i;
       } else if (s === id && t[at + 1] === w0 && t[at + 2] === w1 && t[at + 3] === w2 && (packed || this.#strings.get(i) === nonce)) {
         return false;
@@ -191,7 +204,7 @@ export class MemoryNonceStore implements NonceStore {
       i = (i + 1) & mask;
     }
     // Expired slots at the end of the run of taken slots hold no other entry's place: empty them.
-    for (let j = (i - 1) & mask; t[j * STRIDE] !== 0 && t[j * STRIDE + 4]! * 1000 < now; j = (j - 1) & mask) {
+    for (let j = (i - 1) & mask; t[j * STRIDE] !== 0 && t[j * STRIDE + 4]! < liveFrom; j = (j - 1) & mask) {
       t[j * STRIDE] = 0;
       this.#used--;
       if (t[j * STRIDE + 3]! >>> 24 === STRING_NONCE) this.#strings.delete(j);
@@ -207,7 +220,7 @@ export class MemoryNonceStore implements NonceStore {
     t[at + 1] = w0;
     t[at + 2] = w1;
     t[at + 3] = w2;
-    t[at + 4] = second;
+    t[at + 4] = expiry;
     if (!packed) this.#strings.set(free, ownCopy(nonce));
     this.#live++;
     const count = this.#counts.get(second);
@@ -215,7 +228,6 @@ export class MemoryNonceStore implements NonceStore {
       this.#counts.set(second, 1);
       this.#push(second);
     } else this.#counts.set(second, count + 1);
-    if (this.#used * 4 > (mask + 1) * 3) this.#rebuild(now);
     return true;
   }
 
@@ -272,17 +284,23 @@ export class MemoryNonceStore implements NonceStore {
   #rebuild(now: number): void {
     const old = this.#table;
     const oldStrings = this.#strings;
+    const liveFrom = Math.ceil(now / 1000) - this.#base;
     let live = 0;
-    for (let at = 0; at < old.length; at += STRIDE) if (old[at] !== 0 && old[at + 4]! * 1000 >= now) live++;
+    for (let at = 0; at < old.length; at += STRIDE) if (old[at] !== 0 && old[at + 4]! >= liveFrom) live++;
     let slots = MIN_SLOTS;
     while (slots < live * 2 + 2) slots *= 2;
-    const t = new Uint32Array(slots * STRIDE);
+    let t: Uint32Array<ArrayBuffer>;
+    try {
+      t = new Uint32Array(slots * STRIDE);
+    } catch (cause) {
+      throw new NogError('ERR_AUTH_NONCE_STORE', 'The nonce store cannot grow (out of memory)', { cause });
+    }
     const mask = slots - 1;
     const strings = new Map<number, string>();
     for (let at = 0; at < old.length; at += STRIDE) {
       const scope = old[at]!;
       const expiry = old[at + 4]!;
-      if (scope === 0 || expiry * 1000 < now) continue;
+      if (scope === 0 || expiry < liveFrom) continue;
       const w0 = old[at + 1]!;
       const w1 = old[at + 2]!;
       const w2 = old[at + 3]!;
@@ -304,12 +322,36 @@ export class MemoryNonceStore implements NonceStore {
 
   /** Counts out the seconds whose entries have all expired (now > their second). */
   #expire(now: number): void {
+    // The clock stepped back before a second already counted out: its entries, still in the table, are live again.
+    if (now <= this.#counted * 1000) this.#recount(now);
     const heap = this.#heap;
     while (heap.length > 0 && heap[0]! * 1000 < now) {
       const second = this.#pop();
       this.#live -= this.#counts.get(second)!;
       this.#counts.delete(second);
+      if (second > this.#counted) this.#counted = second;
     }
+  }
+
+  /** Counts the live entries again from the table: after the clock stepped back. */
+  #recount(now: number): void {
+    const t = this.#table;
+    const base = this.#base;
+    const liveFrom = Math.ceil(now / 1000) - base;
+    this.#counts.clear();
+    this.#heap.length = 0;
+    this.#live = 0;
+    for (let at = 0; at < t.length; at += STRIDE) {
+      if (t[at] === 0 || t[at + 4]! < liveFrom) continue;
+      const second = base + t[at + 4]!;
+      const count = this.#counts.get(second);
+      if (count === undefined) {
+        this.#counts.set(second, 1);
+        this.#push(second);
+      } else this.#counts.set(second, count + 1);
+      this.#live++;
+    }
+    this.#counted = liveFrom + base - 1;
   }
 
   #push(value: number): void {

@@ -170,4 +170,100 @@ describe('MemoryNonceStore', () => {
     expect(s.size).toBe(50_000 + 1);
     for (let i = 0; i < 100_000; i += 89) expect(s.claim(claim(`k${i % 7}`, nonce(i), T0 + 60_000))).toBe(i % 50 < 25);
   });
+
+  it('when the clock steps back, counts the entries that are live again: the full store stays full (review repro)', () => {
+    const c = clock(T0);
+    const s = new MemoryNonceStore({ maxEntries: 1, now: c.now });
+    expect(s.claim(claim('k', 'a', T0 + 10_000, 'd'))).toBe(true);
+    c.set(T0 + 11_000);
+    expect(s.claim(claim('k', 'x', T0 - 100_000, 'd'))).toBe(true);
+    c.set(T0);
+    expect(() => s.claim(claim('k', 'b', T0 + 10_000, 'd'))).toThrow(expect.objectContaining({ code: 'ERR_AUTH_NONCE_STORE' }));
+    expect(s.claim(claim('k', 'a', T0 + 10_000, 'd'))).toBe(false);
+    expect(s.size).toBe(1);
+    // Going back and forth does not let the store fill up again each time: entries still in the table count again
+    // (only the few already cleared from the table are gone), so nearly every claim after a step back is refused.
+    const big = new MemoryNonceStore({ maxEntries: 1000, now: c.now });
+    for (let cycle = 0; cycle < 5; cycle++) {
+      c.set(T0);
+      let accepted = 0;
+      for (let i = 0; i < 1000; i++) {
+        try {
+          if (big.claim(claim('k', `${cycle}-${i}`, T0 + 60_000))) {
+            accepted++;
+            // A claim is taken only with room for it.
+            expect(big.size).toBeLessThanOrEqual(1000);
+          }
+        } catch {
+          // full
+        }
+      }
+      if (cycle === 0) expect(accepted).toBe(1000);
+      else expect(accepted).toBeLessThan(50);
+      c.set(T0 + 120_000);
+      expect(big.claim(claim('k', `later-${cycle}`, T0 + 121_000))).toBe(true);
+    }
+  });
+
+  it('never takes a replay of a nonce that stayed live, however the clock moves (back and forth)', () => {
+    const op = fc.oneof(
+      { weight: 5, arbitrary: fc.record({ t: fc.constant('claim' as const), key: fc.constantFrom('k1', 'k2'), nonce: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'x:y', '0123456789abcdef0123'), ttl: fc.integer({ min: -3000, max: 20_000 }) }) },
+      { weight: 2, arbitrary: fc.record({ t: fc.constant('tick' as const), ms: fc.integer({ min: -15_000, max: 15_000 }) }) },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(op, { maxLength: 300 }), (max, ops) => {
+        const c = clock(T0);
+        const s = new MemoryNonceStore({ maxEntries: max, now: c.now });
+        // Each accepted triple with its expiry second and the latest clock reading since it was accepted.
+        const accepted = new Map<string, { second: number; latest: number }>();
+        let now = T0;
+        for (const o of ops) {
+          if (o.t === 'tick') {
+            now += o.ms;
+            c.set(now);
+            for (const a of accepted.values()) a.latest = Math.max(a.latest, now);
+            continue;
+          }
+          const id = JSON.stringify([o.key, o.nonce]);
+          let got: boolean | 'full';
+          try {
+            got = s.claim(claim(o.key, o.nonce, now + o.ttl));
+          } catch (err) {
+            expect((err as NogError).code).toBe('ERR_AUTH_NONCE_STORE');
+            got = 'full';
+          }
+          const prior = accepted.get(id);
+          // Live at every clock reading since it was accepted, so never forgotten.
+          if (prior !== undefined && prior.second * 1000 >= prior.latest) expect(got).toBe(false);
+          if (got === true) {
+            accepted.set(id, { second: Math.ceil((now + o.ttl) / 1000), latest: now });
+            expect(s.size).toBeLessThanOrEqual(max);
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps nonces right at any epoch: before 1970 and after 2106', () => {
+    for (const t of [-100_000, 5e12, 8.64e15 - 120_000]) {
+      const c = clock(t);
+      const s = new MemoryNonceStore({ now: c.now });
+      expect(s.claim(claim('k', 'n', t + 60_000))).toBe(true);
+      expect(s.claim(claim('k', 'n', t + 60_000))).toBe(false);
+      c.set(t + 61_000);
+      expect(s.claim(claim('k', 'n', t + 120_000))).toBe(true);
+    }
+    // Expiry never forgotten early: Infinity lasts as long as the table can count (68 years from the first claim).
+    const s = new MemoryNonceStore({ now: () => T0 });
+    expect(s.claim(claim('k', 'forever', Number.POSITIVE_INFINITY))).toBe(true);
+    expect(s.claim(claim('k', 'forever', Number.POSITIVE_INFINITY))).toBe(false);
+  });
+
+  it('refuses a claim that is not an object with a typed error', () => {
+    const s = new MemoryNonceStore();
+    for (const bad of [null, undefined, 'claim', 5]) {
+      expect(() => s.claim(bad as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    }
+  });
 });
