@@ -1,10 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryNonceStore, NogError } from '../src/index.js';
+import { MemoryNonceStore, NogError, type NonceClaim } from '../src/index.js';
 import { clock } from './helpers.js';
 
 const T0 = Date.UTC(2015, 3, 20, 12, 34, 56);
 const claim = (keyId: string, nonce: string, expiresAt = T0 + 60_000, authdate = '2015-04-20T123456Z') => ({ keyId, authdate, nonce, expiresAt });
+/** The claim's answer, or 'full' when the store refused it with ERR_AUTH_NONCE_STORE. */
+function claimOrFull(s: MemoryNonceStore, c: NonceClaim): boolean | 'full' {
+  try {
+    return s.claim(c);
+  } catch (err) {
+    expect((err as NogError).code).toBe('ERR_AUTH_NONCE_STORE');
+    return 'full';
+  }
+}
 
 describe('MemoryNonceStore', () => {
   it('claims a triple once', () => {
@@ -82,13 +91,7 @@ describe('MemoryNonceStore', () => {
           }
           const id = JSON.stringify([o.key, o.nonce]);
           const prior = seen.get(id);
-          let got: boolean | 'full';
-          try {
-            got = s.claim(claim(o.key, o.nonce, now + o.ttl));
-          } catch (err) {
-            expect((err as NogError).code).toBe('ERR_AUTH_NONCE_STORE');
-            got = 'full';
-          }
+          const got = claimOrFull(s, claim(o.key, o.nonce, now + o.ttl));
           // A triple whose expiry has not passed is never claimed twice.
           if (prior !== undefined && now <= prior) expect(got).toBe(false);
           // A triple never seen is never reported as seen.
@@ -136,13 +139,7 @@ describe('MemoryNonceStore', () => {
           let liveCount = 0;
           for (const second of kept.values()) if (live(second)) liveCount++;
           const expected = live(kept.get(id)) ? false : liveCount >= max ? 'full' : true;
-          let got: boolean | 'full';
-          try {
-            got = s.claim({ keyId: triple.key, authdate: triple.date, nonce: triple.nonce, expiresAt: now + o.ttl });
-          } catch (err) {
-            expect((err as NogError).code).toBe('ERR_AUTH_NONCE_STORE');
-            got = 'full';
-          }
+          const got = claimOrFull(s, { keyId: triple.key, authdate: triple.date, nonce: triple.nonce, expiresAt: now + o.ttl });
           expect(got).toBe(expected);
           if (got === true) {
             kept.set(id, Math.ceil((now + o.ttl) / 1000));
@@ -225,13 +222,7 @@ describe('MemoryNonceStore', () => {
             continue;
           }
           const id = JSON.stringify([o.key, o.nonce]);
-          let got: boolean | 'full';
-          try {
-            got = s.claim(claim(o.key, o.nonce, now + o.ttl));
-          } catch (err) {
-            expect((err as NogError).code).toBe('ERR_AUTH_NONCE_STORE');
-            got = 'full';
-          }
+          const got = claimOrFull(s, claim(o.key, o.nonce, now + o.ttl));
           const prior = accepted.get(id);
           // Live at every clock reading since it was accepted, so never forgotten.
           if (prior !== undefined && prior.second * 1000 >= prior.latest) expect(got).toBe(false);
