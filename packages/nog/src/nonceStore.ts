@@ -222,12 +222,7 @@ export class MemoryNonceStore implements NonceStore {
     t[at + 3] = w2;
     t[at + 4] = expiry;
     if (!packed) this.#strings.set(free, ownCopy(nonce));
-    this.#live++;
-    const count = this.#counts.get(second);
-    if (count === undefined) {
-      this.#counts.set(second, 1);
-      this.#push(second);
-    } else this.#counts.set(second, count + 1);
+    this.#countIn(second);
     return true;
   }
 
@@ -343,15 +338,19 @@ export class MemoryNonceStore implements NonceStore {
     this.#live = 0;
     for (let at = 0; at < t.length; at += STRIDE) {
       if (t[at] === 0 || t[at + 4]! < liveFrom) continue;
-      const second = base + t[at + 4]!;
-      const count = this.#counts.get(second);
-      if (count === undefined) {
-        this.#counts.set(second, 1);
-        this.#push(second);
-      } else this.#counts.set(second, count + 1);
-      this.#live++;
+      this.#countIn(base + t[at + 4]!);
     }
     this.#counted = liveFrom + base - 1;
+  }
+
+  /** Counts one more live entry that expires in `second`. */
+  #countIn(second: number): void {
+    this.#live++;
+    const count = this.#counts.get(second);
+    if (count === undefined) {
+      this.#counts.set(second, 1);
+      this.#push(second);
+    } else this.#counts.set(second, count + 1);
   }
 
   #push(value: number): void {
