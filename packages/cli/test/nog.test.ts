@@ -95,6 +95,12 @@ describe('reqsign nog sign', () => {
     expect(expectUsageError(reqsign(['nog', 'sign', 'GET'], ENV))).toMatch(/METHOD URL/);
     expect(expectUsageError(reqsign(['nog', 'sign', 'GET', '/p', 'extra'], ENV))).toMatch(/METHOD URL/);
     expect(expectUsageError(reqsign(['nog', 'sign', 'GE T', '/p'], ENV))).toMatch(/ERR_SIGN_METHOD/);
+    // Each run is a fresh process: the first call must validate too (it once skipped an empty method and key id).
+    expect(expectUsageError(reqsign(['nog', 'sign', '', '/p'], ENV))).toMatch(/ERR_SIGN_METHOD/);
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GET', '/p'], { ...ENV, NOG_KEYID: '' }))).toMatch(/NOG_KEYID|ERR_SIGN_KEY/);
+    // The deadline may not lie past 9999-12-31T23:59:59Z: the last one signs, one second more does not.
+    expect(reqsign(['nog', 'sign', '--date', '9999-12-31T22:59:59Z', '--expires', '3600', 'GET', '/p'], ENV).status).toBe(0);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--date', '9999-12-31T22:59:59Z', '--expires', '3601', 'GET', '/p'], ENV))).toMatch(/ERR_SIGN_EXPIRES/);
     expect(expectUsageError(reqsign(['nog', 'sign', 'GET', 'ftp://h/p'], ENV))).toMatch(/ERR_TARGET_SCHEME/);
     expect(expectUsageError(reqsign(['nog', 'sign', 'GET', 'p'], ENV))).toMatch(/ERR_TARGET_FORM/);
     // The secret never appears in any message.
@@ -146,6 +152,23 @@ describe('reqsign nog verify', () => {
     expect(JSON.parse(late.stdout)).toMatchObject({ valid: false, errorCode: 'ERR_AUTH_SIG_EXPIRED' });
     const boundary = reqsign(['nog', 'verify', '--now', '2015-04-20T12:44:56Z', '--keys', keysFile, 'GET', signedGet]);
     expect(boundary.status).toBe(0);
+  });
+
+  it('answers a huge authexpires with ERR_AUTH_EXPIRES_INVALID (exit 1), never a crash on an invalid date', () => {
+    for (const expires of ['8640000000000', '999999999999999', '9'.repeat(40)]) {
+      const target = `/p?authalgorithm=nog-v1&authkeyid=${ENV.NOG_KEYID}&authdate=2015-04-20T123456Z&authexpires=${expires}`;
+      const [signature] = pythonHmacs([[ENV.NOG_SECRETKEY, `GET\n${target}\n`]]);
+      const r = reqsign(['nog', 'verify', '--now', '2015-04-20T12:40:00Z', '--keys', keysFile, 'GET', `${target}&authsignature=${signature}`]);
+      expect(r.stderr).toBe('');
+      expect(r.status, expires).toBe(1);
+      expect(JSON.parse(r.stdout)).toEqual({ valid: false, errorCode: 'ERR_AUTH_EXPIRES_INVALID', message: 'Invalid expires.' });
+    }
+    // The latest deadline there is still verifies, and prints as a date.
+    const last = `/p?authalgorithm=nog-v1&authkeyid=${ENV.NOG_KEYID}&authdate=9999-12-31T225959Z&authexpires=3600`;
+    const [signature] = pythonHmacs([[ENV.NOG_SECRETKEY, `GET\n${last}\n`]]);
+    const ok = reqsign(['nog', 'verify', '--now', '9999-12-31T23:00:00Z', '--keys', keysFile, 'GET', `${last}&authsignature=${signature}`]);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).expiresAt).toBe('9999-12-31T23:59:59.000Z');
   });
 
   it('refuses bad keys and arguments with one line on stderr and exit 2', () => {

@@ -1,5 +1,6 @@
 import { formatDateTime, formatUrl, parseRequestTarget } from '@reqsign/canonical';
 import { NogError, assertStringArg } from './errors.js';
+import { MAX_DEADLINE_MS } from './internal/deadline.js';
 import { createNonceSource } from './internal/nonce.js';
 import type { CryptoProvider, SyncCryptoProvider } from './internal/provider.js';
 
@@ -12,7 +13,10 @@ export interface NogKey {
 export interface SignOptions {
   /** The authdate: a Date or milliseconds since the epoch, default now. Milliseconds are dropped. */
   readonly date?: Date | number;
-  /** Seconds the signature stays valid after `date` (the `authexpires` parameter), default 600. */
+  /**
+   * Seconds the signature stays valid after `date` (the `authexpires` parameter), default 600: a whole number from 0
+   * whose deadline, `date + expires`, is not after 9999-12-31T23:59:59Z.
+   */
   readonly expires?: number;
   /**
    * The `authnonce`: default 20 random lowercase hex characters from a CSPRNG; a string of `A-Z a-z 0-9 - . _ ~`
@@ -58,8 +62,12 @@ interface Prepared {
   readonly nonce: string | null;
 }
 
-/** The last method and key id that passed validation: a client signs with one key and few methods. */
-const checked = { method: '', id: '' };
+/**
+ * The last method and key id that passed validation: a client signs with one key and few methods. Null until a
+ * first value passes, so that no string (not even `''`) skips the check on a fresh module.
+ */
+const checked: { method: string | null; id: string | null } = { method: null, id: null };
+
 
 /** Validates the arguments and builds the string to sign: everything but the HMAC. */
 function prepare(nextNonce: () => string, method: string, url: string, key: NogKey, options?: SignOptions): Prepared {
@@ -96,7 +104,13 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
     if (!SAFE.test(given)) throw new NogError('ERR_SIGN_NONCE', 'options.nonce must be non-empty and only A-Z a-z 0-9 - . _ ~');
     nonce = given;
   }
-  const authdate = formatDateTime(options?.date ?? Date.now());
+  const date = options?.date ?? Date.now();
+  const authdate = formatDateTime(date);
+  // The deadline is a date too: one past 9999-12-31T23:59:59Z could never be verified (ERR_AUTH_EXPIRES_INVALID).
+  const second = Math.floor((typeof date === 'number' ? date : date.getTime()) / 1000) * 1000;
+  if (second + expires * 1000 > MAX_DEADLINE_MS) {
+    throw new NogError('ERR_SIGN_EXPIRES', 'options.expires puts the deadline past 9999-12-31T23:59:59Z');
+  }
   // The original JS signer: `&` when there is a query, even an empty one (`/p?` -> `/p?&authalgorithm=`).
   let target = `${parts.target}${parts.query === null ? '?' : '&'}authalgorithm=nog-v1&authkeyid=${id}&authdate=${authdate}&authexpires=${expires}`;
   if (nonce !== null) target += `&authnonce=${nonce}`;

@@ -1,6 +1,7 @@
 import { parseDateTime, parseReceivedTarget, timingSafeEqual } from '@reqsign/canonical';
 import { AUTH_MESSAGES, NogError, assertStringArg, type NogAuthErrorCode } from './errors.js';
 import { MemoryNonceStore, type NonceStore } from './nonceStore.js';
+import { deadlineOf } from './internal/deadline.js';
 import { readAuthParams, type AuthParams } from './internal/params.js';
 import type { CryptoProvider } from './internal/provider.js';
 
@@ -81,8 +82,6 @@ function fail(code: NogAuthErrorCode, message: string = AUTH_MESSAGES[code]): Ve
 }
 const missing = (field: string): VerifyFailure => fail('ERR_AUTH_FIELD_MISSING', `Invalid signature (missing ${field}).`);
 
-const EXPIRES = /^-?[0-9]{1,16}$/;
-
 function seconds(options: VerifierOptions, name: keyof typeof VERIFIER_DEFAULTS | 'maxExpires', min: number): number | undefined {
   const v = options[name];
   if (v === undefined) return name === 'maxExpires' ? undefined : VERIFIER_DEFAULTS[name];
@@ -143,6 +142,8 @@ export function createVerifierFactory(provider: CryptoProvider): (options: Verif
       readonly authMs: number;
       readonly expires: number;
       readonly deadline: number;
+      /** Where `&authsignature=` starts, or -1 when the signature does not end the URL as received. */
+      readonly signatureAmp: number;
     }
 
     // Steps 0-3 and the key lookup, synchronously; the rest continues synchronously unless the key lookup, the
@@ -184,17 +185,16 @@ export function createVerifierFactory(provider: CryptoProvider): (options: Verif
         lastDateMs = authMs;
       }
       // 3. Expiry (the deadline itself is still valid), then the clock skew for dates in the future.
-      let expires = defaultExpires;
-      if (p.expires !== undefined) {
-        if (!EXPIRES.test(p.expires)) return fail('ERR_AUTH_EXPIRES_INVALID');
-        expires = Number(p.expires);
-        if (!Number.isSafeInteger(expires)) return fail('ERR_AUTH_EXPIRES_INVALID');
-      }
-      const deadline = authMs + expires * 1000;
+      const deadline = deadlineOf(authMs, p.expires, defaultExpires);
+      if (Number.isNaN(deadline)) return fail('ERR_AUTH_EXPIRES_INVALID');
       if (nowMs > deadline) return fail('ERR_AUTH_SIG_EXPIRED');
+      const expires = (deadline - authMs) / 1000;
       if (authMs > nowMs + skewMs) return fail('ERR_AUTH_DATE_FUTURE');
       // 4. The key.
-      const pending: Pending = { method, target, path: parts.path, p, keyId, date, authMs, expires, deadline };
+      // The signature must end the URL as received, as the original's anchored match required: anything after it,
+      // even a `#fragment` (Node's http server passes one through in req.url), would be an unsigned tail.
+      const signatureAmp = parts.fragment === null ? p.signatureAmp : -1;
+      const pending: Pending = { method, target, path: parts.path, p, keyId, date, authMs, expires, deadline, signatureAmp };
       const secret = lookup(keyId);
       return isThenable(secret) ? Promise.resolve(secret).then((s) => withKey(pending, s)) : withKey(pending, secret);
     }
@@ -202,11 +202,11 @@ export function createVerifierFactory(provider: CryptoProvider): (options: Verif
     function withKey(r: Pending, secret: unknown): VerifyResult | Promise<VerifyResult> {
       if (secret === undefined || secret === null || secret === '') return fail('ERR_AUTH_KEY_UNKNOWN');
       if (typeof secret !== 'string') throw new NogError('ERR_INVALID_ARGUMENT', 'keys must give a secret string or undefined');
-      // 5. The signature: the last parameter, after `&`, 64 lowercase hex, over the target before it. The
-      // comparison with the computed signature (64 lowercase hex) rejects any other character: only the length is
-      // checked before the HMAC.
-      if (r.p.signatureAmp === -1 || r.p.signature!.length !== 64) return fail('ERR_AUTH_SIG_INVALID');
-      const expected = provider.hmacHex(secret, `${r.method}\n${r.target.slice(0, r.p.signatureAmp)}\n`);
+      // 5. The signature: the last parameter, after `&`, 64 lowercase hex, over the target before it, with nothing
+      // after it. The comparison with the computed signature (64 lowercase hex) rejects any other character: only
+      // the length is checked before the HMAC.
+      if (r.signatureAmp === -1 || r.p.signature!.length !== 64) return fail('ERR_AUTH_SIG_INVALID');
+      const expected = provider.hmacHex(secret, `${r.method}\n${r.target.slice(0, r.signatureAmp)}\n`);
       return typeof expected === 'string' ? withHmac(r, expected) : expected.then((h) => withHmac(r, h));
     }
 

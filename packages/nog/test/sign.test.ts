@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { builds, DATE_MS, KEY, node } from './helpers.js';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { builds, DATE_MS, KEY, node, web } from './helpers.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
@@ -77,4 +78,60 @@ describe('signSync (node)', () => {
     expect(node.signSync('GET', '/api/blobs/abc', KEY, opts).signature).toBe('fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d');
     expect(() => node.signSync('', '/p', KEY)).toThrow(code('ERR_SIGN_METHOD'));
   });
+});
+
+describe('sign validates every call', () => {
+  const outcome = (f: () => unknown): string => {
+    try {
+      f();
+      return 'signed';
+    } catch (err) {
+      return (err as { code?: string }).code ?? String(err);
+    }
+  };
+  const method = fc.oneof(fc.constantFrom('', 'GET', 'get', 'POST', 'GET /', 'GET\nX'), fc.string({ maxLength: 6 }));
+  const id = fc.oneof(fc.constantFrom('', KEY.id, 'k1', 'a&b', 'a b'), fc.string({ maxLength: 6 }));
+
+  it('a fresh module gives the same answer as one that has signed before (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(method, id), { maxLength: 4 }), method, id, async (history, m, k) => {
+        vi.resetModules();
+        const fresh = (await import('../src/node.js')) as typeof node;
+        const call = (mod: typeof node, mm: string, kk: string) => () =>
+          mod.signSync(mm, '/p', { id: kk, secret: 's' }, { date: DATE_MS, nonce: false });
+        const first = outcome(call(fresh, m, k));
+        for (const [hm, hk] of history) outcome(call(node, hm, hk));
+        expect(outcome(call(node, m, k))).toBe(first);
+        // The WebCrypto build shares the validation; its first call on a fresh module answers the same.
+        const freshWeb = (await import('../src/index.js')) as typeof web;
+        const webAnswer = await freshWeb.sign(m, '/p', { id: k, secret: 's' }, { date: DATE_MS, nonce: false }).then(
+          () => 'signed',
+          (err: { code?: string }) => err.code ?? String(err),
+        );
+        expect(webAnswer).toBe(first);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('refuses an empty method and an empty key id on the very first call of a fresh module', async () => {
+    for (const [m, k, c] of [['', KEY.id, 'ERR_SIGN_METHOD'], ['GET', '', 'ERR_SIGN_KEY']] as const) {
+      vi.resetModules();
+      const fresh = (await import('../src/node.js')) as typeof node;
+      expect(outcome(() => fresh.signSync(m, '/p', { id: k, secret: 's' }))).toBe(c);
+      expect(outcome(() => fresh.signSync(m, '/p', { id: k, secret: 's' }))).toBe(c);
+    }
+  });
+});
+
+describe('sign refuses a deadline past 9999-12-31T23:59:59Z', () => {
+  for (const [name, build] of builds) {
+    it(`${name}: the last deadline signs, one second more is ERR_SIGN_EXPIRES`, async () => {
+      const last = Date.UTC(9999, 11, 31, 22, 59, 59);
+      await expect(build.sign('GET', '/p', KEY, { date: last, expires: 3600 })).resolves.toMatchObject({ expires: 3600 });
+      await expect(build.sign('GET', '/p', KEY, { date: last + 999, expires: 3600 })).resolves.toMatchObject({ expires: 3600 });
+      await expect(build.sign('GET', '/p', KEY, { date: last, expires: 3601 })).rejects.toMatchObject({ code: 'ERR_SIGN_EXPIRES' });
+      await expect(build.sign('GET', '/p', KEY, { date: DATE_MS, expires: Number.MAX_SAFE_INTEGER })).rejects.toMatchObject({ code: 'ERR_SIGN_EXPIRES' });
+    });
+  }
 });
