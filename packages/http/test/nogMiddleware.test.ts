@@ -111,6 +111,19 @@ describe('nogMiddleware (node:http)', () => {
     expect(JSON.parse(full.body)).toEqual({ statusCode: 503, errorCode: 'ERR_AUTH_NONCE_STORE', message: 'Nonce store unavailable.' });
   });
 
+  it('refuses a fragment after the signature that came in the request line (ERR_AUTH_SIG_INVALID)', async () => {
+    // Node's http server passes a raw `#...` through in req.url; the original server refused it.
+    const base = await serve({ keys: KEYS });
+    for (const tail of ['#frag', '#']) {
+      const target = (await signed('GET', '/api/blobs/abc?x=1')) + tail;
+      const refused = await send(base, 'GET', target);
+      expect(refused.status).toBe(401);
+      expect(JSON.parse(refused.body).errorCode).toBe('ERR_AUTH_SIG_INVALID');
+      // Not burned: the same nonce without the tail is accepted once.
+      expect((await send(base, 'GET', target.slice(0, -tail.length))).status).toBe(200);
+    }
+  });
+
   it('verifies a target that starts with // as it was sent', async () => {
     const base = await serve({ keys: KEYS });
     const target = (await signed('GET', 'http://h//double/slash?x=1')).slice('http://h'.length);

@@ -145,12 +145,26 @@ describe('withNogAuth (fetch API)', () => {
     const handler = withNogAuth(echo, { keys: KEYS });
     await fc.assert(
       fc.asyncProperty(fc.webUrl({ withQueryParameters: true, withFragments: true }), async (raw) => {
-        const wire = new Request(raw).url; // what a client's fetch sends, normalized by the URL parser
-        const response = await handler(new Request(await signed('GET', wire)));
+        const wire = new Request(raw).url; // normalized by the URL parser
+        const url = await signed('GET', wire);
+        // fetch sends no fragment; one that reached the server anyway is an unsigned tail after the signature.
+        const response = await handler(new Request(url.split('#')[0]!));
         expect(response.status).toBe(200);
+        if (url.includes('#')) expect((await handler(new Request(url))).status).toBe(401);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('refuses a fragment after the signature (ERR_AUTH_SIG_INVALID), as the original server did', async () => {
+    const handler = withNogAuth(echo, { keys: KEYS });
+    const url = await signed('GET', `${ORIGIN}/p?a=b`);
+    for (const tail of ['#frag', '#']) {
+      const response = await handler(new Request(url + tail));
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ errorCode: 'ERR_AUTH_SIG_INVALID' });
+    }
+    expect((await handler(new Request(url))).status).toBe(200);
   });
 
   it('rejects bad options with a typed error naming the option', () => {

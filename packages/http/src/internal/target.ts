@@ -2,13 +2,15 @@ import { parseRequestTarget } from '@reqsign/canonical';
 import { NogError } from '@reqsign/nog';
 
 /**
- * The request target (path and query, no fragment) of a fetch-API `Request`'s absolute URL, bytes as given. A URL
- * that is no request target is returned as it is, for the verifier to refuse (`ERR_AUTH_MALFORMED`); the length
- * limit is the verifier's (`maxUrlLength`), not checked here.
+ * The request target (path and query) of a fetch-API `Request`'s absolute URL, bytes as given. A `#fragment` stays:
+ * a browser never sends one, so one in a server's Request came in the request line, and the verifier must see it
+ * (a signature followed by anything is `ERR_AUTH_SIG_INVALID`). A URL that is no request target is returned as it
+ * is, for the verifier to refuse (`ERR_AUTH_MALFORMED`); the length limit is the verifier's (`maxUrlLength`).
  */
 export function targetOf(url: string): string {
   try {
-    return parseRequestTarget(url, { maxLength: Number.MAX_SAFE_INTEGER }).target;
+    const parts = parseRequestTarget(url, { maxLength: Number.MAX_SAFE_INTEGER });
+    return parts.fragment === null ? parts.target : `${parts.target}#${parts.fragment}`;
   } catch {
     return url;
   }
