@@ -17,8 +17,9 @@ const files = [load('nops-sign'), load('nops-verify')];
 
 function dateOf(d: unknown): { date: Date | string; timeZone?: string } {
   if (typeof d === 'string') return { date: d };
-  const o = d as { epochMs: number; timeZone?: string };
-  return o.timeZone === undefined ? { date: new Date(o.epochMs) } : { date: new Date(o.epochMs), timeZone: o.timeZone };
+  const o = d as { epochMs: number; timeZone?: string } | { day: string; timeZone?: string };
+  const date = 'day' in o ? o.day : new Date(o.epochMs);
+  return o.timeZone === undefined ? { date } : { date, timeZone: o.timeZone };
 }
 
 /** A thin loop of our own, independent of the conformance adapter: the vectors straight into the API. */

@@ -20,8 +20,8 @@ export interface ReceivedRequest {
 
 /**
  * The message a well-behaved client signed for a request as sent. Nothing is added or corrected: the path must end
- * in `/` (`ERR_NOPS_TRAILING_SLASH`), and in query form the last parameter must be `api_key=<apiKey>`, once
- * (`ERR_NOPS_API_KEY_PARAM`).
+ * in `/` (`ERR_NOPS_TRAILING_SLASH`), and in query form the last parameter must be `api_key=<apiKey>`, once, while
+ * in header form there must be no `api_key` parameter (`ERR_NOPS_API_KEY_PARAM`).
  */
 export function receivedMessage(request: ReceivedRequest): string {
   const apiKeyIn = apiKeyInOf(request.apiKeyIn);
@@ -33,13 +33,16 @@ export function receivedMessage(request: ReceivedRequest): string {
   if (!path.endsWith('/')) {
     throw new NopsError('ERR_NOPS_TRAILING_SLASH', 'The path does not end in "/", which nOps requires');
   }
+  const params = query === null ? [] : parseQuery(query);
+  const keyed = params.filter((p) => p.name === 'api_key').length;
   if (apiKeyIn === 'query') {
-    const params = query === null ? [] : parseQuery(query);
     const last = params[params.length - 1];
-    const keyed = params.filter((p) => p.name === 'api_key').length;
     if (last === undefined || last.name !== 'api_key' || last.value !== request.apiKey || keyed !== 1) {
       throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In query form the URL must end with the api_key parameter, once');
     }
+  } else if (keyed !== 0) {
+    // sign refuses such a URL in either form: a key in the header and another in the query would be ambiguous.
+    throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In header form the URL must not carry an api_key parameter');
   }
   if (request.date === undefined) throw new NopsError('ERR_INVALID_ARGUMENT', 'date is required to verify a request');
   const day = dayOf(request.date, request.timeZone);
