@@ -302,7 +302,9 @@ def from_base64(text):
 
 def canonical_target(data):
     max_length = field(data, "maxLength", int, required=False)
-    return parse_request_target(field(data, "url", str), DEFAULT_MAX_URL_LENGTH if max_length is None else max_length)
+    received = field(data, "received", bool, required=False) is True  # a server's view: //a/b is a path
+    return parse_request_target(field(data, "url", str), DEFAULT_MAX_URL_LENGTH if max_length is None else max_length,
+                                received=received)
 
 
 def canonical_query(data):
@@ -396,6 +398,8 @@ def nog_sign(data):
         raise PortError("ERR_SIGN_EXPIRES", "expires must be a whole number of seconds, 0 or more")
     if nonce is not None and not SAFE.fullmatch(nonce):
         raise PortError("ERR_SIGN_NONCE", "nonce must be non-empty and only A-Z a-z 0-9 - . _ ~")
+    if parse_datetime(authdate) + expires * 1000 > MAX_DEADLINE_MS:
+        raise PortError("ERR_SIGN_EXPIRES", "expires puts the deadline past 9999-12-31T23:59:59Z")
 
     target = (
         parts["target"]
@@ -412,7 +416,8 @@ def nog_sign(data):
 
 
 # Verification follows the original Nog server's order of checks, plus what a modern verifier must add (clock skew,
-# the algorithm, impossible dates, repeated parameters). Each failure has a code; see PROTOCOLS.md.
+# the algorithm, impossible dates, repeated parameters). Each failure has a code; docs/spec/nog-v1.md in the
+# reqsign repository states every rule.
 
 AUTH_SLOTS = {
     "authalgorithm": "algorithm",
@@ -422,7 +427,8 @@ AUTH_SLOTS = {
     "authnonce": "nonce",
     "authsignature": "signature",
 }
-EXPIRES = re.compile(r"-?[0-9]{1,16}", re.ASCII)
+EXPIRES = re.compile(r"(-?)0*([0-9]*)", re.ASCII)  # sign, then the digits without leading zeros
+MAX_DEADLINE_MS = 253402300799000  # 9999-12-31T23:59:59Z: no deadline may lie later
 SIGNATURE = re.compile(r"[0-9a-f]{64}", re.ASCII)
 VERIFIER_DEFAULTS = {"defaultExpires": 300, "maxExpiresWithNonce": 3600, "maxClockSkew": 900, "maxUrlLength": 16384}
 
@@ -545,10 +551,20 @@ class Verifier:
         # 3. Expiry (the deadline itself is still valid), then how far the authdate lies in the future.
         expires = self.default_expires
         if "expires" in p:
-            if not EXPIRES.fullmatch(p["expires"]) or abs(int(p["expires"])) > 2**53 - 1:
+            # The value is judged, not its digits (0600 and 00000000000000000600 are 600). Python's int() refuses
+            # strings of over 4,300 digits, so a long value is read by its size: far past any deadline, or (negative)
+            # far before any clock.
+            m = EXPIRES.fullmatch(p["expires"])
+            if m is None or not any(c.isdigit() for c in p["expires"]):
                 raise Rejected("ERR_AUTH_EXPIRES_INVALID")
-            expires = int(p["expires"])
-        deadline = auth_ms + expires * 1000
+            negative, digits = m.group(1) == "-", m.group(2)
+            if len(digits) > 16:
+                expires = -(10**16) if negative else None
+            else:
+                expires = -int(digits or "0") if negative else int(digits or "0")
+        deadline = None if expires is None else auth_ms + expires * 1000
+        if deadline is None or deadline > MAX_DEADLINE_MS:
+            raise Rejected("ERR_AUTH_EXPIRES_INVALID")  # no deadline after 9999-12-31T23:59:59Z
         if now_ms > deadline:
             raise Rejected("ERR_AUTH_SIG_EXPIRED")
         if auth_ms > now_ms + self.skew_ms:
@@ -557,8 +573,9 @@ class Verifier:
         secret = self.keys.get(p["keyId"])
         if not secret:
             raise Rejected("ERR_AUTH_KEY_UNKNOWN")
-        # 5. The signature: the last parameter, after "&", 64 lowercase hex, over the target before it.
-        if signature_amp == -1 or not SIGNATURE.fullmatch(p["signature"]):
+        # 5. The signature: the last parameter, after "&", 64 lowercase hex, over the target before it, and nothing
+        #    after it in the URL as received, not even a "#fragment".
+        if signature_amp == -1 or parts["fragment"] is not None or not SIGNATURE.fullmatch(p["signature"]):
             raise Rejected("ERR_AUTH_SIG_INVALID")
         expected = nog_signature(secret, nog_string_to_sign(method, target[:signature_amp]))
         if not hmac.compare_digest(expected, p["signature"]):  # constant time
@@ -644,13 +661,21 @@ def wire_form(text):
 
 
 def nops_day(data):
-    """The day to sign: a YYYY-MM-DD string as given (checked), or {epochMs, timeZone?}: its day in that zone."""
+    """The day to sign: a YYYY-MM-DD string as given (checked), or {epochMs, timeZone?}: its day in that zone. A day
+    given as YYYY-MM-DD ({day, timeZone}) with a time zone beside it is refused: the zone could not apply."""
     date = data.get("date")
     if isinstance(date, str):
         parse_day(date)
         return date
     date = field(data, "date", dict)
-    return format_day(field(date, "epochMs", float), field(date, "timeZone", str, required=False) or "UTC")
+    time_zone = field(date, "timeZone", str, required=False)
+    if "day" in date:
+        if time_zone is not None:
+            raise PortError("ERR_NOPS_DATE", "timeZone applies to an instant, not to a YYYY-MM-DD day")
+        day = field(date, "day", str)
+        parse_day(day)
+        return day
+    return format_day(field(date, "epochMs", float), time_zone or "UTC")
 
 
 def api_key_in(data):
@@ -688,15 +713,18 @@ def received_message(data):
     where = api_key_in(data)
     api_key = field(data, "apiKey", str)
     client_id = client_id_of(api_key)
-    parts = parse_request_target(field(data, "url", str))
+    parts = parse_request_target(field(data, "url", str), received=True)  # //a/ is a path here
     path = wire_form(parts["path"])
     query = None if parts["query"] is None else wire_form(parts["query"])
     if not path.endswith("/"):
         raise PortError("ERR_NOPS_TRAILING_SLASH", "The path does not end in '/', which nOps requires")
+    params = [] if query is None else parse_query(query)
+    keyed = [n for n, _ in params].count("api_key")
     if where == "query":
-        params = [] if query is None else parse_query(query)
-        if not params or params[-1] != ["api_key", api_key] or [n for n, _ in params].count("api_key") != 1:
+        if not params or params[-1] != ["api_key", api_key] or keyed != 1:
             raise PortError("ERR_NOPS_API_KEY_PARAM", "In query form the URL must end with the api_key parameter, once")
+    elif keyed != 0:
+        raise PortError("ERR_NOPS_API_KEY_PARAM", "In header form the URL must not carry an api_key parameter")
     day = nops_day(data)
     return f"{client_id}.{day}.{path if query is None else path + '?' + query}"
 

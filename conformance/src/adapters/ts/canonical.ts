@@ -8,6 +8,7 @@ import {
   parseDateTime,
   parseDay,
   parseQuery,
+  parseReceivedTarget,
   parseRequestTarget,
   toBase64,
   toHex,
@@ -18,7 +19,8 @@ import { field, optional, type Handlers } from './types.js';
 export const canonicalHandlers: Handlers = {
   target(input) {
     const maxLength = optional(input, 'maxLength', 'number');
-    const t = parseRequestTarget(field(input, 'url', 'string'), maxLength === undefined ? undefined : { maxLength });
+    const parse = optional(input, 'received', 'boolean') === true ? parseReceivedTarget : parseRequestTarget;
+    const t = parse(field(input, 'url', 'string'), maxLength === undefined ? undefined : { maxLength });
     return { form: t.form, origin: t.origin, target: t.target, path: t.path, query: t.query, fragment: t.fragment };
   },
   query(input) {

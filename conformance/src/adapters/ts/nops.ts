@@ -2,13 +2,17 @@ import { field, optional, type Handlers } from './types.js';
 
 type NopsModule = typeof import('@reqsign/nops');
 
-/** A vector's date: `YYYY-MM-DD` as given, or `{ epochMs, timeZone? }` as a Date and a zone. */
+/**
+ * A vector's date: `YYYY-MM-DD` as given, `{ epochMs, timeZone? }` as a Date and a zone, or `{ day, timeZone? }` as
+ * the `YYYY-MM-DD` string beside a zone (which the library refuses).
+ */
 function dateOf(input: Record<string, unknown>): { date: Date | string; timeZone?: string } {
   const d = input['date'];
   if (typeof d === 'string') return { date: d };
   const o = field(input, 'date', 'object');
   const timeZone = optional(o, 'timeZone', 'string');
-  return { date: new Date(field(o, 'epochMs', 'number')), ...(timeZone === undefined ? {} : { timeZone }) };
+  const date = 'day' in o ? field(o, 'day', 'string') : new Date(field(o, 'epochMs', 'number'));
+  return { date, ...(timeZone === undefined ? {} : { timeZone }) };
 }
 
 function keyOf(input: Record<string, unknown>, kind: 'private' | 'public'): string | Record<string, unknown> {
