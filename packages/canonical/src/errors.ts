@@ -12,7 +12,8 @@ export type CanonicalErrorCode =
   | 'ERR_DATE_RANGE'
   | 'ERR_TIME_ZONE'
   | 'ERR_HEX'
-  | 'ERR_BASE64';
+  | 'ERR_BASE64'
+  | 'ERR_CRYPTO_UNAVAILABLE';
 
 /**
  * The base class of every error that a reqsign package throws: a fixed message and a stable `code`. Messages never
@@ -30,9 +31,37 @@ export class ReqsignError<Code extends string = string> extends Error {
 /** An input that cannot be canonicalized: a URL that is no request target, an impossible date, bad hex. */
 export class CanonicalError extends ReqsignError<CanonicalErrorCode> {}
 
-/** Throws `ERR_INVALID_ARGUMENT` unless `value` is a string; `name` is the argument's name. */
-export function assertString(value: unknown, name: string): asserts value is string {
-  if (typeof value !== 'string') {
-    throw new CanonicalError('ERR_INVALID_ARGUMENT', `${name} must be a string`);
-  }
+/**
+ * A reqsign error class that can carry `Code`, for the shared checks (arguments here, WebCrypto in webcrypto.ts) to
+ * throw the calling package's own error.
+ */
+export type ErrorClass<Code extends string> = new (code: Code, message: string) => Error;
+/** An error class for `ERR_INVALID_ARGUMENT`. */
+export type ArgumentErrorClass = ErrorClass<'ERR_INVALID_ARGUMENT'>;
+
+/**
+ * The argument checks every reqsign package uses: each throws `ERR_INVALID_ARGUMENT` naming the argument, as an
+ * instance of `Err` (the calling package's error class; default {@link CanonicalError}).
+ */
+export function assertString(value: unknown, name: string, Err: ArgumentErrorClass = CanonicalError): asserts value is string {
+  if (typeof value !== 'string') throw new Err('ERR_INVALID_ARGUMENT', `${name} must be a string`);
+}
+
+/** Throws `ERR_INVALID_ARGUMENT` unless `value` is a non-null object (arrays included). */
+export function assertObject(value: unknown, name: string, Err: ArgumentErrorClass = CanonicalError): asserts value is object {
+  if (typeof value !== 'object' || value === null) throw new Err('ERR_INVALID_ARGUMENT', `${name} must be an object`);
+}
+
+/** Throws `ERR_INVALID_ARGUMENT` unless `value` is a function. */
+export function assertFunction(
+  value: unknown,
+  name: string,
+  Err: ArgumentErrorClass = CanonicalError,
+): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') throw new Err('ERR_INVALID_ARGUMENT', `${name} must be a function`);
+}
+
+/** Throws `ERR_INVALID_ARGUMENT` unless `value` is a boolean. */
+export function assertBoolean(value: unknown, name: string, Err: ArgumentErrorClass = CanonicalError): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new Err('ERR_INVALID_ARGUMENT', `${name} must be a boolean`);
 }

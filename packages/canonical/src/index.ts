@@ -1,4 +1,14 @@
-export { ReqsignError, CanonicalError, assertString, type CanonicalErrorCode } from './errors.js';
+export {
+  ReqsignError,
+  CanonicalError,
+  assertString,
+  assertObject,
+  assertFunction,
+  assertBoolean,
+  type ArgumentErrorClass,
+  type ErrorClass,
+  type CanonicalErrorCode,
+} from './errors.js';
 export {
   parseRequestTarget,
   parseReceivedTarget,
@@ -11,3 +21,6 @@ export { hasQuery, appendQuery, parseQuery, serializeQuery, type QueryParam, typ
 export { formatDateTime, parseDateTime, formatDay, parseDay } from './date.js';
 export { utf8, toHex, fromHex, toBase64, fromBase64, encodeNonAscii } from './encoding.js';
 export { timingSafeEqual } from './constantTime.js';
+export { boundedCache, type BoundedCache } from './cache.js';
+export { subtleCrypto, randomFill, type Subtle } from './webcrypto.js';
+export { resendable, REQUEST_FIELDS } from './request.js';

@@ -1,6 +1,7 @@
+import { failureBody } from '@reqsign/nog';
 import { recallNogAuth, rememberNogAuth } from './internal/registry.js';
-import { FAILURE_HEADERS, failureBody } from './internal/failure.js';
-import { checkMountPrefix, targetOf, withPrefix } from './internal/target.js';
+import { FAILURE_HEADERS } from './internal/failure.js';
+import { checkMountPrefix, withPrefixInUrl } from './internal/target.js';
 import { verifyCandidates } from './internal/verifyCandidates.js';
 import { checkOriginalUrl, verifierOf } from './internal/verifier.js';
 import type { NogAuth, NogProxyOptions, NogVerifierSource } from './types.js';
@@ -32,7 +33,8 @@ export function createNogAuthenticator(options: NogFetchAuthOptions): NogAuthent
   const originalUrl = checkOriginalUrl(options.originalUrl);
   return async (request: Request): Promise<NogAuth | Response> => {
     const original = originalUrl?.(request);
-    const candidates = typeof original === 'string' ? [original] : withPrefix(mountPrefix, targetOf(request.url));
+    // The verifier reads the absolute URL itself (one parse): a fragment in it is refused after the signature.
+    const candidates = typeof original === 'string' ? [original] : withPrefixInUrl(mountPrefix, request.url);
     const result = await verifyCandidates(verifier, request.method, candidates);
     if (!result.ok) return new Response(failureBody(result), { status: result.status, headers: FAILURE_HEADERS });
     rememberNogAuth(request, result);

@@ -15,7 +15,6 @@ export {
 export type {
   NogAuth,
   NogAuthFailure,
-  NogVerifier,
   NogVerifierOptions,
   NogVerifierSource,
   NogProxyOptions,

@@ -1,6 +1,6 @@
-import { NogError } from '@reqsign/nog';
+import { AUTH_PARAMETERS, NogError, failureBody } from '@reqsign/nog';
 import { rememberNogAuth } from './internal/registry.js';
-import { FAILURE_HEADERS, failureBody } from './internal/failure.js';
+import { FAILURE_HEADERS } from './internal/failure.js';
 import { checkMountPrefix, replaceQuery, withPrefix } from './internal/target.js';
 import { verifyCandidates } from './internal/verifyCandidates.js';
 import { checkOriginalUrl, verifierOf } from './internal/verifier.js';
@@ -40,13 +40,11 @@ export type NogMiddlewareOptions = NogVerifierSource &
 /** A Connect / Express middleware; for plain `node:http`, call it with a `next` that runs your handler. */
 export type NogMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void) => Promise<void>;
 
-const AUTH_PARAMS = ['authalgorithm', 'authkeyid', 'authdate', 'authexpires', 'authnonce', 'authsignature'];
-
 function stripParsedQuery(req: NodeRequestLike): void {
   // Express 4 parses req.query before any middleware runs; Express 5 re-parses req.url on access.
   const query = Object.getOwnPropertyDescriptor(req, 'query')?.value as unknown;
   if (typeof query === 'object' && query !== null) {
-    for (const name of AUTH_PARAMS) delete (query as Record<string, unknown>)[name];
+    for (const name of AUTH_PARAMETERS) delete (query as Record<string, unknown>)[name];
   }
 }
 

@@ -1,4 +1,4 @@
-import type { VerifierOptions, VerifyFailure, VerifyResult, VerifySuccess } from '@reqsign/nog';
+import type { Verifier, VerifierOptions, VerifyFailure, VerifySuccess } from '@reqsign/nog';
 
 /** What a successful verification hands the application: key id, authdate, expiry, nonce, and the cleaned query. */
 export type NogAuth = VerifySuccess;
@@ -9,17 +9,12 @@ export type NogAuthFailure = VerifyFailure;
 /** The options of @reqsign/nog's `createVerifier`: keys, clock, expiry limits, clock skew, nonce store. */
 export type NogVerifierOptions = VerifierOptions;
 
-/** Anything with a nog-v1 `verify(method, url)`: what `createVerifier` returns. */
-export interface NogVerifier {
-  verify(method: string, url: string): Promise<VerifyResult>;
-}
-
 /**
  * Where the verifier comes from: either a ready one (`{ verifier }`, to share one verifier and nonce store between
  * several routes) or the options to build one (`{ keys, nonceStore, ... }`, passed to `createVerifier`).
  */
 export type NogVerifierSource =
-  | { readonly verifier: NogVerifier }
+  | { readonly verifier: Verifier }
   | (NogVerifierOptions & { readonly verifier?: undefined });
 
 /**

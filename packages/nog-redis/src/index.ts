@@ -6,4 +6,4 @@ export {
   type NonceClaim,
   type NonceStore,
 } from './redisNonceStore.js';
-export { RedisNonceStoreError, type RedisNonceStoreErrorCode } from './errors.js';
+export { NonceStoreError, type NonceStoreErrorCode } from '@reqsign/nog';

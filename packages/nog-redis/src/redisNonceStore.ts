@@ -1,5 +1,4 @@
-import type { NonceClaim, NonceStore } from '@reqsign/nog';
-import { RedisNonceStoreError } from './errors.js';
+import { NogError, NonceStoreError, type NonceClaim, type NonceStore } from '@reqsign/nog';
 import { nonceKey } from './internal/key.js';
 
 export type { NonceClaim, NonceStore };
@@ -13,7 +12,7 @@ export interface RedisClientLike {
   set(
     key: string,
     value: string,
-    options: { condition: 'NX'; expiration: { type: 'PXAT'; value: number } },
+    options: { condition: 'NX'; expiration: { type: 'PX'; value: number } },
   ): Promise<unknown>;
 }
 
@@ -28,9 +27,10 @@ export interface RedisNonceStoreOptions {
    */
   readonly timeoutMs?: number;
   /**
-   * Extra milliseconds a nonce is kept after `expiresAt` (default 30000). `PXAT` expires keys by the Redis server's
-   * clock, the verifier computed `expiresAt` by its own: if Redis runs ahead, a nonce would be forgotten while the
-   * verifier still accepts its signature. The tolerance covers that much clock difference between them.
+   * Extra milliseconds a nonce is kept after `expiresAt` (default 30000). A claim keeps its nonce for
+   * `expiresAt - now` by the claiming verifier's clock (`PX`, so the Redis server's clock does not matter); another
+   * verifier whose clock runs behind would still accept the signature that much longer. The tolerance covers that
+   * much clock difference between the verifiers that share the database.
    */
   readonly clockToleranceMs?: number;
 }
@@ -38,9 +38,9 @@ export interface RedisNonceStoreOptions {
 /** A `NonceStore` for @reqsign/nog whose memory is Redis, shared by every verifier that uses the same database. */
 export interface RedisNonceStore extends NonceStore {
   /**
-   * Claims a nonce with one `SET key 1 NX PXAT expiresAt`: true when it was new, false when it was already claimed.
-   * Rejects with a {@link RedisNonceStoreError} when the client is not connected, Redis answers with an error, or no
-   * answer comes within `timeoutMs`; the verifier then refuses the request (`ERR_AUTH_NONCE_STORE`).
+   * Claims a nonce with one `SET key 1 NX PX <expiresAt - now + tolerance>`: true when it was new, false when it was
+   * already claimed. Rejects with a `NonceStoreError` when the client is not connected, Redis answers with an error,
+   * or no answer comes within `timeoutMs`; the verifier then refuses the request (`ERR_AUTH_NONCE_STORE`).
    */
   claim(claim: NonceClaim): Promise<boolean>;
   /** The Redis key that a claim uses (for operators and tests). */
@@ -51,8 +51,8 @@ const DEFAULT_PREFIX = 'reqsign:nog:nonce:';
 const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_CLOCK_TOLERANCE_MS = 30_000;
 
-function invalid(message: string): RedisNonceStoreError {
-  return new RedisNonceStoreError('ERR_INVALID_ARGUMENT', message);
+function invalid(message: string): NogError {
+  return new NogError('ERR_INVALID_ARGUMENT', message);
 }
 
 function nonNegativeInteger(value: unknown, name: string, fallback: number): number {
@@ -67,7 +67,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new RedisNonceStoreError('ERR_NONCE_STORE_TIMEOUT', 'Redis did not answer the nonce claim in time')),
+      () => reject(new NonceStoreError('ERR_NONCE_STORE_TIMEOUT', 'Redis did not answer the nonce claim in time')),
       ms,
     );
   });
@@ -75,9 +75,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * A Redis nonce store: each claim is one atomic `SET <prefix>[keyId,authdate,nonce] 1 NX PXAT <expiresAt>`, so any
- * number of verifier processes sharing the database accept a given nonce exactly once, and Redis forgets it only
- * after its signature has expired. Every failure rejects: the store fails closed.
+ * A Redis nonce store: each claim is one atomic `SET <prefix>[keyId,authdate,nonce] 1 NX PX <ttl>`, so any number of
+ * verifier processes sharing the database accept a given nonce exactly once, and Redis forgets it only after its
+ * signature has expired. The ttl comes from the claim's own `expiresAt` and `now` (the verifier's clock). Every failure
+ * rejects with a `NonceStoreError`: the store fails closed.
  *
  * ```ts
  * const client = createClient({ url: 'redis://127.0.0.1:6379', disableOfflineQueue: true });
@@ -109,28 +110,29 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
 
   const claim = async (claim: NonceClaim): Promise<boolean> => {
     const key = keyFor(claim);
-    const { expiresAt } = claim;
+    const { expiresAt, now } = claim;
     if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) {
       throw invalid('claim.expiresAt must be a finite number of milliseconds');
     }
-    // PXAT takes a positive integer; round up so that a nonce is never forgotten early.
-    const at = Math.max(1, Math.ceil(expiresAt) + toleranceMs);
+    if (typeof now !== 'number' || !Number.isFinite(now)) throw invalid('claim.now must be a finite number of milliseconds');
+    // PX takes a positive integer; round up so that a nonce is never forgotten early.
+    const ttl = Math.max(1, Math.ceil(expiresAt - now) + toleranceMs);
     if (client.isReady === false) {
-      throw new RedisNonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The Redis client is not connected');
+      throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The Redis client is not connected');
     }
     let reply: unknown;
     try {
       reply = await withTimeout(
-        Promise.resolve().then(() => client.set(key, '1', { condition: 'NX', expiration: { type: 'PXAT', value: at } })),
+        Promise.resolve().then(() => client.set(key, '1', { condition: 'NX', expiration: { type: 'PX', value: ttl } })),
         timeoutMs,
       );
     } catch (cause) {
-      if (cause instanceof RedisNonceStoreError) throw cause;
-      throw new RedisNonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The Redis nonce claim failed', { cause });
+      if (cause instanceof NonceStoreError) throw cause;
+      throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The Redis nonce claim failed', { cause });
     }
     if (reply === 'OK') return true;
     if (reply === null) return false;
-    throw new RedisNonceStoreError('ERR_NONCE_STORE_REPLY', 'Redis gave an unexpected answer to SET NX');
+    throw new NonceStoreError('ERR_NONCE_STORE_REPLY', 'Redis gave an unexpected answer to SET NX');
   };
 
   return { claim, keyFor };

@@ -108,7 +108,7 @@ const t0 = now;
 let k = 0;
 let batch: string[] = [];
 const clock = (): number => t0 + k;
-const store = new node.MemoryNonceStore({ now: clock });
+const store = new node.MemoryNonceStore();
 const v2 = node.createVerifier({ keys: { [KEY.id]: KEY.secret }, now: clock, maxClockSkew: 5, nonceStore: store });
 const nextBatch = (): void => {
   batch = Array.from({ length: N }, (_, i) => flat(node.signSync('GET', URL_, KEY, { date: t0 + k + i, expires: 30 }).url));
@@ -147,13 +147,14 @@ function bytesPerEntry(count: number): number {
   };
   const pool = randomBytes(count * 10);
   const before = used();
-  const store = new node.MemoryNonceStore({ maxEntries: count, now: () => now });
+  const store = new node.MemoryNonceStore({ maxEntries: count });
   for (let i = 0; i < count; i++) {
     store.claim({
       keyId: KEY.id,
       authdate: formatDateTime(now - (i % 600) * 1000),
       nonce: pool.toString('hex', i * 10, i * 10 + 10),
       expiresAt: now + 1_500_000 + (i % 600) * 1000,
+      now,
     });
   }
   gc();

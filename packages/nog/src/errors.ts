@@ -1,6 +1,9 @@
 import { ReqsignError } from '@reqsign/canonical';
 
-/** The codes a verification can fail with: the original Nog server's seven, and five for what it got wrong. */
+/**
+ * The codes a verification can fail with: the original Nog server's seven, then four for what it lacked (a future
+ * authdate, an unknown algorithm, a malformed request, a nonce store that cannot answer).
+ */
 export type NogAuthErrorCode =
   | 'ERR_AUTH_FIELD_MISSING'
   | 'ERR_AUTH_DATE_INVALID'
@@ -52,8 +55,3 @@ export const AUTH_MESSAGES: Readonly<Record<NogAuthErrorCode, string>> = {
   ERR_AUTH_MALFORMED: 'Malformed signed request.',
   ERR_AUTH_NONCE_STORE: 'Nonce store unavailable.',
 };
-
-/** Throws `ERR_INVALID_ARGUMENT` naming `name` unless `value` is a string. */
-export function assertStringArg(value: unknown, name: string): asserts value is string {
-  if (typeof value !== 'string') throw new NogError('ERR_INVALID_ARGUMENT', `${name} must be a string`);
-}

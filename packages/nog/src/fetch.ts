@@ -1,4 +1,5 @@
-import { NogError, assertStringArg } from './errors.js';
+import { assertFunction, assertObject, assertString, resendable } from '@reqsign/canonical';
+import { NogError } from './errors.js';
 import type { SignFunction, SignOptions } from './sign.js';
 
 export interface NogFetchOptions {
@@ -15,15 +16,15 @@ export interface NogFetchOptions {
 /** A fetch-compatible function that signs every request at send time. */
 export type NogFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** Builds `createNogFetch` over a `sign`. */
-export function createNogFetchFactory(sign: SignFunction): (options: NogFetchOptions) => NogFetch {
+/** Binds `createNogFetch` to a `sign`. */
+export function createNogFetchWith(sign: SignFunction): (options: NogFetchOptions) => NogFetch {
   return function createNogFetch(options: NogFetchOptions): NogFetch {
-    if (typeof options !== 'object' || options === null) throw new NogError('ERR_INVALID_ARGUMENT', 'options must be an object');
+    assertObject(options, 'options', NogError);
     const { keyId, secretKey } = options;
-    assertStringArg(keyId, 'keyId');
-    assertStringArg(secretKey, 'secretKey');
-    const send = options.fetch ?? globalThis.fetch;
-    if (typeof send !== 'function') throw new NogError('ERR_INVALID_ARGUMENT', 'fetch must be a function');
+    assertString(keyId, 'keyId', NogError);
+    assertString(secretKey, 'secretKey', NogError);
+    const send: unknown = options.fetch ?? globalThis.fetch;
+    assertFunction(send, 'fetch', NogError);
     if (options.nonce !== undefined && options.nonce !== false) {
       throw new NogError('ERR_INVALID_ARGUMENT', 'nonce must be false or absent (a fixed nonce would work only once)');
     }
@@ -37,21 +38,7 @@ export function createNogFetchFactory(sign: SignFunction): (options: NogFetchOpt
       // spaces, removes dot segments), so signing the caller's string could sign other bytes than are sent.
       const request = new Request(input, init);
       const signed = await sign(request.method, request.url, key, { ...signOptions, date: Date.now() } satisfies SignOptions);
-      const body = request.body === null ? null : await request.arrayBuffer();
-      return send(
-        new Request(signed.url, {
-          method: request.method,
-          headers: request.headers,
-          body,
-          redirect: request.redirect,
-          signal: request.signal,
-          credentials: request.credentials,
-          cache: request.cache,
-          integrity: request.integrity,
-          keepalive: request.keepalive,
-          referrerPolicy: request.referrerPolicy,
-        }),
-      );
+      return (send as typeof fetch)(new Request(signed.url, await resendable(request)));
     };
   };
 }

@@ -1,5 +1,5 @@
-import { formatDateTime, formatUrl, parseRequestTarget } from '@reqsign/canonical';
-import { NogError, assertStringArg } from './errors.js';
+import { assertObject, assertString, formatDateTime, formatUrl, parseRequestTarget } from '@reqsign/canonical';
+import { NogError } from './errors.js';
 import { MAX_DEADLINE_MS } from './internal/deadline.js';
 import { createNonceSource } from './internal/nonce.js';
 import type { CryptoProvider, SyncCryptoProvider } from './internal/provider.js';
@@ -71,12 +71,12 @@ const checked: { method: string | null; id: string | null } = { method: null, id
 
 /** Validates the arguments and builds the string to sign: everything but the HMAC. */
 function prepare(nextNonce: () => string, method: string, url: string, key: NogKey, options?: SignOptions): Prepared {
-  assertStringArg(method, 'method');
-  assertStringArg(url, 'url');
+  assertString(method, 'method', NogError);
+  assertString(url, 'url', NogError);
   if (typeof key !== 'object' || key === null) throw new NogError('ERR_INVALID_ARGUMENT', 'key must be an object { id, secret }');
   const { id, secret } = key;
-  assertStringArg(id, 'key.id');
-  assertStringArg(secret, 'key.secret');
+  assertString(id, 'key.id', NogError);
+  assertString(secret, 'key.secret', NogError);
   if (method !== checked.method) {
     if (!TOKEN.test(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
     checked.method = method;
@@ -87,9 +87,7 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
     checked.id = id;
   }
   if (secret.length === 0) throw new NogError('ERR_SIGN_KEY', 'key.secret must not be empty');
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new NogError('ERR_INVALID_ARGUMENT', 'options must be an object');
-  }
+  if (options !== undefined) assertObject(options, 'options', NogError);
   const expires = options?.expires ?? DEFAULT_SIGN_EXPIRES;
   if (typeof expires !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'options.expires must be a number');
   if (!Number.isSafeInteger(expires) || expires < 0) {
@@ -100,7 +98,7 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
   if (given === undefined) nonce = nextNonce();
   else if (given === false) nonce = null;
   else {
-    assertStringArg(given, 'options.nonce');
+    assertString(given, 'options.nonce', NogError);
     if (!SAFE.test(given)) throw new NogError('ERR_SIGN_NONCE', 'options.nonce must be non-empty and only A-Z a-z 0-9 - . _ ~');
     nonce = given;
   }
@@ -138,8 +136,8 @@ function finish(p: Prepared, signature: string): SignResult {
   };
 }
 
-/** Builds `sign` over a crypto provider. */
-export function createSign(provider: CryptoProvider): SignFunction {
+/** Binds `sign` to a crypto provider. */
+export function signWith(provider: CryptoProvider): SignFunction {
   const nextNonce = createNonceSource(provider.randomFill);
   // Not an async function: with a synchronous HMAC the result is ready at once, so skip the async machinery.
   return function sign(method, url, key, options) {
@@ -153,10 +151,11 @@ export function createSign(provider: CryptoProvider): SignFunction {
   };
 }
 
-/** Builds a synchronous `sign` over a provider whose HMAC is synchronous (node:crypto). */
-export function createSignSync(
-  provider: SyncCryptoProvider,
-): (method: string, url: string, key: NogKey, options?: SignOptions) => SignResult {
+/** The synchronous `sign` of the node build: the result instead of a promise. */
+export type SignSyncFunction = (method: string, url: string, key: NogKey, options?: SignOptions) => SignResult;
+
+/** Binds a synchronous `sign` to a provider whose HMAC is synchronous (node:crypto). */
+export function signSyncWith(provider: SyncCryptoProvider): SignSyncFunction {
   const nextNonce = createNonceSource(provider.randomFill);
   return function signSync(method, url, key, options) {
     const p = prepare(nextNonce, method, url, key, options);

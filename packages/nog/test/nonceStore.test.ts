@@ -1,23 +1,29 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryNonceStore, NogError, type NonceClaim } from '../src/index.js';
+import { MemoryNonceStore, NogError, NonceStoreError, type NonceClaim } from '../src/index.js';
 import { clock } from './helpers.js';
 
 const T0 = Date.UTC(2015, 3, 20, 12, 34, 56);
 const claim = (keyId: string, nonce: string, expiresAt = T0 + 60_000, authdate = '2015-04-20T123456Z') => ({ keyId, authdate, nonce, expiresAt });
-/** The claim's answer, or 'full' when the store refused it with ERR_AUTH_NONCE_STORE. */
-function claimOrFull(s: MemoryNonceStore, c: NonceClaim): boolean | 'full' {
+type Claim = Omit<NonceClaim, 'now'>;
+/** A store whose claims carry the time of `now`, as a verifier's do. */
+function onClock(store: MemoryNonceStore, now: () => number): { claim(c: Claim): boolean; readonly size: number } {
+  return { claim: (c) => store.claim({ ...c, now: now() }), get size() { return store.size; } };
+}
+/** The claim's answer, or 'full' when the store refused it with ERR_NONCE_STORE_FULL. */
+function claimOrFull(s: { claim(c: Claim): boolean }, c: Claim): boolean | 'full' {
   try {
     return s.claim(c);
   } catch (err) {
-    expect((err as NogError).code).toBe('ERR_AUTH_NONCE_STORE');
+    expect(err).toBeInstanceOf(NonceStoreError);
+    expect((err as NonceStoreError).code).toBe('ERR_NONCE_STORE_FULL');
     return 'full';
   }
 }
 
 describe('MemoryNonceStore', () => {
   it('claims a triple once', () => {
-    const s = new MemoryNonceStore({ now: () => T0 });
+    const s = onClock(new MemoryNonceStore(), () => T0);
     expect(s.claim(claim('k', 'n'))).toBe(true);
     expect(s.claim(claim('k', 'n'))).toBe(false);
     expect(s.claim(claim('k', 'n2'))).toBe(true);
@@ -27,7 +33,7 @@ describe('MemoryNonceStore', () => {
   });
 
   it('keeps triples apart that a naive join would confuse', () => {
-    const s = new MemoryNonceStore({ now: () => T0 });
+    const s = onClock(new MemoryNonceStore(), () => T0);
     expect(s.claim({ keyId: 'a:b', authdate: 'c', nonce: 'd', expiresAt: T0 + 1000 })).toBe(true);
     expect(s.claim({ keyId: 'a', authdate: 'b:c', nonce: 'd', expiresAt: T0 + 1000 })).toBe(true);
     expect(s.claim({ keyId: 'a', authdate: 'b', nonce: 'c:d', expiresAt: T0 + 1000 })).toBe(true);
@@ -39,7 +45,7 @@ describe('MemoryNonceStore', () => {
 
   it('keeps an entry until its expiry has passed, then drops it', () => {
     const c = clock(T0);
-    const s = new MemoryNonceStore({ now: c.now });
+    const s = onClock(new MemoryNonceStore(), c.now);
     expect(s.claim(claim('k', 'n', T0 + 10_000))).toBe(true);
     c.set(T0 + 10_000);
     expect(s.claim(claim('k', 'n', T0 + 10_000))).toBe(false);
@@ -48,12 +54,12 @@ describe('MemoryNonceStore', () => {
     expect(s.size).toBe(1);
   });
 
-  it('when full refuses new nonces with ERR_AUTH_NONCE_STORE, still answers replays, and recovers after expiry', () => {
+  it('when full refuses new nonces with ERR_NONCE_STORE_FULL, still answers replays, and recovers after expiry', () => {
     const c = clock(T0);
-    const s = new MemoryNonceStore({ maxEntries: 2, now: c.now });
+    const s = onClock(new MemoryNonceStore({ maxEntries: 2 }), c.now);
     expect(s.claim(claim('k', 'a', T0 + 5_000))).toBe(true);
     expect(s.claim(claim('k', 'b', T0 + 50_000))).toBe(true);
-    expect(() => s.claim(claim('k', 'c'))).toThrow(expect.objectContaining({ code: 'ERR_AUTH_NONCE_STORE' }));
+    expect(() => s.claim(claim('k', 'c'))).toThrow(expect.objectContaining({ code: 'ERR_NONCE_STORE_FULL' }));
     expect(s.claim(claim('k', 'a'))).toBe(false);
     c.set(T0 + 6_000);
     expect(s.claim(claim('k', 'c'))).toBe(true);
@@ -64,11 +70,15 @@ describe('MemoryNonceStore', () => {
     expect(() => new MemoryNonceStore({ maxEntries: 0 })).toThrow(expect.objectContaining({ code: 'ERR_OPTION_RANGE' }));
     expect(() => new MemoryNonceStore({ maxEntries: 1.5 })).toThrow(NogError);
     expect(() => new MemoryNonceStore({ maxEntries: '5' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => new MemoryNonceStore({ now: 5 as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => new MemoryNonceStore(5 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     const s = new MemoryNonceStore();
     expect(s.maxEntries).toBe(1_000_000);
-    expect(() => s.claim({ keyId: 1, authdate: '', nonce: '', expiresAt: 0 } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => s.claim({ keyId: '', authdate: '', nonce: '', expiresAt: Number.NaN })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => s.claim({ keyId: 1, authdate: '', nonce: '', expiresAt: 0, now: T0 } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => s.claim({ keyId: '', authdate: '', nonce: '', expiresAt: Number.NaN, now: T0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    // The store reads no clock of its own: a claim without a finite `now` is refused.
+    for (const now of [undefined, Number.NaN, Number.POSITIVE_INFINITY, '1']) {
+      expect(() => s.claim({ keyId: '', authdate: '', nonce: '', expiresAt: T0, now } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    }
   });
 
   it('never accepts a replay, never holds more than maxEntries, and forgets only what has expired (model check)', () => {
@@ -79,7 +89,7 @@ describe('MemoryNonceStore', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.array(op, { maxLength: 80 }), (max, ops) => {
         const c = clock(T0);
-        const s = new MemoryNonceStore({ maxEntries: max, now: c.now });
+        const s = onClock(new MemoryNonceStore({ maxEntries: max }), c.now);
         // The model: every triple ever claimed, with its expiry.
         const seen = new Map<string, number>();
         let now = T0;
@@ -120,7 +130,7 @@ describe('MemoryNonceStore', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 400 })), fc.array(op, { minLength: 200, maxLength: 1500 }), (max, ops) => {
         const c = clock(T0);
-        const s = new MemoryNonceStore({ maxEntries: max, now: c.now });
+        const s = onClock(new MemoryNonceStore({ maxEntries: max }), c.now);
         // The model: each triple with the expiry second of its last accepted claim; the store keeps an entry
         // through the second in which it expires.
         const kept = new Map<string, number>();
@@ -155,11 +165,11 @@ describe('MemoryNonceStore', () => {
 
   it('holds 100,000 nonces through its rebuilds, refuses every replay, and forgets them all once expired', () => {
     const c = clock(T0);
-    const s = new MemoryNonceStore({ maxEntries: 100_000, now: c.now });
+    const s = onClock(new MemoryNonceStore({ maxEntries: 100_000 }), c.now);
     const nonce = (i: number) => (i % 3 === 0 ? `n-${i}` : i.toString(16).padStart(20, '0'));
     for (let i = 0; i < 100_000; i++) expect(s.claim(claim(`k${i % 7}`, nonce(i), T0 + 1000 + (i % 50) * 1000))).toBe(true);
     expect(s.size).toBe(100_000);
-    expect(() => s.claim(claim('k0', 'new'))).toThrow(expect.objectContaining({ code: 'ERR_AUTH_NONCE_STORE' }));
+    expect(() => s.claim(claim('k0', 'new'))).toThrow(expect.objectContaining({ code: 'ERR_NONCE_STORE_FULL' }));
     for (let i = 0; i < 100_000; i += 97) expect(s.claim(claim(`k${i % 7}`, nonce(i)))).toBe(false);
     c.set(T0 + 26_000);
     expect(s.claim(claim('k0', 'after'))).toBe(true);
@@ -170,17 +180,17 @@ describe('MemoryNonceStore', () => {
 
   it('when the clock steps back, counts the entries that are live again: the full store stays full (review repro)', () => {
     const c = clock(T0);
-    const s = new MemoryNonceStore({ maxEntries: 1, now: c.now });
+    const s = onClock(new MemoryNonceStore({ maxEntries: 1 }), c.now);
     expect(s.claim(claim('k', 'a', T0 + 10_000, 'd'))).toBe(true);
     c.set(T0 + 11_000);
     expect(s.claim(claim('k', 'x', T0 - 100_000, 'd'))).toBe(true);
     c.set(T0);
-    expect(() => s.claim(claim('k', 'b', T0 + 10_000, 'd'))).toThrow(expect.objectContaining({ code: 'ERR_AUTH_NONCE_STORE' }));
+    expect(() => s.claim(claim('k', 'b', T0 + 10_000, 'd'))).toThrow(expect.objectContaining({ code: 'ERR_NONCE_STORE_FULL' }));
     expect(s.claim(claim('k', 'a', T0 + 10_000, 'd'))).toBe(false);
     expect(s.size).toBe(1);
     // Going back and forth does not let the store fill up again each time: entries still in the table count again
     // (only the few already cleared from the table are gone), so nearly every claim after a step back is refused.
-    const big = new MemoryNonceStore({ maxEntries: 1000, now: c.now });
+    const big = onClock(new MemoryNonceStore({ maxEntries: 1000 }), c.now);
     for (let cycle = 0; cycle < 5; cycle++) {
       c.set(T0);
       let accepted = 0;
@@ -210,7 +220,7 @@ describe('MemoryNonceStore', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5 }), fc.array(op, { maxLength: 300 }), (max, ops) => {
         const c = clock(T0);
-        const s = new MemoryNonceStore({ maxEntries: max, now: c.now });
+        const s = onClock(new MemoryNonceStore({ maxEntries: max }), c.now);
         // Each accepted triple with its expiry second and the latest clock reading since it was accepted.
         const accepted = new Map<string, { second: number; latest: number }>();
         let now = T0;
@@ -239,14 +249,14 @@ describe('MemoryNonceStore', () => {
   it('keeps nonces right at any epoch: before 1970 and after 2106', () => {
     for (const t of [-100_000, 5e12, 8.64e15 - 120_000]) {
       const c = clock(t);
-      const s = new MemoryNonceStore({ now: c.now });
+      const s = onClock(new MemoryNonceStore(), c.now);
       expect(s.claim(claim('k', 'n', t + 60_000))).toBe(true);
       expect(s.claim(claim('k', 'n', t + 60_000))).toBe(false);
       c.set(t + 61_000);
       expect(s.claim(claim('k', 'n', t + 120_000))).toBe(true);
     }
     // Expiry never forgotten early: Infinity lasts as long as the table can count (68 years from the first claim).
-    const s = new MemoryNonceStore({ now: () => T0 });
+    const s = onClock(new MemoryNonceStore(), () => T0);
     expect(s.claim(claim('k', 'forever', Number.POSITIVE_INFINITY))).toBe(true);
     expect(s.claim(claim('k', 'forever', Number.POSITIVE_INFINITY))).toBe(false);
   });

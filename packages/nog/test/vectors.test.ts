@@ -18,7 +18,7 @@ function verifierFor(build: Build, input: Record<string, any>) {
   let t = 0;
   const now = (): number => t;
   const { nonceStoreMaxEntries, ...options } = input.options ?? {};
-  const nonceStore = new build.MemoryNonceStore(nonceStoreMaxEntries === undefined ? { now } : { now, maxEntries: nonceStoreMaxEntries });
+  const nonceStore = new build.MemoryNonceStore(nonceStoreMaxEntries === undefined ? {} : { maxEntries: nonceStoreMaxEntries });
   const verifier = build.createVerifier({ keys: input.keys, now, nonceStore, ...options });
   return { verifier, at: (s: string) => void (t = ms(s)) };
 }

@@ -1,8 +1,16 @@
-// What both builds export besides the four operations (which each build binds to its crypto provider).
+// What both builds export besides the operations, which each build binds to its crypto provider.
 export { NopsError, type NopsErrorCode } from './errors.js';
 export { buildMessage, type MessageOptions, type NopsMessage } from './message.js';
-export { DEFAULT_BASE_URL, type NopsFetch, type NopsFetchOptions } from './fetch.js';
-export type { GenerateKeyPairOptions, NopsKeyPair } from './generateKeyPair.js';
-export type { SignOptions, SignResult } from './sign.js';
-export type { VerifyInput, ReceivedRequest } from './verify.js';
+export { DEFAULT_BASE_URL, type NopsFetch, type NopsFetchOptions, type CreateNopsFetchFunction } from './fetch.js';
+export type { GenerateKeyPairOptions, NopsKeyPair, GenerateKeyPairFunction } from './generateKeyPair.js';
+export type { SignOptions, SignResult, SignFunction } from './sign.js';
+export type {
+  VerifyInput,
+  ReceivedRequest,
+  VerifyResult,
+  VerifySuccess,
+  VerifyFailure,
+  VerifyFunction,
+  NopsVerifyErrorCode,
+} from './verify.js';
 export type { ApiKeyIn, CryptoKeyLike, DateInput, KeyObjectLike, PrivateKeyInput, PublicKeyInput, RsaJwk } from './types.js';

@@ -1,7 +1,8 @@
+import { assertObject, resendable } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from './errors.js';
 import { clientIdOf } from './internal/apiKey.js';
-import type { Signer } from './internal/provider.js';
-import { apiKeyInOf, optionsObject } from './message.js';
+import { apiKeyInOf } from './internal/messageOf.js';
+import type { SignCrypto } from './internal/provider.js';
 import { signWith } from './sign.js';
 import type { ApiKeyIn, PrivateKeyInput } from './types.js';
 
@@ -29,11 +30,17 @@ export interface NopsFetchOptions {
 /** A fetch-compatible function that signs each request when it is sent. */
 export type NopsFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-const REQUEST_FIELDS = ['method', 'signal', 'redirect', 'credentials', 'mode', 'cache', 'referrer', 'referrerPolicy', 'integrity', 'keepalive'] as const;
+/** A fetch that signs every request at send time, relative URLs resolved against `baseUrl`. */
+export type CreateNopsFetchFunction = (options: NopsFetchOptions) => NopsFetch;
 
-/** Shared by both builds: `createNopsFetch` with the build's crypto provider. */
-export function createNopsFetchWith(provider: Signer, options: NopsFetchOptions): NopsFetch {
-  optionsObject(options, 'options');
+/** Binds `createNopsFetch` to the signing part of a crypto provider. */
+export function createNopsFetchWith(crypto: SignCrypto): CreateNopsFetchFunction {
+  const sign = signWith(crypto);
+  return (options) => createNopsFetch(sign, options);
+}
+
+function createNopsFetch(sign: ReturnType<typeof signWith>, options: NopsFetchOptions): NopsFetch {
+  assertObject(options, 'options', NopsError);
   const { apiKey, privateKey, timeZone, trailingSlash } = options;
   clientIdOf(apiKey);
   const apiKeyIn = apiKeyInOf(options.apiKeyIn);
@@ -55,9 +62,7 @@ export function createNopsFetchWith(provider: Signer, options: NopsFetchOptions)
       // The URL of a Request cannot be changed: carry its parts over, the body read into memory.
       const request = init === undefined ? input : new Request(input, init);
       url = request.url;
-      const fields: Record<string, unknown> = {};
-      for (const f of REQUEST_FIELDS) fields[f] = request[f];
-      requestInit = { ...fields, headers: request.headers, body: request.body === null ? null : await request.arrayBuffer() };
+      requestInit = await resendable(request);
     } else {
       // fetch sends the URL as the URL parser writes it (dot segments removed, non-ASCII escaped): sign that.
       try {
@@ -72,7 +77,7 @@ export function createNopsFetchWith(provider: Signer, options: NopsFetchOptions)
     if (new URL(url).origin !== base.origin) {
       throw new NopsError('ERR_NOPS_ORIGIN', "The request's origin is not baseUrl's; nothing was sent");
     }
-    const signed = await signWith(provider, url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash });
+    const signed = await sign(url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash });
     const headers = new Headers(requestInit.headers);
     for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
     return send(signed.url, { ...requestInit, headers });

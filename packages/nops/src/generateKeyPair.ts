@@ -1,5 +1,6 @@
+import { assertObject } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from './errors.js';
-import type { Generator } from './internal/provider.js';
+import type { KeygenCrypto } from './internal/provider.js';
 
 export interface GenerateKeyPairOptions {
   /** Modulus size in bits: a multiple of 8 from 1024 to 16384 (default 2048). */
@@ -13,14 +14,21 @@ export interface NopsKeyPair {
   readonly publicKey: string;
 }
 
-/** Shared by both builds: `generateKeyPair` with the build's crypto provider. */
-export async function generateKeyPairWith(provider: Generator, options: GenerateKeyPairOptions = {}): Promise<NopsKeyPair> {
-  if (typeof options !== 'object' || options === null) invalidArgument('options must be an object');
+/** A new RSA key pair (2048 bits by default): private PKCS#8 PEM, public SPKI PEM. */
+export type GenerateKeyPairFunction = (options?: GenerateKeyPairOptions) => Promise<NopsKeyPair>;
+
+/** Binds `generateKeyPair` to the key generation part of a crypto provider. */
+export function generateKeyPairWith(crypto: KeygenCrypto): GenerateKeyPairFunction {
+  return (options) => generate(crypto, options);
+}
+
+async function generate(crypto: KeygenCrypto, options: GenerateKeyPairOptions = {}): Promise<NopsKeyPair> {
+  assertObject(options, 'options', NopsError);
   const bits = options.bits ?? 2048;
   if (typeof bits !== 'number') invalidArgument('bits must be a number');
   if (!Number.isInteger(bits) || bits < 1024 || bits > 16384 || bits % 8 !== 0) {
     throw new NopsError('ERR_NOPS_KEY_SIZE', 'bits must be a multiple of 8 from 1024 to 16384');
   }
-  const pair = await provider.generate(bits);
+  const pair = await crypto.generate(bits);
   return { privateKey: pair.privateKey, publicKey: pair.publicKey };
 }

@@ -1,35 +1,20 @@
 /**
- * @reqsign/nops, node build (the `node` export condition): node:crypto, synchronous RSA in OpenSSL, without
- * the WebCrypto promise round trip. The same API as the portable build (`index.ts`, also at `@reqsign/nops/webcrypto`).
+ * @reqsign/nops for Node (the `node` export condition): the operations of the portable entry (`index.ts`) bound to
+ * node:crypto, synchronous RSA in OpenSSL without the WebCrypto promise round trip.
  */
-import { createNopsFetchWith, type NopsFetch, type NopsFetchOptions } from './fetch.js';
-import { generateKeyPairWith, type GenerateKeyPairOptions, type NopsKeyPair } from './generateKeyPair.js';
-import { nodeCryptoProvider as provider } from './internal/nodecrypto.js';
-import { signWith, type SignOptions, type SignResult } from './sign.js';
-import { verifyWith, type VerifyInput } from './verify.js';
-import type { PublicKeyInput } from './types.js';
+import { createNopsFetchWith, type CreateNopsFetchFunction } from './fetch.js';
+import { generateKeyPairWith, type GenerateKeyPairFunction } from './generateKeyPair.js';
+import { nodeCrypto } from './internal/crypto-node.js';
+import { signWith, type SignFunction } from './sign.js';
+import { verifyWith, type VerifyFunction } from './verify.js';
 
 export * from './api.js';
 
-/** Signs a request for the nOps API: see {@link SignOptions}. */
-export function sign(url: string, options: SignOptions): Promise<SignResult> {
-  return signWith(provider, url, options);
-}
-
-/**
- * Verifies an `x-nops-signature`: `true` or `false` for a well-formed signature; `ERR_NOPS_SIGNATURE_ENCODING` for
- * one that is not strict base64, `ERR_NOPS_KEY` for a key that is not a public RSA key of at least 1024 bits.
- */
-export function verify(input: VerifyInput, signature: string, publicKey: PublicKeyInput): Promise<boolean> {
-  return verifyWith(provider, input, signature, publicKey);
-}
-
+/** Signs a request for the nOps API: see {@link SignFunction}. */
+export const sign: SignFunction = /* @__PURE__ */ signWith(nodeCrypto);
+/** Verifies an `x-nops-signature`: see {@link VerifyFunction}. */
+export const verify: VerifyFunction = /* @__PURE__ */ verifyWith(nodeCrypto);
 /** A new RSA key pair (2048 bits by default): private PKCS#8 PEM, public SPKI PEM. */
-export function generateKeyPair(options?: GenerateKeyPairOptions): Promise<NopsKeyPair> {
-  return generateKeyPairWith(provider, options);
-}
-
+export const generateKeyPair: GenerateKeyPairFunction = /* @__PURE__ */ generateKeyPairWith(nodeCrypto);
 /** A fetch that signs every request at send time, relative URLs resolved against `baseUrl`. */
-export function createNopsFetch(options: NopsFetchOptions): NopsFetch {
-  return createNopsFetchWith(provider, options);
-}
+export const createNopsFetch: CreateNopsFetchFunction = /* @__PURE__ */ createNopsFetchWith(nodeCrypto);

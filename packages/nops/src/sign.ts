@@ -1,5 +1,6 @@
-import { buildMessage, type MessageOptions } from './message.js';
-import type { Signer } from './internal/provider.js';
+import { messageOf } from './internal/messageOf.js';
+import type { SignCrypto } from './internal/provider.js';
+import type { MessageOptions } from './message.js';
 import type { PrivateKeyInput } from './types.js';
 
 export interface SignOptions extends MessageOptions {
@@ -20,18 +21,23 @@ export interface SignResult {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** Shared by both builds: `sign` with the build's crypto provider. */
-export async function signWith(provider: Signer, url: string, options: SignOptions): Promise<SignResult> {
-  const m = buildMessage(url, options);
-  const pending = provider.key(options.privateKey, 'private');
-  const key = pending instanceof Promise ? await pending : pending;
-  const result = provider.sign(key, m.message);
-  const signature = typeof result === 'string' ? result : await result;
-  return {
-    url: m.url,
-    target: m.target,
-    message: m.message,
-    signature,
-    headers: { ...m.headers, 'x-nops-signature': signature },
+/** Signs a request for the nOps API: see {@link SignOptions}. */
+export type SignFunction = (url: string, options: SignOptions) => Promise<SignResult>;
+
+/** Binds `sign` to the signing part of a crypto provider. */
+export function signWith(crypto: SignCrypto): SignFunction {
+  return async function sign(url, options) {
+    const m = messageOf(url, options, 'sign');
+    const pending = crypto.key(options.privateKey, 'private');
+    const key = pending instanceof Promise ? await pending : pending;
+    const result = crypto.sign(key, m.message);
+    const signature = typeof result === 'string' ? result : await result;
+    return {
+      url: m.url,
+      target: m.target,
+      message: m.message,
+      signature,
+      headers: { ...m.headers, 'x-nops-signature': signature },
+    };
   };
 }

@@ -1,36 +1,104 @@
-import { invalidArgument } from './errors.js';
-import { optionsObject } from './message.js';
-import type { Verifier } from './internal/provider.js';
-import { receivedMessage, type ReceivedRequest } from './internal/received.js';
+import { assertObject, assertString, ReqsignError } from '@reqsign/canonical';
+import { NopsError } from './errors.js';
+import { messageOf, type MessageParts } from './internal/messageOf.js';
+import type { VerifyCrypto } from './internal/provider.js';
 import type { PublicKeyInput } from './types.js';
 
-export type { ReceivedRequest };
+/** The parts of a request as sent, to verify its signature. */
+export interface ReceivedRequest extends Omit<MessageParts, 'trailingSlash'> {
+  /**
+   * The URL as sent (absolute, or origin-form where a leading `//` starts a path): in query form it ends with
+   * `api_key=<apiKey>`.
+   */
+  readonly url: string;
+  /** The day the signature claims: a `Date` (in `timeZone`, default UTC) or `YYYY-MM-DD`. Required. */
+  readonly date: Date | string;
+}
 
 /** What was signed: the message itself, or the parts of the request as sent, from which it is rebuilt. */
 export type VerifyInput = { readonly message: string } | ReceivedRequest;
 
 /**
- * Shared by both builds: `verify` with the build's crypto provider. Checks, in this order: the input (the request
- * parts as in `sign`), the signature's encoding (`ERR_NOPS_SIGNATURE_ENCODING`), the key (`ERR_NOPS_KEY`).
+ * The codes a verification can fail with: a well-formed signature that does not match, one that is not strict
+ * base64, and the request parts that no well-behaved client sends (with the canonical codes of a bad URL or date).
  */
-export async function verifyWith(
-  provider: Verifier,
-  input: VerifyInput,
-  signature: string,
-  publicKey: PublicKeyInput,
-): Promise<boolean> {
-  optionsObject(input, 'input');
-  let message: string;
-  if ('message' in input) {
-    if (typeof input.message !== 'string') invalidArgument('input.message must be a string');
-    message = input.message;
-  } else {
-    message = receivedMessage(input);
-  }
-  if (typeof signature !== 'string') invalidArgument('signature must be a string');
-  const bytes = provider.decodeSignature(signature);
-  const pending = provider.key(publicKey, 'public');
-  const key = pending instanceof Promise ? await pending : pending;
-  const result = provider.verify(key, message, bytes);
-  return typeof result === 'boolean' ? result : await result;
+export type NopsVerifyErrorCode =
+  | 'ERR_NOPS_SIGNATURE_INVALID'
+  | 'ERR_NOPS_SIGNATURE_ENCODING'
+  | 'ERR_NOPS_API_KEY'
+  | 'ERR_NOPS_API_KEY_PARAM'
+  | 'ERR_NOPS_TRAILING_SLASH'
+  | 'ERR_NOPS_DATE'
+  | 'ERR_TARGET_EMPTY'
+  | 'ERR_TARGET_TOO_LONG'
+  | 'ERR_TARGET_CHARACTER'
+  | 'ERR_TARGET_SCHEME'
+  | 'ERR_TARGET_FORM'
+  | 'ERR_TARGET_HOST'
+  | 'ERR_DATE_FORMAT'
+  | 'ERR_DATE_RANGE'
+  | 'ERR_TIME_ZONE';
+
+/** A signature that checked out. */
+export interface VerifySuccess {
+  readonly ok: true;
+  /** The nOps message whose signature was checked: `<client id>.<YYYY-MM-DD>.<target>`. */
+  readonly signedMessage: string;
+}
+
+/** A request or signature that failed: a stable code and a fixed message (never a key or signature). */
+export interface VerifyFailure {
+  readonly ok: false;
+  readonly code: NopsVerifyErrorCode;
+  readonly message: string;
+}
+
+export type VerifyResult = VerifySuccess | VerifyFailure;
+
+/**
+ * Verifies an `x-nops-signature` (see {@link VerifyInput}). Resolves to a result for anything a request can carry;
+ * rejects only for what the caller controls: an argument of the wrong type (`ERR_INVALID_ARGUMENT`), a public key
+ * that is not an RSA public key of at least 1024 bits (`ERR_NOPS_KEY`), no WebCrypto (`ERR_CRYPTO_UNAVAILABLE`).
+ */
+export type VerifyFunction = (input: VerifyInput, signature: string, publicKey: PublicKeyInput) => Promise<VerifyResult>;
+
+const FAILURE_CODES: ReadonlySet<string> = /* @__PURE__ */ new Set<NopsVerifyErrorCode>([
+  'ERR_NOPS_SIGNATURE_ENCODING', 'ERR_NOPS_API_KEY', 'ERR_NOPS_API_KEY_PARAM', 'ERR_NOPS_TRAILING_SLASH', 'ERR_NOPS_DATE',
+  'ERR_TARGET_EMPTY', 'ERR_TARGET_TOO_LONG', 'ERR_TARGET_CHARACTER', 'ERR_TARGET_SCHEME', 'ERR_TARGET_FORM',
+  'ERR_TARGET_HOST', 'ERR_DATE_FORMAT', 'ERR_DATE_RANGE', 'ERR_TIME_ZONE',
+]);
+
+const INVALID: VerifyFailure = /* @__PURE__ */ Object.freeze({ ok: false, code: 'ERR_NOPS_SIGNATURE_INVALID', message: 'Invalid signature.' });
+
+/**
+ * Binds `verify` to the verifying part of a crypto provider. The checks, in order: the input (the request parts,
+ * as in `sign`), the signature's encoding, the key, then the signature itself.
+ */
+export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
+  return async function verify(input, signature, publicKey) {
+    assertObject(input, 'input', NopsError);
+    let message: string;
+    let bytes: Uint8Array;
+    try {
+      if ('message' in input) {
+        assertString(input.message, 'input.message', NopsError);
+        message = input.message;
+      } else {
+        message = messageOf(input.url, input, 'received').message;
+      }
+      assertString(signature, 'signature', NopsError);
+      bytes = crypto.decodeSignature(signature);
+    } catch (err) {
+      // What the request carried is a result; what the caller passed (types) stays an error.
+      if (err instanceof ReqsignError && FAILURE_CODES.has(err.code)) {
+        return { ok: false, code: err.code as NopsVerifyErrorCode, message: err.message };
+      }
+      throw err;
+    }
+    const pending = crypto.key(publicKey, 'public');
+    const key = pending instanceof Promise ? await pending : pending;
+    const result = crypto.verify(key, message, bytes);
+    const valid = typeof result === 'boolean' ? result : await result;
+    return valid ? { ok: true, signedMessage: message } : INVALID;
+  };
 }

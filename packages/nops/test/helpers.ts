@@ -58,3 +58,13 @@ export async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<str
     return String((err as { code?: unknown }).code);
   }
 }
+
+/** What a verification came to: `'valid'`, the code of its failure result, or the code it rejected with. */
+export async function outcomeOf(p: Promise<{ ok: true } | { ok: false; code: string }>): Promise<string> {
+  try {
+    const r = await p;
+    return r.ok ? 'valid' : r.code;
+  } catch (err) {
+    return String((err as { code?: unknown }).code);
+  }
+}

@@ -39,7 +39,11 @@ async function run(build: Build, operation: string, input: Record<string, any>):
       input.message !== undefined
         ? { message: input.message as string }
         : { url: input.url, apiKey: input.apiKey, apiKeyIn: input.apiKeyIn, ...dateOf(input.date) };
-    return { valid: await build.verify(what, input.signature, input.publicKeyPem ?? input.publicKeyJwk) };
+    const r = await build.verify(what, input.signature, input.publicKeyPem ?? input.publicKeyJwk);
+    if (r.ok) return { valid: true };
+    // A well-formed signature that does not match is the output false; every other failure is its code.
+    if (r.code === 'ERR_NOPS_SIGNATURE_INVALID') return { valid: false };
+    throw Object.assign(new Error(r.message), { code: r.code });
   }
   throw new Error(`unknown operation ${operation}`);
 }

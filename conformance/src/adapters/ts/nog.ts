@@ -31,7 +31,7 @@ function makeVerifier(nog: NogModule, input: Record<string, unknown>) {
   const now = (): number => clock.ms;
   const o = optional(input, 'options', 'object') ?? {};
   const maxEntries = optional(o, 'nonceStoreMaxEntries', 'number');
-  const nonceStore = new nog.MemoryNonceStore(maxEntries === undefined ? { now } : { now, maxEntries });
+  const nonceStore = new nog.MemoryNonceStore(maxEntries === undefined ? {} : { maxEntries });
   const verifier = nog.createVerifier({ keys: keysOf(input), now, nonceStore, ...verifierOptions(input) });
   return { clock, verifier };
 }

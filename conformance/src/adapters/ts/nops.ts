@@ -51,8 +51,11 @@ export async function nopsHandlers(webcrypto: boolean): Promise<Handlers> {
               ...dateOf(input),
               ...(apiKeyIn === undefined ? {} : { apiKeyIn }),
             };
-      const valid = await nops.verify(what, field(input, 'signature', 'string'), keyOf(input, 'public') as never);
-      return { valid };
+      const r = await nops.verify(what, field(input, 'signature', 'string'), keyOf(input, 'public') as never);
+      if (r.ok) return { valid: true };
+      // A well-formed signature that does not match is the output false; every other failure is its code.
+      if (r.code === 'ERR_NOPS_SIGNATURE_INVALID') return { valid: false };
+      throw Object.assign(new Error(r.message), { code: r.code });
     },
   };
 }

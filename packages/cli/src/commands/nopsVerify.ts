@@ -26,9 +26,6 @@ Options:
   -h, --help                 this text
 `;
 
-/** Failures that describe the request or signature (exit 1), not the command line (exit 2). */
-const INVALID_CODES = new Set(['ERR_NOPS_SIGNATURE_ENCODING', 'ERR_NOPS_API_KEY_PARAM', 'ERR_NOPS_TRAILING_SLASH']);
-
 function required(value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
   return value;
@@ -54,23 +51,14 @@ export async function nopsVerify(argv: readonly string[], io: CliIo): Promise<nu
   const apiKeyIn = choiceOption(args, 'api-key-in', ['query', 'header'] as const);
   const publicKey = readKeyFile(keyFile, 'public key file');
 
-  let valid: boolean;
-  try {
-    valid = await verify(
-      { url, apiKey, date, ...(apiKeyIn !== undefined ? { apiKeyIn } : {}) },
-      signature,
-      publicKey as Parameters<typeof verify>[2],
-    );
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && INVALID_CODES.has(code)) {
-      io.stdout(`${JSON.stringify({ valid: false, errorCode: code, message: (err as Error).message })}\n`);
-      return EXIT_INVALID;
-    }
-    throw err;
-  }
-  if (!valid) {
-    io.stdout(`${JSON.stringify({ valid: false, errorCode: 'ERR_NOPS_SIGNATURE_INVALID', message: 'Invalid signature.' })}\n`);
+  // A failure of the request or signature is a result (exit 1); a bad key or argument throws (exit 2).
+  const result = await verify(
+    { url, apiKey, date, ...(apiKeyIn !== undefined ? { apiKeyIn } : {}) },
+    signature,
+    publicKey as Parameters<typeof verify>[2],
+  );
+  if (!result.ok) {
+    io.stdout(`${JSON.stringify({ valid: false, errorCode: result.code, message: result.message })}\n`);
     return EXIT_INVALID;
   }
   io.stdout(`${JSON.stringify({ valid: true })}\n`);

@@ -1,10 +1,3 @@
-import type { NogAuthFailure } from '../types.js';
-
-/** The body of a failure, exactly as the original Nog server answered: `{statusCode, errorCode, message}`. */
-export function failureBody(failure: NogAuthFailure): string {
-  return JSON.stringify({ statusCode: failure.status, errorCode: failure.code, message: failure.message });
-}
-
 /** The headers of a failure response: JSON, and never cached (a 401 or 503 says nothing about the resource). */
 export const FAILURE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'application/json; charset=utf-8',

@@ -1,20 +1,4 @@
-import { parseRequestTarget } from '@reqsign/canonical';
 import { NogError } from '@reqsign/nog';
-
-/**
- * The request target (path and query) of a fetch-API `Request`'s absolute URL, bytes as given. A `#fragment` stays:
- * a browser never sends one, so one in a server's Request came in the request line, and the verifier must see it
- * (a signature followed by anything is `ERR_AUTH_SIG_INVALID`). A URL that is no request target is returned as it
- * is, for the verifier to refuse (`ERR_AUTH_MALFORMED`); the length limit is the verifier's (`maxUrlLength`).
- */
-export function targetOf(url: string): string {
-  try {
-    const parts = parseRequestTarget(url, { maxLength: Number.MAX_SAFE_INTEGER });
-    return parts.fragment === null ? parts.target : `${parts.target}#${parts.fragment}`;
-  } catch {
-    return url;
-  }
-}
 
 /** Checks a `mountPrefix` option: `''`/undefined for none, else `/segment...` without a trailing slash. */
 export function checkMountPrefix(prefix: unknown): string {
@@ -35,6 +19,19 @@ export function withPrefix(prefix: string, target: string): string[] {
   if (prefix === '') return [target];
   if (target === '/' || target.startsWith('/?')) return [prefix + target, prefix + target.slice(1)];
   return [prefix + target];
+}
+
+/**
+ * {@link withPrefix} for an absolute URL (a fetch-API `Request`'s): the prefix goes in front of its path. The URL is
+ * otherwise handed on as it is, for the verifier to read.
+ */
+export function withPrefixInUrl(prefix: string, url: string): string[] {
+  if (prefix === '') return [url];
+  const authority = url.indexOf('//');
+  const path = authority === -1 ? -1 : url.indexOf('/', authority + 2);
+  if (path === -1) return [url];
+  const origin = url.slice(0, path);
+  return withPrefix(prefix, url.slice(path)).map((target) => origin + target);
 }
 
 /** Replaces the query of a target (origin-form or absolute) by `query` (`null`: no `?` at all). */

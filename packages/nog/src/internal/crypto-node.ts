@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
-import { boundedGet, type SyncCryptoProvider } from './provider.js';
+import { boundedCache } from '@reqsign/canonical';
+import { KEY_CACHE_SIZE, type SyncCryptoProvider } from './provider.js';
 
 const BLOCK = 64;
 
@@ -34,12 +35,12 @@ function toPads(secret: string): Pads {
  * scratch buffer.
  */
 function createOneShotHmac(hash: typeof crypto.hash): (secret: string, data: string) => string {
-  const pads = new Map<string, Pads>();
+  const pads = boundedCache<string, Pads>(KEY_CACHE_SIZE);
   let scratch = new Uint8Array(BLOCK + 2048);
   const outer = new Uint8Array(BLOCK + 32);
   let outerOf: Pads | undefined;
   return (secret, data) => {
-    const p = boundedGet(pads, secret, toPads);
+    const p = pads.get(secret, toPads);
     // The inner digest as a 'binary' (latin1) string, one character per byte: much cheaper to get than a Buffer.
     let innerHash: string;
     if (p.innerText !== null) innerHash = hash('sha256', p.innerText + data, 'binary');
@@ -66,9 +67,9 @@ const encoder = new TextEncoder();
 
 /** Before Node 20.12 (no `crypto.hash`): `createHmac` with a cached KeyObject per secret. */
 function createStreamHmac(): (secret: string, data: string) => string {
-  const keys = new Map<string, crypto.KeyObject>();
+  const keys = boundedCache<string, crypto.KeyObject>(KEY_CACHE_SIZE);
   const toKey = (secret: string): crypto.KeyObject => crypto.createSecretKey(Buffer.from(secret, 'utf8'));
-  return (secret, data) => crypto.createHmac('sha256', boundedGet(keys, secret, toKey)).update(data, 'utf8').digest('hex');
+  return (secret, data) => crypto.createHmac('sha256', keys.get(secret, toKey)).update(data, 'utf8').digest('hex');
 }
 
 const hash = (crypto as { hash?: typeof crypto.hash }).hash;

@@ -1,3 +1,13 @@
+/** The six auth parameters, in the signer's order: what a verifier removes from the query the application sees. */
+export const AUTH_PARAMETERS: readonly ['authalgorithm', 'authkeyid', 'authdate', 'authexpires', 'authnonce', 'authsignature'] = [
+  'authalgorithm',
+  'authkeyid',
+  'authdate',
+  'authexpires',
+  'authnonce',
+  'authsignature',
+];
+
 /** The auth parameters of a received target, raw (never percent-decoded), each at most once. */
 export interface AuthParams {
   readonly algorithm: string | undefined;

@@ -1,10 +1,11 @@
 import type { KeyKind, KeySource } from './keyInput.js';
 
 /**
- * The only part that differs between the WebCrypto build and the node:crypto build. Methods may answer
- * synchronously (node) or with a promise (WebCrypto); callers await once.
+ * The only part of the package that differs between runtimes: RSA with node:crypto (synchronous, OpenSSL) or with
+ * WebCrypto (a promise). Methods may answer either way; callers await once. (@reqsign/nog has the same contract,
+ * under the same name, for HMAC.)
  */
-export interface Provider {
+export interface CryptoProvider {
   /** An imported key for an input, cached; throws `ERR_NOPS_KEY` (also when smaller than 1024 bits). */
   key(input: unknown, kind: KeyKind): unknown;
   /** Base64 of the RSASSA-PKCS1-v1_5 / SHA-256 signature over the message's UTF-8 bytes. */
@@ -17,13 +18,11 @@ export interface Provider {
 }
 
 /**
- * What signing needs of a provider. Each operation takes only its part, so that a bundle of `sign` alone (a browser
- * client) carries no verification or key generation code.
+ * The parts of a provider each operation takes, so that a bundle of `sign` alone (a browser client) carries no
+ * verification or key generation code: a provider is given as these three objects.
  */
-export type Signer = Pick<Provider, 'key' | 'sign'>;
-/** What verification needs of a provider. */
-export type Verifier = Pick<Provider, 'key' | 'verify' | 'decodeSignature'>;
-/** What key generation needs of a provider. */
-export type Generator = Pick<Provider, 'generate'>;
+export type SignCrypto = Pick<CryptoProvider, 'key' | 'sign'>;
+export type VerifyCrypto = Pick<CryptoProvider, 'key' | 'verify' | 'decodeSignature'>;
+export type KeygenCrypto = Pick<CryptoProvider, 'generate'>;
 
 export type { KeyKind, KeySource };

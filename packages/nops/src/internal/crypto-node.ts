@@ -11,7 +11,7 @@ import { NopsError } from '../errors.js';
 import type { RsaJwk } from '../types.js';
 import { cachedImport } from './keyCache.js';
 import { MIN_BITS, checkJwk, classifyKey, keyError, type KeyKind } from './keyInput.js';
-import type { Provider } from './provider.js';
+import type { CryptoProvider } from './provider.js';
 
 const generate = promisify(generateKeyPair);
 
@@ -51,7 +51,7 @@ function importKey(input: unknown, kind: KeyKind): KeyObject {
 }
 
 /** The node:crypto provider: synchronous RSA in OpenSSL, no WebCrypto promise round trip. */
-export const nodeCryptoProvider: Provider = {
+export const nodeCrypto: CryptoProvider = {
   key: cachedImport(importKey),
   sign(key, message) {
     return rsaSign('sha256', Buffer.from(message, 'utf8'), key as KeyObject).toString('base64');

@@ -1,21 +1,15 @@
-import { fromBase64, toBase64, utf8 } from '@reqsign/canonical';
+import { fromBase64, subtleCrypto, toBase64, utf8 } from '@reqsign/canonical';
 import { NopsError } from '../errors.js';
 import type { RsaJwk } from '../types.js';
 import { cachedImport } from './keyCache.js';
 import { MIN_BITS, checkJwk, classifyKey, keyError, type KeyKind } from './keyInput.js';
 import { toPem } from './pem.js';
-import type { Generator, Signer, Verifier } from './provider.js';
+import type { KeygenCrypto, SignCrypto, VerifyCrypto } from './provider.js';
 
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 const SIGN = { name: 'RSASSA-PKCS1-v1_5' } as const;
 
-function subtle(): SubtleCrypto {
-  const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
-  if (s === undefined) {
-    throw new NopsError('ERR_CRYPTO_UNAVAILABLE', 'crypto.subtle is not available (browsers offer it only in secure contexts: https, localhost)');
-  }
-  return s;
-}
+const subtle = (): SubtleCrypto => subtleCrypto(NopsError);
 
 function checkSize(key: CryptoKey, kind: KeyKind): CryptoKey {
   const bits = (key.algorithm as { modulusLength?: number }).modulusLength ?? 0;
@@ -51,14 +45,14 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
 // One cache of imported keys, shared by signing and verification.
 const cachedKey = /* @__PURE__ */ cachedImport(importKey);
 
-export const webSigner: Signer = {
+export const webSign: SignCrypto = {
   key: cachedKey,
   async sign(key, message) {
     return toBase64(new Uint8Array(await subtle().sign(SIGN, key as CryptoKey, utf8(message) as Uint8Array<ArrayBuffer>)));
   },
 };
 
-export const webVerifier: Verifier = {
+export const webVerify: VerifyCrypto = {
   key: cachedKey,
   verify(key, message, signature) {
     return subtle().verify(SIGN, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, utf8(message) as Uint8Array<ArrayBuffer>);
@@ -75,7 +69,7 @@ export const webVerifier: Verifier = {
   },
 };
 
-export const webGenerator: Generator = {
+export const webKeygen: KeygenCrypto = {
   async generate(bits) {
     const pair = (await subtle().generateKey(
       { ...ALGORITHM, modulusLength: bits, publicExponent: Uint8Array.of(1, 0, 1) },

@@ -1,0 +1,17 @@
+// What both builds export besides the operations, which each build binds to its crypto provider.
+export { NogError, type NogErrorCode, type NogAuthErrorCode } from './errors.js';
+export { DEFAULT_SIGN_EXPIRES, type NogKey, type SignOptions, type SignResult, type SignFunction } from './sign.js';
+export {
+  VERIFIER_DEFAULTS,
+  failureBody,
+  type KeyLookup,
+  type Verifier,
+  type VerifierOptions,
+  type VerifyResult,
+  type VerifySuccess,
+  type VerifyFailure,
+} from './verify.js';
+export { AUTH_PARAMETERS } from './internal/params.js';
+export { NonceStoreError, type NonceStore, type NonceClaim, type NonceStoreErrorCode } from './nonceStore.js';
+export { MemoryNonceStore, DEFAULT_MAX_NONCES, type MemoryNonceStoreOptions } from './memoryNonceStore.js';
+export type { NogFetch, NogFetchOptions } from './fetch.js';

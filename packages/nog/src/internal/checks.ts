@@ -1,0 +1,258 @@
+import { assertBoolean, assertFunction, assertObject, assertString, parseDateTime, parseReceivedTarget, timingSafeEqual } from '@reqsign/canonical';
+import { AUTH_MESSAGES, NogError, type NogAuthErrorCode } from '../errors.js';
+import { MemoryNonceStore } from '../memoryNonceStore.js';
+import type { NonceStore } from '../nonceStore.js';
+import type { VerifierOptions, VerifyFailure, VerifyResult, VerifySuccess } from '../verify.js';
+import { deadlineOf } from './deadline.js';
+import { readAuthParams, type AuthParams } from './params.js';
+import type { CryptoProvider } from './provider.js';
+
+/**
+ * The checks of a nog-v1 verification, one function per step, in the original server's order (docs/spec/nog-v1.md,
+ * "Verification"). Each returns the step's value or a failure. The steps run synchronously unless the key lookup,
+ * the HMAC or the nonce store answers with a promise: no async function, so most requests need no microtask.
+ */
+
+/** The verifier's defaults. */
+export const VERIFIER_DEFAULTS: {
+  readonly defaultExpires: 300;
+  readonly maxExpiresWithNonce: 3600;
+  readonly maxClockSkew: 900;
+  readonly maxUrlLength: 16384;
+} = { defaultExpires: 300, maxExpiresWithNonce: 3600, maxClockSkew: 900, maxUrlLength: 16384 };
+
+/** A verifier's options, checked once. */
+export interface VerifierConfig {
+  readonly lookup: (keyId: string) => unknown;
+  readonly now: () => number;
+  readonly defaultExpires: number;
+  readonly maxExpiresWithNonce: number;
+  readonly maxExpires: number | undefined;
+  readonly skewMs: number;
+  readonly requireNonce: boolean;
+  readonly store: NonceStore;
+  readonly urlOptions: { readonly maxLength: number };
+  /** The authdate changes once a second: the last one parsed, and its time. */
+  lastDate: string | undefined;
+  lastDateMs: number;
+}
+
+/** A request on its way through the checks, once steps 0-3 have passed. */
+interface Pending {
+  readonly method: string;
+  readonly target: string;
+  readonly path: string;
+  readonly p: AuthParams;
+  readonly keyId: string;
+  readonly date: string;
+  readonly authMs: number;
+  readonly nowMs: number;
+  readonly expires: number;
+  readonly deadline: number;
+  /** Where `&authsignature=` starts, or -1 when the signature does not end the URL as received. */
+  readonly signatureAmp: number;
+}
+
+const failures = new Map<string, VerifyFailure>();
+/** The failure of a code (frozen, one object per code and message). */
+export function fail(code: NogAuthErrorCode, message: string = AUTH_MESSAGES[code]): VerifyFailure {
+  const k = code + message;
+  let f = failures.get(k);
+  if (f === undefined) {
+    f = Object.freeze({ ok: false, code, message, status: code === 'ERR_AUTH_NONCE_STORE' ? 503 : 401 } as const);
+    failures.set(k, f);
+  }
+  return f;
+}
+const missing = (field: string): VerifyFailure => fail('ERR_AUTH_FIELD_MISSING', `Invalid signature (missing ${field}).`);
+const isFailure = (v: unknown): v is VerifyFailure => typeof v === 'object' && v !== null && (v as { ok?: unknown }).ok === false;
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+function seconds(options: VerifierOptions, name: keyof typeof VERIFIER_DEFAULTS | 'maxExpires', min: number): number | undefined {
+  const v = options[name];
+  if (v === undefined) return name === 'maxExpires' ? undefined : VERIFIER_DEFAULTS[name];
+  if (typeof v !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', `${name} must be a number`);
+  if (!Number.isSafeInteger(v) || v < min) throw new NogError('ERR_OPTION_RANGE', `${name} must be a whole number, ${min} or more`);
+  return v;
+}
+
+function toLookup(keys: unknown): (keyId: string) => unknown {
+  if (typeof keys === 'function') return keys as (keyId: string) => unknown;
+  if (keys instanceof Map) return (id) => keys.get(id);
+  if (typeof keys === 'object' && keys !== null) {
+    const map = new Map<string, string>();
+    for (const [id, secret] of Object.entries(keys)) {
+      if (typeof secret !== 'string') throw new NogError('ERR_INVALID_ARGUMENT', 'keys must map key ids to secret strings');
+      map.set(id, secret);
+    }
+    return (id) => map.get(id);
+  }
+  throw new NogError('ERR_INVALID_ARGUMENT', 'keys must be a Map, a record or a function');
+}
+
+/** Checks a verifier's options once, when it is built. */
+export function resolveVerifierOptions(options: VerifierOptions): VerifierConfig {
+  assertObject(options, 'options', NogError);
+  const lookup = toLookup(options.keys);
+  const now: unknown = options.now ?? Date.now;
+  assertFunction(now, 'now', NogError);
+  const requireNonce = options.requireNonce ?? false;
+  assertBoolean(requireNonce, 'requireNonce', NogError);
+  const store = options.nonceStore ?? new MemoryNonceStore();
+  if (typeof store !== 'object' || store === null || typeof store.claim !== 'function') {
+    throw new NogError('ERR_INVALID_ARGUMENT', 'nonceStore must have a claim function');
+  }
+  return {
+    lookup,
+    now: now as () => number,
+    defaultExpires: seconds(options, 'defaultExpires', 0)!,
+    maxExpiresWithNonce: seconds(options, 'maxExpiresWithNonce', 0)!,
+    maxExpires: seconds(options, 'maxExpires', 0),
+    skewMs: seconds(options, 'maxClockSkew', 0)! * 1000,
+    requireNonce,
+    store,
+    urlOptions: { maxLength: seconds(options, 'maxUrlLength', 1)! },
+    lastDate: undefined,
+    lastDateMs: 0,
+  };
+}
+
+/** Verifies one request: the steps below, in order. */
+export function verifyRequest(c: VerifierConfig, provider: CryptoProvider, method: string, url: string): VerifyResult | Promise<VerifyResult> {
+  assertString(method, 'method', NogError);
+  assertString(url, 'url', NogError);
+  const nowMs = c.now();
+  const pending = checkRequest(c, method, url, nowMs);
+  if (isFailure(pending)) return pending;
+  const secret = c.lookup(pending.keyId);
+  return isThenable(secret)
+    ? Promise.resolve(secret).then((s) => checkSignature(c, provider, pending, s))
+    : checkSignature(c, provider, pending, secret);
+}
+
+/** Steps 0-3: everything that needs no key. */
+function checkRequest(c: VerifierConfig, method: string, url: string, nowMs: number): Pending | VerifyFailure {
+  // 0. Parse: a request target (a received `//a/b` is a path), its auth parameters each at most once.
+  let parts;
+  try {
+    parts = parseReceivedTarget(url, c.urlOptions);
+  } catch {
+    return fail('ERR_AUTH_MALFORMED');
+  }
+  const { target } = parts;
+  const q = target.indexOf('?');
+  if (q === -1) return missing('authkeyid');
+  const p = readAuthParams(target, q);
+  if (p === null) return fail('ERR_AUTH_MALFORMED');
+  const fields = checkFields(c, p);
+  if (fields !== undefined) return fields;
+  const authMs = checkAuthdate(c, p.date!);
+  if (isFailure(authMs)) return authMs;
+  const deadline = checkExpiry(c, authMs, p.expires, nowMs);
+  if (isFailure(deadline)) return deadline;
+  return {
+    method,
+    target,
+    path: parts.path,
+    p,
+    keyId: p.keyId!,
+    date: p.date!,
+    authMs,
+    nowMs,
+    expires: (deadline - authMs) / 1000,
+    deadline,
+    // The signature must end the URL as received, as the original's anchored match required: anything after it,
+    // even a `#fragment` (Node's http server passes one through in req.url), would be an unsigned tail.
+    signatureAmp: parts.fragment === null ? p.signatureAmp : -1,
+  };
+}
+
+/** 1. The three fields the original requires, in its order; the algorithm, when given; a required nonce. */
+function checkFields(c: VerifierConfig, p: AuthParams): VerifyFailure | undefined {
+  if (p.keyId === undefined) return missing('authkeyid');
+  if (p.signature === undefined) return missing('authsignature');
+  if (p.date === undefined) return missing('authdate');
+  if (p.algorithm !== undefined && p.algorithm !== 'nog-v1') return fail('ERR_AUTH_ALGORITHM_UNSUPPORTED');
+  if (c.requireNonce && p.nonce === undefined) return missing('authnonce');
+  return undefined;
+}
+
+/** 2. The authdate: the pattern and a date that exists (the original let 2015-13-45 through as NaN). */
+function checkAuthdate(c: VerifierConfig, date: string): number | VerifyFailure {
+  if (date === c.lastDate) return c.lastDateMs;
+  let ms: number;
+  try {
+    ms = parseDateTime(date).getTime();
+  } catch {
+    return fail('ERR_AUTH_DATE_INVALID');
+  }
+  c.lastDate = date;
+  c.lastDateMs = ms;
+  return ms;
+}
+
+/** 3. Expiry (the deadline itself is still valid), then the clock skew for dates in the future. */
+function checkExpiry(c: VerifierConfig, authMs: number, expires: string | undefined, nowMs: number): number | VerifyFailure {
+  const deadline = deadlineOf(authMs, expires, c.defaultExpires);
+  if (Number.isNaN(deadline)) return fail('ERR_AUTH_EXPIRES_INVALID');
+  if (nowMs > deadline) return fail('ERR_AUTH_SIG_EXPIRED');
+  if (authMs > nowMs + c.skewMs) return fail('ERR_AUTH_DATE_FUTURE');
+  return deadline;
+}
+
+/**
+ * 4. The key, then 5. the signature: the last thing in the URL, after `&`, 64 lowercase hex, over the target before
+ * it. The comparison with the computed signature (64 lowercase hex) rejects any other character: only the length is
+ * checked before the HMAC.
+ */
+function checkSignature(c: VerifierConfig, provider: CryptoProvider, r: Pending, secret: unknown): VerifyResult | Promise<VerifyResult> {
+  if (secret === undefined || secret === null || secret === '') return fail('ERR_AUTH_KEY_UNKNOWN');
+  if (typeof secret !== 'string') throw new NogError('ERR_INVALID_ARGUMENT', 'keys must give a secret string or undefined');
+  if (r.signatureAmp === -1 || r.p.signature!.length !== 64) return fail('ERR_AUTH_SIG_INVALID');
+  const expected = provider.hmacHex(secret, `${r.method}\n${r.target.slice(0, r.signatureAmp)}\n`);
+  return typeof expected === 'string' ? afterSignature(c, r, expected) : expected.then((h) => afterSignature(c, r, h));
+}
+
+function afterSignature(c: VerifierConfig, r: Pending, expected: string): VerifyResult | Promise<VerifyResult> {
+  if (!timingSafeEqual(expected, r.p.signature!)) return fail('ERR_AUTH_SIG_INVALID');
+  return claimNonce(c, r);
+}
+
+/** 6. The limits on expires, then the nonce, claimed only now that the signature checked out. */
+function claimNonce(c: VerifierConfig, r: Pending): VerifyResult | Promise<VerifyResult> {
+  const nonce = r.p.nonce;
+  if (nonce === undefined) {
+    return c.maxExpires !== undefined && r.expires > c.maxExpires ? fail('ERR_AUTH_EXPIRES_INVALID') : accepted(r);
+  }
+  if (r.expires > c.maxExpiresWithNonce) return fail('ERR_AUTH_EXPIRES_INVALID');
+  let claimed: unknown;
+  try {
+    claimed = c.store.claim({ keyId: r.keyId, authdate: r.date, nonce, expiresAt: r.deadline + c.skewMs, now: r.nowMs });
+  } catch {
+    return fail('ERR_AUTH_NONCE_STORE');
+  }
+  return isThenable(claimed)
+    ? Promise.resolve(claimed).then((v) => afterClaim(r, v), () => fail('ERR_AUTH_NONCE_STORE'))
+    : afterClaim(r, claimed);
+}
+
+function afterClaim(r: Pending, claimed: unknown): VerifyResult {
+  return claimed === true ? accepted(r) : fail(claimed === false ? 'ERR_AUTH_NONCE_INVALID' : 'ERR_AUTH_NONCE_STORE');
+}
+
+/** 7. What the application sees: the query without the auth parameters. */
+function accepted(r: Pending): VerifySuccess {
+  const query = r.p.rest;
+  return {
+    ok: true,
+    keyId: r.keyId,
+    authdate: new Date(r.authMs),
+    expiresAt: new Date(r.deadline),
+    nonce: r.p.nonce ?? null,
+    target: query === null ? r.path : `${r.path}?${query}`,
+    query,
+  };
+}
