@@ -28,7 +28,7 @@ export type NogErrorCode =
   | 'ERR_SIGN_METHOD'
   /** The key id is empty or has characters other than `A-Z a-z 0-9 - . _ ~`, or the secret is empty. */
   | 'ERR_SIGN_KEY'
-  /** `expires` is not a whole number of seconds from 0 to 2^53 - 1. */
+  /** `expires` is not a whole number of seconds from 0, or `date + expires` lies after 9999-12-31T23:59:59Z. */
   | 'ERR_SIGN_EXPIRES'
   /** The nonce is empty or has characters other than `A-Z a-z 0-9 - . _ ~`. */
   | 'ERR_SIGN_NONCE'
