@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, CONFORMANCE, FIXTURES } from './helpers.js';
+import { requirePrograms } from '../../scripts/lib/programs.js';
+
+requirePrograms('python3');
 
 /**
  * The sample output in the README is a real run: the README's command, with `python3 my_port.py` played by the

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadVectors } from '../src/index.js';
 import { cli, FIXTURES } from './helpers.js';
+import { requirePrograms } from '../../scripts/lib/programs.js';
+
+requirePrograms('python3', 'tzdata');
 
 // A port with one classic bug must fail the run, and the failure must say where: the first differing stage.
 // Counted, not written down: new vectors arrive with every minor version.

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '@reqsign/cli';
 import { CLI, expectUsageError, reqsign, tempDir } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('python3', 'tzdata');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONFORMANCE_CLI = resolve(here, '..', '..', '..', 'conformance', 'dist', 'cli.js');

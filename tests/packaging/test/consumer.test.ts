@@ -12,6 +12,9 @@ import { requireBinary, RUNTIMES } from '../../runtimes/test/support/runtimes.js
 import { BUDGETS, TARGET_GZIP_BYTES, bundleSize, HMAC_MARKERS, RSA_MARKERS } from '../../../scripts/lib/size.js';
 import { FIXTURES, jsFiles, read, runFixture, short, typeCheck } from './support/consumer.js';
 import { installConsumer, installedNames, packagesUnderTest, packUnderTest, ROOT, scratch, type PackedPackage } from './support/packages.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('openssl', 'runtimes');
 
 const under = packagesUnderTest();
 const names = under.map((p) => p.name);
