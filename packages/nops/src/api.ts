@@ -2,6 +2,7 @@
 export { NopsError, type NopsErrorCode } from './errors.js';
 export { buildMessage, type MessageOptions, type NopsMessage } from './message.js';
 export { DEFAULT_BASE_URL, type NopsFetch, type NopsFetchOptions } from './fetch.js';
+export { signWithCryptoKey, type SignWithCryptoKeyOptions } from './signWithCryptoKey.js';
 export type { GenerateKeyPairOptions, NopsKeyPair } from './generateKeyPair.js';
 export type { SignOptions, SignResult } from './sign.js';
 export type { VerifyInput, ReceivedRequest } from './verify.js';
