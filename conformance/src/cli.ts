@@ -3,9 +3,10 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatFailure, formatTable, formatTotals, toJson, toJUnit } from './report.js';
-import { runImplementation, totals, type Implementation } from './runner.js';
-import { loadVectors, VECTORS_DIR } from './vectors.js';
+import { guardRun, write } from './internal/program.js';
+import { distinctNames, formatFailure, formatTable, formatTotals, toJson, toJUnit } from './report.js';
+import { runImplementation, totals, type Implementation, type ImplementationReport } from './runner.js';
+import { loadVectors, VECTORS_DIR, type VectorFile } from './vectors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The help text, for `reqsign-conformance` or for a CLI that hands its arguments to {@link main}. */
@@ -13,7 +14,8 @@ export const usage = (program = 'reqsign-conformance'): string => `Usage: ${prog
 
 Runs every test vector against each implementation and prints each failure with its first differing stage, a
 table per scheme and operation, and "N passed, N failed". Exits 1 when any case failed, 2 on a usage error
-(also: vectors that do not load, a --filter that matches nothing, a report that cannot be written).
+(also: vectors that do not load, a --filter that matches nothing, a report that cannot be written, two --impl
+with the same NAME). Stopped by a signal, it kills the ports and exits 128 + the signal's number.
 
 An implementation is a command that speaks the JSON Lines protocol in PROTOCOL.md on stdin/stdout. Without
 --impl, the run covers reqsign's TypeScript packages on both crypto paths and, where python3 is found, the
@@ -26,7 +28,7 @@ Options:
   --report FILE       also write a report: JUnit XML for *.xml, JSON otherwise (repeatable)
   --timeout MS        time allowed per request (default 10000)
   --filter TEXT       only cases whose id or file name contains TEXT
-  --strict            count cases the port does not support as failures
+  --strict            count cases the port does not support as failures (in the output and the reports)
   --quiet             print only failures and the closing line
   -h, --help          this text
 
@@ -64,7 +66,11 @@ export interface MainOptions {
   readonly program?: string;
 }
 
-/** Runs the conformance CLI on `argv` (without the program name); resolves to the exit code. */
+/**
+ * Runs the conformance CLI on `argv` (without the program name); resolves to the exit code. While the run is on,
+ * it owns the process as a CLI does: SIGINT, SIGTERM and SIGHUP kill the ports and exit 128 + the signal's number,
+ * and a closed stdout (`| head`) exits 141 without a stack trace.
+ */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const program = options.program ?? 'reqsign-conformance';
   let args;
@@ -85,50 +91,86 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       allowPositionals: false,
     }).values;
   } catch (err) {
-    process.stderr.write(`${program}: ${(err as Error).message}\n`);
+    write(process.stderr, `${program}: ${(err as Error).message}\n`);
     return 2;
   }
   if (args.help) {
-    process.stdout.write(usage(program));
+    write(process.stdout, usage(program));
     return 0;
   }
   const timeoutMs = args.timeout === undefined ? undefined : Number(args.timeout);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
-    process.stderr.write(`${program}: --timeout takes a positive whole number of milliseconds\n`);
+    write(process.stderr, `${program}: --timeout takes a positive whole number of milliseconds\n`);
     return 2;
   }
   let files;
   try {
     files = loadVectors(args.vectors ?? VECTORS_DIR);
   } catch (err) {
-    process.stderr.write(`${program}: ${(err as Error).message}\n`);
+    write(process.stderr, `${program}: ${(err as Error).message}\n`);
     return 2;
   }
   const impls = args.impl?.length ? args.impl.map(parseImpl) : defaultImplementations();
-  const reports = [];
-  for (const impl of impls) {
-    const report = await runImplementation(impl, files, { ...(timeoutMs ? { timeoutMs } : {}), ...(args.filter ? { filter: args.filter } : {}) });
-    reports.push(report);
-    for (const r of report.results) if (r.status === 'fail') process.stdout.write(formatFailure(report.name, r) + '\n');
-  }
-  if (args.filter !== undefined && reports.every((r) => r.results.length === 0)) {
-    process.stderr.write(`${program}: no case matches --filter ${args.filter}\n`);
+  const labels = impls.flatMap((i) => (i.name === undefined ? [] : [i.name]));
+  const twice = labels.find((name, i) => labels.indexOf(name) !== i);
+  if (twice !== undefined) {
+    write(process.stderr, `${program}: two --impl are labelled ${JSON.stringify(twice)}: give each a NAME of its own\n`);
     return 2;
   }
-  if (!args.quiet) process.stdout.write(`\n${formatTable(files, reports)}\n\n`);
+  const unguard = guardRun();
+  try {
+    return await run(files, impls, { ...args, timeoutMs, program });
+  } finally {
+    unguard();
+  }
+}
+
+async function run(
+  files: readonly VectorFile[],
+  impls: readonly Implementation[],
+  args: { timeoutMs: number | undefined; filter?: string | undefined; strict?: boolean | undefined; quiet?: boolean | undefined; report?: string[] | undefined; program: string },
+): Promise<number> {
+  const { program, timeoutMs } = args;
+  const strict = args.strict === true;
+  const reports: ImplementationReport[] = [];
+  for (const impl of impls) {
+    const report = await runImplementation(impl, files, { ...(timeoutMs ? { timeoutMs } : {}), ...(args.filter ? { filter: args.filter } : {}), strict });
+    // A name from a port's hello may repeat another's: each implementation is reported under a name of its own.
+    const named = { ...report, name: distinctNames([...reports, report]).at(-1)! };
+    reports.push(named);
+    for (const r of named.results) if (r.status === 'fail') write(process.stdout, formatFailure(named.name, r) + '\n');
+  }
+  if (args.filter !== undefined && reports.every((r) => r.results.length === 0)) {
+    write(process.stderr, `${program}: no case matches --filter ${args.filter}\n`);
+    return 2;
+  }
+  if (!args.quiet) write(process.stdout, `\n${formatTable(files, reports)}\n\n`);
   let reportFailed = false;
   for (const file of args.report ?? []) {
     try {
-      writeFileSync(file, file.endsWith('.xml') ? toJUnit(files, reports) : toJson(files, reports));
+      writeFileSync(file, file.endsWith('.xml') ? toJUnit(files, reports) : toJson(files, reports, { strict }));
     } catch (err) {
       reportFailed = true;
-      process.stderr.write(`${program}: could not write the report ${file}: ${(err as Error).message}\n`);
+      write(process.stderr, `${program}: could not write the report ${file}: ${(err as Error).message}\n`);
     }
   }
-  process.stdout.write(`${formatTotals(reports)}\n`);
-  const { failed, unsupported } = totals(reports);
-  if (failed > 0 || (args.strict && unsupported > 0)) return 1;
+  write(process.stdout, `${formatTotals(reports)}\n`);
+  if (totals(reports).failed > 0) return 1;
   return reportFailed ? 2 : 0;
+}
+
+/**
+ * The `reqsign-conformance` program: {@link main} on the process's arguments, then exit with its status. The
+ * package's bin (`bin/reqsign-conformance.js`) calls it.
+ */
+export function runProgram(argv: readonly string[] = process.argv.slice(2)): void {
+  main(argv).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      write(process.stderr, `reqsign-conformance: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(2);
+    },
+  );
 }
 
 /** Whether this module is the program being run (and not imported as part of the library). */
@@ -140,12 +182,4 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`reqsign-conformance: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(2);
-    },
-  );
-}
+if (isMain()) runProgram();

@@ -11,5 +11,5 @@ export {
   type CaseStatus,
   type RunOptions,
 } from './runner.js';
-export { formatFailure, formatTable, formatTotals, toJUnit, toJson } from './report.js';
+export { distinctNames, formatFailure, formatTable, formatTotals, toJUnit, toJson, type JsonReportOptions } from './report.js';
 export { main, usage, defaultImplementations, type MainOptions } from './cli.js';

@@ -1,4 +1,5 @@
-import { Port, type FaultKind } from './port.js';
+import { clip } from './internal/lines.js';
+import { Port, type ExtraLine, type FaultKind } from './port.js';
 import type { Hello, Scheme } from './protocol.js';
 import { judge } from './judge.js';
 import type { VectorFile } from './vectors.js';
@@ -30,6 +31,8 @@ export interface ImplementationReport {
   readonly hello?: Hello;
   readonly results: readonly CaseResult[];
   readonly durationMs: number;
+  /** Whether cases the port does not support were counted as failures (the run's `strict` option). */
+  readonly strict: boolean;
 }
 
 export interface RunOptions {
@@ -46,6 +49,11 @@ export interface RunOptions {
   readonly maxConsecutiveFaults?: number;
   /** Only cases whose id or file name contains this text. */
   readonly filter?: string;
+  /**
+   * Count cases the port does not support (an operation its hello does not list, or an `unsupported` answer) as
+   * failures, at stage `unsupported`, rather than apart (default false).
+   */
+  readonly strict?: boolean;
 }
 
 /**
@@ -67,6 +75,20 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
   let hello: Hello | undefined;
   let startFault: { fault: FaultKind; detail: string } | undefined;
 
+  const strict = options.strict === true;
+  const unsupported = (base: { file: string; id: string }, detail: string): CaseResult =>
+    strict ? { ...base, status: 'fail', stage: 'unsupported', detail: `${detail} (strict: counted as a failure)` } : { ...base, status: 'unsupported', detail };
+  // A line a port wrote after an answer fails the case that was answered, whatever its verdict was.
+  const blame = (extra: ExtraLine | undefined): void => {
+    if (extra === undefined) return;
+    let i = results.length - 1;
+    while (i >= 0 && results[i]!.id !== extra.id) i--;
+    const r = results[i];
+    if (r === undefined) return;
+    const detail = `answered twice: after its answer the port wrote ${clip(extra.line)}`;
+    results[i] = r.status === 'fail' ? { ...r, detail: r.detail ? `${r.detail}; then ${detail}` : detail } : { file: r.file, id: r.id, status: 'fail', stage: 'port:extra-line', detail };
+  };
+
   for (const file of files) {
     let faults = 0;
     for (const c of file.cases) {
@@ -81,7 +103,7 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
         continue;
       }
       if (port === undefined || !port.alive) {
-        await port?.close();
+        if (port !== undefined) blame((await port.close()).extra);
         const s = await Port.start(portOptions);
         if ('fault' in s) {
           startFault = s;
@@ -92,10 +114,11 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
         hello ??= port.hello;
       }
       if (!supports(port.hello, file.scheme, file.operation)) {
-        results.push({ ...base, status: 'unsupported' });
+        results.push(unsupported(base, `the hello does not list ${file.scheme} ${file.operation}`));
         continue;
       }
       const reply = await port.request({ type: 'request', id: c.id, scheme: file.scheme, operation: file.operation, input: c.input });
+      blame(reply.extra);
       if (reply.kind === 'fault') {
         faults++;
         results.push({ ...base, status: 'fail', stage: `port:${reply.fault}`, detail: reply.detail });
@@ -103,19 +126,19 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
       }
       faults = 0;
       if ('unsupported' in reply.response) {
-        results.push({ ...base, status: 'unsupported' });
+        results.push(unsupported(base, 'the port answered unsupported'));
         continue;
       }
       const verdict = judge(c.expected, reply.response);
       if (verdict.pass) results.push({ ...base, status: 'pass' });
       else {
         const message = 'error' in reply.response ? reply.response.error.message : undefined;
-        results.push({ ...base, status: 'fail', stage: verdict.stage, expected: verdict.expected, actual: verdict.actual, ...(message ? { detail: message } : {}) });
+        results.push({ ...base, status: 'fail', stage: verdict.stage, expected: verdict.expected, actual: verdict.actual, ...(typeof message === 'string' && message ? { detail: message } : {}) });
       }
     }
   }
-  await port?.close();
-  return { name: impl.name ?? hello?.name ?? impl.command, command: impl.command, ...(hello ? { hello } : {}), results, durationMs: Date.now() - started };
+  if (port !== undefined) blame((await port.close()).extra);
+  return { name: impl.name ?? hello?.name ?? impl.command, command: impl.command, ...(hello ? { hello } : {}), results, durationMs: Date.now() - started, strict };
 }
 
 function supports(hello: Hello, scheme: Scheme, operation: string): boolean {
@@ -124,7 +147,7 @@ function supports(hello: Hello, scheme: Scheme, operation: string): boolean {
 }
 
 /** Totals over reports. */
-export function totals(reports: readonly ImplementationReport[]): { passed: number; failed: number; unsupported: number } {
+export function totals(reports: ReadonlyArray<Pick<ImplementationReport, 'results'>>): { passed: number; failed: number; unsupported: number } {
   let passed = 0;
   let failed = 0;
   let unsupported = 0;

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadVectors, type ImplementationReport } from '../src/index.js';
 import { cli } from './helpers.js';
+import { requirePrograms } from '../../scripts/lib/programs.js';
+
+requirePrograms('python3', 'tzdata');
 
 // `npm run conformance`, as a test: every default implementation (TypeScript on node:crypto and on WebCrypto, the
 // Python reference port) against every vector, with 0 failures.

@@ -41,13 +41,18 @@ export async function gone(pid: number): Promise<boolean> {
   return false;
 }
 
-/** Whether a process is still running. */
+/** Whether a process is still running (a zombie, dead but not yet reaped by its new parent, is not). */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 
@@ -66,10 +71,10 @@ export interface Run {
   readonly stderr: string;
 }
 
-/** Runs the built CLI (conformance/dist/cli.js) with arguments; never rejects. */
+/** Runs the CLI as npm installs it (conformance/bin/reqsign-conformance.js, which runs dist/) with arguments; never rejects. */
 export function cli(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(CONFORMANCE, 'dist', 'cli.js'), ...args], { cwd: CONFORMANCE, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(CONFORMANCE, 'bin', 'reqsign-conformance.js'), ...args], { cwd: CONFORMANCE, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null;
       resolve({ code, stdout, stderr });
     });

@@ -2,6 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadVectors, runImplementation, totals } from '../src/index.js';
 import { FIXTURES, PYTHON_PORT } from './helpers.js';
+import { requirePrograms } from '../../scripts/lib/programs.js';
+
+requirePrograms('python3', 'tzdata', 'cryptodome');
 
 const files = loadVectors();
 const cases = files.reduce((n, f) => n + f.cases.length, 0);
@@ -32,12 +35,11 @@ print(" ".join(sorted(names)))`, PYTHON_PORT], { encoding: 'utf8' }).trim().spli
 });
 
 // The nOps docs sign with pycryptodomex (`from Cryptodome...`); Debian's python3-pycryptodome provides it for
-// /usr/bin/python3. Missing here, the check is skipped; missing in CI, it fails.
-const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import Cryptodome'], { stdio: 'ignore' }).status === 0);
+// /usr/bin/python3 (requirePrograms('cryptodome') above fails the file without it).
+const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import Cryptodome'], { stdio: 'ignore' }).status === 0)!;
 
 describe('nOps signatures against Cryptodome', () => {
-  it.skipIf(python === undefined && !process.env['CI'])('the port signs and verifies exactly as pycryptodomex does', () => {
-    if (python === undefined) throw new Error('Cryptodome (pycryptodomex) is required in CI: apt-get install python3-pycryptodome');
+  it('the port signs and verifies exactly as pycryptodomex does', () => {
     const report = JSON.parse(execFileSync(python, [`${FIXTURES}cryptodome_check.py`], { encoding: 'utf8' })) as {
       vectorSignatures: number;
       randomSignatures: number;

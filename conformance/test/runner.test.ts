@@ -72,12 +72,74 @@ describe('runner against bad ports', () => {
     othersPass(report.results, third);
   });
 
-  it('a port that answers twice is out of step: the next case fails, then the run recovers', async () => {
+  it('a port that answers twice in one write: the case it answered twice fails, not the next one', async () => {
     const report = await run(fake(`--extra-line-on=${ids[1]}`));
+    const r = byId(report.results).get(ids[1]!)!;
+    expect(r).toMatchObject({ status: 'fail', stage: 'port:extra-line' });
+    expect(r.detail).toContain(`answered twice: after its answer the port wrote {"type":"response","id":"${ids[1]}"`);
+    othersPass(report.results, ids[1]!);
+  });
+
+  it('a second answer that arrives after the next request was sent is blamed on its own case', async () => {
+    const report = await run(fake(`--twice-on=${ids[1]}`));
+    expect(byId(report.results).get(ids[1]!)).toMatchObject({ status: 'fail', stage: 'port:extra-line' });
+    othersPass(report.results, ids[1]!);
+  });
+
+  it('a second answer to the last case fails the last case', async () => {
+    const last = ids.at(-1)!;
+    const report = await run(fake(`--twice-on=${last}`));
+    expect(byId(report.results).get(last)).toMatchObject({ status: 'fail', stage: 'port:extra-line' });
+    othersPass(report.results, last);
+    expect(totals([report])).toEqual({ passed: ids.length - 1, failed: 1, unsupported: 0 });
+  });
+
+  it('a case that already failed keeps its stage when it is also answered twice', async () => {
+    const report = await run(fake(`--wrong-answer-on=${third}`, `--twice-on=${third}`));
     const r = byId(report.results).get(third)!;
-    expect(r).toMatchObject({ status: 'fail', stage: 'port:bad-message' });
-    expect(r.detail).toContain('answers no request');
+    expect(r).toMatchObject({ status: 'fail', stage: 'text' });
+    expect(r.detail).toContain('answered twice');
+  });
+
+  it('a second line after the hello fails the first case', async () => {
+    const report = await run(fake('--extra-hello'));
+    expect(report.results[0]).toMatchObject({ status: 'fail', stage: 'port:extra-line' });
+    expect(report.results[0]!.detail).toContain('before the first request');
+  });
+
+  it('a port that closes its stdout and keeps running is reported as such at once, not after the timeout', async () => {
+    const pidfile = join(mkdtempSync(join(tmpdir(), 'reqsign-conf-')), 'pid');
+    const report = await run(fake(`--close-stdout-on=${third}`, `--pidfile=${pidfile}`), { timeoutMs: 120_000 });
+    expect(byId(report.results).get(third)).toMatchObject({ status: 'fail', stage: 'port:stdout-closed', detail: 'the port closed its stdout but is still running' });
     othersPass(report.results, third);
+    expect(await gone(Number(readFileSync(pidfile, 'utf8')))).toBe(true);
+  });
+
+  it('a port that exits while a process it started holds its stdout is reported as exited at once; that process is killed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reqsign-conf-'));
+    const report = await run(fake(`--fork-exit-on=${third}`, `--childpidfile=${join(dir, 'child')}`), { timeoutMs: 120_000 });
+    const r = byId(report.results).get(third)!;
+    expect(r).toMatchObject({ status: 'fail', stage: 'port:crash' });
+    expect(r.detail).toBe('the port exited with code 0, and a process it started still holds its stdout');
+    othersPass(report.results, third);
+    expect(await gone(Number(readFileSync(join(dir, 'child'), 'utf8')))).toBe(true);
+  });
+
+  it.runIf(process.platform === 'linux')('a process that left the port\'s process group (setsid) but holds its stdout is killed after the run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reqsign-conf-'));
+    const report = await run(fake('--setsid-child', `--childpidfile=${join(dir, 'child')}`));
+    expect(totals([report])).toEqual({ passed: ids.length, failed: 0, unsupported: 0 });
+    expect(await gone(Number(readFileSync(join(dir, 'child'), 'utf8')))).toBe(true);
+  });
+
+  it('strict: unsupported cases are failures at stage "unsupported", and the report says strict', async () => {
+    const report = await run(fake(`--unsupported-on=${third}`), { strict: true });
+    expect(report.strict).toBe(true);
+    expect(byId(report.results).get(third)).toMatchObject({ status: 'fail', stage: 'unsupported', detail: 'the port answered unsupported (strict: counted as a failure)' });
+    expect(totals([report])).toEqual({ passed: ids.length - 1, failed: 1, unsupported: 0 });
+    const other = { ...file, operation: 'query' };
+    const unlisted = await runImplementation({ command: fake() }, [other], { strict: true });
+    expect(unlisted.results.every((c) => c.status === 'fail' && c.stage === 'unsupported' && c.detail?.startsWith('the hello does not list canonical query'))).toBe(true);
   });
 
   it('a response with both an output and an error is not a response', async () => {

@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The built command, as npm installs it (`bin.reqsign`). */
-export const CLI = resolve(here, '..', 'dist', 'cli.js');
+/** The command as npm installs it (`bin.reqsign`, which runs the build in dist/). */
+export const CLI = resolve(here, '..', 'bin', 'reqsign.js');
 
 export interface Run {
   readonly status: number | null;

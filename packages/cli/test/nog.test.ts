@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectUsageError, pythonHmacs, reqsign, tempDir } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('python3');
 
 const ENV = { NOG_KEYID: '0123456789abcdef0123', NOG_SECRETKEY: '0123456789abcdef0123456789abcdef01234567' };
 const FIXED = ['--date', '2015-04-20T12:34:56Z', '--expires', '600', '--nonce', '0123456789'];

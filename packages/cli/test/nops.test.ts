@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectUsageError, openssl, reqsign, tempDir } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('openssl');
 
 const API_KEY = '123.aaaa4432454ccccb5a2280e755fdzzzz';
 const dir = tempDir();

@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '@reqsign/cli';
-import { expectUsageError, reqsign } from './helpers.js';
+import { CLI, expectUsageError, reqsign, tempDir } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('python3', 'tzdata');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CONFORMANCE_CLI = resolve(here, '..', '..', '..', 'conformance', 'dist', 'cli.js');
@@ -71,5 +75,27 @@ describe('reqsign conformance', () => {
     const bad = reqsign(['conformance', '--timeout', 'soon']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--timeout/);
+  });
+});
+
+describe('reqsign conformance as a process', () => {
+  const fake = (...options: string[]) => [process.execPath, resolve(here, '..', '..', '..', 'conformance', 'test', 'fixtures', 'fake-port.mjs'), ...options].map((a) => JSON.stringify(a)).join(' ');
+
+  it('`| head`: ends quietly with 141 when the reader goes away (no EPIPE stack trace)', () => {
+    // Failures first, then a request that times out after 1 s, then more output: by then head has gone.
+    const args = ['conformance', '--filter', 'canonical-encoding-00', '--impl', fake('--wrong-answer-on=canonical-encoding-001'), '--impl', fake('--hang-on=canonical-encoding-002'), '--timeout', '1000'];
+    const dir = tempDir();
+    const err = `${dir.path}/stderr`;
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "$@" 2>"$ERR" | head -n 1 >/dev/null; echo $?`, 'sh', process.execPath, CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ERR: err } });
+    expect(r.stdout).toBe('141\n');
+    expect(readFileSync(err, 'utf8')).toBe('');
+    dir.remove();
+  });
+
+  it('exits after the run although the port left a process in a session of its own holding stdout', () => {
+    const r = spawnSync(process.execPath, [CLI, 'conformance', '--filter', 'canonical-encoding-001', '--impl', fake('--setsid-child'), '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal).toBeNull(); // not killed by the timeout
+    expect(r.stdout).toBe('1 passed, 0 failed\n');
+    expect(r.status).toBe(0);
   });
 });

@@ -2,13 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, sign, type Verifier, type VerifyResult } from '@reqsign/nog';
 import { createRedisNonceStore } from '@reqsign/nog-redis';
 import { connectClient, whenReady, type TestClient } from './helpers/client.js';
-import { skipWithoutRedis, startRedisServer, type RedisServer } from './helpers/redisServer.js';
+import { startRedisServer, type RedisServer } from './helpers/redisServer.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('redis-server');
 
 const KEY = { id: '0123456789abcdef0123', secret: '0123456789abcdef0123456789abcdef01234567' };
 const KEYS = { [KEY.id]: KEY.secret };
 
 /** A fleet: two verifier instances, each with its own Redis connection, sharing one redis-server. */
-describe.skipIf(skipWithoutRedis)('verifiers sharing one Redis', () => {
+describe('verifiers sharing one Redis', () => {
   let server: RedisServer;
   let clients: TestClient[] = [];
   let fleet: Verifier[] = [];

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { KEY_CACHE_SIZE } from '../src/internal/provider.js';
 import { nodeCrypto, nodeHmacPaths } from '../src/internal/crypto-node.js';
 import { pythonHmac } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('python3');
 
 describe('the node:crypto provider', () => {
   it('one-shot hash over key pads and createHmac agree with Python hmac (long keys, long and non-ASCII data)', () => {

@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { builds, DATE_MS, pythonHmac } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('openssl', 'python3');
 
 // Independent implementations on this machine: the original bash tool's `openssl dgst -sha256 -hmac`, and Python's
 // hmac module (the original Python client's method).

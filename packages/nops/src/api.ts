@@ -2,6 +2,7 @@
 export { NopsError, type NopsErrorCode } from './errors.js';
 export { buildMessage, type MessageOptions, type NopsMessage } from './message.js';
 export { DEFAULT_BASE_URL, type NopsFetch, type NopsFetchOptions, type CreateNopsFetchFunction } from './fetch.js';
+export { signWithCryptoKey, type SignWithCryptoKeyOptions } from './signWithCryptoKey.js';
 export type { GenerateKeyPairOptions, NopsKeyPair, GenerateKeyPairFunction } from './generateKeyPair.js';
 export type { SignOptions, SignResult, SignFunction } from './sign.js';
 export type {

@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { path, query } from './arbitraries.js';
 import { DOC_KEY, builds, codeOf, keyPath, opensslVerify, pem, outcomeOf } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('openssl');
 
 interface Seen {
   readonly target: string;

@@ -3,6 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builds, codeOf, withTempDir, outcomeOf } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('openssl');
 
 /** What `openssl pkey` says about a PEM: its text dump (throws when openssl cannot read it). */
 function opensslText(pem: string, pub: boolean): string {

@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apiKey, apiKeyIn, url } from './arbitraries.js';
 import { builds, keyPath, opensslSign, opensslVerify, pem, withTempDir, outcomeOf } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('openssl');
 
 // Differential tests against openssl, an independent implementation of RSASSA-PKCS1-v1_5 / SHA-256.
 const keys = ['rsa1024', 'rsa2048'] as const;

@@ -2,6 +2,9 @@ import { createPrivateKey, webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { NopsError, buildMessage } from '../src/node.js';
 import { DOC_KEY, DOC_MESSAGE, builds, codeOf, keyPath, opensslSign, pem } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('openssl');
 
 const DOC_URL = '/nops_api/v1/billingGetTotal/';
 const base = { apiKey: DOC_KEY, date: '2022-01-10' };

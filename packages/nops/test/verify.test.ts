@@ -1,6 +1,9 @@
 import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DOC_KEY, DOC_MESSAGE, builds, codeOf, keyPath, opensslSign, outcomeOf, pem } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('openssl');
 
 const signature2048 = opensslSign(keyPath('rsa2048'), Buffer.from(DOC_MESSAGE));
 const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };

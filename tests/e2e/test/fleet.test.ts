@@ -5,8 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier } from '@reqsign/nog';
 import { createRedisNonceStore } from '@reqsign/nog-redis';
 import { connectClient, whenReady, type TestClient } from '../../../packages/nog-redis/test/helpers/client.js';
-import { skipWithoutRedis, startRedisServer, type RedisServer } from '../../../packages/nog-redis/test/helpers/redisServer.js';
+import { startRedisServer, type RedisServer } from '../../../packages/nog-redis/test/helpers/redisServer.js';
 import { startFetchServer, startMiddlewareServer, type Running } from './servers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('redis-server');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '..', '..', '..', 'packages', 'cli', 'dist', 'cli.js');
@@ -21,7 +24,7 @@ function cliSign(method: string, url: string): string {
 }
 
 /** Two services (one per integration) behind a load balancer, sharing one Redis for nonces. */
-describe.skipIf(skipWithoutRedis)('end to end: two services sharing a Redis nonce store', () => {
+describe('end to end: two services sharing a Redis nonce store', () => {
   let redis: RedisServer;
   let clients: TestClient[] = [];
   let services: Running[] = [];

@@ -2,13 +2,15 @@
  * The vector suite in headless Chromium (Debian's `chromium`, driven by playwright-core) over the WebCrypto builds:
  * the conformance handlers and judge bundled for browsers, served from loopback, every case judged in the page.
  */
-import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVectors } from '../../../conformance/dist/index.js';
 import type { SuiteResult } from '../fixtures/browser-suite.js';
 import { bundleSuite } from './support/bundle.js';
 import { serve, type StaticServer } from './support/server.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('chromium');
 
 const CHROMIUM = process.env['REQSIGN_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARGS = [
@@ -32,8 +34,6 @@ let server: StaticServer;
 let bundle: { code: string; inputs: string[] };
 
 beforeAll(async () => {
-  // A missing browser fails the suite: it is never skipped.
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
   bundle = await bundleSuite();
   server = await serve({
     '/': { type: 'text/html; charset=utf-8', body: PAGE },

@@ -12,6 +12,9 @@ import { ROOT } from '../../../scripts/lib/workspace.js';
 import { scratch } from '../../packaging/test/support/packages.js';
 import { bundleSuite } from './support/bundle.js';
 import { requireBinary, RUNTIMES } from './support/runtimes.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('runtimes');
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const files = loadVectors().map((f) => ({ name: f.name, scheme: f.scheme, operation: f.operation, cases: f.cases }));

@@ -7,6 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadVectors } from '../../../conformance/dist/index.js';
 import { requireBinary, runConformance, RUNTIMES, versionOf } from './support/runtimes.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('runtimes');
 
 const cases = loadVectors().flatMap((f) => f.cases.map((c) => `${f.name}/${c.id}`));
 const EXPECTED_MAJOR: Record<string, RegExp> = { node20: /^v20\./, node22: /^v22\./, node24: /^v24\./, deno: /^deno 2\./, bun: /^1\./ };

@@ -28,12 +28,9 @@ function importKey(input: unknown, kind: KeyKind): KeyObject {
       case 'jwk':
         key = create({ key: source.jwk as never, format: 'jwk' });
         break;
-      case 'cryptokey': {
-        const usage = kind === 'private' ? 'sign' : 'verify';
-        if (!source.key.usages.includes(usage)) throw keyError(`${name} is a CryptoKey without the usage "${usage}"`);
+      case 'cryptokey':
         key = KeyObject.from(source.key as never);
         break;
-      }
       case 'keyobject':
         key =
           source.key instanceof KeyObject

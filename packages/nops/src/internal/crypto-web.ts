@@ -21,10 +21,8 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
   const source = classifyKey(input, kind);
   const usage: KeyUsage = kind === 'private' ? 'sign' : 'verify';
   const name = kind === 'private' ? 'privateKey' : 'publicKey';
-  if (source.kind === 'cryptokey') {
-    if (!source.key.usages.includes(usage)) throw keyError(`${name} is a CryptoKey without the usage "${usage}"`);
-    return checkSize(source.key as CryptoKey, kind);
-  }
+  // Checked in full by classifyKey (algorithm, kind, usage, size).
+  if (source.kind === 'cryptokey') return source.key as CryptoKey;
   let key: CryptoKey;
   try {
     if (source.kind === 'der') {
@@ -45,12 +43,12 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
 // One cache of imported keys, shared by signing and verification.
 const cachedKey = /* @__PURE__ */ cachedImport(importKey);
 
-export const webSign: SignCrypto = {
-  key: cachedKey,
-  async sign(key, message) {
-    return toBase64(new Uint8Array(await subtle().sign(SIGN, key as CryptoKey, utf8(message) as Uint8Array<ArrayBuffer>)));
-  },
-};
+/** Base64 of the RSASSA-PKCS1-v1_5 / SHA-256 signature with a CryptoKey (also `signWithCryptoKey`'s, without key import). */
+export async function webSignature(key: unknown, message: string): Promise<string> {
+  return toBase64(new Uint8Array(await subtle().sign(SIGN, key as CryptoKey, utf8(message) as Uint8Array<ArrayBuffer>)));
+}
+
+export const webSign: SignCrypto = { key: cachedKey, sign: webSignature };
 
 export const webVerify: VerifyCrypto = {
   key: cachedKey,

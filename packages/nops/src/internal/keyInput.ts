@@ -51,15 +51,7 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
   if (typeof input !== 'object' || input === null) {
     throw new NopsError('ERR_INVALID_ARGUMENT', `${name} must be a PEM string, a JWK, a KeyObject or a CryptoKey`);
   }
-  if (tag(input) === '[object CryptoKey]') {
-    const key = input as CryptoKeyLike;
-    const alg = key.algorithm as { name?: string; hash?: { name?: string } };
-    if (alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256') {
-      throw keyError(`${name} is a CryptoKey for another algorithm than RSASSA-PKCS1-v1_5 with SHA-256`);
-    }
-    if (key.type !== kind) throw keyError(`${name} is a ${key.type} CryptoKey`);
-    return { kind: 'cryptokey', key };
-  }
+  if (isCryptoKey(input)) return { kind: 'cryptokey', key: checkCryptoKey(input, kind, name) };
   if (tag(input) === '[object KeyObject]' && typeof (input as KeyObjectLike).export === 'function') {
     const key = input as KeyObjectLike;
     if (key.type !== kind) throw keyError(`${name} is a ${key.type} KeyObject`);
@@ -67,6 +59,28 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
     return { kind: 'keyobject', key };
   }
   return { kind: 'jwk', jwk: checkJwk(input as RsaJwk, kind, name) };
+}
+
+/** Whether a value is a WebCrypto `CryptoKey` (by its tag, which works across realms and polyfill-free runtimes). */
+export function isCryptoKey(input: unknown): input is CryptoKeyLike {
+  return typeof input === 'object' && input !== null && tag(input) === '[object CryptoKey]';
+}
+
+/**
+ * Checks a `CryptoKey`: for RSASSA-PKCS1-v1_5 with SHA-256, of the kind asked for, with the usage it needs (`sign`
+ * or `verify`), and at least 1024 bits. Nothing else is needed to use it, so a CryptoKey-only path carries no key
+ * import code.
+ */
+export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string): CryptoKeyLike {
+  const alg = key.algorithm as { name?: string; hash?: { name?: string }; modulusLength?: number };
+  if (alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256') {
+    throw keyError(`${name} is a CryptoKey for another algorithm than RSASSA-PKCS1-v1_5 with SHA-256`);
+  }
+  if (key.type !== kind) throw keyError(`${name} is a ${key.type} CryptoKey`);
+  const usage = kind === 'private' ? 'sign' : 'verify';
+  if (!key.usages.includes(usage)) throw keyError(`${name} is a CryptoKey without the usage "${usage}"`);
+  if ((alg.modulusLength ?? 0) < MIN_BITS) throw keyError(`${name} is smaller than 1024 bits`);
+  return key;
 }
 
 /** Checks an RSA JWK and returns only its key parameters (no `use`, `key_ops` or `ext` to trip an import). */

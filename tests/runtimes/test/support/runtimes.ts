@@ -2,10 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../../../../scripts/lib/exec.js';
+import { RUNTIME_BINARIES } from '../../../../scripts/lib/programs.js';
 import { ROOT } from '../../../../scripts/lib/workspace.js';
 
-/** Where `npm ci --prefix tools/runtimes` puts the other runtimes. */
-const MODULES = join(ROOT, 'tools', 'runtimes', 'node_modules');
 
 export interface Runtime {
   readonly name: string;
@@ -15,16 +14,16 @@ export interface Runtime {
 
 export const RUNTIMES: readonly Runtime[] = [
   { name: 'node20', command: [process.execPath] },
-  { name: 'node22', command: [join(MODULES, 'node22', 'bin', 'node')] },
-  { name: 'node24', command: [join(MODULES, 'node24', 'bin', 'node')] },
-  { name: 'deno', command: [join(MODULES, '.bin', 'deno'), 'run', '-A'] },
-  { name: 'bun', command: [join(MODULES, '.bin', 'bun')] },
+  { name: 'node22', command: [RUNTIME_BINARIES.node22] },
+  { name: 'node24', command: [RUNTIME_BINARIES.node24] },
+  { name: 'deno', command: [RUNTIME_BINARIES.deno, 'run', '-A'] },
+  { name: 'bun', command: [RUNTIME_BINARIES.bun] },
 ];
 
 /** A runtime's binary must exist: a missing runtime fails the suite (it is never skipped). */
 export function requireBinary(rt: Runtime): string {
   const bin = rt.command[0]!;
-  if (!existsSync(bin)) throw new Error(`${rt.name} is not installed at ${bin}: run \`npm ci --prefix tools/runtimes\``);
+  if (!existsSync(bin)) throw new Error(`${rt.name} is not installed at ${bin}: run \`npm ci\` (its postinstall installs tools/runtimes)`);
   return bin;
 }
 
