@@ -1,9 +1,28 @@
-import { messageOf, type MessageParts, type NopsMessage } from './internal/messageOf.js';
+import { appendQuery, parseRequestTarget } from '@reqsign/canonical';
+import { NopsError } from './errors.js';
+import { keyed, messageOf, type MessageParts, type NopsMessage, type Side } from './internal/messageOf.js';
 
 export type { NopsMessage };
 
 /** The options that make up the message: the API key, the day and its zone, where the key goes, the slash rule. */
 export type MessageOptions = MessageParts;
+
+/**
+ * A signer builds what a well-behaved client sends: the slash added (or refused), no `api_key` already in the URL
+ * (in either form: a key in the header and another in the query would be ambiguous), then, in query form,
+ * `api_key=<key>` appended.
+ */
+export const SIGNING: Side = {
+  name: 'options',
+  parse: (url) => parseRequestTarget(url),
+  slash: (parts) => parts.trailingSlash ?? 'add',
+  target(base, params, apiKey, apiKeyIn) {
+    if (keyed(params) > 0) {
+      throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'The URL already has an api_key parameter; pass the key as apiKey only');
+    }
+    return apiKeyIn === 'query' ? appendQuery(base, `api_key=${apiKey}`) : base;
+  },
+};
 
 /**
  * Builds the nOps message for a request without signing it: what `sign` signs, for inspection or for signing
@@ -14,5 +33,5 @@ export type MessageOptions = MessageParts;
  * Non-ASCII characters are percent-encoded as UTF-8, the form in which they travel; all else stays as given.
  */
 export function buildMessage(url: string, options: MessageOptions): NopsMessage {
-  return messageOf(url, options, 'sign');
+  return messageOf(url, options, SIGNING);
 }

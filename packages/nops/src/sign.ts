@@ -1,6 +1,6 @@
 import { messageOf } from './internal/messageOf.js';
 import type { SignCrypto } from './internal/provider.js';
-import type { MessageOptions } from './message.js';
+import { SIGNING, type MessageOptions } from './message.js';
 import type { PrivateKeyInput } from './types.js';
 
 export interface SignOptions extends MessageOptions {
@@ -27,7 +27,7 @@ export type SignFunction = (url: string, options: SignOptions) => Promise<SignRe
 /** Binds `sign` to the signing part of a crypto provider. */
 export function signWith(crypto: SignCrypto): SignFunction {
   return async function sign(url, options) {
-    const m = messageOf(url, options, 'sign');
+    const m = messageOf(url, options, SIGNING);
     const pending = crypto.key(options.privateKey, 'private');
     const key = pending instanceof Promise ? await pending : pending;
     const result = crypto.sign(key, m.message);

@@ -1,6 +1,6 @@
-import { assertObject, assertString, ReqsignError } from '@reqsign/canonical';
-import { NopsError } from './errors.js';
-import { messageOf, type MessageParts } from './internal/messageOf.js';
+import { assertObject, assertString, parseReceivedTarget, ReqsignError } from '@reqsign/canonical';
+import { NopsError, invalidArgument } from './errors.js';
+import { keyed, messageOf, type MessageParts, type Side } from './internal/messageOf.js';
 import type { VerifyCrypto } from './internal/provider.js';
 import type { PublicKeyInput } from './types.js';
 
@@ -68,6 +68,27 @@ const FAILURE_CODES: ReadonlySet<string> = /* @__PURE__ */ new Set<NopsVerifyErr
   'ERR_TARGET_HOST', 'ERR_DATE_FORMAT', 'ERR_DATE_RANGE', 'ERR_TIME_ZONE',
 ]);
 
+/**
+ * A verifier checks a request as a server got it: its URL read as received (a leading `//` starts a path), nothing
+ * added or corrected, in query form ending with `api_key=<key>` once, in header form with no `api_key` at all.
+ */
+export const RECEIVED: Side = {
+  name: 'input',
+  parse: (url) => parseReceivedTarget(url),
+  slash: () => 'reject',
+  target(base, params, apiKey, apiKeyIn) {
+    const count = keyed(params);
+    if (apiKeyIn === 'header' && count > 0) {
+      throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In header form the URL must not carry an api_key parameter');
+    }
+    const last = params[params.length - 1];
+    if (apiKeyIn === 'query' && (count !== 1 || last?.name !== 'api_key' || last.value !== apiKey)) {
+      throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In query form the URL must end with the api_key parameter, once');
+    }
+    return base;
+  },
+};
+
 const INVALID: VerifyFailure = /* @__PURE__ */ Object.freeze({ ok: false, code: 'ERR_NOPS_SIGNATURE_INVALID', message: 'Invalid signature.' });
 
 /**
@@ -84,7 +105,8 @@ export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
         assertString(input.message, 'input.message', NopsError);
         message = input.message;
       } else {
-        message = messageOf(input.url, input, 'received').message;
+        if (input.date === undefined) invalidArgument('date is required to verify a request');
+        message = messageOf(input.url, input, RECEIVED).message;
       }
       assertString(signature, 'signature', NopsError);
       bytes = crypto.decodeSignature(signature);

@@ -1,12 +1,4 @@
-import {
-  appendQuery,
-  assertObject,
-  encodeNonAscii,
-  formatUrl,
-  parseQuery,
-  parseReceivedTarget,
-  parseRequestTarget,
-} from '@reqsign/canonical';
+import { assertObject, encodeNonAscii, formatUrl, parseQuery, type QueryParam, type RequestTarget } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from '../errors.js';
 import type { ApiKeyIn, DateInput } from '../types.js';
 import { clientIdOf } from './apiKey.js';
@@ -44,57 +36,45 @@ export function apiKeyInOf(value: unknown): ApiKeyIn {
   return invalidArgument('apiKeyIn must be "query" or "header"');
 }
 
-const noSlash = (): never => {
-  throw new NopsError('ERR_NOPS_TRAILING_SLASH', 'The path does not end in "/", which nOps requires');
-};
+/** How one side reads a request: the part of the rules in which a signer and a verifier differ. */
+export interface Side {
+  /** What the parts are called in messages: `options` (sign) or `input` (verify). */
+  readonly name: string;
+  /** Reads the URL: a signer's (`//host/p` names no scheme) or a received target (`//a/` is a path). */
+  readonly parse: (url: string) => RequestTarget;
+  /** What to do with a path without its trailing slash (a verifier never adds one). */
+  readonly slash: (parts: MessageParts) => 'add' | 'reject';
+  /** Checks the `api_key` parameters of the query (`params`: only when it mentions api_key), and returns the target. */
+  readonly target: (base: string, params: readonly QueryParam[], apiKey: string, apiKeyIn: ApiKeyIn) => string;
+}
 
 /**
- * The message of a request, for both sides, with their checks in one order (docs/spec/nops.md): the options, the API
+ * The message of a request with the checks in one order, for both sides (docs/spec/nops.md): the options, the API
  * key (`ERR_NOPS_API_KEY`), the URL (`ERR_TARGET_*`), the trailing slash (`ERR_NOPS_TRAILING_SLASH`), the `api_key`
  * parameter (`ERR_NOPS_API_KEY_PARAM`), the day. Non-ASCII characters are percent-encoded as UTF-8, the form in which
- * they travel; all else stays as given.
- *
- * `sign` builds what a well-behaved client sends: the slash added (or refused), no `api_key` in the URL, then, in
- * query form, `api_key=<key>` appended. `received` checks a request as a server got it: its URL read as received
- * (a leading `//` starts a path), nothing added or corrected, in query form ending with `api_key=<key>` once, in
- * header form with no `api_key` at all.
+ * they travel; all else stays as given. Where the two sides differ is their {@link Side}: `SIGNING` in message.ts,
+ * `RECEIVED` in verify.ts (apart, so that a bundle of `sign` carries no verification rules).
  */
-export function messageOf(url: string, parts: MessageParts, side: 'sign' | 'received'): NopsMessage {
-  assertObject(parts, side === 'sign' ? 'options' : 'input', NopsError);
+export function messageOf(url: string, parts: MessageParts, side: Side): NopsMessage {
+  assertObject(parts, side.name, NopsError);
   const apiKeyIn = apiKeyInOf(parts.apiKeyIn);
-  const slash = side === 'received' ? 'reject' : (parts.trailingSlash ?? 'add');
+  const slash = side.slash(parts);
   if (slash !== 'add' && slash !== 'reject') invalidArgument('trailingSlash must be "add" or "reject"');
   const apiKey = parts.apiKey;
   const clientId = clientIdOf(apiKey);
 
-  const target = (side === 'sign' ? parseRequestTarget : parseReceivedTarget)(url);
+  const target = side.parse(url);
   let path = encodeNonAscii(target.path);
   const query = target.query === null ? null : encodeNonAscii(target.query);
   if (!path.endsWith('/')) {
-    if (slash === 'reject') noSlash();
+    if (slash === 'reject') throw new NopsError('ERR_NOPS_TRAILING_SLASH', 'The path does not end in "/", which nOps requires');
     path += '/';
   }
   // Only a query that mentions api_key can hold it: most never need splitting.
   const params = query === null || !query.includes('api_key') ? [] : parseQuery(query);
-  const keyed = params.filter((p) => p.name === 'api_key').length;
-  if (side === 'sign' && keyed > 0) {
-    // In either form: a key in the header and another in the query would be ambiguous.
-    throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'The URL already has an api_key parameter; pass the key as apiKey only');
-  }
-  if (side === 'received' && apiKeyIn === 'header' && keyed > 0) {
-    throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In header form the URL must not carry an api_key parameter');
-  }
-  if (side === 'received' && apiKeyIn === 'query') {
-    const last = params[params.length - 1];
-    if (keyed !== 1 || last?.name !== 'api_key' || last.value !== apiKey) {
-      throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In query form the URL must end with the api_key parameter, once');
-    }
-  }
-  if (side === 'received' && parts.date === undefined) invalidArgument('date is required to verify a request');
-  const day = dayOf(parts.date, parts.timeZone);
-
   const base = query === null ? path : `${path}?${query}`;
-  const signed = side === 'sign' && apiKeyIn === 'query' ? appendQuery(base, `api_key=${apiKey}`) : base;
+  const signed = side.target(base, params, apiKey, apiKeyIn);
+  const day = dayOf(parts.date, parts.timeZone);
   return {
     url: formatUrl(target, signed),
     target: signed,
@@ -102,3 +82,6 @@ export function messageOf(url: string, parts: MessageParts, side: 'sign' | 'rece
     headers: apiKeyIn === 'query' ? {} : { 'x-nops-api-key': apiKey },
   };
 }
+
+/** The number of `api_key` parameters. */
+export const keyed = (params: readonly QueryParam[]): number => params.filter((p) => p.name === 'api_key').length;
