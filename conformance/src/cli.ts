@@ -18,8 +18,7 @@ table per scheme and operation, and "N passed, N failed". Exits 1 when any case 
 with the same NAME). Stopped by a signal, it kills the ports and exits 128 + the signal's number.
 
 An implementation is a command that speaks the JSON Lines protocol in PROTOCOL.md on stdin/stdout. Without
---impl, the run covers reqsign's TypeScript packages on both crypto paths and, where python3 is found, the
-reference Python port.
+--impl, the run covers ${program === 'reqsign-conformance' ? 'the reference Python port (reqsign conformance adds the\nreqsign TypeScript packages on both crypto paths)' : 'the reqsign TypeScript packages on both crypto paths and\nthe reference Python port'}.
 
 Options:
   --impl COMMAND      a port to run (repeatable); "NAME=COMMAND" sets its label (NAME in lowercase, e.g.
@@ -36,18 +35,22 @@ Example:
   npx @reqsign/conformance --impl "python3 my_port.py" --report conformance.xml
 `;
 
-/** The implementations run when none is named: our two crypto paths and the Python reference port. */
+/** The implementations this package ships, run when none is named: the reference Python port. */
 export function defaultImplementations(): Implementation[] {
-  const node = JSON.stringify(process.execPath);
-  const adapter = JSON.stringify(resolve(here, 'adapters', 'typescript.js'));
-  const impls: Implementation[] = [
-    { name: 'typescript (node:crypto)', command: `${node} ${adapter}` },
-    { name: 'typescript (WebCrypto)', command: `${node} ${adapter} --webcrypto` },
-  ];
   const python = resolve(here, '..', 'ports', 'python', 'reqsign_port.py');
-  if (existsSync(python)) impls.push({ name: 'python (reference port)', command: `python3 ${JSON.stringify(python)}` });
-  return impls;
+  return existsSync(python) ? [{ name: 'python (reference port)', command: `python3 ${JSON.stringify(python)}` }] : [];
 }
+
+/** Where the CLI writes: the process's stdout and stderr (a closed one ends the run with 141), or a caller's. */
+export interface ConformanceIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const processIo: ConformanceIo = {
+  stdout: (text) => write(process.stdout, text),
+  stderr: (text) => write(process.stderr, text),
+};
 
 /**
  * `NAME=COMMAND` labels a port; anything else is a bare command. A NAME that looks like an environment variable
@@ -64,6 +67,10 @@ export function parseImpl(spec: string): Implementation {
 export interface MainOptions {
   /** The name in help and error lines (default `reqsign-conformance`; `reqsign conformance` from @reqsign/cli). */
   readonly program?: string;
+  /** What runs without `--impl` (default {@link defaultImplementations}; `reqsign conformance` adds its own). */
+  readonly implementations?: readonly Implementation[];
+  /** Where output goes (default the process's stdout and stderr). */
+  readonly io?: ConformanceIo;
 }
 
 /**
@@ -73,6 +80,7 @@ export interface MainOptions {
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const program = options.program ?? 'reqsign-conformance';
+  const io = options.io ?? processIo;
   let args;
   try {
     args = parseArgs({
@@ -91,35 +99,35 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       allowPositionals: false,
     }).values;
   } catch (err) {
-    write(process.stderr, `${program}: ${(err as Error).message}\n`);
+    io.stderr(`${program}: ${(err as Error).message}\n`);
     return 2;
   }
   if (args.help) {
-    write(process.stdout, usage(program));
+    io.stdout(usage(program));
     return 0;
   }
   const timeoutMs = args.timeout === undefined ? undefined : Number(args.timeout);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
-    write(process.stderr, `${program}: --timeout takes a positive whole number of milliseconds\n`);
+    io.stderr(`${program}: --timeout takes a positive whole number of milliseconds\n`);
     return 2;
   }
   let files;
   try {
     files = loadVectors(args.vectors ?? VECTORS_DIR);
   } catch (err) {
-    write(process.stderr, `${program}: ${(err as Error).message}\n`);
+    io.stderr(`${program}: ${(err as Error).message}\n`);
     return 2;
   }
-  const impls = args.impl?.length ? args.impl.map(parseImpl) : defaultImplementations();
+  const impls = args.impl?.length ? args.impl.map(parseImpl) : [...(options.implementations ?? defaultImplementations())];
   const labels = impls.flatMap((i) => (i.name === undefined ? [] : [i.name]));
   const twice = labels.find((name, i) => labels.indexOf(name) !== i);
   if (twice !== undefined) {
-    write(process.stderr, `${program}: two --impl are labelled ${JSON.stringify(twice)}: give each a NAME of its own\n`);
+    io.stderr(`${program}: two --impl are labelled ${JSON.stringify(twice)}: give each a NAME of its own\n`);
     return 2;
   }
   const unguard = guardRun();
   try {
-    return await run(files, impls, { ...args, timeoutMs, program });
+    return await run(files, impls, { ...args, timeoutMs, program, io });
   } finally {
     unguard();
   }
@@ -128,9 +136,17 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 async function run(
   files: readonly VectorFile[],
   impls: readonly Implementation[],
-  args: { timeoutMs: number | undefined; filter?: string | undefined; strict?: boolean | undefined; quiet?: boolean | undefined; report?: string[] | undefined; program: string },
+  args: {
+    timeoutMs: number | undefined;
+    filter?: string | undefined;
+    strict?: boolean | undefined;
+    quiet?: boolean | undefined;
+    report?: string[] | undefined;
+    program: string;
+    io: ConformanceIo;
+  },
 ): Promise<number> {
-  const { program, timeoutMs } = args;
+  const { program, timeoutMs, io } = args;
   const strict = args.strict === true;
   const reports: ImplementationReport[] = [];
   for (const impl of impls) {
@@ -138,23 +154,23 @@ async function run(
     // A name from a port's hello may repeat another's: each implementation is reported under a name of its own.
     const named = { ...report, name: distinctNames([...reports, report]).at(-1)! };
     reports.push(named);
-    for (const r of named.results) if (r.status === 'fail') write(process.stdout, formatFailure(named.name, r) + '\n');
+    for (const r of named.results) if (r.status === 'fail') io.stdout(formatFailure(named.name, r) + '\n');
   }
   if (args.filter !== undefined && reports.every((r) => r.results.length === 0)) {
-    write(process.stderr, `${program}: no case matches --filter ${args.filter}\n`);
+    io.stderr(`${program}: no case matches --filter ${args.filter}\n`);
     return 2;
   }
-  if (!args.quiet) write(process.stdout, `\n${formatTable(files, reports)}\n\n`);
+  if (!args.quiet) io.stdout(`\n${formatTable(files, reports)}\n\n`);
   let reportFailed = false;
   for (const file of args.report ?? []) {
     try {
       writeFileSync(file, file.endsWith('.xml') ? toJUnit(files, reports) : toJson(files, reports, { strict }));
     } catch (err) {
       reportFailed = true;
-      write(process.stderr, `${program}: could not write the report ${file}: ${(err as Error).message}\n`);
+      io.stderr(`${program}: could not write the report ${file}: ${(err as Error).message}\n`);
     }
   }
-  write(process.stdout, `${formatTotals(reports)}\n`);
+  io.stdout(`${formatTotals(reports)}\n`);
   if (totals(reports).failed > 0) return 1;
   return reportFailed ? 2 : 0;
 }

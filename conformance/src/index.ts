@@ -1,6 +1,10 @@
-export { PROTOCOL, type Hello, type Request, type Response, type Scheme } from './protocol.js';
+export { PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
+export { SCHEMES, schemeOf, type Scheme, type SchemeInfo } from './schemes.js';
+export { respond } from './respond.js';
 export { loadVectors, VECTORS_DIR, SCHEMA_DIR, VectorFileError, type VectorFile, type VectorCase, type Expected } from './vectors.js';
 export { judge, deepEqual, type Verdict } from './judge.js';
+export type { Handler, Handlers } from './handlers.js';
+export { field, optional } from './handlers.js';
 export { Port, type PortOptions, type Reply, type FaultKind } from './port.js';
 export {
   runImplementation,
@@ -12,4 +16,4 @@ export {
   type RunOptions,
 } from './runner.js';
 export { distinctNames, formatFailure, formatTable, formatTotals, toJUnit, toJson, type JsonReportOptions } from './report.js';
-export { main, usage, defaultImplementations, type MainOptions } from './cli.js';
+export { main, usage, defaultImplementations, type MainOptions, type ConformanceIo } from './cli.js';

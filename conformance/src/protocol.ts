@@ -6,7 +6,9 @@
  */
 export const PROTOCOL = 'reqsign-conformance/1';
 
-export type Scheme = 'canonical' | 'nog-v1' | 'nops';
+import type { Scheme } from './schemes.js';
+
+export type { Scheme };
 
 export interface Hello {
   readonly type: 'hello';

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ReqsignError } from '@reqsign/canonical';
 import { Ajv } from 'ajv';
-import type { Scheme } from './protocol.js';
+import { schemeOf, type Scheme } from './schemes.js';
 
 export type Expected =
   | { readonly result: 'valid'; readonly output: Record<string, unknown> }
@@ -42,11 +41,13 @@ export type VectorFileErrorCode = 'ERR_VECTOR_FILE';
  * A vector file that is not valid JSON, fails its schema, or breaks a rule the schema cannot state. The message
  * names the file and the rule; vector files hold only public test keys, so it may quote them.
  */
-export class VectorFileError extends ReqsignError<VectorFileErrorCode> {
+export class VectorFileError extends Error {
+  readonly code: VectorFileErrorCode = 'ERR_VECTOR_FILE';
   /** The file's name, e.g. `nog-sign.json`. */
   readonly file: string;
   constructor(file: string, detail: string) {
-    super('ERR_VECTOR_FILE', `${file}: ${detail}`);
+    super(`${file}: ${detail}`);
+    this.name = 'VectorFileError';
     this.file = file;
   }
 }
@@ -92,6 +93,12 @@ export function loadVectors(dir: string = VECTORS_DIR, schemaDir: string = SCHEM
       }
     }
     const file = data as unknown as Omit<VectorFile, 'name' | 'path'>;
+    // The list of schemes is the authority (the envelope's enum is checked against it in the tests).
+    const scheme = schemeOf(file.scheme);
+    if (scheme === undefined) throw new VectorFileError(name, `names the scheme ${file.scheme}, which is not in SCHEMES`);
+    if (!scheme.operations.includes(file.operation)) {
+      throw new VectorFileError(name, `names the operation ${file.operation}, which SCHEMES does not list for ${file.scheme}`);
+    }
     const base = name.replace(/\.json$/, '');
     for (const c of file.cases) {
       if (!c.id.startsWith(`${base}-`)) throw new VectorFileError(name, `case id ${c.id} does not start with ${base}-`);

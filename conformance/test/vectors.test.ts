@@ -1,9 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReqsignError } from '@reqsign/canonical';
 import { describe, expect, it } from 'vitest';
-import { loadVectors, SCHEMA_DIR, VectorFileError } from '../src/index.js';
+import { loadVectors, SCHEMA_DIR, SCHEMES, VectorFileError } from '../src/index.js';
 import { canonicalDir } from './helpers.js';
 
 type Json = Record<string, any>;
@@ -27,12 +26,32 @@ function rejection(edit: (file: Json) => void): VectorFileError {
     loadVectors(dir, schemas);
   } catch (err) {
     expect(err).toBeInstanceOf(VectorFileError);
-    expect(err).toBeInstanceOf(ReqsignError);
+    expect(err).toBeInstanceOf(Error);
     expect((err as VectorFileError).code).toBe('ERR_VECTOR_FILE');
     return err as VectorFileError;
   }
   throw new Error('the edited vectors were accepted');
 }
+
+describe('the list of schemes', () => {
+  it('is the envelope schema\'s list too, and every shipped file is of a listed scheme and operation', () => {
+    const envelope = JSON.parse(readFileSync(join(SCHEMA_DIR, 'envelope.schema.json'), 'utf8')) as Json;
+    expect(envelope['properties']['scheme']['enum']).toEqual(SCHEMES.map((s) => s.id));
+    for (const f of loadVectors()) expect(SCHEMES.find((s) => s.id === f.scheme)!.operations).toContain(f.operation);
+    // Every listed operation has vectors.
+    const files = loadVectors();
+    for (const s of SCHEMES) for (const op of s.operations) expect(files.some((f) => f.scheme === s.id && f.operation === op), `${s.id} ${op}`).toBe(true);
+  });
+
+  it('refuses a file whose operation the scheme does not list, even where its schema would allow it', () => {
+    const { dir, schemas } = withEdited((f) => {
+      f['operation'] = 'decode';
+    });
+    const schemaFile = join(schemas, 'canonical-encoding.schema.json');
+    writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace('"const": "encoding"', '"type": "string"'));
+    expect(() => loadVectors(dir, schemas)).toThrow(/names the operation decode, which SCHEMES does not list for canonical/);
+  });
+});
 
 describe('loading vectors', () => {
   it('loads every shipped file, each case id prefixed by its file name and unique', () => {

@@ -42,9 +42,15 @@ Run "reqsign nops <command> --help" for its options.
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Readonly<Record<string, Command>>>> = {
-  nog: { sign: nogSign, verify: nogVerify },
-  nops: { sign: nopsSign, verify: nopsVerify, keygen: nopsKeygen },
+/** A command group: one per scheme that has a `command` in @reqsign/conformance's SCHEMES (a test checks this). */
+interface Group {
+  readonly help: string;
+  readonly commands: Readonly<Record<string, Command>>;
+}
+
+export const GROUPS: Readonly<Record<string, Group>> = {
+  nog: { help: NOG_HELP, commands: { sign: nogSign, verify: nogVerify } },
+  nops: { help: NOPS_HELP, commands: { sign: nopsSign, verify: nopsVerify, keygen: nopsKeygen } },
 };
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
@@ -57,14 +63,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (group === 'conformance') return conformance(argv.slice(1), io);
-  const commands = COMMANDS[group];
-  if (commands === undefined) throw new UsageError(`unknown command ${JSON.stringify(group)} (try reqsign --help)`);
+  const found = Object.hasOwn(GROUPS, group) ? GROUPS[group] : undefined;
+  if (found === undefined) throw new UsageError(`unknown command ${JSON.stringify(group)} (try reqsign --help)`);
   if (sub === undefined) throw new UsageError(`missing command after "${group}" (try reqsign ${group} --help)`);
   if (isHelp(sub)) {
-    io.stdout(group === 'nog' ? NOG_HELP : NOPS_HELP);
+    io.stdout(found.help);
     return EXIT_OK;
   }
-  const command = Object.hasOwn(commands, sub) ? commands[sub] : undefined;
+  const command = Object.hasOwn(found.commands, sub) ? found.commands[sub] : undefined;
   if (command === undefined) {
     throw new UsageError(`unknown command "${group} ${sub}" (try reqsign ${group} --help)`);
   }
@@ -80,7 +86,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const name =
     group === undefined || group.startsWith('-')
       ? 'reqsign'
-      : `reqsign ${group}${(group === 'nog' || group === 'nops') && sub !== undefined && !sub.startsWith('-') ? ` ${sub}` : ''}`;
+      : `reqsign ${group}${Object.hasOwn(GROUPS, group) && sub !== undefined && !sub.startsWith('-') ? ` ${sub}` : ''}`;
   try {
     return await dispatch(argv, io);
   } catch (err) {

@@ -66,7 +66,9 @@ describe('reqsign --help and usage errors', () => {
 
 describe('reqsign conformance', () => {
   it('delegates to the conformance runner with the same flags: same output, same exit status', () => {
-    const args = ['--filter', 'canonical-target', '--quiet'];
+    // The same port for both: without --impl, reqsign conformance also runs reqsign's own packages.
+    const python = resolve(here, '..', '..', '..', 'conformance', 'ports', 'python', 'reqsign_port.py');
+    const args = ['--filter', 'canonical-target', '--quiet', '--impl', `python3 ${JSON.stringify(python)}`];
     const ours = reqsign(['conformance', ...args]);
     const theirs = spawnSync(process.execPath, [CONFORMANCE_CLI, ...args], { encoding: 'utf8' });
     expect(ours.stdout).toBe(theirs.stdout);
@@ -97,5 +99,19 @@ describe('reqsign conformance as a process', () => {
     expect(r.signal).toBeNull(); // not killed by the timeout
     expect(r.stdout).toBe('1 passed, 0 failed\n');
     expect(r.status).toBe(0);
+  });
+});
+
+describe('one command group per scheme', () => {
+  it('has a group, with help, for every scheme in SCHEMES that names a command, and no other', async () => {
+    const { SCHEMES } = await import('@reqsign/conformance/portable');
+    const { GROUPS } = await import('../src/main.js');
+    const commands = SCHEMES.flatMap((s) => (s.command === undefined ? [] : [s.command]));
+    expect(Object.keys(GROUPS).sort()).toEqual([...commands].sort());
+    for (const c of commands) {
+      const help = reqsign([c, '--help']);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toBe(GROUPS[c]!.help);
+    }
   });
 });

@@ -150,7 +150,7 @@ describe.each([
     }
   });
 
-  const budget = BUDGETS[name];
+  const budget = BUDGETS[name]!;
   it.runIf(has(name))(`its browser and node bundles contain no ${what} code, and its browser bundles are within their ceilings`, async () => {
     const browser = await bundleSize(name, dir(), 'browser');
     const node = await bundleSize(name, dir(), 'node');

@@ -1,17 +1,28 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EXIT_OK, type CliIo } from '../internal/io.js';
 
 const PROGRAM = 'reqsign conformance';
+const PORT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'port', 'main.js');
 
 /**
- * `reqsign conformance ...`: the same flags as `reqsign-conformance`, handed to its `main` as they are, with the
- * same help text (one source, so the two never drift); help and error lines name `reqsign conformance`. Loaded on
- * demand: the signing commands do not pay for the runner and its JSON Schema validator.
+ * `reqsign conformance ...`: the flags of `reqsign-conformance`, handed to its `main` as they are, with the same help
+ * text (one source, so the two never drift); help and error lines name `reqsign conformance`. Without `--impl` it
+ * runs reqsign's own packages as a port on both crypto paths (`port/main.js`), then the reference Python port. Loaded
+ * on demand: the signing commands do not pay for the runner and its JSON Schema validator.
  */
 export async function conformance(argv: readonly string[], io: CliIo): Promise<number> {
-  const { main, usage } = await import('@reqsign/conformance');
+  const { main, usage, defaultImplementations } = await import('@reqsign/conformance');
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(usage(PROGRAM));
     return EXIT_OK;
   }
-  return main(argv, { program: PROGRAM });
+  const node = JSON.stringify(process.execPath);
+  const port = JSON.stringify(PORT);
+  const implementations = [
+    { name: 'typescript (node:crypto)', command: `${node} ${port}` },
+    { name: 'typescript (WebCrypto)', command: `${node} ${port} --webcrypto` },
+    ...defaultImplementations(),
+  ];
+  return main(argv, { program: PROGRAM, implementations, io });
 }

@@ -34,7 +34,8 @@ export async function versionOf(rt: Runtime): Promise<string> {
 }
 
 export const CONFORMANCE_CLI: string = join(ROOT, 'conformance', 'dist', 'cli.js');
-export const ADAPTER: string = join(ROOT, 'conformance', 'dist', 'adapters', 'typescript.js');
+/** reqsign's packages as a conformance port (`@reqsign/cli`'s `port/main.js`). */
+export const ADAPTER: string = join(ROOT, 'packages', 'cli', 'dist', 'port', 'main.js');
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 

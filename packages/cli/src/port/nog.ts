@@ -1,5 +1,5 @@
 import { formatDateTime, parseDateTime } from '@reqsign/canonical';
-import { field, optional, type Handlers } from './types.js';
+import { field, optional, type Handlers } from '@reqsign/conformance/portable';
 
 /** The API both builds share. */
 type NogModule = typeof import('@reqsign/nog/webcrypto');

@@ -13,7 +13,7 @@ import {
   toBase64,
   toHex,
 } from '@reqsign/canonical';
-import { field, optional, type Handlers } from './types.js';
+import { field, optional, type Handlers } from '@reqsign/conformance/portable';
 
 /** The canonicalization operations of @reqsign/canonical, as the vectors describe them. */
 export const canonicalHandlers: Handlers = {

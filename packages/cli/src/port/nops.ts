@@ -1,4 +1,4 @@
-import { field, optional, type Handlers } from './types.js';
+import { field, optional, type Handlers } from '@reqsign/conformance/portable';
 
 type NopsModule = typeof import('@reqsign/nops');
 

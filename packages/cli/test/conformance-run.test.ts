@@ -1,20 +1,31 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadVectors, type ImplementationReport } from '../src/index.js';
-import { cli } from './helpers.js';
-import { requirePrograms } from '../../scripts/lib/programs.js';
+import { loadVectors, type ImplementationReport } from '@reqsign/conformance';
+import { CLI } from './helpers.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('python3', 'tzdata');
 
-// `npm run conformance`, as a test: every default implementation (TypeScript on node:crypto and on WebCrypto, the
-// Python reference port) against every vector, with 0 failures.
+// `npm run conformance` (`reqsign conformance`), as a test: every default implementation (TypeScript on node:crypto
+// and on WebCrypto, the Python reference port) against every vector, with 0 failures.
+function reqsignConformance(args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'conformance', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+}
+
 describe('the full conformance run', () => {
   it('every implementation passes every vector', async () => {
     const cases = loadVectors().reduce((n, f) => n + f.cases.length, 0);
     const report = join(mkdtempSync(join(tmpdir(), 'reqsign-run-')), 'report.json');
-    const run = await cli(['--report', report]);
+    const run = await reqsignConformance(['--report', report]);
     const json = JSON.parse(readFileSync(report, 'utf8')) as { passed: number; failed: number; unsupported: number; implementations: ImplementationReport[] };
     expect(json.implementations.map((i) => i.name)).toEqual(['typescript (node:crypto)', 'typescript (WebCrypto)', 'python (reference port)']);
     for (const impl of json.implementations) {

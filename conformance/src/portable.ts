@@ -1,0 +1,11 @@
+/**
+ * What a conformance host needs besides the runner, with no `node:` import: the list of schemes, the judge, the
+ * answer of one case, and the helpers for reading vector inputs. For hosts that are no Node process (the browser
+ * suite, workers) and for adapters that run the vectors in-process.
+ */
+export { PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
+export { SCHEMES, schemeOf, type Scheme, type SchemeInfo } from './schemes.js';
+export { respond } from './respond.js';
+export { judge, deepEqual, type Verdict } from './judge.js';
+export { field, optional, type Handler, type Handlers } from './handlers.js';
+export type { Expected, VectorCase, VectorFile } from './vectors.js';

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * The reqsign TypeScript packages as a conformance port: the same JSON Lines protocol that ports in other languages
+ * speak (PROTOCOL.md of @reqsign/conformance), so the runner has no special path for us. `--webcrypto` drives the
+ * portable WebCrypto builds instead of the node:crypto ones. `reqsign conformance` runs it on both paths.
+ */
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { PROTOCOL, respond, type Handlers, type Hello, type Request, type Response } from '@reqsign/conformance/portable';
+import { schemeHandlers } from './handlers.js';
+
+const webcrypto = process.argv.includes('--webcrypto');
+const schemes = await schemeHandlers(webcrypto);
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const hello: Hello = {
+  type: 'hello',
+  protocol: PROTOCOL,
+  name: webcrypto ? 'reqsign-typescript-webcrypto' : 'reqsign-typescript',
+  version: pkg.version,
+  supports: Object.fromEntries(Object.entries(schemes).map(([s, h]) => [s, Object.keys(h)])),
+};
+process.stdout.write(JSON.stringify(hello) + '\n');
+
+async function answer(line: string): Promise<Response> {
+  const req = JSON.parse(line) as Request;
+  const handler = (schemes as Readonly<Record<string, Handlers | undefined>>)[req.scheme]?.[req.operation];
+  try {
+    return await respond(req.id, handler === undefined ? undefined : () => handler(req.input));
+  } catch (err) {
+    // An untyped exception is a bug: say so in the answer, so that the runner reports the case as failed.
+    return { type: 'response', id: req.id, error: { code: 'ERR_UNEXPECTED', message: String((err as Error)?.message ?? err) } };
+  }
+}
+
+// One request at a time, answered in order.
+for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  if (line.trim() === '') continue;
+  process.stdout.write(JSON.stringify(await answer(line)) + '\n');
+}

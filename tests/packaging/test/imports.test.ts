@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../../scripts/lib/workspace.js';
+
+/**
+ * docs/ARCHITECTURE.md's table of what each package may import, checked against every import in its sources, so
+ * that the document and the code cannot disagree.
+ */
+const RULES: Record<string, { readonly packages: readonly string[]; readonly node: readonly string[] | 'any' }> = {
+  'packages/canonical': { packages: [], node: [] },
+  'packages/nog': { packages: ['@reqsign/canonical'], node: ['src/node.ts', 'src/internal/crypto-node.ts'] },
+  'packages/nops': { packages: ['@reqsign/canonical'], node: ['src/node.ts', 'src/internal/crypto-node.ts'] },
+  'packages/nog-redis': { packages: ['@reqsign/nog', 'redis'], node: [] },
+  'packages/http': { packages: ['@reqsign/nog', '@reqsign/canonical'], node: [] },
+  conformance: {
+    packages: ['ajv'],
+    node: ['src/cli.ts', 'src/port.ts', 'src/runner.ts', 'src/report.ts', 'src/vectors.ts', 'src/index.ts', 'src/internal/lines.ts', 'src/internal/processes.ts', 'src/internal/program.ts'],
+  },
+  'packages/cli': {
+    packages: ['@reqsign/canonical', '@reqsign/nog', '@reqsign/nops', '@reqsign/conformance'],
+    // The port's handlers run in browsers too (the runtime suites bundle them).
+    node: 'any',
+  },
+};
+const BROWSER_SAFE_CLI = ['src/port/handlers.ts', 'src/port/canonical.ts', 'src/port/nog.ts', 'src/port/nops.ts'];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+}
+
+describe('imports agree with docs/ARCHITECTURE.md', () => {
+  for (const [pkg, rule] of Object.entries(RULES)) {
+    it(`${pkg} imports only what it may`, () => {
+      const wrong: string[] = [];
+      for (const file of sources(join(ROOT, pkg, 'src'))) {
+        const rel = relative(join(ROOT, pkg), file);
+        for (const spec of importsOf(file)) {
+          if (spec.startsWith('.')) continue;
+          if (spec.startsWith('node:')) {
+            const allowed = rule.node === 'any' ? !BROWSER_SAFE_CLI.includes(rel) : rule.node.includes(rel);
+            if (!allowed) wrong.push(`${rel}: ${spec}`);
+            continue;
+          }
+          const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+          if (!rule.packages.includes(name)) wrong.push(`${rel}: ${spec}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+  }
+
+  it('the table lists every package with sources', () => {
+    const dirs = ['conformance', ...readdirSync(join(ROOT, 'packages')).map((d) => `packages/${d}`)];
+    expect(dirs.filter((d) => !(d in RULES)).filter((d) => { try { return readdirSync(join(ROOT, d, 'src')).length > 0; } catch { return false; } })).toEqual([]);
+  });
+});
