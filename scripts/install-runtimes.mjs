@@ -34,13 +34,17 @@ function installed() {
 }
 
 if (process.env.REQSIGN_SKIP_RUNTIMES === '1') {
-  process.stdout.write('tools/runtimes: not installed (REQSIGN_SKIP_RUNTIMES=1); the runtimes suites will fail until `npm ci --prefix tools/runtimes`\n');
+  process.stdout.write(
+    'tools/runtimes: not installed (REQSIGN_SKIP_RUNTIMES=1); the runtimes suites will fail until `npm ci --prefix tools/runtimes`\n',
+  );
 } else if (installed()) {
   process.stdout.write('tools/runtimes: up to date\n');
 } else {
   // The npm that runs this script, so that the same version installs the runtimes (npm_execpath is its CLI).
   const npm = process.env.npm_execpath;
   const args = ['ci', '--prefix', dir, '--no-fund', '--no-audit'];
-  const r = npm ? spawnSync(process.execPath, [npm, ...args], { stdio: 'inherit' }) : spawnSync('npm', args, { stdio: 'inherit', shell: process.platform === 'win32' });
+  const r = npm
+    ? spawnSync(process.execPath, [npm, ...args], { stdio: 'inherit' })
+    : spawnSync('npm', args, { stdio: 'inherit', shell: process.platform === 'win32' });
   process.exitCode = r.status ?? 1;
 }

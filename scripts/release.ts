@@ -37,7 +37,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const mode = args['dry-run'] ? 'dry-run' : args.check ? 'check' : 'publish';
   log(`== release (${mode})`);
 
-  const pkgs = publicPackages(ROOT, args.only?.split(',').map((s) => s.trim()));
+  const pkgs = publicPackages(
+    ROOT,
+    args.only?.split(',').map((s) => s.trim()),
+  );
   if (pkgs.length === 0) {
     log('no package to release (check --only)');
     return 1;

@@ -150,11 +150,15 @@ async function run(
   const strict = args.strict === true;
   const reports: ImplementationReport[] = [];
   for (const impl of impls) {
-    const report = await runImplementation(impl, files, { ...(timeoutMs ? { timeoutMs } : {}), ...(args.filter ? { filter: args.filter } : {}), strict });
+    const report = await runImplementation(impl, files, {
+      ...(timeoutMs ? { timeoutMs } : {}),
+      ...(args.filter ? { filter: args.filter } : {}),
+      strict,
+    });
     // A name from a port's hello may repeat another's: each implementation is reported under a name of its own.
     const named = { ...report, name: distinctNames([...reports, report]).at(-1)! };
     reports.push(named);
-    for (const r of named.results) if (r.status === 'fail') io.stdout(formatFailure(named.name, r) + '\n');
+    for (const r of named.results) if (r.status === 'fail') io.stdout(`${formatFailure(named.name, r)}\n`);
   }
   if (args.filter !== undefined && reports.every((r) => r.results.length === 0)) {
     io.stderr(`${program}: no case matches --filter ${args.filter}\n`);

@@ -9,7 +9,8 @@ export function field<T extends 'string' | 'number' | 'boolean' | 'object'>(
   type: T,
 ): T extends 'string' ? string : T extends 'number' ? number : T extends 'boolean' ? boolean : Record<string, unknown> {
   const v = input[name];
-  if (typeof v !== type || v === null) throw Object.assign(new Error(`vector input ${name} must be a ${type}`), { code: 'ERR_VECTOR_INPUT' });
+  if (typeof v !== type || v === null)
+    throw Object.assign(new Error(`vector input ${name} must be a ${type}`), { code: 'ERR_VECTOR_INPUT' });
   return v as never;
 }
 

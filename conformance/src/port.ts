@@ -10,7 +10,17 @@ import { PROTOCOL, type Hello, type Request, type Response } from './protocol.js
  * `extra-line` (a line after a case's answer: two answers to one request), `skipped` (not sent: the port failed
  * too many times in a row).
  */
-export type FaultKind = 'start' | 'timeout' | 'crash' | 'stdout-closed' | 'non-json' | 'wrong-id' | 'bad-message' | 'too-long' | 'extra-line' | 'skipped';
+export type FaultKind =
+  | 'start'
+  | 'timeout'
+  | 'crash'
+  | 'stdout-closed'
+  | 'non-json'
+  | 'wrong-id'
+  | 'bad-message'
+  | 'too-long'
+  | 'extra-line'
+  | 'skipped';
 
 /** A line the port wrote after its answer to request `id` (and before the next request's answer). */
 export interface ExtraLine {
@@ -18,7 +28,10 @@ export interface ExtraLine {
   readonly line: string;
 }
 
-export type Reply = ({ readonly kind: 'response'; readonly response: Response } | { readonly kind: 'fault'; readonly fault: FaultKind; readonly detail: string }) & {
+export type Reply = (
+  | { readonly kind: 'response'; readonly response: Response }
+  | { readonly kind: 'fault'; readonly fault: FaultKind; readonly detail: string }
+) & {
   /** Set when a line that belongs to no request came after the previous request's answer: that request is to blame. */
   readonly extra?: ExtraLine;
 };
@@ -116,7 +129,7 @@ export class Port {
   }
 
   async #exchange(request: Request, previous: string | undefined): Promise<Reply> {
-    this.#proc.child.stdin.write(JSON.stringify(request) + '\n');
+    this.#proc.child.stdin.write(`${JSON.stringify(request)}\n`);
     const deadline = Date.now() + this.#timeoutMs;
     let extra: ExtraLine | undefined;
     const fault = (kind: FaultKind, detail: string): Reply => ({ ...this.#fault(kind, detail), ...(extra ? { extra } : {}) });
@@ -139,13 +152,17 @@ export class Port {
         extra ??= { id: previous, line: got.line };
         continue;
       }
-      if (r['id'] !== request.id) return fault('wrong-id', `answered id ${clip(JSON.stringify(r['id']) ?? 'undefined', 80)} to request ${request.id}`);
+      if (r['id'] !== request.id)
+        return fault('wrong-id', `answered id ${clip(JSON.stringify(r['id']) ?? 'undefined', 80)} to request ${request.id}`);
       const hasOutput = 'output' in r && isObject(r['output']);
       const hasError = 'error' in r && isObject(r['error']) && typeof r['error']['code'] === 'string';
       const unsupported = r['unsupported'] === true;
       const kinds = ['output', 'error', 'unsupported'].filter((k) => k in r).length;
       if (Number(hasOutput) + Number(hasError) + Number(unsupported) !== 1 || kinds !== 1) {
-        return fault('bad-message', `a response needs exactly one of output (an object), error {code}, unsupported: true: ${clip(got.line)}`);
+        return fault(
+          'bad-message',
+          `a response needs exactly one of output (an object), error {code}, unsupported: true: ${clip(got.line)}`,
+        );
       }
       this.#answered = request.id;
       return { kind: 'response', response: r as unknown as Response, ...(extra ? { extra } : {}) };

@@ -49,7 +49,12 @@ export function distinctNames(reports: readonly ImplementationReport[]): string[
 export function formatTable(files: readonly VectorFile[], reports: readonly ImplementationReport[]): string {
   const header = ['vectors', 'scheme', 'operation', 'cases', ...distinctNames(reports).map(oneLine)];
   // The cases that ran (with --filter, fewer than the file has); without reports, the whole file.
-  const ran = new Map(files.map((f) => [f.name, reports.length === 0 ? f.cases.length : Math.max(0, ...reports.map((r) => r.results.filter((c) => c.file === f.name).length))]));
+  const ran = new Map(
+    files.map((f) => [
+      f.name,
+      reports.length === 0 ? f.cases.length : Math.max(0, ...reports.map((r) => r.results.filter((c) => c.file === f.name).length)),
+    ]),
+  );
   const shown = files.filter((f) => ran.get(f.name)! > 0);
   const cell = (mine: readonly CaseResult[]): string => {
     const { passed, failed, unsupported } = totals([{ results: mine }]);
@@ -68,7 +73,11 @@ export function formatTable(files: readonly VectorFile[], reports: readonly Impl
   });
   rows.push(['total', '', '', String(shown.reduce((n, f) => n + ran.get(f.name)!, 0)), ...t]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -78,7 +87,15 @@ export function formatTotals(reports: readonly ImplementationReport[]): string {
   return `${passed} passed, ${failed} failed${unsupported ? `, ${unsupported} unsupported` : ''}`;
 }
 
-const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\n': '&#10;', '\t': '&#9;' };
+const XML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\n': '&#10;',
+  '\t': '&#9;',
+};
 /** Element text: what XML 1.0 does not allow is escaped by {@link printable}, markup characters as entities. */
 const xmlText = (s: string): string => printable(s).replace(/[&<>]/g, (c) => XML_ESCAPES[c]!);
 /** An attribute value, on one line (a raw newline in an attribute would be read back as a space). */
@@ -92,14 +109,18 @@ export function toJUnit(files: readonly VectorFile[], reports: readonly Implemen
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const { passed, failed, unsupported } = totals(reports);
   const names = distinctNames(reports);
-  out.push(`<testsuites name="reqsign-conformance" tests="${passed + failed + unsupported}" failures="${failed}" skipped="${unsupported}">`);
+  out.push(
+    `<testsuites name="reqsign-conformance" tests="${passed + failed + unsupported}" failures="${failed}" skipped="${unsupported}">`,
+  );
   reports.forEach((r, i) => {
     const name = names[i]!;
     for (const f of files) {
       const mine = r.results.filter((c) => c.file === f.name);
       if (mine.length === 0) continue;
       const t = totals([{ results: mine }]);
-      out.push(`  <testsuite name="${xmlAttr(`${name} ${f.name}`)}" tests="${mine.length}" failures="${t.failed}" skipped="${t.unsupported}">`);
+      out.push(
+        `  <testsuite name="${xmlAttr(`${name} ${f.name}`)}" tests="${mine.length}" failures="${t.failed}" skipped="${t.unsupported}">`,
+      );
       for (const c of mine) {
         const open = `    <testcase classname="${xmlAttr(`${name}.${f.name}`)}" name="${xmlAttr(c.id)}"`;
         if (c.status === 'pass') out.push(`${open}/>`);
@@ -110,7 +131,7 @@ export function toJUnit(files: readonly VectorFile[], reports: readonly Implemen
     }
   });
   out.push('</testsuites>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export interface JsonReportOptions {
@@ -121,7 +142,7 @@ export interface JsonReportOptions {
 /** The JSON report: the mode and totals, then every implementation with its hello and every case result. */
 export function toJson(files: readonly VectorFile[], reports: readonly ImplementationReport[], options: JsonReportOptions = {}): string {
   const names = distinctNames(reports);
-  return JSON.stringify(
+  return `${JSON.stringify(
     {
       strict: options.strict ?? reports.some((r) => r.strict),
       ...totals(reports),
@@ -130,5 +151,5 @@ export function toJson(files: readonly VectorFile[], reports: readonly Implement
     },
     null,
     2,
-  ) + '\n';
+  )}\n`;
 }

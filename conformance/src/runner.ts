@@ -60,7 +60,11 @@ export interface RunOptions {
  * Drives one implementation through every vector. A port that crashes, hangs or answers badly fails the case at
  * hand with the fault named, and is restarted for the next one; a port that cannot start fails every case.
  */
-export async function runImplementation(impl: Implementation, files: readonly VectorFile[], options: RunOptions = {}): Promise<ImplementationReport> {
+export async function runImplementation(
+  impl: Implementation,
+  files: readonly VectorFile[],
+  options: RunOptions = {},
+): Promise<ImplementationReport> {
   const started = Date.now();
   const results: CaseResult[] = [];
   const portOptions = {
@@ -77,7 +81,9 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
 
   const strict = options.strict === true;
   const unsupported = (base: { file: string; id: string }, detail: string): CaseResult =>
-    strict ? { ...base, status: 'fail', stage: 'unsupported', detail: `${detail} (strict: counted as a failure)` } : { ...base, status: 'unsupported', detail };
+    strict
+      ? { ...base, status: 'fail', stage: 'unsupported', detail: `${detail} (strict: counted as a failure)` }
+      : { ...base, status: 'unsupported', detail };
   // A line a port wrote after an answer fails the case that was answered, whatever its verdict was.
   const blame = (extra: ExtraLine | undefined): void => {
     if (extra === undefined) return;
@@ -86,7 +92,10 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
     const r = results[i];
     if (r === undefined) return;
     const detail = `answered twice: after its answer the port wrote ${clip(extra.line)}`;
-    results[i] = r.status === 'fail' ? { ...r, detail: r.detail ? `${r.detail}; then ${detail}` : detail } : { file: r.file, id: r.id, status: 'fail', stage: 'port:extra-line', detail };
+    results[i] =
+      r.status === 'fail'
+        ? { ...r, detail: r.detail ? `${r.detail}; then ${detail}` : detail }
+        : { file: r.file, id: r.id, status: 'fail', stage: 'port:extra-line', detail };
   };
 
   for (const file of files) {
@@ -133,12 +142,26 @@ export async function runImplementation(impl: Implementation, files: readonly Ve
       if (verdict.pass) results.push({ ...base, status: 'pass' });
       else {
         const message = 'error' in reply.response ? reply.response.error.message : undefined;
-        results.push({ ...base, status: 'fail', stage: verdict.stage, expected: verdict.expected, actual: verdict.actual, ...(typeof message === 'string' && message ? { detail: message } : {}) });
+        results.push({
+          ...base,
+          status: 'fail',
+          stage: verdict.stage,
+          expected: verdict.expected,
+          actual: verdict.actual,
+          ...(typeof message === 'string' && message ? { detail: message } : {}),
+        });
       }
     }
   }
   if (port !== undefined) blame((await port.close()).extra);
-  return { name: impl.name ?? hello?.name ?? impl.command, command: impl.command, ...(hello ? { hello } : {}), results, durationMs: Date.now() - started, strict };
+  return {
+    name: impl.name ?? hello?.name ?? impl.command,
+    command: impl.command,
+    ...(hello ? { hello } : {}),
+    results,
+    durationMs: Date.now() - started,
+    strict,
+  };
 }
 
 function supports(hello: Hello, scheme: Scheme, operation: string): boolean {
@@ -147,7 +170,11 @@ function supports(hello: Hello, scheme: Scheme, operation: string): boolean {
 }
 
 /** Totals over reports. */
-export function totals(reports: ReadonlyArray<Pick<ImplementationReport, 'results'>>): { passed: number; failed: number; unsupported: number } {
+export function totals(reports: ReadonlyArray<Pick<ImplementationReport, 'results'>>): {
+  passed: number;
+  failed: number;
+  unsupported: number;
+} {
   let passed = 0;
   let failed = 0;
   let unsupported = 0;

@@ -70,7 +70,9 @@ export function loadVectors(dir: string = VECTORS_DIR, schemaDir: string = SCHEM
   }
   const files: VectorFile[] = [];
   const ids = new Map<string, string>();
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const path = join(dir, name);
     let data: Record<string, unknown>;
     try {
@@ -86,9 +88,15 @@ export function loadVectors(dir: string = VECTORS_DIR, schemaDir: string = SCHEM
     const validate = ajv.getSchema(schemaName);
     if (validate === undefined || envelope === undefined) throw new VectorFileError(name, `names an unknown schema ${schemaRef}`);
     // The envelope first, so a file's own schema cannot loosen it.
-    for (const [schema, check] of [[ENVELOPE, envelope], [schemaName, validate]] as const) {
+    for (const [schema, check] of [
+      [ENVELOPE, envelope],
+      [schemaName, validate],
+    ] as const) {
       if (!check(data)) {
-        const first = check.errors?.slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+        const first = check.errors
+          ?.slice(0, 3)
+          .map((e) => `${e.instancePath || '/'} ${e.message}`)
+          .join('; ');
         throw new VectorFileError(name, `does not match ${schema}: ${first}`);
       }
     }

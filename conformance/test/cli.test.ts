@@ -12,17 +12,37 @@ describe('CLI', () => {
 
   it('a passing port: table, N passed, N failed, exit 0, and both reports', async () => {
     const out = mkdtempSync(join(tmpdir(), 'reqsign-cli-'));
-    const run = await cli(['--vectors', encodingDir(), '--impl', `mine=${fake()}`, '--report', join(out, 'r.xml'), '--report', join(out, 'r.json')]);
+    const run = await cli([
+      '--vectors',
+      encodingDir(),
+      '--impl',
+      `mine=${fake()}`,
+      '--report',
+      join(out, 'r.xml'),
+      '--report',
+      join(out, 'r.json'),
+    ]);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^canonical-encoding\s+canonical\s+encoding\s+7\s+7\/7$/m);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 0 failed');
     expect(run.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'))).toMatchObject({ passed: 7, failed: 0, implementations: [{ name: 'mine' }] });
-    expect(readFileSync(join(out, 'r.xml'), 'utf8')).toContain('<testsuites name="reqsign-conformance" tests="7" failures="0" skipped="0">');
+    expect(JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'))).toMatchObject({
+      passed: 7,
+      failed: 0,
+      implementations: [{ name: 'mine' }],
+    });
+    expect(readFileSync(join(out, 'r.xml'), 'utf8')).toContain(
+      '<testsuites name="reqsign-conformance" tests="7" failures="0" skipped="0">',
+    );
   });
 
   it('a failing port: each failure with its stage, exit 1', async () => {
-    const run = await cli(['--vectors', encodingDir(), '--impl', fake('--wrong-answer-on=canonical-encoding-002', '--crash-on=canonical-encoding-004')]);
+    const run = await cli([
+      '--vectors',
+      encodingDir(),
+      '--impl',
+      fake('--wrong-answer-on=canonical-encoding-002', '--crash-on=canonical-encoding-004'),
+    ]);
     expect(run.stdout).toContain('FAIL fake canonical-encoding/canonical-encoding-002: stage "text" differs');
     expect(run.stdout).toContain('FAIL fake canonical-encoding/canonical-encoding-004: port fault (crash)');
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('5 passed, 2 failed');
@@ -39,13 +59,23 @@ describe('CLI', () => {
 
   it('usage errors and unloadable vectors exit 2 with a message', async () => {
     expect(await cli(['--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
-    expect(await cli(['--timeout', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--timeout takes a positive whole number') });
+    expect(await cli(['--timeout', '0'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--timeout takes a positive whole number'),
+    });
     expect(await cli(['--vectors', join(tmpdir(), 'reqsign-no-such-dir')])).toMatchObject({ code: 2 });
     expect(await cli(['--vectors', encodingDir(), '--impl', fake(), '--filter', 'no-such-case'])).toMatchObject({
       code: 2,
       stderr: 'reqsign-conformance: no case matches --filter no-such-case\n',
     });
-    const unwritable = await cli(['--vectors', encodingDir(), '--impl', fake(), '--report', join(tmpdir(), 'reqsign-no-such-dir', 'r.json')]);
+    const unwritable = await cli([
+      '--vectors',
+      encodingDir(),
+      '--impl',
+      fake(),
+      '--report',
+      join(tmpdir(), 'reqsign-no-such-dir', 'r.json'),
+    ]);
     expect(unwritable.code).toBe(2);
     expect(unwritable.stderr).toContain('could not write the report');
     expect(unwritable.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 0 failed');

@@ -59,7 +59,9 @@ export function alive(pid: number): boolean {
 /** A vector directory holding only the hex cases of canonical-encoding (what the fake port answers). */
 export function encodingDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'reqsign-vectors-'));
-  const file = JSON.parse(readFileSync(join(VECTORS_DIR, 'canonical-encoding.json'), 'utf8')) as { cases: Array<{ input: Record<string, unknown> }> };
+  const file = JSON.parse(readFileSync(join(VECTORS_DIR, 'canonical-encoding.json'), 'utf8')) as {
+    cases: Array<{ input: Record<string, unknown> }>;
+  };
   file.cases = file.cases.filter((c) => typeof c.input['hex'] === 'string');
   writeFileSync(join(dir, 'canonical-encoding.json'), JSON.stringify(file));
   return dir;
@@ -74,9 +76,14 @@ export interface Run {
 /** Runs the CLI as npm installs it (conformance/bin/reqsign-conformance.js, which runs dist/) with arguments; never rejects. */
 export function cli(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(CONFORMANCE, 'bin', 'reqsign-conformance.js'), ...args], { cwd: CONFORMANCE, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(CONFORMANCE, 'bin', 'reqsign-conformance.js'), ...args],
+      { cwd: CONFORMANCE, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }

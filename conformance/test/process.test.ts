@@ -10,10 +10,20 @@ const BIN = join(CONFORMANCE, 'bin', 'reqsign-conformance.js');
 const vectors = encodingDir();
 
 /** Starts the CLI with a port that never answers; resolves once that port is running, with its pid. */
-async function startHung(): Promise<{ runner: ReturnType<typeof spawn>; portPid: number; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
+async function startHung(): Promise<{
+  runner: ReturnType<typeof spawn>;
+  portPid: number;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}> {
   const pidfile = join(mkdtempSync(join(tmpdir(), 'reqsign-sig-')), 'pid');
-  const runner = spawn(process.execPath, [BIN, '--vectors', vectors, '--impl', fake('--hang-all', `--pidfile=${pidfile}`), '--timeout', '600000'], { stdio: 'ignore' });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => runner.once('exit', (code, signal) => resolve({ code, signal })));
+  const runner = spawn(
+    process.execPath,
+    [BIN, '--vectors', vectors, '--impl', fake('--hang-all', `--pidfile=${pidfile}`), '--timeout', '600000'],
+    { stdio: 'ignore' },
+  );
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    runner.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   for (let i = 0; i < 200 && !existsSync(pidfile); i++) await new Promise((r) => setTimeout(r, 50));
   const portPid = Number(readFileSync(pidfile, 'utf8'));
   expect(alive(portPid)).toBe(true);
@@ -25,7 +35,19 @@ async function startHung(): Promise<{ runner: ReturnType<typeof spawn>; portPid:
  * by then `head -n 1` has gone, so the second write meets a closed pipe. Stderr goes to $ERR, which must stay empty.
  */
 export function epipeCommand(bin: string, ...before: string[]): string[] {
-  return [process.execPath, bin, ...before, '--vectors', vectors, '--impl', fake('--wrong-answer-on=canonical-encoding-001'), '--impl', fake('--hang-on=canonical-encoding-002'), '--timeout', '1000'];
+  return [
+    process.execPath,
+    bin,
+    ...before,
+    '--vectors',
+    vectors,
+    '--impl',
+    fake('--wrong-answer-on=canonical-encoding-001'),
+    '--impl',
+    fake('--hang-on=canonical-encoding-002'),
+    '--timeout',
+    '1000',
+  ];
 }
 
 describe('the runner process', () => {
@@ -40,21 +62,29 @@ describe('the runner process', () => {
 
   it('stopped by `timeout`: the port goes too', async () => {
     const pidfile = join(mkdtempSync(join(tmpdir(), 'reqsign-sig-')), 'pid');
-    const r = spawnSync('timeout', ['2', process.execPath, BIN, '--vectors', vectors, '--impl', fake('--hang-all', `--pidfile=${pidfile}`), '--timeout', '600000'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      'timeout',
+      ['2', process.execPath, BIN, '--vectors', vectors, '--impl', fake('--hang-all', `--pidfile=${pidfile}`), '--timeout', '600000'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(r.status).toBe(124);
     expect(await gone(Number(readFileSync(pidfile, 'utf8')))).toBe(true);
   });
 
   it('exits after its run although a process the port started (in a session of its own) keeps stdout open', async () => {
     const child = join(mkdtempSync(join(tmpdir(), 'reqsign-sig-')), 'child');
-    const r = spawnSync(process.execPath, [BIN, '--vectors', vectors, '--impl', fake('--setsid-child', `--childpidfile=${child}`), '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      [BIN, '--vectors', vectors, '--impl', fake('--setsid-child', `--childpidfile=${child}`), '--quiet'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(r.signal).toBeNull(); // not killed by the spawnSync timeout
     expect(r.stdout).toBe('7 passed, 0 failed\n');
     expect(r.status).toBe(0);
     if (process.platform === 'linux') expect(await gone(Number(readFileSync(child, 'utf8')))).toBe(true);
   });
 
-  it('`| head`: a reader that goes away ends the run quietly, with SIGPIPE\'s status 141 and no stack trace', () => {
+  it("`| head`: a reader that goes away ends the run quietly, with SIGPIPE's status 141 and no stack trace", () => {
     const err = join(mkdtempSync(join(tmpdir(), 'reqsign-pipe-')), 'stderr');
     const r = spawnSync('bash', ['-c', `set -o pipefail; "$@" 2>"$ERR" | head -n 1 >/dev/null; echo $?`, 'sh', ...epipeCommand(BIN)], {
       encoding: 'utf8',

@@ -21,14 +21,26 @@ describe('the reference Python port', () => {
   });
 
   it('uses the Python standard library only', () => {
-    const imports = execFileSync('python3', ['-c', `import ast, sys
+    const imports = execFileSync(
+      'python3',
+      [
+        '-c',
+        `import ast, sys
 tree = ast.parse(open(sys.argv[1], encoding="utf-8").read())
 names = set()
 for node in ast.walk(tree):
     if isinstance(node, ast.Import): names.update(a.name.split(".")[0] for a in node.names)
     elif isinstance(node, ast.ImportFrom): names.add(node.module.split(".")[0])
-print(" ".join(sorted(names)))`, PYTHON_PORT], { encoding: 'utf8' }).trim().split(' ');
-    const stdlib = execFileSync('python3', ['-c', 'import sys; print(" ".join(sorted(sys.stdlib_module_names)))'], { encoding: 'utf8' }).trim().split(' ');
+print(" ".join(sorted(names)))`,
+        PYTHON_PORT,
+      ],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split(' ');
+    const stdlib = execFileSync('python3', ['-c', 'import sys; print(" ".join(sorted(sys.stdlib_module_names)))'], { encoding: 'utf8' })
+      .trim()
+      .split(' ');
     expect(imports.length).toBeGreaterThan(3);
     expect(imports.filter((m) => !stdlib.includes(m))).toEqual([]);
   });

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatFailure, formatTable, formatTotals, runImplementation, toJson, toJUnit, type CaseResult, type ImplementationReport } from '../src/index.js';
+import {
+  formatFailure,
+  formatTable,
+  formatTotals,
+  runImplementation,
+  toJson,
+  toJUnit,
+  type CaseResult,
+  type ImplementationReport,
+} from '../src/index.js';
 import { printable } from '../src/internal/printable.js';
 import { cli, encodingDir, encodingFile, fake } from './helpers.js';
 import { parseJUnit } from './xml.js';
@@ -14,13 +23,43 @@ const ids = file.cases.map((c) => c.id);
 async function reports(): Promise<ImplementationReport[]> {
   const good = await runImplementation({ name: 'good <port>', command: fake() }, [file]);
   // One wrong answer (with XML-hostile characters), one crash, one unsupported.
-  const bad = await runImplementation({ name: 'bad & "port"', command: fake(`--wrong-answer-on=${ids[2]}`, `--crash-on=${ids[3]}`, `--unsupported-on=${ids[5]}`) }, [file]);
+  const bad = await runImplementation(
+    { name: 'bad & "port"', command: fake(`--wrong-answer-on=${ids[2]}`, `--crash-on=${ids[3]}`, `--unsupported-on=${ids[5]}`) },
+    [file],
+  );
   return [good, bad];
 }
 
 /** Characters that break terminals or XML, mixed with any code point and lone surrogate halves. */
 const hostileChar = fc.oneof(
-  fc.constantFrom('\u0000', '\u0001', '\u0007', '\t', '\n', '\r', '\u001b', '\u001b[2J', '\u007f', '\u0085', '\u009b', '\u202e', '\u2066', '\ufeff', '\ufffe', '\uffff', '\ud800', '\udfff', '<', '&', '>', '"', "'", ']]>', '&amp;', 'a'),
+  fc.constantFrom(
+    '\u0000',
+    '\u0001',
+    '\u0007',
+    '\t',
+    '\n',
+    '\r',
+    '\u001b',
+    '\u001b[2J',
+    '\u007f',
+    '\u0085',
+    '\u009b',
+    '\u202e',
+    '\u2066',
+    '\ufeff',
+    '\ufffe',
+    '\uffff',
+    '\ud800',
+    '\udfff',
+    '<',
+    '&',
+    '>',
+    '"',
+    "'",
+    ']]>',
+    '&amp;',
+    'a',
+  ),
   fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
   fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
 );
@@ -34,9 +73,15 @@ describe('reports', () => {
     const [good, bad] = await reports();
     const wrong = bad!.results.find((r) => r.id === ids[2])!;
     expect(formatFailure(bad!.name, wrong)).toBe(
-      [`FAIL bad & "port" canonical-encoding/${ids[2]}: stage "text" differs`, '  expected: "Zm8="', `  actual:   "Zm8=<&>\\"'\\u0001"`].join('\n'),
+      [
+        `FAIL bad & "port" canonical-encoding/${ids[2]}: stage "text" differs`,
+        '  expected: "Zm8="',
+        `  actual:   "Zm8=<&>\\"'\\u0001"`,
+      ].join('\n'),
     );
-    expect(formatFailure(bad!.name, bad!.results.find((r) => r.id === ids[3])!)).toMatch(/^FAIL .*: port fault \(crash\)\n  detail: {3}the port exited with code 3/);
+    expect(formatFailure(bad!.name, bad!.results.find((r) => r.id === ids[3])!)).toMatch(
+      /^FAIL .*: port fault \(crash\)\n {2}detail: {3}the port exited with code 3/,
+    );
     const table = formatTable([file], [good!, bad!]).split('\n');
     expect(table[0]).toMatch(/^vectors\s+scheme\s+operation\s+cases\s+good <port>\s+bad & "port"$/);
     expect(table[2]).toMatch(/^canonical-encoding\s+canonical\s+encoding\s+7\s+7\/7\s+4\/7 2 FAILED 1 unsupported$/);
@@ -46,11 +91,29 @@ describe('reports', () => {
 
   it('JSON: parses, with the mode, totals and every case result', async () => {
     const rs = await reports();
-    const json = JSON.parse(toJson([file], rs)) as { strict: boolean; passed: number; failed: number; unsupported: number; vectors: unknown[]; implementations: ImplementationReport[] };
-    expect({ strict: json.strict, passed: json.passed, failed: json.failed, unsupported: json.unsupported }).toEqual({ strict: false, passed: 11, failed: 2, unsupported: 1 });
-    expect(json.vectors).toEqual([{ name: 'canonical-encoding', scheme: 'canonical', operation: 'encoding', version: file.version, cases: 7 }]);
+    const json = JSON.parse(toJson([file], rs)) as {
+      strict: boolean;
+      passed: number;
+      failed: number;
+      unsupported: number;
+      vectors: unknown[];
+      implementations: ImplementationReport[];
+    };
+    expect({ strict: json.strict, passed: json.passed, failed: json.failed, unsupported: json.unsupported }).toEqual({
+      strict: false,
+      passed: 11,
+      failed: 2,
+      unsupported: 1,
+    });
+    expect(json.vectors).toEqual([
+      { name: 'canonical-encoding', scheme: 'canonical', operation: 'encoding', version: file.version, cases: 7 },
+    ]);
     expect(json.implementations.map((i) => i.results.length)).toEqual([7, 7]);
-    expect(json.implementations[1]!.results.find((r) => r.id === ids[2])).toMatchObject({ status: 'fail', stage: 'text', expected: 'Zm8=' });
+    expect(json.implementations[1]!.results.find((r) => r.id === ids[2])).toMatchObject({
+      status: 'fail',
+      stage: 'text',
+      expected: 'Zm8=',
+    });
     expect(json.implementations[0]!.hello).toMatchObject({ protocol: 'reqsign-conformance/1', name: 'fake' });
   });
 
@@ -69,9 +132,18 @@ describe('reports', () => {
     fc.assert(
       fc.property(hostile, hostile, hostile, hostile, fc.jsonValue(), (name, id, detail, actual, value) => {
         const result: CaseResult = { file: file.name, id, status: 'fail', stage: 'port:crash', detail, expected: value, actual };
-        const report: ImplementationReport = { name, command: 'x', results: [result, { file: file.name, id: `${id}2`, status: 'unsupported' }], durationMs: 0, strict: false };
+        const report: ImplementationReport = {
+          name,
+          command: 'x',
+          results: [result, { file: file.name, id: `${id}2`, status: 'unsupported' }],
+          durationMs: 0,
+          strict: false,
+        };
         const xml = parseJUnit(toJUnit([file], [report]));
-        expect(xml.testcases.map((t) => t.name)).toEqual([printable(id).replace(/[\n\t]/g, (c) => `\\u000${c === '\n' ? 'a' : '9'}`), expect.any(String)]);
+        expect(xml.testcases.map((t) => t.name)).toEqual([
+          printable(id).replace(/[\n\t]/g, (c) => `\\u000${c === '\n' ? 'a' : '9'}`),
+          expect.any(String),
+        ]);
         expect(xml.failures).toHaveLength(1);
         // The failure text is the console's failure text, escaped the same way; nothing in it a terminal acts on.
         expect(xml.failures[0]!.text).toBe(formatFailure(name, result));
@@ -82,7 +154,7 @@ describe('reports', () => {
     );
   });
 
-  it('console failure lines carry no raw escape sequences or controls, and a port\'s stderr cannot pass for a report line', () => {
+  it("console failure lines carry no raw escape sequences or controls, and a port's stderr cannot pass for a report line", () => {
     fc.assert(
       fc.property(hostile, hostile, (detail, actual) => {
         const text = formatFailure('p', { file: 'f', id: 'i', status: 'fail', stage: 'port:crash', detail, actual });
@@ -97,22 +169,45 @@ describe('reports', () => {
 describe('reports from a real port that writes hostile text', () => {
   it('escape sequences, U+FFFE, U+FFFF and lone surrogates: shown escaped on the console, well-formed JUnit', async () => {
     const out = mkdtempSync(join(tmpdir(), 'reqsign-hostile-'));
-    const run = await cli(['--vectors', encodingDir(), '--impl', fake('--error-on=canonical-encoding-002'), '--report', join(out, 'r.xml'), '--report', join(out, 'r.json')]);
+    const run = await cli([
+      '--vectors',
+      encodingDir(),
+      '--impl',
+      fake('--error-on=canonical-encoding-002'),
+      '--report',
+      join(out, 'r.xml'),
+      '--report',
+      join(out, 'r.json'),
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(SAFE);
-    expect(run.stdout).toContain('  detail:   bad \\u001b[2J\\u001b]0;owned\\u0007 \\ufffe \\uffff \\ud800 \\udfff \\u0000 \\u0085 \\u202e <&>"\' ]]>');
+    expect(run.stdout).toContain(
+      '  detail:   bad \\u001b[2J\\u001b]0;owned\\u0007 \\ufffe \\uffff \\ud800 \\udfff \\u0000 \\u0085 \\u202e <&>"\' ]]>',
+    );
     const xml = parseJUnit(readFileSync(join(out, 'r.xml'), 'utf8'));
     expect(xml.failures[0]!.text).toContain('bad \\u001b[2J\\u001b]0;owned\\u0007 \\ufffe \\uffff \\ud800 \\udfff');
     // The JSON report keeps what the port wrote, as JSON escapes.
     const json = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')) as { implementations: ImplementationReport[] };
-    expect(json.implementations[0]!.results[1]!.detail).toBe('bad \u001b[2J\u001b]0;owned\u0007 \uFFFE \uFFFF \ud800 \udfff \u0000 \u0085 \u202e <&>"\' ]]>');
+    expect(json.implementations[0]!.results[1]!.detail).toBe(
+      'bad \u001b[2J\u001b]0;owned\u0007 \uFFFE \uFFFF \ud800 \udfff \u0000 \u0085 \u202e <&>"\' ]]>',
+    );
   });
 });
 
 describe('--strict', () => {
   it('unsupported cases are failures everywhere: the FAIL line, the table, the closing line, JSON (with the mode) and JUnit', async () => {
     const out = mkdtempSync(join(tmpdir(), 'reqsign-strict-'));
-    const run = await cli(['--vectors', encodingDir(), '--impl', fake(`--unsupported-on=${ids[1]}`), '--strict', '--report', join(out, 'r.xml'), '--report', join(out, 'r.json')]);
+    const run = await cli([
+      '--vectors',
+      encodingDir(),
+      '--impl',
+      fake(`--unsupported-on=${ids[1]}`),
+      '--strict',
+      '--report',
+      join(out, 'r.xml'),
+      '--report',
+      join(out, 'r.json'),
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`FAIL fake canonical-encoding/${ids[1]}: unsupported by the port (strict)`);
     expect(run.stdout).toMatch(/^canonical-encoding\s+canonical\s+encoding\s+7\s+6\/7 1 FAILED$/m);
@@ -132,19 +227,40 @@ describe('--strict', () => {
 describe('implementations with the same name', () => {
   it('two ports whose hellos give the same name: distinct columns, JSON names and testsuite names', async () => {
     const out = mkdtempSync(join(tmpdir(), 'reqsign-names-'));
-    const run = await cli(['--vectors', encodingDir(), '--impl', fake(), '--impl', fake(`--crash-on=${ids[0]}`), '--report', join(out, 'r.xml'), '--report', join(out, 'r.json')]);
+    const run = await cli([
+      '--vectors',
+      encodingDir(),
+      '--impl',
+      fake(),
+      '--impl',
+      fake(`--crash-on=${ids[0]}`),
+      '--report',
+      join(out, 'r.xml'),
+      '--report',
+      join(out, 'r.json'),
+    ]);
     expect(run.stdout).toMatch(/^vectors\s+scheme\s+operation\s+cases\s+fake\s+fake \(2\)$/m);
     expect(run.stdout).toContain(`FAIL fake (2) canonical-encoding/${ids[0]}: port fault (crash)`);
     const json = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')) as { implementations: ImplementationReport[] };
     expect(json.implementations.map((i) => i.name)).toEqual(['fake', 'fake (2)']);
-    expect(parseJUnit(readFileSync(join(out, 'r.xml'), 'utf8')).suites.map((s) => s.name)).toEqual(['fake canonical-encoding', 'fake (2) canonical-encoding']);
+    expect(parseJUnit(readFileSync(join(out, 'r.xml'), 'utf8')).suites.map((s) => s.name)).toEqual([
+      'fake canonical-encoding',
+      'fake (2) canonical-encoding',
+    ]);
     // The library's JUnit does the same for reports it is handed under one name.
     const [a] = await reports();
-    expect(parseJUnit(toJUnit([file], [a!, a!])).suites.map((s) => s.name)).toEqual(['good <port> canonical-encoding', 'good <port> (2) canonical-encoding']);
+    expect(parseJUnit(toJUnit([file], [a!, a!])).suites.map((s) => s.name)).toEqual([
+      'good <port> canonical-encoding',
+      'good <port> (2) canonical-encoding',
+    ]);
   });
 
   it('two --impl with the same NAME= label are refused before anything runs (exit 2)', async () => {
     const run = await cli(['--vectors', encodingDir(), '--impl', `mine=${fake()}`, '--impl', `mine=${fake('--crash-on=x')}`]);
-    expect(run).toMatchObject({ code: 2, stdout: '', stderr: 'reqsign-conformance: two --impl are labelled "mine": give each a NAME of its own\n' });
+    expect(run).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'reqsign-conformance: two --impl are labelled "mine": give each a NAME of its own\n',
+    });
   });
 });

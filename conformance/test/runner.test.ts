@@ -8,7 +8,8 @@ import { encodingFile, fake, gone } from './helpers.js';
 const file = encodingFile();
 const ids = file.cases.map((c) => c.id);
 const third = ids[2]!;
-const run = (command: string, options = {}) => runImplementation({ command }, [file], { timeoutMs: 2000, startTimeoutMs: 5000, ...options });
+const run = (command: string, options = {}) =>
+  runImplementation({ command }, [file], { timeoutMs: 2000, startTimeoutMs: 5000, ...options });
 const byId = (results: readonly CaseResult[]) => new Map(results.map((r) => [r.id, r]));
 
 /** Every case but `id` passed: the runner restarted the port after the fault and went on. */
@@ -110,7 +111,11 @@ describe('runner against bad ports', () => {
   it('a port that closes its stdout and keeps running is reported as such at once, not after the timeout', async () => {
     const pidfile = join(mkdtempSync(join(tmpdir(), 'reqsign-conf-')), 'pid');
     const report = await run(fake(`--close-stdout-on=${third}`, `--pidfile=${pidfile}`), { timeoutMs: 120_000 });
-    expect(byId(report.results).get(third)).toMatchObject({ status: 'fail', stage: 'port:stdout-closed', detail: 'the port closed its stdout but is still running' });
+    expect(byId(report.results).get(third)).toMatchObject({
+      status: 'fail',
+      stage: 'port:stdout-closed',
+      detail: 'the port closed its stdout but is still running',
+    });
     othersPass(report.results, third);
     expect(await gone(Number(readFileSync(pidfile, 'utf8')))).toBe(true);
   });
@@ -125,21 +130,32 @@ describe('runner against bad ports', () => {
     expect(await gone(Number(readFileSync(join(dir, 'child'), 'utf8')))).toBe(true);
   });
 
-  it.runIf(process.platform === 'linux')('a process that left the port\'s process group (setsid) but holds its stdout is killed after the run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reqsign-conf-'));
-    const report = await run(fake('--setsid-child', `--childpidfile=${join(dir, 'child')}`));
-    expect(totals([report])).toEqual({ passed: ids.length, failed: 0, unsupported: 0 });
-    expect(await gone(Number(readFileSync(join(dir, 'child'), 'utf8')))).toBe(true);
-  });
+  it.runIf(process.platform === 'linux')(
+    "a process that left the port's process group (setsid) but holds its stdout is killed after the run",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'reqsign-conf-'));
+      const report = await run(fake('--setsid-child', `--childpidfile=${join(dir, 'child')}`));
+      expect(totals([report])).toEqual({ passed: ids.length, failed: 0, unsupported: 0 });
+      expect(await gone(Number(readFileSync(join(dir, 'child'), 'utf8')))).toBe(true);
+    },
+  );
 
   it('strict: unsupported cases are failures at stage "unsupported", and the report says strict', async () => {
     const report = await run(fake(`--unsupported-on=${third}`), { strict: true });
     expect(report.strict).toBe(true);
-    expect(byId(report.results).get(third)).toMatchObject({ status: 'fail', stage: 'unsupported', detail: 'the port answered unsupported (strict: counted as a failure)' });
+    expect(byId(report.results).get(third)).toMatchObject({
+      status: 'fail',
+      stage: 'unsupported',
+      detail: 'the port answered unsupported (strict: counted as a failure)',
+    });
     expect(totals([report])).toEqual({ passed: ids.length - 1, failed: 1, unsupported: 0 });
     const other = { ...file, operation: 'query' };
     const unlisted = await runImplementation({ command: fake() }, [other], { strict: true });
-    expect(unlisted.results.every((c) => c.status === 'fail' && c.stage === 'unsupported' && c.detail?.startsWith('the hello does not list canonical query'))).toBe(true);
+    expect(
+      unlisted.results.every(
+        (c) => c.status === 'fail' && c.stage === 'unsupported' && c.detail?.startsWith('the hello does not list canonical query'),
+      ),
+    ).toBe(true);
   });
 
   it('a response with both an output and an error is not a response', async () => {
@@ -199,10 +215,19 @@ describe('Port', () => {
   it('answers requests in order and closes', async () => {
     const s = await Port.start({ command: fake(), timeoutMs: 2000 });
     if (!('port' in s)) throw new Error(s.detail);
-    const reply = await s.port.request({ type: 'request', id: 'a', scheme: 'canonical', operation: 'encoding', input: { encoding: 'base64', hex: '666f6f' } });
+    const reply = await s.port.request({
+      type: 'request',
+      id: 'a',
+      scheme: 'canonical',
+      operation: 'encoding',
+      input: { encoding: 'base64', hex: '666f6f' },
+    });
     expect(reply).toEqual({ kind: 'response', response: { type: 'response', id: 'a', output: { text: 'Zm9v' } } });
     await s.port.close();
     expect(s.port.alive).toBe(false);
-    expect(await s.port.request({ type: 'request', id: 'b', scheme: 'canonical', operation: 'encoding', input: {} })).toMatchObject({ kind: 'fault', fault: 'crash' });
+    expect(await s.port.request({ type: 'request', id: 'b', scheme: 'canonical', operation: 'encoding', input: {} })).toMatchObject({
+      kind: 'fault',
+      fault: 'crash',
+    });
   });
 });

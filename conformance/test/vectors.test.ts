@@ -34,13 +34,18 @@ function rejection(edit: (file: Json) => void): VectorFileError {
 }
 
 describe('the list of schemes', () => {
-  it('is the envelope schema\'s list too, and every shipped file is of a listed scheme and operation', () => {
+  it("is the envelope schema's list too, and every shipped file is of a listed scheme and operation", () => {
     const envelope = JSON.parse(readFileSync(join(SCHEMA_DIR, 'envelope.schema.json'), 'utf8')) as Json;
     expect(envelope['properties']['scheme']['enum']).toEqual(SCHEMES.map((s) => s.id));
     for (const f of loadVectors()) expect(SCHEMES.find((s) => s.id === f.scheme)!.operations).toContain(f.operation);
     // Every listed operation has vectors.
     const files = loadVectors();
-    for (const s of SCHEMES) for (const op of s.operations) expect(files.some((f) => f.scheme === s.id && f.operation === op), `${s.id} ${op}`).toBe(true);
+    for (const s of SCHEMES)
+      for (const op of s.operations)
+        expect(
+          files.some((f) => f.scheme === s.id && f.operation === op),
+          `${s.id} ${op}`,
+        ).toBe(true);
   });
 
   it('refuses a file whose operation the scheme does not list, even where its schema would allow it', () => {
@@ -64,7 +69,12 @@ describe('loading vectors', () => {
 
   it('an unchanged copy loads (so the rejections below are due to the edits)', () => {
     const { dir, schemas } = withEdited(() => {});
-    expect(loadVectors(dir, schemas).map((f) => f.name)).toEqual(['canonical-date', 'canonical-encoding', 'canonical-query', 'canonical-target']);
+    expect(loadVectors(dir, schemas).map((f) => f.name)).toEqual([
+      'canonical-date',
+      'canonical-encoding',
+      'canonical-query',
+      'canonical-target',
+    ]);
   });
 
   it('rejects a file that fails its schema', () => {

@@ -19,7 +19,9 @@ describe('the runner catches a wrong port', () => {
     // Every signed case fails, at the string to sign (not later at the signature); invalid cases still pass.
     expect(fails.length).toBeGreaterThanOrEqual(40);
     for (const line of fails) expect(line).toMatch(valid);
-    expect(run.stdout).toContain('  expected: "GET\\n/api/blobs/abc?authalgorithm=nog-v1&authkeyid=0123456789abcdef0123&authdate=2015-04-20T123456Z&authexpires=600&authnonce=0123456789\\n"');
+    expect(run.stdout).toContain(
+      '  expected: "GET\\n/api/blobs/abc?authalgorithm=nog-v1&authkeyid=0123456789abcdef0123&authdate=2015-04-20T123456Z&authexpires=600&authnonce=0123456789\\n"',
+    );
     expect(run.stdout).toMatch(new RegExp(`^nog-sign\\s+nog-v1\\s+sign\\s+${nogSign}\\s+\\d+/${nogSign} \\d+ FAILED$`, 'm'));
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`${nogSign - fails.length} passed, ${fails.length} failed`);
   });
@@ -27,7 +29,9 @@ describe('the runner catches a wrong port', () => {
   it('nog-v1 verification with the same bug rejects every good signature', async () => {
     const run = await cli(['--impl', buggy('no-final-newline'), '--filter', 'nog-verify', '--quiet']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/FAIL \S+ nog-verify\/nog-verify-001: stage "result" differs\n {2}expected: "an output"\n {2}actual: {3}"ERR_AUTH_SIG_INVALID"/);
+    expect(run.stdout).toMatch(
+      /FAIL \S+ nog-verify\/nog-verify-001: stage "result" differs\n {2}expected: "an output"\n {2}actual: {3}"ERR_AUTH_SIG_INVALID"/,
+    );
   });
 
   it('nOps with base64.encodebytes (a newline in the signature): signature differs, exit 1', async () => {
@@ -40,7 +44,13 @@ describe('the runner catches a wrong port', () => {
   });
 
   it('the same port without the bug passes those files', async () => {
-    const run = await cli(['--impl', `python3 ${JSON.stringify(`${FIXTURES}../../ports/python/reqsign_port.py`)}`, '--filter', 'nog-sign', '--quiet']);
+    const run = await cli([
+      '--impl',
+      `python3 ${JSON.stringify(`${FIXTURES}../../ports/python/reqsign_port.py`)}`,
+      '--filter',
+      'nog-sign',
+      '--quiet',
+    ]);
     expect(run.stdout.trimEnd()).toBe(`${nogSign} passed, 0 failed`);
     expect(run.code).toBe(0);
   });

@@ -57,7 +57,13 @@ function typesOf(target: unknown, condition = ''): Array<[string, string]> {
 
 /** Every export of a declaration file, sorted by name, each with its declaration text. */
 function surfaceOf(file: string): string {
-  const program = ts.createProgram([file], { noEmit: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [] });
+  const program = ts.createProgram([file], {
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: [],
+  });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(file);
   if (source === undefined) throw new Error(`cannot read ${file}`);
@@ -76,7 +82,10 @@ function surfaceOf(file: string): string {
 /** A declaration without its doc comment, whitespace normalized, `export`/`declare` dropped. */
 function declarationText(node: ts.Declaration): string {
   const printable = ts.isVariableDeclaration(node) ? node.parent.parent : node;
-  const text = printable.getText().replace(/^export\s+/, '').replace(/^declare\s+/, '');
+  const text = printable
+    .getText()
+    .replace(/^export\s+/, '')
+    .replace(/^declare\s+/, '');
   return text
     .split('\n')
     .map((l) => l.trimEnd())

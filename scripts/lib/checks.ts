@@ -13,7 +13,15 @@ export interface CheckResult {
 }
 
 /** Paths a tarball may contain, beyond `package.json`: built code, data, documentation, the reference ports' sources. */
-const ALLOWED = [/^dist\/.+\.(js|d\.ts)$/, /^bin\/[\w.-]+\.js$/, /^vectors\/[^/]+\.json$/, /^schema\/[^/]+\.json$/, /^ports\/[a-z0-9-]+\/[\w.-]+\.(py|md)$/, /^(README|CHANGELOG|PROTOCOL|LICENSE)(\.md)?$/, /^package\.json$/];
+const ALLOWED = [
+  /^dist\/.+\.(js|d\.ts)$/,
+  /^bin\/[\w.-]+\.js$/,
+  /^vectors\/[^/]+\.json$/,
+  /^schema\/[^/]+\.json$/,
+  /^ports\/[a-z0-9-]+\/[\w.-]+\.(py|md)$/,
+  /^(README|CHANGELOG|PROTOCOL|LICENSE)(\.md)?$/,
+  /^package\.json$/,
+];
 
 /**
  * Every check a tarball must pass before it is published: publint (strict: warnings are errors), Are the Types

@@ -16,7 +16,11 @@ export interface PlannedRelease {
 }
 
 export interface ReleasePlan {
-  readonly changesets: readonly { readonly id: string; readonly summary: string; readonly releases: readonly { readonly name: string; readonly type: BumpType }[] }[];
+  readonly changesets: readonly {
+    readonly id: string;
+    readonly summary: string;
+    readonly releases: readonly { readonly name: string; readonly type: BumpType }[];
+  }[];
   readonly releases: readonly PlannedRelease[];
 }
 

@@ -87,7 +87,10 @@ const known = new Map<ProgramName, boolean>();
 /** Whether a program is there (probed once per process). */
 export function hasProgram(name: ProgramName): boolean {
   let present = known.get(name);
-  if (present === undefined) known.set(name, (present = PROGRAMS[name].present()));
+  if (present === undefined) {
+    present = PROGRAMS[name].present();
+    known.set(name, present);
+  }
   return present;
 }
 

@@ -45,8 +45,18 @@ export const JOSE_COMPARISONS: readonly JoseComparison[] = [
     ours: BUDGETS['@reqsign/nops']!.client,
     jose: ['importPKCS8', 'SignJWT'],
   },
-  { what: 'nOps signing with a CryptoKey only vs jose CompactSign with a CryptoKey', package: '@reqsign/nops', ours: ['signWithCryptoKey'], jose: ['CompactSign'] },
-  { what: 'nog signing client (sign and the signing fetch) vs jose SignJWT (HS256)', package: '@reqsign/nog', ours: BUDGETS['@reqsign/nog']!.client, jose: ['SignJWT'] },
+  {
+    what: 'nOps signing with a CryptoKey only vs jose CompactSign with a CryptoKey',
+    package: '@reqsign/nops',
+    ours: ['signWithCryptoKey'],
+    jose: ['CompactSign'],
+  },
+  {
+    what: 'nog signing client (sign and the signing fetch) vs jose SignJWT (HS256)',
+    package: '@reqsign/nog',
+    ours: BUDGETS['@reqsign/nog']!.client,
+    jose: ['SignJWT'],
+  },
 ];
 
 export interface ComparedSize {
@@ -59,7 +69,10 @@ export interface ComparedSize {
 
 /** Bundles one comparison: ours resolved from `resolveDir` (a consumer project or the workspace), jose from `joseDir`. */
 export async function compareWithJose(c: JoseComparison, resolveDir: string, joseDir: string): Promise<ComparedSize> {
-  const [ours, jose] = await Promise.all([bundleSize(c.package, resolveDir, 'browser', c.ours), bundleSize('jose', joseDir, 'browser', c.jose)]);
+  const [ours, jose] = await Promise.all([
+    bundleSize(c.package, resolveDir, 'browser', c.ours),
+    bundleSize('jose', joseDir, 'browser', c.jose),
+  ]);
   return { comparison: c, ours, jose, ratio: ours.gzip / jose.gzip };
 }
 
@@ -95,7 +108,8 @@ export async function bundleSize(
   /** Only these exports (tree-shaking drops the rest); default every export. */
   only?: readonly string[],
 ): Promise<BundleSize> {
-  const contents = only === undefined ? `export * from ${JSON.stringify(name)};` : `export { ${only.join(', ')} } from ${JSON.stringify(name)};`;
+  const contents =
+    only === undefined ? `export * from ${JSON.stringify(name)};` : `export { ${only.join(', ')} } from ${JSON.stringify(name)};`;
   const result = await build({
     stdin: { contents, resolveDir, loader: 'js' },
     bundle: true,
@@ -114,7 +128,16 @@ export async function bundleSize(
 }
 
 /** Identifiers that only RSA code contains (the WebCrypto algorithm names, PEM labels, ASN.1 bits of key wrapping). */
-export const RSA_MARKERS: readonly RegExp[] = [/RSASSA/i, /RSA-PSS/i, /RSA-OAEP/i, /PKCS ?#?1/i, /PKCS ?#?8/i, /BEGIN [A-Z ]*KEY/, /\bspki\b/, /\bpkcs8\b/];
+export const RSA_MARKERS: readonly RegExp[] = [
+  /RSASSA/i,
+  /RSA-PSS/i,
+  /RSA-OAEP/i,
+  /PKCS ?#?1/i,
+  /PKCS ?#?8/i,
+  /BEGIN [A-Z ]*KEY/,
+  /\bspki\b/,
+  /\bpkcs8\b/,
+];
 
 /** Identifiers that only HMAC code contains. */
 export const HMAC_MARKERS: readonly RegExp[] = [/HMAC/i, /createHmac/];

@@ -87,8 +87,7 @@ export class LineReader {
     if (this.#overflow) return;
     // Only the new chunk is searched for newlines, so a long line costs linear time.
     let start = 0;
-    let nl: number;
-    while ((nl = chunk.indexOf('\n', start)) !== -1) {
+    for (let nl = chunk.indexOf('\n', start); nl !== -1; nl = chunk.indexOf('\n', start)) {
       const line = this.#buffer + chunk.slice(start, nl);
       this.#buffer = '';
       start = nl + 1;

@@ -12,14 +12,14 @@
 const UNSAFE =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-const escape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const escaped = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** Text from a port, safe for a terminal and for XML; newlines and tabs stay. */
 export function printable(text: string): string {
-  return text.replace(UNSAFE, escape);
+  return text.replace(UNSAFE, escaped);
 }
 
 /** {@link printable}, and newlines and tabs escaped too: for a name or a value that must stay on one line. */
 export function oneLine(text: string): string {
-  return printable(text).replace(/[\n\t]/g, escape);
+  return printable(text).replace(/[\n\t]/g, escaped);
 }

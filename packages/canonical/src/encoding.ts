@@ -53,10 +53,10 @@ export function toBase64(bytes: Uint8Array): string {
   const rest = bytes.length - i;
   if (rest === 1) {
     const n = bytes[i]! << 16;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
+    out += `${B64[n >> 18]! + B64[(n >> 12) & 63]!}==`;
   } else if (rest === 2) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+    out += `${B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]!}=`;
   }
   return out;
 }
@@ -107,7 +107,7 @@ export function encodeNonAscii(text: string): string {
   if (!NON_ASCII.test(text)) return text;
   return text.replace(NON_ASCII_RUN, (run) => {
     let out = '';
-    for (const b of encoder.encode(run)) out += '%' + HEX_UPPER[b >> 4]! + HEX_UPPER[b & 15]!;
+    for (const b of encoder.encode(run)) out += `%${HEX_UPPER[b >> 4]!}${HEX_UPPER[b & 15]!}`;
     return out;
   });
 }

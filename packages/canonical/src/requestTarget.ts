@@ -102,7 +102,7 @@ function parse(url: string, options: RequestTargetOptions | undefined, received:
     origin = scheme[0] + rest.slice(0, end);
     target = rest.slice(end);
     // An empty path is sent as "/" (RFC 9112, 3.2.1): sign what goes on the wire.
-    if (!target.startsWith('/')) target = '/' + target;
+    if (!target.startsWith('/')) target = `/${target}`;
   }
 
   const q = target.indexOf('?');

@@ -29,7 +29,9 @@ describe('argument checks', () => {
       expect(() => check(good, 'arg')).not.toThrow();
       expect(() => check(bad, 'options.arg')).toThrow(CanonicalError);
       expect(() => check(bad, 'options.arg', OtherError)).toThrow(OtherError);
-      expect(() => check(bad, 'options.arg')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.arg must be /) }));
+      expect(() => check(bad, 'options.arg')).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/^options\.arg must be /) }),
+      );
     }
   });
 });
@@ -73,7 +75,11 @@ describe('boundedCache', () => {
     await new Promise((r) => setTimeout(r, 0));
     await expect(cache.get('k', failing)).rejects.toThrow('import failed');
     expect(calls).toBe(2);
-    expect(() => cache.get('t', () => { throw new Error('sync'); })).toThrow('sync');
+    expect(() =>
+      cache.get('t', () => {
+        throw new Error('sync');
+      }),
+    ).toThrow('sync');
     expect(cache.get('t', () => Promise.resolve(1))).toBeInstanceOf(Promise);
   });
 });

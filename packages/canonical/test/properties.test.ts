@@ -21,16 +21,20 @@ import {
 
 // Characters a request target may carry (no space, controls, or '#'): ASCII printables, escapes, non-ASCII.
 const targetChar = fc.oneof(
-  fc.constantFrom(...'abcXYZ019-._~!$&\'()*+,;=:@/?%'.split('')),
+  fc.constantFrom(..."abcXYZ019-._~!$&'()*+,;=:@/?%".split('')),
   fc.constantFrom('%2F', '%7e', '%e2%82%ac', 'é', '€', '𝄞'),
 );
 // A leading '//' would read as scheme-relative, which is rejected (a vector covers it), so start with /x.
-const pathish = fc.array(targetChar, { maxLength: 30 }).map((a) => '/' + a.join('')).map((p) => (p.startsWith('//') ? `/x${p}` : p));
+const pathish = fc
+  .array(targetChar, { maxLength: 30 })
+  .map((a) => `/${a.join('')}`)
+  .map((p) => (p.startsWith('//') ? `/x${p}` : p));
 const host = fc.constantFrom('example.com', 'h', '127.0.0.1', '[::1]', '[2001:db8::1]', 'xn--caf-dma.example');
-const authority = fc
-  .tuple(fc.constantFrom('', 'user@', 'u:p@'), host, fc.constantFrom('', ':80', ':8443'))
-  .map(([u, h, p]) => u + h + p);
-const fragment = fc.option(fc.array(targetChar, { maxLength: 10 }).map((a) => a.join('')), { nil: undefined });
+const authority = fc.tuple(fc.constantFrom('', 'user@', 'u:p@'), host, fc.constantFrom('', ':80', ':8443')).map(([u, h, p]) => u + h + p);
+const fragment = fc.option(
+  fc.array(targetChar, { maxLength: 10 }).map((a) => a.join('')),
+  { nil: undefined },
+);
 const url = fc.oneof(
   fc.tuple(pathish, fragment).map(([p, f]) => (f === undefined ? p : `${p}#${f}`)),
   fc
@@ -43,7 +47,14 @@ const isTyped = (err: unknown): boolean => err instanceof CanonicalError && /^ER
 describe('request target', () => {
   it('reads a leading // as a scheme-relative URL (refused), or in a received target as a path', () => {
     expect(() => parseRequestTarget('//a/b?x#f')).toThrow(expect.objectContaining({ code: 'ERR_TARGET_FORM' }));
-    expect(parseReceivedTarget('//a/b?x#f')).toEqual({ form: 'origin', origin: '', target: '//a/b?x', path: '//a/b', query: 'x', fragment: 'f' });
+    expect(parseReceivedTarget('//a/b?x#f')).toEqual({
+      form: 'origin',
+      origin: '',
+      target: '//a/b?x',
+      path: '//a/b',
+      query: 'x',
+      fragment: 'f',
+    });
   });
 
   it('reads every URL but //... the same as a received target', () => {
@@ -82,7 +93,7 @@ describe('request target', () => {
       fc.property(url, (u) => {
         const t = parseRequestTarget(u);
         const rebuilt = t.origin + t.target + (t.fragment === null ? '' : `#${t.fragment}`);
-        const input = t.form === 'absolute' && !u.slice(t.origin.length).startsWith('/') ? t.origin + '/' + u.slice(t.origin.length) : u;
+        const input = t.form === 'absolute' && !u.slice(t.origin.length).startsWith('/') ? `${t.origin}/${u.slice(t.origin.length)}` : u;
         expect(rebuilt).toBe(input);
       }),
       { numRuns: 2000 },
@@ -108,20 +119,27 @@ describe('query', () => {
   const pair = fc.tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[a-z0-9%]{0,6}$/));
 
   it('parse then serialize round-trips any raw query', () => {
-    fc.assert(fc.property(query, (q) => void expect(serializeQuery(parseQuery(q))).toBe(q)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(query, (q) => void expect(serializeQuery(parseQuery(q))).toBe(q)),
+      { numRuns: 2000 },
+    );
   });
 
   it('append then parse gives the old parameters followed by the appended ones', () => {
     fc.assert(
-      fc.property(pathish.filter((p) => !p.includes('#')), fc.array(pair, { minLength: 1, maxLength: 5 }), (target, pairs) => {
-        const appended = appendQuery(target, pairs);
-        expect(appended.startsWith(target)).toBe(true);
-        const q = target.includes('?') ? target.slice(target.indexOf('?') + 1) : null;
-        // An empty query counts as a query (`/p?` + a=1 -> `/p?&a=1`), so it contributes one empty segment.
-        const before = q === null ? [] : q === '' ? [{ name: '', value: null }] : parseQuery(q);
-        const after = parseQuery(appended.slice(appended.indexOf('?') + 1));
-        expect(after).toEqual([...before, ...pairs.map(([name, value]) => ({ name, value }))]);
-      }),
+      fc.property(
+        pathish.filter((p) => !p.includes('#')),
+        fc.array(pair, { minLength: 1, maxLength: 5 }),
+        (target, pairs) => {
+          const appended = appendQuery(target, pairs);
+          expect(appended.startsWith(target)).toBe(true);
+          const q = target.includes('?') ? target.slice(target.indexOf('?') + 1) : null;
+          // An empty query counts as a query (`/p?` + a=1 -> `/p?&a=1`), so it contributes one empty segment.
+          const before = q === null ? [] : q === '' ? [{ name: '', value: null }] : parseQuery(q);
+          const after = parseQuery(appended.slice(appended.indexOf('?') + 1));
+          expect(after).toEqual([...before, ...pairs.map(([name, value]) => ({ name, value }))]);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -133,7 +151,10 @@ describe('dates', () => {
   const original = (ms: number) => new Date(ms).toISOString().replace(/:|\.[^Z]*/g, '');
 
   it('formatDateTime equals the original toISOString-based authdate (1970-9999)', () => {
-    fc.assert(fc.property(y1970to9999, (ms) => void expect(formatDateTime(ms)).toBe(original(ms))), { numRuns: 10000 });
+    fc.assert(
+      fc.property(y1970to9999, (ms) => void expect(formatDateTime(ms)).toBe(original(ms))),
+      { numRuns: 10000 },
+    );
   });
 
   it('format then parse round-trips to the second (1970-9999)', () => {
@@ -168,8 +189,16 @@ describe('dates', () => {
 
   it('parsing arbitrary text gives a date or a typed error, never NaN', () => {
     const shaped = fc
-      .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 999999 }))
-      .map(([y, m, d, t]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(t).padStart(6, '0')}Z`);
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 999999 }),
+      )
+      .map(
+        ([y, m, d, t]) =>
+          `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(t).padStart(6, '0')}Z`,
+      );
     fc.assert(
       fc.property(fc.oneof(shaped, fc.string()), (text) => {
         try {
@@ -251,10 +280,13 @@ describe('encodeNonAscii (the wire form of a path or query)', () => {
   });
 
   it('gives the path that WHATWG URL sends for letters, digits and any non-ASCII', () => {
-    const unit = fc.oneof(fc.constantFrom(...'abcXYZ019-_~'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c > '\u007f'));
+    const unit = fc.oneof(
+      fc.constantFrom(...'abcXYZ019-_~'),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c > '\u007f'),
+    );
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 20 }), (text) => {
-        expect('/' + encodeNonAscii(text)).toBe(new URL(`http://h/${text}`).pathname);
+        expect(`/${encodeNonAscii(text)}`).toBe(new URL(`http://h/${text}`).pathname);
       }),
       runs,
     );
@@ -273,8 +305,10 @@ describe('timingSafeEqual', () => {
     fc.assert(fc.property(fc.string(), fc.string(), (a, b) => void expect(timingSafeEqual(a, b)).toBe(a === b)));
     fc.assert(fc.property(fc.string(), (a) => void expect(timingSafeEqual(a, a)).toBe(true)));
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (a, b) => void
-        expect(timingSafeEqual(a, b)).toBe(Buffer.from(a).equals(Buffer.from(b))),
+      fc.property(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ maxLength: 40 }),
+        (a, b) => void expect(timingSafeEqual(a, b)).toBe(Buffer.from(a).equals(Buffer.from(b))),
       ),
     );
   });

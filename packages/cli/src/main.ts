@@ -1,9 +1,9 @@
 import { conformance } from './commands/conformance.js';
 import { nogSign, NOG_SIGN_HELP } from './commands/nogSign.js';
 import { nogVerify, NOG_VERIFY_HELP } from './commands/nogVerify.js';
-import { nopsKeygen, NOPS_KEYGEN_HELP } from './commands/nopsKeygen.js';
-import { nopsSign, NOPS_SIGN_HELP } from './commands/nopsSign.js';
-import { nopsVerify, NOPS_VERIFY_HELP } from './commands/nopsVerify.js';
+import { nopsKeygen } from './commands/nopsKeygen.js';
+import { nopsSign } from './commands/nopsSign.js';
+import { nopsVerify } from './commands/nopsVerify.js';
 import { describeError, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './internal/io.js';
 
 export const HELP = `Usage: reqsign <command> [options]

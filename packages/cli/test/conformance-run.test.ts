@@ -26,13 +26,29 @@ describe('the full conformance run', () => {
     const cases = loadVectors().reduce((n, f) => n + f.cases.length, 0);
     const report = join(mkdtempSync(join(tmpdir(), 'reqsign-run-')), 'report.json');
     const run = await reqsignConformance(['--report', report]);
-    const json = JSON.parse(readFileSync(report, 'utf8')) as { passed: number; failed: number; unsupported: number; implementations: ImplementationReport[] };
-    expect(json.implementations.map((i) => i.name)).toEqual(['typescript (node:crypto)', 'typescript (WebCrypto)', 'python (reference port)']);
+    const json = JSON.parse(readFileSync(report, 'utf8')) as {
+      passed: number;
+      failed: number;
+      unsupported: number;
+      implementations: ImplementationReport[];
+    };
+    expect(json.implementations.map((i) => i.name)).toEqual([
+      'typescript (node:crypto)',
+      'typescript (WebCrypto)',
+      'python (reference port)',
+    ]);
     for (const impl of json.implementations) {
-      expect(impl.results.filter((r) => r.status !== 'pass'), impl.name).toEqual([]);
+      expect(
+        impl.results.filter((r) => r.status !== 'pass'),
+        impl.name,
+      ).toEqual([]);
       expect(impl.results).toHaveLength(cases);
     }
-    expect({ passed: json.passed, failed: json.failed, unsupported: json.unsupported }).toEqual({ passed: 3 * cases, failed: 0, unsupported: 0 });
+    expect({ passed: json.passed, failed: json.failed, unsupported: json.unsupported }).toEqual({
+      passed: 3 * cases,
+      failed: 0,
+      unsupported: 0,
+    });
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`${3 * cases} passed, 0 failed`);
     expect(run.code).toBe(0);
   });

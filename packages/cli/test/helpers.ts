@@ -29,7 +29,8 @@ export function reqsign(args: readonly string[], env: Record<string, string> = {
  * in one python3 process.
  */
 export function pythonHmacs(pairs: ReadonlyArray<readonly [secret: string, stringToSign: string]>): string[] {
-  const script = 'import hmac,hashlib,json,sys\nfor s,d in json.load(sys.stdin): print(hmac.new(s.encode(), d.encode(), hashlib.sha256).hexdigest())';
+  const script =
+    'import hmac,hashlib,json,sys\nfor s,d in json.load(sys.stdin): print(hmac.new(s.encode(), d.encode(), hashlib.sha256).hexdigest())';
   const out = execFileSync('python3', ['-c', script], { input: JSON.stringify(pairs), encoding: 'utf8' }).trim();
   return out === '' ? [] : out.split('\n');
 }

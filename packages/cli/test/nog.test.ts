@@ -25,9 +25,7 @@ describe('reqsign nog sign', () => {
     const get = reqsign(['nog', 'sign', ...FIXED, 'GET', '/api/blobs/abc'], ENV);
     expect(get.status).toBe(0);
     expect(get.stderr).toBe('');
-    expect(get.stdout).toBe(
-      `/api/blobs/abc?${SUFFIX}&authsignature=fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d\n`,
-    );
+    expect(get.stdout).toBe(`/api/blobs/abc?${SUFFIX}&authsignature=fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d\n`);
     const post = reqsign(['nog', 'sign', ...FIXED, 'POST', 'https://nog.example.org/api/blobs/abc?x=1'], ENV);
     expect(post.stdout).toBe(
       `https://nog.example.org/api/blobs/abc?x=1&${SUFFIX}&authsignature=0a0c7321435da6dac5764f93a786f1c5f366af24b6b3a208f716e10af5a54698\n`,
@@ -46,7 +44,9 @@ describe('reqsign nog sign', () => {
     const abs = reqsign(['nog', 'sign', 'GET', 'https://h.example:8443/a/b?c=d#frag'], ENV).stdout.trimEnd();
     expect(abs).toMatch(/^https:\/\/h\.example:8443\/a\/b\?c=d&authalgorithm=nog-v1&.*&authsignature=[0-9a-f]{64}#frag$/);
     const bare = reqsign(['nog', 'sign', 'GET', '/a/b'], ENV).stdout.trimEnd();
-    expect(bare).toMatch(/^\/a\/b\?authalgorithm=nog-v1&authkeyid=0123456789abcdef0123&authdate=\d{4}-\d\d-\d\dT\d{6}Z&authexpires=600&authnonce=[0-9a-f]{20}&authsignature=[0-9a-f]{64}$/);
+    expect(bare).toMatch(
+      /^\/a\/b\?authalgorithm=nog-v1&authkeyid=0123456789abcdef0123&authdate=\d{4}-\d\d-\d\dT\d{6}Z&authexpires=600&authnonce=[0-9a-f]{20}&authsignature=[0-9a-f]{64}$/,
+    );
     const emptyQuery = reqsign(['nog', 'sign', 'GET', '/p?'], ENV).stdout;
     expect(emptyQuery.startsWith('/p?&authalgorithm=nog-v1&')).toBe(true);
   });
@@ -103,7 +103,9 @@ describe('reqsign nog sign', () => {
     expect(expectUsageError(reqsign(['nog', 'sign', 'GET', '/p'], { ...ENV, NOG_KEYID: '' }))).toMatch(/NOG_KEYID|ERR_SIGN_KEY/);
     // The deadline may not lie past 9999-12-31T23:59:59Z: the last one signs, one second more does not.
     expect(reqsign(['nog', 'sign', '--date', '9999-12-31T22:59:59Z', '--expires', '3600', 'GET', '/p'], ENV).status).toBe(0);
-    expect(expectUsageError(reqsign(['nog', 'sign', '--date', '9999-12-31T22:59:59Z', '--expires', '3601', 'GET', '/p'], ENV))).toMatch(/ERR_SIGN_EXPIRES/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--date', '9999-12-31T22:59:59Z', '--expires', '3601', 'GET', '/p'], ENV))).toMatch(
+      /ERR_SIGN_EXPIRES/,
+    );
     expect(expectUsageError(reqsign(['nog', 'sign', 'GET', 'ftp://h/p'], ENV))).toMatch(/ERR_TARGET_SCHEME/);
     expect(expectUsageError(reqsign(['nog', 'sign', 'GET', 'p'], ENV))).toMatch(/ERR_TARGET_FORM/);
     // The secret never appears in any message.
@@ -161,7 +163,16 @@ describe('reqsign nog verify', () => {
     for (const expires of ['8640000000000', '999999999999999', '9'.repeat(40)]) {
       const target = `/p?authalgorithm=nog-v1&authkeyid=${ENV.NOG_KEYID}&authdate=2015-04-20T123456Z&authexpires=${expires}`;
       const [signature] = pythonHmacs([[ENV.NOG_SECRETKEY, `GET\n${target}\n`]]);
-      const r = reqsign(['nog', 'verify', '--now', '2015-04-20T12:40:00Z', '--keys', keysFile, 'GET', `${target}&authsignature=${signature}`]);
+      const r = reqsign([
+        'nog',
+        'verify',
+        '--now',
+        '2015-04-20T12:40:00Z',
+        '--keys',
+        keysFile,
+        'GET',
+        `${target}&authsignature=${signature}`,
+      ]);
       expect(r.stderr).toBe('');
       expect(r.status, expires).toBe(1);
       expect(JSON.parse(r.stdout)).toEqual({ valid: false, errorCode: 'ERR_AUTH_EXPIRES_INVALID', message: 'Invalid expires.' });
@@ -176,7 +187,9 @@ describe('reqsign nog verify', () => {
 
   it('refuses bad keys and arguments with one line on stderr and exit 2', () => {
     expect(expectUsageError(reqsign(['nog', 'verify', 'GET', signedGet]))).toMatch(/--keys FILE or set NOG_KEYID/);
-    expect(expectUsageError(reqsign(['nog', 'verify', '--keys', join(dir.path, 'missing.json'), 'GET', signedGet]))).toMatch(/no such file/);
+    expect(expectUsageError(reqsign(['nog', 'verify', '--keys', join(dir.path, 'missing.json'), 'GET', signedGet]))).toMatch(
+      /no such file/,
+    );
     expect(expectUsageError(reqsign(['nog', 'verify', '--keys', dir.path, 'GET', signedGet]))).toMatch(/is a directory/);
     const notJson = join(dir.path, 'bad.json');
     writeFileSync(notJson, `{"${ENV.NOG_KEYID}": "${ENV.NOG_SECRETKEY}"`);

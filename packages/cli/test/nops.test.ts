@@ -29,7 +29,9 @@ function opensslVerifies(publicKeyFile: string, message: string, signature: stri
   writeFileSync(file('msg.bin'), message);
   writeFileSync(file('sig.bin'), Buffer.from(signature, 'base64'));
   try {
-    return openssl(['dgst', '-sha256', '-verify', publicKeyFile, '-signature', file('sig.bin'), file('msg.bin')]).toString().includes('Verified OK');
+    return openssl(['dgst', '-sha256', '-verify', publicKeyFile, '-signature', file('sig.bin'), file('msg.bin')])
+      .toString()
+      .includes('Verified OK');
   } catch {
     return false;
   }
@@ -47,7 +49,17 @@ afterAll(() => dir.remove());
 
 describe('reqsign nops sign', () => {
   it('prints {url, message, signature, headers} with the signature openssl makes (PKCS#1 v1.5 is deterministic)', () => {
-    const r = reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k2048.pem'), '--date', '2022-01-10', 'https://app.nops.io/nops_api/v1/billingGetTotal/']);
+    const r = reqsign([
+      'nops',
+      'sign',
+      '--api-key',
+      API_KEY,
+      '--private-key',
+      file('k2048.pem'),
+      '--date',
+      '2022-01-10',
+      'https://app.nops.io/nops_api/v1/billingGetTotal/',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as Signed;
@@ -60,7 +72,19 @@ describe('reqsign nops sign', () => {
   });
 
   it('signs with a 1024-bit PKCS#1 key, a bare target, and the key in a header', () => {
-    const r = reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k1024.pem'), '--date', '2022-01-10', '--api-key-in', 'header', '/c/admin/projectaws']);
+    const r = reqsign([
+      'nops',
+      'sign',
+      '--api-key',
+      API_KEY,
+      '--private-key',
+      file('k1024.pem'),
+      '--date',
+      '2022-01-10',
+      '--api-key-in',
+      'header',
+      '/c/admin/projectaws',
+    ]);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as Signed;
     expect(out.url).toBe('/c/admin/projectaws/');
@@ -79,7 +103,20 @@ describe('reqsign nops sign', () => {
   });
 
   it('prints ready curl arguments with --curl: a shell reads them back as -H header ... URL', () => {
-    const r = reqsign(['nops', 'sign', '--curl', '--api-key', '123.k', '--private-key', file('k2048.pem'), '--date', '2022-01-10', '--api-key-in', 'header', "https://app.nops.io/c/it's/?a=1&b=$HOME"]);
+    const r = reqsign([
+      'nops',
+      'sign',
+      '--curl',
+      '--api-key',
+      '123.k',
+      '--private-key',
+      file('k2048.pem'),
+      '--date',
+      '2022-01-10',
+      '--api-key-in',
+      'header',
+      "https://app.nops.io/c/it's/?a=1&b=$HOME",
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout.endsWith('\n')).toBe(true);
     const words = execFileSync('bash', ['-c', 'eval "set -- $1"; printf "%s\\0" "$@"', '_', r.stdout.trimEnd()], { encoding: 'utf8' })
@@ -102,7 +139,19 @@ describe('reqsign nops sign', () => {
     fc.assert(
       fc.property(path, query, day, fc.constantFrom('query', 'header'), (p, q, d, where) => {
         const url = `https://app.nops.io${p}${q === undefined ? '' : `?${q}`}`;
-        const r = reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k1024.pem'), '--date', d, '--api-key-in', where, url]);
+        const r = reqsign([
+          'nops',
+          'sign',
+          '--api-key',
+          API_KEY,
+          '--private-key',
+          file('k1024.pem'),
+          '--date',
+          d,
+          '--api-key-in',
+          where,
+          url,
+        ]);
         expect(r.status).toBe(0);
         const out = JSON.parse(r.stdout) as Signed;
         const target = `${p}${q === undefined ? '' : `?${q}`}`;
@@ -117,16 +166,26 @@ describe('reqsign nops sign', () => {
   it('refuses bad input with one line on stderr and exit 2', () => {
     const key = ['--private-key', file('k2048.pem')];
     expect(expectUsageError(reqsign(['nops', 'sign', ...key, '/x/']))).toMatch(/--api-key KEY or set NOPS_API_KEY/);
-    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '/x/']))).toMatch(/--private-key FILE or set NOPS_PRIVATE_KEY_FILE/);
-    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('nope.pem'), '/x/']))).toMatch(/cannot read private key file .*no such file/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '/x/']))).toMatch(
+      /--private-key FILE or set NOPS_PRIVATE_KEY_FILE/,
+    );
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('nope.pem'), '/x/']))).toMatch(
+      /cannot read private key file .*no such file/,
+    );
     writeFileSync(file('garbage.pem'), 'not a key');
-    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('garbage.pem'), '/x/']))).toMatch(/not a PEM key/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('garbage.pem'), '/x/']))).toMatch(
+      /not a PEM key/,
+    );
     const pubAsPrivate = expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k2048.pub.pem'), '/x/']));
     expect(pubAsPrivate).toMatch(/ERR_NOPS_KEY/);
     expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', '123', ...key, '/x/']))).toMatch(/ERR_NOPS_API_KEY/);
     expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key, '--date', '2022-1-10', '/x/']))).toMatch(/--date/);
-    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key, '--date', '2022-02-30', '/x/']))).toMatch(/--date takes a day that exists/);
-    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key, '--api-key-in', 'body', '/x/']))).toMatch(/query or header/);
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key, '--date', '2022-02-30', '/x/']))).toMatch(
+      /--date takes a day that exists/,
+    );
+    expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key, '--api-key-in', 'body', '/x/']))).toMatch(
+      /query or header/,
+    );
     expect(expectUsageError(reqsign(['nops', 'sign', '--api-key', API_KEY, ...key]))).toMatch(/URL/);
     // No key material in any message.
     const r = reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k2048.pub.pem'), '/x/']);
@@ -140,7 +199,10 @@ describe('reqsign nops verify', () => {
   const message = `123.2022-01-10./nops_api/v1/billingGetTotal/?api_key=${API_KEY}`;
 
   it('accepts a signature openssl made: {"valid":true}, exit 0 (SPKI and PKCS#1 public keys)', () => {
-    for (const [priv, pub] of [['k2048.pem', 'k2048.pub.pem'], ['k1024.pem', 'k1024.rsapub.pem']] as const) {
+    for (const [priv, pub] of [
+      ['k2048.pem', 'k2048.pub.pem'],
+      ['k1024.pem', 'k1024.rsapub.pem'],
+    ] as const) {
       const signature = opensslSign(file(priv), message);
       const r = reqsign(['nops', 'verify', '--public-key', file(pub), ...base, '--signature', signature, url]);
       expect(r.stdout, pub).toBe('{"valid":true}\n');
@@ -167,10 +229,18 @@ describe('reqsign nops verify', () => {
   it('refuses a missing flag or an unusable key with exit 2', () => {
     const signature = opensslSign(file('k2048.pem'), message);
     expect(expectUsageError(reqsign(['nops', 'verify', ...base, '--signature', signature, url]))).toMatch(/--public-key FILE is required/);
-    expect(expectUsageError(reqsign(['nops', 'verify', '--public-key', file('k2048.pub.pem'), '--api-key', API_KEY, '--signature', signature, url]))).toMatch(/--date/);
+    expect(
+      expectUsageError(
+        reqsign(['nops', 'verify', '--public-key', file('k2048.pub.pem'), '--api-key', API_KEY, '--signature', signature, url]),
+      ),
+    ).toMatch(/--date/);
     expect(expectUsageError(reqsign(['nops', 'verify', '--public-key', file('k2048.pub.pem'), ...base, url]))).toMatch(/--signature/);
-    expect(expectUsageError(reqsign(['nops', 'verify', '--public-key', file('k2048.pem'), ...base, '--signature', signature, url]))).toMatch(/ERR_NOPS_KEY/);
-    expect(expectUsageError(reqsign(['nops', 'verify', '--public-key', file('none.pem'), ...base, '--signature', signature, url]))).toMatch(/no such file/);
+    expect(
+      expectUsageError(reqsign(['nops', 'verify', '--public-key', file('k2048.pem'), ...base, '--signature', signature, url])),
+    ).toMatch(/ERR_NOPS_KEY/);
+    expect(expectUsageError(reqsign(['nops', 'verify', '--public-key', file('none.pem'), ...base, '--signature', signature, url]))).toMatch(
+      /no such file/,
+    );
   });
 });
 
@@ -185,11 +255,25 @@ describe('reqsign nops keygen', () => {
     expect(privatePem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(publicPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
     expect(statSync(join(out, 'nops_private_key.pem')).mode & 0o777).toBe(0o600);
-    expect(openssl(['pkey', '-pubin', '-in', join(out, 'nops_public_key.pem'), '-noout', '-text']).toString()).toMatch(/Public-Key: \(1024 bit\)/);
+    expect(openssl(['pkey', '-pubin', '-in', join(out, 'nops_public_key.pem'), '-noout', '-text']).toString()).toMatch(
+      /Public-Key: \(1024 bit\)/,
+    );
     // The two halves belong together: openssl signs with the private one, our verify accepts with the public one.
     const message = `123.2022-01-10./x/?api_key=${API_KEY}`;
     const signature = opensslSign(join(out, 'nops_private_key.pem'), message);
-    const v = reqsign(['nops', 'verify', '--public-key', join(out, 'nops_public_key.pem'), '--api-key', API_KEY, '--date', '2022-01-10', '--signature', signature, `/x/?api_key=${API_KEY}`]);
+    const v = reqsign([
+      'nops',
+      'verify',
+      '--public-key',
+      join(out, 'nops_public_key.pem'),
+      '--api-key',
+      API_KEY,
+      '--date',
+      '2022-01-10',
+      '--signature',
+      signature,
+      `/x/?api_key=${API_KEY}`,
+    ]);
     expect(v.stdout).toBe('{"valid":true}\n');
     const again = reqsign(['nops', 'keygen', '--bits', '1024', '--out', out]);
     expect(expectUsageError(again)).toMatch(/exists; not overwriting/);
@@ -199,7 +283,10 @@ describe('reqsign nops keygen', () => {
   it('prints a 2048-bit pair by default without --out', () => {
     const r = reqsign(['nops', 'keygen']);
     expect(r.status).toBe(0);
-    const m = /^(-----BEGIN PRIVATE KEY-----\n[\s\S]+?-----END PRIVATE KEY-----\n)(-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n)$/.exec(r.stdout);
+    const m =
+      /^(-----BEGIN PRIVATE KEY-----\n[\s\S]+?-----END PRIVATE KEY-----\n)(-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n)$/.exec(
+        r.stdout,
+      );
     expect(m).not.toBeNull();
     writeFileSync(file('gen.pem'), m![1]!);
     expect(openssl(['pkey', '-in', file('gen.pem'), '-noout', '-text']).toString()).toMatch(/Private-Key: \(2048 bit/);

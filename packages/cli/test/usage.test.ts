@@ -13,7 +13,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CONFORMANCE_CLI = resolve(here, '..', '..', '..', 'conformance', 'dist', 'cli.js');
 
 describe('reqsign --help and usage errors', () => {
-  const commands = [[], ['nog'], ['nops'], ['nog', 'sign'], ['nog', 'verify'], ['nops', 'sign'], ['nops', 'verify'], ['nops', 'keygen'], ['conformance']];
+  const commands = [
+    [],
+    ['nog'],
+    ['nops'],
+    ['nog', 'sign'],
+    ['nog', 'verify'],
+    ['nops', 'sign'],
+    ['nops', 'verify'],
+    ['nops', 'keygen'],
+    ['conformance'],
+  ];
 
   it('prints help on stdout and exits 0 for --help and -h on every command', () => {
     for (const command of commands) {
@@ -48,14 +58,24 @@ describe('reqsign --help and usage errors', () => {
     expect(expectUsageError(reqsign(['nog']))).toMatch(/missing command after "nog"/);
     expect(expectUsageError(reqsign(['nog', 'keygen']))).toMatch(/unknown command "nog keygen"/);
     expect(expectUsageError(reqsign(['nops', 'constructor']))).toMatch(/unknown command/);
-    expect(expectUsageError(reqsign(['nog', 'sign', '--frobnicate', 'GET', '/p']))).toMatch(/^reqsign nog sign: Unknown option '--frobnicate'/);
+    expect(expectUsageError(reqsign(['nog', 'sign', '--frobnicate', 'GET', '/p']))).toMatch(
+      /^reqsign nog sign: Unknown option '--frobnicate'/,
+    );
     expect(expectUsageError(reqsign(['nog', 'sign', '--expires', 'GET', '/p']))).toMatch(/--expires/);
   });
 
   it('runs in-process through main(argv, io) with the same results', async () => {
     let out = '';
     let err = '';
-    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), env: { NOG_KEYID: 'k', NOG_SECRETKEY: 's' } };
+    const io = {
+      stdout: (t: string) => {
+        out += t;
+      },
+      stderr: (t: string) => {
+        err += t;
+      },
+      env: { NOG_KEYID: 'k', NOG_SECRETKEY: 's' },
+    };
     expect(await main(['nog', 'sign', '--no-nonce', '--date', '2015-04-20T12:34:56Z', 'GET', '/p'], io)).toBe(0);
     expect(out).toMatch(/^\/p\?authalgorithm=nog-v1&authkeyid=k&authdate=2015-04-20T123456Z&authexpires=600&authsignature=[0-9a-f]{64}\n$/);
     expect(err).toBe('');
@@ -81,21 +101,42 @@ describe('reqsign conformance', () => {
 });
 
 describe('reqsign conformance as a process', () => {
-  const fake = (...options: string[]) => [process.execPath, resolve(here, '..', '..', '..', 'conformance', 'test', 'fixtures', 'fake-port.mjs'), ...options].map((a) => JSON.stringify(a)).join(' ');
+  const fake = (...options: string[]) =>
+    [process.execPath, resolve(here, '..', '..', '..', 'conformance', 'test', 'fixtures', 'fake-port.mjs'), ...options]
+      .map((a) => JSON.stringify(a))
+      .join(' ');
 
   it('`| head`: ends quietly with 141 when the reader goes away (no EPIPE stack trace)', () => {
     // Failures first, then a request that times out after 1 s, then more output: by then head has gone.
-    const args = ['conformance', '--filter', 'canonical-encoding-00', '--impl', fake('--wrong-answer-on=canonical-encoding-001'), '--impl', fake('--hang-on=canonical-encoding-002'), '--timeout', '1000'];
+    const args = [
+      'conformance',
+      '--filter',
+      'canonical-encoding-00',
+      '--impl',
+      fake('--wrong-answer-on=canonical-encoding-001'),
+      '--impl',
+      fake('--hang-on=canonical-encoding-002'),
+      '--timeout',
+      '1000',
+    ];
     const dir = tempDir();
     const err = `${dir.path}/stderr`;
-    const r = spawnSync('bash', ['-c', `set -o pipefail; "$@" 2>"$ERR" | head -n 1 >/dev/null; echo $?`, 'sh', process.execPath, CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ERR: err } });
+    const r = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; "$@" 2>"$ERR" | head -n 1 >/dev/null; echo $?`, 'sh', process.execPath, CLI, ...args],
+      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ERR: err } },
+    );
     expect(r.stdout).toBe('141\n');
     expect(readFileSync(err, 'utf8')).toBe('');
     dir.remove();
   });
 
   it('exits after the run although the port left a process in a session of its own holding stdout', () => {
-    const r = spawnSync(process.execPath, [CLI, 'conformance', '--filter', 'canonical-encoding-001', '--impl', fake('--setsid-child'), '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'conformance', '--filter', 'canonical-encoding-001', '--impl', fake('--setsid-child'), '--quiet'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(r.signal).toBeNull(); // not killed by the timeout
     expect(r.stdout).toBe('1 passed, 0 failed\n');
     expect(r.status).toBe(0);

@@ -13,9 +13,7 @@ export type NogVerifierOptions = VerifierOptions;
  * Where the verifier comes from: either a ready one (`{ verifier }`, to share one verifier and nonce store between
  * several routes) or the options to build one (`{ keys, nonceStore, ... }`, passed to `createVerifier`).
  */
-export type NogVerifierSource =
-  | { readonly verifier: Verifier }
-  | (NogVerifierOptions & { readonly verifier?: undefined });
+export type NogVerifierSource = { readonly verifier: Verifier } | (NogVerifierOptions & { readonly verifier?: undefined });
 
 /**
  * How to find the target the client signed when a reverse proxy changed it on the way in. Both are off by default:

@@ -52,7 +52,12 @@ async function serve(
 }
 
 /** Sends a request with the target bytes exactly as given (no URL normalization on the way). */
-function send(base: string, method: string, target: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function send(
+  base: string,
+  method: string,
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ hostname, port, method, path: target, headers }, (res) => {

@@ -40,8 +40,8 @@ describe('withNogAuth (fetch API)', () => {
     const cases: Array<[string, string, string]> = [
       [tamperSignature(await signed('GET', `${ORIGIN}/p`)), 'ERR_AUTH_SIG_INVALID', 'Invalid signature.'],
       [`${ORIGIN}/p?x=1`, 'ERR_AUTH_FIELD_MISSING', 'Invalid signature (missing authkeyid).'],
-      [(await signed('GET', `${ORIGIN}/p`, { date: Date.now() - 3_600_000, expires: 60 })), 'ERR_AUTH_SIG_EXPIRED', 'Expired signature'],
-      [(await signed('POST', `${ORIGIN}/p`)), 'ERR_AUTH_SIG_INVALID', 'Invalid signature.'], // signed for POST, sent as GET
+      [await signed('GET', `${ORIGIN}/p`, { date: Date.now() - 3_600_000, expires: 60 }), 'ERR_AUTH_SIG_EXPIRED', 'Expired signature'],
+      [await signed('POST', `${ORIGIN}/p`), 'ERR_AUTH_SIG_INVALID', 'Invalid signature.'], // signed for POST, sent as GET
     ];
     for (const [url, code, message] of cases) {
       const response = await handler(new Request(url));
@@ -185,7 +185,9 @@ describe('withNogAuth (fetch API)', () => {
     expect(code(() => withNogAuth(echo, { verifier: {} as never }))).toMatch(/^ERR_INVALID_ARGUMENT verifier/);
     expect(code(() => withNogAuth(echo, null as never))).toMatch(/^ERR_INVALID_ARGUMENT options/);
     const verifier = createVerifier({ keys: KEYS });
-    expect(code(() => withNogAuth(echo, { verifier, keys: KEYS } as never))).toMatch(/^ERR_INVALID_ARGUMENT keys cannot be given together with verifier/);
+    expect(code(() => withNogAuth(echo, { verifier, keys: KEYS } as never))).toMatch(
+      /^ERR_INVALID_ARGUMENT keys cannot be given together with verifier/,
+    );
     expect(code(() => withNogAuth(echo, { verifier, nonceStore: new MemoryNonceStore() } as never))).toMatch(/nonceStore/);
   });
 });

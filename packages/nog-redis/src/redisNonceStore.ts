@@ -9,11 +9,7 @@ export type { NonceClaim, NonceStore };
  */
 export interface RedisClientLike {
   readonly isReady?: boolean;
-  set(
-    key: string,
-    value: string,
-    options: { condition: 'NX'; expiration: { type: 'PX'; value: number } },
-  ): Promise<unknown>;
+  set(key: string, value: string, options: { condition: 'NX'; expiration: { type: 'PX'; value: number } }): Promise<unknown>;
 }
 
 export interface RedisNonceStoreOptions {
@@ -66,10 +62,7 @@ function nonNegativeInteger(value: unknown, name: string, fallback: number): num
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new NonceStoreError('ERR_NONCE_STORE_TIMEOUT', 'Redis did not answer the nonce claim in time')),
-      ms,
-    );
+    timer = setTimeout(() => reject(new NonceStoreError('ERR_NONCE_STORE_TIMEOUT', 'Redis did not answer the nonce claim in time')), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -72,7 +72,15 @@ describe('verifiers sharing one Redis', () => {
     while ((await clients[0]!.exists(key)) === 1) await new Promise((r) => setTimeout(r, 50));
     expect(Date.now()).toBeGreaterThanOrEqual(deadline);
     expect(await verifier.verify('GET', signed.url)).toMatchObject({ ok: false, code: 'ERR_AUTH_SIG_EXPIRED' });
-    expect(await store.claim({ keyId: KEY.id, authdate: signed.authdate, nonce: signed.nonce!, expiresAt: Date.now() + 60_000, now: Date.now() })).toBe(true);
+    expect(
+      await store.claim({
+        keyId: KEY.id,
+        authdate: signed.authdate,
+        nonce: signed.nonce!,
+        expiresAt: Date.now() + 60_000,
+        now: Date.now(),
+      }),
+    ).toBe(true);
   });
 
   it('refuses every verification with ERR_AUTH_NONCE_STORE (503) while Redis is down, and resumes when it is back', async () => {

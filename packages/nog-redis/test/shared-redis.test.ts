@@ -28,7 +28,9 @@ describe.skipIf(url === undefined)('the shared Redis of the test machine', () =>
       await client.connect();
     }
     expect(await clients[0]!.ping()).toBe('PONG');
-    const fleet = clients.map((client) => createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: createRedisNonceStore({ client, prefix }) }));
+    const fleet = clients.map((client) =>
+      createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: createRedisNonceStore({ client, prefix }) }),
+    );
     const { url: signed } = await sign('GET', '/api/blobs/abc', KEY);
     const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => fleet[i % 2]!.verify('GET', signed)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);

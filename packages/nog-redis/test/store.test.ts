@@ -92,7 +92,7 @@ describe('createRedisNonceStore against a real redis-server', () => {
     );
   });
 
-  it('stores the key with SET NX PX for expiresAt - now (the verifier\'s clock) plus the clock tolerance', async () => {
+  it("stores the key with SET NX PX for expiresAt - now (the verifier's clock) plus the clock tolerance", async () => {
     // A verifier clock an hour off the machine's: the key's time to live follows the claim, not Redis's clock.
     const now = Date.now() - HOUR;
     const claim = { keyId: 'k', authdate: '2015-04-20T123456Z', nonce: fresh(), expiresAt: now + HOUR + 0.4, now };

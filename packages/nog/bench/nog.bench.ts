@@ -167,11 +167,15 @@ function bytesPerEntry(count: number): number {
 const perEntry = bytesPerEntry(1_000_000);
 
 const pad = (s: string, n: number) => s.padEnd(n);
-console.log(`\n@reqsign/nog on Node ${process.version}; raw HMAC floor = createHmac('sha256', secret).update(${sts.length}-char string).digest('hex')`);
+console.log(
+  `\n@reqsign/nog on Node ${process.version}; raw HMAC floor = createHmac('sha256', secret).update(${sts.length}-char string).digest('hex')`,
+);
 console.log(`${pad('operation', 38)}${pad('ns/op', 10)}${pad('raw ns', 10)}${pad('ratio', 9)}${pad('budget', 9)}verdict`);
 for (const r of rows) {
   const verdict = r.target === undefined ? '' : r.ratio <= r.target ? 'ok' : 'OVER';
-  console.log(`${pad(r.name, 38)}${pad(r.ns.toFixed(0), 10)}${pad(r.raw.toFixed(0), 10)}${pad(`${r.ratio.toFixed(2)}x`, 9)}${pad(r.target === undefined ? '-' : `${r.target}x`, 9)}${verdict}`);
+  console.log(
+    `${pad(r.name, 38)}${pad(r.ns.toFixed(0), 10)}${pad(r.raw.toFixed(0), 10)}${pad(`${r.ratio.toFixed(2)}x`, 9)}${pad(r.target === undefined ? '-' : `${r.target}x`, 9)}${verdict}`,
+  );
 }
 console.log(`(verify + memory nonce store: ${liveNonces} live nonces at the end of the run)`);
 console.log(

@@ -68,7 +68,6 @@ interface Prepared {
  */
 const checked: { method: string | null; id: string | null } = { method: null, id: null };
 
-
 /** Validates the arguments and builds the string to sign: everything but the HMAC. */
 function prepare(nextNonce: () => string, method: string, url: string, key: NogKey, options?: SignOptions): Prepared {
   assertString(method, 'method', NogError);

@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 const entry = (file: string) => new URL(`../src/${file}`, import.meta.url).pathname;
 
 async function bundle(file: string): Promise<string> {
-  const out = await build({ entryPoints: [entry(file)], bundle: true, write: false, format: 'esm', platform: 'neutral', minify: false, logLevel: 'silent', mainFields: ['module', 'main'] });
+  const out = await build({
+    entryPoints: [entry(file)],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    minify: false,
+    logLevel: 'silent',
+    mainFields: ['module', 'main'],
+  });
   return out.outputFiles[0]!.text;
 }
 
@@ -18,7 +27,14 @@ describe('bundles', () => {
   });
 
   it('the node entry uses node:crypto', async () => {
-    const out = await build({ entryPoints: [entry('node.ts')], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
+    const out = await build({
+      entryPoints: [entry('node.ts')],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      logLevel: 'silent',
+    });
     expect(out.outputFiles[0]!.text).toMatch(/from\s+["']node:crypto["']/);
   });
 });

@@ -17,7 +17,7 @@ describe('deadlineOf', () => {
     expect(deadlineOf(MAX_DEADLINE_MS - 1000, '2', 0)).toBeNaN();
     expect(deadlineOf(MAX_DEADLINE_MS, undefined, 1)).toBeNaN();
     expect(deadlineOf(t, '9'.repeat(400), 0)).toBeNaN();
-    expect(deadlineOf(t, '-' + '9'.repeat(400), 0)).toBe(Number.NEGATIVE_INFINITY);
+    expect(deadlineOf(t, `-${'9'.repeat(400)}`, 0)).toBe(Number.NEGATIVE_INFINITY);
   });
 });
 

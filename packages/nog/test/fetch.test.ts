@@ -50,7 +50,10 @@ for (const [name, build] of builds) {
       seen.length = 0;
       await nogFetch(new Request(`${base}/upload`, { method: 'PUT', body: 'payload', headers: { 'x-test': 'yes' } }));
       await nogFetch(`${base}/post`, { method: 'POST', body: JSON.stringify({ a: 1 }) });
-      expect(seen.map((s) => [s.method, s.body, s.header])).toEqual([['PUT', 'payload', 'yes'], ['POST', '{"a":1}', undefined]]);
+      expect(seen.map((s) => [s.method, s.body, s.header])).toEqual([
+        ['PUT', 'payload', 'yes'],
+        ['POST', '{"a":1}', undefined],
+      ]);
       for (const s of seen) expect((await verifier.verify(s.method, s.url)).ok).toBe(true);
     });
 

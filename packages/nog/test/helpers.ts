@@ -21,11 +21,20 @@ export const text = (d: Date): string => formatDateTime(d);
 /** A settable clock for a verifier and its store. */
 export function clock(start: number): { now: () => number; set(ms: number): void } {
   let t = start;
-  return { now: () => t, set: (v) => void (t = v) };
+  return {
+    now: () => t,
+    set: (v) => {
+      t = v;
+    },
+  };
 }
 
 /** HMAC-SHA256 hex by Python's hmac module (the original Python client's method) for (secret, data) pairs, in one process. */
 export function pythonHmac(pairs: ReadonlyArray<readonly [string, string]>): string[] {
-  const script = 'import sys,json,hmac,hashlib\nfor k,m in json.load(sys.stdin): print(hmac.new(k.encode(),m.encode(),hashlib.sha256).hexdigest())';
-  return execFileSync('python3', ['-c', script], { input: JSON.stringify(pairs) }).toString().trim().split('\n');
+  const script =
+    'import sys,json,hmac,hashlib\nfor k,m in json.load(sys.stdin): print(hmac.new(k.encode(),m.encode(),hashlib.sha256).hexdigest())';
+  return execFileSync('python3', ['-c', script], { input: JSON.stringify(pairs) })
+    .toString()
+    .trim()
+    .split('\n');
 }

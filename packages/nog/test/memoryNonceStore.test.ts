@@ -4,11 +4,21 @@ import { MemoryNonceStore, NogError, NonceStoreError, type NonceClaim } from '..
 import { clock } from './helpers.js';
 
 const T0 = Date.UTC(2015, 3, 20, 12, 34, 56);
-const claim = (keyId: string, nonce: string, expiresAt = T0 + 60_000, authdate = '2015-04-20T123456Z') => ({ keyId, authdate, nonce, expiresAt });
+const claim = (keyId: string, nonce: string, expiresAt = T0 + 60_000, authdate = '2015-04-20T123456Z') => ({
+  keyId,
+  authdate,
+  nonce,
+  expiresAt,
+});
 type Claim = Omit<NonceClaim, 'now'>;
 /** A store whose claims carry the time of `now`, as a verifier's do. */
 function onClock(store: MemoryNonceStore, now: () => number): { claim(c: Claim): boolean; readonly size: number } {
-  return { claim: (c) => store.claim({ ...c, now: now() }), get size() { return store.size; } };
+  return {
+    claim: (c) => store.claim({ ...c, now: now() }),
+    get size() {
+      return store.size;
+    },
+  };
 }
 /** The claim's answer, or 'full' when the store refused it with ERR_NONCE_STORE_FULL. */
 function claimOrFull(s: { claim(c: Claim): boolean }, c: Claim): boolean | 'full' {
@@ -73,17 +83,28 @@ describe('MemoryNonceStore', () => {
     expect(() => new MemoryNonceStore(5 as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     const s = new MemoryNonceStore();
     expect(s.maxEntries).toBe(1_000_000);
-    expect(() => s.claim({ keyId: 1, authdate: '', nonce: '', expiresAt: 0, now: T0 } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
-    expect(() => s.claim({ keyId: '', authdate: '', nonce: '', expiresAt: Number.NaN, now: T0 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => s.claim({ keyId: 1, authdate: '', nonce: '', expiresAt: 0, now: T0 } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => s.claim({ keyId: '', authdate: '', nonce: '', expiresAt: Number.NaN, now: T0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
     // The store reads no clock of its own: a claim without a finite `now` is refused.
     for (const now of [undefined, Number.NaN, Number.POSITIVE_INFINITY, '1']) {
-      expect(() => s.claim({ keyId: '', authdate: '', nonce: '', expiresAt: T0, now } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+      expect(() => s.claim({ keyId: '', authdate: '', nonce: '', expiresAt: T0, now } as never)).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      );
     }
   });
 
   it('never accepts a replay, never holds more than maxEntries, and forgets only what has expired (model check)', () => {
     const op = fc.oneof(
-      fc.record({ t: fc.constant('claim' as const), key: fc.constantFrom('k1', 'k2', 'k1:x'), nonce: fc.constantFrom('a', 'b', 'c', 'd', 'x:a'), ttl: fc.integer({ min: -2000, max: 20_000 }) }),
+      fc.record({
+        t: fc.constant('claim' as const),
+        key: fc.constantFrom('k1', 'k2', 'k1:x'),
+        nonce: fc.constantFrom('a', 'b', 'c', 'd', 'x:a'),
+        ttl: fc.integer({ min: -2000, max: 20_000 }),
+      }),
       fc.record({ t: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 7000 }) }),
     );
     fc.assert(
@@ -123,42 +144,61 @@ describe('MemoryNonceStore', () => {
       fc.string({ maxLength: 30 }),
     );
     const op = fc.oneof(
-      { weight: 6, arbitrary: fc.record({ t: fc.constant('claim' as const), key: fc.constantFrom('k1', 'k2', 'k1:x', '2:k1'), date: fc.oneof(fc.constantFrom('2015-04-20T123456Z', '2015-04-20T123457Z', 'x'), fc.nat(150).map((i) => `d${i}`)), nonce, ttl: fc.integer({ min: -1500, max: 30_000 }) }) },
-      { weight: 1, arbitrary: fc.record({ t: fc.constant('replay' as const), back: fc.nat(), ttl: fc.integer({ min: -1500, max: 30_000 }) }) },
+      {
+        weight: 6,
+        arbitrary: fc.record({
+          t: fc.constant('claim' as const),
+          key: fc.constantFrom('k1', 'k2', 'k1:x', '2:k1'),
+          date: fc.oneof(
+            fc.constantFrom('2015-04-20T123456Z', '2015-04-20T123457Z', 'x'),
+            fc.nat(150).map((i) => `d${i}`),
+          ),
+          nonce,
+          ttl: fc.integer({ min: -1500, max: 30_000 }),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({ t: fc.constant('replay' as const), back: fc.nat(), ttl: fc.integer({ min: -1500, max: 30_000 }) }),
+      },
       { weight: 1, arbitrary: fc.record({ t: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 4000 }) }) },
     );
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 400 })), fc.array(op, { minLength: 200, maxLength: 1500 }), (max, ops) => {
-        const c = clock(T0);
-        const s = onClock(new MemoryNonceStore({ maxEntries: max }), c.now);
-        // The model: each triple with the expiry second of its last accepted claim; the store keeps an entry
-        // through the second in which it expires.
-        const kept = new Map<string, number>();
-        const claimed: Array<{ key: string; date: string; nonce: string }> = [];
-        let now = T0;
-        const live = (second: number | undefined) => second !== undefined && second * 1000 >= now;
-        for (const o of ops) {
-          if (o.t === 'tick') {
-            now += o.ms;
-            c.set(now);
-            continue;
+      fc.property(
+        fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 400 })),
+        fc.array(op, { minLength: 200, maxLength: 1500 }),
+        (max, ops) => {
+          const c = clock(T0);
+          const s = onClock(new MemoryNonceStore({ maxEntries: max }), c.now);
+          // The model: each triple with the expiry second of its last accepted claim; the store keeps an entry
+          // through the second in which it expires.
+          const kept = new Map<string, number>();
+          const claimed: Array<{ key: string; date: string; nonce: string }> = [];
+          let now = T0;
+          const live = (second: number | undefined) => second !== undefined && second * 1000 >= now;
+          for (const o of ops) {
+            if (o.t === 'tick') {
+              now += o.ms;
+              c.set(now);
+              continue;
+            }
+            const triple = o.t === 'claim' ? o : claimed[claimed.length - 1 - (o.back % Math.max(claimed.length, 1))];
+            if (triple === undefined) continue;
+            const id = JSON.stringify([triple.key, triple.date, triple.nonce]);
+            let liveCount = 0;
+            for (const second of kept.values()) if (live(second)) liveCount++;
+            const expected = live(kept.get(id)) ? false : liveCount >= max ? 'full' : true;
+            const got = claimOrFull(s, { keyId: triple.key, authdate: triple.date, nonce: triple.nonce, expiresAt: now + o.ttl });
+            expect(got).toBe(expected);
+            if (got === true) {
+              kept.set(id, Math.ceil((now + o.ttl) / 1000));
+              claimed.push(triple);
+              liveCount++;
+            }
+            expect(s.size).toBe(liveCount);
           }
-          const triple = o.t === 'claim' ? o : claimed[claimed.length - 1 - (o.back % Math.max(claimed.length, 1))];
-          if (triple === undefined) continue;
-          const id = JSON.stringify([triple.key, triple.date, triple.nonce]);
-          let liveCount = 0;
-          for (const second of kept.values()) if (live(second)) liveCount++;
-          const expected = live(kept.get(id)) ? false : liveCount >= max ? 'full' : true;
-          const got = claimOrFull(s, { keyId: triple.key, authdate: triple.date, nonce: triple.nonce, expiresAt: now + o.ttl });
-          expect(got).toBe(expected);
-          if (got === true) {
-            kept.set(id, Math.ceil((now + o.ttl) / 1000));
-            claimed.push(triple);
-            liveCount++;
-          }
-          expect(s.size).toBe(liveCount);
-        }
-      }),
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -216,7 +256,15 @@ describe('MemoryNonceStore', () => {
 
   it('never takes a replay of a nonce that stayed live, however the clock moves (back and forth)', () => {
     const op = fc.oneof(
-      { weight: 5, arbitrary: fc.record({ t: fc.constant('claim' as const), key: fc.constantFrom('k1', 'k2'), nonce: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'x:y', '0123456789abcdef0123'), ttl: fc.integer({ min: -3000, max: 20_000 }) }) },
+      {
+        weight: 5,
+        arbitrary: fc.record({
+          t: fc.constant('claim' as const),
+          key: fc.constantFrom('k1', 'k2'),
+          nonce: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'x:y', '0123456789abcdef0123'),
+          ttl: fc.integer({ min: -3000, max: 20_000 }),
+        }),
+      },
       { weight: 2, arbitrary: fc.record({ t: fc.constant('tick' as const), ms: fc.integer({ min: -15_000, max: 15_000 }) }) },
     );
     fc.assert(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { builds, DATE_MS, KEY, node, web } from './helpers.js';
+import { builds, DATE_MS, KEY, node, type web } from './helpers.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
@@ -75,7 +75,9 @@ describe('signSync (node)', () => {
   it('returns what sign resolves to', async () => {
     const opts = { date: DATE_MS, nonce: '0123456789', expires: 600 } as const;
     expect(node.signSync('POST', '/api/blobs/abc?x=1', KEY, opts)).toEqual(await node.sign('POST', '/api/blobs/abc?x=1', KEY, opts));
-    expect(node.signSync('GET', '/api/blobs/abc', KEY, opts).signature).toBe('fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d');
+    expect(node.signSync('GET', '/api/blobs/abc', KEY, opts).signature).toBe(
+      'fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d',
+    );
     expect(() => node.signSync('', '/p', KEY)).toThrow(code('ERR_SIGN_METHOD'));
   });
 });
@@ -115,7 +117,10 @@ describe('sign validates every call', () => {
   });
 
   it('refuses an empty method and an empty key id on the very first call of a fresh module', async () => {
-    for (const [m, k, c] of [['', KEY.id, 'ERR_SIGN_METHOD'], ['GET', '', 'ERR_SIGN_KEY']] as const) {
+    for (const [m, k, c] of [
+      ['', KEY.id, 'ERR_SIGN_METHOD'],
+      ['GET', '', 'ERR_SIGN_KEY'],
+    ] as const) {
       vi.resetModules();
       const fresh = (await import('../src/node.js')) as typeof node;
       expect(outcome(() => fresh.signSync(m, '/p', { id: k, secret: 's' }))).toBe(c);
@@ -131,7 +136,9 @@ describe('sign refuses a deadline past 9999-12-31T23:59:59Z', () => {
       await expect(build.sign('GET', '/p', KEY, { date: last, expires: 3600 })).resolves.toMatchObject({ expires: 3600 });
       await expect(build.sign('GET', '/p', KEY, { date: last + 999, expires: 3600 })).resolves.toMatchObject({ expires: 3600 });
       await expect(build.sign('GET', '/p', KEY, { date: last, expires: 3601 })).rejects.toMatchObject({ code: 'ERR_SIGN_EXPIRES' });
-      await expect(build.sign('GET', '/p', KEY, { date: DATE_MS, expires: Number.MAX_SAFE_INTEGER })).rejects.toMatchObject({ code: 'ERR_SIGN_EXPIRES' });
+      await expect(build.sign('GET', '/p', KEY, { date: DATE_MS, expires: Number.MAX_SAFE_INTEGER })).rejects.toMatchObject({
+        code: 'ERR_SIGN_EXPIRES',
+      });
     });
   }
 });

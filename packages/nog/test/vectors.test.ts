@@ -8,7 +8,12 @@ function verifierFor(build: Build, input: Record<string, any>) {
   const { nonceStoreMaxEntries, ...options } = input.options ?? {};
   const nonceStore = new build.MemoryNonceStore(nonceStoreMaxEntries === undefined ? {} : { maxEntries: nonceStoreMaxEntries });
   const verifier = build.createVerifier({ keys: input.keys, now, nonceStore, ...options });
-  return { verifier, at: (s: string) => void (t = ms(s)) };
+  return {
+    verifier,
+    at: (s: string) => {
+      t = ms(s);
+    },
+  };
 }
 
 /** A verification failure as a typed error, for `respond` to turn into the error a port answers. */
@@ -17,11 +22,16 @@ const failed = (code: string): Error => Object.assign(new Error(code), { code })
 /** The vectors straight into the public API: a mapping of our own, independent of the conformance adapter. */
 async function run(build: Build, operation: string, input: Record<string, any>): Promise<Record<string, unknown>> {
   if (operation === 'sign') {
-    const r = await build.sign(input.method, input.url, { id: input.keyId, secret: input.secret }, {
-      date: ms(input.authdate),
-      expires: input.expires,
-      nonce: input.nonce === null ? false : input.nonce,
-    });
+    const r = await build.sign(
+      input.method,
+      input.url,
+      { id: input.keyId, secret: input.secret },
+      {
+        date: ms(input.authdate),
+        expires: input.expires,
+        nonce: input.nonce === null ? false : input.nonce,
+      },
+    );
     return { target: r.target, stringToSign: r.stringToSign, signature: r.signature, url: r.url };
   }
   if (operation === 'verify') {
@@ -53,8 +63,19 @@ describe('vector counts', () => {
     const codes = new Set<string>();
     for (const c of verify!.cases) if (c.expected.result === 'invalid') codes.add(c.expected.error);
     for (const c of replay!.cases) for (const r of (c.expected as { output: { results: string[] } }).output.results) codes.add(r);
-    for (const code of ['FIELD_MISSING', 'DATE_INVALID', 'SIG_EXPIRED', 'KEY_UNKNOWN', 'SIG_INVALID', 'EXPIRES_INVALID',
-      'NONCE_INVALID', 'DATE_FUTURE', 'ALGORITHM_UNSUPPORTED', 'MALFORMED', 'NONCE_STORE']) {
+    for (const code of [
+      'FIELD_MISSING',
+      'DATE_INVALID',
+      'SIG_EXPIRED',
+      'KEY_UNKNOWN',
+      'SIG_INVALID',
+      'EXPIRES_INVALID',
+      'NONCE_INVALID',
+      'DATE_FUTURE',
+      'ALGORITHM_UNSUPPORTED',
+      'MALFORMED',
+      'NONCE_STORE',
+    ]) {
       expect(codes).toContain(`ERR_AUTH_${code}`);
     }
     const signatures = sign!.cases.map((c) => (c.expected as { output?: { signature: string } }).output?.signature);

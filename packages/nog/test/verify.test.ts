@@ -4,7 +4,8 @@ import { builds, DATE_MS, KEY, KEYS, node } from './helpers.js';
 
 const NOW = DATE_MS + 60_000;
 const signed = (o: { nonce?: string | false; expires?: number; url?: string } = {}) =>
-  node.signSync('GET', o.url ?? '/api/blobs/abc?x=1', KEY, { date: DATE_MS, nonce: o.nonce ?? '0123456789', expires: o.expires ?? 600 }).url;
+  node.signSync('GET', o.url ?? '/api/blobs/abc?x=1', KEY, { date: DATE_MS, nonce: o.nonce ?? '0123456789', expires: o.expires ?? 600 })
+    .url;
 
 /** A real store that records what it was asked, in front of a memory store. */
 class RecordingStore implements NonceStore {
@@ -23,7 +24,7 @@ for (const [name, build] of builds) {
   describe(`createVerifier (${name})`, () => {
     const make = (extra: Record<string, unknown> = {}) => build.createVerifier({ keys: KEYS, now: () => NOW, ...extra });
 
-    it('answers with the original\'s messages and HTTP 401', async () => {
+    it("answers with the original's messages and HTTP 401", async () => {
       const v = make();
       const cases: Array<[string, string, string]> = [
         ['/p', 'ERR_AUTH_FIELD_MISSING', 'Invalid signature (missing authkeyid).'],
@@ -39,7 +40,12 @@ for (const [name, build] of builds) {
         expect(await v.verify('GET', url)).toEqual({ ok: false, code, message, status: 401 });
       }
       expect((await v.verify('GET', signed())).ok).toBe(true);
-      expect(await v.verify('GET', signed())).toEqual({ ok: false, code: 'ERR_AUTH_NONCE_INVALID', message: 'Invalid nonce.', status: 401 });
+      expect(await v.verify('GET', signed())).toEqual({
+        ok: false,
+        code: 'ERR_AUTH_NONCE_INVALID',
+        message: 'Invalid nonce.',
+        status: 401,
+      });
     });
 
     it('accepts keys as a record, a Map, a function and an async function', async () => {
@@ -52,7 +58,9 @@ for (const [name, build] of builds) {
     it('does not find key ids in the prototype of a record', async () => {
       const v = make();
       for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-        const u = node.signSync('GET', '/p', { id: id.replace(/_/g, '-'), secret: 's' }, { date: DATE_MS }).url.replace(id.replace(/_/g, '-'), id);
+        const u = node
+          .signSync('GET', '/p', { id: id.replace(/_/g, '-'), secret: 's' }, { date: DATE_MS })
+          .url.replace(id.replace(/_/g, '-'), id);
         expect(await v.verify('GET', u)).toMatchObject({ code: 'ERR_AUTH_KEY_UNKNOWN' });
       }
     });
@@ -73,19 +81,28 @@ for (const [name, build] of builds) {
       expect((await v.verify('GET', signed({ expires: 3601 }))).ok).toBe(false);
       expect(store.claims).toEqual([]);
       expect((await v.verify('GET', signed())).ok).toBe(true);
-      expect(store.claims).toEqual([{ keyId: KEY.id, authdate: '2015-04-20T123456Z', nonce: '0123456789', expiresAt: DATE_MS + 600_000 + 900_000, now: NOW }]);
+      expect(store.claims).toEqual([
+        { keyId: KEY.id, authdate: '2015-04-20T123456Z', nonce: '0123456789', expiresAt: DATE_MS + 600_000 + 900_000, now: NOW },
+      ]);
     });
 
     it('fails closed with ERR_AUTH_NONCE_STORE (503) when the store throws, rejects or answers nonsense', async () => {
       const stores: NonceStore[] = [
-        { claim: () => { throw new Error('down'); } },
+        {
+          claim: () => {
+            throw new Error('down');
+          },
+        },
         { claim: () => Promise.reject(new Error('down')) },
         { claim: () => 'yes' as never },
         { claim: async () => undefined as never },
       ];
       for (const nonceStore of stores) {
         expect(await make({ nonceStore }).verify('GET', signed())).toEqual({
-          ok: false, code: 'ERR_AUTH_NONCE_STORE', message: 'Nonce store unavailable.', status: 503,
+          ok: false,
+          code: 'ERR_AUTH_NONCE_STORE',
+          message: 'Nonce store unavailable.',
+          status: 503,
         });
       }
       expect((await make({ nonceStore: { claim: async () => true } }).verify('GET', signed())).ok).toBe(true);

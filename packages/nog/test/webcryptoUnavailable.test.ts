@@ -23,12 +23,16 @@ describe('the WebCrypto build without crypto.subtle', () => {
       code: 'ERR_CRYPTO_UNAVAILABLE',
       message: expect.stringMatching(/secure context/),
     });
-    await expect(web.createVerifier({ keys: { another: other.secret }, now: () => DATE_MS }).verify('GET', url.replace(KEY.id, 'another'))).rejects.toMatchObject({
+    await expect(
+      web.createVerifier({ keys: { another: other.secret }, now: () => DATE_MS }).verify('GET', url.replace(KEY.id, 'another')),
+    ).rejects.toMatchObject({
       code: 'ERR_CRYPTO_UNAVAILABLE',
     });
 
     vi.unstubAllGlobals();
-    expect(await web.sign('GET', '/p', other, { date: DATE_MS, nonce: false })).toMatchObject({ target: expect.stringContaining('authkeyid=another') });
+    expect(await web.sign('GET', '/p', other, { date: DATE_MS, nonce: false })).toMatchObject({
+      target: expect.stringContaining('authkeyid=another'),
+    });
     expect(await verifier.verify('GET', url)).toMatchObject({ ok: true });
   });
 });

@@ -84,17 +84,61 @@ for (const bits of [2048, 1024] as const) {
   const budget = bits === 2048;
 
   if (budget) {
-    rows.push(await compare(`A/A sign ${bits}`, signN, () => rawSign('sha256', msg, privateKey), () => rawSign('sha256', msg, privateKey)));
-    rows.push(await compare(`A/A verify ${bits}`, verifyN, () => rawVerify('sha256', msg, publicKey, sig), () => rawVerify('sha256', msg, publicKey, sig)));
+    rows.push(
+      await compare(
+        `A/A sign ${bits}`,
+        signN,
+        () => rawSign('sha256', msg, privateKey),
+        () => rawSign('sha256', msg, privateKey),
+      ),
+    );
+    rows.push(
+      await compare(
+        `A/A verify ${bits}`,
+        verifyN,
+        () => rawVerify('sha256', msg, publicKey, sig),
+        () => rawVerify('sha256', msg, publicKey, sig),
+      ),
+    );
   }
-  rows.push(await compare(`sign ${bits} node`, signN, () => rawSign('sha256', msg, privateKey), () => nodeBuild.sign(URL_, { ...OPTIONS, privateKey: privatePem }), budget ? 1.05 : undefined));
-  rows.push(await compare(`verify ${bits} node`, verifyN, () => rawVerify('sha256', msg, publicKey, sig), () => nodeBuild.verify({ message: signed.message }, signed.signature, publicPem), budget ? 1.1 : undefined));
+  rows.push(
+    await compare(
+      `sign ${bits} node`,
+      signN,
+      () => rawSign('sha256', msg, privateKey),
+      () => nodeBuild.sign(URL_, { ...OPTIONS, privateKey: privatePem }),
+      budget ? 1.05 : undefined,
+    ),
+  );
+  rows.push(
+    await compare(
+      `verify ${bits} node`,
+      verifyN,
+      () => rawVerify('sha256', msg, publicKey, sig),
+      () => nodeBuild.verify({ message: signed.message }, signed.signature, publicPem),
+      budget ? 1.1 : undefined,
+    ),
+  );
 
   const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   const wcPrivate = await webcrypto.subtle.importKey('pkcs8', privateKey.export({ type: 'pkcs8', format: 'der' }), alg, false, ['sign']);
   const wcPublic = await webcrypto.subtle.importKey('spki', publicKey.export({ type: 'spki', format: 'der' }), alg, false, ['verify']);
-  rows.push(await compare(`sign ${bits} WebCrypto`, signN, () => webcrypto.subtle.sign(alg, wcPrivate, msg), () => webBuild.sign(URL_, { ...OPTIONS, privateKey: privatePem })));
-  rows.push(await compare(`verify ${bits} WebCrypto`, verifyN >> 1, () => webcrypto.subtle.verify(alg, wcPublic, sig, msg), () => webBuild.verify({ message: signed.message }, signed.signature, publicPem)));
+  rows.push(
+    await compare(
+      `sign ${bits} WebCrypto`,
+      signN,
+      () => webcrypto.subtle.sign(alg, wcPrivate, msg),
+      () => webBuild.sign(URL_, { ...OPTIONS, privateKey: privatePem }),
+    ),
+  );
+  rows.push(
+    await compare(
+      `verify ${bits} WebCrypto`,
+      verifyN >> 1,
+      () => webcrypto.subtle.verify(alg, wcPublic, sig, msg),
+      () => webBuild.verify({ message: signed.message }, signed.signature, publicPem),
+    ),
+  );
 }
 
 const pad = (s: string, n: number): string => s.padEnd(n);
@@ -105,6 +149,8 @@ let failed = false;
 for (const r of rows) {
   const verdict = r.budget === undefined ? '' : r.ratio <= r.budget ? `<= ${r.budget}  ok` : `<= ${r.budget}  MISSED`;
   if (r.budget !== undefined && r.ratio > r.budget) failed = true;
-  console.log(`${pad(r.name, 22)}${pad(r.raw.toFixed(1), 10)}${pad(r.ours.toFixed(1), 10)}${pad(r.ratio.toFixed(3), 8)}${pad(r.medianRatio.toFixed(3), 8)}${verdict}`);
+  console.log(
+    `${pad(r.name, 22)}${pad(r.raw.toFixed(1), 10)}${pad(r.ours.toFixed(1), 10)}${pad(r.ratio.toFixed(3), 8)}${pad(r.medianRatio.toFixed(3), 8)}${verdict}`,
+  );
 }
 if (failed) process.exitCode = 1;

@@ -63,9 +63,20 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
 export type VerifyFunction = (input: VerifyInput, signature: string, publicKey: PublicKeyInput) => Promise<VerifyResult>;
 
 const FAILURE_CODES: ReadonlySet<string> = /* @__PURE__ */ new Set<NopsVerifyErrorCode>([
-  'ERR_NOPS_SIGNATURE_ENCODING', 'ERR_NOPS_API_KEY', 'ERR_NOPS_API_KEY_PARAM', 'ERR_NOPS_TRAILING_SLASH', 'ERR_NOPS_DATE',
-  'ERR_TARGET_EMPTY', 'ERR_TARGET_TOO_LONG', 'ERR_TARGET_CHARACTER', 'ERR_TARGET_SCHEME', 'ERR_TARGET_FORM',
-  'ERR_TARGET_HOST', 'ERR_DATE_FORMAT', 'ERR_DATE_RANGE', 'ERR_TIME_ZONE',
+  'ERR_NOPS_SIGNATURE_ENCODING',
+  'ERR_NOPS_API_KEY',
+  'ERR_NOPS_API_KEY_PARAM',
+  'ERR_NOPS_TRAILING_SLASH',
+  'ERR_NOPS_DATE',
+  'ERR_TARGET_EMPTY',
+  'ERR_TARGET_TOO_LONG',
+  'ERR_TARGET_CHARACTER',
+  'ERR_TARGET_SCHEME',
+  'ERR_TARGET_FORM',
+  'ERR_TARGET_HOST',
+  'ERR_DATE_FORMAT',
+  'ERR_DATE_RANGE',
+  'ERR_TIME_ZONE',
 ]);
 
 /**
@@ -89,7 +100,11 @@ export const RECEIVED: Side = {
   },
 };
 
-const INVALID: VerifyFailure = /* @__PURE__ */ Object.freeze({ ok: false, code: 'ERR_NOPS_SIGNATURE_INVALID', message: 'Invalid signature.' });
+const INVALID: VerifyFailure = /* @__PURE__ */ Object.freeze({
+  ok: false,
+  code: 'ERR_NOPS_SIGNATURE_INVALID',
+  message: 'Invalid signature.',
+});
 
 /**
  * Binds `verify` to the verifying part of a crypto provider. The checks, in order: the input (the request parts,

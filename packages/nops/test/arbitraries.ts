@@ -9,7 +9,7 @@ const queryChar = fc.oneof(pathChar, fc.constant('?'));
 
 export const path: fc.Arbitrary<string> = fc
   .array(fc.string({ unit: pathChar, maxLength: 8 }), { minLength: 0, maxLength: 4 })
-  .chain((segments) => fc.boolean().map((slash) => '/' + segments.join('/') + (slash ? '/' : '')))
+  .chain((segments) => fc.boolean().map((slash) => `/${segments.join('/')}${slash ? '/' : ''}`))
   .filter((p) => !p.startsWith('//'));
 
 export const query: fc.Arbitrary<string | null> = fc.option(
@@ -24,6 +24,17 @@ export const apiKey: fc.Arbitrary<string> = fc
   .tuple(fc.stringMatching(/^[A-Za-z0-9_~-]{1,8}$/), fc.stringMatching(/^[A-Za-z0-9._~-]{0,32}$/))
   .map(([id, rest]) => `${id}.${rest}`);
 
-export const date: fc.Arbitrary<Date> = fc.date({ min: new Date(Date.UTC(1970, 0, 1)), max: new Date(Date.UTC(2200, 0, 1)), noInvalidDate: true });
-export const timeZone: fc.Arbitrary<string | undefined> = fc.constantFrom(undefined, 'UTC', 'America/New_York', 'Asia/Kolkata', 'Pacific/Kiritimati', 'Pacific/Pago_Pago');
+export const date: fc.Arbitrary<Date> = fc.date({
+  min: new Date(Date.UTC(1970, 0, 1)),
+  max: new Date(Date.UTC(2200, 0, 1)),
+  noInvalidDate: true,
+});
+export const timeZone: fc.Arbitrary<string | undefined> = fc.constantFrom(
+  undefined,
+  'UTC',
+  'America/New_York',
+  'Asia/Kolkata',
+  'Pacific/Kiritimati',
+  'Pacific/Pago_Pago',
+);
 export const apiKeyIn: fc.Arbitrary<'query' | 'header'> = fc.constantFrom('query', 'header');

@@ -7,7 +7,16 @@ import * as webBuild from '../src/index.js';
 describe('package entries', () => {
   it('the node and WebCrypto builds export the same names', () => {
     expect(Object.keys(nodeBuild).sort()).toEqual(Object.keys(webBuild).sort());
-    expect(Object.keys(webBuild).sort()).toEqual(['DEFAULT_BASE_URL', 'NopsError', 'buildMessage', 'createNopsFetch', 'generateKeyPair', 'sign', 'signWithCryptoKey', 'verify']);
+    expect(Object.keys(webBuild).sort()).toEqual([
+      'DEFAULT_BASE_URL',
+      'NopsError',
+      'buildMessage',
+      'createNopsFetch',
+      'generateKeyPair',
+      'sign',
+      'signWithCryptoKey',
+      'verify',
+    ]);
     // One error class for both, so instanceof works whichever build a caller got.
     expect(nodeBuild.NopsError).toBe(webBuild.NopsError);
   });
@@ -28,7 +37,9 @@ describe('package entries', () => {
   });
 
   it('package.json maps node to the node build, everything else and ./webcrypto to the portable one', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      exports: Record<string, Record<string, string>>;
+    };
     expect(Object.keys(pkg.exports['.']!)).toEqual(['types', 'node', 'default']);
     expect(pkg.exports['.']).toMatchObject({ node: './dist/node.js', default: './dist/index.js' });
     expect(pkg.exports['./webcrypto']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
@@ -41,7 +52,9 @@ describe('package entries', () => {
       const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.d.ts'));
       expect(files.length).toBeGreaterThan(5);
       for (const f of files) {
-        const code = readFileSync(new URL(f, dist), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+        const code = readFileSync(new URL(f, dist), 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/\/\/.*$/gm, '');
         expect(code, f).not.toMatch(/\b(CryptoKey|CryptoKeyPair|SubtleCrypto|JsonWebKey|KeyUsage|KeyAlgorithm)\b/);
       }
     },

@@ -31,7 +31,9 @@ beforeAll(async () => {
       const signature = String(req.headers['x-nops-signature']);
       const today = new Date().toISOString().slice(0, 10);
       const yesterday = new Date(Date.now() - 60_000).toISOString().slice(0, 10);
-      const verified = [today, yesterday].some((d) => opensslVerify(keyPath('rsa2048.pub'), Buffer.from(`${clientId}.${d}.${target}`), signature));
+      const verified = [today, yesterday].some((d) =>
+        opensslVerify(keyPath('rsa2048.pub'), Buffer.from(`${clientId}.${d}.${target}`), signature),
+      );
       const seen: Seen = { target, method: req.method!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), verified };
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(seen));
@@ -57,9 +59,13 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
     expect(seen.verified).toBe(true);
   });
 
-  it('sends the key in X-Nops-Api-Key in header form and keeps the caller\'s headers, method and body', async () => {
+  it("sends the key in X-Nops-Api-Key in header form and keeps the caller's headers, method and body", async () => {
     const f = build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa2048'), baseUrl, apiKeyIn: 'header' });
-    const res = await f(new URL('/c/admin/projectaws/', baseUrl), { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json', 'x-extra': 'yes' } });
+    const res = await f(new URL('/c/admin/projectaws/', baseUrl), {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json', 'x-extra': 'yes' },
+    });
     const seen = (await res.json()) as Seen;
     expect(seen.target).toBe('/c/admin/projectaws/');
     expect(seen.headers['x-nops-api-key']).toBe(DOC_KEY);
@@ -70,7 +76,11 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
   });
 
   it('signs a Request object, carrying its method, headers and body over', async () => {
-    const request = new Request(`${baseUrl}/nops_api/v1/report?from=2022-01-01`, { method: 'PUT', body: 'payload', headers: { 'x-extra': 'r' } });
+    const request = new Request(`${baseUrl}/nops_api/v1/report?from=2022-01-01`, {
+      method: 'PUT',
+      body: 'payload',
+      headers: { 'x-extra': 'r' },
+    });
     const seen = (await (await nopsFetch()(request)).json()) as Seen;
     expect(seen.target).toBe(`/nops_api/v1/report/?from=2022-01-01&api_key=${DOC_KEY}`);
     expect(seen.method).toBe('PUT');
@@ -134,16 +144,34 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
 
   it('fails early on bad options and at send time on a bad key', async () => {
     expect(await codeOf(() => build.createNopsFetch({ apiKey: 'nodot', privateKey: pem('rsa2048') }))).toBe('ERR_NOPS_API_KEY');
-    expect(await codeOf(() => build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa2048'), baseUrl: 'not a url' }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await codeOf(() => build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa2048'), apiKeyIn: 'body' as never }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(() => build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa2048'), baseUrl: 'not a url' }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
+    expect(await codeOf(() => build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa2048'), apiKeyIn: 'body' as never }))).toBe(
+      'ERR_INVALID_ARGUMENT',
+    );
     const f = build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('ec256'), baseUrl });
     expect(await codeOf(f('/p/'))).toBe('ERR_NOPS_KEY');
   });
 
-  it('sends nothing to an origin other than baseUrl\'s', async () => {
+  it("sends nothing to an origin other than baseUrl's", async () => {
     const sent: string[] = [];
-    const f = build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa1024'), fetch: async (url) => (sent.push(url), new Response('')) });
-    for (const input of ['//evil.example/p/', '/\\evil.example/p/', 'https://evil.example/p/', 'http://app.nops.io/p/', 'https://app.nops.io:444/p/', new URL('https://evil.example/')]) {
+    const f = build.createNopsFetch({
+      apiKey: DOC_KEY,
+      privateKey: pem('rsa1024'),
+      fetch: async (url) => {
+        sent.push(url);
+        return new Response('');
+      },
+    });
+    for (const input of [
+      '//evil.example/p/',
+      '/\\evil.example/p/',
+      'https://evil.example/p/',
+      'http://app.nops.io/p/',
+      'https://app.nops.io:444/p/',
+      new URL('https://evil.example/'),
+    ]) {
       expect(await codeOf(f(input)), String(input)).toBe('ERR_NOPS_ORIGIN');
     }
     expect(await codeOf(f(new Request('https://evil.example/p/')))).toBe('ERR_NOPS_ORIGIN');

@@ -19,7 +19,9 @@ function opensslText(pem: string, pub: boolean): string {
 describe.each(builds)('generateKeyPair (%s)', (_name, build) => {
   it('makes a 2048-bit pair by default: PKCS#8 private key, SPKI public key, both read by openssl', async () => {
     const pair = await build.generateKeyPair();
-    expect(pair.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n([A-Za-z0-9+/=]{64}\n)*[A-Za-z0-9+/=]{1,64}\n-----END PRIVATE KEY-----\n$/);
+    expect(pair.privateKey).toMatch(
+      /^-----BEGIN PRIVATE KEY-----\n([A-Za-z0-9+/=]{64}\n)*[A-Za-z0-9+/=]{1,64}\n-----END PRIVATE KEY-----\n$/,
+    );
     expect(pair.publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----\n([A-Za-z0-9+/=]{64}\n)*[A-Za-z0-9+/=]{1,64}\n-----END PUBLIC KEY-----\n$/);
     expect(opensslText(pair.privateKey, false)).toMatch(/Private-Key: \(2048 bit, 2 primes\)/);
     const pub = opensslText(pair.publicKey, true);

@@ -31,8 +31,12 @@ describe('messageOf: one set of rules for both sides', () => {
   it('a verifier adds no slash and, in header form, accepts no api_key', () => {
     const base = { apiKey: '123.abc', date: '2022-01-10' };
     expect(() => messageOf('/p?api_key=123.abc', base, RECEIVED)).toThrow(expect.objectContaining({ code: 'ERR_NOPS_TRAILING_SLASH' }));
-    expect(() => messageOf('/p/?api_key=123.abc', { ...base, apiKeyIn: 'header' }, RECEIVED)).toThrow(expect.objectContaining({ code: 'ERR_NOPS_API_KEY_PARAM' }));
+    expect(() => messageOf('/p/?api_key=123.abc', { ...base, apiKeyIn: 'header' }, RECEIVED)).toThrow(
+      expect.objectContaining({ code: 'ERR_NOPS_API_KEY_PARAM' }),
+    );
     expect(messageOf('/p', base, SIGNING).message).toBe('123.2022-01-10./p/?api_key=123.abc');
-    expect(() => messageOf('/p', { ...base, trailingSlash: 'reject' }, SIGNING)).toThrow(expect.objectContaining({ code: 'ERR_NOPS_TRAILING_SLASH' }));
+    expect(() => messageOf('/p', { ...base, trailingSlash: 'reject' }, SIGNING)).toThrow(
+      expect.objectContaining({ code: 'ERR_NOPS_TRAILING_SLASH' }),
+    );
   });
 });

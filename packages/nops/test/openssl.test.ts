@@ -39,7 +39,7 @@ describe.each(builds)('against openssl (%s)', (_name, build) => {
       fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 0, maxLength: 300 }), fc.constantFrom(...keys), async (message, key) => {
         const signature = opensslSign(keyPath(key), Buffer.from(message, 'utf8'));
         expect(await outcomeOf(build.verify({ message }, signature, pem(`${key}.pub`)))).toBe('valid');
-        expect(await outcomeOf(build.verify({ message: message + '.' }, signature, pem(`${key}.pub`)))).toBe('ERR_NOPS_SIGNATURE_INVALID');
+        expect(await outcomeOf(build.verify({ message: `${message}.` }, signature, pem(`${key}.pub`)))).toBe('ERR_NOPS_SIGNATURE_INVALID');
       }),
       { numRuns: 25 },
     );

@@ -17,7 +17,9 @@ describe.each(builds)('properties (%s)', (_name, build) => {
         expect(s.message.startsWith(`${k.slice(0, k.indexOf('.'))}.`)).toBe(true);
         expect(s.target).not.toMatch(/[^\u0021-\u007e]/);
         expect(await outcomeOf(build.verify({ message: s.message }, s.signature, pub))).toBe('valid');
-        expect(await outcomeOf(build.verify({ url: s.url, apiKey: k, date: d, timeZone: tz, apiKeyIn: where }, s.signature, pub))).toBe('valid');
+        expect(await outcomeOf(build.verify({ url: s.url, apiKey: k, date: d, timeZone: tz, apiKeyIn: where }, s.signature, pub))).toBe(
+          'valid',
+        );
       }),
       { numRuns: 60 },
     );
@@ -52,13 +54,20 @@ describe.each(builds)('properties (%s)', (_name, build) => {
 
   it('any changed character of the message fails', async () => {
     await fc.assert(
-      fc.asyncProperty(url, apiKey, fc.nat(), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), keyPair, async (u, k, at, c, [, priv, pub]) => {
-        const s = await build.sign(u, { apiKey: k, date: '2022-01-10', privateKey: priv });
-        const i = at % s.message.length;
-        const changed = s.message.slice(0, i) + c + s.message.slice(i + 1);
-        fc.pre(changed !== s.message);
-        expect(await outcomeOf(build.verify({ message: changed }, s.signature, pub))).toBe('ERR_NOPS_SIGNATURE_INVALID');
-      }),
+      fc.asyncProperty(
+        url,
+        apiKey,
+        fc.nat(),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+        keyPair,
+        async (u, k, at, c, [, priv, pub]) => {
+          const s = await build.sign(u, { apiKey: k, date: '2022-01-10', privateKey: priv });
+          const i = at % s.message.length;
+          const changed = s.message.slice(0, i) + c + s.message.slice(i + 1);
+          fc.pre(changed !== s.message);
+          expect(await outcomeOf(build.verify({ message: changed }, s.signature, pub))).toBe('ERR_NOPS_SIGNATURE_INVALID');
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -68,12 +77,25 @@ describe('the two builds agree', () => {
   it('on every output of sign and on every error code', async () => {
     const node = builds[0]![1];
     const web = builds[1]![1];
-    const outcome = async (p: Promise<unknown>) => p.then((v) => ({ v }), (e: { code?: unknown }) => ({ code: e.code }));
+    const outcome = async (p: Promise<unknown>) =>
+      p.then(
+        (v) => ({ v }),
+        (e: { code?: unknown }) => ({ code: e.code }),
+      );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(url, fc.string()), fc.oneof(apiKey, fc.string()), date, timeZone, apiKeyIn, keyPair, fc.constantFrom('add', 'reject'), async (u, k, d, tz, where, [, priv], slash) => {
-        const opts = { apiKey: k, date: d, timeZone: tz, apiKeyIn: where, privateKey: priv, trailingSlash: slash as 'add' | 'reject' };
-        expect(await outcome(web.sign(u, opts))).toEqual(await outcome(node.sign(u, opts)));
-      }),
+      fc.asyncProperty(
+        fc.oneof(url, fc.string()),
+        fc.oneof(apiKey, fc.string()),
+        date,
+        timeZone,
+        apiKeyIn,
+        keyPair,
+        fc.constantFrom('add', 'reject'),
+        async (u, k, d, tz, where, [, priv], slash) => {
+          const opts = { apiKey: k, date: d, timeZone: tz, apiKeyIn: where, privateKey: priv, trailingSlash: slash as 'add' | 'reject' };
+          expect(await outcome(web.sign(u, opts))).toEqual(await outcome(node.sign(u, opts)));
+        },
+      ),
       { numRuns: 150 },
     );
   });

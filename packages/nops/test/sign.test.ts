@@ -77,7 +77,14 @@ describe.each(builds)('sign (%s)', (_name, build) => {
     const jwk = keyObject.export({ format: 'jwk' });
     const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
     const cryptoKey = await webcrypto.subtle.importKey('jwk', jwk, alg, false, ['sign']);
-    const forms: unknown[] = [pem('rsa2048'), pem('rsa2048-pkcs1'), jwk, { ...jwk, alg: 'RS256', use: 'sig', key_ops: ['verify'] }, keyObject, cryptoKey];
+    const forms: unknown[] = [
+      pem('rsa2048'),
+      pem('rsa2048-pkcs1'),
+      jwk,
+      { ...jwk, alg: 'RS256', use: 'sig', key_ops: ['verify'] },
+      keyObject,
+      cryptoKey,
+    ];
     for (const privateKey of forms) {
       const r = await build.sign(DOC_URL, { ...base, privateKey: privateKey as never });
       expect(r.signature).toBe(expected);
@@ -102,8 +109,20 @@ describe.each(builds)('sign (%s)', (_name, build) => {
 
   it('refuses keys that are not usable RSA private keys, with ERR_NOPS_KEY and no key material in the message', async () => {
     const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-    const pss = await webcrypto.subtle.importKey('pkcs8', createPrivateKey(pem('rsa2048')).export({ type: 'pkcs8', format: 'der' }), { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']);
-    const sha512 = await webcrypto.subtle.importKey('pkcs8', createPrivateKey(pem('rsa2048')).export({ type: 'pkcs8', format: 'der' }), { ...alg, hash: 'SHA-512' }, false, ['sign']);
+    const pss = await webcrypto.subtle.importKey(
+      'pkcs8',
+      createPrivateKey(pem('rsa2048')).export({ type: 'pkcs8', format: 'der' }),
+      { name: 'RSA-PSS', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const sha512 = await webcrypto.subtle.importKey(
+      'pkcs8',
+      createPrivateKey(pem('rsa2048')).export({ type: 'pkcs8', format: 'der' }),
+      { ...alg, hash: 'SHA-512' },
+      false,
+      ['sign'],
+    );
     const jwk = createPrivateKey(pem('rsa2048')).export({ format: 'jwk' });
     const bad: unknown[] = [
       'not a key',

@@ -42,10 +42,31 @@ describe('vector files', () => {
     const [sign, verify] = files;
     expect(sign!.cases.length).toBeGreaterThanOrEqual(30);
     const flags = (f: VectorFile) => new Set(f.cases.flatMap((c) => c.flags));
-    for (const flag of ['DocsExample', 'Key1024', 'Key2048', 'HeaderForm', 'ExistingQuery', 'TrailingSlashAdded', 'TrailingSlashReject', 'TimeZone', 'NonAscii', 'AbsoluteUrl', 'BadApiKey']) {
+    for (const flag of [
+      'DocsExample',
+      'Key1024',
+      'Key2048',
+      'HeaderForm',
+      'ExistingQuery',
+      'TrailingSlashAdded',
+      'TrailingSlashReject',
+      'TimeZone',
+      'NonAscii',
+      'AbsoluteUrl',
+      'BadApiKey',
+    ]) {
       expect(flags(sign!), flag).toContain(flag);
     }
-    for (const flag of ['ChangedMessage', 'ChangedSignature', 'WrongKey', 'BadBase64', 'TrailingNewline', 'WrongKeyType', 'Key1024', 'Key2048']) {
+    for (const flag of [
+      'ChangedMessage',
+      'ChangedSignature',
+      'WrongKey',
+      'BadBase64',
+      'TrailingNewline',
+      'WrongKeyType',
+      'Key1024',
+      'Key2048',
+    ]) {
       expect(flags(verify!), flag).toContain(flag);
     }
   });
@@ -55,7 +76,9 @@ for (const file of files) {
   for (const [name, build] of builds) {
     describe(`${file.name} vectors (${name})`, () => {
       it.each(file.cases.map((c) => [`${c.id}: ${c.description}`, c] as const))('%s', async (_name, c) => {
-        expect(judge(c.expected, await respond(c.id, () => run(build, file.operation, c.input as Record<string, any>)))).toEqual({ pass: true });
+        expect(judge(c.expected, await respond(c.id, () => run(build, file.operation, c.input as Record<string, any>)))).toEqual({
+          pass: true,
+        });
       });
     });
   }

@@ -67,7 +67,11 @@ describe.each([
     const nogFetch = createNogFetch({ keyId: KEY.id, secretKey: KEY.secret });
     const get = await nogFetch(`${server.origin}/api/blobs/abc?x=1&y=2`);
     expect(get.status).toBe(200);
-    const post = await nogFetch(`${server.origin}/api/blobs`, { method: 'POST', body: '{"name":"x"}', headers: { 'content-type': 'application/json' } });
+    const post = await nogFetch(`${server.origin}/api/blobs`, {
+      method: 'POST',
+      body: '{"name":"x"}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(post.status).toBe(200);
     expect(await post.json()).toMatchObject({ method: 'POST', body: '{"name":"x"}', auth: { keyId: KEY.id, query: null } });
     // Each call is signed afresh: the same call twice is two valid requests.

@@ -61,12 +61,14 @@ export function startFetchServer(options: NogFetchAuthOptions): Promise<Running>
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
       const request = new Request(`http://127.0.0.1:${port}${req.url ?? '/'}`, {
         method: req.method ?? 'GET',
-        headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]] as [string, string][])),
+        headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : ([[k, String(v)]] as [string, string][]))),
         ...(hasBody ? { body: await readBody(req) } : {}),
       });
       const response = await handler(request);
       res.statusCode = response.status;
-      response.headers.forEach((value, name) => res.setHeader(name, value));
+      response.headers.forEach((value, name) => {
+        res.setHeader(name, value);
+      });
       res.end(Buffer.from(await response.arrayBuffer()));
     }),
   );

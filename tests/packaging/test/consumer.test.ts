@@ -9,9 +9,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec } from '../../../scripts/lib/exec.js';
 import { BIN } from '../../../scripts/lib/workspace.js';
 import { requireBinary, RUNTIMES } from '../../runtimes/test/support/runtimes.js';
-import { BUDGETS, JOSE_COMPARISONS, bundleSize, compareWithJose, formatComparison, HMAC_MARKERS, RSA_MARKERS } from '../../../scripts/lib/size.js';
+import {
+  BUDGETS,
+  JOSE_COMPARISONS,
+  bundleSize,
+  compareWithJose,
+  formatComparison,
+  HMAC_MARKERS,
+  RSA_MARKERS,
+} from '../../../scripts/lib/size.js';
 import { FIXTURES, jsFiles, read, runFixture, short, typeCheck } from './support/consumer.js';
-import { installConsumer, installedNames, packagesUnderTest, packUnderTest, ROOT, scratch, type PackedPackage } from './support/packages.js';
+import {
+  installConsumer,
+  installedNames,
+  packagesUnderTest,
+  packUnderTest,
+  ROOT,
+  scratch,
+  type PackedPackage,
+} from './support/packages.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('openssl', 'runtimes');
@@ -60,19 +76,22 @@ describe('a project that installs every package from its tarball', () => {
       writeFileSync(join(dir(), 'sig.bin'), Buffer.from(out.signature!, 'base64'));
       const v = await exec('openssl', ['dgst', '-sha256', '-verify', 'pub.pem', '-signature', 'sig.bin', 'msg.txt'], { cwd: dir() });
       expect(v.stdout.trim()).toBe('Verified OK');
-      writeFileSync(join(dir(), 'msg.txt'), out.message! + ' ');
+      writeFileSync(join(dir(), 'msg.txt'), `${out.message!} `);
       const bad = await exec('openssl', ['dgst', '-sha256', '-verify', 'pub.pem', '-signature', 'sig.bin', 'msg.txt'], { cwd: dir() });
       expect(bad.code).not.toBe(0);
     }
   });
 
   const otherNodes = RUNTIMES.filter((r) => r.name === 'node22' || r.name === 'node24');
-  it.each(otherNodes.flatMap((rt) => fixtures.map((name) => [rt.name, name, rt] as const)))('on %s, %s works from the tarball too', async (_label, name, rt) => {
-    const r = await runFixture(dir(), `run/${short(name)}.mjs`, requireBinary(rt));
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as { ok: boolean }).ok).toBe(true);
-  });
+  it.each(otherNodes.flatMap((rt) => fixtures.map((name) => [rt.name, name, rt] as const)))(
+    'on %s, %s works from the tarball too',
+    async (_label, name, rt) => {
+      const r = await runFixture(dir(), `run/${short(name)}.mjs`, requireBinary(rt));
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.stdout) as { ok: boolean }).ok).toBe(true);
+    },
+  );
 
   it.each(names)('%s: every export subpath imports with plain node and every bin answers --help', async (name) => {
     const t = tarballs.find((p) => p.name === name)!;
@@ -100,30 +119,51 @@ describe('a project that installs every package from its tarball', () => {
     expect(r.stdout).toBe('fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d function');
   });
 
-  it.runIf(has('@reqsign/conformance'))('the installed conformance CLI runs every vector against the installed packages, both crypto paths', async () => {
-    const r = await exec(join(dir(), 'node_modules', '.bin', 'reqsign-conformance'), ['--strict', '--quiet'], { cwd: dir(), timeoutMs: 600_000 });
-    expect(r.stdout).toMatch(/\b0 failed\b/);
-    expect(r.code).toBe(0);
-    const passed = Number(/(\d+) passed/.exec(r.stdout)?.[1] ?? 0);
-    expect(passed).toBeGreaterThan(0);
-  }, 600_000);
+  it.runIf(has('@reqsign/conformance'))(
+    'the installed conformance CLI runs every vector against the installed packages, both crypto paths',
+    async () => {
+      const r = await exec(join(dir(), 'node_modules', '.bin', 'reqsign-conformance'), ['--strict', '--quiet'], {
+        cwd: dir(),
+        timeoutMs: 600_000,
+      });
+      expect(r.stdout).toMatch(/\b0 failed\b/);
+      expect(r.code).toBe(0);
+      const passed = Number(/(\d+) passed/.exec(r.stdout)?.[1] ?? 0);
+      expect(passed).toBeGreaterThan(0);
+    },
+    600_000,
+  );
 
   const typeFiles = (resolution: 'nodenext' | 'bundler'): string[] =>
-    names.flatMap((n) => [`${short(n)}.ts`, ...(resolution === 'nodenext' ? [`${short(n)}-node.ts`] : [])]).filter((f) => existsSync(join(FIXTURES, 'types', f)));
+    names
+      .flatMap((n) => [`${short(n)}.ts`, ...(resolution === 'nodenext' ? [`${short(n)}-node.ts`] : [])])
+      .filter((f) => existsSync(join(FIXTURES, 'types', f)));
 
-  it.each(['nodenext', 'bundler'] as const)('a TypeScript consumer type-checks against the published declarations (moduleResolution %s)', async (resolution) => {
-    const files = typeFiles(resolution);
-    expect(files.length).toBeGreaterThan(0);
-    const r = await typeCheck(dir(), files, resolution);
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.code).toBe(0);
-  });
+  it.each(['nodenext', 'bundler'] as const)(
+    'a TypeScript consumer type-checks against the published declarations (moduleResolution %s)',
+    async (resolution) => {
+      const files = typeFiles(resolution);
+      expect(files.length).toBeGreaterThan(0);
+      const r = await typeCheck(dir(), files, resolution);
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    },
+  );
 
   it('the type check fails on a consumer that misuses the API (the check can fail)', async () => {
     const bad = join(dir(), 'bad.ts');
-    writeFileSync(bad, `import { parseRequestTarget } from '@reqsign/canonical';\nexport const n: number = parseRequestTarget('/x').target;\n`);
+    writeFileSync(
+      bad,
+      `import { parseRequestTarget } from '@reqsign/canonical';\nexport const n: number = parseRequestTarget('/x').target;\n`,
+    );
     const config = join(dir(), 'tsconfig.bad.json');
-    writeFileSync(config, JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: [] }, files: ['bad.ts'] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: [] },
+        files: ['bad.ts'],
+      }),
+    );
     const r = await exec(join(BIN, 'tsc'), ['-p', config], { cwd: dir() });
     expect(r.code).not.toBe(0);
     expect(r.stdout).toMatch(/TS2322/);
@@ -151,25 +191,28 @@ describe.each([
   });
 
   const budget = BUDGETS[name]!;
-  it.runIf(has(name))(`its browser and node bundles contain no ${what} code, and its browser bundles are within their ceilings`, async () => {
-    const browser = await bundleSize(name, dir(), 'browser');
-    const node = await bundleSize(name, dir(), 'node');
-    for (const re of markers) {
-      expect(re.test(browser.code), `browser bundle matches ${re}`).toBe(false);
-      expect(re.test(node.code), `node bundle matches ${re}`).toBe(false);
-    }
-    // The browser bundle is the WebCrypto build: no node: import survives in it.
-    expect(browser.code).not.toMatch(/["']node:/);
-    const client = await bundleSize(name, dir(), 'browser', budget.client);
-    console.log(
-      `size ${name}: a signing client ({ ${budget.client.join(', ')} }) ${client.minified} B minified, ${client.gzip} B gzipped ` +
-        `(ceiling ${budget.clientGzip} B); every export ${browser.minified} B minified, ` +
-        `${browser.gzip} B gzipped (ceiling ${budget.allGzip} B)`,
-    );
-    expect(client.gzip).toBeLessThan(browser.gzip);
-    expect(client.gzip).toBeLessThanOrEqual(budget.clientGzip);
-    expect(browser.gzip).toBeLessThanOrEqual(budget.allGzip);
-  });
+  it.runIf(has(name))(
+    `its browser and node bundles contain no ${what} code, and its browser bundles are within their ceilings`,
+    async () => {
+      const browser = await bundleSize(name, dir(), 'browser');
+      const node = await bundleSize(name, dir(), 'node');
+      for (const re of markers) {
+        expect(re.test(browser.code), `browser bundle matches ${re}`).toBe(false);
+        expect(re.test(node.code), `node bundle matches ${re}`).toBe(false);
+      }
+      // The browser bundle is the WebCrypto build: no node: import survives in it.
+      expect(browser.code).not.toMatch(/["']node:/);
+      const client = await bundleSize(name, dir(), 'browser', budget.client);
+      console.log(
+        `size ${name}: a signing client ({ ${budget.client.join(', ')} }) ${client.minified} B minified, ${client.gzip} B gzipped ` +
+          `(ceiling ${budget.clientGzip} B); every export ${browser.minified} B minified, ` +
+          `${browser.gzip} B gzipped (ceiling ${budget.allGzip} B)`,
+      );
+      expect(client.gzip).toBeLessThan(browser.gzip);
+      expect(client.gzip).toBeLessThanOrEqual(budget.clientGzip);
+      expect(browser.gzip).toBeLessThanOrEqual(budget.allGzip);
+    },
+  );
 
   // The targets: each signing bundle of the installed package is smaller than jose 6's for the same job (jose from
   // the workspace's dev dependencies), measured in the same run.

@@ -15,7 +15,17 @@ const RULES: Record<string, { readonly packages: readonly string[]; readonly nod
   'packages/http': { packages: ['@reqsign/nog', '@reqsign/canonical'], node: [] },
   conformance: {
     packages: ['ajv'],
-    node: ['src/cli.ts', 'src/port.ts', 'src/runner.ts', 'src/report.ts', 'src/vectors.ts', 'src/index.ts', 'src/internal/lines.ts', 'src/internal/processes.ts', 'src/internal/program.ts'],
+    node: [
+      'src/cli.ts',
+      'src/port.ts',
+      'src/runner.ts',
+      'src/report.ts',
+      'src/vectors.ts',
+      'src/index.ts',
+      'src/internal/lines.ts',
+      'src/internal/processes.ts',
+      'src/internal/program.ts',
+    ],
   },
   'packages/cli': {
     packages: ['@reqsign/canonical', '@reqsign/nog', '@reqsign/nops', '@reqsign/conformance'],
@@ -33,7 +43,9 @@ function sources(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => (m[1] ?? m[2])!,
+  );
 }
 
 describe('imports agree with docs/ARCHITECTURE.md', () => {
@@ -59,6 +71,16 @@ describe('imports agree with docs/ARCHITECTURE.md', () => {
 
   it('the table lists every package with sources', () => {
     const dirs = ['conformance', ...readdirSync(join(ROOT, 'packages')).map((d) => `packages/${d}`)];
-    expect(dirs.filter((d) => !(d in RULES)).filter((d) => { try { return readdirSync(join(ROOT, d, 'src')).length > 0; } catch { return false; } })).toEqual([]);
+    expect(
+      dirs
+        .filter((d) => !(d in RULES))
+        .filter((d) => {
+          try {
+            return readdirSync(join(ROOT, d, 'src')).length > 0;
+          } catch {
+            return false;
+          }
+        }),
+    ).toEqual([]);
   });
 });

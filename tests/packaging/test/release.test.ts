@@ -67,35 +67,76 @@ describe('npm run release:dry-run', () => {
 
   // Only while changesets are pending: then `npm run release` must stop before `changeset publish` (which would
   // also tag this repository). npm points at the recorder all the same.
-  it.runIf(pendingNow)('npm run release refuses to publish while changesets are pending', async () => {
-    const before = writes().length;
-    const r = await exec(join(BIN, 'tsx'), ['scripts/release.ts', '--skip-build', '--only', 'canonical'], { cwd: ROOT, env: npmEnv(), timeoutMs: 120_000 });
-    expect(r.stdout).toContain('FAIL pending changesets: run `npm run version`');
-    expect(r.stdout).not.toContain('== changeset publish');
-    expect(r.code).toBe(1);
-    expect(writes().slice(before)).toEqual([]);
-  }, 120_000);
+  it.runIf(pendingNow)(
+    'npm run release refuses to publish while changesets are pending',
+    async () => {
+      const before = writes().length;
+      const r = await exec(join(BIN, 'tsx'), ['scripts/release.ts', '--skip-build', '--only', 'canonical'], {
+        cwd: ROOT,
+        env: npmEnv(),
+        timeoutMs: 120_000,
+      });
+      expect(r.stdout).toContain('FAIL pending changesets: run `npm run version`');
+      expect(r.stdout).not.toContain('== changeset publish');
+      expect(r.code).toBe(1);
+      expect(writes().slice(before)).toEqual([]);
+    },
+    120_000,
+  );
 
   it('refuses to run with no package selected', async () => {
-    const r = await exec(join(BIN, 'tsx'), ['scripts/release.ts', '--check', '--skip-build', '--only', 'no-such-package'], { cwd: ROOT, env: npmEnv() });
+    const r = await exec(join(BIN, 'tsx'), ['scripts/release.ts', '--check', '--skip-build', '--only', 'no-such-package'], {
+      cwd: ROOT,
+      env: npmEnv(),
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('no package to release');
   }, 120_000);
 });
 
 describe('the version plan', () => {
-  const plan = (releases: [string, ReleasePlan['releases'][number]['type']][], asked: [string, ReleasePlan['releases'][number]['type']][]): ReleasePlan => ({
+  const plan = (
+    releases: [string, ReleasePlan['releases'][number]['type']][],
+    asked: [string, ReleasePlan['releases'][number]['type']][],
+  ): ReleasePlan => ({
     changesets: [{ id: 'c', summary: 's', releases: asked.map(([name, type]) => ({ name, type })) }],
-    releases: releases.map(([name, type]) => ({ name, type, oldVersion: '0.1.0', newVersion: type === 'major' ? '1.0.0' : '0.2.0', changesets: ['c'] })),
+    releases: releases.map(([name, type]) => ({
+      name,
+      type,
+      oldVersion: '0.1.0',
+      newVersion: type === 'major' ? '1.0.0' : '0.2.0',
+      changesets: ['c'],
+    })),
   });
 
   it('flags a major that only a peer dependency caused', () => {
-    const problems = unrequestedMajors(plan([['@x/a', 'minor'], ['@x/b', 'major']], [['@x/a', 'minor'], ['@x/b', 'minor']]));
+    const problems = unrequestedMajors(
+      plan(
+        [
+          ['@x/a', 'minor'],
+          ['@x/b', 'major'],
+        ],
+        [
+          ['@x/a', 'minor'],
+          ['@x/b', 'minor'],
+        ],
+      ),
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^@x\/b would go 0\.1\.0 -> 1\.0\.0 \(major\) though its changesets ask for minor/);
   });
   it('accepts a major that a changeset asks for, and dependents bumped by patch or minor', () => {
-    expect(unrequestedMajors(plan([['@x/a', 'major'], ['@x/b', 'patch']], [['@x/a', 'major']]))).toEqual([]);
+    expect(
+      unrequestedMajors(
+        plan(
+          [
+            ['@x/a', 'major'],
+            ['@x/b', 'patch'],
+          ],
+          [['@x/a', 'major']],
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it('has no major that no changeset asked for, in this repository', async () => {
@@ -114,7 +155,9 @@ describe('npm run version in a scratch copy of the workspace manifests and lockf
     }
     cpSync(join(ROOT, '.changeset'), join(copy, '.changeset'), { recursive: true });
     // The root's own `version` script, as `npm run version` runs it (the copy has no node_modules of its own).
-    const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['version']!;
+    const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
+      'version'
+    ]!;
     await execOk('sh', ['-c', script], {
       cwd: copy,
       env: { ...process.env, PATH: `${BIN}:${process.env['PATH'] ?? ''}`, npm_config_prefer_offline: 'true' },

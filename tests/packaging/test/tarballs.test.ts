@@ -27,7 +27,9 @@ describe.each(names)('%s tarball', (name) => {
     const { files, manifest } = tarball();
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map'))).toBe(false);
     const leaves = (target: unknown, conditions: string[]): [string[], string][] =>
-      typeof target === 'string' ? [[conditions, target]] : Object.entries(target as object).flatMap(([c, t]) => leaves(t, [...conditions, c]));
+      typeof target === 'string'
+        ? [[conditions, target]]
+        : Object.entries(target as object).flatMap(([c, t]) => leaves(t, [...conditions, c]));
     const exportsMap = manifest['exports'] as Record<string, unknown>;
     for (const [sub, target] of Object.entries(exportsMap)) {
       if (sub === './package.json') continue;

@@ -27,7 +27,8 @@ const ARGS = [
 const files = loadVectors().map((f) => ({ name: f.name, scheme: f.scheme, operation: f.operation, cases: f.cases }));
 const total = files.reduce((n, f) => n + f.cases.length, 0);
 // The page loads the suite as a module and exposes it; evaluated functions then need no import() of their own.
-const PAGE = '<!doctype html><meta charset="utf-8"><title>reqsign vectors</title><script type="module">import * as suite from "/suite.js"; globalThis.suite = suite;</script>';
+const PAGE =
+  '<!doctype html><meta charset="utf-8"><title>reqsign vectors</title><script type="module">import * as suite from "/suite.js"; globalThis.suite = suite;</script>';
 type Suite = typeof import('../fixtures/browser-suite.js');
 let browser: Browser;
 let server: StaticServer;

@@ -41,10 +41,16 @@ describe.each(RUNTIMES)('$name', (rt) => {
 
 describe.each(RUNTIMES.filter((r) => r.name === 'deno' || r.name === 'bun'))('the browser bundle on $name', (rt) => {
   it('passes every vector over WebCrypto with nothing but standard globals', async () => {
-    const r = await exec(requireBinary(rt), [...rt.command.slice(1), fixture('bundle-driver.mjs'), bundlePath, vectorsPath], { cwd: tmp.dir, timeoutMs: 300_000 });
+    const r = await exec(requireBinary(rt), [...rt.command.slice(1), fixture('bundle-driver.mjs'), bundlePath, vectorsPath], {
+      cwd: tmp.dir,
+      timeoutMs: 300_000,
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const { env, results } = JSON.parse(r.stdout) as { env: { subtle: boolean }; results: { id: string; status: string; stage?: string }[] };
+    const { env, results } = JSON.parse(r.stdout) as {
+      env: { subtle: boolean };
+      results: { id: string; status: string; stage?: string }[];
+    };
     expect(env.subtle).toBe(true);
     expect(results.filter((x) => x.status !== 'pass').map((x) => `${x.id} ${x.status} ${x.stage ?? ''}`)).toEqual([]);
     expect(results).toHaveLength(total);

@@ -56,12 +56,18 @@ describe('a fresh clone, set up as the README says', () => {
     const help = await run('npx', ['--no-install', 'reqsign', '--help']);
     expect(help.code, show(help)).toBe(0);
     expect(help.stdout).toMatch(/^Usage: reqsign <command>/);
-    const signed = await run('npx', ['--no-install', 'reqsign', 'nog', 'sign', '--no-nonce', '--date', '2015-04-20T12:34:56Z', 'GET', '/api/blobs/abc'], {
-      NOG_KEYID: '0123456789abcdef0123',
-      NOG_SECRETKEY: '0123456789abcdef0123456789abcdef01234567',
-    });
+    const signed = await run(
+      'npx',
+      ['--no-install', 'reqsign', 'nog', 'sign', '--no-nonce', '--date', '2015-04-20T12:34:56Z', 'GET', '/api/blobs/abc'],
+      {
+        NOG_KEYID: '0123456789abcdef0123',
+        NOG_SECRETKEY: '0123456789abcdef0123456789abcdef01234567',
+      },
+    );
     expect(signed.code, show(signed)).toBe(0);
-    expect(signed.stdout).toMatch(/^\/api\/blobs\/abc\?authalgorithm=nog-v1&authkeyid=0123456789abcdef0123&authdate=2015-04-20T123456Z&authexpires=600&authsignature=[0-9a-f]{64}\n$/);
+    expect(signed.stdout).toMatch(
+      /^\/api\/blobs\/abc\?authalgorithm=nog-v1&authkeyid=0123456789abcdef0123&authdate=2015-04-20T123456Z&authexpires=600&authsignature=[0-9a-f]{64}\n$/,
+    );
     const conformance = await run('npx', ['--no-install', 'reqsign-conformance', '--filter', 'canonical-encoding', '--quiet']);
     expect(conformance.code, show(conformance)).toBe(0);
     expect(conformance.stdout).toMatch(/^[1-9]\d* passed, 0 failed\n$/);

@@ -8,8 +8,12 @@ import { delimiter, join } from 'node:path';
  */
 export function freshEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE' && !k.startsWith('VITEST')) env[k] = v;
-  env['PATH'] = (process.env['PATH'] ?? '').split(delimiter).filter((p) => !p.includes('node_modules')).join(delimiter);
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE' && !k.startsWith('VITEST')) env[k] = v;
+  env['PATH'] = (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .filter((p) => !p.includes('node_modules'))
+    .join(delimiter);
   return { ...env, ...extra };
 }
 

@@ -52,11 +52,16 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
   const secret = io.env.NOG_SECRETKEY;
   if (!id || !secret) throw new UsageError('set NOG_KEYID and NOG_SECRETKEY to the key to sign with');
 
-  const signed = await sign(method, url, { id, secret }, {
-    ...(date !== undefined ? { date } : {}),
-    ...(expires !== undefined ? { expires } : {}),
-    ...(nonce !== undefined ? { nonce } : {}),
-  });
+  const signed = await sign(
+    method,
+    url,
+    { id, secret },
+    {
+      ...(date !== undefined ? { date } : {}),
+      ...(expires !== undefined ? { expires } : {}),
+      ...(nonce !== undefined ? { nonce } : {}),
+    },
+  );
   io.stdout(`${signed.url}\n`);
   return EXIT_OK;
 }

@@ -26,9 +26,7 @@ function write(path: string, text: string, mode: number): void {
     writeFileSync(path, text, { mode, flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'EEXIST' ? `${JSON.stringify(path)} exists; not overwriting it` : `cannot write ${JSON.stringify(path)}`,
-    );
+    throw new UsageError(code === 'EEXIST' ? `${JSON.stringify(path)} exists; not overwriting it` : `cannot write ${JSON.stringify(path)}`);
   }
 }
 

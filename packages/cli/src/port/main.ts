@@ -20,7 +20,7 @@ const hello: Hello = {
   version: pkg.version,
   supports: Object.fromEntries(Object.entries(schemes).map(([s, h]) => [s, Object.keys(h)])),
 };
-process.stdout.write(JSON.stringify(hello) + '\n');
+process.stdout.write(`${JSON.stringify(hello)}\n`);
 
 async function answer(line: string): Promise<Response> {
   const req = JSON.parse(line) as Request;
@@ -36,5 +36,5 @@ async function answer(line: string): Promise<Response> {
 // One request at a time, answered in order.
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
   if (line.trim() === '') continue;
-  process.stdout.write(JSON.stringify(await answer(line)) + '\n');
+  process.stdout.write(`${JSON.stringify(await answer(line))}\n`);
 }

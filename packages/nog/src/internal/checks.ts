@@ -1,4 +1,12 @@
-import { assertBoolean, assertFunction, assertObject, assertString, parseDateTime, parseReceivedTarget, timingSafeEqual } from '@reqsign/canonical';
+import {
+  assertBoolean,
+  assertFunction,
+  assertObject,
+  assertString,
+  parseDateTime,
+  parseReceivedTarget,
+  timingSafeEqual,
+} from '@reqsign/canonical';
 import { AUTH_MESSAGES, NogError, type NogAuthErrorCode } from '../errors.js';
 import { MemoryNonceStore } from '../memoryNonceStore.js';
 import type { NonceStore } from '../nonceStore.js';
@@ -121,7 +129,12 @@ export function resolveVerifierOptions(options: VerifierOptions): VerifierConfig
 }
 
 /** Verifies one request: the steps below, in order. */
-export function verifyRequest(c: VerifierConfig, provider: CryptoProvider, method: string, url: string): VerifyResult | Promise<VerifyResult> {
+export function verifyRequest(
+  c: VerifierConfig,
+  provider: CryptoProvider,
+  method: string,
+  url: string,
+): VerifyResult | Promise<VerifyResult> {
   assertString(method, 'method', NogError);
   assertString(url, 'url', NogError);
   const nowMs = c.now();
@@ -235,7 +248,10 @@ function claimNonce(c: VerifierConfig, r: Pending): VerifyResult | Promise<Verif
     return fail('ERR_AUTH_NONCE_STORE');
   }
   return isThenable(claimed)
-    ? Promise.resolve(claimed).then((v) => afterClaim(r, v), () => fail('ERR_AUTH_NONCE_STORE'))
+    ? Promise.resolve(claimed).then(
+        (v) => afterClaim(r, v),
+        () => fail('ERR_AUTH_NONCE_STORE'),
+      )
     : afterClaim(r, claimed);
 }
 

@@ -83,7 +83,10 @@ export const nodeCrypto: SyncCryptoProvider = {
 };
 
 /** Both node:crypto HMAC paths, for tests. */
-export const nodeHmacPaths: { readonly oneShot: ((secret: string, data: string) => string) | undefined; readonly stream: (secret: string, data: string) => string } = {
+export const nodeHmacPaths: {
+  readonly oneShot: ((secret: string, data: string) => string) | undefined;
+  readonly stream: (secret: string, data: string) => string;
+} = {
   oneShot: typeof hash === 'function' ? createOneShotHmac(hash) : undefined,
   stream: createStreamHmac(),
 };

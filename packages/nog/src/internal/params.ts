@@ -34,7 +34,13 @@ const SIGNATURE = 5;
 function slotAt(s: string, at: number, end: number): number {
   const len = end - at;
   // "auth" and at least "date" after it.
-  if (len < 8 || s.charCodeAt(at) !== 0x61 || s.charCodeAt(at + 1) !== 0x75 || s.charCodeAt(at + 2) !== 0x74 || s.charCodeAt(at + 3) !== 0x68) {
+  if (
+    len < 8 ||
+    s.charCodeAt(at) !== 0x61 ||
+    s.charCodeAt(at + 1) !== 0x75 ||
+    s.charCodeAt(at + 2) !== 0x74 ||
+    s.charCodeAt(at + 3) !== 0x68
+  ) {
     return -1;
   }
   const fifth = s.charCodeAt(at + 4);

@@ -1,11 +1,4 @@
-import {
-  KeyObject,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPair,
-  sign as rsaSign,
-  verify as rsaVerify,
-} from 'node:crypto';
+import { KeyObject, createPrivateKey, createPublicKey, generateKeyPair, sign as rsaSign, verify as rsaVerify } from 'node:crypto';
 import { promisify } from 'node:util';
 import { NopsError } from '../errors.js';
 import type { RsaJwk } from '../types.js';

@@ -69,15 +69,11 @@ export const webVerify: VerifyCrypto = {
 
 export const webKeygen: KeygenCrypto = {
   async generate(bits) {
-    const pair = (await subtle().generateKey(
-      { ...ALGORITHM, modulusLength: bits, publicExponent: Uint8Array.of(1, 0, 1) },
-      true,
-      ['sign', 'verify'],
-    )) as CryptoKeyPair;
-    const [pkcs8, spki] = await Promise.all([
-      subtle().exportKey('pkcs8', pair.privateKey),
-      subtle().exportKey('spki', pair.publicKey),
-    ]);
+    const pair = (await subtle().generateKey({ ...ALGORITHM, modulusLength: bits, publicExponent: Uint8Array.of(1, 0, 1) }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
+    const [pkcs8, spki] = await Promise.all([subtle().exportKey('pkcs8', pair.privateKey), subtle().exportKey('spki', pair.publicKey)]);
     return {
       privateKey: toPem('PRIVATE KEY', toBase64(new Uint8Array(pkcs8))),
       publicKey: toPem('PUBLIC KEY', toBase64(new Uint8Array(spki))),

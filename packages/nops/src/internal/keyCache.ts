@@ -13,7 +13,10 @@ export function cachedImport<H>(
   importKey: (input: unknown, kind: KeyKind) => H | Promise<H>,
 ): (input: unknown, kind: KeyKind) => H | Promise<H> {
   const objects = { private: new WeakMap<object, H | Promise<H>>(), public: new WeakMap<object, H | Promise<H>>() };
-  const strings = { private: boundedCache<string, H | Promise<H>>(PEM_CACHE_SIZE), public: boundedCache<string, H | Promise<H>>(PEM_CACHE_SIZE) };
+  const strings = {
+    private: boundedCache<string, H | Promise<H>>(PEM_CACHE_SIZE),
+    public: boundedCache<string, H | Promise<H>>(PEM_CACHE_SIZE),
+  };
   const make = { private: (input: unknown) => importKey(input, 'private'), public: (input: unknown) => importKey(input, 'public') };
   return (input, kind) => {
     if (typeof input === 'string') return strings[kind].get(input, make[kind]);

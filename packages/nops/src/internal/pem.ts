@@ -24,7 +24,8 @@ export function parsePem(text: string): Pem {
   const m = BLOCK.exec(text);
   if (m === null) return bad('The key is not a single PEM block');
   const label = m[1]!;
-  if (!LABELS.has(label)) return bad('The PEM block is not an unencrypted RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY)');
+  if (!LABELS.has(label))
+    return bad('The PEM block is not an unencrypted RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY)');
   let der: Uint8Array;
   try {
     der = fromBase64(m[2]!.replace(/\r?\n/g, ''));

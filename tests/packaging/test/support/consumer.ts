@@ -27,13 +27,26 @@ export async function typeCheck(dir: string, files: readonly string[], resolutio
   for (const f of files) copyFileSync(join(FIXTURES, 'types', f), join(dir, f));
   const compilerOptions =
     resolution === 'nodenext'
-      ? { module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] }
+      ? {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          lib: ['ES2022'],
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules', '@types')],
+        }
       : { module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], types: [] };
   const config = join(dir, `tsconfig.${resolution}.json`);
   writeFileSync(
     config,
     JSON.stringify({
-      compilerOptions: { ...compilerOptions, target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, verbatimModuleSyntax: true },
+      compilerOptions: {
+        ...compilerOptions,
+        target: 'ES2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        verbatimModuleSyntax: true,
+      },
       files,
     }),
   );

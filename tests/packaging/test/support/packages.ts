@@ -10,7 +10,10 @@ import { publicPackages, ROOT, type WorkspacePackage } from '../../../../scripts
  * names or folders) while some are still being written. CI sets nothing, so every package is covered.
  */
 export function packagesUnderTest(): WorkspacePackage[] {
-  const only = process.env['REQSIGN_PACKAGES']?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = process.env['REQSIGN_PACKAGES']
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return publicPackages(ROOT, only);
 }
 

@@ -5,7 +5,6 @@ import { exec } from '../../../../scripts/lib/exec.js';
 import { RUNTIME_BINARIES } from '../../../../scripts/lib/programs.js';
 import { ROOT } from '../../../../scripts/lib/workspace.js';
 
-
 export interface Runtime {
   readonly name: string;
   /** The program, then the arguments that come before the script. */
@@ -66,7 +65,17 @@ export async function runConformance(runner: string, rt: Runtime): Promise<Confo
     const report = join(dir, 'report.json');
     const r = await exec(
       runner,
-      [CONFORMANCE_CLI, '--impl', `${rt.name}-default=${start}`, '--impl', `${rt.name}-webcrypto=${start} --webcrypto`, '--strict', '--quiet', '--report', report],
+      [
+        CONFORMANCE_CLI,
+        '--impl',
+        `${rt.name}-default=${start}`,
+        '--impl',
+        `${rt.name}-webcrypto=${start} --webcrypto`,
+        '--strict',
+        '--quiet',
+        '--report',
+        report,
+      ],
       { cwd: ROOT, timeoutMs: 600_000, env: { ...process.env, NO_COLOR: '1' } },
     );
     const results: Record<string, CaseOutcome[]> = {};

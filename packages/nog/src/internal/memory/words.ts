@@ -29,8 +29,8 @@ function hexWord(s: string, from: number, to: number): number {
 /** The three words of a nonce, written into `out`; returns whether it is packed (else it must be kept as a string). */
 export function nonceWords(nonce: string, seed: number, out: Uint32Array): boolean {
   const n = nonce.length;
-  const w0 = n <= PACKED_MAX ? hexWord(nonce, 0, n < 8 ? n : 8) : -1;
-  const w1 = n > 8 && w0 !== -1 ? hexWord(nonce, 8, n < 16 ? n : 16) : 0;
+  const w0 = n <= PACKED_MAX ? hexWord(nonce, 0, Math.min(n, 8)) : -1;
+  const w1 = n > 8 && w0 !== -1 ? hexWord(nonce, 8, Math.min(n, 16)) : 0;
   const w2 = n > 16 && w1 !== -1 ? hexWord(nonce, 16, n) : 0;
   if (w0 !== -1 && w1 !== -1 && w2 !== -1) {
     out[0] = w0;
@@ -76,4 +76,4 @@ export function randomSeed(): number {
 }
 
 /** A copy of `s` that does not keep the string it was sliced from (a whole URL) alive. */
-export const ownCopy = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
+export const ownCopy = (s: string): string => (s.length < 13 ? s : ` ${s}`.slice(1));
