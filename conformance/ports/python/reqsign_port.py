@@ -390,6 +390,11 @@ def nog_sign(data):
     if not TOKEN.fullmatch(method):
         raise PortError("ERR_SIGN_METHOD", "method must be an HTTP token such as GET")
     parts = parse_request_target(url, max_url_length)
+    # An auth parameter already in the query (plain or percent-encoded) would be repeated once signed.
+    if parts["query"] is not None and any(
+        name in AUTH_SLOTS or is_encoded_auth_name(name) for name, _ in parse_query(parts["query"])
+    ):
+        raise PortError("ERR_SIGN_AUTH_PARAMETER", "The URL already has an auth parameter")
     if not SAFE.fullmatch(key_id):
         raise PortError("ERR_SIGN_KEY", "key.id must be non-empty and only A-Z a-z 0-9 - . _ ~")
     if secret == "":

@@ -39,17 +39,20 @@ export type ErrorClass<Code extends string> = new (code: Code, message: string) 
 /** An error class for `ERR_INVALID_ARGUMENT`. */
 export type ArgumentErrorClass = ErrorClass<'ERR_INVALID_ARGUMENT'>;
 
+/** The name of an argument for a message: a caller's non-string name becomes `argument`, never an exception. */
+const label = (name: unknown): string => (typeof name === 'string' ? name : 'argument');
+
 /**
  * The argument checks every reqsign package uses: each throws `ERR_INVALID_ARGUMENT` naming the argument, as an
  * instance of `Err` (the calling package's error class; default {@link CanonicalError}).
  */
 export function assertString(value: unknown, name: string, Err: ArgumentErrorClass = CanonicalError): asserts value is string {
-  if (typeof value !== 'string') throw new Err('ERR_INVALID_ARGUMENT', `${name} must be a string`);
+  if (typeof value !== 'string') throw new Err('ERR_INVALID_ARGUMENT', `${label(name)} must be a string`);
 }
 
 /** Throws `ERR_INVALID_ARGUMENT` unless `value` is a non-null object (arrays included). */
 export function assertObject(value: unknown, name: string, Err: ArgumentErrorClass = CanonicalError): asserts value is object {
-  if (typeof value !== 'object' || value === null) throw new Err('ERR_INVALID_ARGUMENT', `${name} must be an object`);
+  if (typeof value !== 'object' || value === null) throw new Err('ERR_INVALID_ARGUMENT', `${label(name)} must be an object`);
 }
 
 /** Throws `ERR_INVALID_ARGUMENT` unless `value` is a function. */
@@ -58,10 +61,10 @@ export function assertFunction(
   name: string,
   Err: ArgumentErrorClass = CanonicalError,
 ): asserts value is (...args: never[]) => unknown {
-  if (typeof value !== 'function') throw new Err('ERR_INVALID_ARGUMENT', `${name} must be a function`);
+  if (typeof value !== 'function') throw new Err('ERR_INVALID_ARGUMENT', `${label(name)} must be a function`);
 }
 
 /** Throws `ERR_INVALID_ARGUMENT` unless `value` is a boolean. */
 export function assertBoolean(value: unknown, name: string, Err: ArgumentErrorClass = CanonicalError): asserts value is boolean {
-  if (typeof value !== 'boolean') throw new Err('ERR_INVALID_ARGUMENT', `${name} must be a boolean`);
+  if (typeof value !== 'boolean') throw new Err('ERR_INVALID_ARGUMENT', `${label(name)} must be a boolean`);
 }

@@ -1,4 +1,4 @@
-import { CanonicalError, assertString } from './errors.js';
+import { CanonicalError, assertObject, assertString } from './errors.js';
 
 /** One raw query parameter: `value` is `null` when the parameter has no `=` at all (`?flag`). */
 export interface QueryParam {
@@ -29,7 +29,7 @@ export function hasQuery(target: string): boolean {
  */
 export function appendQuery(target: string, params: string | ReadonlyArray<readonly [string, string]>): string {
   assertString(target, 'target');
-  const suffix = typeof params === 'string' ? params : params.map(([n, v]) => `${n}=${v}`).join('&');
+  const suffix = typeof params === 'string' ? params : pairsOf(params);
   if (suffix.length === 0) return target;
   return target + (target.includes('?') ? '&' : '?') + suffix;
 }
@@ -52,9 +52,34 @@ export function parseQuery(query: string, options?: ParseQueryOptions): QueryPar
   return out;
 }
 
+/** `name=value` pairs joined with `&`, each name and value a string. */
+function pairsOf(params: unknown): string {
+  if (!Array.isArray(params)) throw new CanonicalError('ERR_INVALID_ARGUMENT', 'params must be a string or an array of [name, value]');
+  let out = '';
+  for (let i = 0; i < params.length; i++) {
+    const pair: unknown = params[i];
+    if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
+      throw new CanonicalError('ERR_INVALID_ARGUMENT', 'each of params must be a [name, value] pair of strings');
+    }
+    out += `${i === 0 ? '' : '&'}${pair[0]}=${pair[1]}`;
+  }
+  return out;
+}
+
 /** The inverse of {@link parseQuery} without decoding: joins the raw pairs with `&`. */
 export function serializeQuery(params: ReadonlyArray<QueryParam>): string {
-  return params.map((p) => (p.value === null ? p.name : `${p.name}=${p.value}`)).join('&');
+  if (!Array.isArray(params)) throw new CanonicalError('ERR_INVALID_ARGUMENT', 'params must be an array of { name, value }');
+  let out = '';
+  for (let i = 0; i < params.length; i++) {
+    const p: unknown = params[i];
+    assertObject(p, 'each of params');
+    const { name, value } = p as { name: unknown; value: unknown };
+    if (typeof name !== 'string' || (value !== null && typeof value !== 'string')) {
+      throw new CanonicalError('ERR_INVALID_ARGUMENT', 'each of params must have a string name and a string or null value');
+    }
+    out += `${i === 0 ? '' : '&'}${value === null ? name : `${name}=${value}`}`;
+  }
+  return out;
 }
 
 function decodeComponent(raw: string): string {

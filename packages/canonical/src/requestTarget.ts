@@ -1,4 +1,4 @@
-import { CanonicalError, assertString } from './errors.js';
+import { CanonicalError, assertObject, assertString } from './errors.js';
 
 /** The parts of a URL that a signer needs, each exactly as given. */
 export interface RequestTarget {
@@ -128,5 +128,10 @@ function httpSchemeEnd(url: string): number {
 
 /** Puts a URL back together from a parsed target and a new target: `origin + target + #fragment`. */
 export function formatUrl(parts: Pick<RequestTarget, 'origin' | 'fragment'>, target: string): string {
-  return parts.fragment === null ? parts.origin + target : `${parts.origin}${target}#${parts.fragment}`;
+  assertObject(parts, 'parts');
+  const { origin, fragment } = parts;
+  assertString(origin, 'parts.origin');
+  if (fragment !== null) assertString(fragment, 'parts.fragment');
+  assertString(target, 'target');
+  return fragment === null ? origin + target : `${origin}${target}#${fragment}`;
 }

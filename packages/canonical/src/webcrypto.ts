@@ -24,7 +24,9 @@ export function subtleCrypto(Err: UnavailableError = CanonicalError): Subtle {
 
 /** Fills `bytes` from the runtime's CSPRNG, or throws `ERR_CRYPTO_UNAVAILABLE` when there is none. */
 export function randomFill(bytes: Uint8Array, Err: UnavailableError = CanonicalError): void {
+  if (!(bytes instanceof Uint8Array)) throw new CanonicalError('ERR_INVALID_ARGUMENT', 'bytes must be a Uint8Array');
   const c = (globalThis as { crypto?: { getRandomValues?: (b: Uint8Array) => Uint8Array } }).crypto;
   if (typeof c?.getRandomValues !== 'function') throw unavailable('crypto.getRandomValues', Err);
-  c.getRandomValues(bytes);
+  // getRandomValues fills at most 65,536 bytes a call (a QuotaExceededError beyond).
+  for (let i = 0; i < bytes.length; i += 65536) c.getRandomValues(bytes.subarray(i, i + 65536));
 }

@@ -1,8 +1,8 @@
 import { ReqsignError } from '@reqsign/canonical';
 
 /**
- * The codes a verification can fail with: the original Nog server's seven, then four for what it lacked (a future
- * authdate, an unknown algorithm, a malformed request, a nonce store that cannot answer).
+ * The codes a verification can fail with: the original Nog server's seven, then five for what it lacked (a future
+ * authdate, an unknown algorithm, a malformed request, a nonce store or key lookup that cannot answer).
  */
 export type NogAuthErrorCode =
   | 'ERR_AUTH_FIELD_MISSING'
@@ -15,7 +15,8 @@ export type NogAuthErrorCode =
   | 'ERR_AUTH_DATE_FUTURE'
   | 'ERR_AUTH_ALGORITHM_UNSUPPORTED'
   | 'ERR_AUTH_MALFORMED'
-  | 'ERR_AUTH_NONCE_STORE';
+  | 'ERR_AUTH_NONCE_STORE'
+  | 'ERR_AUTH_KEY_LOOKUP';
 
 /** Every code a {@link NogError} carries: the verification codes, and those for bad arguments and options. */
 export type NogErrorCode =
@@ -32,6 +33,10 @@ export type NogErrorCode =
   | 'ERR_SIGN_EXPIRES'
   /** The nonce is empty or has characters other than `A-Z a-z 0-9 - . _ ~`. */
   | 'ERR_SIGN_NONCE'
+  /** The URL to sign already has an auth parameter (`authexpires`, `auth%6Beyid`, ...) in its query. */
+  | 'ERR_SIGN_AUTH_PARAMETER'
+  /** The verifier's `now()` threw, or returned something other than a finite number of milliseconds. */
+  | 'ERR_CLOCK_INVALID'
   /** The WebCrypto build found no `crypto.subtle` or `crypto.getRandomValues` (an insecure browser context). */
   | 'ERR_CRYPTO_UNAVAILABLE';
 
@@ -54,4 +59,5 @@ export const AUTH_MESSAGES: Readonly<Record<NogAuthErrorCode, string>> = {
   ERR_AUTH_ALGORITHM_UNSUPPORTED: 'Unsupported authalgorithm.',
   ERR_AUTH_MALFORMED: 'Malformed signed request.',
   ERR_AUTH_NONCE_STORE: 'Nonce store unavailable.',
+  ERR_AUTH_KEY_LOOKUP: 'Key lookup unavailable.',
 };

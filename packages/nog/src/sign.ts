@@ -2,6 +2,7 @@ import { assertObject, assertString, CanonicalError, formatDateTime, formatUrl, 
 import { NogError } from './errors.js';
 import { DEFAULT_MAX_URL_LENGTH, MAX_DEADLINE_MS } from './internal/limits.js';
 import { createNonceSource } from './internal/nonce.js';
+import { AUTH_PARAMETERS } from './internal/params.js';
 import type { CryptoProvider, SyncCryptoProvider } from './internal/provider.js';
 
 /** A nog-v1 key: the id sent in the URL and the secret that keys the HMAC (its UTF-8 bytes, never hex-decoded). */
@@ -29,6 +30,25 @@ export interface SignOptions {
    * `ERR_TARGET_TOO_LONG`.
    */
   readonly maxUrlLength?: number;
+}
+
+/**
+ * Whether a query already names an auth parameter, plain (`authexpires`, `authkeyid=x`) or percent-encoded
+ * (`auth%6Beyid`): the verifier reads a repeated or an encoded one as `ERR_AUTH_MALFORMED`. A name with a malformed
+ * escape decodes to no auth name, for the verifier as here.
+ */
+function hasAuthParameter(query: string): boolean {
+  if (!query.includes('auth') && !query.includes('%')) return false;
+  for (const segment of query.split('&')) {
+    let name = segment.split('=', 1)[0]!;
+    try {
+      if (name.includes('%')) name = decodeURIComponent(name);
+    } catch {
+      // Not a name the verifier decodes to an auth name either.
+    }
+    if ((AUTH_PARAMETERS as readonly string[]).includes(name)) return true;
+  }
+  return false;
 }
 
 /** The length `&authsignature=` and 64 hex digits add to the target. */
@@ -97,6 +117,10 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
     throw new NogError('ERR_OPTION_RANGE', 'options.maxUrlLength must be a whole number, 1 or more');
   }
   const parts = parseRequestTarget(url, maxLength === DEFAULT_MAX_URL_LENGTH ? DEFAULT_LIMIT : { maxLength });
+  // The signer adds the auth parameters: one already there would be repeated, which every verifier refuses.
+  if (parts.query !== null && hasAuthParameter(parts.query)) {
+    throw new NogError('ERR_SIGN_AUTH_PARAMETER', 'The URL already has an auth parameter (authkeyid, authdate, ...)');
+  }
   if (id !== checked.id) {
     if (!SAFE.test(id)) throw new NogError('ERR_SIGN_KEY', 'key.id must be non-empty and only A-Z a-z 0-9 - . _ ~');
     checked.id = id;

@@ -1,4 +1,4 @@
-import type { NogAuthErrorCode } from './errors.js';
+import { NogError, type NogAuthErrorCode } from './errors.js';
 import { resolveVerifierOptions, verifyRequest } from './internal/checks.js';
 import type { CryptoProvider } from './internal/provider.js';
 import type { NonceStore } from './nonceStore.js';
@@ -10,9 +10,19 @@ export type KeyLookup =
   | ((keyId: string) => string | null | undefined | Promise<string | null | undefined>);
 
 export interface VerifierOptions {
-  /** keyId -> secret. A function may be async; it returning null, undefined or '' means an unknown key. */
+  /**
+   * keyId -> secret. A function may be async; it returning null, undefined or '' means an unknown key. A function
+   * that throws, rejects or does not settle within `keyLookupTimeoutMs` fails the request with `ERR_AUTH_KEY_LOOKUP`
+   * (503).
+   */
   readonly keys: KeyLookup;
-  /** The clock, milliseconds since the epoch (default `Date.now`). The nonce store is handed the same time. */
+  /** Milliseconds an async key lookup may take (default 5000, at most 2^31 - 1): then `ERR_AUTH_KEY_LOOKUP`. */
+  readonly keyLookupTimeoutMs?: number;
+  /**
+   * The clock, milliseconds since the epoch (default `Date.now`). The nonce store is handed the same time. A `now`
+   * that throws or returns anything but a finite number (a `Date`, NaN, a BigInt) makes `verify` reject with
+   * `ERR_CLOCK_INVALID`: it never verifies without a clock.
+   */
   readonly now?: () => number;
   /** Seconds a signature without `authexpires` stays valid (default 300, as the original server). */
   readonly defaultExpires?: number;
@@ -24,7 +34,7 @@ export interface VerifierOptions {
   readonly maxClockSkew?: number;
   /** Reject requests without `authnonce` (default false: the nonce is optional, as in the original). */
   readonly requireNonce?: boolean;
-  /** Where seen nonces are kept (default: a new `MemoryNonceStore` of 1,000,000 entries). */
+  /** Where seen nonces are kept (default: a new `MemoryNonceStore` of 8,000,000 entries). */
   readonly nonceStore?: NonceStore;
   /** The longest URL accepted, in UTF-16 code units (default 16384, Node's default header limit). */
   readonly maxUrlLength?: number;
@@ -49,7 +59,7 @@ export interface VerifyFailure {
   readonly ok: false;
   readonly code: NogAuthErrorCode;
   readonly message: string;
-  /** 503 for `ERR_AUTH_NONCE_STORE` (the store failed, try again), 401 for everything else. */
+  /** 503 for `ERR_AUTH_NONCE_STORE` and `ERR_AUTH_KEY_LOOKUP` (the verifier's side failed, try again), else 401. */
   readonly status: 401 | 503;
 }
 
@@ -57,7 +67,12 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
 
 /** What `createVerifier` returns: one verifier, with its keys, limits and nonce store, for any number of requests. */
 export interface Verifier {
-  /** Verifies a nog-v1 signed request. Resolves to a result for any two strings; never throws for bad input. */
+  /**
+   * Verifies a nog-v1 signed request. Resolves to a result for any two strings, a hostile request never makes it
+   * reject; it rejects with a {@link NogError} only for a misconfigured verifier (`ERR_CLOCK_INVALID`, or
+   * `ERR_INVALID_ARGUMENT` for a key lookup that gives something other than a string) and for arguments that are
+   * not strings.
+   */
   verify(method: string, url: string): Promise<VerifyResult>;
 }
 
@@ -68,7 +83,11 @@ export { VERIFIER_DEFAULTS } from './internal/checks.js';
  * `{"statusCode":401,"errorCode":"ERR_AUTH_...","message":"..."}`. Send it with `failure.status`.
  */
 export function failureBody(failure: VerifyFailure): string {
-  return JSON.stringify({ statusCode: failure.status, errorCode: failure.code, message: failure.message });
+  const { status, code, message } = (typeof failure === 'object' && failure !== null ? failure : {}) as Partial<VerifyFailure>;
+  if (typeof status !== 'number' || typeof code !== 'string' || typeof message !== 'string') {
+    throw new NogError('ERR_INVALID_ARGUMENT', 'failure must be a verification failure: { status, code, message }');
+  }
+  return JSON.stringify({ statusCode: status, errorCode: code, message });
 }
 
 /** Binds `createVerifier` to a crypto provider. The checks, in the original's order, are in internal/checks.ts. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { builds, DATE_MS, KEY, node, type web } from './helpers.js';
+import { readAuthParams } from '../src/internal/params.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
@@ -168,6 +169,67 @@ describe('sign makes no URL its verifier refuses as too long', () => {
       await expect(build.sign('GET', '/p', KEY, { maxUrlLength: 100 })).rejects.toMatchObject({ code: 'ERR_TARGET_TOO_LONG' });
       await expect(build.sign('GET', '/p', KEY, { maxUrlLength: 0 })).rejects.toMatchObject({ code: 'ERR_OPTION_RANGE' });
       await expect(build.sign('GET', '/p', KEY, { maxUrlLength: '1' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    });
+  }
+});
+
+describe('sign makes no URL its verifier refuses for a repeated auth parameter', () => {
+  const PIECES = ['auth', 'keyid', 'expires', 'signature', 'nonce', '%6B', '%6', '%', '%2', '=', '&', 'x', '1', 'A', '%61', '+'];
+  const query = fc.array(fc.constantFrom(...PIECES), { maxLength: 14 }).map((p) => p.join(''));
+  /** What the verifier reads: malformed (null), or some auth parameter present. */
+  const verifierSeesAuth = (q: string) => {
+    const read = readAuthParams(`/p?${q}`, 2);
+    return read === null || AUTH_SLOTS.some((slot) => read[slot] !== undefined);
+  };
+  const AUTH_SLOTS = ['algorithm', 'keyId', 'date', 'expires', 'nonce', 'signature'] as const;
+
+  for (const [name, build] of builds) {
+    it(`${name}: ERR_SIGN_AUTH_PARAMETER for a plain, valueless or encoded auth name; application names sign`, async () => {
+      const opts = { date: DATE_MS, nonce: false as const };
+      for (const url of [
+        '/p?authexpires&x=1',
+        '/p?x=1&authsignature=00',
+        '/p?auth%6Beyid=k',
+        '/p?%61uthnonce',
+        'https://h/p?authdate=x#f',
+      ]) {
+        await expect(build.sign('GET', url, KEY, opts), url).rejects.toMatchObject({ code: 'ERR_SIGN_AUTH_PARAMETER' });
+        expect(() => node.signSync('GET', url, KEY, opts), url).toThrow(expect.objectContaining({ code: 'ERR_SIGN_AUTH_PARAMETER' }));
+      }
+      for (const url of [
+        '/p?authfoo=1',
+        '/p?Authkeyid=1',
+        '/p?authkeyids',
+        '/p?auth%6=1',
+        '/p?x=authkeyid',
+        '/p?x=1#authkeyid=k',
+        '/authkeyid?x',
+      ]) {
+        await expect(build.sign('GET', url, KEY, opts), url).resolves.toMatchObject({ url: expect.any(String) });
+      }
+      // Checked after the URL and before the key: the order the spec gives.
+      await expect(build.sign('GET', '/p?authkeyid', { id: '', secret: 's' }, opts)).rejects.toMatchObject({
+        code: 'ERR_SIGN_AUTH_PARAMETER',
+      });
+      await expect(build.sign('GET', 'p?authkeyid', KEY, opts)).rejects.toMatchObject({ code: 'ERR_TARGET_FORM' });
+    });
+
+    it(`${name}: refuses exactly the queries whose signed URL the verifier would read as repeated or encoded`, async () => {
+      const verifier = build.createVerifier({ keys: { [KEY.id]: KEY.secret }, now: () => DATE_MS });
+      await fc.assert(
+        fc.asyncProperty(query, async (q) => {
+          const signed = await build.sign('GET', `/p?${q}`, KEY, { date: DATE_MS, nonce: false }).then(
+            (r) => r.url,
+            (e: { code?: string }) => e.code,
+          );
+          if (verifierSeesAuth(q)) expect(signed).toBe('ERR_SIGN_AUTH_PARAMETER');
+          else {
+            expect(signed).toMatch(/^\/p\?/);
+            expect((await verifier.verify('GET', signed)).ok).toBe(true);
+          }
+        }),
+        { numRuns: 2000 },
+      );
     });
   }
 });

@@ -28,7 +28,11 @@ export const VERIFIER_DEFAULTS: {
   readonly maxExpiresWithNonce: 3600;
   readonly maxClockSkew: 900;
   readonly maxUrlLength: 16384;
-} = { defaultExpires: 300, maxExpiresWithNonce: 3600, maxClockSkew: 900, maxUrlLength: DEFAULT_MAX_URL_LENGTH };
+  readonly keyLookupTimeoutMs: 5000;
+} = { defaultExpires: 300, maxExpiresWithNonce: 3600, maxClockSkew: 900, maxUrlLength: DEFAULT_MAX_URL_LENGTH, keyLookupTimeoutMs: 5000 };
+
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** A verifier's options, checked once. */
 export interface VerifierConfig {
@@ -41,6 +45,7 @@ export interface VerifierConfig {
   readonly requireNonce: boolean;
   readonly store: NonceStore;
   readonly urlOptions: { readonly maxLength: number };
+  readonly keyLookupTimeoutMs: number;
   /** The authdate changes once a second: the last one parsed, and its time. */
   lastDate: string | undefined;
   lastDateMs: number;
@@ -63,12 +68,13 @@ interface Pending {
 }
 
 const failures = new Map<string, VerifyFailure>();
-/** The failure of a code (frozen, one object per code and message). */
+/** The failure of a code (frozen, one object per code and message): 503 when the verifier's own side failed. */
 export function fail(code: NogAuthErrorCode, message: string = AUTH_MESSAGES[code]): VerifyFailure {
   const k = code + message;
   let f = failures.get(k);
   if (f === undefined) {
-    f = Object.freeze({ ok: false, code, message, status: code === 'ERR_AUTH_NONCE_STORE' ? 503 : 401 } as const);
+    const status = code === 'ERR_AUTH_NONCE_STORE' || code === 'ERR_AUTH_KEY_LOOKUP' ? 503 : 401;
+    f = Object.freeze({ ok: false, code, message, status } as const);
     failures.set(k, f);
   }
   return f;
@@ -80,11 +86,18 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function seconds(options: VerifierOptions, name: keyof typeof VERIFIER_DEFAULTS | 'maxExpires', min: number): number | undefined {
+function seconds(
+  options: VerifierOptions,
+  name: keyof typeof VERIFIER_DEFAULTS | 'maxExpires',
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const v = options[name];
   if (v === undefined) return name === 'maxExpires' ? undefined : VERIFIER_DEFAULTS[name];
   if (typeof v !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', `${name} must be a number`);
-  if (!Number.isSafeInteger(v) || v < min) throw new NogError('ERR_OPTION_RANGE', `${name} must be a whole number, ${min} or more`);
+  if (!Number.isSafeInteger(v) || v < min || v > max) {
+    throw new NogError('ERR_OPTION_RANGE', `${name} must be a whole number from ${min} to ${max}`);
+  }
   return v;
 }
 
@@ -124,6 +137,7 @@ export function resolveVerifierOptions(options: VerifierOptions): VerifierConfig
     requireNonce,
     store,
     urlOptions: { maxLength: seconds(options, 'maxUrlLength', 1)! },
+    keyLookupTimeoutMs: seconds(options, 'keyLookupTimeoutMs', 1, MAX_TIMER_MS)!,
     lastDate: undefined,
     lastDateMs: 0,
   };
@@ -138,13 +152,51 @@ export function verifyRequest(
 ): VerifyResult | Promise<VerifyResult> {
   assertString(method, 'method', NogError);
   assertString(url, 'url', NogError);
-  const nowMs = c.now();
-  const pending = checkRequest(c, method, url, nowMs);
+  const pending = checkRequest(c, method, url, readClock(c));
   if (isFailure(pending)) return pending;
-  const secret = c.lookup(pending.keyId);
+  let secret: unknown;
+  try {
+    secret = c.lookup(pending.keyId);
+  } catch {
+    return fail('ERR_AUTH_KEY_LOOKUP');
+  }
   return isThenable(secret)
-    ? Promise.resolve(secret).then((s) => checkSignature(c, provider, pending, s))
+    ? withTimeout(secret, c.keyLookupTimeoutMs).then((s) =>
+        s === LOOKUP_FAILED ? fail('ERR_AUTH_KEY_LOOKUP') : checkSignature(c, provider, pending, s),
+      )
     : checkSignature(c, provider, pending, secret);
+}
+
+/**
+ * The verifier's time. Anything but a finite number would turn the expiry and skew checks off (NaN compares false)
+ * or throw untyped, so it is refused: the verification rejects with `ERR_CLOCK_INVALID` rather than guess.
+ */
+function readClock(c: VerifierConfig): number {
+  let ms: unknown;
+  try {
+    ms = c.now();
+  } catch (cause) {
+    throw new NogError('ERR_CLOCK_INVALID', 'now() threw', { cause });
+  }
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+    throw new NogError('ERR_CLOCK_INVALID', 'now() must return a finite number of milliseconds since the epoch');
+  }
+  return ms;
+}
+
+const LOOKUP_FAILED: unique symbol = Symbol('lookup failed');
+
+/** What a key lookup's promise settles to within `ms`, or {@link LOOKUP_FAILED} when it rejects or takes longer. */
+function withTimeout(lookup: PromiseLike<unknown>, ms: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<typeof LOOKUP_FAILED>((resolve) => {
+    timer = setTimeout(resolve, ms, LOOKUP_FAILED);
+  });
+  const settled = Promise.resolve(lookup).then(
+    (v) => v,
+    () => LOOKUP_FAILED,
+  );
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
 
 /** Steps 0-3: everything that needs no key. */

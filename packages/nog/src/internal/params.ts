@@ -57,15 +57,63 @@ function slotAt(s: string, at: number, end: number): number {
   return slot;
 }
 
-function isEncodedAuthName(name: string): boolean {
-  if (!name.includes('%')) return false;
-  try {
-    const decoded = decodeURIComponent(name.replaceAll('+', ' '));
-    return slotAt(decoded, 0, decoded.length) !== -1;
-  } catch {
-    return false;
-  }
+/** The value of a hex digit's char code, or -1. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }
+
+/**
+ * Whether the name from `at` to `end` percent-decodes to an auth parameter name (`auth%6Beyid`). Decoded by hand:
+ * `%XX` with two hex digits is that byte, anything else stays as it is (a malformed escape leaves a `%`, which no
+ * auth name has, as in a lenient decoder), and it stops after 13 decoded characters, the longest auth name: no
+ * exception, and at most 39 characters' work.
+ */
+function isEncodedAuthName(s: string, at: number, end: number): boolean {
+  let decoded = '';
+  for (let i = at; i < end; i++) {
+    if (decoded.length === 13) return false;
+    let c = s.charCodeAt(i);
+    if (c === 0x25 /* % */ && i + 2 < end) {
+      const hi = hexValue(s.charCodeAt(i + 1));
+      const lo = hexValue(s.charCodeAt(i + 2));
+      if (hi !== -1 && lo !== -1) {
+        c = hi * 16 + lo;
+        i += 2;
+      }
+    }
+    decoded += String.fromCharCode(c);
+  }
+  return slotAt(decoded, 0, decoded.length) !== -1;
+}
+
+/**
+ * The same two questions as regular expressions, for the segments after the first {@link HAND_SEGMENTS} (so always
+ * from a `&`): an auth parameter's segment (`&`, the name, `=value` or nothing, then `&` or the end), and a segment
+ * whose name decodes to an auth name (each letter as itself or as `%XX`, either case of hex digit; a plain name
+ * matches too, one with a `%` is refused). The engine scans in native code at about a nanosecond a character, with
+ * no work in JavaScript but per match, so no query, however many tiny or malformed segments it has, costs more
+ * than a few times what hashing it does.
+ */
+const AUTH_SEGMENT = /(?:^|&)auth(?:algorithm|keyid|date|expires|nonce|signature)(?:=[^&]*)?(?=&|$)/g;
+const encoded = (text: string): string =>
+  [...text]
+    .map((c) => {
+      const [hi, lo] = c.charCodeAt(0).toString(16);
+      return `(?:${c}|%${hi}[${lo!.toLowerCase()}${lo!.toUpperCase()}])`;
+    })
+    .join('');
+// Every name starts with "auth": that part once, so that the engine tries the six endings only after it. Built in
+// a pure function, so that a bundle without the verifier (a signing client's) drops it.
+const ENCODED_AUTH_NAME = /* @__PURE__ */ (() =>
+  new RegExp(`(?:^|&)${encoded('auth')}(?:${AUTH_PARAMETERS.map((name) => encoded(name.slice(4))).join('|')})(?==|&|$)`, 'g'))();
+
+/**
+ * How many segments are read by hand before the regular expressions take over: a signed URL has its own few plus
+ * at most six, and reading those by hand is cheaper than starting the engine.
+ */
+const HAND_SEGMENTS = 16;
 
 /**
  * Reads the auth parameters from `target` (path and query, no fragment), whose query starts after index `q`.
@@ -78,13 +126,39 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
   let signatureAmp = -1;
   const end = target.length;
   const mayBeEncoded = target.indexOf('%', q) !== -1;
-  // Where the auth parameters begin, and whether another parameter follows one of them.
+  // Where the auth parameters begin and the last one ends, and whether another parameter comes after one of them.
   let firstAuth = -1;
+  let lastAuthEnd = -1;
   let interleaved = false;
   let start = q + 1;
   // The next '=' at or after start (-1: none left), found once per '=' so that the scan stays linear.
   let nextEq = -2;
-  while (start <= end) {
+  for (let n = 0; start <= end; n++) {
+    if (n === HAND_SEGMENTS) {
+      // More segments than a signed URL needs: the rest by the regular expressions, from the '&' before `start`.
+      AUTH_SEGMENT.lastIndex = start - 1;
+      for (let m = AUTH_SEGMENT.exec(target); m !== null; m = AUTH_SEGMENT.exec(target)) {
+        const amp = m.index;
+        const segmentEnd = amp + m[0].length;
+        let eq = target.indexOf('=', amp);
+        if (eq === -1 || eq > segmentEnd) eq = segmentEnd;
+        const slot = slotAt(target, amp + 1, eq);
+        if (values[slot] !== undefined) return null;
+        values[slot] = eq === segmentEnd ? '' : target.slice(eq + 1, segmentEnd);
+        if (slot === SIGNATURE) signatureAmp = segmentEnd === end ? amp : -1;
+        if (firstAuth === -1) firstAuth = amp + 1;
+        else if (amp !== lastAuthEnd) interleaved = true;
+        lastAuthEnd = segmentEnd;
+      }
+      if (lastAuthEnd !== -1 && lastAuthEnd !== end) interleaved = true;
+      if (mayBeEncoded) {
+        ENCODED_AUTH_NAME.lastIndex = start - 1;
+        for (let m = ENCODED_AUTH_NAME.exec(target); m !== null; m = ENCODED_AUTH_NAME.exec(target)) {
+          if (m[0].includes('%')) return null;
+        }
+      }
+      break;
+    }
     let amp = target.indexOf('&', start);
     if (amp === -1) amp = end;
     if (nextEq !== -1 && nextEq < start) nextEq = target.indexOf('=', start);
@@ -95,8 +169,9 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
       values[slot] = eq === amp ? '' : target.slice(eq + 1, amp);
       if (slot === SIGNATURE) signatureAmp = amp === end && start > q + 1 ? start - 1 : -1;
       if (firstAuth === -1) firstAuth = start;
+      lastAuthEnd = amp;
     } else {
-      if (mayBeEncoded && isEncodedAuthName(target.slice(start, eq))) return null;
+      if (mayBeEncoded && isEncodedAuthName(target, start, eq)) return null;
       if (firstAuth !== -1) interleaved = true;
     }
     start = amp + 1;
@@ -119,22 +194,22 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
 
 /**
  * The query without the auth parameters, segments kept raw and in order: null when none is left and the client's
- * target had no `?` of its own (`/p?authalgorithm=...`), `''` when it was `/p?` (`/p?&authalgorithm=...`).
+ * target had no `?` of its own (`/p?authalgorithm=...`), `''` when it was `/p?` (`/p?&authalgorithm=...`). The
+ * auth segments are found by {@link AUTH_SEGMENT} (so a query of many segments costs no work per segment), and what
+ * lies between them is kept.
  */
 export function stripAuthParams(query: string): string | null {
+  // With a '&' in front every segment starts after one, as the expression wants.
+  const text = `&${query}`;
   let out: string | null = null;
-  let start = 0;
-  let nextEq = -2;
-  while (start <= query.length) {
-    let amp = query.indexOf('&', start);
-    if (amp === -1) amp = query.length;
-    if (nextEq !== -1 && nextEq < start) nextEq = query.indexOf('=', start);
-    const eq = nextEq === -1 || nextEq > amp ? amp : nextEq;
-    if (slotAt(query, start, eq) === -1) {
-      const segment = query.slice(start, amp);
-      out = out === null ? segment : `${out}&${segment}`;
-    }
-    start = amp + 1;
+  // Where the segments not yet kept start.
+  let at = 1;
+  AUTH_SEGMENT.lastIndex = 0;
+  for (let m = AUTH_SEGMENT.exec(text); m !== null; m = AUTH_SEGMENT.exec(text)) {
+    // The segments from `at` up to this one's '&', if there are any.
+    if (m.index >= at) out = out === null ? text.slice(at, m.index) : `${out}&${text.slice(at, m.index)}`;
+    at = m.index + m[0].length + 1;
   }
+  if (at <= text.length) out = out === null ? text.slice(at) : `${out}&${text.slice(at)}`;
   return out;
 }
