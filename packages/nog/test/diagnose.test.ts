@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadVectors } from '@reqsign/conformance';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
@@ -70,6 +71,23 @@ describe('diagnose vectors', () => {
           for (const secret of secrets) expect(json).not.toContain(secret);
         });
       }
+    });
+  }
+});
+
+describe('diagnose on the conformance vectors', () => {
+  const cases = loadVectors().find((f) => f.scheme === 'nog-v1' && f.operation === 'verify')!.cases;
+  for (const [name, build] of builds) {
+    it(`${name}: gives the verifier's code for every nog-verify vector, and a diagnosis that prints`, async () => {
+      for (const c of cases) {
+        const i = c.input as { method: string; url: string; now: string; keys: Record<string, string>; options?: Record<string, unknown> };
+        const { nonceStoreMaxEntries: _, ...options } = i.options ?? {};
+        const d = await build.diagnose(i.method, i.url, { keys: i.keys, now: () => ms(i.now), ...options });
+        expect(d.code, c.id).toBe(c.expected.result === 'valid' ? null : c.expected.error);
+        expect(JSON.parse(JSON.stringify(d)).scheme, c.id).toBe('nog-v1');
+        if (d.valid) expect(d.findings, c.id).toEqual([]);
+      }
+      expect(cases.length).toBeGreaterThan(100);
     });
   }
 });

@@ -59,7 +59,8 @@ export function readRequest(url: string, maxLength: number, defaultExpires: numb
     try {
       authMs = parseDateTime(date).getTime();
       const deadline = deadlineOf(authMs, auth.get('authexpires'), defaultExpires);
-      deadlineMs = Number.isNaN(deadline) ? null : deadline;
+      // A negative authexpires of many digits puts the deadline before any Date: expired, but at no instant to show.
+      deadlineMs = Number.isNaN(new Date(deadline).getTime()) ? null : deadline;
     } catch {
       authMs = null;
     }
