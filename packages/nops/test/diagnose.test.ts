@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadVectors } from '@reqsign/conformance';
 import { describe, expect, it } from 'vitest';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 import { builds, DOC_KEY, pem } from './helpers.js';
@@ -85,6 +86,40 @@ describe('diagnose vectors', () => {
   }
 });
 
+describe('diagnose on the conformance vectors', () => {
+  const cases = loadVectors().find((f) => f.scheme === 'nops' && f.operation === 'verify')!.cases;
+  for (const [name, build] of builds) {
+    it(`${name}: gives verify's code for every nops-verify vector, or throws where it throws`, async () => {
+      for (const c of cases) {
+        const i = c.input as Record<string, any>;
+        const key = i['publicKeyPem'] ?? i['publicKeyJwk'];
+        const date = i['date'];
+        const input =
+          i['message'] !== undefined
+            ? { message: i['message'] }
+            : {
+                url: i['url'],
+                apiKey: i['apiKey'],
+                ...(i['apiKeyIn'] === undefined ? {} : { apiKeyIn: i['apiKeyIn'] }),
+                ...(typeof date === 'object' && date !== null
+                  ? { date: date.day ?? new Date(date.epochMs), ...(date.timeZone === undefined ? {} : { timeZone: date.timeZone }) }
+                  : { date }),
+              };
+        const verified = await build.verify(input as never, i['signature'], key).then(
+          (r) => (r.ok ? null : r.code),
+          (e: { code: string }) => `throws ${e.code}`,
+        );
+        const diagnosed = await build.diagnose(input as never, i['signature'], key).then(
+          (d) => d.code,
+          (e: { code: string }) => `throws ${e.code}`,
+        );
+        expect(diagnosed, c.id).toBe(verified);
+      }
+      expect(cases.length).toBeGreaterThan(40);
+    });
+  }
+});
+
 describe('diagnose', () => {
   for (const [name, build] of builds) {
     it(`${name}: shows the message, the digest in the signature beside the message's, and which key made it`, async () => {
@@ -153,8 +188,12 @@ describe('diagnose', () => {
       );
       expect(notBase64).toMatchObject({ code: 'ERR_NOPS_SIGNATURE_ENCODING', findings: [] });
       expect(notBase64.server?.signatureKey).toBeNull();
-      await expect(build.diagnose({ url: '/p/', apiKey: DOC_KEY, date: '2022-01-10' }, 'AAAA', pem('rsa2048'))).rejects.toMatchObject({
-        code: 'ERR_NOPS_KEY',
+      const keyed = { url: `/p/?api_key=${DOC_KEY}`, apiKey: DOC_KEY, date: '2022-01-10' };
+      await expect(build.verify(keyed, 'AAAA', pem('rsa2048'))).rejects.toMatchObject({ code: 'ERR_NOPS_KEY' });
+      await expect(build.diagnose(keyed, 'AAAA', pem('rsa2048'))).rejects.toMatchObject({ code: 'ERR_NOPS_KEY' });
+      // Where verify answers before it reads the key, so does diagnose.
+      await expect(build.diagnose({ ...keyed, url: '/p/' }, 'AAAA', pem('rsa2048'))).resolves.toMatchObject({
+        code: 'ERR_NOPS_API_KEY_PARAM',
       });
       await expect(
         build.diagnose({ url: '/p/', apiKey: DOC_KEY, date: '2022-01-10' }, 'AAAA', pem('rsa2048.pub'), { origins: ['x'] }),

@@ -47,7 +47,13 @@ export async function runDiagnosis(
   } catch {
     bytes = null;
   }
-  const numbers = await publicNumbers(publicKey);
+  // verify may have answered before it read the key (a rule of the request, the signature's encoding): a key it
+  // would refuse is then no reason to reject here, only to try nothing with it.
+  const usable = <T>(work: () => Promise<T>): Promise<T | null> =>
+    Promise.resolve()
+      .then(work)
+      .catch(() => null);
+  const numbers = await usable(() => publicNumbers(publicKey));
   const opened: Opened | null = numbers === null || bytes === null ? null : openSignature(numbers, bytes);
 
   let server: NopsServerStages | null = null;
@@ -77,14 +83,21 @@ export async function runDiagnosis(
 
   const findings: NopsFinding[] = [];
   if (!received.ok && bytes !== null && server !== null) {
-    const key = await resolved(crypto.key(publicKey, 'public'));
+    const key = await usable(() => resolved(crypto.key(publicKey, 'public')));
     const verifies = async (k: unknown, message: string): Promise<boolean> => resolved(crypto.verify(k, message, bytes!));
     if (opened?.kind === 'this-key' && opened.hash !== 'SHA-256') {
       if (opened.hash !== 'unknown' && (await digestOf(opened.hash, server.message)) === opened.digest) {
         const text = `this key signed the message over a ${opened.hash} digest; nOps signs SHA-256 (RSASSA-PKCS1-v1_5 with SHA-256)`;
         findings.push({ code: 'DIAG_HASH_ALGORITHM', message: text, signed: signedAs(server.message), hash: opened.hash });
       }
-    } else if (opened?.kind !== 'other-key' && clientId !== null && day !== null && read.target !== null && apiKey !== null) {
+    } else if (
+      key !== null &&
+      opened?.kind !== 'other-key' &&
+      clientId !== null &&
+      day !== null &&
+      read.target !== null &&
+      apiKey !== null
+    ) {
       const seen = new Set<string>();
       const list = hypotheses({
         clientId,
