@@ -39,7 +39,7 @@ export function pkcs1PublicToSpki(pkcs1: Uint8Array): Uint8Array {
   return tlv(0x30, RSA_ALGORITHM, tlv(0x03, Uint8Array.of(0x00), pkcs1));
 }
 
-export interface Tlv {
+interface Tlv {
   readonly tag: number;
   /** Offset of the contents. */
   readonly start: number;
@@ -48,7 +48,7 @@ export interface Tlv {
 }
 
 /** Reads one TLV at `at`, or `null` when the bytes are not DER of that shape. */
-export function read(der: Uint8Array, at: number, limit: number): Tlv | null {
+function read(der: Uint8Array, at: number, limit: number): Tlv | null {
   if (at + 2 > limit) return null;
   const tag = der[at]!;
   let len = der[at + 1]!;

@@ -1,7 +1,6 @@
 import { fromBase64, subtleCrypto, toHex, utf8 } from '@reqsign/canonical';
 import { NopsError } from '../../errors.js';
 import type { CryptoKeyLike, KeyObjectLike, RsaJwk } from '../../types.js';
-import { read } from '../der.js';
 import { classifyKey } from '../keyInput.js';
 
 /**
@@ -42,6 +41,21 @@ const b64url = (text: unknown): Uint8Array | null => {
   }
 };
 
+/** One DER TLV at `at` (contents from `start` to `end`), or null when the bytes are not one within `limit`. */
+function tlv(der: Uint8Array, at: number, limit: number): { tag: number; start: number; end: number } | null {
+  if (at + 2 > limit) return null;
+  let length = der[at + 1]!;
+  let start = at + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 4 || start + count > limit) return null;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + der[start + i]!;
+    start += count;
+  }
+  return start + length > limit ? null : { tag: der[at]!, start, end: start + length };
+}
+
 function numbers(n: Uint8Array, e: Uint8Array): PublicNumbers {
   const value = big(n);
   return { n: value, e: big(e), size: Math.ceil(value.toString(16).length / 2) };
@@ -55,12 +69,12 @@ function fromJwk(jwk: { n?: unknown; e?: unknown }): PublicNumbers | null {
 
 /** n and e of an SPKI SubjectPublicKeyInfo { AlgorithmIdentifier, BIT STRING { 00, RSAPublicKey { n, e } } }. */
 function fromSpki(der: Uint8Array): PublicNumbers | null {
-  const outer = read(der, 0, der.length);
-  const algorithm = outer === null ? null : read(der, outer.start, outer.end);
-  const bits = outer === null || algorithm === null ? null : read(der, algorithm.end, outer.end);
-  const rsa = bits === null || bits.tag !== 0x03 ? null : read(der, bits.start + 1, bits.end);
-  const n = rsa === null ? null : read(der, rsa.start, rsa.end);
-  const e = rsa === null || n === null ? null : read(der, n.end, rsa.end);
+  const outer = tlv(der, 0, der.length);
+  const algorithm = outer === null ? null : tlv(der, outer.start, outer.end);
+  const bits = outer === null || algorithm === null ? null : tlv(der, algorithm.end, outer.end);
+  const rsa = bits === null || bits.tag !== 0x03 ? null : tlv(der, bits.start + 1, bits.end);
+  const n = rsa === null ? null : tlv(der, rsa.start, rsa.end);
+  const e = rsa === null || n === null ? null : tlv(der, n.end, rsa.end);
   if (n === null || e === null || n.tag !== 0x02 || e.tag !== 0x02) return null;
   return numbers(der.subarray(n.start, n.end), der.subarray(e.start, e.end));
 }
