@@ -383,12 +383,13 @@ def nog_sign(data):
     authdate = field(data, "authdate", str)
     nonce = field(data, "nonce", str, required=False)  # null: no authnonce parameter at all
     expires_input = field(data, "expires", float)
+    max_url_length = field(data, "maxUrlLength", int, required=False) or 16384  # the verifier's limit, by default
     parse_datetime(authdate)  # the authdate to sign must itself be well formed
 
     # The checks, in the order the reference implementation makes them.
     if not TOKEN.fullmatch(method):
         raise PortError("ERR_SIGN_METHOD", "method must be an HTTP token such as GET")
-    parts = parse_request_target(url)
+    parts = parse_request_target(url, max_url_length)
     if not SAFE.fullmatch(key_id):
         raise PortError("ERR_SIGN_KEY", "key.id must be non-empty and only A-Z a-z 0-9 - . _ ~")
     if secret == "":
@@ -407,6 +408,9 @@ def nog_sign(data):
         + f"authalgorithm=nog-v1&authkeyid={key_id}&authdate={authdate}&authexpires={expires}"
         + ("" if nonce is None else f"&authnonce={nonce}")
     )
+    # The signed URL (scheme and host counted, the fragment not) must fit the limit, so that a verifier takes it.
+    if utf16_length(parts["origin"] + target) + len("&authsignature=") + 64 > max_url_length:
+        raise PortError("ERR_TARGET_TOO_LONG", "The signed URL would be longer than the limit")
     string_to_sign = nog_string_to_sign(method, target)
     signature = nog_signature(secret, string_to_sign)
     signed = parts["origin"] + target + "&authsignature=" + signature

@@ -28,6 +28,16 @@ function toMillis(date: Date | number, name: string): number {
 let cachedSecond = Number.NaN;
 let cachedText = '';
 
+/** `YYYY-MM-DD` of a UTC date. */
+function utcDay(d: Date): string {
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+}
+
+/** `YYYY-MM-DDTHHMMSSZ` of a UTC date. */
+function utcDateTime(d: Date): string {
+  return `${utcDay(d)}T${pad(d.getUTCHours(), 2)}${pad(d.getUTCMinutes(), 2)}${pad(d.getUTCSeconds(), 2)}Z`;
+}
+
 /**
  * Formats a date as UTC `YYYY-MM-DDTHHMMSSZ` (ISO 8601 basic time, no colons, no milliseconds), the nog-v1
  * `authdate`: `2015-04-20T123456Z`. The same text as `toISOString()` without `:` and milliseconds. The last result
@@ -35,33 +45,24 @@ let cachedText = '';
  */
 export function formatDateTime(date: Date | number): string {
   const ms = toMillis(date, 'date');
+  // The second the date falls in, rounded down for dates before 1970 too (-1500 ms is in the second -2).
   const second = Math.floor(ms / 1000);
   if (second === cachedSecond) return cachedText;
-  const d = new Date(ms);
-  const text =
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` +
-    `T${pad(d.getUTCHours(), 2)}${pad(d.getUTCMinutes(), 2)}${pad(d.getUTCSeconds(), 2)}Z`;
+  cachedText = utcDateTime(new Date(second * 1000));
   cachedSecond = second;
-  cachedText = text;
-  return text;
+  return cachedText;
 }
 
-/** Milliseconds since the epoch for a calendar date and time, or throws `ERR_DATE_RANGE` if it does not exist. */
-function fromParts(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
-  const probe = new Date(0);
-  probe.setUTCFullYear(y, mo - 1, d);
-  probe.setUTCHours(h, mi, s, 0);
-  if (
-    probe.getUTCFullYear() !== y ||
-    probe.getUTCMonth() !== mo - 1 ||
-    probe.getUTCDate() !== d ||
-    probe.getUTCHours() !== h ||
-    probe.getUTCMinutes() !== mi ||
-    probe.getUTCSeconds() !== s
-  ) {
-    throw new CanonicalError('ERR_DATE_RANGE', 'The date does not exist in the calendar');
-  }
-  return probe.getTime();
+/**
+ * The date that `text` names, if formatting it again gives back `text` exactly: a month 13, February 30, 25:61:61
+ * or a leap second rolls over into another date and fails this, so it throws `ERR_DATE_RANGE`, never NaN.
+ */
+function roundTrip(text: string, m: RegExpExecArray, format: (d: Date) => string): Date {
+  const d = new Date(0);
+  d.setUTCFullYear(+m[1]!, +m[2]! - 1, +m[3]!);
+  if (m[4] !== undefined) d.setUTCHours(+m[4], +m[5]!, +m[6]!);
+  if (format(d) !== text) throw new CanonicalError('ERR_DATE_RANGE', 'The date does not exist in the calendar');
+  return d;
 }
 
 /**
@@ -72,7 +73,7 @@ export function parseDateTime(text: string): Date {
   assertString(text, 'text');
   const m = DATETIME.exec(text);
   if (m === null) throw new CanonicalError('ERR_DATE_FORMAT', 'The date is not in the form YYYY-MM-DDTHHMMSSZ');
-  return new Date(fromParts(+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  return roundTrip(text, m, utcDateTime);
 }
 
 const dayFormatters = /* @__PURE__ */ new Map<string, Intl.DateTimeFormat>();
@@ -82,8 +83,9 @@ function dayFormatter(timeZone: string): Intl.DateTimeFormat {
   if (f === undefined) {
     try {
       f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', era: 'short' });
-    } catch (cause) {
-      throw new CanonicalError('ERR_TIME_ZONE', 'Unknown time zone', { cause });
+    } catch {
+      // No cause: the runtime's RangeError quotes the zone, and a message carries no caller input.
+      throw new CanonicalError('ERR_TIME_ZONE', 'Unknown time zone');
     }
     dayFormatters.set(timeZone, f);
   }
@@ -98,8 +100,7 @@ export function formatDay(date: Date | number, timeZone = 'UTC'): string {
   const ms = toMillis(date, 'date');
   assertString(timeZone, 'timeZone');
   if (timeZone === 'UTC') {
-    const d = new Date(ms);
-    return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+    return utcDay(new Date(ms));
   }
   let year = 0;
   let month = 0;
@@ -122,5 +123,5 @@ export function parseDay(text: string): Date {
   assertString(text, 'text');
   const m = DAY.exec(text);
   if (m === null) throw new CanonicalError('ERR_DATE_FORMAT', 'The date is not in the form YYYY-MM-DD');
-  return new Date(fromParts(+m[1]!, +m[2]!, +m[3]!, 0, 0, 0));
+  return roundTrip(text, m, utcDay);
 }

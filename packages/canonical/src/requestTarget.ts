@@ -25,8 +25,9 @@ export interface RequestTargetOptions {
 export const DEFAULT_MAX_URL_LENGTH = 8192;
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
-// Space, C0 controls and DEL can never stand in a request line.
-const FORBIDDEN = /[\u0000-\u0020\u007f]/;
+// What may stand in a request line: anything but space, C0 controls and DEL. A whole-string match of the allowed
+// characters runs about twice as fast in V8 as a search for a forbidden one.
+const ALLOWED = /^[\u0021-\u007e\u0080-\uffff]*$/;
 
 /**
  * Splits an absolute `http(s)` URL or an origin-form target (`/path?query`) into origin, target and fragment, with
@@ -58,7 +59,7 @@ function parse(url: string, options: RequestTargetOptions | undefined, received:
   }
   if (url.length === 0) throw new CanonicalError('ERR_TARGET_EMPTY', 'The URL is empty');
   if (url.length > maxLength) throw new CanonicalError('ERR_TARGET_TOO_LONG', 'The URL is longer than the limit');
-  if (FORBIDDEN.test(url)) {
+  if (!ALLOWED.test(url)) {
     throw new CanonicalError('ERR_TARGET_CHARACTER', 'The URL contains a space or a control character');
   }
 
@@ -74,33 +75,36 @@ function parse(url: string, options: RequestTargetOptions | undefined, received:
     }
     target = beforeFragment;
   } else {
-    const scheme = SCHEME.exec(beforeFragment);
-    if (scheme === null) {
-      throw new CanonicalError('ERR_TARGET_FORM', 'The URL is neither absolute (http://...) nor starts with /');
-    }
-    const name = scheme[1]!.toLowerCase();
-    if (name !== 'http' && name !== 'https') {
+    // The scheme's length (up to and with its ':'): http and https read by char codes, any other by the pattern.
+    const schemeEnd = httpSchemeEnd(beforeFragment);
+    if (schemeEnd === -1) {
+      const scheme = SCHEME.exec(beforeFragment);
+      if (scheme === null) {
+        throw new CanonicalError('ERR_TARGET_FORM', 'The URL is neither absolute (http://...) nor starts with /');
+      }
       throw new CanonicalError('ERR_TARGET_SCHEME', 'Only http and https URLs can be signed');
     }
-    const rest = beforeFragment.slice(scheme[0].length);
-    if (!rest.startsWith('//')) {
+    if (beforeFragment.charCodeAt(schemeEnd) !== 0x2f || beforeFragment.charCodeAt(schemeEnd + 1) !== 0x2f) {
       throw new CanonicalError('ERR_TARGET_FORM', 'An absolute URL must have an authority (scheme://host)');
     }
-    let end = rest.length;
-    for (let i = 2; i < rest.length; i++) {
-      const c = rest.charCodeAt(i);
+    // The authority ends at the first / or ? after the //.
+    const from = schemeEnd + 2;
+    let end = beforeFragment.length;
+    for (let i = from; i < end; i++) {
+      const c = beforeFragment.charCodeAt(i);
       if (c === 0x2f /* / */ || c === 0x3f /* ? */) {
         end = i;
         break;
       }
     }
-    const authority = rest.slice(2, end);
-    const host = authority.slice(authority.lastIndexOf('@') + 1);
-    if (host.length === 0 || host.startsWith(':')) {
+    // The host follows the last @ of the authority (userinfo@), and is neither empty nor only a :port.
+    const at = beforeFragment.lastIndexOf('@', end - 1);
+    const host = at < from ? from : at + 1;
+    if (host === end || beforeFragment.charCodeAt(host) === 0x3a /* : */) {
       throw new CanonicalError('ERR_TARGET_HOST', 'The URL has an empty host');
     }
-    origin = scheme[0] + rest.slice(0, end);
-    target = rest.slice(end);
+    origin = beforeFragment.slice(0, end);
+    target = beforeFragment.slice(end);
     // An empty path is sent as "/" (RFC 9112, 3.2.1): sign what goes on the wire.
     if (!target.startsWith('/')) target = `/${target}`;
   }
@@ -114,6 +118,12 @@ function parse(url: string, options: RequestTargetOptions | undefined, received:
     query: q === -1 ? null : target.slice(q + 1),
     fragment,
   };
+}
+
+/** The index after `http:` or `https:` (any case) at the start of `url`, or -1. */
+function httpSchemeEnd(url: string): number {
+  const head = url.slice(0, 6).toLowerCase();
+  return head === 'https:' ? 6 : head.startsWith('http:') ? 5 : -1;
 }
 
 /** Puts a URL back together from a parsed target and a new target: `origin + target + #fragment`. */

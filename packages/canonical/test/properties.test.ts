@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_MS, MIN_MS } from '../src/date.js';
 import {
   appendQuery,
   CanonicalError,
@@ -185,6 +186,38 @@ describe('dates', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('formatDateTime names the second a millisecond count falls in, fractions and years before 1970 too, whatever was formatted before', () => {
+    const all = fc.double({ min: MIN_MS, max: MAX_MS, noNaN: true });
+    // The second by arithmetic alone, not by Date (which drops a fraction of a millisecond towards zero).
+    const expected = (ms: number) => original(Math.floor(ms / 1000) * 1000);
+    fc.assert(
+      fc.property(all, all, (before, ms) => {
+        formatDateTime(before);
+        expect(formatDateTime(ms)).toBe(expected(ms));
+      }),
+      { numRuns: 10000 },
+    );
+    // The case that a cache keyed by Math.floor but filled from new Date(ms) got wrong.
+    expect(formatDateTime(-1000.5)).toBe('1969-12-31T235958Z');
+    expect(formatDateTime(-1500)).toBe('1969-12-31T235958Z');
+    expect(formatDateTime(-999.5)).toBe('1969-12-31T235959Z');
+  });
+
+  it("an unknown time zone is ERR_TIME_ZONE with no cause, so the caller's text is nowhere in the error", () => {
+    const zone = 'Secret/Zone-4f3c9a';
+    let err: unknown;
+    try {
+      formatDay(0, zone);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CanonicalError);
+    expect((err as CanonicalError).code).toBe('ERR_TIME_ZONE');
+    expect((err as Error).cause).toBeUndefined();
+    expect(JSON.stringify(err, Object.getOwnPropertyNames(err))).not.toContain('4f3c9a');
+    expect(String((err as Error).stack)).not.toContain('4f3c9a');
   });
 
   it('parsing arbitrary text gives a date or a typed error, never NaN', () => {

@@ -92,6 +92,10 @@ const now = Date.now();
 // Signing: defaults (date now, expires 600, a pooled random nonce).
 await measure('sign (node, async)', N, () => node.sign('GET', URL_, KEY), 1.3);
 await measure('signSync (node)', N, () => node.signSync('GET', URL_, KEY), 1.3);
+// The same target in an absolute URL: the scheme and authority are parsed and put back.
+const ABSOLUTE = `https://nog.example.com${URL_}`;
+await measure('sign, absolute URL (node, async)', N, () => node.sign('GET', ABSOLUTE, KEY), 1.1);
+await measure('signSync, absolute URL (node)', N, () => node.signSync('GET', ABSOLUTE, KEY), 1.1);
 
 // Verification without a nonce: the same URL over and over.
 const noNonce = Buffer.from(node.signSync('GET', URL_, KEY, { nonce: false, date: now }).url, 'latin1').toString('latin1');
@@ -128,6 +132,21 @@ await measure(
 );
 if ((await v2.verify('GET', batch[N - 1]!)).ok) throw new Error('bench setup: replay accepted');
 const liveNonces = store.size;
+
+// Two verifiers whose clocks are 5 s apart share one store (a clock that steps back, over and over): each claim by
+// the later clock counts seconds out that the earlier one counts in again. The table is not rescanned.
+const apart = new node.MemoryNonceStore();
+let m = 0;
+const claimApart = (i: number) =>
+  apart.claim({
+    keyId: KEY.id,
+    authdate: 'd',
+    nonce: (m++).toString(16).padStart(20, '0'),
+    expiresAt: t0 + 30_000 + i,
+    now: t0 + (i % 2) * 5000 + i,
+  });
+for (let i = 0; i < 200_000; i++) claimApart(i);
+await measure('memory store claim, two clocks 5 s apart', N, (i) => claimApart(i), 1.0);
 
 // The portable path, for reference (no budget: WebCrypto is 20-30x the node:crypto floor on Node).
 const w1 = web.createVerifier({ keys: { [KEY.id]: KEY.secret }, now: () => now });
@@ -166,6 +185,48 @@ function bytesPerEntry(count: number): number {
 }
 const perEntry = bytesPerEntry(1_000_000);
 
+/**
+ * Capacity at the default size: requests carrying a nonce arrive at `rate` a second (the clock advances with them)
+ * with `authexpires` seconds of life each; returns the number of live nonces when the first claim is refused, or
+ * when the stream ends after `seconds`, and the memory per live nonce. Nonces of `nonceOf` (hex, or 40 characters of
+ * other text, which the store keeps as a hash).
+ */
+function capacity(
+  rate: number,
+  expires: number,
+  seconds: number,
+  nonceOf: (i: number) => string,
+): { refusedAt: number | null; live: number; bytes: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const used = (): number => {
+    const u = process.memoryUsage();
+    return u.heapUsed + u.arrayBuffers;
+  };
+  const before = used();
+  const s = new node.MemoryNonceStore();
+  const total = rate * seconds;
+  let refusedAt: number | null = null;
+  for (let i = 0; i < total; i++) {
+    const at = now + Math.floor((i * 1000) / rate);
+    try {
+      s.claim({ keyId: KEY.id, authdate: formatDateTime(at), nonce: nonceOf(i), expiresAt: at + expires * 1000, now: at });
+    } catch {
+      refusedAt = i / rate;
+      break;
+    }
+  }
+  gc?.();
+  return { refusedAt, live: s.size, bytes: (used() - before) / s.size };
+}
+const hex = (i: number): string => i.toString(16).padStart(20, '0');
+const text = (i: number): string => `nonce-${i}-`.padEnd(40, 'x');
+const capacities = [
+  { what: '10,000 req/s, authexpires 600, 20-hex nonces', ...capacity(10_000, 600, 660, hex) },
+  { what: '14,000 req/s, authexpires 600, 20-hex nonces', ...capacity(14_000, 600, 660, hex) },
+  { what: '10,000 req/s, authexpires 600, 40-char nonces', ...capacity(10_000, 600, 660, text) },
+];
+
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(
   `\n@reqsign/nog on Node ${process.version}; raw HMAC floor = createHmac('sha256', secret).update(${sts.length}-char string).digest('hex')`,
@@ -178,6 +239,13 @@ for (const r of rows) {
   );
 }
 console.log(`(verify + memory nonce store: ${liveNonces} live nonces at the end of the run)`);
+console.log(`\nMemoryNonceStore at its default size (${node.DEFAULT_MAX_NONCES.toLocaleString('en')} nonces), a simulated clock:`);
+for (const c of capacities) {
+  const fate = c.refusedAt === null ? 'never refused' : `first refusal after ${c.refusedAt.toFixed(0)} s`;
+  console.log(
+    `${pad(c.what, 50)}${pad(fate, 30)}${pad(`${c.live.toLocaleString('en')} live`, 16)}${Number.isNaN(c.bytes) ? '' : `${c.bytes.toFixed(0)} B/live nonce`}`,
+  );
+}
 console.log(
   `${pad('memory store, 1,000,000 live nonces', 38)}${pad(Number.isNaN(perEntry) ? 'run with --expose-gc' : `${perEntry.toFixed(0)} B/entry`, 29)}${pad('150 B', 9)}${Number.isNaN(perEntry) ? '' : perEntry <= 150 ? 'ok' : 'OVER'}`,
 );

@@ -1,16 +1,21 @@
 import { NogError } from './errors.js';
 import { LiveCount } from './internal/memory/liveCount.js';
 import { Scopes } from './internal/memory/scopes.js';
-import { STRING_NONCE, nonceWords, ownCopy, randomSeed, slotHash } from './internal/memory/words.js';
+import { nonceWords, randomSeeds, slotHash } from './internal/memory/words.js';
 import { NonceStoreError, type NonceClaim, type NonceStore } from './nonceStore.js';
 
 export interface MemoryNonceStoreOptions {
-  /** The most nonces kept at once (default 1,000,000, about 42 MB when full). When full, claims are refused. */
+  /** The most nonces kept at once (default 8,000,000, about 340 MB when full). When full, claims are refused. */
   readonly maxEntries?: number;
 }
 
-/** The default capacity of a {@link MemoryNonceStore}. */
-export const DEFAULT_MAX_NONCES = 1_000_000;
+/**
+ * The default capacity of a {@link MemoryNonceStore}: 8,000,000 live nonces, at most about 340 MB. A nonce is kept
+ * for its signature's lifetime (`authexpires`), so this holds 13,300 nonce-carrying requests a second sustained at
+ * `authexpires=600` (the signer's default), 26,600 at 300, 2,200 at 3600 (the longest a verifier accepts with a nonce
+ * by default). The table grows as nonces arrive: a store that holds fewer uses less.
+ */
+export const DEFAULT_MAX_NONCES = 8_000_000;
 
 // A slot of the table is five 32-bit words: the scope number (0: never used), the nonce in three words (see
 // internal/memory/words.ts), and the second after which the entry has expired, counted from the store's base (68
@@ -25,14 +30,16 @@ const MIN_SLOTS = 64;
  * accepts a replay and never grows without bound. For several processes use a shared store (e.g. @reqsign/nog-redis).
  *
  * Entries live in an open-addressing table of 32-bit words, hashed with a random per-store seed: no object per entry,
- * so nothing for the garbage collector to trace. 20 bytes a slot, two to four slots a nonce (42 bytes a nonce at one
- * million); a nonce that is not 0-22 lowercase hex digits also keeps a copy of itself as a string. Expired slots are
- * reused, and the table is rebuilt (growing or shrinking) when three quarters of its slots are taken. A clock that
- * steps back finds the expired entries still in the table live again, and counts them.
+ * so nothing for the garbage collector to trace: 20 bytes a slot, two to four slots a nonce (about 42 bytes a nonce),
+ * whatever the nonce (one that is not 0-22 lowercase hex digits is kept as an 88-bit hash; internal/memory/words.ts).
+ * Expired slots are reused, and the table is rebuilt (growing or shrinking) when three quarters of its slots are
+ * taken. A clock that steps back finds the expired entries still in the table live again, and counts them in at
+ * the cost of the seconds it crosses (internal/memory/liveCount.ts).
  */
 export class MemoryNonceStore implements NonceStore {
   readonly maxEntries: number;
-  readonly #seed = randomSeed();
+  /** The slot hash's seed and the three seeds of a hashed nonce. */
+  readonly #seeds = randomSeeds(4);
   #table = new Uint32Array(MIN_SLOTS * STRIDE);
   #mask = MIN_SLOTS - 1;
   /** Slots ever written since the last rebuild (live or expired). */
@@ -40,8 +47,6 @@ export class MemoryNonceStore implements NonceStore {
   readonly #live = new LiveCount();
   /** The second from which slots count their expiry (a slot holds 0 to 2^32 - 1); set at the first claim. */
   #base = Number.NaN;
-  /** Slot -> nonce, for the nonces that are not packed. */
-  #strings = new Map<number, string>();
   readonly #scopes = new Scopes();
   /** The words of the nonce being claimed. */
   readonly #words = new Uint32Array(3);
@@ -76,8 +81,7 @@ export class MemoryNonceStore implements NonceStore {
       throw new NogError('ERR_INVALID_ARGUMENT', 'claim.now must be a finite number of milliseconds');
     }
     if (Number.isNaN(this.#base)) this.#base = Math.floor(now / 1000) - 0x80000000;
-    if (this.#live.needsRecount(now)) this.#recount(now);
-    this.#live.expire(now);
+    this.#live.at(now);
     // Room for one more entry first, so that a table that cannot grow refuses the claim instead of half-taking it.
     if (this.#used * 4 >= (this.#mask + 1) * 3) this.#rebuild(now);
     const base = this.#base;
@@ -89,7 +93,7 @@ export class MemoryNonceStore implements NonceStore {
     let scope = this.#scopes.find(keyId, authdate, now);
     const id = scope === undefined ? this.#scopes.next : scope.id;
     const words = this.#words;
-    const packed = nonceWords(nonce, this.#seed, words);
+    nonceWords(nonce, this.#seeds.subarray(1), words);
     const w0 = words[0]!;
     const w1 = words[1]!;
     const w2 = words[2]!;
@@ -97,7 +101,7 @@ export class MemoryNonceStore implements NonceStore {
     // Linear probing from the hash; the first expired or empty slot is where a new entry goes.
     const t = this.#table;
     const mask = this.#mask;
-    let i = slotHash(this.#seed, id, w0, w1, w2) & mask;
+    let i = slotHash(this.#seeds[0]!, id, w0, w1, w2) & mask;
     let free = -1;
     for (;;) {
       const at = i * STRIDE;
@@ -108,7 +112,7 @@ export class MemoryNonceStore implements NonceStore {
       }
       if (t[at + 4]! < liveFrom) {
         if (free === -1) free = i;
-      } else if (s === id && t[at + 1] === w0 && t[at + 2] === w1 && t[at + 3] === w2 && (packed || this.#strings.get(i) === nonce)) {
+      } else if (s === id && t[at + 1] === w0 && t[at + 2] === w1 && t[at + 3] === w2) {
         return false;
       }
       i = (i + 1) & mask;
@@ -117,7 +121,7 @@ export class MemoryNonceStore implements NonceStore {
     for (let j = (i - 1) & mask; t[j * STRIDE] !== 0 && t[j * STRIDE + 4]! < liveFrom; j = (j - 1) & mask) {
       t[j * STRIDE] = 0;
       this.#used--;
-      if (t[j * STRIDE + 3]! >>> 24 === STRING_NONCE) this.#strings.delete(j);
+      this.#live.removeGone(base + t[j * STRIDE + 4]!);
     }
     if (this.#live.live >= this.maxEntries) throw new NonceStoreError('ERR_NONCE_STORE_FULL', 'The nonce store is full');
     if (scope === undefined) scope = this.#scopes.add(keyId, authdate, second);
@@ -125,13 +129,12 @@ export class MemoryNonceStore implements NonceStore {
 
     const at = free * STRIDE;
     if (t[at] === 0) this.#used++;
-    else this.#strings.delete(free);
+    else this.#live.removeGone(base + t[at + 4]!);
     t[at] = id;
     t[at + 1] = w0;
     t[at + 2] = w1;
     t[at + 3] = w2;
     t[at + 4] = expiry;
-    if (!packed) this.#strings.set(free, ownCopy(nonce));
     this.#live.add(second);
     return true;
   }
@@ -139,7 +142,6 @@ export class MemoryNonceStore implements NonceStore {
   /** Moves the live entries to a fresh table in which they take at most half of the slots. */
   #rebuild(now: number): void {
     const old = this.#table;
-    const oldStrings = this.#strings;
     const liveFrom = Math.ceil(now / 1000) - this.#base;
     let live = 0;
     for (let at = 0; at < old.length; at += STRIDE) if (old[at] !== 0 && old[at + 4]! >= liveFrom) live++;
@@ -152,7 +154,6 @@ export class MemoryNonceStore implements NonceStore {
       throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The nonce store cannot grow (out of memory)', { cause });
     }
     const mask = slots - 1;
-    const strings = new Map<number, string>();
     for (let at = 0; at < old.length; at += STRIDE) {
       const scope = old[at]!;
       const expiry = old[at + 4]!;
@@ -160,7 +161,7 @@ export class MemoryNonceStore implements NonceStore {
       const w0 = old[at + 1]!;
       const w1 = old[at + 2]!;
       const w2 = old[at + 3]!;
-      let i = slotHash(this.#seed, scope, w0, w1, w2) & mask;
+      let i = slotHash(this.#seeds[0]!, scope, w0, w1, w2) & mask;
       while (t[i * STRIDE] !== 0) i = (i + 1) & mask;
       const to = i * STRIDE;
       t[to] = scope;
@@ -168,23 +169,10 @@ export class MemoryNonceStore implements NonceStore {
       t[to + 2] = w1;
       t[to + 3] = w2;
       t[to + 4] = expiry;
-      if (w2 >>> 24 === STRING_NONCE) strings.set(i, oldStrings.get(at / STRIDE)!);
     }
     this.#table = t;
     this.#mask = mask;
     this.#used = live;
-    this.#strings = strings;
-  }
-
-  /** Counts the live entries again from the table: after the clock stepped back. */
-  #recount(now: number): void {
-    const t = this.#table;
-    const base = this.#base;
-    const liveFrom = Math.ceil(now / 1000) - base;
-    this.#live.reset(liveFrom + base);
-    for (let at = 0; at < t.length; at += STRIDE) {
-      if (t[at] === 0 || t[at + 4]! < liveFrom) continue;
-      this.#live.add(base + t[at + 4]!);
-    }
+    this.#live.clearGone();
   }
 }

@@ -6,7 +6,7 @@ export interface NonceClaim {
   /** The authdate exactly as sent (`YYYY-MM-DDTHHMMSSZ`). */
   readonly authdate: string;
   readonly nonce: string;
-  /** Milliseconds since the epoch after which the signature can no longer be valid, clock skew included. */
+  /** Milliseconds since the epoch after which the signature can no longer be valid: its deadline. */
   readonly expiresAt: number;
   /**
    * The verifier's clock when it claims, in milliseconds since the epoch. A store reads no clock of its own: what

@@ -1,6 +1,6 @@
-import { assertObject, assertString, formatDateTime, formatUrl, parseRequestTarget } from '@reqsign/canonical';
+import { assertObject, assertString, CanonicalError, formatDateTime, formatUrl, parseRequestTarget } from '@reqsign/canonical';
 import { NogError } from './errors.js';
-import { MAX_DEADLINE_MS } from './internal/deadline.js';
+import { DEFAULT_MAX_URL_LENGTH, MAX_DEADLINE_MS } from './internal/limits.js';
 import { createNonceSource } from './internal/nonce.js';
 import type { CryptoProvider, SyncCryptoProvider } from './internal/provider.js';
 
@@ -23,7 +23,17 @@ export interface SignOptions {
    * to choose one; `false` to send no nonce (the request can then be replayed until it expires).
    */
   readonly nonce?: string | false;
+  /**
+   * The longest signed URL made, in UTF-16 code units, the fragment not counted (it is not sent): default 16384, the
+   * verifier's `maxUrlLength`, so that what `sign` makes a verifier with the same limit takes. Longer is
+   * `ERR_TARGET_TOO_LONG`.
+   */
+  readonly maxUrlLength?: number;
 }
+
+/** The length `&authsignature=` and 64 hex digits add to the target. */
+const SIGNATURE_LENGTH = 79;
+const DEFAULT_LIMIT = { maxLength: DEFAULT_MAX_URL_LENGTH };
 
 /** A signed request and its stages, for diagnostics. */
 export interface SignResult {
@@ -80,13 +90,18 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
     if (!TOKEN.test(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
     checked.method = method;
   }
-  const parts = parseRequestTarget(url);
+  if (options !== undefined) assertObject(options, 'options', NogError);
+  const maxLength = options?.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
+  if (typeof maxLength !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'options.maxUrlLength must be a number');
+  if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
+    throw new NogError('ERR_OPTION_RANGE', 'options.maxUrlLength must be a whole number, 1 or more');
+  }
+  const parts = parseRequestTarget(url, maxLength === DEFAULT_MAX_URL_LENGTH ? DEFAULT_LIMIT : { maxLength });
   if (id !== checked.id) {
     if (!SAFE.test(id)) throw new NogError('ERR_SIGN_KEY', 'key.id must be non-empty and only A-Z a-z 0-9 - . _ ~');
     checked.id = id;
   }
   if (secret.length === 0) throw new NogError('ERR_SIGN_KEY', 'key.secret must not be empty');
-  if (options !== undefined) assertObject(options, 'options', NogError);
   const expires = options?.expires ?? DEFAULT_SIGN_EXPIRES;
   if (typeof expires !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'options.expires must be a number');
   if (!Number.isSafeInteger(expires) || expires < 0) {
@@ -111,6 +126,9 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
   // The original JS signer: `&` when there is a query, even an empty one (`/p?` -> `/p?&authalgorithm=`).
   let target = `${parts.target}${parts.query === null ? '?' : '&'}authalgorithm=nog-v1&authkeyid=${id}&authdate=${authdate}&authexpires=${expires}`;
   if (nonce !== null) target += `&authnonce=${nonce}`;
+  if (parts.origin.length + target.length + SIGNATURE_LENGTH > maxLength) {
+    throw new CanonicalError('ERR_TARGET_TOO_LONG', 'The signed URL would be longer than the limit');
+  }
   return {
     origin: parts.origin,
     fragment: parts.fragment,

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { formatDateTime } from '@reqsign/canonical';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deadlineOf, MAX_DEADLINE_MS } from '../src/internal/deadline.js';
+import { deadlineOf } from '../src/internal/deadline.js';
+import { MAX_DEADLINE_MS } from '../src/internal/limits.js';
 import { builds, KEY } from './helpers.js';
 
 describe('deadlineOf', () => {

@@ -142,3 +142,32 @@ describe('sign refuses a deadline past 9999-12-31T23:59:59Z', () => {
     });
   }
 });
+
+describe('sign makes no URL its verifier refuses as too long', () => {
+  for (const [name, build] of builds) {
+    it(`${name}: maxUrlLength (default 16384, the verifier's) bounds the signed URL, the fragment not counted`, async () => {
+      const longest = await build.sign('GET', '/p', KEY, { date: DATE_MS, nonce: false });
+      const room = 16384 - longest.url.length;
+      const fits = `/p${'a'.repeat(room)}`;
+      const made = await build.sign('GET', `${fits}#${'f'.repeat(100)}`, KEY, { date: DATE_MS, nonce: false });
+      expect(made.url.split('#')[0]!.length).toBe(16384);
+      // The scheme and host count too (a proxy receives the absolute form).
+      await expect(build.sign('GET', `https://h${fits}`, KEY, { date: DATE_MS, nonce: false })).rejects.toMatchObject({
+        code: 'ERR_TARGET_TOO_LONG',
+      });
+      await expect(build.sign('GET', fits, KEY, { date: DATE_MS, nonce: false })).resolves.toMatchObject({ url: expect.any(String) });
+      await expect(build.sign('GET', `${fits}a`, KEY, { date: DATE_MS, nonce: false })).rejects.toMatchObject({
+        code: 'ERR_TARGET_TOO_LONG',
+      });
+      // Whatever it signs, a verifier with the same limit takes.
+      const signedMax = (await build.sign('GET', fits, KEY, { date: DATE_MS, nonce: false })).url;
+      expect(signedMax.length).toBe(16384);
+      const verifier = build.createVerifier({ keys: { [KEY.id]: KEY.secret }, now: () => DATE_MS });
+      expect((await verifier.verify('GET', signedMax)).ok).toBe(true);
+      // A smaller limit, and bad values.
+      await expect(build.sign('GET', '/p', KEY, { maxUrlLength: 100 })).rejects.toMatchObject({ code: 'ERR_TARGET_TOO_LONG' });
+      await expect(build.sign('GET', '/p', KEY, { maxUrlLength: 0 })).rejects.toMatchObject({ code: 'ERR_OPTION_RANGE' });
+      await expect(build.sign('GET', '/p', KEY, { maxUrlLength: '1' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    });
+  }
+});

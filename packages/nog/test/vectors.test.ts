@@ -30,6 +30,7 @@ async function run(build: Build, operation: string, input: Record<string, any>):
         date: ms(input.authdate),
         expires: input.expires,
         nonce: input.nonce === null ? false : input.nonce,
+        ...(input.maxUrlLength === undefined ? {} : { maxUrlLength: input.maxUrlLength }),
       },
     );
     return { target: r.target, stringToSign: r.stringToSign, signature: r.signature, url: r.url };

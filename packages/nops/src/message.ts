@@ -1,6 +1,6 @@
 import { appendQuery, parseRequestTarget } from '@reqsign/canonical';
 import { NopsError } from './errors.js';
-import { keyed, messageOf, type MessageParts, type NopsMessage, type Side } from './internal/messageOf.js';
+import { apiKeyParams, messageOf, type MessageParts, type NopsMessage, type Side } from './internal/messageOf.js';
 
 export type { NopsMessage };
 
@@ -16,8 +16,8 @@ export const SIGNING: Side = {
   name: 'options',
   parse: (url) => parseRequestTarget(url),
   slash: (parts) => parts.trailingSlash ?? 'add',
-  target(base, params, apiKey, apiKeyIn) {
-    if (keyed(params) > 0) {
+  target(base, query, apiKey, apiKeyIn) {
+    if (apiKeyParams(query).length > 0) {
       throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'The URL already has an api_key parameter; pass the key as apiKey only');
     }
     return apiKeyIn === 'query' ? appendQuery(base, `api_key=${apiKey}`) : base;

@@ -1,6 +1,6 @@
 import { assertObject, assertString, parseReceivedTarget, ReqsignError } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from './errors.js';
-import { keyed, messageOf, type MessageParts, type Side } from './internal/messageOf.js';
+import { apiKeyParams, messageOf, type MessageParts, type Side } from './internal/messageOf.js';
 import type { VerifyCrypto } from './internal/provider.js';
 import type { PublicKeyInput } from './types.js';
 
@@ -87,14 +87,23 @@ export const RECEIVED: Side = {
   name: 'input',
   parse: (url) => parseReceivedTarget(url),
   slash: () => 'reject',
-  target(base, params, apiKey, apiKeyIn) {
-    const count = keyed(params);
-    if (apiKeyIn === 'header' && count > 0) {
+  target(base, query, apiKey, apiKeyIn) {
+    // The usual case, checked without splitting the query: it ends with api_key=<key>, its only mention of api_key.
+    const tail = `api_key=${apiKey}`;
+    if (apiKeyIn === 'query' && query !== null && query.endsWith(tail)) {
+      const at = query.length - tail.length;
+      if ((at === 0 || query.charCodeAt(at - 1) === 0x26) /* & */ && query.indexOf('api_key') === at) return base;
+    }
+    const params = apiKeyParams(query);
+    if (apiKeyIn === 'header' && params.length > 0) {
       throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In header form the URL must not carry an api_key parameter');
     }
-    const last = params[params.length - 1];
-    if (apiKeyIn === 'query' && (count !== 1 || last?.name !== 'api_key' || last.value !== apiKey)) {
-      throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In query form the URL must end with the api_key parameter, once');
+    if (apiKeyIn === 'query') {
+      // Split: the last parameter must be exactly api_key=<key>, and the only api_key.
+      const last = query === null ? undefined : query.slice(query.lastIndexOf('&') + 1);
+      if (params.length !== 1 || last !== tail) {
+        throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In query form the URL must end with the api_key parameter, once');
+      }
     }
     return base;
   },

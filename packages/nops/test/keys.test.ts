@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +48,48 @@ describe.each(builds)('generateKeyPair (%s)', (_name, build) => {
     }
     expect(await codeOf(build.generateKeyPair({ bits: '2048' as never }))).toBe('ERR_INVALID_ARGUMENT');
     expect(await codeOf(build.generateKeyPair(null as never))).toBe('ERR_INVALID_ARGUMENT');
+  });
+});
+
+/** A key pair of another algorithm, made by openssl: PKCS#8 private key and SPKI public key, as PEM. */
+function opensslPair(algorithm: string[]): { privateKey: string; publicKey: string } {
+  return withTempDir((dir) => {
+    const file = join(dir, 'key.pem');
+    execFileSync('openssl', ['genpkey', ...algorithm, '-out', file]);
+    const privateKey = execFileSync('openssl', ['pkey', '-in', file], { encoding: 'utf8' });
+    const publicKey = execFileSync('openssl', ['pkey', '-in', file, '-pubout'], { encoding: 'utf8' });
+    return { privateKey, publicKey };
+  });
+}
+
+describe('keys of another algorithm', () => {
+  // The PEM labels are those of an RSA key's PKCS#8 / SPKI; only the AlgorithmIdentifier inside differs.
+  const others = {
+    'EC P-256': opensslPair(['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']),
+    Ed25519: opensslPair(['-algorithm', 'ED25519']),
+    'RSA-PSS': opensslPair(['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048']),
+  };
+
+  describe.each(builds)('(%s)', (_name, build) => {
+    it.each(Object.entries(others))(
+      'refuses a %s key as PEM, JWK and KeyObject, for signing and verifying: ERR_NOPS_KEY',
+      async (alg, pair) => {
+        const inputs: unknown[][] = [
+          [pair.privateKey, pair.publicKey],
+          [createPrivateKey(pair.privateKey), createPublicKey(pair.publicKey)],
+        ];
+        // An RSA-PSS key has no JWK form of its own (as a JWK it is an RSA key, which is fine to use).
+        if (alg !== 'RSA-PSS') {
+          inputs.push([
+            createPrivateKey(pair.privateKey).export({ format: 'jwk' }),
+            createPublicKey(pair.publicKey).export({ format: 'jwk' }),
+          ]);
+        }
+        for (const [privateKey, publicKey] of inputs) {
+          expect(await codeOf(build.sign('/p/', { apiKey: '1.a', privateKey: privateKey as never }))).toBe('ERR_NOPS_KEY');
+          expect(await codeOf(build.verify({ message: '1.2022-01-10./p/?api_key=1.a' }, 'AAAA', publicKey as never))).toBe('ERR_NOPS_KEY');
+        }
+      },
+    );
   });
 });

@@ -53,7 +53,12 @@ export async function nogHandlers(webcrypto: boolean): Promise<Handlers> {
         field(input, 'method', 'string'),
         field(input, 'url', 'string'),
         { id: field(input, 'keyId', 'string'), secret: field(input, 'secret', 'string') },
-        { date: parseDateTime(field(input, 'authdate', 'string')), expires: field(input, 'expires', 'number'), nonce },
+        {
+          date: parseDateTime(field(input, 'authdate', 'string')),
+          expires: field(input, 'expires', 'number'),
+          nonce,
+          ...(input['maxUrlLength'] === undefined ? {} : { maxUrlLength: field(input, 'maxUrlLength', 'number') }),
+        },
       );
       return { target: r.target, stringToSign: r.stringToSign, signature: r.signature, url: r.url };
     },

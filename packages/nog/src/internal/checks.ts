@@ -12,6 +12,7 @@ import { MemoryNonceStore } from '../memoryNonceStore.js';
 import type { NonceStore } from '../nonceStore.js';
 import type { VerifierOptions, VerifyFailure, VerifyResult, VerifySuccess } from '../verify.js';
 import { deadlineOf } from './deadline.js';
+import { DEFAULT_MAX_URL_LENGTH } from './limits.js';
 import { readAuthParams, type AuthParams } from './params.js';
 import type { CryptoProvider } from './provider.js';
 
@@ -27,7 +28,7 @@ export const VERIFIER_DEFAULTS: {
   readonly maxExpiresWithNonce: 3600;
   readonly maxClockSkew: 900;
   readonly maxUrlLength: 16384;
-} = { defaultExpires: 300, maxExpiresWithNonce: 3600, maxClockSkew: 900, maxUrlLength: 16384 };
+} = { defaultExpires: 300, maxExpiresWithNonce: 3600, maxClockSkew: 900, maxUrlLength: DEFAULT_MAX_URL_LENGTH };
 
 /** A verifier's options, checked once. */
 export interface VerifierConfig {
@@ -243,7 +244,9 @@ function claimNonce(c: VerifierConfig, r: Pending): VerifyResult | Promise<Verif
   if (r.expires > c.maxExpiresWithNonce) return fail('ERR_AUTH_EXPIRES_INVALID');
   let claimed: unknown;
   try {
-    claimed = c.store.claim({ keyId: r.keyId, authdate: r.date, nonce, expiresAt: r.deadline + c.skewMs, now: r.nowMs });
+    // Kept until the signature's deadline: after it the request is expired whatever the nonce (the clock skew
+    // bounds how far ahead an authdate may be, not how long a signature lasts).
+    claimed = c.store.claim({ keyId: r.keyId, authdate: r.date, nonce, expiresAt: r.deadline, now: r.nowMs });
   } catch {
     return fail('ERR_AUTH_NONCE_STORE');
   }

@@ -1,10 +1,4 @@
-/**
- * The latest deadline (authdate + authexpires) there is: 9999-12-31T23:59:59Z, the last instant an authdate can
- * name, in milliseconds. A verifier refuses a later one (`ERR_AUTH_EXPIRES_INVALID`) and `sign` never makes one
- * (`ERR_SIGN_EXPIRES`), so every deadline is a valid `Date` and writes as `YYYY-MM-DDTHHMMSSZ` in any language.
- * (The original server let a deadline past the `Date` range become NaN: a signature that never expired.)
- */
-export const MAX_DEADLINE_MS = 253402300799000;
+import { MAX_DEADLINE_MS } from './limits.js';
 
 /** An `authexpires` as sent: optional `-`, then decimal digits, leading zeros allowed, any number of them. */
 const EXPIRES = /^-?[0-9]+$/;

@@ -1,6 +1,6 @@
 import { NopsError } from '../errors.js';
 import type { CryptoKeyLike, KeyObjectLike, RsaJwk } from '../types.js';
-import { isRsaPkcs8, isRsaSpki, pkcs1PrivateToPkcs8, pkcs1PublicToSpki } from './der.js';
+import { pkcs1PrivateToPkcs8, pkcs1PublicToSpki } from './der.js';
 import { parsePem } from './pem.js';
 
 /** The smallest RSA modulus accepted, in bits: what the nOps documentation generates. */
@@ -25,8 +25,7 @@ const tag = (value: object): string => Object.prototype.toString.call(value);
 
 /**
  * Sorts a key input into a {@link KeySource}, refusing what cannot be an RSA key of the kind asked for: the wrong
- * PEM label (a private key given as the public key, or the reverse), a non-RSA PKCS#8 / SPKI, a JWK that is not
- * RSA, has the wrong parts or an `alg` other than RS256, a `CryptoKey` not for RSASSA-PKCS1-v1_5 with SHA-256.
+ * PEM label (a private key given as the public key, or the reverse), a JWK that is not RSA, has the wrong parts or an `alg` other than RS256, a `CryptoKey` not for RSASSA-PKCS1-v1_5 with SHA-256.
  * Everything else is left to the provider's import (which also checks the size).
  */
 export function classifyKey(input: unknown, kind: KeyKind): KeySource {
@@ -35,18 +34,10 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
     const pem = parsePem(input);
     const isPrivate = pem.label === 'PRIVATE KEY' || pem.label === 'RSA PRIVATE KEY';
     if (isPrivate !== (kind === 'private')) throw keyError(`${name} is a ${isPrivate ? 'private' : 'public'} key PEM`);
-    switch (pem.label) {
-      case 'RSA PRIVATE KEY':
-        return { kind: 'der', format: 'pkcs8', der: pkcs1PrivateToPkcs8(pem.der) };
-      case 'RSA PUBLIC KEY':
-        return { kind: 'der', format: 'spki', der: pkcs1PublicToSpki(pem.der) };
-      case 'PRIVATE KEY':
-        if (!isRsaPkcs8(pem.der)) throw keyError(`${name} is not an RSA key`);
-        return { kind: 'der', format: 'pkcs8', der: pem.der };
-      case 'PUBLIC KEY':
-        if (!isRsaSpki(pem.der)) throw keyError(`${name} is not an RSA key`);
-        return { kind: 'der', format: 'spki', der: pem.der };
-    }
+    // A PKCS#8 or SPKI key of another algorithm (EC, Ed25519, RSA-PSS) is refused by the provider's import.
+    if (pem.label === 'RSA PRIVATE KEY') return { kind: 'der', format: 'pkcs8', der: pkcs1PrivateToPkcs8(pem.der) };
+    if (pem.label === 'RSA PUBLIC KEY') return { kind: 'der', format: 'spki', der: pkcs1PublicToSpki(pem.der) };
+    return { kind: 'der', format: isPrivate ? 'pkcs8' : 'spki', der: pem.der };
   }
   if (typeof input !== 'object' || input === null) {
     throw new NopsError('ERR_INVALID_ARGUMENT', `${name} must be a PEM string, a JWK, a KeyObject or a CryptoKey`);

@@ -44,8 +44,8 @@ export interface Side {
   readonly parse: (url: string) => RequestTarget;
   /** What to do with a path without its trailing slash (a verifier never adds one). */
   readonly slash: (parts: MessageParts) => 'add' | 'reject';
-  /** Checks the `api_key` parameters of the query (`params`: only when it mentions api_key), and returns the target. */
-  readonly target: (base: string, params: readonly QueryParam[], apiKey: string, apiKeyIn: ApiKeyIn) => string;
+  /** Checks the `api_key` parameters of the query (as sent, non-ASCII encoded), and returns the target. */
+  readonly target: (base: string, query: string | null, apiKey: string, apiKeyIn: ApiKeyIn) => string;
 }
 
 /**
@@ -70,10 +70,8 @@ export function messageOf(url: string, parts: MessageParts, side: Side): NopsMes
     if (slash === 'reject') throw new NopsError('ERR_NOPS_TRAILING_SLASH', 'The path does not end in "/", which nOps requires');
     path += '/';
   }
-  // Only a query that mentions api_key can hold it: most never need splitting.
-  const params = query === null || !query.includes('api_key') ? [] : parseQuery(query);
   const base = query === null ? path : `${path}?${query}`;
-  const signed = side.target(base, params, apiKey, apiKeyIn);
+  const signed = side.target(base, query, apiKey, apiKeyIn);
   const day = dayOf(parts.date, parts.timeZone);
   return {
     url: formatUrl(target, signed),
@@ -83,5 +81,7 @@ export function messageOf(url: string, parts: MessageParts, side: Side): NopsMes
   };
 }
 
-/** The number of `api_key` parameters. */
-export const keyed = (params: readonly QueryParam[]): number => params.filter((p) => p.name === 'api_key').length;
+/** The `api_key` parameters of a query. Only a query that mentions api_key can hold one: most are never split. */
+export function apiKeyParams(query: string | null): QueryParam[] {
+  return query === null || !query.includes('api_key') ? [] : parseQuery(query).filter((p) => p.name === 'api_key');
+}

@@ -1,79 +1,106 @@
 /**
- * How many entries are live, kept without scanning the table: how many expire in each second, and a min-heap of
- * those seconds, counted out as the clock passes them. A clock that steps back before a second already counted out
- * makes the owner recount from its table ({@link LiveCount.needsRecount}).
+ * How many entries of the table are live, kept exactly without scanning it. Each entry is counted under the second
+ * after which it has expired: live seconds in a min-heap, counted out as the clock passes them; counted-out seconds
+ * (their entries still in the table until a slot is reused or the table rebuilt) in a max-heap, so that a clock
+ * that steps back (an NTP correction, or two verifiers with different clocks sharing one store) counts them in
+ * again at the cost of the seconds it crosses, never of a scan of the table.
  */
 export class LiveCount {
   /** Entries not yet expired (by the last clock seen). */
   live = 0;
-  /** The latest expiry second counted out: a clock that steps back to it or before finds entries live again. */
-  #counted = -Infinity;
-  readonly #counts = new Map<number, number>();
-  readonly #heap: number[] = [];
+  /** Live second -> entries, and a min-heap of those seconds. */
+  readonly #live = new Map<number, number>();
+  readonly #liveHeap: number[] = [];
+  /** Counted-out second -> entries still in the table, and a max-heap of those seconds (stale tops are skipped). */
+  readonly #gone = new Map<number, number>();
+  readonly #goneHeap: number[] = [];
+  /** The clock of the last {@link at}. */
+  #now = Number.NEGATIVE_INFINITY;
 
-  /** Whether the clock (`now`, ms) stepped back before a second already counted out. */
-  needsRecount(now: number): boolean {
-    return now <= this.#counted * 1000;
-  }
-
-  /** Counts out the seconds whose entries have all expired (now > their second). */
-  expire(now: number): void {
-    const heap = this.#heap;
-    while (heap.length > 0 && heap[0]! * 1000 < now) {
-      const second = this.#pop();
-      this.live -= this.#counts.get(second)!;
-      this.#counts.delete(second);
-      if (second > this.#counted) this.#counted = second;
+  /** Brings the counts to the clock `now` (ms): seconds it has passed are counted out, seconds it is back before count again. */
+  at(now: number): void {
+    this.#now = now;
+    const lh = this.#liveHeap;
+    while (lh.length > 0 && lh[0]! * 1000 < now) {
+      const second = pop(lh, less);
+      const n = this.#live.get(second)!;
+      this.#live.delete(second);
+      this.live -= n;
+      this.#addGone(second, n);
+    }
+    const gh = this.#goneHeap;
+    while (gh.length > 0 && gh[0]! * 1000 >= now) {
+      const second = pop(gh, more);
+      const n = this.#gone.get(second);
+      if (n === undefined) continue;
+      this.#gone.delete(second);
+      this.#addLive(second, n);
     }
   }
 
-  /** Forgets every count, before a recount; `liveFrom` is the first second that is still live. */
-  reset(liveFrom: number): void {
-    this.#counts.clear();
-    this.#heap.length = 0;
-    this.live = 0;
-    this.#counted = liveFrom - 1;
-  }
-
-  /** Counts one more live entry that expires in `second`. */
+  /** Counts one more entry that expires in `second` (already counted out if that second has passed). */
   add(second: number): void {
-    this.live++;
-    const count = this.#counts.get(second);
-    if (count === undefined) {
-      this.#counts.set(second, 1);
-      this.#push(second);
-    } else this.#counts.set(second, count + 1);
+    if (second * 1000 >= this.#now) this.#addLive(second, 1);
+    else this.#addGone(second, 1);
   }
 
-  #push(value: number): void {
-    const heap = this.#heap;
-    let i = heap.push(value) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]! <= value) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = value;
+  /** An expired entry of `second` left the table (its slot was emptied or reused). */
+  removeGone(second: number): void {
+    const n = this.#gone.get(second);
+    if (n === undefined) return;
+    if (n === 1) this.#gone.delete(second);
+    else this.#gone.set(second, n - 1);
   }
 
-  #pop(): number {
-    const heap = this.#heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= heap.length) break;
-        const r = l + 1;
-        const c = r < heap.length && heap[r]! < heap[l]! ? r : l;
-        if (heap[c]! >= last) break;
-        heap[i] = heap[c]!;
-        i = c;
-      }
-      heap[i] = last;
-    }
-    return top;
+  /** Every expired entry left the table (a rebuild keeps only live ones). */
+  clearGone(): void {
+    this.#gone.clear();
+    this.#goneHeap.length = 0;
   }
+
+  #addGone(second: number, n: number): void {
+    const before = this.#gone.get(second);
+    if (before === undefined) push(this.#goneHeap, second, more);
+    this.#gone.set(second, (before ?? 0) + n);
+  }
+
+  #addLive(second: number, n: number): void {
+    this.live += n;
+    const before = this.#live.get(second);
+    if (before === undefined) push(this.#liveHeap, second, less);
+    this.#live.set(second, (before ?? 0) + n);
+  }
+}
+
+const less = (a: number, b: number): boolean => a < b;
+const more = (a: number, b: number): boolean => a > b;
+
+function push(heap: number[], value: number, before: (a: number, b: number) => boolean): void {
+  let i = heap.push(value) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(value, heap[parent]!)) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function pop(heap: number[], before: (a: number, b: number) => boolean): number {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= heap.length) break;
+      const r = l + 1;
+      const c = r < heap.length && before(heap[r]!, heap[l]!) ? r : l;
+      if (!before(heap[c]!, last)) break;
+      heap[i] = heap[c]!;
+      i = c;
+    }
+    heap[i] = last;
+  }
+  return top;
 }

@@ -1,11 +1,13 @@
 /**
  * How a nonce becomes three 32-bit words of a table slot. A nonce of at most {@link PACKED_MAX} lowercase hex digits
- * (every Nog client's) is packed, 4 bits a digit, with its length in the top byte of the third word; any other nonce
- * is represented by its hash and length, with {@link STRING_NONCE} as its "length", and kept as a string beside the
- * table.
+ * (every Nog client's) is packed, 4 bits a digit, with its length in the top byte of the third word: exact. Any
+ * other nonce is represented by 88 bits of seeded hash with {@link HASHED_NONCE} as its "length": no string is kept,
+ * so every entry costs the same few bytes whatever its nonce. Two different such nonces of one key id and authdate
+ * could be taken for each other (a refusal, never an acceptance), with odds of about 2^-88 a pair for nonces not
+ * chosen against this hash; only the key's holder can choose them.
  */
 export const PACKED_MAX = 22;
-export const STRING_NONCE = 0xff;
+export const HASHED_NONCE = 0xff;
 
 /** Hex digit values of the ASCII characters `0-9a-f`; -1 for every other. */
 const HEX = /* @__PURE__ */ (() => {
@@ -26,8 +28,8 @@ function hexWord(s: string, from: number, to: number): number {
   return w >>> 0;
 }
 
-/** The three words of a nonce, written into `out`; returns whether it is packed (else it must be kept as a string). */
-export function nonceWords(nonce: string, seed: number, out: Uint32Array): boolean {
+/** The three words of a nonce, written into `out` (see above); seeds are the table's. */
+export function nonceWords(nonce: string, seeds: Uint32Array, out: Uint32Array): void {
   const n = nonce.length;
   const w0 = n <= PACKED_MAX ? hexWord(nonce, 0, Math.min(n, 8)) : -1;
   const w1 = n > 8 && w0 !== -1 ? hexWord(nonce, 8, Math.min(n, 16)) : 0;
@@ -36,14 +38,21 @@ export function nonceWords(nonce: string, seed: number, out: Uint32Array): boole
     out[0] = w0;
     out[1] = w1;
     out[2] = w2 + n * 0x1000000;
-    return true;
+    return;
   }
-  let h = seed;
-  for (let i = 0; i < n; i++) h = Math.imul(h ^ nonce.charCodeAt(i), 0x01000193);
-  out[0] = h >>> 0;
-  out[1] = n;
-  out[2] = STRING_NONCE * 0x1000000;
-  return false;
+  // Three independent seeded passes (FNV-1a steps, each finalized), then the marker in the top byte.
+  let a = seeds[0]! ^ n;
+  let b = seeds[1]! ^ n;
+  let c = seeds[2]! ^ n;
+  for (let i = 0; i < n; i++) {
+    const ch = nonce.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x01000193);
+    b = Math.imul(b ^ ch, 0x5bd1e995) ^ (b >>> 15);
+    c = Math.imul((c ^ ch) + 0x9e3779b9, 0x85ebca6b) ^ (c >>> 13);
+  }
+  out[0] = fmix(a);
+  out[1] = fmix(b);
+  out[2] = (fmix(c) & 0xffffff) + HASHED_NONCE * 0x1000000;
 }
 
 /** 32-bit finalizer (MurmurHash3's fmix32). */
@@ -64,15 +73,17 @@ export function slotHash(seed: number, scope: number, w0: number, w1: number, w2
 }
 
 /**
- * A hash seed, so that nonces chosen to collide in one process do not collide in another. Not a secret that guards
+ * Hash seeds, so that nonces chosen to collide in one process do not collide in another. Not a secret that guards
  * anything else: without a usable CSPRNG, Math.random will do.
  */
-export function randomSeed(): number {
+export function randomSeeds(count: number): Uint32Array {
+  const seeds = new Uint32Array(count);
   try {
-    return globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!;
+    globalThis.crypto.getRandomValues(seeds);
   } catch {
-    return (Math.random() * 2 ** 32) >>> 0;
+    for (let i = 0; i < count; i++) seeds[i] = (Math.random() * 2 ** 32) >>> 0;
   }
+  return seeds;
 }
 
 /** A copy of `s` that does not keep the string it was sliced from (a whole URL) alive. */
