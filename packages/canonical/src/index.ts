@@ -35,3 +35,4 @@ export {
   type TargetVariant,
   type TargetVariantOptions,
 } from './targetChanges.js';
+export { stageOf, type Stage, type StageValue } from './stages.js';

@@ -1,5 +1,6 @@
 import { parseDateTime } from '@reqsign/canonical';
-import { DIAGNOSES, diagnose, sign, type NogAuthErrorCode, type NogDiagnosis } from '@reqsign/nog';
+import { sign, type NogAuthErrorCode } from '@reqsign/nog';
+import { DIAGNOSES, diagnose, type NogDiagnosis } from '@reqsign/nog/diagnose';
 import { control, el, list, onSubmit, show, value } from './dom.js';
 import { fieldsTable, findingsList, stagesTable, verdict } from './render.js';
 import { instant } from './time.js';
@@ -25,8 +26,6 @@ function keyIdOf(url: string): string {
 
 export function renderNog(d: NogDiagnosis): HTMLElement[] {
   const r = d.request;
-  const proven = d.findings.find((f) => f.signed.differsAt !== -1)?.signed ?? null;
-  const signed = proven !== null && proven.stringToSign !== d.client?.stringToSign ? proven : null;
   const out: HTMLElement[] = [
     verdict(d.valid, d.code, d.message),
     fieldsTable('Request', [
@@ -41,36 +40,7 @@ export function renderNog(d: NogDiagnosis): HTMLElement[] {
       r.parameters.map((p) => [p.name, p.value, p.auth ? 'auth parameter' : undefined] as const),
     ),
   ];
-  if (d.server !== null) {
-    const s = d.server;
-    out.push(
-      stagesTable([
-        {
-          label: 'target',
-          values: [
-            ['received', s.target],
-            ['client', d.client?.target ?? null],
-            ['signed', signed === null ? null : signed.origin + signed.target],
-          ],
-        },
-        {
-          label: 'string to sign',
-          values: [
-            ['received', s.stringToSign],
-            ['client', d.client?.stringToSign ?? null],
-            ['signed', signed?.stringToSign ?? null],
-          ],
-        },
-        {
-          label: 'signature',
-          values: [
-            ['expected', s.expectedSignature ?? '(unknown key: no secret to compute it with)'],
-            ['carried', s.carriedSignature ?? '(none)'],
-          ],
-        },
-      ]),
-    );
-  }
+  if (d.stages.length > 0) out.push(stagesTable(d.stages));
   const none = d.valid
     ? 'Nothing to diagnose: the request verifies.'
     : 'No known cause verifies the request: another secret, or a change this page does not model. Give the client\u2019s URL to compare.';

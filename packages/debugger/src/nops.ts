@@ -1,4 +1,5 @@
-import { DIAGNOSES, diagnose, sign, type ApiKeyIn, type NopsDiagnosis, type PublicKeyInput } from '@reqsign/nops';
+import { sign, type ApiKeyIn, type PublicKeyInput } from '@reqsign/nops';
+import { DIAGNOSES, diagnose, type NopsDiagnosis } from '@reqsign/nops/diagnose';
 import { control, el, list, onSubmit, show, value } from './dom.js';
 import { fieldsTable, findingsList, stagesTable, verdict } from './render.js';
 import { instant } from './time.js';
@@ -13,8 +14,6 @@ const dateInput = (text: string): string | Date => (text.includes('T') ? new Dat
 
 export function renderNops(d: NopsDiagnosis): HTMLElement[] {
   const r = d.request;
-  const proven = d.findings.find((f) => f.signed !== null && f.signed.differsAt !== -1)?.signed ?? null;
-  const signed = proven !== null && proven.message !== d.client?.message ? proven : null;
   const out: HTMLElement[] = [
     verdict(d.valid, d.code, d.message),
     fieldsTable('Request', [
@@ -28,37 +27,7 @@ export function renderNops(d: NopsDiagnosis): HTMLElement[] {
       r.parameters.map((p) => [p.name, p.value] as const),
     ),
   ];
-  const s = d.server;
-  if (s !== null) {
-    const key =
-      s.signatureKey === 'this-key'
-        ? `this public key made the signature (over a ${s.signedHash} digest)`
-        : s.signatureKey === 'other-key'
-          ? 'this public key did not make the signature'
-          : 'cannot tell (the key cannot be read)';
-    out.push(
-      stagesTable([
-        { label: 'target', values: [['received', s.target]] },
-        {
-          label: 'message',
-          values: [
-            ['received', s.message],
-            ['client', d.client?.message ?? null],
-            ['signed', signed?.message ?? null],
-          ],
-        },
-        {
-          label: 'SHA-256',
-          values: [
-            ['message', s.messageDigest],
-            ['in signature', s.signedDigest],
-          ],
-        },
-        { label: 'signature', values: [['carried', s.signature]] },
-      ]),
-      fieldsTable('Key', [['signed by', key]]),
-    );
-  }
+  if (d.stages.length > 0) out.push(stagesTable(d.stages));
   const none = d.valid
     ? 'Nothing to diagnose: the signature verifies.'
     : 'No known cause verifies the signature: another message or key than those tried. Give the client\u2019s URL or another public key.';

@@ -1,4 +1,4 @@
-import { firstDifference } from '@reqsign/canonical';
+import type { Stage } from '@reqsign/canonical';
 import { el } from './dom.js';
 
 /**
@@ -7,16 +7,8 @@ import { el } from './dom.js';
  */
 export const visible = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\u21b5' : '\ufffd'));
 
-/** One value of a stage: who computed or carried it, and the text (null: not there). */
-export type Value = readonly [who: string, text: string | null];
-export interface Stage {
-  readonly label: string;
-  readonly values: readonly Value[];
-}
-
-/** A value with its first character that differs from `reference` marked (an empty mark past its end). */
-function marked(text: string, reference: string | null): HTMLElement {
-  const at = reference === null ? -1 : firstDifference(reference, text);
+/** A value with its first character that differs from the stage's first value marked (an empty mark past its end). */
+function marked(text: string, at: number): HTMLElement {
   const shown = visible(text);
   if (at === -1) return el('code', {}, shown);
   const mark = el('mark', { title: `first difference, character ${at + 1}` }, at < text.length ? shown.charAt(at) : '\u2205');
@@ -27,22 +19,15 @@ function marked(text: string, reference: string | null): HTMLElement {
 export function stagesTable(stages: readonly Stage[]): HTMLElement {
   const body = el('tbody');
   for (const stage of stages) {
-    const values = stage.values.filter(([, t]) => t !== null) as ReadonlyArray<readonly [string, string]>;
-    values.forEach(([who, text], i) => {
-      const reference = i === 0 ? null : values[0]![1];
-      const differs = reference !== null && reference !== text;
+    stage.values.forEach(({ who, text, differsAt }, i) => {
+      const note = differsAt === -1 ? null : el('small', {}, ` differs from ${stage.values[0]!.who} at character ${differsAt + 1}`);
       body.append(
         el(
           'tr',
-          { 'data-stage': stage.label, 'data-who': who },
-          i === 0 ? el('th', { rowspan: String(values.length), scope: 'row' }, stage.label) : null,
+          { 'data-stage': stage.name, 'data-who': who },
+          i === 0 ? el('th', { rowspan: String(stage.values.length), scope: 'row' }, stage.name) : null,
           el('td', { class: 'who' }, who),
-          el(
-            'td',
-            {},
-            marked(text, reference),
-            differs ? el('small', {}, ` differs from ${values[0]![0]} at character ${firstDifference(reference, text) + 1}`) : null,
-          ),
+          el('td', {}, marked(text, differsAt), note),
         ),
       );
     });

@@ -15,16 +15,3 @@ export { AUTH_PARAMETERS } from './internal/params.js';
 export { NonceStoreError, type NonceStore, type NonceClaim, type NonceStoreErrorCode } from './nonceStore.js';
 export { MemoryNonceStore, DEFAULT_MAX_NONCES, type MemoryNonceStoreOptions } from './memoryNonceStore.js';
 export type { NogFetch, NogFetchOptions } from './fetch.js';
-export { DIAGNOSES } from './diagnose.js';
-export type {
-  DiagnoseFunction,
-  DiagnoseOptions,
-  NogDiagnosis,
-  NogDiagnosisCode,
-  NogFinding,
-  NogParameter,
-  NogRequestView,
-  NogServerStages,
-  NogClientStages,
-  NogSignedAs,
-} from './diagnose.js';

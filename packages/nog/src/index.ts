@@ -3,7 +3,6 @@
  * WebCrypto only (browsers, Deno, Bun, workers, and Node via `@reqsign/nog/webcrypto`); Node's default entry
  * (`node.ts`) binds the same operations to node:crypto.
  */
-import { diagnoseWith, type DiagnoseFunction } from './diagnose.js';
 import { createNogFetchWith, type NogFetch, type NogFetchOptions } from './fetch.js';
 import { webCrypto } from './internal/crypto-web.js';
 import { signWith, type SignFunction } from './sign.js';
@@ -17,8 +16,3 @@ export const sign: SignFunction = /* @__PURE__ */ signWith(webCrypto);
 export const createVerifier: (options: VerifierOptions) => Verifier = /* @__PURE__ */ createVerifierWith(webCrypto);
 /** A fetch that signs each request at send time. */
 export const createNogFetch: (options: NogFetchOptions) => NogFetch = /* @__PURE__ */ createNogFetchWith(sign);
-/**
- * Diagnoses a request that failed verification, for whoever holds the secrets: see {@link DiagnoseFunction}.
- * Opt-in and apart from `verify`: a verifier never computes it.
- */
-export const diagnose: DiagnoseFunction = /* @__PURE__ */ diagnoseWith(webCrypto);

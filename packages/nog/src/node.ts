@@ -2,7 +2,6 @@
  * @reqsign/nog for Node (the `node` export condition): the operations of the WebCrypto entry (`index.ts`) bound to
  * node:crypto, 20 to 30 times faster per HMAC, plus a synchronous `signSync`.
  */
-import { diagnoseWith, type DiagnoseFunction } from './diagnose.js';
 import { createNogFetchWith, type NogFetch, type NogFetchOptions } from './fetch.js';
 import { nodeCrypto } from './internal/crypto-node.js';
 import { signSyncWith, signWith, type SignFunction, type SignSyncFunction } from './sign.js';
@@ -19,8 +18,3 @@ export const signSync: SignSyncFunction = /* @__PURE__ */ signSyncWith(nodeCrypt
 export const createVerifier: (options: VerifierOptions) => Verifier = /* @__PURE__ */ createVerifierWith(nodeCrypto);
 /** A fetch that signs each request at send time. */
 export const createNogFetch: (options: NogFetchOptions) => NogFetch = /* @__PURE__ */ createNogFetchWith(sign);
-/**
- * Diagnoses a request that failed verification, for whoever holds the secrets: see {@link DiagnoseFunction}.
- * Opt-in and apart from `verify`: a verifier never computes it.
- */
-export const diagnose: DiagnoseFunction = /* @__PURE__ */ diagnoseWith(nodeCrypto);

@@ -1,12 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadVectors } from '@reqsign/conformance';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { coverageGaps, generated } from '../../../scripts/lib/diagnoseVectors.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
+import * as nodeDiagnose from '../src/diagnose/node.js';
+import * as webDiagnose from '../src/diagnose/index.js';
 import { builds, DATE_MS, KEY, KEYS, ms, node } from './helpers.js';
+
+/** `diagnose` of each build, from its @reqsign/nog/diagnose entry. */
+const DIAGNOSE: Readonly<Record<string, typeof webDiagnose.diagnose>> = {
+  'node:crypto': nodeDiagnose.diagnose,
+  WebCrypto: webDiagnose.diagnose,
+};
 
 requirePrograms('python3');
 
@@ -23,24 +30,12 @@ const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const file = JSON.parse(readFileSync(join(FIXTURES, 'diagnose.json'), 'utf8')) as { cases: Case[] };
 
 describe('diagnose vectors', () => {
-  it('are what fixtures/diagnose.py writes (signatures by Python hmac)', () => {
-    const out = mkdtempSync(join(tmpdir(), 'reqsign-diag-'));
-    execFileSync('python3', [join(FIXTURES, 'diagnose.py')], { env: { ...process.env, REQSIGN_VECTORS_OUT: out }, stdio: 'pipe' });
-    expect(readFileSync(join(out, 'diagnose.json'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'diagnose.json'), 'utf8'));
+  it('are what fixtures/diagnose.py (signatures by Python hmac)', () => {
+    expect(generated('python3', join(FIXTURES, 'diagnose.py'))).toBe(readFileSync(join(FIXTURES, 'diagnose.json'), 'utf8'));
   });
 
   it('trigger every diagnosis code, and show each not claimed where it does not hold', () => {
-    for (const code of Object.keys(node.DIAGNOSES)) {
-      expect(
-        file.cases.some((c) => c.code === code && c.holds),
-        `${code} triggered`,
-      ).toBe(true);
-      expect(
-        file.cases.some((c) => c.code === code && !c.holds),
-        `${code} not claimed`,
-      ).toBe(true);
-    }
-    expect(file.cases.every((c) => c.code in node.DIAGNOSES)).toBe(true);
+    expect(coverageGaps(file.cases, Object.keys(nodeDiagnose.DIAGNOSES))).toEqual([]);
   });
 
   for (const [name, build] of builds) {
@@ -48,7 +43,7 @@ describe('diagnose vectors', () => {
       for (const c of file.cases) {
         it(`${c.id} ${c.code} ${c.holds ? 'holds' : 'not claimed'}: ${c.description}`, async () => {
           const now = ms(c.input.now);
-          const d = await build.diagnose(c.input.method, c.input.url, { keys: c.input.keys, now: () => now, ...c.input.options });
+          const d = await DIAGNOSE[name]!(c.input.method, c.input.url, { keys: c.input.keys, now: () => now, ...c.input.options });
           const codes = d.findings.map((f) => f.code);
           expect(d.code).toBe(c.expected.code);
           expect(d.valid).toBe(c.expected.code === null);
@@ -77,12 +72,12 @@ describe('diagnose vectors', () => {
 
 describe('diagnose on the conformance vectors', () => {
   const cases = loadVectors().find((f) => f.scheme === 'nog-v1' && f.operation === 'verify')!.cases;
-  for (const [name, build] of builds) {
+  for (const name of Object.keys(DIAGNOSE)) {
     it(`${name}: gives the verifier's code for every nog-verify vector, and a diagnosis that prints`, async () => {
       for (const c of cases) {
         const i = c.input as { method: string; url: string; now: string; keys: Record<string, string>; options?: Record<string, unknown> };
         const { nonceStoreMaxEntries: _, ...options } = i.options ?? {};
-        const d = await build.diagnose(i.method, i.url, { keys: i.keys, now: () => ms(i.now), ...options });
+        const d = await DIAGNOSE[name]!(i.method, i.url, { keys: i.keys, now: () => ms(i.now), ...options });
         expect(d.code, c.id).toBe(c.expected.result === 'valid' ? null : c.expected.error);
         expect(JSON.parse(JSON.stringify(d)).scheme, c.id).toBe('nog-v1');
         if (d.valid) expect(d.findings, c.id).toEqual([]);
@@ -107,9 +102,9 @@ describe('diagnose', () => {
       };
       const options = { keys: KEYS, now: () => DATE_MS, nonceStore: spy };
       const { url } = signed('/api/blobs/abc');
-      expect((await build.diagnose('GET', url, options)).valid).toBe(true);
+      expect((await DIAGNOSE[name]!('GET', url, options)).valid).toBe(true);
       expect(
-        (await build.diagnose('GET', url, { ...options, failure: { code: 'ERR_AUTH_NONCE_INVALID' } })).findings.map((f) => f.code),
+        (await DIAGNOSE[name]!('GET', url, { ...options, failure: { code: 'ERR_AUTH_NONCE_INVALID' } })).findings.map((f) => f.code),
       ).toEqual(['DIAG_NONCE_REPLAYED']);
       expect(claims).toEqual([]);
       const verifier = build.createVerifier(options);
@@ -120,7 +115,7 @@ describe('diagnose', () => {
 
     it(`${name}: shows the stages: target, string to sign, expected beside carried signature, every parameter`, async () => {
       const { url, stringToSign, signature, target } = signed('/api/blobs/abc?x=1');
-      const d = await build.diagnose('GET', url.replace('x=1', 'x=2'), { keys: KEYS, now: () => DATE_MS });
+      const d = await DIAGNOSE[name]!('GET', url.replace('x=1', 'x=2'), { keys: KEYS, now: () => DATE_MS });
       expect(d.server).toMatchObject({
         method: 'GET',
         target: target.replace('x=1', 'x=2'),
@@ -130,15 +125,7 @@ describe('diagnose', () => {
       expect(d.server!.stringToSign).toBe(stringToSign.replace('x=1', 'x=2'));
       expect(d.server!.expectedSignature).toMatch(/^[0-9a-f]{64}$/);
       expect(d.server!.expectedSignature).not.toBe(signature);
-      expect(d.request.parameters.map((p) => p.name)).toEqual([
-        'x',
-        'authalgorithm',
-        'authkeyid',
-        'authdate',
-        'authexpires',
-        'authnonce',
-        'authsignature',
-      ]);
+      expect(d.request.parameters.map((p) => p.name)).toEqual(['x', ...node.AUTH_PARAMETERS]);
       expect(d.request.parameters.filter((p) => !p.auth).map((p) => p.value)).toEqual(['2']);
       expect(d.request).toMatchObject({
         keyId: KEY.id,
@@ -147,7 +134,7 @@ describe('diagnose', () => {
         now: new Date(DATE_MS),
       });
       // The client's side, from the URL it gave its signer: the first difference is at the changed byte.
-      const e = await build.diagnose('GET', url.replace('x=1', 'x=2'), {
+      const e = await DIAGNOSE[name]!('GET', url.replace('x=1', 'x=2'), {
         keys: KEYS,
         now: () => DATE_MS,
         expectedUrl: '/api/blobs/abc?x=1',
@@ -155,11 +142,36 @@ describe('diagnose', () => {
       expect(e.client).toMatchObject({ target, stringToSign, expectedSignature: signature, carriedSignature: null });
       expect(e.client!.differsAt).toBe(stringToSign.indexOf('x=1') + 2);
       expect(e.findings.map((f) => f.code)).toEqual(['DIAG_TARGET_CHANGED']);
+      // The same side by side, for display.
+      expect(e.stages.map((st) => [st.name, st.values.map((v) => [v.who, v.differsAt])])).toEqual([
+        [
+          'target',
+          [
+            ['received', -1],
+            ['client', target.indexOf('x=1') + 2],
+          ],
+        ],
+        [
+          'string to sign',
+          [
+            ['received', -1],
+            ['client', stringToSign.indexOf('x=1') + 2],
+          ],
+        ],
+        [
+          'signature',
+          [
+            ['expected', -1],
+            ['carried', expect.any(Number)],
+          ],
+        ],
+      ]);
+      expect(e.stages[1]!.values[1]!.text).toBe(stringToSign);
     });
 
     it(`${name}: resolves for any method and URL; throws typed errors for bad options only`, async () => {
       for (const url of ['', 'not a url', '/p', '/p?authkeyid=x', `/p?${'a'.repeat(20000)}`, '/p?authkeyid=a&authkeyid=b']) {
-        const d = await build.diagnose('GET', url, { keys: KEYS });
+        const d = await DIAGNOSE[name]!('GET', url, { keys: KEYS });
         expect(d.valid).toBe(false);
         expect(d.findings).toEqual([]);
       }
@@ -173,9 +185,9 @@ describe('diagnose', () => {
         [null, 'ERR_INVALID_ARGUMENT'],
       ];
       for (const [options, code] of bad) {
-        await expect(build.diagnose('GET', '/p', options as never)).rejects.toMatchObject({ name: 'NogError', code });
+        await expect(DIAGNOSE[name]!('GET', '/p', options as never)).rejects.toMatchObject({ name: 'NogError', code });
       }
-      await expect(build.diagnose(1 as never, '/p', { keys: KEYS })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      await expect(DIAGNOSE[name]!(1 as never, '/p', { keys: KEYS })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     });
   }
 
@@ -198,13 +210,31 @@ describe('diagnose', () => {
           const change = changes[which]!;
           const s = signed(`/mnt/${path.join('/')}/?p=${a}+x&q=${b}`);
           const received = change.apply(s.url);
-          const d = await node.diagnose('GET', received, { keys: KEYS, now: () => DATE_MS, ...change.options });
+          const d = await nodeDiagnose.diagnose('GET', received, { keys: KEYS, now: () => DATE_MS, ...change.options });
           expect(d.findings.map((f) => f.code)).toEqual([change.code]);
           expect(d.findings[0]!.signed.stringToSign).toBe(s.stringToSign);
-          expect((await node.diagnose('GET', s.url, { keys: KEYS, now: () => DATE_MS, ...change.options })).findings).toEqual([]);
+          expect((await nodeDiagnose.diagnose('GET', s.url, { keys: KEYS, now: () => DATE_MS, ...change.options })).findings).toEqual([]);
         },
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the @reqsign/nog/diagnose entry', () => {
+  it('exports the same names on both crypto paths, none of which the main entry has', async () => {
+    expect(Object.keys(nodeDiagnose).sort()).toEqual(['DIAGNOSES', 'diagnose']);
+    expect(Object.keys(webDiagnose).sort()).toEqual(['DIAGNOSES', 'diagnose']);
+    expect(nodeDiagnose.DIAGNOSES).toBe(webDiagnose.DIAGNOSES);
+    const main = await import('../src/index.js');
+    expect(Object.keys(main).filter((k) => /diagnos/i.test(k))).toEqual([]);
+  });
+
+  it('is mapped in package.json: node to node:crypto, everything else to WebCrypto, types first', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> };
+    expect(JSON.stringify(pkg.exports['./diagnose'])).toMatch(
+      /^\{("node":\{"types":"\.\/dist\/diagnose\/node\.d\.ts",|"types":"\.\/dist\/diagnose\/index\.d\.ts","node":)/,
+    );
+    expect(JSON.stringify(pkg.exports['./diagnose'])).toContain('"default":"./dist/diagnose/index.js"');
   });
 });

@@ -15,14 +15,3 @@ export type {
   NopsVerifyErrorCode,
 } from './verify.js';
 export type { ApiKeyIn, CryptoKeyLike, DateInput, KeyObjectLike, PrivateKeyInput, PublicKeyInput, RsaJwk } from './types.js';
-export { DIAGNOSES } from './diagnose.js';
-export type {
-  NopsDiagnoseFunction,
-  NopsDiagnoseOptions,
-  NopsDiagnosis,
-  NopsDiagnosisCode,
-  NopsFinding,
-  NopsRequestView,
-  NopsServerStages,
-  NopsSignedAs,
-} from './diagnose.js';

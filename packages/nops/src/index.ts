@@ -2,7 +2,6 @@
  * @reqsign/nops, portable build: WebCrypto and standard globals only (browsers, Deno, Bun, workers, and Node via
  * `@reqsign/nops/webcrypto`); Node's default entry (`node.ts`) binds the same operations to node:crypto.
  */
-import { diagnoseWith, type NopsDiagnoseFunction } from './diagnose.js';
 import { createNopsFetchWith, type CreateNopsFetchFunction } from './fetch.js';
 import { generateKeyPairWith, type GenerateKeyPairFunction } from './generateKeyPair.js';
 import { webKeygen, webSign, webVerify } from './internal/crypto-web.js';
@@ -19,8 +18,3 @@ export const verify: VerifyFunction = /* @__PURE__ */ verifyWith(webVerify);
 export const generateKeyPair: GenerateKeyPairFunction = /* @__PURE__ */ generateKeyPairWith(webKeygen);
 /** A fetch that signs every request at send time, relative URLs resolved against `baseUrl`. */
 export const createNopsFetch: CreateNopsFetchFunction = /* @__PURE__ */ createNopsFetchWith(webSign);
-/**
- * Diagnoses a signature that failed verification (the arguments of `verify`, and options): see
- * {@link NopsDiagnoseFunction}. Opt-in and apart from `verify`.
- */
-export const diagnose: NopsDiagnoseFunction = /* @__PURE__ */ diagnoseWith(webVerify);

@@ -2,7 +2,6 @@
  * @reqsign/nops for Node (the `node` export condition): the operations of the portable entry (`index.ts`) bound to
  * node:crypto, synchronous RSA in OpenSSL without the WebCrypto promise round trip.
  */
-import { diagnoseWith, type NopsDiagnoseFunction } from './diagnose.js';
 import { createNopsFetchWith, type CreateNopsFetchFunction } from './fetch.js';
 import { generateKeyPairWith, type GenerateKeyPairFunction } from './generateKeyPair.js';
 import { nodeCrypto } from './internal/crypto-node.js';
@@ -19,8 +18,3 @@ export const verify: VerifyFunction = /* @__PURE__ */ verifyWith(nodeCrypto);
 export const generateKeyPair: GenerateKeyPairFunction = /* @__PURE__ */ generateKeyPairWith(nodeCrypto);
 /** A fetch that signs every request at send time, relative URLs resolved against `baseUrl`. */
 export const createNopsFetch: CreateNopsFetchFunction = /* @__PURE__ */ createNopsFetchWith(nodeCrypto);
-/**
- * Diagnoses a signature that failed verification (the arguments of `verify`, and options): see
- * {@link NopsDiagnoseFunction}. Opt-in and apart from `verify`.
- */
-export const diagnose: NopsDiagnoseFunction = /* @__PURE__ */ diagnoseWith(nodeCrypto);

@@ -1,12 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadVectors } from '@reqsign/conformance';
 import { describe, expect, it } from 'vitest';
+import { coverageGaps, generated } from '../../../scripts/lib/diagnoseVectors.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
+import * as nodeDiagnose from '../src/diagnose/node.js';
+import * as webDiagnose from '../src/diagnose/index.js';
 import { builds, DOC_KEY, pem } from './helpers.js';
-import * as node from '../src/node.js';
+
+/** `diagnose` of each build, from its @reqsign/nops/diagnose entry. */
+const DIAGNOSE: Readonly<Record<string, typeof webDiagnose.diagnose>> = {
+  'node:crypto': nodeDiagnose.diagnose,
+  WebCrypto: webDiagnose.diagnose,
+};
 
 requirePrograms('openssl', 'tzdata');
 
@@ -43,24 +50,12 @@ function inputs(c: Case) {
 }
 
 describe('diagnose vectors', () => {
-  it('are what fixtures/diagnose.mjs writes (signatures by openssl)', () => {
-    const out = mkdtempSync(join(tmpdir(), 'reqsign-diag-'));
-    execFileSync(process.execPath, [join(FIXTURES, 'diagnose.mjs')], { env: { ...process.env, REQSIGN_VECTORS_OUT: out }, stdio: 'pipe' });
-    expect(readFileSync(join(out, 'diagnose.json'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'diagnose.json'), 'utf8'));
+  it('are what fixtures/diagnose.mjs (signatures by openssl)', () => {
+    expect(generated(process.execPath, join(FIXTURES, 'diagnose.mjs'))).toBe(readFileSync(join(FIXTURES, 'diagnose.json'), 'utf8'));
   });
 
   it('trigger every diagnosis code, and show each not claimed where it does not hold', () => {
-    for (const code of Object.keys(node.DIAGNOSES)) {
-      expect(
-        file.cases.some((c) => c.code === code && c.holds),
-        `${code} triggered`,
-      ).toBe(true);
-      expect(
-        file.cases.some((c) => c.code === code && !c.holds),
-        `${code} not claimed`,
-      ).toBe(true);
-    }
-    expect(file.cases.every((c) => c.code in node.DIAGNOSES)).toBe(true);
+    expect(coverageGaps(file.cases, Object.keys(nodeDiagnose.DIAGNOSES))).toEqual([]);
   });
 
   for (const [name, build] of builds) {
@@ -68,7 +63,7 @@ describe('diagnose vectors', () => {
       for (const c of file.cases) {
         it(`${c.id} ${c.code} ${c.holds ? 'holds' : 'not claimed'}: ${c.description}`, async () => {
           const { request, publicKey, options } = inputs(c);
-          const d = await build.diagnose(request, c.input.signature, publicKey, options);
+          const d = await DIAGNOSE[name]!(request, c.input.signature, publicKey, options);
           const codes = d.findings.map((f) => f.code);
           expect(d.code).toBe(c.expected.code);
           expect(codes).toEqual(c.expected.findings);
@@ -109,7 +104,7 @@ describe('diagnose on the conformance vectors', () => {
           (r) => (r.ok ? null : r.code),
           (e: { code: string }) => `throws ${e.code}`,
         );
-        const diagnosed = await build.diagnose(input as never, i['signature'], key).then(
+        const diagnosed = await DIAGNOSE[name]!(input as never, i['signature'], key).then(
           (d) => d.code,
           (e: { code: string }) => `throws ${e.code}`,
         );
@@ -130,7 +125,7 @@ describe('diagnose', () => {
         date: '2022-01-10',
       });
       const request = { url: `https://app.nops.io/nops_api/v1/billingGetTotal/?api_key=${DOC_KEY}`, apiKey: DOC_KEY, date: '2022-01-10' };
-      const valid = await build.diagnose(request, signature, pem('rsa2048.pub'));
+      const valid = await DIAGNOSE[name]!(request, signature, pem('rsa2048.pub'));
       const sha256 = execFileSync('openssl', ['dgst', '-sha256', '-r'], { input: message }).toString().split(' ')[0];
       expect(valid).toMatchObject({ valid: true, code: null, findings: [] });
       expect(valid.server).toMatchObject({
@@ -143,9 +138,17 @@ describe('diagnose', () => {
       });
       expect(valid.request).toMatchObject({ clientId: '123', day: '2022-01-10', apiKeyIn: 'query', path: '/nops_api/v1/billingGetTotal/' });
       expect(valid.request.parameters).toEqual([{ name: 'api_key', value: DOC_KEY }]);
-      const other = await build.diagnose(request, signature, pem('other2048.pub'));
+      expect(valid.stages.map((st) => [st.name, st.values.map((v) => v.who)])).toEqual([
+        ['target', ['received']],
+        ['message', ['received']],
+        ['digest', ['message', 'signed']],
+        ['signature', ['carried']],
+        ['key', ['made by']],
+      ]);
+      expect(valid.stages[2]!.values[1]).toEqual({ who: 'signed', text: sha256, differsAt: -1 });
+      const other = await DIAGNOSE[name]!(request, signature, pem('other2048.pub'));
       expect(other.server).toMatchObject({ signatureKey: 'other-key', signedDigest: null });
-      const day = await build.diagnose({ ...request, date: '2022-01-11' }, signature, pem('rsa2048.pub'));
+      const day = await DIAGNOSE[name]!({ ...request, date: '2022-01-11' }, signature, pem('rsa2048.pub'));
       expect(day.server?.signedDigest).toBe(sha256);
       expect(day.server?.messageDigest).not.toBe(sha256);
       // A JWK and a CryptoKey open the signature the same way; a non-extractable CryptoKey cannot tell.
@@ -157,7 +160,7 @@ describe('diagnose', () => {
         [false, null],
       ] as const) {
         const key = await subtle.importKey('spki', spki, alg, extractable, ['verify']);
-        const d = await build.diagnose({ ...request, date: '2022-01-11' }, signature, key);
+        const d = await DIAGNOSE[name]!({ ...request, date: '2022-01-11' }, signature, key);
         expect(d.server?.signatureKey, String(extractable)).toBe(kind);
         expect(d.findings.map((f) => f.code)).toEqual(['DIAG_TIME_ZONE']);
       }
@@ -165,7 +168,7 @@ describe('diagnose', () => {
         string,
         string
       >;
-      const fromJwk = await build.diagnose(request, signature, { kty: 'RSA', n: exported['n']!, e: exported['e']! });
+      const fromJwk = await DIAGNOSE[name]!(request, signature, { kty: 'RSA', n: exported['n']!, e: exported['e']! });
       expect(fromJwk.server?.signatureKey).toBe('this-key');
     });
 
@@ -176,12 +179,12 @@ describe('diagnose', () => {
         { url: '/p/', apiKey: DOC_KEY, date: '2022-13-40' },
       ];
       for (const request of bad) {
-        const d = await build.diagnose(request, 'AAAA', pem('rsa2048.pub'));
+        const d = await DIAGNOSE[name]!(request, 'AAAA', pem('rsa2048.pub'));
         expect(d.valid).toBe(false);
         expect(d.server).toBeNull();
         expect(d.findings).toEqual([]);
       }
-      const notBase64 = await build.diagnose(
+      const notBase64 = await DIAGNOSE[name]!(
         { url: `/p/?api_key=${DOC_KEY}`, apiKey: DOC_KEY, date: '2022-01-10' },
         'not base64!',
         pem('rsa2048.pub'),
@@ -190,17 +193,35 @@ describe('diagnose', () => {
       expect(notBase64.server?.signatureKey).toBeNull();
       const keyed = { url: `/p/?api_key=${DOC_KEY}`, apiKey: DOC_KEY, date: '2022-01-10' };
       await expect(build.verify(keyed, 'AAAA', pem('rsa2048'))).rejects.toMatchObject({ code: 'ERR_NOPS_KEY' });
-      await expect(build.diagnose(keyed, 'AAAA', pem('rsa2048'))).rejects.toMatchObject({ code: 'ERR_NOPS_KEY' });
+      await expect(DIAGNOSE[name]!(keyed, 'AAAA', pem('rsa2048'))).rejects.toMatchObject({ code: 'ERR_NOPS_KEY' });
       // Where verify answers before it reads the key, so does diagnose.
-      await expect(build.diagnose({ ...keyed, url: '/p/' }, 'AAAA', pem('rsa2048'))).resolves.toMatchObject({
+      await expect(DIAGNOSE[name]!({ ...keyed, url: '/p/' }, 'AAAA', pem('rsa2048'))).resolves.toMatchObject({
         code: 'ERR_NOPS_API_KEY_PARAM',
       });
       await expect(
-        build.diagnose({ url: '/p/', apiKey: DOC_KEY, date: '2022-01-10' }, 'AAAA', pem('rsa2048.pub'), { origins: ['x'] }),
+        DIAGNOSE[name]!({ url: '/p/', apiKey: DOC_KEY, date: '2022-01-10' }, 'AAAA', pem('rsa2048.pub'), { origins: ['x'] }),
       ).rejects.toMatchObject({
         code: 'ERR_INVALID_ARGUMENT',
       });
-      await expect(build.diagnose(null as never, 'AAAA', pem('rsa2048.pub'))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      await expect(DIAGNOSE[name]!(null as never, 'AAAA', pem('rsa2048.pub'))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     });
   }
+});
+
+describe('the @reqsign/nops/diagnose entry', () => {
+  it('exports the same names on both crypto paths, none of which the main entry has', async () => {
+    expect(Object.keys(nodeDiagnose).sort()).toEqual(['DIAGNOSES', 'diagnose']);
+    expect(Object.keys(webDiagnose).sort()).toEqual(['DIAGNOSES', 'diagnose']);
+    expect(nodeDiagnose.DIAGNOSES).toBe(webDiagnose.DIAGNOSES);
+    const main = await import('../src/index.js');
+    expect(Object.keys(main).filter((k) => /diagnos/i.test(k))).toEqual([]);
+  });
+
+  it('is mapped in package.json: node to node:crypto, everything else to WebCrypto, types first', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> };
+    expect(JSON.stringify(pkg.exports['./diagnose'])).toMatch(
+      /^\{("node":\{"types":"\.\/dist\/diagnose\/node\.d\.ts",|"types":"\.\/dist\/diagnose\/index\.d\.ts","node":)/,
+    );
+    expect(JSON.stringify(pkg.exports['./diagnose'])).toContain('"default":"./dist/diagnose/index.js"');
+  });
 });

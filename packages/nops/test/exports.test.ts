@@ -9,11 +9,9 @@ describe('package entries', () => {
     expect(Object.keys(nodeBuild).sort()).toEqual(Object.keys(webBuild).sort());
     expect(Object.keys(webBuild).sort()).toEqual([
       'DEFAULT_BASE_URL',
-      'DIAGNOSES',
       'NopsError',
       'buildMessage',
       'createNopsFetch',
-      'diagnose',
       'generateKeyPair',
       'sign',
       'signWithCryptoKey',

@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
-import { diagnose, type NopsDiagnosis } from '@reqsign/nops';
+import { diagnose, type NopsDiagnosis } from '@reqsign/nops/diagnose';
 import { choiceOption, parse, positionals, stringOption } from '../internal/args.js';
 import { checkDay, parseIsoDateTime } from '../internal/dates.js';
 import { readKeyFile } from '../internal/files.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
 import { renderFields, renderFindings, renderStages } from '../internal/stages.js';
+import { required } from './nopsVerify.js';
 import { listOption } from './nogExplain.js';
 
 export const NOPS_EXPLAIN_HELP = `Usage: reqsign nops explain --public-key FILE --api-key KEY --date DAY|ISO-8601 --signature B64
@@ -35,19 +36,11 @@ Options:
   -h, --help                 this text
 `;
 
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
-  return value;
-}
-
 /** The diagnosis as text: see NOPS_EXPLAIN_HELP. */
 export function renderNops(d: NopsDiagnosis): string {
   const r = d.request;
   const head = d.valid ? 'valid' : `invalid: ${d.code} (${d.message})`;
   const params = r.parameters.map((p) => (p.value === null ? p.name : `${p.name}=${p.value}`)).join('  ');
-  // What a finding proved the client signed, unless --expected-url already shows it.
-  const proven = d.findings.find((f) => f.signed !== null && f.signed.differsAt !== -1)?.signed ?? null;
-  const signed = proven !== null && proven.message !== d.client?.message ? proven : null;
   const sections = [
     `reqsign nops explain: ${head}`,
     '',
@@ -61,39 +54,7 @@ export function renderNops(d: NopsDiagnosis): string {
       ['parameters', params === '' ? null : params],
     ]),
   ];
-  const s = d.server;
-  if (s !== null) {
-    const key =
-      s.signatureKey === 'this-key'
-        ? `this public key made the signature (over a ${s.signedHash} digest)`
-        : s.signatureKey === 'other-key'
-          ? 'this public key did not make the signature'
-          : 'cannot tell (the key cannot be read)';
-    sections.push(
-      '',
-      'stages',
-      renderStages([
-        { label: 'target', values: [['received', s.target]] },
-        {
-          label: 'message',
-          values: [
-            ['received', s.message],
-            ['client', d.client?.message ?? null],
-            ['signed', signed?.message ?? null],
-          ],
-        },
-        {
-          label: 'digest',
-          values: [
-            ['message', s.messageDigest],
-            ['signed', s.signedDigest],
-          ],
-        },
-        { label: 'signature', values: [['carried', s.signature]] },
-      ]),
-      renderFields([['key', key]]),
-    );
-  }
+  if (d.stages.length > 0) sections.push('', 'stages', renderStages(d.stages));
   const none = d.valid
     ? 'none: the signature verifies'
     : 'no known cause verifies the signature: another message or key than those tried (try --expected-url or --other-key)';

@@ -1,17 +1,9 @@
-import { firstDifference } from '@reqsign/canonical';
+import type { Stage } from '@reqsign/canonical';
 
 /**
  * Text rendering for `reqsign <scheme> explain`: stages one under the other, each value after the first with a caret
  * under its first character that differs from the first, so that two 200-character strings are compared by eye.
  */
-
-/** One value of a stage: who computed or carried it, and the text (null: not there). */
-export type Value = readonly [who: string, text: string | null];
-
-export interface Stage {
-  readonly label: string;
-  readonly values: readonly Value[];
-}
 
 /** A string with newlines and control characters visible (`\n`), so that one value is one line. */
 export function visible(text: string): string {
@@ -34,15 +26,13 @@ const WHO = 10;
 export function renderStages(stages: readonly Stage[]): string {
   const lines: string[] = [];
   for (const stage of stages) {
-    const values = stage.values.filter(([, text]) => text !== null) as ReadonlyArray<readonly [string, string]>;
-    values.forEach(([who, text], i) => {
-      lines.push(`  ${(i === 0 ? stage.label : '').padEnd(LABEL)}${who.padEnd(WHO)} ${visible(text)}`);
-      const reference = values[0]![1];
-      const at = i === 0 ? -1 : firstDifference(reference, text);
-      if (at !== -1) {
-        const column = visible(text.slice(0, at)).length;
-        lines.push(`  ${''.padEnd(LABEL)}${''.padEnd(WHO)} ${' '.repeat(column)}^ differs from ${values[0]![0]} at character ${at + 1}`);
-      }
+    stage.values.forEach(({ who, text, differsAt }, i) => {
+      lines.push(`  ${(i === 0 ? stage.name : '').padEnd(LABEL)}${who.padEnd(WHO)} ${visible(text)}`);
+      if (differsAt === -1) return;
+      const column = visible(text.slice(0, differsAt)).length;
+      lines.push(
+        `  ${''.padEnd(LABEL)}${''.padEnd(WHO)} ${' '.repeat(column)}^ differs from ${stage.values[0]!.who} at character ${differsAt + 1}`,
+      );
     });
   }
   return lines.join('\n');

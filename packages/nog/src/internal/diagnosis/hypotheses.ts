@@ -1,5 +1,5 @@
 import { findTargetChange, targetVariants } from '@reqsign/canonical';
-import type { NogDiagnosisCode } from '../../diagnose.js';
+import type { NogDiagnosisCode } from '../../diagnose/api.js';
 import { APPENDED } from './read.js';
 
 /**

@@ -1,6 +1,6 @@
 import { NogError, type NogAuthErrorCode } from '../../errors.js';
 import { AUTH_MESSAGES } from '../../errors.js';
-import type { DiagnoseOptions } from '../../diagnose.js';
+import type { DiagnoseOptions } from '../../diagnose/api.js';
 
 /** The options only a diagnosis has, checked (the verifier's own are checked by resolveVerifierOptions). */
 export interface DiagnosisExtras {

@@ -1,5 +1,5 @@
 import { appendQuery, parseDateTime, parseQuery, parseReceivedTarget, parseRequestTarget, type RequestTarget } from '@reqsign/canonical';
-import type { NogParameter } from '../../diagnose.js';
+import type { NogParameter } from '../../diagnose/api.js';
 import { deadlineOf } from '../deadline.js';
 import { AUTH_PARAMETERS } from '../params.js';
 

@@ -1,5 +1,5 @@
-import { appendQuery, assertObject, assertString, firstDifference, timingSafeEqual } from '@reqsign/canonical';
-import type { DiagnoseOptions, NogClientStages, NogDiagnosis, NogFinding, NogServerStages, NogSignedAs } from '../../diagnose.js';
+import { appendQuery, assertObject, assertString, firstDifference, stageOf, timingSafeEqual, type Stage } from '@reqsign/canonical';
+import type { DiagnoseOptions, NogClientStages, NogDiagnosis, NogFinding, NogServerStages, NogSignedAs } from '../../diagnose/api.js';
 import { AUTH_MESSAGES, NogError } from '../../errors.js';
 import type { NonceStore } from '../../nonceStore.js';
 import type { VerifyResult } from '../../verify.js';
@@ -193,5 +193,28 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
     server,
     client,
     findings,
+    stages: server === null ? [] : stagesOf(server, client, findings),
   };
+}
+
+/** The stages for display: see NogDiagnosis.stages. */
+function stagesOf(server: NogServerStages, client: NogClientStages | null, findings: readonly NogFinding[]): Stage[] {
+  const proven = findings.find((f) => f.signed.differsAt !== -1)?.signed ?? null;
+  const signed = proven !== null && proven.stringToSign !== client?.stringToSign ? proven : null;
+  return [
+    stageOf('target', [
+      ['received', server.target],
+      ['client', client?.target ?? null],
+      ['signed', signed === null ? null : signed.origin + signed.target],
+    ]),
+    stageOf('string to sign', [
+      ['received', server.stringToSign],
+      ['client', client?.stringToSign ?? null],
+      ['signed', signed?.stringToSign ?? null],
+    ]),
+    stageOf('signature', [
+      ['expected', server.expectedSignature],
+      ['carried', server.carriedSignature],
+    ]),
+  ];
 }

@@ -1,5 +1,5 @@
 import { appendQuery, findTargetChange, formatDay, targetVariants } from '@reqsign/canonical';
-import type { NopsDiagnosisCode } from '../../diagnose.js';
+import type { NopsDiagnosisCode } from '../../diagnose/api.js';
 import type { ApiKeyIn } from '../../types.js';
 
 /** One message the client may have signed, and the cause it proves if the signature verifies over it. */

@@ -1,5 +1,5 @@
 import { appendQuery, encodeNonAscii, parseQuery, parseReceivedTarget, parseRequestTarget, type RequestTarget } from '@reqsign/canonical';
-import type { NopsRequestView } from '../../diagnose.js';
+import type { NopsRequestView } from '../../diagnose/api.js';
 import type { ApiKeyIn } from '../../types.js';
 import type { VerifyInput } from '../../verify.js';
 import { clientIdOf } from '../apiKey.js';

@@ -1,5 +1,5 @@
-import { assertObject, assertString, firstDifference } from '@reqsign/canonical';
-import type { NopsDiagnoseOptions, NopsDiagnosis, NopsFinding, NopsServerStages, NopsSignedAs } from '../../diagnose.js';
+import { assertObject, assertString, firstDifference, stageOf, type Stage } from '@reqsign/canonical';
+import type { NopsDiagnoseOptions, NopsDiagnosis, NopsFinding, NopsServerStages, NopsSignedAs } from '../../diagnose/api.js';
 import { NopsError, invalidArgument } from '../../errors.js';
 import type { PublicKeyInput } from '../../types.js';
 import { verifyWith, type VerifyInput } from '../../verify.js';
@@ -142,5 +142,32 @@ export async function runDiagnosis(
     server,
     client,
     findings,
+    stages: server === null ? [] : stagesOf(server, client, findings),
   };
+}
+
+const KEY_WORDS = {
+  'this-key': (hash: string | null) => `this public key made the signature (over a ${hash} digest)`,
+  'other-key': () => 'this public key did not make the signature',
+} as const;
+
+/** The stages for display: see NopsDiagnosis.stages. */
+function stagesOf(server: NopsServerStages, client: NopsSignedAs | null, findings: readonly NopsFinding[]): Stage[] {
+  const proven = findings.find((f) => f.signed !== null && f.signed.differsAt !== -1)?.signed ?? null;
+  const signed = proven !== null && proven.message !== client?.message ? proven : null;
+  const key = server.signatureKey === null ? 'cannot tell (the key cannot be read)' : KEY_WORDS[server.signatureKey](server.signedHash);
+  return [
+    stageOf('target', [['received', server.target]]),
+    stageOf('message', [
+      ['received', server.message],
+      ['client', client?.message ?? null],
+      ['signed', signed?.message ?? null],
+    ]),
+    stageOf('digest', [
+      ['message', server.messageDigest],
+      ['signed', server.signedDigest],
+    ]),
+    stageOf('signature', [['carried', server.signature]]),
+    stageOf('key', [['made by', key]]),
+  ];
 }

@@ -1,8 +1,6 @@
-import { TARGET_CHANGE_TITLES, type QueryParam } from '@reqsign/canonical';
-import { runDiagnosis } from './internal/diagnosis/run.js';
-import type { VerifyCrypto } from './internal/provider.js';
-import type { ApiKeyIn, PublicKeyInput } from './types.js';
-import type { NopsVerifyErrorCode, VerifyInput } from './verify.js';
+import { TARGET_CHANGE_TITLES, type QueryParam, type Stage, type TargetChangeCode } from '@reqsign/canonical';
+import type { ApiKeyIn, PublicKeyInput } from '../types.js';
+import type { NopsVerifyErrorCode, VerifyInput } from '../verify.js';
 
 /**
  * The causes a diagnosis can prove, each claimed only when the signature verifies under it (never a guess):
@@ -24,15 +22,8 @@ export type NopsDiagnosisCode =
   | 'DIAG_HASH_ALGORITHM'
   | 'DIAG_TIME_ZONE'
   | 'DIAG_API_KEY_PLACEMENT'
-  | 'DIAG_TRAILING_SLASH'
   | 'DIAG_HOST_SIGNED'
-  | 'DIAG_PERCENT_ENCODING'
-  | 'DIAG_PLUS_SPACE'
-  | 'DIAG_DOT_SEGMENTS'
-  | 'DIAG_DOUBLE_SLASH'
-  | 'DIAG_MOUNT_PREFIX'
-  | 'DIAG_QUERY_REORDERED'
-  | 'DIAG_EMPTY_QUERY'
+  | TargetChangeCode
   | 'DIAG_TARGET_CHANGED';
 
 /** Every diagnosis code with a short title, for lists and headings (its `message` says the particular case). */
@@ -145,6 +136,12 @@ export interface NopsDiagnosis {
   readonly client: NopsSignedAs | null;
   /** The proven causes; empty when none was found (or the request is valid). */
   readonly findings: readonly NopsFinding[];
+  /**
+   * The stages side by side, for display: the `target` as received; the `message` as `received`, the `client`'s and
+   * what a finding proved was `signed`; the `digest`, the message's SHA-256 beside the one `signed`; the `signature`
+   * carried; and which `key` made it, in words. Each value after the first says where it first differs from the first.
+   */
+  readonly stages: readonly Stage[];
 }
 
 /**
@@ -157,8 +154,3 @@ export type NopsDiagnoseFunction = (
   publicKey: PublicKeyInput,
   options?: NopsDiagnoseOptions,
 ) => Promise<NopsDiagnosis>;
-
-/** Binds `diagnose` to the verifying part of a crypto provider. */
-export function diagnoseWith(crypto: VerifyCrypto): NopsDiagnoseFunction {
-  return (input, signature, publicKey, options) => runDiagnosis(crypto, input, signature, publicKey, options);
-}

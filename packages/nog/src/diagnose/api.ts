@@ -1,8 +1,6 @@
-import { TARGET_CHANGE_TITLES } from '@reqsign/canonical';
-import type { NogAuthErrorCode } from './errors.js';
-import { runDiagnosis } from './internal/diagnosis/run.js';
-import type { CryptoProvider } from './internal/provider.js';
-import type { VerifierOptions } from './verify.js';
+import { TARGET_CHANGE_TITLES, type Stage, type TargetChangeCode } from '@reqsign/canonical';
+import type { NogAuthErrorCode } from '../errors.js';
+import type { VerifierOptions } from '../verify.js';
 
 /**
  * The causes a diagnosis can prove, each claimed only when the request verifies under it (never a guess):
@@ -23,14 +21,7 @@ export type NogDiagnosisCode =
   | 'DIAG_WRONG_SECRET'
   | 'DIAG_HOST_SIGNED'
   | 'DIAG_METHOD_CASE'
-  | 'DIAG_PERCENT_ENCODING'
-  | 'DIAG_PLUS_SPACE'
-  | 'DIAG_DOT_SEGMENTS'
-  | 'DIAG_DOUBLE_SLASH'
-  | 'DIAG_MOUNT_PREFIX'
-  | 'DIAG_TRAILING_SLASH'
-  | 'DIAG_QUERY_REORDERED'
-  | 'DIAG_EMPTY_QUERY'
+  | TargetChangeCode
   | 'DIAG_TARGET_CHANGED'
   | 'DIAG_CLOCK_SKEW'
   | 'DIAG_EXPIRED'
@@ -176,6 +167,12 @@ export interface NogDiagnosis {
   readonly client: NogClientStages | null;
   /** The proven causes, most specific first; empty when none was found (or the request is valid). */
   readonly findings: readonly NogFinding[];
+  /**
+   * The stages side by side, for display: `target` and `string to sign` as `received`, the `client`'s and what a
+   * finding proved was `signed` (when it differs from the client's), then the `signature`, `expected` and `carried`.
+   * Each value after the first says where it first differs from the first.
+   */
+  readonly stages: readonly Stage[];
 }
 
 /**
@@ -184,8 +181,3 @@ export interface NogDiagnosis {
  * the wrong type or value, as `createVerifier` does.
  */
 export type DiagnoseFunction = (method: string, url: string, options: DiagnoseOptions) => Promise<NogDiagnosis>;
-
-/** Binds `diagnose` to a crypto provider. The hypotheses and their re-verification are in internal/diagnosis/. */
-export function diagnoseWith(provider: CryptoProvider): DiagnoseFunction {
-  return (method, url, options) => runDiagnosis(provider, method, url, options);
-}
