@@ -24,3 +24,15 @@ export { timingSafeEqual } from './constantTime.js';
 export { boundedCache, type BoundedCache } from './cache.js';
 export { subtleCrypto, randomFill, type Subtle } from './webcrypto.js';
 export { resendable, REQUEST_FIELDS } from './request.js';
+export { removeDotSegments, percentDecodedBytes, firstDifference } from './normalize.js';
+export {
+  targetVariants,
+  findTargetChange,
+  TARGET_CHANGE_CODES,
+  TARGET_CHANGE_TITLES,
+  type TargetChange,
+  type TargetChangeCode,
+  type TargetVariant,
+  type TargetVariantOptions,
+} from './targetChanges.js';
+export { stageOf, type Stage, type StageValue } from './stages.js';

@@ -1,6 +1,8 @@
 import { conformance } from './commands/conformance.js';
+import { nogExplain } from './commands/nogExplain.js';
 import { nogSign, NOG_SIGN_HELP } from './commands/nogSign.js';
 import { nogVerify, NOG_VERIFY_HELP } from './commands/nogVerify.js';
+import { nopsExplain } from './commands/nopsExplain.js';
 import { nopsKeygen } from './commands/nopsKeygen.js';
 import { nopsSign } from './commands/nopsSign.js';
 import { nopsVerify } from './commands/nopsVerify.js';
@@ -13,8 +15,10 @@ Sign and verify HTTP requests: nog-v1 signed URLs (HMAC-SHA256) and the nOps pub
 Commands:
   nog sign [--date ISO-8601] [--expires N] [--nonce HEX | --no-nonce] METHOD URL
   nog verify [--now ISO-8601] [--keys FILE] METHOD URL
+  nog explain [--now ISO-8601] [--keys FILE] [--expected-url URL] [--json] METHOD URL
   nops sign --api-key KEY --private-key FILE [--date YYYY-MM-DD] [--api-key-in query|header] [--curl] URL
   nops verify --public-key FILE --api-key KEY --date YYYY-MM-DD --signature B64 URL
+  nops explain --public-key FILE --api-key KEY --date YYYY-MM-DD --signature B64 [--expected-url URL] [--json] URL
   nops keygen [--bits N] [--out DIR]
   conformance [--impl COMMAND]
 
@@ -23,18 +27,20 @@ Run "reqsign <command> --help" for a command's options. Exit status: 0 done or v
   curl "$(reqsign nog sign GET https://nog.example.org/api/blobs/abc)"
 `;
 
-const NOG_HELP = `Usage: reqsign nog <sign|verify> [options] METHOD URL
+const NOG_HELP = `Usage: reqsign nog <sign|verify|explain> [options] METHOD URL
 
   sign     sign a URL with the key in NOG_KEYID / NOG_SECRETKEY and print it
   verify   verify a signed URL and print the result as JSON
+  explain  show why a signed URL verifies or not: its stages and the proven causes (reqsign nog explain --help)
 
 ${NOG_SIGN_HELP}
 ${NOG_VERIFY_HELP}`;
 
-const NOPS_HELP = `Usage: reqsign nops <sign|verify|keygen> [options]
+const NOPS_HELP = `Usage: reqsign nops <sign|verify|explain|keygen> [options]
 
   sign     sign a request to the nOps API (x-nops-signature)
   verify   verify an nOps signature with a public key
+  explain  show why an nOps signature verifies or not: its stages and the proven causes
   keygen   generate an RSA key pair for nOps
 
 Run "reqsign nops <command> --help" for its options.
@@ -49,8 +55,8 @@ interface Group {
 }
 
 export const GROUPS: Readonly<Record<string, Group>> = {
-  nog: { help: NOG_HELP, commands: { sign: nogSign, verify: nogVerify } },
-  nops: { help: NOPS_HELP, commands: { sign: nopsSign, verify: nopsVerify, keygen: nopsKeygen } },
+  nog: { help: NOG_HELP, commands: { sign: nogSign, verify: nogVerify, explain: nogExplain } },
+  nops: { help: NOPS_HELP, commands: { sign: nopsSign, verify: nopsVerify, explain: nopsExplain, keygen: nopsKeygen } },
 };
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';

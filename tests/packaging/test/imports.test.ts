@@ -27,6 +27,8 @@ const RULES: Record<string, { readonly packages: readonly string[]; readonly nod
       'src/internal/program.ts',
     ],
   },
+  // The debugger page runs in browsers only: the WebCrypto builds, no node:* (its build and serve scripts are not src).
+  'packages/debugger': { packages: ['@reqsign/canonical', '@reqsign/nog', '@reqsign/nops'], node: [] },
   'packages/cli': {
     packages: ['@reqsign/canonical', '@reqsign/nog', '@reqsign/nops', '@reqsign/conformance'],
     // The port's handlers run in browsers too (the runtime suites bundle them).

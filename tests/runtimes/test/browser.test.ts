@@ -8,21 +8,10 @@ import { loadVectors } from '../../../conformance/dist/index.js';
 import type { SuiteResult } from '../fixtures/browser-suite.js';
 import { bundleSuite } from './support/bundle.js';
 import { serve, type StaticServer } from './support/server.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/lib/chromium.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('chromium');
-
-const CHROMIUM = process.env['REQSIGN_CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const files = loadVectors().map((f) => ({ name: f.name, scheme: f.scheme, operation: f.operation, cases: f.cases }));
 const total = files.reduce((n, f) => n + f.cases.length, 0);
@@ -41,7 +30,7 @@ beforeAll(async () => {
     '/suite.js': { type: 'text/javascript; charset=utf-8', body: bundle.code },
     '/vectors.json': { type: 'application/json', body: JSON.stringify(files) },
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true });
 }, 120_000);
 
 afterAll(async () => {

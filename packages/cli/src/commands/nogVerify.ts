@@ -22,7 +22,7 @@ Options:
   -h, --help       this text
 `;
 
-function loadKeys(path: string | undefined, env: CliIo['env']): Record<string, string> {
+export function loadKeys(path: string | undefined, env: CliIo['env']): Record<string, string> {
   if (path === undefined) {
     const id = env.NOG_KEYID;
     const secret = env.NOG_SECRETKEY;

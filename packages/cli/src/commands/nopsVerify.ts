@@ -26,7 +26,7 @@ Options:
   -h, --help                 this text
 `;
 
-function required(value: string | undefined, flag: string): string {
+export function required(value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
   return value;
 }

@@ -1,0 +1,111 @@
+import { basename } from 'node:path';
+import { diagnose, type NopsDiagnosis } from '@reqsign/nops/diagnose';
+import { choiceOption, parse, positionals, stringOption } from '../internal/args.js';
+import { checkDay, parseIsoDateTime } from '../internal/dates.js';
+import { readKeyFile } from '../internal/files.js';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
+import { renderFields, renderFindings, renderStages } from '../internal/stages.js';
+import { required } from './nopsVerify.js';
+import { listOption } from './nogExplain.js';
+
+export const NOPS_EXPLAIN_HELP = `Usage: reqsign nops explain --public-key FILE --api-key KEY --date DAY|ISO-8601 --signature B64
+                            [--time-zone ZONE] [--api-key-in query|header] [--expected-url URL]
+                            [--other-key FILE]... [--prefix PATH]... [--origin ORIGIN]... [--json] URL
+
+Explains why an nOps signature verifies or not: the parameters, the target and message the server builds beside
+what the client signed (the first differing character marked), the SHA-256 of the message beside the digest the
+signature holds, whether this public key made the signature at all, and each cause that is proven: one is named
+only when the signature verifies under it (another key, the day in another time zone, the api_key in the other
+placement, a missing trailing slash, a proxy's change to the target).
+
+Exit status: 0 valid, 1 invalid, 2 usage error or unreadable key (as nops verify).
+
+Options:
+  --public-key FILE          PEM (SPKI or PKCS#1) or JWK file
+  --api-key KEY              the API key the request was sent with (default: $NOPS_API_KEY)
+  --date DAY|ISO-8601        the day signed (YYYY-MM-DD), or the instant the request was signed at, whose day
+                             is taken in --time-zone
+  --time-zone ZONE           IANA time zone for an instant (default UTC)
+  --signature B64            the x-nops-signature value
+  --api-key-in query|header  where the key travelled (default query)
+  --expected-url URL         the URL the client gave its signer
+  --other-key FILE           another public key to try (repeatable); findings name it by file name
+  --prefix PATH              a path prefix a router may have stripped (repeatable)
+  --origin ORIGIN            scheme://host the client may have signed with the target (repeatable)
+  --json                     the whole diagnosis as one JSON object
+  -h, --help                 this text
+`;
+
+/** The diagnosis as text: see NOPS_EXPLAIN_HELP. */
+export function renderNops(d: NopsDiagnosis): string {
+  const r = d.request;
+  const head = d.valid ? 'valid' : `invalid: ${d.code} (${d.message})`;
+  const params = r.parameters.map((p) => (p.value === null ? p.name : `${p.name}=${p.value}`)).join('  ');
+  const sections = [
+    `reqsign nops explain: ${head}`,
+    '',
+    'request',
+    renderFields([
+      ['url', r.url],
+      ['client id', r.clientId],
+      ['day', r.day],
+      ['time zone', r.timeZone],
+      ['api key in', r.apiKeyIn],
+      ['parameters', params === '' ? null : params],
+    ]),
+  ];
+  if (d.stages.length > 0) sections.push('', 'stages', renderStages(d.stages));
+  const none = d.valid
+    ? 'none: the signature verifies'
+    : 'no known cause verifies the signature: another message or key than those tried (try --expected-url or --other-key)';
+  sections.push('', 'findings', renderFindings(d.findings, none), '');
+  return sections.join('\n');
+}
+
+export async function nopsExplain(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parse(argv, {
+    'public-key': { type: 'string' },
+    'api-key': { type: 'string' },
+    date: { type: 'string' },
+    'time-zone': { type: 'string' },
+    signature: { type: 'string' },
+    'api-key-in': { type: 'string' },
+    'expected-url': { type: 'string' },
+    'other-key': { type: 'string', multiple: true },
+    prefix: { type: 'string', multiple: true },
+    origin: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  });
+  if (args.values.help === true) {
+    io.stdout(NOPS_EXPLAIN_HELP);
+    return EXIT_OK;
+  }
+  const [url] = positionals(args, ['URL']) as [string];
+  const keyFile = required(stringOption(args, 'public-key'), '--public-key FILE');
+  const apiKey = required(stringOption(args, 'api-key') ?? io.env.NOPS_API_KEY, '--api-key KEY');
+  const dateText = required(stringOption(args, 'date'), '--date DAY|ISO-8601');
+  const timeZone = stringOption(args, 'time-zone');
+  const isDay = /^\d{4}-\d{2}-\d{2}$/.test(dateText);
+  if (isDay && timeZone !== undefined) throw new UsageError('--time-zone applies to an instant, not to a YYYY-MM-DD --date');
+  const date = isDay ? checkDay(dateText, '--date') : parseIsoDateTime(dateText, '--date');
+  const signature = required(stringOption(args, 'signature'), '--signature B64');
+  const apiKeyIn = choiceOption(args, 'api-key-in', ['query', 'header'] as const);
+  const publicKey = readKeyFile(keyFile, 'public key file') as Parameters<typeof diagnose>[2];
+  const otherKeys = Object.fromEntries(
+    listOption(args, 'other-key').map((file) => [basename(file), readKeyFile(file, 'other key file') as Parameters<typeof diagnose>[2]]),
+  );
+  const expectedUrl = stringOption(args, 'expected-url');
+  const d = await diagnose(
+    { url, apiKey, date, ...(timeZone === undefined ? {} : { timeZone }), ...(apiKeyIn === undefined ? {} : { apiKeyIn }) },
+    signature,
+    publicKey,
+    {
+      otherKeys,
+      prefixes: listOption(args, 'prefix'),
+      origins: listOption(args, 'origin'),
+      ...(expectedUrl === undefined ? {} : { expectedUrl }),
+    },
+  );
+  io.stdout(args.values.json === true ? `${JSON.stringify(d)}\n` : renderNops(d));
+  return d.valid ? EXIT_OK : EXIT_INVALID;
+}

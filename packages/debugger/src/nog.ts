@@ -1,0 +1,101 @@
+import { parseDateTime } from '@reqsign/canonical';
+import { sign, type NogAuthErrorCode } from '@reqsign/nog';
+import { DIAGNOSES, diagnose, type NogDiagnosis } from '@reqsign/nog/diagnose';
+import { control, el, list, onSubmit, show, value } from './dom.js';
+import { fieldsTable, findingsList, stagesTable, verdict } from './render.js';
+import { instant } from './time.js';
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+/** `name=secret` lines: secrets to try besides the key's own (rotated, another key's). */
+function namedSecrets(id: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of list(id)) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new RangeError('Other secrets: one name=secret a line');
+    out.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** The key id the URL carries (the secret field belongs to it). */
+function keyIdOf(url: string): string {
+  const m = /[?&]authkeyid=([^&#]*)/.exec(url);
+  return m === null ? '' : m[1]!;
+}
+
+export function renderNog(d: NogDiagnosis): HTMLElement[] {
+  const r = d.request;
+  const out: HTMLElement[] = [
+    verdict(d.valid, d.code, d.message),
+    fieldsTable('Request', [
+      ['method', r.method],
+      ['key id', r.keyId],
+      ['authdate', iso(r.authdate)],
+      ['expires at', iso(r.expiresAt)],
+      ['verifier time', iso(r.now)],
+    ]),
+    fieldsTable(
+      'Parameters',
+      r.parameters.map((p) => [p.name, p.value, p.auth ? 'auth parameter' : undefined] as const),
+    ),
+  ];
+  if (d.stages.length > 0) out.push(stagesTable(d.stages));
+  const none = d.valid
+    ? 'Nothing to diagnose: the request verifies.'
+    : 'No known cause verifies the request: another secret, or a change this page does not model. Give the client\u2019s URL to compare.';
+  out.push(findingsList(d.findings, DIAGNOSES, none));
+  return out;
+}
+
+export function setUpNog(): void {
+  onSubmit('nog-verify', 'nog-result', async () => {
+    const url = value('nog-url');
+    const secret = control('nog-secret').value;
+    const keyId = keyIdOf(url);
+    const failure = value('nog-failure') as NogAuthErrorCode | '';
+    const now = instant(value('nog-now'), 'Verifier time');
+    const expectedUrl = value('nog-expected');
+    const d = await diagnose(value('nog-method'), url, {
+      keys: secret === '' ? {} : { [keyId]: secret },
+      now: () => now,
+      otherSecrets: namedSecrets('nog-others'),
+      prefixes: list('nog-prefixes'),
+      origins: list('nog-origins'),
+      ...(expectedUrl === '' ? {} : { expectedUrl }),
+      ...(failure === '' ? {} : { failure: { code: failure } }),
+    });
+    show('nog-result', ...renderNog(d));
+  });
+
+  onSubmit('nog-sign', 'nog-signed', async () => {
+    // The authdate exactly as it goes into the URL (YYYY-MM-DDTHHMMSSZ), checked as a signer checks it; empty: now.
+    const dateText = value('nogs-date');
+    const date = dateText === '' ? Date.now() : parseDateTime(dateText).getTime();
+    const nonce = value('nogs-nonce');
+    const expires = value('nogs-expires');
+    const r = await sign(value('nogs-method'), value('nogs-url'), { id: value('nogs-keyid'), secret: control('nogs-secret').value }, {
+      date,
+      ...(expires === '' ? {} : { expires: Number(expires) }),
+      nonce: nonce === '-' ? false : nonce === '' ? undefined : nonce,
+    } as Parameters<typeof sign>[3]);
+    const use = el('button', { type: 'button', id: 'nogs-use' }, 'Diagnose this request');
+    use.addEventListener('click', () => {
+      control('nog-method').value = value('nogs-method');
+      control('nog-url').value = r.url;
+      control('nog-secret').value = control('nogs-secret').value;
+      control('nog-now').value = new Date(date).toISOString();
+    });
+    show(
+      'nog-signed',
+      fieldsTable('Signed', [
+        ['signed URL', r.url],
+        ['string to sign', r.stringToSign],
+        ['signature', r.signature],
+        ['authdate', r.authdate],
+        ['nonce', r.nonce],
+      ]),
+      use,
+    );
+  });
+}

@@ -1,0 +1,95 @@
+import { sign, type ApiKeyIn, type PublicKeyInput } from '@reqsign/nops';
+import { DIAGNOSES, diagnose, type NopsDiagnosis } from '@reqsign/nops/diagnose';
+import { control, el, list, onSubmit, show, value } from './dom.js';
+import { fieldsTable, findingsList, stagesTable, verdict } from './render.js';
+import { instant } from './time.js';
+
+/** A key typed or pasted: a PEM as it is, a JSON Web Key when it is a JSON object. */
+function keyInput(text: string): PublicKeyInput {
+  return text.startsWith('{') ? (JSON.parse(text) as PublicKeyInput) : text;
+}
+
+/** An instant (with a `T`: its day is taken in the time zone), else a day, as given (the library checks it). */
+const dateInput = (text: string): string | Date => (text.includes('T') ? new Date(instant(text, 'Day')) : text);
+
+export function renderNops(d: NopsDiagnosis): HTMLElement[] {
+  const r = d.request;
+  const out: HTMLElement[] = [
+    verdict(d.valid, d.code, d.message),
+    fieldsTable('Request', [
+      ['client id', r.clientId],
+      ['day', r.day],
+      ['time zone', r.timeZone],
+      ['api key in', r.apiKeyIn],
+    ]),
+    fieldsTable(
+      'Parameters',
+      r.parameters.map((p) => [p.name, p.value] as const),
+    ),
+  ];
+  if (d.stages.length > 0) out.push(stagesTable(d.stages));
+  const none = d.valid
+    ? 'Nothing to diagnose: the signature verifies.'
+    : 'No known cause verifies the signature: another message or key than those tried. Give the client\u2019s URL or another public key.';
+  out.push(findingsList(d.findings, DIAGNOSES, none));
+  return out;
+}
+
+export function setUpNops(): void {
+  onSubmit('nops-verify', 'nops-result', async () => {
+    const timeZone = value('nops-tz');
+    const expectedUrl = value('nops-expected');
+    const other = value('nops-otherkey');
+    const d = await diagnose(
+      {
+        url: value('nops-url'),
+        apiKey: value('nops-apikey'),
+        date: dateInput(value('nops-date')),
+        apiKeyIn: value('nops-apikeyin') as ApiKeyIn,
+        ...(timeZone === '' ? {} : { timeZone }),
+      },
+      value('nops-signature'),
+      keyInput(value('nops-publickey')),
+      {
+        prefixes: list('nops-prefixes'),
+        origins: list('nops-origins'),
+        ...(other === '' ? {} : { otherKeys: { 'the other key': keyInput(other) } }),
+        ...(expectedUrl === '' ? {} : { expectedUrl }),
+      },
+    );
+    show('nops-result', ...renderNops(d));
+  });
+
+  onSubmit('nops-sign', 'nops-signed', async () => {
+    const timeZone = value('nopss-tz');
+    const dateText = value('nopss-date');
+    const r = await sign(value('nopss-url'), {
+      apiKey: value('nopss-apikey'),
+      privateKey: keyInput(value('nopss-privatekey')),
+      apiKeyIn: value('nopss-apikeyin') as ApiKeyIn,
+      ...(dateText === '' ? {} : { date: dateInput(dateText) }),
+      ...(timeZone === '' ? {} : { timeZone }),
+    });
+    const use = el('button', { type: 'button', id: 'nopss-use' }, 'Diagnose this request');
+    use.addEventListener('click', () => {
+      control('nops-url').value = r.url;
+      control('nops-apikey').value = value('nopss-apikey');
+      control('nops-date').value = r.message.split('.')[1]!;
+      control('nops-tz').value = '';
+      control('nops-apikeyin').value = value('nopss-apikeyin');
+      control('nops-signature').value = r.signature;
+    });
+    show(
+      'nops-signed',
+      fieldsTable('Signed', [
+        ['URL', r.url],
+        ['message', r.message],
+        ['x-nops-signature', r.signature],
+        ...Object.entries(r.headers)
+          .filter(([name]) => name !== 'x-nops-signature')
+          .map(([name, v]) => [name, v] as const),
+      ]),
+      use,
+    );
+  });
+}

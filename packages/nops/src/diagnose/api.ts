@@ -1,0 +1,156 @@
+import { TARGET_CHANGE_TITLES, type QueryParam, type Stage, type TargetChangeCode } from '@reqsign/canonical';
+import type { ApiKeyIn, PublicKeyInput } from '../types.js';
+import type { NopsVerifyErrorCode, VerifyInput } from '../verify.js';
+
+/**
+ * The causes a diagnosis can prove, each claimed only when the signature verifies under it (never a guess):
+ *
+ * - `DIAG_OTHER_KEY`: another key made the signature: it verifies with one of `otherKeys`, or it does not open
+ *   under this public key to a PKCS#1 v1.5 block at all (which no signature of its private key fails to do).
+ * - `DIAG_HASH_ALGORITHM`: this key signed the message, over another digest than SHA-256 (`hash`).
+ * - `DIAG_TIME_ZONE`: the client signed the day before or after: the day of the instant in another time zone.
+ * - `DIAG_API_KEY_PLACEMENT`: the client signed in the other placement of the API key (`signedIn`).
+ * - `DIAG_TRAILING_SLASH`: the path lost its trailing slash in transit, or the client signed it without one.
+ * - `DIAG_HOST_SIGNED`: the client signed the scheme and host with the target.
+ * - `DIAG_PERCENT_ENCODING`, `DIAG_PLUS_SPACE`, `DIAG_DOT_SEGMENTS`, `DIAG_DOUBLE_SLASH`, `DIAG_MOUNT_PREFIX`,
+ *   `DIAG_QUERY_REORDERED`, `DIAG_EMPTY_QUERY`: the target changed in that one way in transit (see
+ *   @reqsign/canonical's `TargetChange`); `DIAG_TARGET_CHANGED`: the client signed `expectedUrl`, which differs
+ *   from what arrived in a way that is not one of those.
+ */
+export type NopsDiagnosisCode =
+  | 'DIAG_OTHER_KEY'
+  | 'DIAG_HASH_ALGORITHM'
+  | 'DIAG_TIME_ZONE'
+  | 'DIAG_API_KEY_PLACEMENT'
+  | 'DIAG_HOST_SIGNED'
+  | TargetChangeCode
+  | 'DIAG_TARGET_CHANGED';
+
+/** Every diagnosis code with a short title, for lists and headings (its `message` says the particular case). */
+export const DIAGNOSES: Readonly<Record<NopsDiagnosisCode, string>> = {
+  DIAG_OTHER_KEY: 'Signed with another key',
+  DIAG_HASH_ALGORITHM: 'Signed over another digest than SHA-256',
+  DIAG_TIME_ZONE: 'The day taken in another time zone',
+  DIAG_API_KEY_PLACEMENT: 'The API key signed in the other placement',
+  DIAG_HOST_SIGNED: 'The scheme and host were signed',
+  ...TARGET_CHANGE_TITLES,
+  DIAG_TARGET_CHANGED: 'The target changed in transit',
+};
+
+export interface NopsDiagnoseOptions {
+  /** The URL the client passed to its signer (the signer adds the slash and, in query form, `api_key`). */
+  readonly expectedUrl?: string;
+  /** Other public keys to try, by a name of the caller's choosing: a finding names the one that verifies. */
+  readonly otherKeys?: Readonly<Record<string, PublicKeyInput>>;
+  /** `scheme://host[:port]` the client may have signed in front of the target (`DIAG_HOST_SIGNED`), besides the URL's own. */
+  readonly origins?: readonly string[];
+  /** Path prefixes a router may have stripped before verification (`DIAG_MOUNT_PREFIX`), e.g. `['/api']`. */
+  readonly prefixes?: readonly string[];
+}
+
+/** The request as the verifier reads it. */
+export interface NopsRequestView {
+  /** Null for a `{ message }` input. */
+  readonly url: string | null;
+  readonly origin: string | null;
+  readonly path: string | null;
+  readonly query: string | null;
+  readonly fragment: string | null;
+  readonly parameters: readonly QueryParam[];
+  /** The API key's part before the first `.`; null when the key is not a valid nOps key. */
+  readonly clientId: string | null;
+  /** The day the verifier takes (from a `Date` in `timeZone`, or the `YYYY-MM-DD` given). */
+  readonly day: string | null;
+  readonly timeZone: string | null;
+  readonly apiKeyIn: ApiKeyIn;
+}
+
+/** What the verifier computes beside what the request carried. */
+export interface NopsServerStages {
+  /** The target as received, non-ASCII percent-encoded (null for a `{ message }` input). */
+  readonly target: string | null;
+  /** `<client id>.<day>.<target>` from the request as it arrived (also when a rule refuses it before the RSA check). */
+  readonly message: string;
+  /** The `x-nops-signature` as carried. */
+  readonly signature: string;
+  /** SHA-256 of the message, lowercase hex: what a signature of this message holds. */
+  readonly messageDigest: string;
+  /**
+   * What the signature opens to with the public key: `this-key` (a PKCS#1 v1.5 block: this key made it), `other-key`
+   * (no such block: another key did), or null when that cannot be told (a non-extractable CryptoKey, bad base64).
+   */
+  readonly signatureKey: 'this-key' | 'other-key' | null;
+  /** With `this-key`: the digest algorithm and the digest the signature holds (lowercase hex). */
+  readonly signedHash: string | null;
+  readonly signedDigest: string | null;
+}
+
+/** A message as the client signed it. */
+export interface NopsSignedAs {
+  readonly message: string;
+  /** The index at which it first differs from the server's message, or -1. */
+  readonly differsAt: number;
+}
+
+interface FindingOf<C extends NopsDiagnosisCode> {
+  readonly code: C;
+  /** The cause in words (never a key; target bytes, days and names only). */
+  readonly message: string;
+  /** The message the signature verifies over; null when the cause is that this key made no signature of it. */
+  readonly signed: NopsSignedAs | null;
+}
+
+/** A proven cause. The fields beside `code` narrow with it. */
+export type NopsFinding =
+  | (FindingOf<'DIAG_OTHER_KEY'> & {
+      /** The `otherKeys` name that verifies, or null when proved by the signature block alone. */
+      readonly keyName: string | null;
+    })
+  | (FindingOf<'DIAG_HASH_ALGORITHM'> & { readonly hash: string })
+  | (FindingOf<'DIAG_TIME_ZONE'> & {
+      /** The day the client signed. */
+      readonly day: string;
+      /** The UTC offsets (minutes, -720 to 840) at which the instant falls on that day; null for a `YYYY-MM-DD` date. */
+      readonly utcOffsetMinutes: { readonly min: number; readonly max: number } | null;
+    })
+  | (FindingOf<'DIAG_API_KEY_PLACEMENT'> & { readonly signedIn: ApiKeyIn })
+  | (FindingOf<'DIAG_MOUNT_PREFIX'> & { readonly prefix: string })
+  | FindingOf<
+      Exclude<
+        NopsDiagnosisCode,
+        'DIAG_OTHER_KEY' | 'DIAG_HASH_ALGORITHM' | 'DIAG_TIME_ZONE' | 'DIAG_API_KEY_PLACEMENT' | 'DIAG_MOUNT_PREFIX'
+      >
+    >;
+
+/** Why an `x-nops-signature` verifies or not. */
+export interface NopsDiagnosis {
+  readonly scheme: 'nops';
+  readonly valid: boolean;
+  /** `verify`'s code for the request, null when it is valid. */
+  readonly code: NopsVerifyErrorCode | null;
+  readonly message: string | null;
+  readonly request: NopsRequestView;
+  /** Null when no message can be built from the request (a bad API key, URL or day). */
+  readonly server: NopsServerStages | null;
+  /** The client's message from `expectedUrl`; null without one. */
+  readonly client: NopsSignedAs | null;
+  /** The proven causes; empty when none was found (or the request is valid). */
+  readonly findings: readonly NopsFinding[];
+  /**
+   * The stages side by side, for display: the `target` as received; the `message` as `received`, the `client`'s and
+   * what a finding proved was `signed`; the `digest`, the message's SHA-256 beside the one `signed`; the `signature`
+   * carried; and which `key` made it, in words. Each value after the first says where it first differs from the first.
+   */
+  readonly stages: readonly Stage[];
+}
+
+/**
+ * Diagnoses an nOps signature that failed verification, with the same arguments as `verify` (and options): see
+ * {@link NopsDiagnosis}. Rejects only where `verify` does (argument types, an unreadable key).
+ */
+export type NopsDiagnoseFunction = (
+  input: VerifyInput,
+  signature: string,
+  publicKey: PublicKeyInput,
+  options?: NopsDiagnoseOptions,
+) => Promise<NopsDiagnosis>;
