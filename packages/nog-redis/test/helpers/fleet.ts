@@ -28,6 +28,8 @@ export interface VerifierProcess {
   /** Stops the load and returns every verification it made. */
   stop(): Promise<Verification[]>;
   metrics(): Promise<RedisNonceStoreMetrics>;
+  /** Replaces the process's store (and verifier) with one of these options, on the same connection. */
+  configure(store: StoreOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startVerifier(spec: ConnectSpec, store: StoreOptions = {})
     load: (concurrency, path) => call('load', { concurrency, path }),
     stop: () => call('stop'),
     metrics: () => call('metrics'),
+    configure: (store) => call('configure', { store }),
     async close() {
       if (exited) return;
       await call('close').catch(() => {});

@@ -66,6 +66,12 @@ function workingDirectory(): string {
   return mkdtempSync(join(root, 'server-'));
 }
 
+/** Every server this process started and has not stopped: killed if the process exits before it stops them. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 function launch(port: number, dir: string, options: RedisServerOptions): Promise<ChildProcess> {
   const config = options.config?.(port);
   const ready = options.ready ?? READY;
@@ -102,7 +108,11 @@ function launch(port: number, dir: string, options: RedisServerOptions): Promise
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code} before it was ready:\n${output}`)));
+    children.add(child);
+    child.once('exit', (code) => {
+      children.delete(child);
+      reject(new Error(`redis-server exited with ${code} before it was ready:\n${output}`));
+    });
   });
 }
 

@@ -21,6 +21,10 @@ async function verifyOne(url) {
 const handlers = {
   async connect({ spec, store: options }) {
     client = await connect(spec);
+    return handlers.configure({ store: options });
+  },
+  /** A new store (and verifier) on the same connection. */
+  configure({ store: options }) {
     store = createRedisNonceStore({ ...options, client });
     verifier = createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: store });
     return true;
