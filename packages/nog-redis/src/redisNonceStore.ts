@@ -114,25 +114,24 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
     }
     const key = args[1]!;
     if (claims.inFlight >= claims.maxInFlight) return claims.refuse('overloaded');
-    if (!topology.ready(key)) return claims.refuse('disconnected');
-    if (durable === undefined) {
-      return new Promise((resolve, reject) => {
-        const pending = new PendingClaim(claims, args, true, resolve, reject);
-        let sent: Promise<unknown>;
-        try {
-          sent = topology.send(key, args);
-        } catch (error) {
-          sent = Promise.reject(error);
-        }
-        sent.then(
-          (reply) => pending.answer(reply),
-          (error: unknown) => pending.fail(error),
-        );
-      });
+    const route = topology.route(key);
+    if (route === undefined || !route.ready()) return claims.refuse('disconnected');
+    if (durable !== undefined) {
+      return new Promise((resolve, reject) => durable.add(route, new PendingClaim(claims, args, false, resolve, reject)));
     }
-    const connection = topology.connection(key);
-    if (connection === undefined) return claims.refuse('disconnected');
-    return new Promise((resolve, reject) => durable.add(connection, new PendingClaim(claims, args, false, resolve, reject)));
+    return new Promise((resolve, reject) => {
+      const pending = new PendingClaim(claims, args, true, resolve, reject);
+      let sent: Promise<unknown>;
+      try {
+        sent = route.send(key, args);
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent.then(
+        (reply) => pending.answer(reply),
+        (error: unknown) => pending.fail(error),
+      );
+    });
   };
 
   return { claim, keyFor, metrics: () => claims.metrics() };

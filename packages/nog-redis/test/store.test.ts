@@ -11,6 +11,7 @@ import {
   REDIS_NONCE_STORE_DEFAULTS,
   type RedisClaimEvent,
   type RedisNonceStore,
+  type RedisNonceStoreOptions,
 } from '@reqsign/nog-redis';
 import { connectClient, whenReady, type TestClient } from './helpers/client.js';
 import { REDIS_MAJORS } from './helpers/connect.mjs';
@@ -35,22 +36,32 @@ describe('the test machine', () => {
   });
 });
 
+/** A redis-server of its own for a describe block, a client of `redis` and a store on it; stopped after the block. */
+function useRedis(
+  redis: string,
+  options: Omit<RedisNonceStoreOptions, 'client'>,
+  made: (server: RedisServer, client: TestClient, store: RedisNonceStore) => void,
+): void {
+  let server: RedisServer | undefined;
+  let client: TestClient | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    client = await connectClient(server.url, redis);
+    made(server, client, createRedisNonceStore({ ...options, client }));
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await server?.stop();
+  });
+}
+
 // The peer dependency is `redis` ^5 || ^6: the whole suite runs with a client of each major.
 for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
   describe(`createRedisNonceStore against a real redis-server (node-redis ${major})`, () => {
     let server: RedisServer;
     let client: TestClient;
     let store: RedisNonceStore;
-
-    beforeAll(async () => {
-      server = await startRedisServer();
-      client = await connectClient(server.url, redis);
-      store = createRedisNonceStore({ client });
-    });
-    afterAll(async () => {
-      client?.destroy();
-      await server?.stop();
-    });
+    useRedis(redis, {}, (...made) => ([server, client, store] = made));
 
     it('is given a client of that major (6 speaks RESP3 by default, 5 RESP2: both reply forms are covered)', async () => {
       const main = createRequire(import.meta.url).resolve(redis);
@@ -294,16 +305,7 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
     let server: RedisServer;
     let client: TestClient;
     let store: RedisNonceStore;
-
-    beforeAll(async () => {
-      server = await startRedisServer();
-      client = await connectClient(server.url, redis);
-      store = createRedisNonceStore({ client, timeoutMs: 300 });
-    });
-    afterAll(async () => {
-      client?.destroy();
-      await server?.stop();
-    });
+    useRedis(redis, { timeoutMs: 300 }, (...made) => ([server, client, store] = made));
 
     it('rejects with ERR_NONCE_STORE_TIMEOUT when Redis is connected but frozen, then works once it thaws', async () => {
       expect(await store.claim(claimOf('before-freeze'))).toBe(true);

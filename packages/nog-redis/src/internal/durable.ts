@@ -1,10 +1,10 @@
 import { isOk, type PendingClaim, reasonOf } from './claims.js';
-import { type Connection, isRedirect, type Settled, type Topology } from './topology.js';
+import { isRedirect, type Route, type Settled, type Topology } from './topology.js';
 
 /**
- * Claims that count only once `replicas` replicas have them: per connection to a primary, a batch of `SET NX`s and
- * one `WAIT replicas timeoutMs` after them on the same connection. `WAIT` answers how many replicas acknowledged
- * every write the connection made before it, so one `WAIT` covers the whole batch.
+ * Claims that count only once `replicas` replicas have them: per connection to a primary (a {@link Route}), a batch
+ * of `SET NX`s and one `WAIT replicas timeoutMs` after them on the same connection. `WAIT` answers how many replicas
+ * acknowledged every write the connection made before it, so one `WAIT` covers the whole batch.
  *
  * Group commit: a connection has at most one batch in flight; claims that arrive meanwhile wait and go out together
  * as the next batch when it is answered. One `WAIT` blocks its connection until the replicas acknowledge, so a `WAIT`
@@ -14,12 +14,12 @@ export class DurableBatches {
   readonly #topology: Topology;
   readonly #replicas: number;
   readonly #wait: string[];
-  readonly #waiting = new Map<Connection, PendingClaim[]>();
-  readonly #busy = new Set<Connection>();
+  readonly #waiting = new Map<Route, PendingClaim[]>();
+  readonly #busy = new Set<Route>();
   #scheduled = false;
   readonly #flush = (): void => {
     this.#scheduled = false;
-    for (const connection of [...this.#waiting.keys()]) if (!this.#busy.has(connection)) this.#send(connection);
+    for (const route of [...this.#waiting.keys()]) if (!this.#busy.has(route)) this.#send(route);
   };
 
   constructor(topology: Topology, replicas: number, timeoutMs: number) {
@@ -28,10 +28,10 @@ export class DurableBatches {
     this.#wait = ['WAIT', String(replicas), String(timeoutMs)];
   }
 
-  /** Queues a claim for the next batch on `connection` (sent at the end of this tick if none is in flight). */
-  add(connection: Connection, claim: PendingClaim): void {
-    const list = this.#waiting.get(connection);
-    if (list === undefined) this.#waiting.set(connection, [claim]);
+  /** Queues a claim for the next batch on `route`'s connection (sent at the end of this tick if none is in flight). */
+  add(route: Route, claim: PendingClaim): void {
+    const list = this.#waiting.get(route);
+    if (list === undefined) this.#waiting.set(route, [claim]);
     else list.push(claim);
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -39,17 +39,17 @@ export class DurableBatches {
     }
   }
 
-  #send(connection: Connection): void {
-    const queued = this.#waiting.get(connection)!;
-    this.#waiting.delete(connection);
+  #send(route: Route): void {
+    const queued = this.#waiting.get(route)!;
+    this.#waiting.delete(route);
     // Claims that timed out while waiting are not sent at all.
     const batch = queued.filter((claim) => claim.send());
     if (batch.length === 0) return;
-    this.#busy.add(connection);
+    this.#busy.add(route);
     const commands = batch.map((claim) => claim.args);
     commands.push(this.#wait);
     Promise.resolve()
-      .then(() => connection.pipeline(commands))
+      .then(() => route.pipeline(commands))
       .then(
         (replies) => this.#answer(batch, replies),
         (error: unknown) => {
@@ -57,8 +57,8 @@ export class DurableBatches {
         },
       )
       .finally(() => {
-        this.#busy.delete(connection);
-        if (this.#waiting.has(connection)) this.#send(connection);
+        this.#busy.delete(route);
+        if (this.#waiting.has(route)) this.#send(route);
       });
   }
 
