@@ -88,6 +88,40 @@ describe('a Redis Cluster of 3 primaries, each with a replica', () => {
     for (const count of perPrimary.values()) expect(count).toBeGreaterThan(50);
   });
 
+  it('follows a slot moved to another primary: a claim is re-sent there; a durable batch fails closed once, and the next claims go to the new primary', async () => {
+    // Every key of these stores in one slot (a hash tag in the prefix), on a primary; the slot then moves.
+    const prefix = '{moved}:';
+    const slot = keySlot(prefix);
+    const from = await cluster.primaryOf(slot);
+    const to = await cluster.primaryOf(cluster.firstSlotOf((cluster.shardOf(slot) + 1) % 3));
+    const [plain, durable] = [
+      createRedisNonceStore({ client: await clusterClient(), prefix }),
+      createRedisNonceStore({ client: await clusterClient(), prefix, durability: { replicas: 1 } }),
+    ];
+    const before = claimOf();
+    expect(await plain.claim(before)).toBe(true);
+    expect(await durable.claim(claimOf())).toBe(true);
+    await cluster.moveSlot(slot, to);
+    try {
+      // Both clients still think the slot is on `from`, which now answers MOVED.
+      const r = await Promise.allSettled([durable.claim(claimOf())]);
+      expect(r[0]).toMatchObject({ status: 'rejected', reason: { code: 'ERR_NONCE_STORE_UNAVAILABLE' } });
+      expect(String(((r[0] as PromiseRejectedResult).reason as Error).cause)).toMatch(/^\w*Error: MOVED /);
+      expect(durable.metrics().reasons.error).toBe(1);
+      for (let i = 0; !(await durable.claim(claimOf()).catch(() => false)); i++) {
+        if (i > 100) throw new Error('the durable store did not learn the new slot map');
+        await sleep(20);
+      }
+      expect(await plain.claim(claimOf())).toBe(true);
+      // The key claimed before the move moved with its slot: still a replay, for both.
+      expect(await plain.claim(before)).toBe(false);
+      expect(await durable.claim(before)).toBe(false);
+      expect(await cluster.command(to, ['EXISTS', plain.keyFor(before)])).toBe(1);
+    } finally {
+      await cluster.moveSlot(slot, from);
+    }
+  });
+
   it('with durability, refuses claims while a primary cannot reach its replica (fails closed); without it, accepts them', async () => {
     const client = await clusterClient();
     const durable = createRedisNonceStore({ client, prefix: 'lag:', timeoutMs: 300, durability: { replicas: 1, timeoutMs: 100 } });

@@ -21,6 +21,8 @@ export interface RedisCluster {
   replicasOf(primary: ClusterNode): Promise<ClusterNode[]>;
   /** Promotes a replica at once (`CLUSTER FAILOVER TAKEOVER`: no agreement, no catching up) and waits until all live nodes see it. */
   takeover(replica: ClusterNode): Promise<void>;
+  /** Moves a slot and its keys to another primary, as a resharding does (IMPORTING, MIGRATING, MIGRATE, NODE). */
+  moveSlot(slot: number, to: ClusterNode): Promise<void>;
   /** Sends a command to one node. */
   command(node: ClusterNode, args: string[]): Promise<unknown>;
   /** Waits until every live node says `cluster_state:ok` and sees the same primaries. */
@@ -204,6 +206,18 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         }
         return true;
       });
+    },
+    async moveSlot(slot, to) {
+      const from = await this.primaryOf(slot);
+      await send(to.port, ['CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', from.id]);
+      await send(from.port, ['CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', to.id]);
+      for (;;) {
+        const keys = (await send(from.port, ['CLUSTER', 'GETKEYSINSLOT', String(slot), '100'])) as string[];
+        if (keys.length === 0) break;
+        await send(from.port, ['MIGRATE', '127.0.0.1', String(to.port), '', '0', '5000', 'KEYS', ...keys]);
+      }
+      for (const node of alive()) await send(node.port, ['CLUSTER', 'SETSLOT', String(slot), 'NODE', to.id]).catch(() => {});
+      await settled();
     },
     command: (node, args) => send(node.port, args),
     settled,
