@@ -1,25 +1,26 @@
-import { NogError, NonceStoreError, type NonceClaim, type NonceStore } from '@reqsign/nog';
+import { NogError, type NonceClaim, type NonceStore } from '@reqsign/nog';
+import type { RedisConnectionLike } from './clients.js';
+import { Claims, PendingClaim } from './internal/claims.js';
+import { DurableBatches } from './internal/durable.js';
 import { nonceKey } from './internal/key.js';
+import { readOptions } from './internal/options.js';
+import { topologyOf } from './internal/topology.js';
+import type { RedisClaimEvent, RedisNonceStoreMetrics } from './metrics.js';
 
 export type { NonceClaim, NonceStore };
 
-/**
- * The part of a node-redis v5 client (`createClient()` from the `redis` package) that the store uses. A connected
- * `RedisClientType` satisfies it; so does a cluster client (`createCluster()`), which has no `isReady` of its own.
- */
-export interface RedisClientLike {
-  readonly isReady?: boolean;
-  set(key: string, value: string, options: { condition: 'NX'; expiration: { type: 'PX'; value: number } }): Promise<unknown>;
-}
-
 export interface RedisNonceStoreOptions {
-  /** A node-redis client. Create it with `disableOfflineQueue: true` and give it an `error` listener (README). */
-  readonly client: RedisClientLike;
+  /**
+   * A connected node-redis (5 or 6) client: `createClient()`, `createCluster()` or `createSentinel()`. Give it its
+   * own connection (`duplicate()`), `disableOfflineQueue: true` and an `error` listener (README).
+   */
+  readonly client: RedisConnectionLike;
   /** Prepended to every key (default `reqsign:nog:nonce:`), so that several services can share one database. */
   readonly prefix?: string;
   /**
-   * How long a claim may take before it fails with `ERR_NONCE_STORE_TIMEOUT`, in milliseconds (default 2000). A
-   * Redis that hangs is a store failure: the request is refused, never left waiting and never accepted.
+   * The longest a claim may take, in milliseconds (default 250, at most 2^31 - 1): then it fails with
+   * `ERR_NONCE_STORE_TIMEOUT`. A Redis that hangs is a store failure: the request is refused, never left waiting and
+   * never accepted.
    */
   readonly timeoutMs?: number;
   /**
@@ -29,6 +30,21 @@ export interface RedisNonceStoreOptions {
    * much clock difference between the verifiers that share the database.
    */
   readonly clockToleranceMs?: number;
+  /**
+   * The most claims waiting for Redis at once (default 10,000). One more fails at once with
+   * `ERR_NONCE_STORE_UNAVAILABLE` (reason `overloaded`), so a Redis that stops answering never makes the client queue
+   * commands without bound; claims that timed out count until Redis answers them or the connection drops.
+   */
+  readonly maxInFlight?: number;
+  /**
+   * Count a claim only once `replicas` replicas of its primary have it: each batch of claims on a connection is
+   * followed by `WAIT replicas timeoutMs`. Fewer acknowledgements within `timeoutMs` (default half the claim's
+   * `timeoutMs`, and less than it) fail the batch's new claims closed (`ERR_NONCE_STORE_UNAVAILABLE`, reason
+   * `replicas`). What this does and does not guarantee: README, "Durability".
+   */
+  readonly durability?: { readonly replicas: number; readonly timeoutMs?: number };
+  /** Called once per claim with its outcome and duration, for metrics (what it throws is ignored). */
+  readonly onClaim?: (event: RedisClaimEvent) => void;
 }
 
 /** A `NonceStore` for @reqsign/nog whose memory is Redis, shared by every verifier that uses the same database. */
@@ -36,41 +52,23 @@ export interface RedisNonceStore extends NonceStore {
   /**
    * Claims a nonce with one `SET key 1 NX PX <expiresAt - now + tolerance>`: true when it was new, false when it was
    * already claimed. Rejects with a `NonceStoreError` when the client is not connected, Redis answers with an error,
-   * or no answer comes within `timeoutMs`; the verifier then refuses the request (`ERR_AUTH_NONCE_STORE`).
+   * too few replicas acknowledge (with `durability`), or no answer comes within `timeoutMs`; the verifier then
+   * refuses the request (`ERR_AUTH_NONCE_STORE`).
    */
   claim(claim: NonceClaim): Promise<boolean>;
   /** The Redis key that a claim uses (for operators and tests). */
   keyFor(claim: Pick<NonceClaim, 'keyId' | 'authdate' | 'nonce'>): string;
+  /** The counters since the store was made: accepted, replays refused, failures by code and reason, in flight. */
+  metrics(): RedisNonceStoreMetrics;
 }
 
-const DEFAULT_PREFIX = 'reqsign:nog:nonce:';
-const DEFAULT_TIMEOUT_MS = 2000;
-const DEFAULT_CLOCK_TOLERANCE_MS = 30_000;
-
-function invalid(message: string): NogError {
-  return new NogError('ERR_INVALID_ARGUMENT', message);
-}
-
-function nonNegativeInteger(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw invalid(`${name} must be a non-negative whole number of milliseconds`);
-  }
-  return value;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NonceStoreError('ERR_NONCE_STORE_TIMEOUT', 'Redis did not answer the nonce claim in time')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const invalid = (message: string): NogError => new NogError('ERR_INVALID_ARGUMENT', message);
 
 /**
  * A Redis nonce store: each claim is one atomic `SET <prefix>[keyId,authdate,nonce] 1 NX PX <ttl>`, so any number of
  * verifier processes sharing the database accept a given nonce exactly once, and Redis forgets it only after its
- * signature has expired. The ttl comes from the claim's own `expiresAt` and `now` (the verifier's clock). Every failure
+ * signature has expired. The ttl comes from the claim's own `expiresAt` and `now` (the verifier's clock). One key per
+ * claim, so it works on one server, a Sentinel-managed primary or a Redis Cluster with any slot layout. Every failure
  * rejects with a `NonceStoreError`: the store fails closed.
  *
  * ```ts
@@ -81,16 +79,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * ```
  */
 export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNonceStore {
-  if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
-  const { client } = options;
-  if (typeof client !== 'object' || client === null || typeof client.set !== 'function') {
-    throw invalid('client must be a node-redis client');
-  }
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
-  if (typeof prefix !== 'string') throw invalid('prefix must be a string');
-  const timeoutMs = nonNegativeInteger(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS);
-  if (timeoutMs === 0) throw invalid('timeoutMs must be a positive whole number of milliseconds');
-  const toleranceMs = nonNegativeInteger(options.clockToleranceMs, 'clockToleranceMs', DEFAULT_CLOCK_TOLERANCE_MS);
+  const config = readOptions(options);
+  const { prefix, toleranceMs } = config;
+  const topology = topologyOf(config.client);
+  const claims = new Claims(config.timeoutMs, config.maxInFlight, config.onClaim);
+  const durable = config.durability && new DurableBatches(topology, config.durability.replicas, config.durability.timeoutMs);
 
   const keyFor = (claim: Pick<NonceClaim, 'keyId' | 'authdate' | 'nonce'>): string => {
     if (typeof claim !== 'object' || claim === null) throw invalid('claim must be an object');
@@ -101,32 +94,45 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
     return nonceKey(prefix, keyId, authdate, nonce);
   };
 
-  const claim = async (claim: NonceClaim): Promise<boolean> => {
+  /** `SET key 1 NX PX ttl`, the ttl by the claim's clock; PX takes a positive integer, rounded up so never early. */
+  const commandFor = (claim: NonceClaim): string[] => {
     const key = keyFor(claim);
     const { expiresAt, now } = claim;
     if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) {
       throw invalid('claim.expiresAt must be a finite number of milliseconds');
     }
     if (typeof now !== 'number' || !Number.isFinite(now)) throw invalid('claim.now must be a finite number of milliseconds');
-    // PX takes a positive integer; round up so that a nonce is never forgotten early.
-    const ttl = Math.max(1, Math.ceil(expiresAt - now) + toleranceMs);
-    if (client.isReady === false) {
-      throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The Redis client is not connected');
-    }
-    let reply: unknown;
-    try {
-      reply = await withTimeout(
-        Promise.resolve().then(() => client.set(key, '1', { condition: 'NX', expiration: { type: 'PX', value: ttl } })),
-        timeoutMs,
-      );
-    } catch (cause) {
-      if (cause instanceof NonceStoreError) throw cause;
-      throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The Redis nonce claim failed', { cause });
-    }
-    if (reply === 'OK') return true;
-    if (reply === null) return false;
-    throw new NonceStoreError('ERR_NONCE_STORE_REPLY', 'Redis gave an unexpected answer to SET NX');
+    return ['SET', key, '1', 'NX', 'PX', String(Math.max(1, Math.ceil(expiresAt - now) + toleranceMs))];
   };
 
-  return { claim, keyFor };
+  const claim = (claim: NonceClaim): Promise<boolean> => {
+    let args: string[];
+    try {
+      args = commandFor(claim);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const key = args[1]!;
+    if (claims.inFlight >= claims.maxInFlight) return claims.refuse('overloaded');
+    const route = topology.route(key);
+    if (route === undefined || !route.ready()) return claims.refuse('disconnected');
+    if (durable !== undefined) {
+      return new Promise((resolve, reject) => durable.add(route, new PendingClaim(claims, args, false, resolve, reject)));
+    }
+    return new Promise((resolve, reject) => {
+      const pending = new PendingClaim(claims, args, true, resolve, reject);
+      let sent: Promise<unknown>;
+      try {
+        sent = route.send(key, args);
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent.then(
+        (reply) => pending.answer(reply),
+        (error: unknown) => pending.fail(error),
+      );
+    });
+  };
+
+  return { claim, keyFor, metrics: () => claims.metrics() };
 }

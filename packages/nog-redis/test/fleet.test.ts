@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, sign, type Verifier, type VerifyResult } from '@reqsign/nog';
 import { createRedisNonceStore } from '@reqsign/nog-redis';
 import { connectClient, whenReady, type TestClient } from './helpers/client.js';
+import { REDIS_MAJORS } from './helpers/connect.mjs';
+import { startVerifier, type Verification, type VerifierProcess } from './helpers/fleet.js';
 import { startRedisServer, type RedisServer } from './helpers/redisServer.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
@@ -114,5 +116,82 @@ describe('verifiers sharing one Redis', () => {
     const { url } = await sign('GET', '/after-restart', KEY);
     expect((await fleet[0]!.verify('GET', url)).ok).toBe(true);
     expect(await fleet[1]!.verify('GET', url)).toMatchObject({ ok: false, code: 'ERR_AUTH_NONCE_INVALID' });
+  });
+});
+
+/** A fleet of two verifier processes (one on node-redis 5, one on 6) sharing one redis-server. */
+describe('two verifier processes sharing one Redis', () => {
+  const TIMEOUT_MS = 300;
+  let server: RedisServer;
+  let fleet: VerifierProcess[] = [];
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    fleet = await Promise.all(
+      Object.values(REDIS_MAJORS).map((redis) => startVerifier({ redis, kind: 'client', url: server.url }, { timeoutMs: TIMEOUT_MS })),
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(fleet.map((p) => p.close()));
+    await server?.stop();
+  });
+
+  it('accepts exactly one of 1,000 concurrent verifications of one signed request across the two processes', async () => {
+    // What is under test is atomicity, not speed: a time limit no busy machine reaches.
+    await Promise.all(fleet.map((p) => p.configure({ timeoutMs: 10_000 })));
+    const { url } = await sign('GET', '/api/blobs/processes', KEY);
+    const results = (await Promise.all(fleet.map((p) => p.verify(Array.from({ length: 500 }, () => url))))).flat();
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.code === 'ERR_AUTH_NONCE_INVALID')).toHaveLength(999);
+    await Promise.all(fleet.map((p) => p.configure({ timeoutMs: TIMEOUT_MS })));
+  });
+
+  /**
+   * Load from both processes; Redis is broken for a second by `breakIt` and mended by `mendIt`. Every verification
+   * that started while it was broken answered within the bound (before it was mended: none waited for Redis), none
+   * was accepted, and service came back by itself.
+   */
+  async function outage(path: string, breakIt: () => Promise<void> | void, mendIt: () => Promise<void> | void) {
+    await Promise.all(fleet.map((p, i) => p.load(20, `${path}/${i}`)));
+    await sleep(300);
+    await breakIt();
+    const brokenAt = Date.now();
+    await sleep(1000);
+    const mendedAt = Date.now();
+    await mendIt();
+    // Resumed by itself: both processes accept fresh requests again.
+    for (let i = 0; ; i++) {
+      const fresh = await Promise.all(fleet.map(async () => (await sign('GET', `${path}/fresh/${i}`, KEY)).url));
+      const results = (await Promise.all(fleet.map((p, j) => p.verify([fresh[j]!])))).flat();
+      if (results.every((r) => r.ok)) break;
+      if (i > 200) throw new Error('the fleet did not resume');
+      await sleep(50);
+    }
+    const records = (await Promise.all(fleet.map((p) => p.stop()))).flat();
+    const during = records.filter((r: Verification) => r.started > brokenAt && r.started < mendedAt - TIMEOUT_MS);
+    expect(records.filter((r) => r.ok && r.started < brokenAt).length).toBeGreaterThan(0);
+    expect(during.length).toBeGreaterThan(20);
+    for (const r of during) {
+      expect(r).toMatchObject({ ok: false, code: 'ERR_AUTH_NONCE_STORE' });
+      expect(r.started + r.ms).toBeLessThan(mendedAt);
+      expect(r.ms).toBeLessThan(TIMEOUT_MS + 700); // the bound, with room for a slow machine
+    }
+  }
+
+  it('while Redis is paused (SIGSTOP) mid-run: every verification answers within the bound, none is accepted, and service is back after SIGCONT', async () => {
+    await outage(
+      '/paused',
+      () => server.signal('SIGSTOP'),
+      () => server.signal('SIGCONT'),
+    );
+  });
+
+  it('while Redis is killed mid-run and restarted: the same', async () => {
+    await outage(
+      '/killed',
+      () => server.stop('SIGKILL'),
+      () => server.start(),
+    );
   });
 });

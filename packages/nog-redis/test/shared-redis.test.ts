@@ -29,7 +29,7 @@ describe.skipIf(url === undefined)('the shared Redis of the test machine', () =>
     }
     expect(await clients[0]!.ping()).toBe('PONG');
     const fleet = clients.map((client) =>
-      createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: createRedisNonceStore({ client, prefix }) }),
+      createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: createRedisNonceStore({ client, prefix, timeoutMs: 10_000 }) }),
     );
     const { url: signed } = await sign('GET', '/api/blobs/abc', KEY);
     const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => fleet[i % 2]!.verify('GET', signed)));

@@ -1,15 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { ReqsignError } from '@reqsign/canonical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NogError } from '@reqsign/nog';
-import { createRedisNonceStore, NonceStoreError, type RedisNonceStore } from '@reqsign/nog-redis';
+import { NogError, createVerifier, sign } from '@reqsign/nog';
+import {
+  createRedisNonceStore,
+  NonceStoreError,
+  REDIS_NONCE_STORE_DEFAULTS,
+  type RedisClaimEvent,
+  type RedisNonceStore,
+  type RedisNonceStoreOptions,
+} from '@reqsign/nog-redis';
 import { connectClient, whenReady, type TestClient } from './helpers/client.js';
+import { REDIS_MAJORS } from './helpers/connect.mjs';
 import { redisServerInstalled, startRedisServer, type RedisServer } from './helpers/redisServer.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('redis-server');
 
 const HOUR = 3_600_000;
+const KEY = { id: '0123456789abcdef0123', secret: '0123456789abcdef0123456789abcdef01234567' };
+let counter = 0;
+const fresh = (): string => `nonce-${process.pid}-${++counter}`;
+const claimOf = (nonce = fresh()) => ({ keyId: 'k', authdate: '2015-04-20T123456Z', nonce, expiresAt: Date.now() + HOUR, now: Date.now() });
+const rejection = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? (r.reason as NonceStoreError) : undefined);
 
 // A failed beforeAll marks a suite's tests as skipped; this test makes a missing Redis count as a failure in CI.
 describe('the test machine', () => {
@@ -20,206 +36,378 @@ describe('the test machine', () => {
   });
 });
 
-describe('createRedisNonceStore against a real redis-server', () => {
-  let server: RedisServer;
-  let client: TestClient;
-  let store: RedisNonceStore;
-  let counter = 0;
-  const fresh = (): string => `nonce-${process.pid}-${++counter}`;
-
+/** A redis-server of its own for a describe block, a client of `redis` and a store on it; stopped after the block. */
+function useRedis(
+  redis: string,
+  options: Omit<RedisNonceStoreOptions, 'client'>,
+  made: (server: RedisServer, client: TestClient, store: RedisNonceStore) => void,
+): void {
+  let server: RedisServer | undefined;
+  let client: TestClient | undefined;
   beforeAll(async () => {
     server = await startRedisServer();
-    client = await connectClient(server.url);
-    store = createRedisNonceStore({ client });
+    client = await connectClient(server.url, redis);
+    made(server, client, createRedisNonceStore({ ...options, client }));
   });
   afterAll(async () => {
     client?.destroy();
     await server?.stop();
   });
+}
 
-  it('claims a nonce once: true the first time, false for every repeat', async () => {
-    const claim = { keyId: 'k1', authdate: '2015-04-20T123456Z', nonce: fresh(), expiresAt: Date.now() + HOUR, now: Date.now() };
-    expect(await store.claim(claim)).toBe(true);
-    expect(await store.claim(claim)).toBe(false);
-    expect(await store.claim({ ...claim })).toBe(false);
-  });
+// The peer dependency is `redis` ^5 || ^6: the whole suite runs with a client of each major.
+for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
+  describe(`createRedisNonceStore against a real redis-server (node-redis ${major})`, () => {
+    let server: RedisServer;
+    let client: TestClient;
+    let store: RedisNonceStore;
+    useRedis(redis, {}, (...made) => ([server, client, store] = made));
 
-  it('scopes nonces by key id and by authdate', async () => {
-    const nonce = fresh();
-    const base = { keyId: 'alice', authdate: '2015-04-20T123456Z', nonce, expiresAt: Date.now() + HOUR, now: Date.now() };
-    expect(await store.claim(base)).toBe(true);
-    expect(await store.claim({ ...base, keyId: 'mallory' })).toBe(true);
-    expect(await store.claim({ ...base, authdate: '2015-04-20T123457Z' })).toBe(true);
-    expect(await store.claim(base)).toBe(false);
-  });
-
-  it('keeps attacker-chosen key ids that would collide under a naive join apart', async () => {
-    const expiresAt = Date.now() + HOUR;
-    const n = fresh();
-    // keyId:authdate:nonce joined with ':' would give the same key for all three.
-    expect(await store.claim({ keyId: 'a:b', authdate: 'c', nonce: n, expiresAt, now: Date.now() })).toBe(true);
-    expect(await store.claim({ keyId: 'a', authdate: 'b:c', nonce: n, expiresAt, now: Date.now() })).toBe(true);
-    expect(await store.claim({ keyId: 'a:b:c', authdate: '', nonce: n, expiresAt, now: Date.now() })).toBe(true);
-    // JSON-looking and quote-carrying ids are escaped, not interpreted.
-    expect(await store.claim({ keyId: '","', authdate: 'x', nonce: n, expiresAt, now: Date.now() })).toBe(true);
-    expect(await store.claim({ keyId: '', authdate: '","x', nonce: n, expiresAt, now: Date.now() })).toBe(true);
-  });
-
-  it('maps distinct claims to distinct Redis keys (property)', () => {
-    const triple = fc.tuple(fc.string({ unit: 'binary' }), fc.string(), fc.string({ unit: 'binary' }));
-    fc.assert(
-      fc.property(triple, triple, (a, b) => {
-        const ka = store.keyFor({ keyId: a[0], authdate: a[1], nonce: a[2] });
-        const kb = store.keyFor({ keyId: b[0], authdate: b[1], nonce: b[2] });
-        return (ka === kb) === (a[0] === b[0] && a[1] === b[1] && a[2] === b[2]);
-      }),
-      { numRuns: 10_000 },
-    );
-  });
-
-  it('round-trips arbitrary key ids and nonces through Redis without collisions (property)', async () => {
-    const seen = new Set<string>();
-    await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), async (keyId, nonce) => {
-        const claim = { keyId, authdate: `prop-${process.pid}`, nonce, expiresAt: Date.now() + HOUR, now: Date.now() };
-        const id = JSON.stringify([keyId, nonce]);
-        const first = await store.claim(claim);
-        expect(first).toBe(!seen.has(id));
-        seen.add(id);
-        expect(await store.claim(claim)).toBe(false);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it("stores the key with SET NX PX for expiresAt - now (the verifier's clock) plus the clock tolerance", async () => {
-    // A verifier clock an hour off the machine's: the key's time to live follows the claim, not Redis's clock.
-    const now = Date.now() - HOUR;
-    const claim = { keyId: 'k', authdate: '2015-04-20T123456Z', nonce: fresh(), expiresAt: now + HOUR + 0.4, now };
-    expect(await store.claim(claim)).toBe(true);
-    const key = store.keyFor(claim);
-    expect(key).toBe(`reqsign:nog:nonce:${JSON.stringify([claim.keyId, claim.authdate, claim.nonce])}`);
-    expect(await client.get(key)).toBe('1');
-    // Rounded up, never down, then the default 30 s tolerance; a little has passed since the claim.
-    const ttl = await client.pTTL(key);
-    expect(ttl).toBeLessThanOrEqual(HOUR + 1 + 30_000);
-    expect(ttl).toBeGreaterThan(HOUR + 30_000 - 5_000);
-    const custom = createRedisNonceStore({ client, prefix: 'svc-a:', clockToleranceMs: 0 });
-    const other = { ...claim, nonce: fresh() };
-    expect(await custom.claim(other)).toBe(true);
-    const otherTtl = await client.pTTL(`svc-a:${JSON.stringify([other.keyId, other.authdate, other.nonce])}`);
-    expect(otherTtl).toBeLessThanOrEqual(HOUR + 1);
-    expect(otherTtl).toBeGreaterThan(HOUR - 5_000);
-  });
-
-  it('makes a nonce claimable again only once its expiry has passed', async () => {
-    const exact = createRedisNonceStore({ client, clockToleranceMs: 0 });
-    const now = Date.now();
-    const claim = { keyId: 'k', authdate: '2015-04-20T123456Z', nonce: fresh(), expiresAt: now + 300, now };
-    expect(await exact.claim(claim)).toBe(true);
-    let refusals = 0;
-    for (;;) {
-      const again = await exact.claim(claim);
-      const after = Date.now();
-      if (!again) {
-        refusals++;
-        continue;
-      }
-      // Accepted again: never before expiresAt (the time to live starts when Redis takes the first claim).
-      expect(after).toBeGreaterThanOrEqual(claim.expiresAt);
-      break;
-    }
-    expect(refusals).toBeGreaterThan(0);
-  });
-
-  it('accepts exactly one of 1,000 concurrent claims of one nonce from two clients', async () => {
-    const second = await connectClient(server.url);
-    try {
-      const stores = [store, createRedisNonceStore({ client: second })];
-      const claim = { keyId: 'k', authdate: '2015-04-20T123456Z', nonce: fresh(), expiresAt: Date.now() + HOUR, now: Date.now() };
-      const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => stores[i % 2]!.claim(claim)));
-      expect(results.filter(Boolean)).toHaveLength(1);
-    } finally {
-      second.destroy();
-    }
-  });
-
-  it('rejects bad arguments with ERR_INVALID_ARGUMENT and the argument name', async () => {
-    const bad = (f: () => unknown, name: string): void => {
-      try {
-        f();
-      } catch (err) {
-        expect(err).toBeInstanceOf(NogError);
-        expect(err).toBeInstanceOf(ReqsignError);
-        expect((err as NogError).code).toBe('ERR_INVALID_ARGUMENT');
-        expect((err as Error).message).toContain(name);
-        return;
-      }
-      throw new Error(`expected a throw naming ${name}`);
-    };
-    bad(() => createRedisNonceStore(undefined as never), 'options');
-    bad(() => createRedisNonceStore({ client: {} as never }), 'client');
-    bad(() => createRedisNonceStore({ client, prefix: 1 as never }), 'prefix');
-    bad(() => createRedisNonceStore({ client, timeoutMs: 0 }), 'timeoutMs');
-    bad(() => createRedisNonceStore({ client, clockToleranceMs: -1 }), 'clockToleranceMs');
-    const good = { keyId: 'k', authdate: 'd', nonce: 'n', expiresAt: Date.now() + HOUR, now: Date.now() };
-    await expect(store.claim({ ...good, keyId: 1 as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(store.claim({ ...good, nonce: null as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
-    await expect(store.claim({ ...good, expiresAt: Number.NaN })).rejects.toMatchObject({
-      message: expect.stringContaining('expiresAt'),
+    it('is given a client of that major (6 speaks RESP3 by default, 5 RESP2: both reply forms are covered)', async () => {
+      const main = createRequire(import.meta.url).resolve(redis);
+      const { version } = JSON.parse(readFileSync(join(dirname(main), '..', 'package.json'), 'utf8')) as { version: string };
+      expect(version.split('.')[0]).toBe(major);
+      expect(String(await client.sendCommand(['CLIENT', 'INFO']))).toContain(` resp=${major === '6' ? 3 : 2}`);
     });
-    // The store reads no clock: a claim must carry the verifier's.
-    await expect(store.claim({ ...good, now: undefined as never })).rejects.toMatchObject({ message: expect.stringContaining('now') });
-  });
-});
 
-describe('createRedisNonceStore fails closed', () => {
-  let server: RedisServer;
-  let client: TestClient;
-  let store: RedisNonceStore;
-  const claimOf = (nonce: string) => ({ keyId: 'k', authdate: '2015-04-20T123456Z', nonce, expiresAt: Date.now() + HOUR, now: Date.now() });
+    it('claims a nonce once: true the first time, false for every repeat', async () => {
+      const claim = claimOf();
+      expect(await store.claim(claim)).toBe(true);
+      expect(await store.claim(claim)).toBe(false);
+      expect(await store.claim({ ...claim })).toBe(false);
+    });
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    client = await connectClient(server.url);
-    store = createRedisNonceStore({ client, timeoutMs: 500 });
-  });
-  afterAll(async () => {
-    client?.destroy();
-    await server?.stop();
-  });
+    it('scopes nonces by key id and by authdate', async () => {
+      const base = { ...claimOf(), keyId: 'alice' };
+      expect(await store.claim(base)).toBe(true);
+      expect(await store.claim({ ...base, keyId: 'mallory' })).toBe(true);
+      expect(await store.claim({ ...base, authdate: '2015-04-20T123457Z' })).toBe(true);
+      expect(await store.claim(base)).toBe(false);
+    });
 
-  it('rejects with ERR_NONCE_STORE_TIMEOUT when Redis is connected but frozen, then works once it thaws', async () => {
-    expect(await store.claim(claimOf('before-freeze'))).toBe(true);
-    server.signal('SIGSTOP');
-    try {
-      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.claim(claimOf(`frozen-${i}`))));
-      for (const r of results) {
-        expect(r.status).toBe('rejected');
-        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(NonceStoreError);
-        expect((r as PromiseRejectedResult).reason.code).toBe('ERR_NONCE_STORE_TIMEOUT');
+    it('keeps attacker-chosen key ids that would collide under a naive join apart', async () => {
+      const expiresAt = Date.now() + HOUR;
+      const n = fresh();
+      // keyId:authdate:nonce joined with ':' would give the same key for all three.
+      expect(await store.claim({ keyId: 'a:b', authdate: 'c', nonce: n, expiresAt, now: Date.now() })).toBe(true);
+      expect(await store.claim({ keyId: 'a', authdate: 'b:c', nonce: n, expiresAt, now: Date.now() })).toBe(true);
+      expect(await store.claim({ keyId: 'a:b:c', authdate: '', nonce: n, expiresAt, now: Date.now() })).toBe(true);
+      // JSON-looking and quote-carrying ids are escaped, not interpreted.
+      expect(await store.claim({ keyId: '","', authdate: 'x', nonce: n, expiresAt, now: Date.now() })).toBe(true);
+      expect(await store.claim({ keyId: '', authdate: '","x', nonce: n, expiresAt, now: Date.now() })).toBe(true);
+    });
+
+    it('maps distinct claims to distinct Redis keys (property)', () => {
+      const triple = fc.tuple(fc.string({ unit: 'binary' }), fc.string(), fc.string({ unit: 'binary' }));
+      fc.assert(
+        fc.property(triple, triple, (a, b) => {
+          const ka = store.keyFor({ keyId: a[0], authdate: a[1], nonce: a[2] });
+          const kb = store.keyFor({ keyId: b[0], authdate: b[1], nonce: b[2] });
+          return (ka === kb) === (a[0] === b[0] && a[1] === b[1] && a[2] === b[2]);
+        }),
+        { numRuns: 10_000 },
+      );
+    });
+
+    it('round-trips arbitrary key ids and nonces through Redis without collisions (property)', async () => {
+      const seen = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.string({ unit: 'binary', maxLength: 40 }),
+          fc.string({ unit: 'binary', maxLength: 40 }),
+          async (keyId, nonce) => {
+            const claim = { keyId, authdate: `prop-${process.pid}`, nonce, expiresAt: Date.now() + HOUR, now: Date.now() };
+            const id = JSON.stringify([keyId, nonce]);
+            const first = await store.claim(claim);
+            expect(first).toBe(!seen.has(id));
+            seen.add(id);
+            expect(await store.claim(claim)).toBe(false);
+            // The key in Redis is exactly keyFor's (raw commands: no client-side key prefix or encoding in between).
+            expect(await client.exists(store.keyFor(claim))).toBe(1);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it("stores the key with SET NX PX for expiresAt - now (the verifier's clock) plus the clock tolerance", async () => {
+      // A verifier clock an hour off the machine's: the key's time to live follows the claim, not Redis's clock.
+      const now = Date.now() - HOUR;
+      const claim = { keyId: 'k', authdate: '2015-04-20T123456Z', nonce: fresh(), expiresAt: now + HOUR + 0.4, now };
+      expect(await store.claim(claim)).toBe(true);
+      const key = store.keyFor(claim);
+      expect(key).toBe(`reqsign:nog:nonce:${JSON.stringify([claim.keyId, claim.authdate, claim.nonce])}`);
+      expect(await client.get(key)).toBe('1');
+      // Rounded up, never down, then the default 30 s tolerance; a little has passed since the claim.
+      const ttl = await client.pTTL(key);
+      expect(ttl).toBeLessThanOrEqual(HOUR + 1 + 30_000);
+      expect(ttl).toBeGreaterThan(HOUR + 30_000 - 5_000);
+      const custom = createRedisNonceStore({ client, prefix: 'svc-a:', clockToleranceMs: 0 });
+      const other = { ...claim, nonce: fresh() };
+      expect(await custom.claim(other)).toBe(true);
+      const otherTtl = await client.pTTL(`svc-a:${JSON.stringify([other.keyId, other.authdate, other.nonce])}`);
+      expect(otherTtl).toBeLessThanOrEqual(HOUR + 1);
+      expect(otherTtl).toBeGreaterThan(HOUR - 5_000);
+    });
+
+    it('makes a nonce claimable again only once its expiry has passed', async () => {
+      const exact = createRedisNonceStore({ client, clockToleranceMs: 0 });
+      const now = Date.now();
+      const claim = { ...claimOf(), expiresAt: now + 300, now };
+      expect(await exact.claim(claim)).toBe(true);
+      let refusals = 0;
+      for (;;) {
+        const again = await exact.claim(claim);
+        const after = Date.now();
+        if (!again) {
+          refusals++;
+          continue;
+        }
+        // Accepted again: never before expiresAt (the time to live starts when Redis takes the first claim).
+        expect(after).toBeGreaterThanOrEqual(claim.expiresAt);
+        break;
       }
-    } finally {
-      server.signal('SIGCONT');
-    }
-    // The frozen commands still reach Redis after the thaw: those nonces are burned, never accepted later.
-    await whenReady(client);
-    expect(await store.claim(claimOf('after-thaw'))).toBe(true);
-    expect(await store.claim(claimOf('frozen-0'))).toBe(false);
+      expect(refusals).toBeGreaterThan(0);
+    });
+
+    it('accepts exactly one of 1,000 concurrent claims of one nonce from two clients', async () => {
+      const second = await connectClient(server.url, redis);
+      try {
+        const stores = [createRedisNonceStore({ client, timeoutMs: 10_000 }), createRedisNonceStore({ client: second, timeoutMs: 10_000 })];
+        const claim = claimOf();
+        const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => stores[i % 2]!.claim(claim)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      } finally {
+        second.destroy();
+      }
+    });
+
+    it('arms one timer for a thousand claims in flight, not one per claim', async () => {
+      const own = createRedisNonceStore({ client, timeoutMs: 10_000 });
+      const original = globalThis.setTimeout;
+      let timers = 0;
+      globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+        timers++;
+        return original(...args);
+      }) as typeof setTimeout;
+      try {
+        const results = await Promise.all(Array.from({ length: 1000 }, () => own.claim(claimOf())));
+        expect(results.every(Boolean)).toBe(true);
+      } finally {
+        globalThis.setTimeout = original;
+      }
+      expect(timers).toBeLessThanOrEqual(2);
+    });
+
+    it('counts accepted claims and refused replays, and tells onClaim about each', async () => {
+      const events: RedisClaimEvent[] = [];
+      const counted = createRedisNonceStore({ client, onClaim: (e) => events.push(e) });
+      const claims = Array.from({ length: 10 }, () => claimOf());
+      await Promise.all(claims.map((c) => counted.claim(c)));
+      await Promise.all(claims.slice(0, 4).map((c) => counted.claim(c)));
+      expect(counted.metrics()).toMatchObject({ accepted: 10, replays: 4, inFlight: 0 });
+      expect(Object.values(counted.metrics().failures).every((n) => n === 0)).toBe(true);
+      expect(events.filter((e) => e.result === 'accepted')).toHaveLength(10);
+      expect(events.filter((e) => e.result === 'replay')).toHaveLength(4);
+      for (const e of events) expect(e.ms).toBeGreaterThanOrEqual(0);
+      // A hook that throws changes nothing.
+      const throwing = createRedisNonceStore({
+        client,
+        onClaim: () => {
+          throw new Error('metrics backend down');
+        },
+      });
+      expect(await throwing.claim(claimOf())).toBe(true);
+      // A snapshot: later claims do not change it.
+      const snapshot = counted.metrics();
+      await counted.claim(claimOf());
+      expect(snapshot.accepted).toBe(10);
+    });
+
+    it('fails with ERR_NONCE_STORE_FULL (reason full) when Redis is out of memory, and never evicts', async () => {
+      const full = createRedisNonceStore({ client, prefix: 'oom:' });
+      const before = claimOf();
+      expect(await full.claim(before)).toBe(true);
+      await client.configSet('maxmemory', '1');
+      try {
+        // A new nonce and a replay alike: Redis refuses any SET when full, so both fail closed (503).
+        const r = await Promise.allSettled([full.claim(claimOf()), full.claim(before)]);
+        for (const each of r) {
+          expect(rejection(each)).toMatchObject({ code: 'ERR_NONCE_STORE_FULL', message: 'Redis is out of memory for nonces' });
+          expect(rejection(each)?.cause).toBeInstanceOf(Error);
+        }
+      } finally {
+        await client.configSet('maxmemory', '0');
+      }
+      expect(full.metrics().failures.ERR_NONCE_STORE_FULL).toBe(2);
+      expect(full.metrics().reasons.full).toBe(2);
+      // Nothing was evicted to make room: the nonce claimed before is still refused.
+      expect(await full.claim(before)).toBe(false);
+      expect(await full.claim(claimOf())).toBe(true);
+    });
+
+    it('rejects bad arguments with ERR_INVALID_ARGUMENT and impossible values with ERR_OPTION_RANGE, naming them', async () => {
+      const bad = (f: () => unknown, code: string, name: string): void => {
+        try {
+          f();
+        } catch (err) {
+          expect(err).toBeInstanceOf(NogError);
+          expect(err).toBeInstanceOf(ReqsignError);
+          expect((err as NogError).code).toBe(code);
+          expect((err as Error).message).toContain(name);
+          return;
+        }
+        throw new Error(`expected a throw naming ${name}`);
+      };
+      bad(() => createRedisNonceStore(undefined as never), 'ERR_INVALID_ARGUMENT', 'options');
+      bad(() => createRedisNonceStore({ client: {} as never }), 'ERR_INVALID_ARGUMENT', 'client');
+      bad(() => createRedisNonceStore({ client, prefix: 1 as never }), 'ERR_INVALID_ARGUMENT', 'prefix');
+      bad(() => createRedisNonceStore({ client, timeoutMs: '5' as never }), 'ERR_INVALID_ARGUMENT', 'timeoutMs');
+      bad(() => createRedisNonceStore({ client, timeoutMs: 0 }), 'ERR_OPTION_RANGE', 'timeoutMs');
+      bad(() => createRedisNonceStore({ client, timeoutMs: 1.5 }), 'ERR_OPTION_RANGE', 'timeoutMs');
+      // setTimeout takes at most 2^31 - 1 ms; more would fire at once and fail every claim.
+      bad(() => createRedisNonceStore({ client, timeoutMs: 2 ** 31 }), 'ERR_OPTION_RANGE', 'timeoutMs');
+      bad(() => createRedisNonceStore({ client, timeoutMs: Number.MAX_SAFE_INTEGER }), 'ERR_OPTION_RANGE', 'timeoutMs');
+      bad(() => createRedisNonceStore({ client, clockToleranceMs: -1 }), 'ERR_OPTION_RANGE', 'clockToleranceMs');
+      bad(() => createRedisNonceStore({ client, maxInFlight: 0 }), 'ERR_OPTION_RANGE', 'maxInFlight');
+      bad(() => createRedisNonceStore({ client, onClaim: 1 as never }), 'ERR_INVALID_ARGUMENT', 'onClaim');
+      bad(() => createRedisNonceStore({ client, durability: 1 as never }), 'ERR_INVALID_ARGUMENT', 'durability');
+      bad(() => createRedisNonceStore({ client, durability: {} as never }), 'ERR_INVALID_ARGUMENT', 'durability.replicas');
+      bad(() => createRedisNonceStore({ client, durability: { replicas: 0 } }), 'ERR_OPTION_RANGE', 'durability.replicas');
+      // WAIT must answer before the claims waiting on it time out.
+      bad(
+        () => createRedisNonceStore({ client, timeoutMs: 100, durability: { replicas: 1, timeoutMs: 100 } }),
+        'ERR_OPTION_RANGE',
+        'durability.timeoutMs',
+      );
+      const { createClientPool } = await import(redis);
+      const pool = createClientPool({ url: server.url });
+      bad(() => createRedisNonceStore({ client: pool, durability: { replicas: 1 } }), 'ERR_INVALID_ARGUMENT', 'pool');
+      const good = claimOf();
+      await expect(store.claim({ ...good, keyId: 1 as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      await expect(store.claim({ ...good, nonce: null as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      await expect(store.claim({ ...good, expiresAt: Number.NaN })).rejects.toMatchObject({
+        message: expect.stringContaining('expiresAt'),
+      });
+      // The store reads no clock: a claim must carry the verifier's.
+      await expect(store.claim({ ...good, now: undefined as never })).rejects.toMatchObject({ message: expect.stringContaining('now') });
+    });
+
+    it('takes the longest timeoutMs that setTimeout can wait (2^31 - 1 ms) and still answers claims', async () => {
+      const patient = createRedisNonceStore({ client, timeoutMs: 2 ** 31 - 1 });
+      const claim = claimOf();
+      expect(await patient.claim(claim)).toBe(true);
+      expect(await patient.claim(claim)).toBe(false);
+    });
   });
 
-  it('rejects with ERR_NONCE_STORE_UNAVAILABLE while Redis is down and recovers when it is back', async () => {
-    expect(await store.claim(claimOf('up-1'))).toBe(true);
-    await server.stop();
-    const down = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => store.claim(claimOf(`down-${i}`))));
-    for (const r of down) {
-      expect(r.status).toBe('rejected');
-      expect((r as PromiseRejectedResult).reason.code).toMatch(/^ERR_NONCE_STORE_(UNAVAILABLE|TIMEOUT)$/);
-    }
-    await server.start();
-    await whenReady(client);
-    // A fresh, empty Redis: the claim works again.
-    expect(await store.claim(claimOf('up-2'))).toBe(true);
-    expect(await store.claim(claimOf('up-2'))).toBe(false);
+  describe(`createRedisNonceStore fails closed (node-redis ${major})`, () => {
+    let server: RedisServer;
+    let client: TestClient;
+    let store: RedisNonceStore;
+    useRedis(redis, { timeoutMs: 300 }, (...made) => ([server, client, store] = made));
+
+    it('rejects with ERR_NONCE_STORE_TIMEOUT when Redis is connected but frozen, then works once it thaws', async () => {
+      expect(await store.claim(claimOf('before-freeze'))).toBe(true);
+      server.signal('SIGSTOP');
+      let results: PromiseSettledResult<boolean>[];
+      try {
+        // Every claim answers while Redis is still frozen: SIGCONT comes only after they all settled.
+        results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.claim(claimOf(`frozen-${i}`))));
+      } finally {
+        server.signal('SIGCONT');
+      }
+      for (const r of results) {
+        expect(rejection(r)).toBeInstanceOf(NonceStoreError);
+        expect(rejection(r)).toMatchObject({ code: 'ERR_NONCE_STORE_TIMEOUT', message: 'Redis did not answer the nonce claim in time' });
+      }
+      // The frozen commands still reach Redis after the thaw: those nonces are burned, never accepted later.
+      await whenReady(client);
+      expect(await store.claim(claimOf('after-thaw'))).toBe(true);
+      expect(await store.claim(claimOf('frozen-0'))).toBe(false);
+    });
+
+    it('fails within the default bound (250 ms) when Redis is frozen, while the old default waited 2 s', async () => {
+      expect(REDIS_NONCE_STORE_DEFAULTS.timeoutMs).toBe(250);
+      const bounded = createRedisNonceStore({ client });
+      server.signal('SIGSTOP');
+      let took: number;
+      let r: PromiseSettledResult<boolean>[];
+      try {
+        const started = performance.now();
+        r = await Promise.allSettled([bounded.claim(claimOf())]);
+        took = performance.now() - started;
+      } finally {
+        server.signal('SIGCONT');
+      }
+      expect(rejection(r[0]!)?.code).toBe('ERR_NONCE_STORE_TIMEOUT');
+      expect(took).toBeGreaterThanOrEqual(249);
+      expect(took).toBeLessThan(1000); // the bound, with room for a slow machine; well under the old 2,000 ms
+      await whenReady(client);
+    });
+
+    it('never queues more than maxInFlight claims for a frozen Redis: the rest fail at once, and service resumes by itself', async () => {
+      const capped = createRedisNonceStore({ client, timeoutMs: 200, maxInFlight: 100 });
+      server.signal('SIGSTOP');
+      let results: PromiseSettledResult<boolean>[];
+      let inFlightWhileFrozen: number;
+      let lateRefusals: PromiseSettledResult<boolean>[];
+      try {
+        results = await Promise.allSettled(Array.from({ length: 1000 }, () => capped.claim(claimOf())));
+        // Timed out, but still unanswered by Redis: they still count, so more claims are refused at once.
+        inFlightWhileFrozen = capped.metrics().inFlight;
+        lateRefusals = await Promise.allSettled(Array.from({ length: 50 }, () => capped.claim(claimOf())));
+      } finally {
+        server.signal('SIGCONT');
+      }
+      const codes = results.map((r) => rejection(r)?.code);
+      expect(codes.filter((c) => c === 'ERR_NONCE_STORE_TIMEOUT')).toHaveLength(100);
+      expect(codes.filter((c) => c === 'ERR_NONCE_STORE_UNAVAILABLE')).toHaveLength(900);
+      expect(inFlightWhileFrozen).toBe(100);
+      for (const r of lateRefusals) expect(rejection(r)).toMatchObject({ message: 'Too many nonce claims are waiting for Redis' });
+      expect(capped.metrics().reasons).toMatchObject({ timeout: 100, overloaded: 950 });
+      // Redis answers the 100 after the thaw; then the store takes claims again, with no restart.
+      await whenReady(client);
+      for (let i = 0; capped.metrics().inFlight > 0; i++) {
+        if (i > 100) throw new Error('claims stayed in flight');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await capped.claim(claimOf())).toBe(true);
+    });
+
+    it('rejects with ERR_NONCE_STORE_UNAVAILABLE while Redis is down and recovers when it is back', async () => {
+      const counted = createRedisNonceStore({ client, timeoutMs: 300 });
+      expect(await counted.claim(claimOf('up-1'))).toBe(true);
+      await server.stop();
+      const down = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => counted.claim(claimOf(`down-${i}`))));
+      for (const r of down) expect(rejection(r)?.code).toMatch(/^ERR_NONCE_STORE_(UNAVAILABLE|TIMEOUT)$/);
+      expect(counted.metrics().failures.ERR_NONCE_STORE_UNAVAILABLE + counted.metrics().failures.ERR_NONCE_STORE_TIMEOUT).toBe(50);
+      await server.start();
+      await whenReady(client);
+      // A fresh, empty Redis: the claim works again.
+      expect(await counted.claim(claimOf('up-2'))).toBe(true);
+      expect(await counted.claim(claimOf('up-2'))).toBe(false);
+    });
+
+    /**
+     * The documented limit (README, "Restarts and failover forget"): a Redis without persistence that restarts or is
+     * flushed has forgotten the nonces it held, so each still-valid signed request is accepted once more after each,
+     * and only once.
+     */
+    it('forgets every claim when Redis restarts or is flushed without persistence: each still-valid request is accepted once more, then refused', async () => {
+      const verifier = createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: store });
+      const urls = await Promise.all(Array.from({ length: 100 }, (_, i) => sign('GET', `/forget/${i}`, KEY).then((s) => s.url)));
+      const accepted = async () => (await Promise.all(urls.map((u) => verifier.verify('GET', u)))).filter((r) => r.ok).length;
+      expect(await accepted()).toBe(100);
+      expect(await accepted()).toBe(0);
+      await server.stop();
+      await server.start();
+      await whenReady(client);
+      expect(await accepted()).toBe(100); // each replayed once
+      expect(await accepted()).toBe(0);
+      await client.flushAll();
+      expect(await accepted()).toBe(100);
+      expect(await accepted()).toBe(0);
+    });
   });
-});
+}

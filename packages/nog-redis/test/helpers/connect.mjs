@@ -1,0 +1,41 @@
+// Connecting node-redis as the README tells a verifier to, for the tests and the verifier processes alike: one
+// module per major of the peer dependency ('redis' is 6, 'redis5' an npm alias of redis@5).
+
+/** The majors of `redis` the store is tested with, by the module name that loads each. */
+export const REDIS_MAJORS = /** @type {const} */ ({ 5: 'redis5', 6: 'redis' });
+
+const socket = { connectTimeout: 1000, reconnectStrategy: () => 50 };
+
+/**
+ * A connected client, cluster or sentinel.
+ *
+ * @param {{ redis?: string, kind: 'client', url: string }
+ *   | { redis?: string, kind: 'cluster', rootNodes: Array<{ url: string }>, refreshMs?: number }
+ *   | { redis?: string, kind: 'sentinel', name: string, sentinels: Array<{ host: string, port: number }> }} spec
+ */
+export async function connect(spec) {
+  const redis = await import(spec.redis ?? 'redis');
+  let client;
+  if (spec.kind === 'client') {
+    // No offline queue (a command while disconnected fails at once), reconnect every 50 ms.
+    client = redis.createClient({ url: spec.url, disableOfflineQueue: true, socket });
+  } else if (spec.kind === 'cluster') {
+    client = redis.createCluster({
+      rootNodes: spec.rootNodes,
+      defaults: { disableOfflineQueue: true, socket },
+      // node-redis 6: look for a new topology this soon after a node stops answering (default 5 s; 5 has no such option).
+      topologyRefreshOnReconnectionAttemptStrategy: spec.refreshMs ?? 200,
+    });
+  } else {
+    client = redis.createSentinel({
+      name: spec.name,
+      sentinelRootNodes: spec.sentinels,
+      nodeClientOptions: { disableOfflineQueue: true, socket },
+      sentinelClientOptions: { socket },
+    });
+  }
+  // Without an error listener node-redis crashes the process when Redis goes away.
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}

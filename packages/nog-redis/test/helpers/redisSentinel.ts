@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import { startRedisServer, type RedisServer } from './redisServer.js';
+
+/**
+ * A Sentinel-managed primary on loopback, from `redis-server` processes: a primary, its replicas, and one sentinel
+ * (`redis-server <conf> --sentinel`, quorum 1) that monitors it as `name`.
+ */
+export interface RedisSentinelSet {
+  readonly name: string;
+  readonly servers: readonly RedisServer[];
+  /** Where a client starts (`createSentinel({ name, sentinelRootNodes })`). */
+  readonly sentinels: ReadonlyArray<{ host: string; port: number }>;
+  /** The server that is primary now, as the sentinel says. */
+  primary(): Promise<RedisServer>;
+  /**
+   * `SENTINEL FAILOVER`: promotes a replica now (without waiting for it to catch up); resolves when the sentinel names
+   * the new primary and the old one is its replica, in sync.
+   */
+  failover(): Promise<RedisServer>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`sentinel: timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export async function startRedisSentinel(options: { replicas?: number } = {}): Promise<RedisSentinelSet> {
+  const name = 'reqsign';
+  const dir = mkdtempSync(join(tmpdir(), 'reqsign-sentinel-'));
+  // A replica's first sync starts at once (the default waits 5 s for more replicas to share it).
+  const fast = ['--repl-diskless-sync-delay', '0'];
+  const primary = await startRedisServer({ args: () => fast });
+  const replicas = await Promise.all(
+    Array.from({ length: options.replicas ?? 1 }, () =>
+      startRedisServer({ args: () => [...fast, '--replicaof', '127.0.0.1', String(primary.port)] }),
+    ),
+  );
+  const servers = [primary, ...replicas];
+  const sentinel = await startRedisServer({
+    config: (port) => {
+      const file = join(dir, `sentinel-${port}.conf`);
+      writeFileSync(
+        file,
+        [
+          `sentinel monitor ${name} 127.0.0.1 ${primary.port} 1`,
+          `sentinel down-after-milliseconds ${name} 1000`,
+          `sentinel failover-timeout ${name} 5000`,
+          '',
+        ].join('\n'),
+      );
+      return file;
+    },
+    args: () => ['--sentinel'],
+    ready: /\+monitor master/,
+  });
+  const clients = new Map<number, ReturnType<typeof createClient>>();
+  const send = async (port: number, args: string[]) => {
+    let client = clients.get(port);
+    if (client === undefined) {
+      client = createClient({ url: `redis://127.0.0.1:${port}`, socket: { connectTimeout: 1000, reconnectStrategy: () => 50 } });
+      client.on('error', () => {});
+      clients.set(port, client);
+      await client.connect();
+    }
+    return client.sendCommand(args);
+  };
+  const primaryPort = async () => Number(((await send(sentinel.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name])) as string[])[1]);
+  const primaryServer = async () => {
+    const port = await primaryPort();
+    return servers.find((s) => s.port === port)!;
+  };
+  // Settled: the sentinel knows every replica, and each is in sync with the primary.
+  const settled = async (of: RedisServer) => {
+    await until('the replicas to sync and the sentinel to see them', async () => {
+      const known = (await send(sentinel.port, ['SENTINEL', 'REPLICAS', name])) as unknown[];
+      if (known.length < replicas.length) return undefined;
+      for (const s of servers) {
+        if (s === of) continue;
+        const info = String(await send(s.port, ['INFO', 'replication']));
+        if (!info.includes(`master_port:${of.port}`) || !/master_link_status:up[\s\S]*master_sync_in_progress:0/.test(info))
+          return undefined;
+      }
+      return true;
+    });
+  };
+  await settled(primary);
+  return {
+    name,
+    servers,
+    sentinels: [{ host: '127.0.0.1', port: sentinel.port }],
+    primary: primaryServer,
+    async failover() {
+      const before = await primaryPort();
+      await send(sentinel.port, ['SENTINEL', 'FAILOVER', name]);
+      await until('the sentinel to name a new primary', async () => ((await primaryPort()) !== before ? true : undefined));
+      const now = await primaryServer();
+      // The sentinel turns the old primary into a replica when it next polls it (every 10 s); do it now, as it will.
+      for (const s of servers) if (s !== now) await send(s.port, ['REPLICAOF', '127.0.0.1', String(now.port)]);
+      await settled(now);
+      return now;
+    },
+    async stop() {
+      for (const c of clients.values()) c.destroy();
+      await Promise.all([sentinel, ...servers].map((s) => s.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
