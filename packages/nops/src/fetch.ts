@@ -25,6 +25,11 @@ export interface NopsFetchOptions {
   readonly timeZone?: string | undefined;
   /** `add` (default) or `reject` a missing trailing slash, as in `sign`. */
   readonly trailingSlash?: 'add' | 'reject' | undefined;
+  /**
+   * Milliseconds to add to this machine's clock for the day that is signed (default 0): the server's time minus
+   * this client's, for a client whose clock is off around midnight.
+   */
+  readonly clockOffset?: number | undefined;
 }
 
 /** A fetch-compatible function that signs each request when it is sent. */
@@ -46,6 +51,8 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, options: NopsFetchOp
   const apiKeyIn = apiKeyInOf(options.apiKeyIn);
   if (timeZone !== undefined && typeof timeZone !== 'string') invalidArgument('timeZone must be a string');
   if (options.fetch !== undefined && typeof options.fetch !== 'function') invalidArgument('fetch must be a function');
+  const offset = options.clockOffset ?? 0;
+  if (typeof offset !== 'number' || !Number.isFinite(offset)) invalidArgument('clockOffset must be a finite number of milliseconds');
   let base: URL;
   try {
     base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
@@ -77,7 +84,8 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, options: NopsFetchOp
     if (new URL(url).origin !== base.origin) {
       throw new NopsError('ERR_NOPS_ORIGIN', "The request's origin is not baseUrl's; nothing was sent");
     }
-    const signed = await sign(url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash });
+    const date = new Date(Date.now() + offset);
+    const signed = await sign(url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash, date });
     const headers = new Headers(requestInit.headers);
     for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
     return send(signed.url, { ...requestInit, headers });
