@@ -2,6 +2,13 @@ import type { MiddlewareHandler } from 'hono';
 import { createNogAuthenticator, type NogFetchAuthOptions } from './authenticate.js';
 import type { NogAuth } from './types.js';
 
+declare module 'hono' {
+  // As Hono's own middlewares do (jwt's jwtPayload): c.get('nogAuth') is typed in every app.
+  interface ContextVariableMap {
+    nogAuth: NogAuth;
+  }
+}
+
 /** The Hono environment the middleware sets: `c.get('nogAuth')` is the verification. */
 export interface NogAuthEnv {
   Variables: { nogAuth: NogAuth };
