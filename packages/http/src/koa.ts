@@ -3,7 +3,6 @@ import { createGate, type GateOptions } from './internal/gate.js';
 import { checkRewriteUrl, receivedUrl, rewriteNodeRequest } from './internal/node.js';
 import { rememberNogAuth } from './internal/registry.js';
 import { withPrefix } from './internal/target.js';
-import type { NogAuth } from './types.js';
 
 /**
  * The parts of a Koa context the middleware reads and writes, described by shape (Koa ships no types; with

@@ -32,9 +32,6 @@ const invalid = (message: string): NogError => new NogError('ERR_INVALID_ARGUMEN
 export function createNogFetchWith(sign: SignFunction): (options: NogFetchOptions) => NogFetch {
   return function createNogFetch(options: NogFetchOptions): NogFetch {
     assertObject(options, 'options', NogError);
-    if ('keyId' in options || 'secretKey' in options) {
-      throw invalid('keyId and secretKey are now key: { id, secret }, as for sign');
-    }
     assertObject(options.key, 'key', NogError);
     const { id, secret } = options.key;
     assertString(id, 'key.id', NogError);
@@ -43,16 +40,13 @@ export function createNogFetchWith(sign: SignFunction): (options: NogFetchOption
     if (options.nonce !== undefined && options.nonce !== false) {
       throw invalid('nonce must be false or absent (a fixed nonce would work only once)');
     }
-    let base: URL | undefined;
-    if (options.baseUrl !== undefined) {
-      try {
-        base = new URL(options.baseUrl);
-      } catch {
-        throw invalid('baseUrl must be an absolute URL');
-      }
+    const { baseUrl: base, clockOffset: offset = 0 } = options;
+    try {
+      if (base !== undefined) new URL(base);
+    } catch {
+      throw invalid('baseUrl must be an absolute URL');
     }
-    const offset = options.clockOffset ?? 0;
-    if (typeof offset !== 'number' || !Number.isFinite(offset)) throw invalid('clockOffset must be a finite number of milliseconds');
+    if (!Number.isFinite(offset)) throw invalid('clockOffset must be a finite number');
     const key = { id, secret };
     const signOptions: { expires?: number; nonce?: false } = {};
     if (options.expires !== undefined) signOptions.expires = options.expires;
@@ -61,12 +55,12 @@ export function createNogFetchWith(sign: SignFunction): (options: NogFetchOption
     return async function nogFetch(input, init) {
       let request: Request;
       try {
-        const resolved = base !== undefined && !(input instanceof Request) ? new URL(input, base) : input;
+        const resolved = base === undefined || input instanceof Request ? input : new URL(input, base);
         // Sign the URL exactly as it goes on the wire: Request normalizes it (percent-encodes non-ASCII and
         // spaces, removes dot segments), so signing the caller's string could sign other bytes than are sent.
         request = new Request(resolved, init);
       } catch (cause) {
-        throw new NogError('ERR_INVALID_ARGUMENT', 'input is not a URL (a relative one needs baseUrl) or a Request', { cause });
+        throw new NogError('ERR_INVALID_ARGUMENT', 'input must be a URL (relative: with baseUrl) or a Request', { cause });
       }
       const date = Date.now() + offset;
       const signed = await sign(request.method, request.url, key, { ...signOptions, date } satisfies SignOptions);

@@ -72,9 +72,9 @@ for (const [name, build] of builds) {
       expect(() => build.createNogFetch({ key: KEY, nonce: 'fixed' } as never)).toThrow(/nonce/);
     });
 
-    it('takes the key in the shape sign takes, { id, secret }, and says so to a caller of the old keyId/secretKey', () => {
+    it('takes the key in the shape sign takes, { id, secret }, and refuses the old keyId/secretKey with a typed error', () => {
       expect(() => build.createNogFetch({ keyId: KEY.id, secretKey: KEY.secret } as never)).toThrow(
-        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('key: { id, secret }') }),
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('key') }),
       );
       expect(() => build.createNogFetch({} as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     });

@@ -68,8 +68,8 @@ describe('framework entries load no framework', () => {
     '%s: the build of %s (%s) imports nothing of it at run time',
     (pkg, name, src) => {
       const built = readFileSync(join(ROOT, pkg, src.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js')), 'utf8');
-      expect(importsOf(built.replace(/^/, '\n')).filter((s) => s === name || s.startsWith(`${name}/`))).toEqual([]);
-      expect(built).not.toMatch(new RegExp(`from ['"]${name}['"]|import\\(['"]${name}['"]\\)`));
+      expect(built).not.toMatch(new RegExp(`from ['"]${name}(/[^'"]*)?['"]|import\\(\\s*['"]${name}`));
+      expect(built).toContain('export');
     },
   );
 });
