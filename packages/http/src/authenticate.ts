@@ -1,14 +1,14 @@
 import { failureResponse } from './internal/failure.js';
-import { createGate, type GateOptions } from './internal/gate.js';
+import { createGate } from './internal/gate.js';
 import { recallNogAuth, rememberNogAuth } from './internal/registry.js';
 import { withPrefixInUrl } from './internal/target.js';
-import type { NogAuth } from './types.js';
+import type { NogAuth, NogHookOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
 /**
  * Options of {@link createNogAuthenticator}, `withNogAuth` and the Hono middleware: a verifier (or its options),
  * proxy settings and `onFailure`.
  */
-export type NogFetchAuthOptions = GateOptions<Request>;
+export type NogFetchAuthOptions = NogVerifierSource & NogProxyOptions<Request> & NogHookOptions;
 
 /** Checks one fetch-API `Request`: its {@link NogAuth} when the signature holds, else the failure `Response`. */
 export type NogAuthenticator = (request: Request) => Promise<NogAuth | Response>;

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { failureResponse } from './internal/failure.js';
-import { createGate, type GateOptions } from './internal/gate.js';
+import { createGate } from './internal/gate.js';
 import { checkRewriteUrl, receivedUrl, rewriteNodeRequest, stripAuthParameters } from './internal/node.js';
 import { rememberNogAuth } from './internal/registry.js';
 import { withPrefix } from './internal/target.js';
-import type { NogAuth } from './types.js';
+import type { NogAuth, NogHookOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,10 +14,12 @@ declare module 'fastify' {
 }
 
 /** Options of the Fastify plugin: a verifier (or its options), proxy settings, `onFailure`, `rewriteUrl`. */
-export type NogAuthOptions = GateOptions<FastifyRequest> & {
-  /** Remove the auth parameters from `request.url` and `request.query` after a success (default true). */
-  readonly rewriteUrl?: boolean;
-};
+export type NogAuthOptions = NogVerifierSource &
+  NogProxyOptions<FastifyRequest> &
+  NogHookOptions & {
+    /** Remove the auth parameters from `request.url` and `request.query` after a success (default true). */
+    readonly rewriteUrl?: boolean;
+  };
 
 /**
  * A Fastify plugin: an `onRequest` hook that verifies each request's nog-v1 signature (the raw request line, as the

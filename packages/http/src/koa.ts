@@ -1,8 +1,9 @@
 import { failureResponse } from './internal/failure.js';
-import { createGate, type GateOptions } from './internal/gate.js';
+import { createGate } from './internal/gate.js';
 import { checkRewriteUrl, receivedUrl, rewriteNodeRequest } from './internal/node.js';
 import { rememberNogAuth } from './internal/registry.js';
 import { withPrefix } from './internal/target.js';
+import type { NogHookOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
 /**
  * The parts of a Koa context the middleware reads and writes, described by shape (Koa ships no types; with
@@ -23,10 +24,12 @@ export interface KoaContextLike {
 }
 
 /** Options of the Koa middleware: a verifier (or its options), proxy settings, `onFailure`, `rewriteUrl`. */
-export type NogAuthOptions = GateOptions<KoaContextLike> & {
-  /** Remove the auth parameters from `ctx.url` and `ctx.originalUrl` after a success (default true). */
-  readonly rewriteUrl?: boolean;
-};
+export type NogAuthOptions = NogVerifierSource &
+  NogProxyOptions<KoaContextLike> &
+  NogHookOptions & {
+    /** Remove the auth parameters from `ctx.url` and `ctx.originalUrl` after a success (default true). */
+    readonly rewriteUrl?: boolean;
+  };
 
 /** A Koa middleware. */
 export type NogKoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void>;

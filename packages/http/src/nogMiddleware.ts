@@ -1,9 +1,9 @@
 import { failureResponse } from './internal/failure.js';
-import { createGate, type GateOptions } from './internal/gate.js';
+import { createGate } from './internal/gate.js';
 import { checkRewriteUrl, receivedUrl, rewriteNodeRequest, stripAuthParameters } from './internal/node.js';
 import { rememberNogAuth } from './internal/registry.js';
 import { withPrefix } from './internal/target.js';
-import type { NogAuth } from './types.js';
+import type { NogAuth, NogHookOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
 /**
  * The parts of a Node `http.IncomingMessage` (or an Express request) that the middleware reads and writes,
@@ -27,13 +27,15 @@ export interface NodeResponseLike {
 }
 
 /** Options of {@link nogMiddleware}. */
-export type NogMiddlewareOptions = GateOptions<NodeRequestLike> & {
-  /**
-   * Remove the auth parameters from `req.url` (and `req.originalUrl`, and Express 4's parsed `req.query`) after a
-   * successful verification, so the application sees the query without them (default true).
-   */
-  readonly rewriteUrl?: boolean;
-};
+export type NogMiddlewareOptions = NogVerifierSource &
+  NogProxyOptions<NodeRequestLike> &
+  NogHookOptions & {
+    /**
+     * Remove the auth parameters from `req.url` (and `req.originalUrl`, and Express 4's parsed `req.query`) after a
+     * successful verification, so the application sees the query without them (default true).
+     */
+    readonly rewriteUrl?: boolean;
+  };
 
 /** A Connect / Express middleware; for plain `node:http`, call it with a `next` that runs your handler. */
 export type NogMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void) => Promise<void>;
