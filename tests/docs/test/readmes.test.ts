@@ -17,7 +17,7 @@ import { requirePrograms } from '../../../scripts/lib/programs.js';
 import { BIN, ROOT } from '../../../scripts/lib/workspace.js';
 import { parseReadme, readmes, type Snippet } from './support/snippets.js';
 
-requirePrograms('python3', 'redis-server');
+requirePrograms('python3');
 
 /** The documentation key every README uses, and the nOps test key the nOps snippets find in their folder. */
 const NOG = { id: '0123456789abcdef0123', secret: '0123456789abcdef0123456789abcdef01234567' };
