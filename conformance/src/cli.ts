@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { guardRun, write } from './internal/program.js';
-import { distinctNames, formatFailure, formatTable, formatTotals, toJson, toJUnit } from './report.js';
+import { distinctNames, formatFailures, formatTable, formatTotals, toJson, toJUnit } from './report.js';
 import { runImplementation, totals, type Implementation, type ImplementationReport } from './runner.js';
 import { loadVectors, VECTORS_DIR, type VectorFile } from './vectors.js';
 
@@ -71,6 +71,11 @@ export interface MainOptions {
   readonly implementations?: readonly Implementation[];
   /** Where output goes (default the process's stdout and stderr). */
   readonly io?: ConformanceIo;
+  /**
+   * Colour FAIL and the totals (default: only when writing to the process's stdout, a terminal, and `NO_COLOR` is
+   * not set).
+   */
+  readonly colour?: boolean;
 }
 
 /**
@@ -81,6 +86,7 @@ export interface MainOptions {
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const program = options.program ?? 'reqsign-conformance';
   const io = options.io ?? processIo;
+  const colour = options.colour ?? (options.io === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
   let args;
   try {
     args = parseArgs({
@@ -127,7 +133,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   }
   const unguard = guardRun();
   try {
-    return await run(files, impls, { ...args, timeoutMs, program, io });
+    return await run(files, impls, { ...args, timeoutMs, program, io, colour });
   } finally {
     unguard();
   }
@@ -144,6 +150,7 @@ async function run(
     report?: string[] | undefined;
     program: string;
     io: ConformanceIo;
+    colour: boolean;
   },
 ): Promise<number> {
   const { program, timeoutMs, io } = args;
@@ -158,7 +165,7 @@ async function run(
     // A name from a port's hello may repeat another's: each implementation is reported under a name of its own.
     const named = { ...report, name: distinctNames([...reports, report]).at(-1)! };
     reports.push(named);
-    for (const r of named.results) if (r.status === 'fail') io.stdout(`${formatFailure(named.name, r)}\n`);
+    for (const block of formatFailures(named.name, named, { colour: args.colour })) io.stdout(`${block}\n`);
   }
   if (args.filter !== undefined && reports.every((r) => r.results.length === 0)) {
     io.stderr(`${program}: no case matches --filter ${args.filter}\n`);
@@ -174,7 +181,7 @@ async function run(
       io.stderr(`${program}: could not write the report ${file}: ${(err as Error).message}\n`);
     }
   }
-  io.stdout(`${formatTotals(reports)}\n`);
+  io.stdout(`${formatTotals(reports, { colour: args.colour })}\n`);
   if (totals(reports).failed > 0) return 1;
   return reportFailed ? 2 : 0;
 }

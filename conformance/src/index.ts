@@ -15,5 +15,15 @@ export {
   type CaseStatus,
   type RunOptions,
 } from './runner.js';
-export { distinctNames, formatFailure, formatTable, formatTotals, toJUnit, toJson, type JsonReportOptions } from './report.js';
+export {
+  distinctNames,
+  formatFailure,
+  formatFailures,
+  formatTable,
+  formatTotals,
+  toJUnit,
+  toJson,
+  type FormatOptions,
+  type JsonReportOptions,
+} from './report.js';
 export { main, usage, defaultImplementations, type MainOptions, type ConformanceIo } from './cli.js';

@@ -8,6 +8,41 @@ const show = (v: unknown): string => {
   return s === undefined ? 'undefined' : oneLine(s.length > 400 ? `${s.slice(0, 400)}...` : s);
 };
 
+/** How a report is printed: `colour` marks FAIL and the totals with ANSI colours (for a terminal only). */
+export interface FormatOptions {
+  readonly colour?: boolean;
+}
+
+const paint = (on: boolean | undefined, code: number, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+const red = (options: FormatOptions, text: string): string => paint(options.colour, 31, text);
+const green = (options: FormatOptions, text: string): string => paint(options.colour, 32, text);
+
+/** A value is shown up to 400 characters: a difference after this many is shown from shortly before it. */
+const CUT_AFTER = 300;
+const WINDOW_BEFORE = 40;
+
+/**
+ * For two differing strings: the `expected:` and `actual:` lines, cut to start shortly before the first difference
+ * when it lies far in, and a line with a caret under it that says at which character (counted from 1) they part.
+ */
+function stringDifference(expected: string, actual: string): string[] {
+  let i = 0;
+  while (i < expected.length && i < actual.length && expected[i] === actual[i]) i++;
+  // Never between the halves of a surrogate pair: the caret goes under the whole character.
+  if (i > 0 && /[\ud800-\udbff]/.test(expected[i - 1]!)) i--;
+  let start = i > CUT_AFTER ? i - WINDOW_BEFORE : 0;
+  if (start > 0 && /[\udc00-\udfff]/.test(expected[start]!)) start--;
+  const cut = start > 0 ? '...' : '';
+  const shown = (s: string): string => cut + show(s.slice(start));
+  // The caret's column: the shown text up to the difference, without the closing quote.
+  const column = cut.length + show(expected.slice(start, i)).length - 1;
+  return [
+    `  expected: ${shown(expected)}`,
+    `  actual:   ${shown(actual)}`,
+    `            ${' '.repeat(column)}^ first difference at character ${i + 1}`,
+  ];
+}
+
 function headline(r: CaseResult): string {
   if (r.stage?.startsWith('port:')) return `port fault (${r.stage.slice(5)})`;
   if (r.stage === 'unsupported') return 'unsupported by the port (strict)';
@@ -19,13 +54,43 @@ function headline(r: CaseResult): string {
  * shown escaped where a terminal would act on it (escape sequences, controls); the lines of a detail after its
  * first (a port's stderr) are indented, so that nothing a port writes can pass for a line of the report.
  */
-export function formatFailure(impl: string, r: CaseResult): string {
-  const lines = [`FAIL ${oneLine(impl)} ${oneLine(r.file)}/${oneLine(r.id)}: ${headline(r)}`];
-  if (r.expected !== undefined || r.actual !== undefined) {
+export function formatFailure(impl: string, r: CaseResult, options: FormatOptions = {}): string {
+  const lines = [`${red(options, 'FAIL')} ${oneLine(impl)} ${oneLine(r.file)}/${oneLine(r.id)}: ${headline(r)}`];
+  if (typeof r.expected === 'string' && typeof r.actual === 'string') lines.push(...stringDifference(r.expected, r.actual));
+  else if (r.expected !== undefined || r.actual !== undefined) {
     lines.push(`  expected: ${show(r.expected)}`, `  actual:   ${show(r.actual)}`);
   }
   if (r.detail) lines.push(`  detail:   ${printable(r.detail).replace(/\n/g, '\n            ')}`);
   return lines.join('\n');
+}
+
+/**
+ * Every failure of one implementation, as {@link formatFailure} writes them, except that the cases a port failed
+ * because it could not be started (or restarted) are one block, not one identical block per case.
+ */
+export function formatFailures(
+  impl: string,
+  report: Pick<ImplementationReport, 'results' | 'startFault'>,
+  options: FormatOptions = {},
+): string[] {
+  const start = report.startFault;
+  const unsent = (r: CaseResult): boolean => start !== undefined && r.stage === `port:${start.fault}` && r.detail === start.detail;
+  const failed = report.results.filter((r) => r.status === 'fail');
+  const count = failed.filter(unsent).length;
+  const out: string[] = [];
+  let shown = false;
+  for (const r of failed) {
+    if (!unsent(r) || count === 1) out.push(formatFailure(impl, r, options));
+    else if (!shown) {
+      shown = true;
+      const lines = [
+        `${red(options, 'FAIL')} ${oneLine(impl)}: port fault (${oneLine(start!.fault)}): the port could not be started, so ${count} cases failed without being sent`,
+      ];
+      lines.push(`  detail:   ${printable(start!.detail).replace(/\n/g, '\n            ')}`);
+      out.push(lines.join('\n'));
+    }
+  }
+  return out;
 }
 
 /**
@@ -82,9 +147,10 @@ export function formatTable(files: readonly VectorFile[], reports: readonly Impl
 }
 
 /** The closing line: `N passed, N failed` (with `, N unsupported` when a port left cases out). */
-export function formatTotals(reports: readonly ImplementationReport[]): string {
+export function formatTotals(reports: readonly ImplementationReport[], options: FormatOptions = {}): string {
   const { passed, failed, unsupported } = totals(reports);
-  return `${passed} passed, ${failed} failed${unsupported ? `, ${unsupported} unsupported` : ''}`;
+  const failedText = `${failed} failed`;
+  return `${green(options, `${passed} passed`)}, ${failed ? red(options, failedText) : failedText}${unsupported ? `, ${unsupported} unsupported` : ''}`;
 }
 
 const XML_ESCAPES: Readonly<Record<string, string>> = {

@@ -33,6 +33,11 @@ export interface ImplementationReport {
   readonly durationMs: number;
   /** Whether cases the port does not support were counted as failures (the run's `strict` option). */
   readonly strict: boolean;
+  /**
+   * Why the port could not be started (or restarted), when it could not: every case from then on failed with this
+   * fault, unsent.
+   */
+  readonly startFault?: { readonly fault: FaultKind; readonly detail: string };
 }
 
 export interface RunOptions {
@@ -161,6 +166,7 @@ export async function runImplementation(
     results,
     durationMs: Date.now() - started,
     strict,
+    ...(startFault ? { startFault: { fault: startFault.fault, detail: startFault.detail } } : {}),
   };
 }
 

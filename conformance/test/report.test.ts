@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,16 +6,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   formatFailure,
+  formatFailures,
   formatTable,
   formatTotals,
   runImplementation,
   toJson,
   toJUnit,
+  totals,
   type CaseResult,
   type ImplementationReport,
 } from '../src/index.js';
 import { printable } from '../src/internal/printable.js';
-import { cli, encodingDir, encodingFile, fake } from './helpers.js';
+import { cli, CONFORMANCE, encodingDir, encodingFile, fake } from './helpers.js';
+
+const CLI_JS = join(CONFORMANCE, 'bin', 'reqsign-conformance.js');
 import { parseJUnit } from './xml.js';
 
 const file = encodingFile();
@@ -77,6 +82,7 @@ describe('reports', () => {
         `FAIL bad & "port" canonical-encoding/${ids[2]}: stage "text" differs`,
         '  expected: "Zm8="',
         `  actual:   "Zm8=<&>\\"'\\u0001"`,
+        '                 ^ first difference at character 5',
       ].join('\n'),
     );
     expect(formatFailure(bad!.name, bad!.results.find((r) => r.id === ids[3])!)).toMatch(
@@ -262,5 +268,110 @@ describe('implementations with the same name', () => {
       stdout: '',
       stderr: 'reqsign-conformance: two --impl are labelled "mine": give each a NAME of its own\n',
     });
+  });
+});
+
+describe('where two strings first differ', () => {
+  const failure = (expected: unknown, actual: unknown): CaseResult => ({
+    file: 'f',
+    id: 'i',
+    status: 'fail',
+    stage: 'target',
+    expected,
+    actual,
+  });
+
+  it('puts a caret under the first differing character, and says which one it is', () => {
+    const [, e, a, caret] = formatFailure('p', failure('/p?&authalgorithm=nog-v1', '/p??authalgorithm=nog-v1')).split('\n');
+    expect(e).toBe('  expected: "/p?&authalgorithm=nog-v1"');
+    expect(a).toBe('  actual:   "/p??authalgorithm=nog-v1"');
+    expect(caret).toBe('                ^ first difference at character 4');
+    expect(caret!.indexOf('^')).toBe(e!.indexOf('&'));
+  });
+
+  it('shows the part around a difference far into a long string (it was cut off at 400 characters before)', () => {
+    const base = `/p?${'x'.repeat(1000)}`;
+    const lines = formatFailure('p', failure(`${base}A`, `${base}B`)).split('\n');
+    expect(lines[1]).toMatch(/^ {2}expected: \.\.\."x{40}A"$/);
+    expect(lines[2]).toMatch(/^ {2}actual: {3}\.\.\."x{40}B"$/);
+    expect(lines[3]!.indexOf('^')).toBe(lines[1]!.indexOf('A'));
+    expect(lines[3]).toContain('character 1004');
+  });
+
+  it('lines the caret up under escaped text, for any two strings', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: hostileChar, maxLength: 60 }),
+        fc.string({ unit: hostileChar, maxLength: 5 }),
+        fc.string({ maxLength: 5 }),
+        (common, x, y) => {
+          const [e, a] = [common + x, common + y];
+          fc.pre(e !== a);
+          const lines = formatFailure('p', failure(e, a)).split('\n');
+          const at = lines[3]!.indexOf('^');
+          // What is shown before the caret is the same in both lines (the escaped common part), and differs at it.
+          expect(lines[1]!.slice(12, at)).toBe(lines[2]!.slice(12, at));
+          expect(lines[1]!.slice(at)).not.toBe(lines[2]!.slice(at));
+          let i = 0;
+          while (e[i] === a[i]) i++;
+          if (/[\ud800-\udbff]/.test(e[i - 1] ?? '')) i--;
+          expect(lines[3]).toContain(`character ${i + 1}`);
+          for (const l of lines) expect(l).toMatch(SAFE);
+        },
+      ),
+    );
+  });
+
+  it('keeps the plain expected/actual lines for values that are not two strings', () => {
+    expect(formatFailure('p', failure(['ERR_A', 'ERR_B'], 'ERR_C')).split('\n')).toHaveLength(3);
+  });
+});
+
+describe('a port that cannot start', () => {
+  it('is one FAIL block for all its cases, not one per case; the counts stay per case', async () => {
+    const report = await runImplementation({ name: 'gone', command: 'exit 3' }, [file]);
+    expect(report.startFault).toMatchObject({ fault: 'crash' });
+    expect(totals([report])).toEqual({ passed: 0, failed: 7, unsupported: 0 });
+    const blocks = formatFailures('gone', report);
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toBe(
+      'FAIL gone: port fault (crash): the port could not be started, so 7 cases failed without being sent\n  detail:   no hello: the port exited with code 3',
+    );
+  });
+
+  it('prints one block through the CLI too', async () => {
+    const run = await cli(['--impl', 'gone=exit 3', '--vectors', encodingDir(), '--quiet']);
+    expect(run.stdout.match(/^FAIL/gm)).toHaveLength(1);
+    expect(run.stdout).toMatch(/could not be started, so \d+ cases failed without being sent/);
+    expect(run.code).toBe(1);
+  });
+
+  it('a working port keeps one block per failure', async () => {
+    const [, bad] = await reports();
+    expect(formatFailures(bad!.name, bad!)).toHaveLength(2);
+  });
+});
+
+describe('colour', () => {
+  it('marks FAIL and the totals only when asked', async () => {
+    const [good, bad] = await reports();
+    const wrong = bad!.results.find((r) => r.id === ids[2])!;
+    expect(formatFailure('p', wrong, { colour: true })).toMatch(/^\u001b\[31mFAIL\u001b\[0m p /);
+    expect(formatFailure('p', wrong)).not.toContain('\u001b');
+    expect(formatTotals([good!, bad!], { colour: true })).toBe('\u001b[32m11 passed\u001b[0m, \u001b[31m2 failed\u001b[0m, 1 unsupported');
+    expect(formatTotals([good!], { colour: true })).toBe('\u001b[32m7 passed\u001b[0m, 0 failed');
+  });
+
+  it('is on for a terminal and off in a pipe or with NO_COLOR (the CLI run under a pseudo-terminal)', async () => {
+    const args = ['--impl', 'gone=exit 3', '--vectors', encodingDir(), '--quiet'];
+    const piped = await cli(args);
+    expect(piped.stdout).not.toContain('\u001b[');
+    const tty = (env: Record<string, string>) =>
+      execFileSync('python3', ['-c', 'import pty, sys; pty.spawn(sys.argv[1:])', process.execPath, CLI_JS, ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', ...env },
+      });
+    expect(tty({})).toContain('\u001b[31mFAIL\u001b[0m');
+    expect(tty({ NO_COLOR: '1' })).not.toContain('\u001b[');
   });
 });

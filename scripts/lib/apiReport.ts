@@ -27,6 +27,22 @@ export function apiReport(pkg: WorkspacePackage): string {
   return lines.join('\n');
 }
 
+/**
+ * The names each entry point of a package exports (`.`, `./webcrypto`, ...), over all of its conditions: what an
+ * API reference must document.
+ */
+export function exportedNames(pkg: WorkspacePackage): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const exportsMap = (pkg.manifest['exports'] ?? {}) as Record<string, unknown>;
+  for (const [subpath, target] of Object.entries(exportsMap)) {
+    if (subpath === './package.json') continue;
+    const names = new Set<string>();
+    for (const [, types] of typesOf(target)) for (const symbol of exportsOf(join(pkg.dir, types))) names.add(symbol.name);
+    out.set(subpath, names);
+  }
+  return out;
+}
+
 /** `import path (condition)` -> the `.d.ts` file it types, for every entry of the exports map. */
 function declarationEntries(pkg: WorkspacePackage): Array<[string, string]> {
   const exportsMap = (pkg.manifest['exports'] ?? {}) as Record<string, unknown>;
@@ -55,8 +71,12 @@ function typesOf(target: unknown, condition = ''): Array<[string, string]> {
   return out;
 }
 
-/** Every export of a declaration file, sorted by name, each with its declaration text. */
-function surfaceOf(file: string): string {
+/** The exported symbols of a declaration file, and the checker that reads them. */
+function exportsOf(file: string): ts.Symbol[] {
+  return moduleExports(file).symbols;
+}
+
+function moduleExports(file: string): { checker: ts.TypeChecker; symbols: ts.Symbol[] } {
   const program = ts.createProgram([file], {
     noEmit: true,
     skipLibCheck: true,
@@ -68,9 +88,15 @@ function surfaceOf(file: string): string {
   const source = program.getSourceFile(file);
   if (source === undefined) throw new Error(`cannot read ${file}`);
   const module = checker.getSymbolAtLocation(source);
-  if (module === undefined) return '// (no exports)';
+  return { checker, symbols: module === undefined ? [] : checker.getExportsOfModule(module) };
+}
+
+/** Every export of a declaration file, sorted by name, each with its declaration text. */
+function surfaceOf(file: string): string {
+  const { checker, symbols } = moduleExports(file);
+  if (symbols.length === 0) return '// (no exports)';
   const parts: string[] = [];
-  for (const symbol of checker.getExportsOfModule(module).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const symbol of symbols.sort((a, b) => a.name.localeCompare(b.name))) {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     const declarations = target.declarations ?? [];
     const texts = declarations.map((d) => declarationText(d));

@@ -43,7 +43,7 @@ export async function checkTarball(pkg: PackedPackage, all: readonly PackedPacka
 
   problems.push(...manifestProblems(pkg));
   for (const f of pkg.files) if (!ALLOWED.some((re) => re.test(f))) problems.push(`file not meant for publishing: ${f}`);
-  for (const required of ['package.json', 'README.md']) if (!pkg.files.includes(required)) problems.push(`missing ${required}`);
+  for (const required of ['package.json', 'README.md', 'LICENSE']) if (!pkg.files.includes(required)) problems.push(`missing ${required}`);
   problems.push(...dependencyProblems(pkg, all));
   return { name: pkg.name, problems };
 }

@@ -15,11 +15,12 @@ export interface Run {
 }
 
 /** Runs `reqsign ARGS` in a child process with exactly the environment given (plus PATH). */
-export function reqsign(args: readonly string[], env: Record<string, string> = {}): Run {
+export function reqsign(args: readonly string[], env: Record<string, string> = {}, input?: string): Run {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', ...env },
     timeout: 60_000,
+    ...(input !== undefined ? { input } : {}),
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -206,3 +206,49 @@ describe('reqsign nog verify', () => {
     expect(expectUsageError(reqsign(['nog', 'verify', '--keys', keysFile, signedGet]))).toMatch(/METHOD URL/);
   });
 });
+
+describe('reqsign nog sign: --json, lowercase methods, a URL on stdin', () => {
+  const KNOWN = 'fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d';
+
+  it('--json prints every stage of the first known value in docs/spec/nog-v1.md on one line', () => {
+    const r = reqsign(['nog', 'sign', ...FIXED, '--json', 'GET', '/api/blobs/abc'], ENV);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.endsWith('}\n') && r.stdout.indexOf('\n') === r.stdout.length - 1).toBe(true);
+    expect(JSON.parse(r.stdout)).toEqual({
+      target: `/api/blobs/abc?${SUFFIX}`,
+      stringToSign: `GET\n/api/blobs/abc?${SUFFIX}\n`,
+      signature: KNOWN,
+      url: `/api/blobs/abc?${SUFFIX}&authsignature=${KNOWN}`,
+      authdate: '2015-04-20T123456Z',
+      expires: 600,
+      nonce: '0123456789',
+    });
+    expect(JSON.parse(reqsign(['nog', 'sign', '--no-nonce', '--json', 'GET', '/p'], ENV).stdout).nonce).toBeNull();
+  });
+
+  it('warns on stderr (one line) when the method is lowercase, and still signs it as given', () => {
+    const r = reqsign(['nog', 'sign', ...FIXED, 'get', '/api/blobs/abc'], ENV);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^reqsign nog sign: warning: "get" is signed as given, in lowercase; [^\n]*"GET"[^\n]*\n$/);
+    expect(split(r.stdout.trimEnd()).target).toBe(`/api/blobs/abc?${SUFFIX}`);
+    expect(reqsign(['nog', 'sign', ...FIXED, 'GET', '/p'], ENV).stderr).toBe('');
+    expect(reqsign(['nog', 'sign', ...FIXED, 'M-SEARCH', '/p'], ENV).stderr).toBe('');
+  });
+
+  it('reads the URL from stdin for -, one line, the final newline dropped', () => {
+    const viaStdin = reqsign(['nog', 'sign', ...FIXED, 'GET', '-'], ENV, '/api/blobs/abc\n');
+    expect(viaStdin.stdout).toBe(reqsign(['nog', 'sign', ...FIXED, 'GET', '/api/blobs/abc'], ENV).stdout);
+    expect(reqsign(['nog', 'sign', ...FIXED, 'GET', '-'], ENV, '/api/blobs/abc').stdout).toBe(viaStdin.stdout);
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GET', '-'], ENV, ''))).toMatch(/holds no URL/);
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GET', '-'], ENV, '/a\n/b\n'))).toMatch(/one URL on one line/);
+    expect(expectUsageError(reqsign(['nog', 'sign', 'GET', '-'], ENV, `/${'a'.repeat(20_000)}`))).toMatch(/more than \d+ bytes/);
+  });
+
+  it('verifies a URL read from stdin', () => {
+    const url = reqsign(['nog', 'sign', ...FIXED, 'GET', '/api/blobs/abc'], ENV).stdout;
+    const r = reqsign(['nog', 'verify', '--now', '2015-04-20T12:40:00Z', 'GET', '-'], ENV, url);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ valid: true, target: '/api/blobs/abc' });
+  });
+});

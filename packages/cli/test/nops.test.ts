@@ -3,7 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectUsageError, openssl, reqsign, tempDir } from './helpers.js';
+import { CLI, expectUsageError, openssl, reqsign, tempDir } from './helpers.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('openssl');
@@ -296,5 +296,74 @@ describe('reqsign nops keygen', () => {
     expect(expectUsageError(reqsign(['nops', 'keygen', '--bits', '512']))).toMatch(/--bits/);
     expect(expectUsageError(reqsign(['nops', 'keygen', '--bits', 'many']))).toMatch(/--bits/);
     expect(expectUsageError(reqsign(['nops', 'keygen', 'extra']))).toMatch(/got 1/);
+  });
+});
+
+describe('reqsign nops keygen: directories, sizes and pipes', () => {
+  it('refuses a directory that cannot be made with one line, at once (Node 20 mkdir -p spun on /proc/nope)', () => {
+    expect(expectUsageError(reqsign(['nops', 'keygen', '--out', '/proc/nope']))).toMatch(/cannot create directory "\/proc\/nope"/);
+    expect(expectUsageError(reqsign(['nops', 'keygen', '--out', '/proc/nope/deeper']))).toMatch(/\/proc\/nope\/deeper/);
+    writeFileSync(file('plain'), 'x');
+    expect(expectUsageError(reqsign(['nops', 'keygen', '--out', join(file('plain'), 'sub')]))).toMatch(/is not a directory/);
+  });
+
+  it('creates missing parents one at a time', () => {
+    const out = join(file('made'), 'a', 'b');
+    expect(reqsign(['nops', 'keygen', '--bits', '1024', '--out', out]).status).toBe(0);
+    expect(statSync(join(out, 'nops_public_key.pem')).isFile()).toBe(true);
+  });
+
+  it('says the real rule for --bits (a multiple of 8 from 1024 to 16384), before making any key', () => {
+    for (const bits of ['1025', '1023', '16392', '2048.0', '0x800']) {
+      expect(expectUsageError(reqsign(['nops', 'keygen', '--bits', bits]))).toBe(
+        'reqsign nops keygen: --bits takes a multiple of 8 from 1024 to 16384\n',
+      );
+    }
+    expect(reqsign(['nops', 'keygen', '--help']).stdout).toContain('a multiple of 8 from 1024 to 16384');
+    expect(reqsign(['nops', 'keygen', '--bits', '1032']).status).toBe(0);
+  });
+
+  it('`| head -c1`: ends quietly with 141 when the reader goes away (no EPIPE stack trace, never 1)', () => {
+    const r = execFileSync(
+      'bash',
+      ['-c', `set -o pipefail; "$0" "$1" nops keygen 2>"$2" | head -c1 >/dev/null; echo $?`, process.execPath, CLI, file('epipe.err')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    // Both halves may fit in the pipe before head exits (0); a write after it went is SIGPIPE's 141.
+    expect(['0\n', '141\n']).toContain(r);
+    expect(readFileSync(file('epipe.err'), 'utf8')).toBe('');
+    const closed = execFileSync(
+      'bash',
+      ['-c', `set -o pipefail; "$0" "$1" nops keygen 2>"$2" | true; echo $?`, process.execPath, CLI, file('epipe.err')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(closed).toBe('141\n');
+    expect(readFileSync(file('epipe.err'), 'utf8')).toBe('');
+  });
+});
+
+describe('key files: a few KB, regular files only', () => {
+  const sign = (keyFile: string) => reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', keyFile, '/x/']);
+
+  it('refuses a device without reading it (/dev/zero grew the process to 14.8 GB)', () => {
+    expect(expectUsageError(sign('/dev/zero'))).toMatch(/"\/dev\/zero": not a regular file/);
+  });
+
+  it('refuses a FIFO at once, without waiting for a writer', () => {
+    const fifo = file('key.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(expectUsageError(sign(fifo))).toMatch(/not a regular file/);
+  });
+
+  it('refuses a file over 64 KiB, and a directory, naming the file and never its content', () => {
+    const big = file('big.pem');
+    writeFileSync(big, `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(70_000)}\n`);
+    expect(expectUsageError(sign(big))).toMatch(/larger than 65536 bytes/);
+    expect(expectUsageError(sign(dir.path))).toMatch(/is a directory/);
+    expect(expectUsageError(reqsign(['nog', 'verify', '--keys', '/dev/zero', 'GET', '/p']))).toMatch(/not a regular file/);
   });
 });

@@ -59,7 +59,7 @@ describe('reqsign --help and usage errors', () => {
     expect(expectUsageError(reqsign(['nog', 'keygen']))).toMatch(/unknown command "nog keygen"/);
     expect(expectUsageError(reqsign(['nops', 'constructor']))).toMatch(/unknown command/);
     expect(expectUsageError(reqsign(['nog', 'sign', '--frobnicate', 'GET', '/p']))).toMatch(
-      /^reqsign nog sign: Unknown option '--frobnicate'/,
+      /^reqsign nog sign: unknown option "--frobnicate"\n$/,
     );
     expect(expectUsageError(reqsign(['nog', 'sign', '--expires', 'GET', '/p']))).toMatch(/--expires/);
   });

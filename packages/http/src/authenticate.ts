@@ -1,13 +1,14 @@
-import { failureBody } from '@reqsign/nog';
+import { failureResponse } from './internal/failure.js';
+import { createGate } from './internal/gate.js';
 import { recallNogAuth, rememberNogAuth } from './internal/registry.js';
-import { FAILURE_HEADERS } from './internal/failure.js';
-import { checkMountPrefix, withPrefixInUrl } from './internal/target.js';
-import { verifyCandidates } from './internal/verifyCandidates.js';
-import { checkOriginalUrl, verifierOf } from './internal/verifier.js';
-import type { NogAuth, NogProxyOptions, NogVerifierSource } from './types.js';
+import { withPrefixInUrl } from './internal/target.js';
+import type { NogAuth, NogHookOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
-/** Options of {@link createNogAuthenticator} and `withNogAuth`: a verifier (or its options) and proxy settings. */
-export type NogFetchAuthOptions = NogVerifierSource & NogProxyOptions<Request>;
+/**
+ * Options of {@link createNogAuthenticator}, `withNogAuth` and the Hono middleware: a verifier (or its options),
+ * proxy settings and `onFailure`.
+ */
+export type NogFetchAuthOptions = NogVerifierSource & NogProxyOptions<Request> & NogHookOptions;
 
 /** Checks one fetch-API `Request`: its {@link NogAuth} when the signature holds, else the failure `Response`. */
 export type NogAuthenticator = (request: Request) => Promise<NogAuth | Response>;
@@ -24,19 +25,19 @@ export function getNogAuth(request: object): NogAuth | undefined {
 /**
  * Builds a function that verifies a fetch-API `Request` (Hono's `c.req.raw`, workers, Deno, Bun, Next route
  * handlers) and returns either its {@link NogAuth} or the ready failure `Response`: 401 with
- * `{"statusCode":401,"errorCode":"ERR_AUTH_...","message":"..."}` as the original Nog server answered, or 503 when
- * the nonce store failed (never a pass). Uses only standard globals.
+ * `{"statusCode":401,"errorCode":"ERR_AUTH_...","message":"..."}` as the original Nog server answered and
+ * `WWW-Authenticate: nog-v1`, or 503 with `Retry-After` when the nonce store failed (never a pass). Uses only
+ * standard globals.
  */
 export function createNogAuthenticator(options: NogFetchAuthOptions): NogAuthenticator {
-  const verifier = verifierOf(options);
-  const mountPrefix = checkMountPrefix(options.mountPrefix);
-  const originalUrl = checkOriginalUrl(options.originalUrl);
+  // The verifier reads the absolute URL itself (one parse): a fragment in it is refused after the signature.
+  const gate = createGate(options, withPrefixInUrl);
   return async (request: Request): Promise<NogAuth | Response> => {
-    const original = originalUrl?.(request);
-    // The verifier reads the absolute URL itself (one parse): a fragment in it is refused after the signature.
-    const candidates = typeof original === 'string' ? [original] : withPrefixInUrl(mountPrefix, request.url);
-    const result = await verifyCandidates(verifier, request.method, candidates);
-    if (!result.ok) return new Response(failureBody(result), { status: result.status, headers: FAILURE_HEADERS });
+    const result = await gate(request, request.method, request.url);
+    if (!result.ok) {
+      const { status, headers, body } = failureResponse(result);
+      return new Response(body, { status, headers });
+    }
     rememberNogAuth(request, result);
     return result;
   };

@@ -15,6 +15,8 @@ export {
 export type {
   NogAuth,
   NogAuthFailure,
+  NogFailureEvent,
+  NogHookOptions,
   NogVerifierOptions,
   NogVerifierSource,
   NogProxyOptions,

@@ -1,10 +1,9 @@
-import { AUTH_PARAMETERS, NogError, failureBody } from '@reqsign/nog';
+import { failureResponse } from './internal/failure.js';
+import { createGate } from './internal/gate.js';
+import { checkRewriteUrl, receivedUrl, rewriteNodeRequest, stripAuthParameters } from './internal/node.js';
 import { rememberNogAuth } from './internal/registry.js';
-import { FAILURE_HEADERS } from './internal/failure.js';
-import { checkMountPrefix, replaceQuery, withPrefix } from './internal/target.js';
-import { verifyCandidates } from './internal/verifyCandidates.js';
-import { checkOriginalUrl, verifierOf } from './internal/verifier.js';
-import type { NogAuth, NogProxyOptions, NogVerifierSource } from './types.js';
+import { withPrefix } from './internal/target.js';
+import type { NogAuth, NogHookOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
 /**
  * The parts of a Node `http.IncomingMessage` (or an Express request) that the middleware reads and writes,
@@ -29,7 +28,8 @@ export interface NodeResponseLike {
 
 /** Options of {@link nogMiddleware}. */
 export type NogMiddlewareOptions = NogVerifierSource &
-  NogProxyOptions<NodeRequestLike> & {
+  NogProxyOptions<NodeRequestLike> &
+  NogHookOptions & {
     /**
      * Remove the auth parameters from `req.url` (and `req.originalUrl`, and Express 4's parsed `req.query`) after a
      * successful verification, so the application sees the query without them (default true).
@@ -39,14 +39,6 @@ export type NogMiddlewareOptions = NogVerifierSource &
 
 /** A Connect / Express middleware; for plain `node:http`, call it with a `next` that runs your handler. */
 export type NogMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void) => Promise<void>;
-
-function stripParsedQuery(req: NodeRequestLike): void {
-  // Express 4 parses req.query before any middleware runs; Express 5 re-parses req.url on access.
-  const query = Object.getOwnPropertyDescriptor(req, 'query')?.value as unknown;
-  if (typeof query === 'object' && query !== null) {
-    for (const name of AUTH_PARAMETERS) delete (query as Record<string, unknown>)[name];
-  }
-}
 
 /**
  * Middleware for Node `http` servers and Express/Connect: verifies the nog-v1 signature of each request against
@@ -62,35 +54,30 @@ function stripParsedQuery(req: NodeRequestLike): void {
  * ```
  */
 export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
-  const verifier = verifierOf(options);
-  const mountPrefix = checkMountPrefix(options.mountPrefix);
-  const originalUrl = checkOriginalUrl(options.originalUrl);
-  const rewriteUrl = options.rewriteUrl ?? true;
-  if (typeof rewriteUrl !== 'boolean') throw new NogError('ERR_INVALID_ARGUMENT', 'rewriteUrl must be a boolean');
+  const gate = createGate(options, withPrefix);
+  const rewriteUrl = checkRewriteUrl(options.rewriteUrl);
 
   return async (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void): Promise<void> => {
     let result;
     try {
-      const original = originalUrl?.(req);
-      const received = req.originalUrl ?? req.url ?? '';
-      const candidates = typeof original === 'string' ? [original] : withPrefix(mountPrefix, received);
-      result = await verifyCandidates(verifier, req.method ?? '', candidates);
+      result = await gate(req, req.method ?? '', receivedUrl(req));
     } catch (err) {
       next(err);
       return;
     }
     if (!result.ok) {
-      res.statusCode = result.status;
-      for (const [name, value] of Object.entries(FAILURE_HEADERS)) res.setHeader(name, value);
-      res.end(failureBody(result));
+      const { status, headers, body } = failureResponse(result);
+      res.statusCode = status;
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      res.end(body);
       return;
     }
     req.nogAuth = result;
     rememberNogAuth(req, result);
     if (rewriteUrl) {
-      if (req.url !== undefined) req.url = replaceQuery(req.url, result.query);
-      if (req.originalUrl !== undefined) req.originalUrl = replaceQuery(req.originalUrl, result.query);
-      stripParsedQuery(req);
+      rewriteNodeRequest(req, result);
+      // Express 4 parses req.query before any middleware runs; Express 5 re-parses req.url on access.
+      stripAuthParameters(Object.getOwnPropertyDescriptor(req, 'query')?.value);
     }
     next();
   };

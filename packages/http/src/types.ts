@@ -1,4 +1,4 @@
-import type { Verifier, VerifierOptions, VerifyFailure, VerifySuccess } from '@reqsign/nog';
+import type { Verifier, VerifierOptions, VerifyFailure, NogAuthErrorCode, VerifySuccess } from '@reqsign/nog';
 
 /** What a successful verification hands the application: key id, authdate, expiry, nonce, and the cleaned query. */
 export type NogAuth = VerifySuccess;
@@ -31,4 +31,29 @@ export interface NogProxyOptions<Req> {
    * that your proxy always overwrites: a client-supplied value would let a caller choose what gets verified.
    */
   readonly originalUrl?: (request: Req) => string | null | undefined;
+}
+
+/**
+ * What `onFailure` is told about a refused request. Nothing secret: no signature, no query, no key material. `keyId`
+ * is the `authkeyid` the request claimed (when it looks like a key id), which is not proof of anything: the
+ * request failed.
+ */
+export interface NogFailureEvent {
+  readonly code: NogAuthErrorCode;
+  /** 401, or 503 when the nonce store failed. */
+  readonly status: number;
+  readonly message: string;
+  readonly keyId: string | null;
+  readonly method: string;
+  /** The path the request was verified with, without its query. */
+  readonly path: string;
+}
+
+/** Hooks every integration takes. */
+export interface NogHookOptions {
+  /**
+   * Called for each refused request, before the 401 or 503 goes out: for logs and metrics. It may not change the
+   * answer; an exception from it is dropped.
+   */
+  readonly onFailure?: (event: NogFailureEvent) => void;
 }

@@ -25,6 +25,11 @@ export interface NopsFetchOptions {
   readonly timeZone?: string | undefined;
   /** `add` (default) or `reject` a missing trailing slash, as in `sign`. */
   readonly trailingSlash?: 'add' | 'reject' | undefined;
+  /**
+   * Milliseconds to add to this machine's clock for the day that is signed (default 0): the server's time minus
+   * this client's, for a client whose clock is off around midnight.
+   */
+  readonly clockOffset?: number | undefined;
 }
 
 /** A fetch-compatible function that signs each request when it is sent. */
@@ -44,16 +49,16 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, options: NopsFetchOp
   const { apiKey, privateKey, timeZone, trailingSlash } = options;
   clientIdOf(apiKey);
   const apiKeyIn = apiKeyInOf(options.apiKeyIn);
-  if (timeZone !== undefined && typeof timeZone !== 'string') invalidArgument('timeZone must be a string');
+  // timeZone is checked by sign, at the first request.
   if (options.fetch !== undefined && typeof options.fetch !== 'function') invalidArgument('fetch must be a function');
+  const { clockOffset = 0 } = options;
+  if (!Number.isFinite(clockOffset)) invalidArgument('clockOffset must be a finite number');
   let base: URL;
   try {
     base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
   } catch {
     return invalidArgument('baseUrl must be an absolute URL');
   }
-  const send = (url: string, init: RequestInit): Promise<Response> =>
-    options.fetch !== undefined ? options.fetch(url, init) : globalThis.fetch(url, init);
 
   return async (input, init) => {
     let url: string;
@@ -66,20 +71,21 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, options: NopsFetchOp
     } else {
       // fetch sends the URL as the URL parser writes it (dot segments removed, non-ASCII escaped): sign that.
       try {
-        url = new URL(input instanceof URL ? input.href : String(input), base).href;
+        url = new URL(input as string | URL, base).href;
       } catch (cause) {
-        throw new NopsError('ERR_INVALID_ARGUMENT', 'input is not a URL (relative to baseUrl) or a Request', { cause });
+        throw new NopsError('ERR_INVALID_ARGUMENT', 'input must be a URL or a Request', { cause });
       }
       requestInit = init ?? {};
     }
     // The API key and a valid signature travel with the request: never to a host the caller did not configure
     // (a relative "//other.host/" or "/\\other.host/" would otherwise leave baseUrl's origin).
     if (new URL(url).origin !== base.origin) {
-      throw new NopsError('ERR_NOPS_ORIGIN', "The request's origin is not baseUrl's; nothing was sent");
+      throw new NopsError('ERR_NOPS_ORIGIN', 'Not the origin of baseUrl; nothing was sent');
     }
-    const signed = await sign(url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash });
+    const signed = await sign(url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash, date: new Date(Date.now() + clockOffset) });
     const headers = new Headers(requestInit.headers);
     for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
-    return send(signed.url, { ...requestInit, headers });
+    // The global fetch is looked up at each call (a test or polyfill may replace it).
+    return (options.fetch ?? fetch)(signed.url, { ...requestInit, headers });
   };
 }

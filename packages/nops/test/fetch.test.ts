@@ -154,6 +154,30 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
     expect(await codeOf(f('/p/'))).toBe('ERR_NOPS_KEY');
   });
 
+  it('signs the day of the clock moved by clockOffset, for a client whose clock is off', async () => {
+    const day = 86_400_000;
+    const messages: string[] = [];
+    const f = build.createNopsFetch({
+      apiKey: DOC_KEY,
+      privateKey: pem('rsa2048'),
+      clockOffset: -3 * day,
+      fetch: async (url, init) => {
+        const signature = new Headers(init?.headers).get('x-nops-signature')!;
+        const target = url.slice('https://app.nops.io'.length);
+        const days = [-3, -4].map((d) => new Date(Date.now() + d * day).toISOString().slice(0, 10));
+        messages.push(...days.filter((d) => opensslVerify(keyPath('rsa2048.pub'), Buffer.from(`123.${d}.${target}`), signature)));
+        return new Response('{}');
+      },
+    });
+    await f('/p/');
+    expect(messages).toHaveLength(1);
+    for (const bad of [Number.NaN, -Infinity, '1']) {
+      expect(await codeOf(() => build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa2048'), clockOffset: bad as never }))).toBe(
+        'ERR_INVALID_ARGUMENT',
+      );
+    }
+  });
+
   it("sends nothing to an origin other than baseUrl's", async () => {
     const sent: string[] = [];
     const f = build.createNopsFetch({

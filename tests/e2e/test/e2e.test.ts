@@ -64,7 +64,7 @@ describe.each([
   });
 
   it('answers 200 to requests from createNogFetch, keeping method and body', async () => {
-    const nogFetch = createNogFetch({ keyId: KEY.id, secretKey: KEY.secret });
+    const nogFetch = createNogFetch({ key: KEY });
     const get = await nogFetch(`${server.origin}/api/blobs/abc?x=1&y=2`);
     expect(get.status).toBe(200);
     const post = await nogFetch(`${server.origin}/api/blobs`, {
@@ -77,7 +77,7 @@ describe.each([
     // Each call is signed afresh: the same call twice is two valid requests.
     expect((await nogFetch(`${server.origin}/api/blobs/abc?x=1&y=2`)).status).toBe(200);
     // A wrong secret is refused.
-    const wrong = createNogFetch({ keyId: KEY.id, secretKey: 'not the secret' });
+    const wrong = createNogFetch({ key: { id: KEY.id, secret: 'not the secret' } });
     expect(await (await wrong(`${server.origin}/p`)).json()).toMatchObject({ statusCode: 401, errorCode: 'ERR_AUTH_SIG_INVALID' });
   });
 

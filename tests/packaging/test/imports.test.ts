@@ -35,6 +35,13 @@ const RULES: Record<string, { readonly packages: readonly string[]; readonly nod
     node: 'any',
   },
 };
+/**
+ * Frameworks whose types a package's entry uses (`import type` only, so nothing of them is loaded at run time): an
+ * optional peer dependency, which users of the other entries never install.
+ */
+const TYPES_ONLY: Record<string, Record<string, string>> = {
+  'packages/http': { hono: 'src/hono.ts', fastify: 'src/fastify.ts' },
+};
 const BROWSER_SAFE_CLI = ['src/port/handlers.ts', 'src/port/canonical.ts', 'src/port/nog.ts', 'src/port/nops.ts'];
 
 function sources(dir: string): string[] {
@@ -50,6 +57,25 @@ function importsOf(file: string): string[] {
   );
 }
 
+/** Whether every import of `spec` in a file is `import type` (erased from the build). */
+function typeOnly(file: string, spec: string): boolean {
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => /^\s*(import|export)\b/.test(l) && l.includes(`'${spec}'`));
+  return lines.length > 0 && lines.every((l) => /^\s*import type\b/.test(l));
+}
+
+describe('framework entries load no framework', () => {
+  it.each(Object.entries(TYPES_ONLY).flatMap(([pkg, entries]) => Object.entries(entries).map(([name, src]) => [pkg, name, src] as const)))(
+    '%s: the build of %s (%s) imports nothing of it at run time',
+    (pkg, name, src) => {
+      const built = readFileSync(join(ROOT, pkg, src.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js')), 'utf8');
+      expect(built).not.toMatch(new RegExp(`from ['"]${name}(/[^'"]*)?['"]|import\\(\\s*['"]${name}`));
+      expect(built).toContain('export');
+    },
+  );
+});
+
 describe('imports agree with docs/ARCHITECTURE.md', () => {
   for (const [pkg, rule] of Object.entries(RULES)) {
     it(`${pkg} imports only what it may`, () => {
@@ -64,6 +90,7 @@ describe('imports agree with docs/ARCHITECTURE.md', () => {
             continue;
           }
           const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+          if (TYPES_ONLY[pkg]?.[name] === rel && typeOnly(file, spec)) continue;
           if (!rule.packages.includes(name)) wrong.push(`${rel}: ${spec}`);
         }
       }

@@ -1,9 +1,10 @@
 import { sign } from '@reqsign/nog';
-import { integerOption, parse, positionals, stringOption } from '../internal/args.js';
+import { integerOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
 import { EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
+import { quote } from '../internal/text.js';
 
-export const NOG_SIGN_HELP = `Usage: reqsign nog sign [--date ISO-8601] [--expires N] [--nonce HEX | --no-nonce] METHOD URL
+export const NOG_SIGN_HELP = `Usage: reqsign nog sign [--date ISO-8601] [--expires N] [--nonce HEX | --no-nonce] [--json] METHOD URL
 
 Signs METHOD URL with nog-v1 and prints the signed URL and a newline, nothing else:
 
@@ -14,13 +15,16 @@ The key comes from the environment, like the original tools/bin/sign-req:
   NOG_SECRETKEY   the secret key
 
 URL is absolute (https://host/path?query) or a bare target (/path?query); the output has the form given. A
-#fragment is not signed and stays at the end.
+#fragment is not signed and stays at the end. A URL given as - is read from standard input (one line).
+METHOD is signed as given: servers compare it with the method they receive, in capitals (GET, not get).
 
 Options:
   --date ISO-8601   the signing time, e.g. 2015-04-20T12:34:56Z (default: now)
   --expires N       seconds the signature stays valid (default 600)
   --nonce HEX       the nonce to send (default: 20 random hex digits)
   --no-nonce        send no nonce (the server then cannot refuse a replay)
+  --json            print one JSON line with every stage: target, stringToSign, signature, url, authdate,
+                    expires, nonce
   -h, --help        this text
 `;
 
@@ -32,6 +36,7 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
     expires: { type: 'string' },
     nonce: { type: 'string' },
     'no-nonce': { type: 'boolean' },
+    json: { type: 'boolean' },
   });
   if (args.values.help === true) {
     io.stdout(NOG_SIGN_HELP);
@@ -47,11 +52,19 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
   if (nonceText !== undefined && !/^[0-9a-fA-F]+$/.test(nonceText)) throw new UsageError('--nonce takes hex digits');
   const nonce = args.values['no-nonce'] === true ? false : nonceText;
 
-  const [method, url] = positionals(args, ['METHOD', 'URL']) as [string, string];
+  const [method, urlText] = positionals(args, ['METHOD', 'URL']) as [string, string];
   const id = io.env.NOG_KEYID;
   const secret = io.env.NOG_SECRETKEY;
   if (!id || !secret) throw new UsageError('set NOG_KEYID and NOG_SECRETKEY to the key to sign with');
 
+  const url = await urlArgument(urlText, io);
+  if (/[a-z]/.test(method) && /^[A-Za-z]+$/.test(method)) {
+    // Signed as given, as nog-v1 requires; but no client sends a lowercase method, so every server rejects it.
+    const upper = quote(method.toUpperCase());
+    io.stderr(
+      `reqsign nog sign: warning: ${quote(method)} is signed as given, in lowercase; fetch and most clients send ${upper}, which this signature does not match\n`,
+    );
+  }
   const signed = await sign(
     method,
     url,
@@ -62,6 +75,12 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
       ...(nonce !== undefined ? { nonce } : {}),
     },
   );
+  if (args.values.json === true) {
+    const { target, stringToSign, signature, url: signedUrl, authdate, expires: sent, nonce: nonceSent } = signed;
+    const line = { target, stringToSign, signature, url: signedUrl, authdate, expires: sent, nonce: nonceSent };
+    io.stdout(`${JSON.stringify(line)}\n`);
+    return EXIT_OK;
+  }
   io.stdout(`${signed.url}\n`);
   return EXIT_OK;
 }

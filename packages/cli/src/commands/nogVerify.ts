@@ -1,8 +1,9 @@
 import { createVerifier } from '@reqsign/nog';
-import { parse, positionals, stringOption } from '../internal/args.js';
+import { parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
-import { readText } from '../internal/files.js';
+import { MAX_KEYS_FILE_BYTES, readText } from '../internal/files.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
+import { quote } from '../internal/text.js';
 
 export const NOG_VERIFY_HELP = `Usage: reqsign nog verify [--now ISO-8601] [--keys FILE] METHOD URL
 
@@ -14,7 +15,8 @@ Verifies a nog-v1 signed URL as a Nog server would and prints one JSON line:
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable keys.
 
 Keys come from FILE, a JSON object {"<keyid>": "<secret>", ...}, or else from NOG_KEYID and NOG_SECRETKEY.
-A one-shot run has no memory of earlier nonces: it checks everything but replay.
+A one-shot run has no memory of earlier nonces: it checks everything but replay. A URL given as - is read
+from standard input (one line).
 
 Options:
   --now ISO-8601   the time to verify at, e.g. 2015-04-20T12:40:00Z (default: now)
@@ -31,18 +33,18 @@ export function loadKeys(path: string | undefined, env: CliIo['env']): Record<st
   }
   let keys: unknown;
   try {
-    keys = JSON.parse(readText(path, 'keys file'));
+    keys = JSON.parse(readText(path, 'keys file', MAX_KEYS_FILE_BYTES));
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read keys file ${JSON.stringify(path)}: not JSON`);
+    throw new UsageError(`cannot read keys file ${quote(path)}: not JSON`);
   }
   if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) {
-    throw new UsageError(`keys file ${JSON.stringify(path)} must hold a JSON object {"<keyid>": "<secret>"}`);
+    throw new UsageError(`keys file ${quote(path)} must hold a JSON object {"<keyid>": "<secret>"}`);
   }
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [id, secret] of Object.entries(keys)) {
     if (typeof secret !== 'string' || secret === '') {
-      throw new UsageError(`keys file ${JSON.stringify(path)}: every secret must be a non-empty string`);
+      throw new UsageError(`keys file ${quote(path)}: every secret must be a non-empty string`);
     }
     out[id] = secret;
   }
@@ -57,8 +59,9 @@ export async function nogVerify(argv: readonly string[], io: CliIo): Promise<num
   }
   const nowText = stringOption(args, 'now');
   const now = nowText === undefined ? undefined : parseIsoDateTime(nowText, '--now').getTime();
-  const [method, url] = positionals(args, ['METHOD', 'URL']) as [string, string];
+  const [method, urlText] = positionals(args, ['METHOD', 'URL']) as [string, string];
   const keys = loadKeys(stringOption(args, 'keys'), io.env);
+  const url = await urlArgument(urlText, io);
   const keyMap = new Map(Object.entries(keys));
   const verifier = createVerifier({ keys: keyMap, ...(now !== undefined ? { now: () => now } : {}) });
   const result = await verifier.verify(method, url);

@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair } from '@reqsign/nops';
-import { integerOption, parse, positionals, stringOption } from '../internal/args.js';
+import { parse, positionals, stringOption } from '../internal/args.js';
+import { ensureDirectory } from '../internal/directory.js';
 import { EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
+import { quote } from '../internal/text.js';
 
 export const NOPS_KEYGEN_HELP = `Usage: reqsign nops keygen [--bits N] [--out DIR]
 
@@ -13,10 +15,16 @@ Without --out, prints the private key and then the public key. With --out, write
 (mode 0600) and DIR/nops_public_key.pem, never overwriting a file, and prints the public key.
 
 Options:
-  --bits N     key size: 2048 (default), 3072, 4096; 1024 works with nOps but is weak
+  --bits N     modulus size: a multiple of 8 from 1024 to 16384 (default 2048). 1024 works with nOps but
+               is weak; 3072 and 4096 are common; larger keys take long to make and to sign with
   --out DIR    the directory to write the two files to (created if missing)
   -h, --help   this text
 `;
+
+// @reqsign/nops's generateKeyPair rule, said here before a key is made.
+const MIN_BITS = 1024;
+const MAX_BITS = 16384;
+const BITS_RULE = `--bits takes a multiple of 8 from ${MIN_BITS} to ${MAX_BITS}`;
 
 export const PRIVATE_KEY_FILE = 'nops_private_key.pem';
 export const PUBLIC_KEY_FILE = 'nops_public_key.pem';
@@ -26,7 +34,7 @@ function write(path: string, text: string, mode: number): void {
     writeFileSync(path, text, { mode, flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'EEXIST' ? `${JSON.stringify(path)} exists; not overwriting it` : `cannot write ${JSON.stringify(path)}`);
+    throw new UsageError(code === 'EEXIST' ? `${quote(path)} exists; not overwriting it` : `cannot write ${quote(path)}`);
   }
 }
 
@@ -37,12 +45,15 @@ export async function nopsKeygen(argv: readonly string[], io: CliIo): Promise<nu
     return EXIT_OK;
   }
   positionals(args, []);
-  const bits = integerOption(args, 'bits', 1024, 16384) ?? 2048;
+  const bitsText = stringOption(args, 'bits');
+  const bits = bitsText === undefined ? 2048 : Number(bitsText);
+  if (!/^\d+$/.test(bitsText ?? '2048') || bits < MIN_BITS || bits > MAX_BITS || bits % 8 !== 0) throw new UsageError(BITS_RULE);
   const out = stringOption(args, 'out');
   if (out !== undefined) {
+    ensureDirectory(out);
     for (const name of [PRIVATE_KEY_FILE, PUBLIC_KEY_FILE]) {
       const path = join(out, name);
-      if (existsSync(path)) throw new UsageError(`${JSON.stringify(path)} exists; not overwriting it`);
+      if (existsSync(path)) throw new UsageError(`${quote(path)} exists; not overwriting it`);
     }
   }
   const pair = await generateKeyPair({ bits });
@@ -50,11 +61,6 @@ export async function nopsKeygen(argv: readonly string[], io: CliIo): Promise<nu
     io.stdout(pair.privateKey.endsWith('\n') ? pair.privateKey : `${pair.privateKey}\n`);
     io.stdout(pair.publicKey.endsWith('\n') ? pair.publicKey : `${pair.publicKey}\n`);
     return EXIT_OK;
-  }
-  try {
-    mkdirSync(out, { recursive: true });
-  } catch {
-    throw new UsageError(`cannot create directory ${JSON.stringify(out)}`);
   }
   const privatePath = join(out, PRIVATE_KEY_FILE);
   const publicPath = join(out, PUBLIC_KEY_FILE);

@@ -1,5 +1,5 @@
 import { sign } from '@reqsign/nops';
-import { choiceOption, parse, positionals, stringOption } from '../internal/args.js';
+import { choiceOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { checkDay } from '../internal/dates.js';
 import { readKeyFile } from '../internal/files.js';
 import { EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
@@ -14,7 +14,7 @@ Signs a request to the nOps public API (RSA PKCS#1 v1.5, SHA-256) and prints one
   eval "curl -sS $(reqsign nops sign --curl https://app.nops.io/nops_api/v1/billingGetTotal/)"
 
 URL is absolute or a bare target (/path/?query); the output has the form given. A path without its trailing
-slash gets one (nOps signs the path with it).
+slash gets one (nOps signs the path with it). A URL given as - is read from standard input (one line).
 
 Options:
   --api-key KEY            the nOps API key (default: $NOPS_API_KEY)
@@ -39,7 +39,7 @@ export async function nopsSign(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout(NOPS_SIGN_HELP);
     return EXIT_OK;
   }
-  const [url] = positionals(args, ['URL']) as [string];
+  const [urlText] = positionals(args, ['URL']) as [string];
   const apiKey = stringOption(args, 'api-key') ?? io.env.NOPS_API_KEY;
   if (!apiKey) throw new UsageError('give --api-key KEY or set NOPS_API_KEY');
   const keyFile = stringOption(args, 'private-key') ?? io.env.NOPS_PRIVATE_KEY_FILE;
@@ -50,6 +50,7 @@ export async function nopsSign(argv: readonly string[], io: CliIo): Promise<numb
   const timeZone = stringOption(args, 'time-zone');
   if (date !== undefined && timeZone !== undefined) throw new UsageError('--date and --time-zone exclude each other');
   const privateKey = readKeyFile(keyFile, 'private key file');
+  const url = await urlArgument(urlText, io);
 
   const signed = await sign(url, {
     apiKey,

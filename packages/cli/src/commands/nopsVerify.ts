@@ -1,5 +1,5 @@
 import { verify } from '@reqsign/nops';
-import { choiceOption, parse, positionals, stringOption } from '../internal/args.js';
+import { choiceOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { checkDay } from '../internal/dates.js';
 import { readKeyFile } from '../internal/files.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
@@ -15,7 +15,7 @@ Verifies an nOps request signature (x-nops-signature) and prints one JSON line:
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable key.
 
 URL is the request URL as sent (absolute or /path/?query); in the default query form it ends with
-api_key=<KEY>.
+api_key=<KEY>. A URL given as - is read from standard input (one line).
 
 Options:
   --public-key FILE          PEM (SPKI or PKCS#1) or JWK file
@@ -43,13 +43,14 @@ export async function nopsVerify(argv: readonly string[], io: CliIo): Promise<nu
     io.stdout(NOPS_VERIFY_HELP);
     return EXIT_OK;
   }
-  const [url] = positionals(args, ['URL']) as [string];
+  const [urlText] = positionals(args, ['URL']) as [string];
   const keyFile = required(stringOption(args, 'public-key'), '--public-key FILE');
   const apiKey = required(stringOption(args, 'api-key') ?? io.env.NOPS_API_KEY, '--api-key KEY');
   const date = checkDay(required(stringOption(args, 'date'), '--date YYYY-MM-DD'), '--date');
   const signature = required(stringOption(args, 'signature'), '--signature B64');
   const apiKeyIn = choiceOption(args, 'api-key-in', ['query', 'header'] as const);
   const publicKey = readKeyFile(keyFile, 'public key file');
+  const url = await urlArgument(urlText, io);
 
   // A failure of the request or signature is a result (exit 1); a bad key or argument throws (exit 2).
   const result = await verify(

@@ -3,12 +3,33 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Standard input as text, for a URL given as `-`: at most `maxBytes` bytes, else it rejects. Without it, `-`
+   * is a usage error.
+   */
+  readonly stdin?: (maxBytes: number) => Promise<string>;
+}
+
+/** Reads the process's stdin up to `maxBytes`; more is a usage error (the rest is not read). */
+async function readProcessStdin(maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      process.stdin.destroy();
+      throw new UsageError(`standard input holds more than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   env: process.env,
+  stdin: readProcessStdin,
 };
 
 /** Exit codes: 0 done (or valid), 1 verified invalid, 2 usage error, bad argument, unreadable key. */

@@ -1,0 +1,11 @@
+import { Hono } from 'hono';
+import { nogAuth } from '@reqsign/http/hono';
+import { nogKey } from '../keys.js';
+
+const key = nogKey();
+
+/** A Hono app whose /api routes need a nog-v1 signed URL; it runs on Node, Deno, Bun and workers alike. */
+export const app = new Hono();
+app.get('/health', (c) => c.json({ ok: true }));
+app.use('/api/*', nogAuth({ keys: { [key.id]: key.secret } }));
+app.get('/api/blobs/:id', (c) => c.json({ blob: c.req.param('id'), keyId: c.get('nogAuth').keyId, query: c.get('nogAuth').query }));

@@ -1,0 +1,31 @@
+import type { VerifyResult } from '@reqsign/nog';
+import type { NogHookOptions, NogProxyOptions, NogVerifierSource } from '../types.js';
+import { checkOnFailure, reportFailure } from './hooks.js';
+import { checkMountPrefix } from './target.js';
+import { verifyCandidates } from './verifyCandidates.js';
+import { checkOriginalUrl, verifierOf } from './verifier.js';
+
+/** The options every integration shares: where the verifier comes from, proxy settings, hooks. */
+export type GateOptions<Req> = NogVerifierSource & NogProxyOptions<Req> & NogHookOptions;
+
+/** Verifies one request, given its method and the URL it arrived with; failures are reported to `onFailure`. */
+export type Gate<Req> = (request: Req, method: string, received: string) => Promise<VerifyResult>;
+
+/**
+ * The one verification path of every integration (fetch API, Node, Hono, Fastify, Koa): the options checked once,
+ * then per request the URL the client signed (`originalUrl`, or the received one with `mountPrefix` put back, as
+ * `candidatesOf` says for this kind of URL), verified, and a failure reported.
+ */
+export function createGate<Req>(options: GateOptions<Req>, candidatesOf: (prefix: string, received: string) => string[]): Gate<Req> {
+  const verifier = verifierOf(options);
+  const mountPrefix = checkMountPrefix(options.mountPrefix);
+  const originalUrl = checkOriginalUrl(options.originalUrl);
+  const onFailure = checkOnFailure(options.onFailure);
+  return async (request, method, received) => {
+    const original = originalUrl?.(request);
+    const candidates = typeof original === 'string' ? [original] : candidatesOf(mountPrefix, received);
+    const result = await verifyCandidates(verifier, method, candidates);
+    if (!result.ok) reportFailure(onFailure, result, method, candidates[0]!);
+    return result;
+  };
+}

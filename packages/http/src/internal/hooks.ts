@@ -1,0 +1,50 @@
+import { assertFunction } from '@reqsign/canonical';
+import { NogError, type VerifyFailure } from '@reqsign/nog';
+import type { NogFailureEvent } from '../types.js';
+
+/** A key id as a client may send it: what a log may show (anything else is shown as `null`). */
+const KEY_ID = /^[A-Za-z0-9\-._~]{1,128}$/;
+
+/** The raw `authkeyid` value of a URL, if it has one that looks like a key id (the request's claim, not a fact). */
+function keyIdOf(url: string): string | null {
+  const hash = url.indexOf('#');
+  const question = url.indexOf('?');
+  if (question === -1 || (hash !== -1 && hash < question)) return null;
+  const query = url.slice(question + 1, hash === -1 ? undefined : hash);
+  for (const pair of query.split('&')) {
+    if (pair.startsWith('authkeyid=')) {
+      const value = pair.slice('authkeyid='.length);
+      return KEY_ID.test(value) ? value : null;
+    }
+  }
+  return null;
+}
+
+/** The path of a URL (absolute or origin-form), without its query and fragment: what a log may show. */
+function pathOf(url: string): string {
+  const start = url.startsWith('/') ? 0 : Math.max(0, url.indexOf('/', url.indexOf('//') + 2));
+  const end = url.search(/[?#]/);
+  return url.slice(start, end === -1 ? undefined : end).slice(0, 2048);
+}
+
+export type FailureHook = (event: NogFailureEvent) => void;
+
+/** Checks an `onFailure` option. */
+export function checkOnFailure(fn: unknown): FailureHook | undefined {
+  if (fn !== undefined) assertFunction(fn, 'onFailure', NogError);
+  return fn as FailureHook | undefined;
+}
+
+/**
+ * Tells `onFailure` about a refused request: its code, status, method, path and the key id it claimed; never the
+ * query, the signature or any secret. A hook that throws does not change the answer: the error is dropped, since
+ * logging must not turn a 401 into a 500.
+ */
+export function reportFailure(hook: FailureHook | undefined, result: VerifyFailure, method: string, url: string): void {
+  if (hook === undefined) return;
+  try {
+    hook({ code: result.code, status: result.status, message: result.message, keyId: keyIdOf(url), method, path: pathOf(url) });
+  } catch {
+    // see above
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Every server integration, each in its real framework over loopback: the same contract for all of them (success
+ * with the cleaned URL, 401 with WWW-Authenticate, replay, 503 with Retry-After, the onFailure hook).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import express5 from 'express';
+import express4 from 'express4';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import Koa from 'koa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryNonceStore, NonceStoreError } from '@reqsign/nog';
+import { getNogAuth, nogMiddleware, withNogAuth, type NogFailureEvent } from '@reqsign/http';
+import { nogAuth as fastifyNogAuth } from '@reqsign/http/fastify';
+import { nogAuth as honoNogAuth } from '@reqsign/http/hono';
+import { nogAuth as koaNogAuth } from '@reqsign/http/koa';
+import { KEY, KEYS, signed, tamperSignature } from './helpers.js';
+
+/** What every app answers for a request that passed: the key id and the URL and query the application sees. */
+interface Seen {
+  keyId: string;
+  url: string;
+  query: Record<string, unknown>;
+}
+
+type Options = Parameters<typeof nogMiddleware>[0];
+type Start = (options: Options) => Promise<{ base: string; close: () => Promise<void> }>;
+
+const listen = async (server: Server): Promise<{ base: string; close: () => Promise<void> }> => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};
+const queryOf = (url: string) => Object.fromEntries(new URL(url, 'http://x').searchParams);
+
+const SERVERS: Record<string, Start> = {
+  'node:http': (options) => {
+    const auth = nogMiddleware(options);
+    return listen(
+      createServer((req, res) =>
+        auth(req, res, () => res.end(JSON.stringify({ keyId: getNogAuth(req)!.keyId, url: req.url, query: queryOf(req.url!) }))),
+      ),
+    );
+  },
+  'express 4': (options) => {
+    const app = express4();
+    app.use('/api', nogMiddleware(options));
+    app.get('/api/blobs/:id', (req, res) => res.json({ keyId: getNogAuth(req)!.keyId, url: req.originalUrl, query: req.query }));
+    return listen(createServer(app));
+  },
+  'express 5': (options) => {
+    const app = express5();
+    app.use('/api', nogMiddleware(options));
+    app.get('/api/blobs/:id', (req, res) => res.json({ keyId: getNogAuth(req)!.keyId, url: req.originalUrl, query: req.query }));
+    return listen(createServer(app));
+  },
+  'fetch API (withNogAuth)': (options) => {
+    const handler = withNogAuth(
+      (request) =>
+        Response.json({ keyId: getNogAuth(request)!.keyId, url: getNogAuth(request)!.target, query: queryOf(getNogAuth(request)!.target) }),
+      options as never,
+    );
+    return listen(serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }) as Server);
+  },
+  hono: (options) => {
+    const app = new Hono();
+    app.use('/api/*', honoNogAuth(options as never));
+    app.get('/api/blobs/:id', (c) => {
+      const auth = c.get('nogAuth' as never) as ReturnType<typeof getNogAuth> & object;
+      // A fetch Request cannot be rewritten: c.req.query() still has the auth parameters; the verification has the clean one.
+      return c.json({ keyId: auth.keyId, url: auth.target, query: queryOf(auth.target) });
+    });
+    return listen(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server);
+  },
+  fastify: async (options) => {
+    const app = Fastify();
+    await app.register(fastifyNogAuth, options as never);
+    app.get('/api/blobs/:id', async (request) => ({ keyId: request.nogAuth!.keyId, url: request.url, query: request.query }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
+  },
+  koa: (options) => {
+    const app = new Koa();
+    app.use(koaNogAuth(options as never) as never);
+    app.use((ctx) => {
+      const auth = ctx.state.nogAuth as { keyId: string };
+      ctx.body = { keyId: auth.keyId, url: ctx.url, query: ctx.query };
+    });
+    return listen(createServer(app.callback()));
+  },
+};
+
+const failing = { claim: () => Promise.reject(new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'down')) };
+
+describe.each(Object.entries(SERVERS))('%s', (_name, start) => {
+  const events: NogFailureEvent[] = [];
+  const servers: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const close of servers) await close();
+  });
+  const up = async (options: Options) => {
+    const s = await start(options);
+    servers.push(s.close);
+    return s.base;
+  };
+  let base: Promise<string> | undefined;
+  const app = () => {
+    base ??= up({ keys: KEYS, nonceStore: new MemoryNonceStore(), onFailure: (e) => events.push(e) });
+    return base;
+  };
+
+  it('lets a signed request through with the auth parameters removed from what the application sees', async () => {
+    const b = await app();
+    const res = await fetch(await signed('GET', `${b}/api/blobs/abc?x=1&y=2`));
+    expect(res.status).toBe(200);
+    const seen = (await res.json()) as Seen;
+    expect(seen.keyId).toBe(KEY.id);
+    expect(seen.url).toBe('/api/blobs/abc?x=1&y=2');
+    expect(seen.query).toEqual({ x: '1', y: '2' });
+  });
+
+  it('answers 401 with WWW-Authenticate: nog-v1 and the original JSON body, and tells onFailure (no secret)', async () => {
+    const b = await app();
+    events.length = 0;
+    const url = tamperSignature(await signed('GET', `${b}/api/blobs/abc?x=1`));
+    const res = await fetch(url);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('nog-v1');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(await res.json()).toEqual({ statusCode: 401, errorCode: 'ERR_AUTH_SIG_INVALID', message: 'Invalid signature.' });
+    expect(events).toEqual([
+      { code: 'ERR_AUTH_SIG_INVALID', status: 401, message: 'Invalid signature.', keyId: KEY.id, method: 'GET', path: '/api/blobs/abc' },
+    ]);
+    const logged = JSON.stringify(events);
+    expect(logged).not.toContain(KEY.secret);
+    expect(logged).not.toContain(url.slice(url.lastIndexOf('=') + 1));
+  });
+
+  it('refuses a replay', async () => {
+    const b = await app();
+    const url = await signed('GET', `${b}/api/blobs/abc`);
+    expect((await fetch(url)).status).toBe(200);
+    const again = await fetch(url);
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { errorCode: string }).errorCode).toBe('ERR_AUTH_NONCE_INVALID');
+  });
+
+  it('answers 503 with Retry-After when the nonce store fails, never a pass', async () => {
+    const seen: string[] = [];
+    const b = await up({ keys: KEYS, nonceStore: failing, onFailure: (e) => seen.push(e.code) });
+    const res = await fetch(await signed('GET', `${b}/api/blobs/abc`));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(res.headers.get('www-authenticate')).toBeNull();
+    expect(((await res.json()) as { errorCode: string }).errorCode).toBe('ERR_AUTH_NONCE_STORE');
+    expect(seen).toEqual(['ERR_AUTH_NONCE_STORE']);
+  });
+
+  it('answers as before when onFailure throws (logging never turns a 401 into a 500)', async () => {
+    const b = await up({
+      keys: KEYS,
+      onFailure: () => {
+        throw new Error('logger down');
+      },
+    });
+    expect((await fetch(`${b}/api/blobs/abc`)).status).toBe(401);
+  });
+});
+
+describe('options', () => {
+  it('refuses an onFailure that is no function, at setup', () => {
+    for (const build of [nogMiddleware, honoNogAuth, koaNogAuth] as Array<(o: never) => unknown>) {
+      expect(() => build({ keys: KEYS, onFailure: 'log' } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * How a fenced block is checked, from an HTML comment on the line before it (invisible on GitHub and npm):
+ *
+ * - no comment: a TypeScript or JavaScript block is type-checked and run; a Python block is run;
+ * - `<!-- snippet: check -->`: type-checked only (a server that listens forever, code for another runtime);
+ * - `<!-- snippet: check env=worker -->`, `env=deno`: type-checked against that runtime's globals;
+ * - `<!-- snippet: continues -->`: run after the block before it in the same README (it uses its names).
+ *
+ * Shell blocks are not run: they name real hosts and install steps. The CLI's behaviour is in its own tests.
+ */
+export interface Snippet {
+  /** The README, relative to the repository. */
+  readonly readme: string;
+  /** `readme#n`, n counting the README's fenced blocks of this language from 1. */
+  readonly id: string;
+  readonly lang: 'ts' | 'js' | 'python';
+  readonly code: string;
+  readonly mode: 'run' | 'check';
+  readonly env: 'node' | 'worker' | 'deno';
+  /** The code of the blocks this one continues, first. */
+  readonly before: string;
+  /** The line of the opening fence (1-based). */
+  readonly line: number;
+}
+
+/** Every README of the repository: the root's, each package's, the conformance suite's and its Python port's. */
+export function readmes(root: string): string[] {
+  const packages = readdirSync(join(root, 'packages'))
+    .map((d) => `packages/${d}/README.md`)
+    .filter((f) => exists(join(root, f)));
+  return ['README.md', ...packages, 'conformance/README.md', 'conformance/ports/python/README.md'];
+}
+
+function exists(path: string): boolean {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const LANGS: Record<string, Snippet['lang']> = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js', python: 'python', py: 'python' };
+
+/** The fenced blocks of a README, with their checking mode; other languages (sh, none) are returned as `text`. */
+export function parseReadme(root: string, readme: string): { snippets: Snippet[]; text: string[] } {
+  const lines = readFileSync(join(root, readme), 'utf8').split('\n');
+  const snippets: Snippet[] = [];
+  const text: string[] = [];
+  const counts: Record<string, number> = {};
+  const previous: Record<string, string> = {};
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)```(\w*)\s*$/.exec(lines[i]!);
+    if (open === null) continue;
+    const indent = open[1]!;
+    const body: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length && lines[j]!.trim() !== '```'; j++)
+      body.push(lines[j]!.startsWith(indent) ? lines[j]!.slice(indent.length) : lines[j]!);
+    const code = `${body.join('\n')}\n`;
+    const lang = LANGS[open[2]!.toLowerCase()];
+    let k = i - 1;
+    while (k >= 0 && lines[k]!.trim() === '') k--;
+    const note = /^\s*<!--\s*snippet:\s*(.*?)\s*-->\s*$/.exec(lines[k] ?? '')?.[1] ?? '';
+    if (lang === undefined) text.push(code);
+    else {
+      counts[lang] = (counts[lang] ?? 0) + 1;
+      const words = note.split(/\s+/).filter(Boolean);
+      const env = (words.find((w) => w.startsWith('env='))?.slice(4) ?? 'node') as Snippet['env'];
+      const continues = words.includes('continues');
+      snippets.push({
+        readme,
+        id: `${readme}#${lang}${counts[lang]}`,
+        lang,
+        code,
+        mode: words.includes('check') ? 'check' : 'run',
+        env,
+        before: continues ? (previous[lang] ?? '') : '',
+        line: i + 1,
+      });
+      previous[lang] = (continues ? (previous[lang] ?? '') : '') + code;
+    }
+    i = j;
+  }
+  return { snippets, text };
+}
