@@ -82,8 +82,8 @@ describe('one line per error, whatever was typed', () => {
 describe('group help', () => {
   it('nog --help and nops --help have one shape: usage, a title, the commands with a summary each, a pointer', () => {
     for (const [group, commands] of [
-      ['nog', ['sign', 'verify']],
-      ['nops', ['sign', 'verify', 'keygen']],
+      ['nog', ['sign', 'verify', 'explain']],
+      ['nops', ['sign', 'verify', 'explain', 'keygen']],
     ] as const) {
       const help = reqsign([group, '--help']).stdout;
       const lines = help.split('\n');
