@@ -1,3 +1,4 @@
+import { CanonicalError, assertString } from './errors.js';
 import { firstDifference } from './normalize.js';
 
 /** One value of a stage: who computed or carried it, the text, and where it first differs from the stage's first. */
@@ -16,7 +17,14 @@ export interface Stage {
 
 /** A stage from its values in order, leaving out those that are null (not there); the first one is the reference. */
 export function stageOf(name: string, values: ReadonlyArray<readonly [who: string, text: string | null]>): Stage {
-  const present = values.filter((v): v is readonly [string, string] => v[1] !== null);
+  assertString(name, 'name');
+  const entries: unknown[] = Array.isArray(values) ? Array.from(values) : [0];
+  const wellFormed = (v: unknown): v is readonly [string, string | null] =>
+    Array.isArray(v) && typeof v[0] === 'string' && (typeof v[1] === 'string' || v[1] === null);
+  if (!Array.isArray(values) || !entries.every(wellFormed)) {
+    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'values must be an array of [who, text or null] pairs');
+  }
+  const present = (entries as Array<readonly [string, string | null]>).filter((v): v is readonly [string, string] => v[1] !== null);
   const reference = present[0]?.[1] ?? '';
   return { name, values: present.map(([who, text], i) => ({ who, text, differsAt: i === 0 ? -1 : firstDifference(reference, text) })) };
 }

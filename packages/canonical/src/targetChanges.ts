@@ -110,10 +110,12 @@ function checkOptions(options: TargetVariantOptions | undefined): Required<Targe
   assertObject(options, 'options');
   const list = (v: unknown, name: string): readonly string[] => {
     if (v === undefined) return [];
-    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) {
+    // A copy, with holes as undefined: every() skips the holes of a sparse array.
+    const copy: unknown[] = Array.isArray(v) ? Array.from(v) : [0];
+    if (!Array.isArray(v) || !copy.every((s) => typeof s === 'string')) {
       throw new CanonicalError('ERR_INVALID_ARGUMENT', `options.${name} must be an array of strings`);
     }
-    return v;
+    return copy as string[];
   };
   const maxOrders = options.maxOrders ?? 720;
   if (typeof maxOrders !== 'number' || !Number.isSafeInteger(maxOrders) || maxOrders < 1) {

@@ -1,0 +1,135 @@
+/** Inputs for the fuzz suite: hostile values of every JavaScript kind, and near-valid ones that reach deep code. */
+import fc from 'fast-check';
+
+/** What a caller can pass that is not what a parameter wants: every kind of value, odd objects included. */
+export const hostile: fc.Arbitrary<unknown> = fc.oneof(
+  fc.anything({
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withTypedArray: true,
+    withSparseArray: true,
+    withNullPrototype: true,
+    withObjectString: true,
+  }),
+  fc.constantFrom<unknown>(
+    undefined,
+    null,
+    Symbol('fuzz'),
+    () => 'x',
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    -0,
+    2 ** 53,
+    new Date(Number.NaN),
+    Object.create(null),
+    [],
+    [[]],
+    new Uint8Array(3),
+    new ArrayBuffer(2),
+    new Map([['a', 'b']]),
+    { toString: () => '/p' },
+    { length: 1e9 },
+  ),
+);
+
+/** `valid` most of the time, anything else the rest: deep enough to pass the first checks, hostile enough to matter. */
+export function near<T>(valid: fc.Arbitrary<T>, weight = 3): fc.Arbitrary<unknown> {
+  return fc.oneof({ arbitrary: valid, weight }, { arbitrary: hostile, weight: 1 });
+}
+
+/** The pieces a hostile URL is made of: separators, escapes good and bad, auth parameter names, odd code points. */
+const URL_PIECES = [
+  '/',
+  '//',
+  '?',
+  '&',
+  '=',
+  '#',
+  '%',
+  '%2',
+  '%zz',
+  '%41',
+  '%00',
+  '+',
+  '@',
+  ':',
+  ';',
+  ' ',
+  '\t',
+  '\u0000',
+  '\u007f',
+  '\ud800',
+  '\udc00',
+  'é',
+  '\u{1F600}',
+  'a',
+  'Z',
+  '9',
+  'auth',
+  'authkeyid',
+  'authsignature',
+  'authdate',
+  'authexpires',
+  'authnonce',
+  'authalgorithm',
+  'auth%6Beyid',
+  'api_key',
+  'http://',
+  'https://',
+  'HTTP://',
+  'ftp://',
+  'h.example',
+  '..',
+  '.',
+  '-',
+  '~',
+  '2015-04-20T123456Z',
+  'nog-v1',
+  '0123456789',
+];
+
+/** A URL-ish string: pieces glued together, or any string at all. */
+export const urlish: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 30 }).map((p) => p.join('')), weight: 4 },
+  { arbitrary: fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 30 }).map((p) => `/${p.join('')}`), weight: 4 },
+  { arbitrary: fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 30 }).map((p) => `https://h.example/${p.join('')}`), weight: 2 },
+  { arbitrary: fc.string({ unit: 'binary', maxLength: 80 }), weight: 1 },
+  { arbitrary: fc.string({ maxLength: 40 }).map((s) => `/${s}`), weight: 1 },
+);
+
+/** A string that mostly looks like what an option wants, sometimes anything. */
+export const text: fc.Arbitrary<string> = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), urlish);
+
+/**
+ * Changes a valid string: a character replaced, inserted or removed, a piece cut, or a piece doubled. What a
+ * hostile client does to a signed URL to get past a check.
+ */
+export function mutate(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  const edit = fc.tuple(
+    fc.nat(),
+    fc.nat({ max: 40 }),
+    fc.constantFrom(...URL_PIECES),
+    fc.constantFrom('replace', 'insert', 'remove', 'cut', 'double'),
+  );
+  return fc.tuple(valid, fc.array(edit, { minLength: 0, maxLength: 3 })).map(([s, edits]) => {
+    let out = s;
+    for (const [at, len, piece, kind] of edits) {
+      const i = out.length === 0 ? 0 : at % out.length;
+      if (kind === 'replace') out = out.slice(0, i) + piece + out.slice(i + 1);
+      else if (kind === 'insert') out = out.slice(0, i) + piece + out.slice(i);
+      else if (kind === 'remove') out = out.slice(0, i) + out.slice(i + 1);
+      else if (kind === 'cut') out = out.slice(0, i) + out.slice(i + len);
+      else out = out.slice(0, i + len) + out.slice(i);
+    }
+    return out;
+  });
+}
+
+/** An options object: some of the known option names with near-valid values, and some unknown keys. */
+export function options(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<unknown> {
+  const known = fc.record(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, near(v)])), { requiredKeys: [] });
+  return near(known, 6);
+}

@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import * as canonical from '@reqsign/canonical';
+import { describe, expect, it } from 'vitest';
+import { hostile, near, options, text, urlish } from './arbitraries.js';
+import { expectClean, fuzz, unfuzzedExports } from './harness.js';
+
+const { CanonicalError } = canonical;
+const bytes = fc.uint8Array({ maxLength: 64 });
+const ms = fc.oneof(fc.integer({ min: -62167219200000, max: 253402300799999 }), fc.double(), fc.date({ noInvalidDate: false }));
+const dayText = fc
+  .tuple(fc.integer({ min: -1, max: 10000 }), fc.integer({ min: -1, max: 14 }), fc.integer({ min: -1, max: 33 }))
+  .map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+const dateTimeText = fc.tuple(dayText, fc.integer({ min: 0, max: 999999 })).map(([d, t]) => `${d}T${String(t).padStart(6, '0')}Z`);
+const zone = fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Etc/GMT+12', 'Nowhere/City', '', 'utc', '+05:30');
+const targetParts = fc.record({
+  origin: near(fc.constantFrom('', 'https://h.example')),
+  fragment: near(fc.option(fc.string(), { nil: null })),
+});
+const pairs = fc.array(near(fc.tuple(near(text), near(text))), { maxLength: 4 });
+const queryParams = fc.array(near(fc.record({ name: near(text), value: near(fc.option(text, { nil: null })) })), { maxLength: 4 });
+const variantOptions = options({
+  appended: near(fc.array(near(fc.constantFrom('authsignature', 'api_key', 'x')), { maxLength: 3 })),
+  prefixes: near(fc.array(near(fc.constantFrom('/api', '/', 'a', '')), { maxLength: 3 })),
+  maxOrders: fc.oneof(fc.integer({ min: -1, max: 800 }), fc.double()),
+});
+const errorClass = fc.constantFrom(undefined, CanonicalError);
+
+/** One entry per exported function: its arguments and the call. */
+const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unknown[]) => unknown }> = {
+  assertString: { args: fc.tuple(hostile, near(text), errorClass), call: (v, n, c) => canonical.assertString(v, n as string, c as never) },
+  assertObject: { args: fc.tuple(hostile, near(text), errorClass), call: (v, n, c) => canonical.assertObject(v, n as string, c as never) },
+  assertFunction: {
+    args: fc.tuple(hostile, near(text), errorClass),
+    call: (v, n, c) => canonical.assertFunction(v, n as string, c as never),
+  },
+  assertBoolean: {
+    args: fc.tuple(hostile, near(text), errorClass),
+    call: (v, n, c) => canonical.assertBoolean(v, n as string, c as never),
+  },
+  parseRequestTarget: {
+    args: fc.tuple(near(urlish), options({ maxLength: fc.integer({ min: -1, max: 100 }) })),
+    call: (u, o) => canonical.parseRequestTarget(u as string, o as never),
+  },
+  parseReceivedTarget: {
+    args: fc.tuple(near(urlish), options({ maxLength: fc.integer({ min: -1, max: 100 }) })),
+    call: (u, o) => canonical.parseReceivedTarget(u as string, o as never),
+  },
+  formatUrl: { args: fc.tuple(near(targetParts), near(urlish)), call: (p, t) => canonical.formatUrl(p as never, t as string) },
+  hasQuery: { args: fc.tuple(near(urlish)), call: (t) => canonical.hasQuery(t as string) },
+  appendQuery: {
+    args: fc.tuple(near(urlish), near(fc.oneof(text, pairs))),
+    call: (t, p) => canonical.appendQuery(t as string, p as never),
+  },
+  parseQuery: {
+    args: fc.tuple(near(urlish), options({ decode: fc.boolean() })),
+    call: (q, o) => canonical.parseQuery(q as string, o as never),
+  },
+  serializeQuery: { args: fc.tuple(near(queryParams)), call: (p) => canonical.serializeQuery(p as never) },
+  formatDateTime: { args: fc.tuple(near(ms)), call: (d) => canonical.formatDateTime(d as never) },
+  parseDateTime: { args: fc.tuple(near(dateTimeText)), call: (t) => canonical.parseDateTime(t as string) },
+  formatDay: { args: fc.tuple(near(ms), near(zone)), call: (d, z) => canonical.formatDay(d as never, z as string) },
+  parseDay: { args: fc.tuple(near(dayText)), call: (t) => canonical.parseDay(t as string) },
+  utf8: { args: fc.tuple(near(text)), call: (t) => canonical.utf8(t as string) },
+  toHex: { args: fc.tuple(near(bytes)), call: (b) => canonical.toHex(b as Uint8Array) },
+  fromHex: {
+    args: fc.tuple(near(fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF') }), text))),
+    call: (t) => canonical.fromHex(t as string),
+  },
+  toBase64: { args: fc.tuple(near(bytes)), call: (b) => canonical.toBase64(b as Uint8Array) },
+  fromBase64: {
+    args: fc.tuple(
+      near(
+        fc.oneof(
+          bytes.map((b) => Buffer.from(b).toString('base64')),
+          fc.base64String(),
+          text,
+        ),
+      ),
+    ),
+    call: (t) => canonical.fromBase64(t as string),
+  },
+  encodeNonAscii: { args: fc.tuple(near(text)), call: (t) => canonical.encodeNonAscii(t as string) },
+  timingSafeEqual: {
+    args: fc.tuple(near(fc.oneof(text, bytes)), near(fc.oneof(text, bytes))),
+    call: (a, b) => canonical.timingSafeEqual(a as string, b as string),
+  },
+  boundedCache: {
+    args: fc.tuple(near(fc.integer({ min: -2, max: 4 })), fc.array(fc.tuple(hostile, near(fc.func(hostile))), { maxLength: 5 })),
+    call: (size, gets) => {
+      const cache = canonical.boundedCache(size as number);
+      for (const [k, make] of gets as Array<[unknown, unknown]>) cache.get(k, make as never);
+      return cache.size;
+    },
+  },
+  subtleCrypto: { args: fc.tuple(errorClass), call: (c) => canonical.subtleCrypto(c as never) },
+  randomFill: { args: fc.tuple(near(bytes), errorClass), call: (b, c) => canonical.randomFill(b as Uint8Array, c as never) },
+  resendable: {
+    args: fc.tuple(near(fc.tuple(urlish, fc.constantFrom('GET', 'POST', 'PUT'), fc.option(fc.string())))),
+    call: (r) => {
+      if (!Array.isArray(r)) return canonical.resendable(r as never);
+      const [url, method, body] = r as [string, string, string | null];
+      let request: Request;
+      try {
+        request = new Request(new URL(url, 'https://h.example'), { method, body: method === 'GET' ? null : body });
+      } catch {
+        return undefined; // Not a Request the platform makes: nothing of ours to call.
+      }
+      return canonical.resendable(request);
+    },
+  },
+  removeDotSegments: { args: fc.tuple(near(urlish)), call: (p) => canonical.removeDotSegments(p as string) },
+  percentDecodedBytes: { args: fc.tuple(near(urlish)), call: (t) => canonical.percentDecodedBytes(t as string) },
+  firstDifference: { args: fc.tuple(near(text), near(text)), call: (a, b) => canonical.firstDifference(a as string, b as string) },
+  targetVariants: {
+    args: fc.tuple(near(urlish), variantOptions),
+    call: (t, o) => canonical.targetVariants(t as string, o as never),
+  },
+  findTargetChange: {
+    args: fc.tuple(near(urlish), near(urlish), variantOptions),
+    call: (a, b, o) => canonical.findTargetChange(a as string, b as string, o as never),
+  },
+  stageOf: {
+    args: fc.tuple(near(text), near(fc.array(near(fc.tuple(near(text), near(fc.option(text, { nil: null })))), { maxLength: 3 }))),
+    call: (n, v) => canonical.stageOf(n as string, v as never),
+  },
+};
+
+describe('@reqsign/canonical', () => {
+  it('has an entry for every exported function', () => {
+    expect(unfuzzedExports(canonical, Object.keys(ENTRIES), ['ReqsignError', 'CanonicalError'])).toEqual([]);
+  });
+
+  for (const [name, { args, call }] of Object.entries(ENTRIES)) {
+    it(`${name}: returns or throws a typed error for any input`, async () => {
+      expectClean(await fuzz(`canonical.${name}`, args, call));
+    });
+  }
+});
