@@ -17,16 +17,6 @@ export function packagesUnderTest(): WorkspacePackage[] {
   return publicPackages(ROOT, only);
 }
 
-/**
- * Packages that do not carry their LICENSE yet, because the change that added the rule may not edit them, with why.
- * Each entry must go once the file is there (the tarball test fails until it does); until then, releasing them
- * fails the checks, as it should.
- */
-export const LICENSE_PENDING: Readonly<Record<string, string>> = {
-  '@reqsign/nog-redis':
-    'packages/nog-redis is owned by another change, which is to add packages/nog-redis/LICENSE (a copy of the root one)',
-};
-
 /** A fresh temporary folder outside the workspace, removed by the returned function. */
 export function scratch(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `reqsign-${prefix}-`));
