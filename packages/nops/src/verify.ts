@@ -58,7 +58,7 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
 /**
  * Verifies an `x-nops-signature` (see {@link VerifyInput}). Resolves to a result for anything a request can carry;
  * rejects only for what the caller controls: an argument of the wrong type (`ERR_INVALID_ARGUMENT`), a public key
- * that is not an RSA public key of at least 1024 bits (`ERR_NOPS_KEY`), no WebCrypto (`ERR_CRYPTO_UNAVAILABLE`).
+ * that is not an RSA public key of 1024 to 16384 bits (`ERR_NOPS_KEY`), no WebCrypto (`ERR_CRYPTO_UNAVAILABLE`).
  */
 export type VerifyFunction = (input: VerifyInput, signature: string, publicKey: PublicKeyInput) => Promise<VerifyResult>;
 

@@ -5,6 +5,11 @@ import { parsePem } from './pem.js';
 
 /** The smallest RSA modulus accepted, in bits: what the nOps documentation generates. */
 export const MIN_BITS = 1024;
+/**
+ * The largest RSA modulus accepted, in bits (also OpenSSL's limit for public-key operations): a 16384-bit sign plus
+ * verify already costs 250-370 ms, so a larger key, which whoever supplies the key chooses, is refused before use.
+ */
+export const MAX_BITS = 16384;
 
 export type KeyKind = 'private' | 'public';
 
@@ -21,12 +26,17 @@ export function keyError(message: string, cause?: unknown): NopsError {
   return new NopsError('ERR_NOPS_KEY', message, cause === undefined ? undefined : { cause });
 }
 
+/** Throws `ERR_NOPS_KEY` unless a modulus (`undefined`: unknown) has from {@link MIN_BITS} to {@link MAX_BITS} bits. */
+export function checkBits(bits: number | undefined, name: string): void {
+  if (!((bits as number) >= MIN_BITS && (bits as number) <= MAX_BITS)) throw keyError(`${name} must have 1024 to 16384 bits`);
+}
+
 const tag = (value: object): string => Object.prototype.toString.call(value);
 
 /**
  * Sorts a key input into a {@link KeySource}, refusing what cannot be an RSA key of the kind asked for: the wrong
  * PEM label (a private key given as the public key, or the reverse), a JWK that is not RSA, has the wrong parts or an `alg` other than RS256, a `CryptoKey` not for RSASSA-PKCS1-v1_5 with SHA-256.
- * Everything else is left to the provider's import (which also checks the size).
+ * Everything else is left to the provider's import (which also checks the size, with {@link checkBits}).
  */
 export function classifyKey(input: unknown, kind: KeyKind): KeySource {
   const name = kind === 'private' ? 'privateKey' : 'publicKey';
@@ -59,7 +69,7 @@ export function isCryptoKey(input: unknown): input is CryptoKeyLike {
 
 /**
  * Checks a `CryptoKey`: for RSASSA-PKCS1-v1_5 with SHA-256, of the kind asked for, with the usage it needs (`sign`
- * or `verify`), and at least 1024 bits. Nothing else is needed to use it, so a CryptoKey-only path carries no key
+ * or `verify`), and of 1024 to 16384 bits. Nothing else is needed to use it, so a CryptoKey-only path carries no key
  * import code.
  */
 export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string): CryptoKeyLike {
@@ -70,7 +80,7 @@ export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string):
   if (key.type !== kind) throw keyError(`${name} is a ${key.type} CryptoKey`);
   const usage = kind === 'private' ? 'sign' : 'verify';
   if (!key.usages.includes(usage)) throw keyError(`${name} is a CryptoKey without the usage "${usage}"`);
-  if ((alg.modulusLength ?? 0) < MIN_BITS) throw keyError(`${name} is smaller than 1024 bits`);
+  checkBits(alg.modulusLength, name);
   return key;
 }
 
