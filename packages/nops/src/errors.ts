@@ -38,3 +38,8 @@ export class NopsError extends ReqsignError<NopsErrorCode> {}
 export function invalidArgument(message: string): never {
   throw new NopsError('ERR_INVALID_ARGUMENT', message);
 }
+
+/** An `ERR_NOPS_KEY` error (to throw), with the cause when one is given. */
+export function keyError(message: string, cause?: unknown): NopsError {
+  return new NopsError('ERR_NOPS_KEY', message, cause === undefined ? undefined : { cause });
+}

@@ -1,6 +1,6 @@
 import { assertObject } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from './errors.js';
-import { MAX_BITS, MIN_BITS } from './internal/keyInput.js';
+import { sizeOk } from './internal/keyInput.js';
 import type { KeygenCrypto } from './internal/provider.js';
 
 export interface GenerateKeyPairOptions {
@@ -27,7 +27,7 @@ async function generate(crypto: KeygenCrypto, options: GenerateKeyPairOptions = 
   assertObject(options, 'options', NopsError);
   const bits = options.bits ?? 2048;
   if (typeof bits !== 'number') invalidArgument('bits must be a number');
-  if (!Number.isInteger(bits) || bits < MIN_BITS || bits > MAX_BITS || bits % 8 !== 0) {
+  if (!Number.isInteger(bits) || !sizeOk(bits) || bits % 8 !== 0) {
     throw new NopsError('ERR_NOPS_KEY_SIZE', 'bits must be a multiple of 8 from 1024 to 16384');
   }
   const pair = await crypto.generate(bits);

@@ -1,5 +1,4 @@
-import { NopsError } from './errors.js';
-import { keyError } from './internal/keyInput.js';
+import { NopsError, keyError } from './errors.js';
 import { messageOf } from './internal/messageOf.js';
 import type { SignCrypto } from './internal/provider.js';
 import { SIGNING, type MessageOptions } from './message.js';

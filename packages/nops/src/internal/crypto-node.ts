@@ -1,9 +1,9 @@
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPair, sign as rsaSign, verify as rsaVerify } from 'node:crypto';
 import { promisify } from 'node:util';
-import { NopsError } from '../errors.js';
+import { NopsError, keyError } from '../errors.js';
 import type { RsaJwk } from '../types.js';
 import { cachedImport } from './keyCache.js';
-import { checkBits, checkJwk, classifyKey, keyError, type KeyKind } from './keyInput.js';
+import { checkBits, checkJwk, classifyKey, type KeyKind } from './keyInput.js';
 import type { CryptoProvider } from './provider.js';
 
 const generate = promisify(generateKeyPair);

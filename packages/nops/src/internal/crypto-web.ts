@@ -1,8 +1,8 @@
 import { fromBase64, subtleCrypto, toBase64, utf8 } from '@reqsign/canonical';
-import { NopsError } from '../errors.js';
+import { NopsError, keyError } from '../errors.js';
 import type { RsaJwk } from '../types.js';
 import { cachedImport } from './keyCache.js';
-import { checkBits, checkJwk, classifyKey, keyError, type KeyKind } from './keyInput.js';
+import { checkBits, checkJwk, classifyKey, type KeyKind } from './keyInput.js';
 import { toPem } from './pem.js';
 import type { KeygenCrypto, SignCrypto, VerifyCrypto } from './provider.js';
 

@@ -1,15 +1,14 @@
-import { NopsError } from '../errors.js';
+import { NopsError, keyError } from '../errors.js';
 import type { CryptoKeyLike, KeyObjectLike, RsaJwk } from '../types.js';
 import { pkcs1PrivateToPkcs8, pkcs1PublicToSpki } from './der.js';
 import { parsePem } from './pem.js';
 
-/** The smallest RSA modulus accepted, in bits: what the nOps documentation generates. */
-export const MIN_BITS = 1024;
 /**
- * The largest RSA modulus accepted, in bits (also OpenSSL's limit for public-key operations): a 16384-bit sign plus
- * verify already costs 250-370 ms, so a larger key, which whoever supplies the key chooses, is refused before use.
+ * Whether an RSA modulus of `bits` is accepted: from 1024 bits, what the nOps documentation generates, to 16384,
+ * also OpenSSL's limit for public-key operations. The upper bound is a cost bound: a 16384-bit sign plus verify
+ * already costs 250-370 ms, so a larger key, whose size whoever supplies the key chooses, is refused before use.
  */
-export const MAX_BITS = 16384;
+export const sizeOk = (bits: unknown): boolean => (bits as number) >= 1024 && (bits as number) <= 16384;
 
 export type KeyKind = 'private' | 'public';
 
@@ -22,13 +21,9 @@ export type KeySource =
 
 const PRIVATE_JWK = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 
-export function keyError(message: string, cause?: unknown): NopsError {
-  return new NopsError('ERR_NOPS_KEY', message, cause === undefined ? undefined : { cause });
-}
-
-/** Throws `ERR_NOPS_KEY` unless a modulus (`undefined`: unknown) has from {@link MIN_BITS} to {@link MAX_BITS} bits. */
+/** Throws `ERR_NOPS_KEY` unless a modulus of `bits` (`undefined`: unknown) is accepted ({@link sizeOk}). */
 export function checkBits(bits: number | undefined, name: string): void {
-  if (!((bits as number) >= MIN_BITS && (bits as number) <= MAX_BITS)) throw keyError(`${name} must have 1024 to 16384 bits`);
+  if (!sizeOk(bits)) throw keyError(`${name} must have 1024 to 16384 bits`);
 }
 
 const tag = (value: object): string => Object.prototype.toString.call(value);
