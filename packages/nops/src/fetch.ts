@@ -65,7 +65,12 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, options: NopsFetchOp
     let requestInit: RequestInit;
     if (typeof Request !== 'undefined' && input instanceof Request) {
       // The URL of a Request cannot be changed: carry its parts over, the body read into memory.
-      const request = init === undefined ? input : new Request(input, init);
+      let request: Request;
+      try {
+        request = init === undefined ? input : new Request(input, init);
+      } catch (cause) {
+        throw new NopsError('ERR_INVALID_ARGUMENT', 'init does not fit the Request', { cause });
+      }
       url = request.url;
       requestInit = await resendable(request);
     } else {
@@ -83,7 +88,12 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, options: NopsFetchOp
       throw new NopsError('ERR_NOPS_ORIGIN', 'Not the origin of baseUrl; nothing was sent');
     }
     const signed = await sign(url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash, date: new Date(Date.now() + clockOffset) });
-    const headers = new Headers(requestInit.headers);
+    let headers: Headers;
+    try {
+      headers = new Headers(requestInit.headers);
+    } catch (cause) {
+      throw new NopsError('ERR_INVALID_ARGUMENT', 'init.headers must be a Headers, a record or a list of name-value pairs', { cause });
+    }
     for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
     // The global fetch is looked up at each call (a test or polyfill may replace it).
     return (options.fetch ?? fetch)(signed.url, { ...requestInit, headers });

@@ -133,6 +133,8 @@ const INVALID: VerifyFailure = /* @__PURE__ */ Object.freeze({
 export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
   return async function verify(input, signature, publicKey) {
     assertObject(input, 'input', NopsError);
+    // The caller's types first, before anything the request carries can answer.
+    assertString(signature, 'signature', NopsError);
     let message: string;
     let bytes: Uint8Array;
     try {
@@ -143,7 +145,6 @@ export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
         if (input.date === undefined) invalidArgument('date is required to verify a request');
         message = messageOf(input.url, input, RECEIVED).message;
       }
-      assertString(signature, 'signature', NopsError);
       bytes = crypto.decodeSignature(signature);
     } catch (err) {
       // What the request carried is a result; what the caller passed (types) stays an error.

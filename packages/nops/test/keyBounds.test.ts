@@ -176,3 +176,41 @@ describe('a private key whose parts do not belong together', () => {
     });
   }
 });
+
+// What the fuzz suite (tests/fuzz/test/nops.test.ts) found.
+describe('fuzz findings', () => {
+  for (const [name, build] of builds) {
+    it(`${name}: generateKeyPair({ bits: null }) is ERR_INVALID_ARGUMENT, not a 2048-bit key`, async () => {
+      expect((await errorOf(build.generateKeyPair({ bits: null as never }))).code).toBe('ERR_INVALID_ARGUMENT');
+    });
+
+    it(`${name}: createNopsFetch answers an init that does not fit with ERR_INVALID_ARGUMENT, and sends nothing`, async () => {
+      let sent = 0;
+      const fetch = build.createNopsFetch({
+        apiKey: DOC_KEY,
+        privateKey: pem('rsa1024'),
+        fetch: async () => {
+          sent++;
+          return new Response('ok');
+        },
+      });
+      const request = new Request('https://app.nops.io/p/');
+      for (const [input, init] of [
+        [request, { body: 'x' }],
+        [request, { headers: [[]] }],
+        ['/p/', { headers: { '': 'x' } }],
+        ['/p/', { headers: [['a']] }],
+      ] as const) {
+        expect((await errorOf(fetch(input, init as never))).code).toBe('ERR_INVALID_ARGUMENT');
+      }
+      expect(sent).toBe(0);
+    });
+
+    it(`${name}: verify and diagnose check the signature's type first (an array-like signature took 42 s)`, async () => {
+      const bad = { url: '/p/\u0000?api_key=x', apiKey: DOC_KEY, date: '2022-01-10' };
+      const signature = { length: 1e9 } as never;
+      expect((await errorOf(build.verify(bad, signature, pem('rsa1024.pub')))).code).toBe('ERR_INVALID_ARGUMENT');
+      expect((await errorOf(DIAGNOSE[name](bad, signature, pem('rsa1024.pub')))).code).toBe('ERR_INVALID_ARGUMENT');
+    });
+  }
+});
