@@ -9,7 +9,10 @@ import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('openssl');
 
-const DIAGNOSE = { 'node:crypto': nodeDiagnose.diagnose, WebCrypto: webDiagnose.diagnose } as const;
+const DIAGNOSE: Readonly<Record<string, typeof nodeDiagnose.diagnose>> = {
+  'node:crypto': nodeDiagnose.diagnose,
+  WebCrypto: webDiagnose.diagnose,
+};
 const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 const base = { apiKey: DOC_KEY, date: '2022-01-10' };
 const URL_ = 'https://app.nops.io/nops_api/v1/billingGetTotal/';
@@ -85,9 +88,9 @@ describe('the RSA modulus bound: 1024 to 16384 bits', async () => {
       for (const [form, publicKey] of Object.entries(public17000)) {
         const err = await errorOf(build.verify(RECEIVED, signature, publicKey as never));
         expect([form, err.code, err.message]).toEqual([form, 'ERR_NOPS_KEY', `publicKey ${BOUND}`]);
-        expect((await errorOf(DIAGNOSE[name](RECEIVED, signature, publicKey as never))).code).toBe('ERR_NOPS_KEY');
+        expect((await errorOf(DIAGNOSE[name]!(RECEIVED, signature, publicKey as never))).code).toBe('ERR_NOPS_KEY');
         // Another key's signature: diagnose tries the other keys it is given.
-        const other = DIAGNOSE[name](RECEIVED, otherSignature, pem('rsa2048.pub'), { otherKeys: { big: publicKey as never } });
+        const other = DIAGNOSE[name]!(RECEIVED, otherSignature, pem('rsa2048.pub'), { otherKeys: { big: publicKey as never } });
         expect((await errorOf(other)).code).toBe('ERR_NOPS_KEY');
       }
     });
@@ -123,7 +126,7 @@ describe('the RSA modulus bound: 1024 to 16384 bits', async () => {
       const publicKey = { kty: 'RSA', n: jwk.n, e: e.toString('base64url') };
       const signature = Buffer.alloc(2048, 1).toString('base64');
       expect(await build.verify(RECEIVED, signature, publicKey)).toMatchObject({ ok: false, code: 'ERR_NOPS_SIGNATURE_INVALID' });
-      const d = await DIAGNOSE[name](RECEIVED, signature, publicKey);
+      const d = await DIAGNOSE[name]!(RECEIVED, signature, publicKey);
       expect(d.valid).toBe(false);
       expect(d.server?.signatureKey).toBeNull();
     });
@@ -161,7 +164,7 @@ describe('a private key whose parts do not belong together', () => {
         for (const privateKey of Object.values(forms))
           errors.push(await errorOf(build.sign(URL_, { ...base, privateKey: privateKey as never })));
         errors.push(await errorOf(build.signWithCryptoKey(URL_, { ...base, privateKey: forms.cryptoKey as never })));
-        const fetch = build.createNopsFetch({ apiKey: DOC_KEY, privateKey: key, fetch: async () => new Response('sent') });
+        const fetch = build.createNopsFetch({ apiKey: DOC_KEY, privateKey: key as RsaJwk, fetch: async () => new Response('sent') });
         errors.push(await errorOf(fetch('/p/')));
         for (const err of errors) {
           expect([what, err.code, err.message, err.cause]).toEqual([
@@ -210,7 +213,7 @@ describe('fuzz findings', () => {
       const bad = { url: '/p/\u0000?api_key=x', apiKey: DOC_KEY, date: '2022-01-10' };
       const signature = { length: 1e9 } as never;
       expect((await errorOf(build.verify(bad, signature, pem('rsa1024.pub')))).code).toBe('ERR_INVALID_ARGUMENT');
-      expect((await errorOf(DIAGNOSE[name](bad, signature, pem('rsa1024.pub')))).code).toBe('ERR_INVALID_ARGUMENT');
+      expect((await errorOf(DIAGNOSE[name]!(bad, signature, pem('rsa1024.pub')))).code).toBe('ERR_INVALID_ARGUMENT');
     });
   }
 });
