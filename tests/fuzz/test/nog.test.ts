@@ -103,14 +103,25 @@ for (const [name, nog] of [
           expires: fc.integer({ min: -1, max: 700 }),
           nonce: fc.constant(false),
           clockOffset: fc.oneof(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.double()),
-          fetch: fc.oneof(fc.constant(async () => new Response('ok')), fc.func(hostile)),
+          fetch: fc.oneof(
+            fc.constant(async () => new Response('ok')),
+            fc.func(hostile),
+          ),
         }),
-        near(fc.oneof(urlish.map((u) => URL.parse(u, 'https://h.example')?.href ?? u), urlish)),
+        near(
+          fc.oneof(
+            urlish.map((u) => URL.parse(u, 'https://h.example')?.href ?? u),
+            urlish,
+          ),
+        ),
         near(fc.record({ method: near(method), headers: near(fc.dictionary(fc.string(), fc.string())) }, { requiredKeys: [] })),
       ),
       // Never the network: without a fetch of the caller's, the global one would answer (and fail) for real.
       call: (o, input, init) => {
-        const withFetch = typeof o === 'object' && o !== null && (o as { fetch?: unknown }).fetch === undefined ? { ...o, fetch: async () => new Response('ok') } : o;
+        const withFetch =
+          typeof o === 'object' && o !== null && (o as { fetch?: unknown }).fetch === undefined
+            ? { ...o, fetch: async () => new Response('ok') }
+            : o;
         return nog.createNogFetch(withFetch as never)(input as string, init as never);
       },
     },
