@@ -11,8 +11,9 @@ import { ReqsignError } from '@reqsign/canonical';
  * - `ERR_NOPS_TRAILING_SLASH`: the path does not end in `/` and `trailingSlash: 'reject'` (or verification).
  * - `ERR_NOPS_DATE`: a `YYYY-MM-DD` date together with a `timeZone` (the day is already fixed; a zone would be
  *   silently ignored).
- * - `ERR_NOPS_KEY`: a key that cannot be read, is not RSA, is too small (< 1024 bits), or is of the wrong kind
- *   (a private key where a public key belongs, an encrypted PEM, a certificate).
+ * - `ERR_NOPS_KEY`: a key that cannot be read, is not RSA, has a modulus outside 1024-16384 bits, or is of the
+ *   wrong kind (a private key where a public key belongs, an encrypted PEM, a certificate); a private key whose
+ *   parts do not belong together, found when signing.
  * - `ERR_NOPS_KEY_SIZE`: `generateKeyPair` asked for an unsupported size.
  * - `ERR_NOPS_ORIGIN`: `createNopsFetch` was asked to send to an origin other than its `baseUrl`'s.
  * - `ERR_NOPS_SIGNATURE_ENCODING`: the signature is not strict, padded, standard base64 (or is empty).
@@ -36,4 +37,9 @@ export class NopsError extends ReqsignError<NopsErrorCode> {}
 /** Throws `ERR_INVALID_ARGUMENT` naming the argument. */
 export function invalidArgument(message: string): never {
   throw new NopsError('ERR_INVALID_ARGUMENT', message);
+}
+
+/** An `ERR_NOPS_KEY` error (to throw), with the cause when one is given. */
+export function keyError(message: string, cause?: unknown): NopsError {
+  return new NopsError('ERR_NOPS_KEY', message, cause === undefined ? undefined : { cause });
 }

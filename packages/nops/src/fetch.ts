@@ -63,19 +63,22 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, options: NopsFetchOp
   return async (input, init) => {
     let url: string;
     let requestInit: RequestInit;
-    if (typeof Request !== 'undefined' && input instanceof Request) {
-      // The URL of a Request cannot be changed: carry its parts over, the body read into memory.
-      const request = init === undefined ? input : new Request(input, init);
-      url = request.url;
-      requestInit = await resendable(request);
-    } else {
-      // fetch sends the URL as the URL parser writes it (dot segments removed, non-ASCII escaped): sign that.
-      try {
+    let headers: Headers;
+    try {
+      if (typeof Request !== 'undefined' && input instanceof Request) {
+        // The URL of a Request cannot be changed: carry its parts over, the body read into memory.
+        const request = init === undefined ? input : new Request(input, init);
+        url = request.url;
+        requestInit = await resendable(request);
+      } else {
+        // fetch sends the URL as the URL parser writes it (dot segments removed, non-ASCII escaped): sign that.
         url = new URL(input as string | URL, base).href;
-      } catch (cause) {
-        throw new NopsError('ERR_INVALID_ARGUMENT', 'input must be a URL or a Request', { cause });
+        requestInit = init ?? {};
       }
-      requestInit = init ?? {};
+      headers = new Headers(requestInit.headers);
+    } catch (cause) {
+      // The URL, Request and Headers constructors' TypeErrors: what fetch itself would refuse.
+      throw new NopsError('ERR_INVALID_ARGUMENT', 'input must be a URL or a Request, init a RequestInit that fits it', { cause });
     }
     // The API key and a valid signature travel with the request: never to a host the caller did not configure
     // (a relative "//other.host/" or "/\\other.host/" would otherwise leave baseUrl's origin).
@@ -83,7 +86,6 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, options: NopsFetchOp
       throw new NopsError('ERR_NOPS_ORIGIN', 'Not the origin of baseUrl; nothing was sent');
     }
     const signed = await sign(url, { apiKey, privateKey, apiKeyIn, timeZone, trailingSlash, date: new Date(Date.now() + clockOffset) });
-    const headers = new Headers(requestInit.headers);
     for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
     // The global fetch is looked up at each call (a test or polyfill may replace it).
     return (options.fetch ?? fetch)(signed.url, { ...requestInit, headers });

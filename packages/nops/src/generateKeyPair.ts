@@ -1,5 +1,6 @@
 import { assertObject } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from './errors.js';
+import { sizeOk } from './internal/keyInput.js';
 import type { KeygenCrypto } from './internal/provider.js';
 
 export interface GenerateKeyPairOptions {
@@ -24,9 +25,10 @@ export function generateKeyPairWith(crypto: KeygenCrypto): GenerateKeyPairFuncti
 
 async function generate(crypto: KeygenCrypto, options: GenerateKeyPairOptions = {}): Promise<NopsKeyPair> {
   assertObject(options, 'options', NopsError);
-  const bits = options.bits ?? 2048;
+  // Only undefined means the default: `bits: null` is an error, not a 2048-bit key.
+  const bits = options.bits === undefined ? 2048 : options.bits;
   if (typeof bits !== 'number') invalidArgument('bits must be a number');
-  if (!Number.isInteger(bits) || bits < 1024 || bits > 16384 || bits % 8 !== 0) {
+  if (!Number.isInteger(bits) || !sizeOk(bits) || bits % 8 !== 0) {
     throw new NopsError('ERR_NOPS_KEY_SIZE', 'bits must be a multiple of 8 from 1024 to 16384');
   }
   const pair = await crypto.generate(bits);

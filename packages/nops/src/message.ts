@@ -1,5 +1,6 @@
 import { appendQuery, parseRequestTarget } from '@reqsign/canonical';
 import { NopsError } from './errors.js';
+import { dayOf } from './internal/day.js';
 import { apiKeyParams, messageOf, type MessageParts, type NopsMessage, type Side } from './internal/messageOf.js';
 
 export type { NopsMessage };
@@ -22,6 +23,7 @@ export const SIGNING: Side = {
     }
     return apiKeyIn === 'query' ? appendQuery(base, `api_key=${apiKey}`) : base;
   },
+  day: dayOf,
 };
 
 /**

@@ -1,10 +1,11 @@
+import { NopsError, keyError } from './errors.js';
 import { messageOf } from './internal/messageOf.js';
 import type { SignCrypto } from './internal/provider.js';
 import { SIGNING, type MessageOptions } from './message.js';
 import type { PrivateKeyInput } from './types.js';
 
 export interface SignOptions extends MessageOptions {
-  /** The private RSA key (at least 1024 bits; 2048 recommended). */
+  /** The private RSA key (1024 to 16384 bits; 2048 recommended). */
   readonly privateKey: PrivateKeyInput;
 }
 
@@ -28,10 +29,15 @@ export type SignFunction = (url: string, options: SignOptions) => Promise<SignRe
 export function signWith(crypto: SignCrypto): SignFunction {
   return async function sign(url, options) {
     const m = messageOf(url, options, SIGNING);
-    const pending = crypto.key(options.privateKey, 'private');
-    const key = pending instanceof Promise ? await pending : pending;
-    const result = crypto.sign(key, m.message);
-    const signature = typeof result === 'string' ? result : await result;
+    const key = await crypto.key(options.privateKey, 'private');
+    let signature: string;
+    try {
+      signature = await crypto.sign(key, m.message);
+    } catch (err) {
+      // An imported key whose parts do not belong together (OpenSSL's ERR_OSSL_*, WebCrypto's bare DOMException):
+      // the provider's error is dropped, it may describe the key.
+      throw err instanceof NopsError ? err : keyError('privateKey could not sign (an inconsistent RSA key)');
+    }
     return {
       url: m.url,
       target: m.target,

@@ -8,7 +8,7 @@ import type { CryptoKeyLike } from './types.js';
 
 export interface SignWithCryptoKeyOptions extends MessageOptions {
   /**
-   * A private WebCrypto `CryptoKey` for RSASSA-PKCS1-v1_5 with SHA-256, with the usage `sign`, of at least 1024 bits
+   * A private WebCrypto `CryptoKey` for RSASSA-PKCS1-v1_5 with SHA-256, with the usage `sign`, of 1024 to 16384 bits
    * (what a browser should hold anyway: imported once as non-extractable, or generated, and kept in IndexedDB).
    */
   readonly privateKey: CryptoKeyLike;

@@ -58,7 +58,7 @@ describe.each(builds)('signWithCryptoKey (%s)', (_name, build) => {
       [pair.publicKey, /is a public CryptoKey/],
       [await cryptoKey('rsa2048', ['decrypt'], { name: 'RSA-OAEP', hash: 'SHA-256' }), /another algorithm/],
       [await cryptoKey('rsa2048', ['sign'], { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' }), /another algorithm/],
-      [small.privateKey, /smaller than 1024 bits/],
+      [small.privateKey, /must have 1024 to 16384 bits/],
     ];
     for (const [key, message] of cases) {
       await expect(build.signWithCryptoKey('/p/', { apiKey: DOC_KEY, privateKey: key })).rejects.toMatchObject({

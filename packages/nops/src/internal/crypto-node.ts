@@ -1,9 +1,9 @@
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPair, sign as rsaSign, verify as rsaVerify } from 'node:crypto';
 import { promisify } from 'node:util';
-import { NopsError } from '../errors.js';
+import { NopsError, keyError } from '../errors.js';
 import type { RsaJwk } from '../types.js';
 import { cachedImport } from './keyCache.js';
-import { MIN_BITS, checkJwk, classifyKey, keyError, type KeyKind } from './keyInput.js';
+import { checkBits, checkJwk, classifyKey, type KeyKind } from './keyInput.js';
 import type { CryptoProvider } from './provider.js';
 
 const generate = promisify(generateKeyPair);
@@ -36,7 +36,7 @@ function importKey(input: unknown, kind: KeyKind): KeyObject {
     throw keyError(`${name} could not be read as an RSA key`, cause);
   }
   if (key.type !== kind || key.asymmetricKeyType !== 'rsa') throw keyError(`${name} is not an RSA ${kind} key`);
-  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_BITS) throw keyError(`${name} is smaller than 1024 bits`);
+  checkBits(key.asymmetricKeyDetails?.modulusLength, name);
   return key;
 }
 

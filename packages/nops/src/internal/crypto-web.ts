@@ -1,8 +1,8 @@
 import { fromBase64, subtleCrypto, toBase64, utf8 } from '@reqsign/canonical';
-import { NopsError } from '../errors.js';
+import { NopsError, keyError } from '../errors.js';
 import type { RsaJwk } from '../types.js';
 import { cachedImport } from './keyCache.js';
-import { MIN_BITS, checkJwk, classifyKey, keyError, type KeyKind } from './keyInput.js';
+import { checkBits, checkJwk, classifyKey, type KeyKind } from './keyInput.js';
 import { toPem } from './pem.js';
 import type { KeygenCrypto, SignCrypto, VerifyCrypto } from './provider.js';
 
@@ -10,12 +10,6 @@ const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 const SIGN = { name: 'RSASSA-PKCS1-v1_5' } as const;
 
 const subtle = (): SubtleCrypto => subtleCrypto(NopsError);
-
-function checkSize(key: CryptoKey, kind: KeyKind): CryptoKey {
-  const bits = (key.algorithm as { modulusLength?: number }).modulusLength ?? 0;
-  if (bits < MIN_BITS) throw keyError(`${kind === 'private' ? 'privateKey' : 'publicKey'} is smaller than 1024 bits`);
-  return key;
-}
 
 async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
   const source = classifyKey(input, kind);
@@ -35,7 +29,8 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
     if (cause instanceof NopsError) throw cause;
     throw keyError(`${name} could not be read as an RSA key`, cause);
   }
-  return checkSize(key, kind);
+  checkBits((key.algorithm as { modulusLength?: number }).modulusLength, name);
+  return key;
 }
 
 // The portable provider: WebCrypto only (browsers, Deno, Bun, workers, Node). Three objects rather than one, so

@@ -1,10 +1,14 @@
-import { NopsError } from '../errors.js';
+import { NopsError, keyError } from '../errors.js';
 import type { CryptoKeyLike, KeyObjectLike, RsaJwk } from '../types.js';
 import { pkcs1PrivateToPkcs8, pkcs1PublicToSpki } from './der.js';
 import { parsePem } from './pem.js';
 
-/** The smallest RSA modulus accepted, in bits: what the nOps documentation generates. */
-export const MIN_BITS = 1024;
+/**
+ * Whether an RSA modulus of `bits` is accepted: from 1024 bits, what the nOps documentation generates, to 16384,
+ * also OpenSSL's limit for public-key operations. The upper bound is a cost bound: a 16384-bit sign plus verify
+ * already costs 250-370 ms, so a larger key, whose size whoever supplies the key chooses, is refused before use.
+ */
+export const sizeOk = (bits: unknown): boolean => (bits as number) >= 1024 && (bits as number) <= 16384;
 
 export type KeyKind = 'private' | 'public';
 
@@ -17,8 +21,9 @@ export type KeySource =
 
 const PRIVATE_JWK = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 
-export function keyError(message: string, cause?: unknown): NopsError {
-  return new NopsError('ERR_NOPS_KEY', message, cause === undefined ? undefined : { cause });
+/** Throws `ERR_NOPS_KEY` unless a modulus of `bits` (`undefined`: unknown) is accepted ({@link sizeOk}). */
+export function checkBits(bits: number | undefined, name: string): void {
+  if (!sizeOk(bits)) throw keyError(`${name} must have 1024 to 16384 bits`);
 }
 
 const tag = (value: object): string => Object.prototype.toString.call(value);
@@ -26,7 +31,7 @@ const tag = (value: object): string => Object.prototype.toString.call(value);
 /**
  * Sorts a key input into a {@link KeySource}, refusing what cannot be an RSA key of the kind asked for: the wrong
  * PEM label (a private key given as the public key, or the reverse), a JWK that is not RSA, has the wrong parts or an `alg` other than RS256, a `CryptoKey` not for RSASSA-PKCS1-v1_5 with SHA-256.
- * Everything else is left to the provider's import (which also checks the size).
+ * Everything else is left to the provider's import (which also checks the size, with {@link checkBits}).
  */
 export function classifyKey(input: unknown, kind: KeyKind): KeySource {
   const name = kind === 'private' ? 'privateKey' : 'publicKey';
@@ -59,7 +64,7 @@ export function isCryptoKey(input: unknown): input is CryptoKeyLike {
 
 /**
  * Checks a `CryptoKey`: for RSASSA-PKCS1-v1_5 with SHA-256, of the kind asked for, with the usage it needs (`sign`
- * or `verify`), and at least 1024 bits. Nothing else is needed to use it, so a CryptoKey-only path carries no key
+ * or `verify`), and of 1024 to 16384 bits. Nothing else is needed to use it, so a CryptoKey-only path carries no key
  * import code.
  */
 export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string): CryptoKeyLike {
@@ -70,7 +75,7 @@ export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string):
   if (key.type !== kind) throw keyError(`${name} is a ${key.type} CryptoKey`);
   const usage = kind === 'private' ? 'sign' : 'verify';
   if (!key.usages.includes(usage)) throw keyError(`${name} is a CryptoKey without the usage "${usage}"`);
-  if ((alg.modulusLength ?? 0) < MIN_BITS) throw keyError(`${name} is smaller than 1024 bits`);
+  checkBits(alg.modulusLength, name);
   return key;
 }
 

@@ -2,7 +2,6 @@ import { assertObject, encodeNonAscii, formatUrl, parseQuery, type QueryParam, t
 import { NopsError, invalidArgument } from '../errors.js';
 import type { ApiKeyIn, DateInput } from '../types.js';
 import { clientIdOf } from './apiKey.js';
-import { dayOf } from './day.js';
 
 /** What, besides its URL, a request's nOps message is made of: the options of `sign`, the request of `verify`. */
 export interface MessageParts {
@@ -46,6 +45,8 @@ export interface Side {
   readonly slash: (parts: MessageParts) => 'add' | 'reject';
   /** Checks the `api_key` parameters of the query (as sent, non-ASCII encoded), and returns the target. */
   readonly target: (base: string, query: string | null, apiKey: string, apiKeyIn: ApiKeyIn) => string;
+  /** The `YYYY-MM-DD` day of the date and zone given (`dayOf`; a verifier's remembers the last valid day). */
+  readonly day: (date: unknown, timeZone: unknown) => string;
 }
 
 /**
@@ -72,7 +73,7 @@ export function messageOf(url: string, parts: MessageParts, side: Side): NopsMes
   }
   const base = query === null ? path : `${path}?${query}`;
   const signed = side.target(base, query, apiKey, apiKeyIn);
-  const day = dayOf(parts.date, parts.timeZone);
+  const day = side.day(parts.date, parts.timeZone);
   return {
     url: formatUrl(target, signed),
     target: signed,

@@ -1,5 +1,5 @@
 import { fromBase64 } from '@reqsign/canonical';
-import { NopsError } from '../errors.js';
+import { keyError } from '../errors.js';
 
 export type PemLabel = 'PRIVATE KEY' | 'RSA PRIVATE KEY' | 'PUBLIC KEY' | 'RSA PUBLIC KEY';
 
@@ -12,27 +12,23 @@ const LABELS: ReadonlySet<string> = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', '
 // One block, optional whitespace around it; lines of base64 (any length, LF or CRLF) between the markers.
 const BLOCK = /^\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]*?)\r?\n?-----END \1-----\s*$/;
 
-const bad = (message: string): never => {
-  throw new NopsError('ERR_NOPS_KEY', message);
-};
-
 /**
  * Reads one unencrypted RSA key PEM block (RFC 7468). Other labels (`ENCRYPTED PRIVATE KEY`, `EC PRIVATE KEY`,
  * `CERTIFICATE`, ...), several blocks, PEM headers (`Proc-Type:`) and bad base64 are `ERR_NOPS_KEY`.
  */
 export function parsePem(text: string): Pem {
   const m = BLOCK.exec(text);
-  if (m === null) return bad('The key is not a single PEM block');
+  if (m === null) throw keyError('The key is not a single PEM block');
   const label = m[1]!;
   if (!LABELS.has(label))
-    return bad('The PEM block is not an unencrypted RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY)');
+    throw keyError('The PEM block is not an unencrypted RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY)');
   let der: Uint8Array;
   try {
     der = fromBase64(m[2]!.replace(/\r?\n/g, ''));
   } catch (cause) {
-    throw new NopsError('ERR_NOPS_KEY', 'The PEM block has malformed base64', { cause });
+    throw keyError('The PEM block has malformed base64', cause);
   }
-  if (der.length === 0) bad('The PEM block is empty');
+  if (der.length === 0) throw keyError('The PEM block is empty');
   return { label: label as PemLabel, der };
 }
 

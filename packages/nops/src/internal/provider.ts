@@ -6,7 +6,7 @@ import type { KeyKind, KeySource } from './keyInput.js';
  * under the same name, for HMAC.)
  */
 export interface CryptoProvider {
-  /** An imported key for an input, cached; throws `ERR_NOPS_KEY` (also when smaller than 1024 bits). */
+  /** An imported key for an input, cached; throws `ERR_NOPS_KEY` (also for a modulus outside 1024-16384 bits). */
   key(input: unknown, kind: KeyKind): unknown;
   /** Base64 of the RSASSA-PKCS1-v1_5 / SHA-256 signature over the message's UTF-8 bytes. */
   sign(key: unknown, message: string): string | Promise<string>;

@@ -1,7 +1,7 @@
 import { fromBase64, subtleCrypto, toHex, utf8 } from '@reqsign/canonical';
 import { NopsError } from '../../errors.js';
 import type { CryptoKeyLike, KeyObjectLike, RsaJwk } from '../../types.js';
-import { classifyKey } from '../keyInput.js';
+import { classifyKey, sizeOk } from '../keyInput.js';
 
 /**
  * The RSA public operation on a signature, for a diagnosis: `s^e mod n` is, for a signature the key's private half
@@ -56,9 +56,17 @@ function tlv(der: Uint8Array, at: number, limit: number): { tag: number; start: 
   return start + length > limit ? null : { tag: der[at]!, start, end: start + length };
 }
 
-function numbers(n: Uint8Array, e: Uint8Array): PublicNumbers {
+/**
+ * The numbers of a key this diagnosis can open a signature with, else null: a modulus of a size `verify` takes
+ * ({@link sizeOk}), and an exponent of at most 64 bits (OpenSSL's limit above 3072 bits;
+ * 65537 in practice). `s^e mod n` costs a multiplication per bit of `e`: a 16384-bit exponent would take seconds.
+ */
+function numbers(n: Uint8Array, e: Uint8Array): PublicNumbers | null {
   const value = big(n);
-  return { n: value, e: big(e), size: Math.ceil(value.toString(16).length / 2) };
+  const exponent = big(e);
+  const bits = value.toString(2).length;
+  if (!sizeOk(bits) || exponent.toString(2).length > 64) return null;
+  return { n: value, e: exponent, size: Math.ceil(bits / 8) };
 }
 
 function fromJwk(jwk: { n?: unknown; e?: unknown }): PublicNumbers | null {
