@@ -1,4 +1,5 @@
-import type { VerifyResult } from '@reqsign/nog';
+import { assertString } from '@reqsign/canonical';
+import { NogError, type VerifyResult } from '@reqsign/nog';
 import type { NogHookOptions, NogProxyOptions, NogVerifierSource } from '../types.js';
 import { checkOnFailure, reportFailure } from './hooks.js';
 import { checkMountPrefix } from './target.js';
@@ -22,6 +23,8 @@ export function createGate<Req>(options: GateOptions<Req>, candidatesOf: (prefix
   const originalUrl = checkOriginalUrl(options.originalUrl);
   const onFailure = checkOnFailure(options.onFailure);
   return async (request, method, received) => {
+    // A framework that hands over no URL string is refused the way the verifier refuses one, before a prefix goes on.
+    assertString(received, 'url', NogError);
     const original = originalUrl?.(request);
     const candidates = typeof original === 'string' ? [original] : candidatesOf(mountPrefix, received);
     const result = await verifyCandidates(verifier, method, candidates);
