@@ -23,9 +23,9 @@ export function createGate<Req>(options: GateOptions<Req>, candidatesOf: (prefix
   const originalUrl = checkOriginalUrl(options.originalUrl);
   const onFailure = checkOnFailure(options.onFailure);
   return async (request, method, received) => {
-    // A framework that hands over no URL string is refused the way the verifier refuses one, before a prefix goes on.
-    assertString(received, 'url', NogError);
     const original = originalUrl?.(request);
+    // A request with no URL string is refused the way the verifier refuses one, before a prefix goes on.
+    if (typeof original !== 'string') assertString(received, 'url', NogError);
     const candidates = typeof original === 'string' ? [original] : candidatesOf(mountPrefix, received);
     const result = await verifyCandidates(verifier, method, candidates);
     if (!result.ok) reportFailure(onFailure, result, method, candidates[0]!);
