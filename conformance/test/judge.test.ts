@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepEqual, judge, type Response } from '../src/index.js';
+import { deepEqual, field, judge, optional, type Response } from '../src/index.js';
 
 const output = (o: Record<string, unknown>): Response => ({ type: 'response', id: 'x', output: o });
 const error = (code: string): Response => ({ type: 'response', id: 'x', error: { code } });
@@ -51,5 +51,16 @@ describe('judge', () => {
     expect(deepEqual({ a: undefined }, { b: undefined })).toBe(false);
     expect(deepEqual([1], { 0: 1 })).toBe(false);
     expect(deepEqual(1, '1')).toBe(false);
+  });
+});
+
+describe('field and optional', () => {
+  it('refuse an input that is no object with ERR_VECTOR_INPUT (a vector request list holding null), not a TypeError', () => {
+    for (const input of [undefined, null, 1, 'x']) {
+      expect(() => field(input as never, 'now', 'string')).toThrow(expect.objectContaining({ code: 'ERR_VECTOR_INPUT' }));
+      expect(() => optional(input as never, 'now', 'string')).toThrow(expect.objectContaining({ code: 'ERR_VECTOR_INPUT' }));
+    }
+    expect(optional({ now: null }, 'now', 'string')).toBeUndefined();
+    expect(field({ now: 'x' }, 'now', 'string')).toBe('x');
   });
 });
