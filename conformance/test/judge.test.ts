@@ -64,3 +64,14 @@ describe('field and optional', () => {
     expect(field({ now: 'x' }, 'now', 'string')).toBe('x');
   });
 });
+
+describe('judge on what is no response', () => {
+  it('fails a case whose response is no object or carries no usable output or error (not a TypeError)', () => {
+    const valid = { result: 'valid', output: { target: '/p' } } as const;
+    const invalid = { result: 'invalid', error: 'ERR_X' } as const;
+    for (const r of [null, 1, 'x', Number.NaN, { type: 'response', id: 'x', error: null }, { type: 'response', id: 'x', output: 'x' }]) {
+      expect(judge(valid, r as never)).toMatchObject({ pass: false, stage: 'result' });
+      expect(judge(invalid, r as never)).toMatchObject({ pass: false, stage: 'result' });
+    }
+  });
+});
