@@ -148,11 +148,11 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
   totals: { args: fc.tuple(reports), call: (r) => conformance.totals(r as never) },
   distinctNames: { args: fc.tuple(reports), call: (r) => conformance.distinctNames(r as never) },
   formatFailure: {
-    args: fc.tuple(near(text), caseResult, formatOptions),
+    args: fc.tuple(text, caseResult, formatOptions),
     call: (i, r, o) => conformance.formatFailure(i as string, r as never, o as never),
   },
   formatFailures: {
-    args: fc.tuple(near(text), report, formatOptions),
+    args: fc.tuple(text, report, formatOptions),
     call: (i, r, o) => conformance.formatFailures(i as string, r as never, o as never),
   },
   formatTable: { args: fc.tuple(files, reports), call: (f, r) => conformance.formatTable(f as never, r as never) },
@@ -172,7 +172,7 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
           filter: fc.constantFrom('nog-sign', 'zzz'),
           maxConsecutiveFaults: fc.integer({ min: 1, max: 3 }),
         },
-        { requiredKeys: ['filter'] },
+        { requiredKeys: ['filter', 'timeoutMs', 'maxConsecutiveFaults'] },
       ),
     ),
     call: (impl, f, o) => conformance.runImplementation(impl as never, f as never, o as never),
