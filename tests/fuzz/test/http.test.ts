@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import fc from 'fast-check';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 import * as http from '@reqsign/http';
@@ -238,7 +238,7 @@ beforeAll(async () => {
   koaServer = koa.listen();
   await Promise.all([nodeServer, koaServer].map((s) => new Promise<void>((r) => (s.listening ? r() : s.listen(0, '127.0.0.1', r)))));
   fastifyApp = fastifyWithRecorder();
-  await fastifyApp.register(httpFastify.nogAuth, { keys: KEYS, now: NOW, onFailure: (e) => void events.push(e) });
+  await fastifyApp.register(httpFastify.nogAuth, { keys: KEYS, now: NOW, onFailure: (e: unknown) => void events.push(e) });
   fastifyApp.all('/*', async () => PASSED);
   await fastifyApp.ready();
 });
@@ -386,7 +386,7 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
       call: async (o, m, t) => {
         const app = fastifyWithRecorder();
         let escaped: { err: unknown } | undefined;
-        app.setErrorHandler(async (err, _request, reply) => {
+        app.setErrorHandler(async (err: unknown, _request: FastifyRequest, reply: FastifyReply) => {
           escaped = { err };
           return reply.code(500).send('error');
         });
