@@ -8,6 +8,9 @@ export function field<T extends 'string' | 'number' | 'boolean' | 'object'>(
   name: string,
   type: T,
 ): T extends 'string' ? string : T extends 'number' ? number : T extends 'boolean' ? boolean : Record<string, unknown> {
+  if (typeof input !== 'object' || input === null) {
+    throw Object.assign(new Error(`vector input holding ${name} must be an object`), { code: 'ERR_VECTOR_INPUT' });
+  }
   const v = input[name];
   if (typeof v !== type || v === null)
     throw Object.assign(new Error(`vector input ${name} must be a ${type}`), { code: 'ERR_VECTOR_INPUT' });
@@ -20,5 +23,6 @@ export function optional<T extends 'string' | 'number' | 'boolean' | 'object'>(
   name: string,
   type: T,
 ): (T extends 'string' ? string : T extends 'number' ? number : T extends 'boolean' ? boolean : Record<string, unknown>) | undefined {
-  return input[name] === undefined || input[name] === null ? undefined : field(input, name, type);
+  if (typeof input === 'object' && input !== null && (input[name] === undefined || input[name] === null)) return undefined;
+  return field(input, name, type);
 }

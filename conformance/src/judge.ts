@@ -11,8 +11,12 @@ export type Verdict =
  * keys the vector does not list are ignored. For an invalid case only the error code counts.
  */
 export function judge(expected: Expected, response: Response): Verdict {
-  const err = 'error' in response ? response.error.code : undefined;
-  const output = 'output' in response ? response.output : undefined;
+  // A port's response is checked by the runner; judged directly, anything but a response object is no answer.
+  const r = (typeof response === 'object' && response !== null ? response : {}) as Record<string, unknown>;
+  const error = r['error'];
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const err = typeof code === 'string' ? code : undefined;
+  const output = typeof r['output'] === 'object' && r['output'] !== null ? (r['output'] as Record<string, unknown>) : undefined;
   switch (expected.result) {
     case 'valid':
       if (output === undefined) return { pass: false, stage: 'result', expected: 'an output', actual: err ?? 'unsupported' };

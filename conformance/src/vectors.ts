@@ -54,6 +54,19 @@ export class VectorFileError extends Error {
 
 const ENVELOPE = 'envelope.schema.json';
 
+/** The names in a directory, or a {@link VectorFileError} that says why not (no such directory, not one, no access). */
+function listDirectory(dir: unknown, what: string): string[] {
+  const shown = typeof dir === 'string' ? JSON.stringify(dir) : typeof dir;
+  if (typeof dir !== 'string' || dir === '' || dir.includes('\0'))
+    throw new VectorFileError(shown, `is no ${what} (a path is a non-empty string)`);
+  try {
+    return readdirSync(dir);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw new VectorFileError(shown, `is no readable ${what} (${typeof code === 'string' ? code : 'unreadable'})`);
+  }
+}
+
 /**
  * Loads every `*.json` vector file in `dir`, validates each against the envelope schema and the schema named by its
  * `$schema` (looked up by file name in `schemaDir`), and checks what a schema cannot: every case id starts with the
@@ -61,7 +74,7 @@ const ENVELOPE = 'envelope.schema.json';
  */
 export function loadVectors(dir: string = VECTORS_DIR, schemaDir: string = SCHEMA_DIR): VectorFile[] {
   const ajv = new Ajv({ allErrors: true, strict: false });
-  for (const f of readdirSync(schemaDir).filter((n) => n.endsWith('.schema.json'))) {
+  for (const f of listDirectory(schemaDir, 'schema directory').filter((n) => n.endsWith('.schema.json'))) {
     try {
       ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, f), 'utf8')) as object, f);
     } catch (err) {
@@ -70,7 +83,7 @@ export function loadVectors(dir: string = VECTORS_DIR, schemaDir: string = SCHEM
   }
   const files: VectorFile[] = [];
   const ids = new Map<string, string>();
-  for (const name of readdirSync(dir)
+  for (const name of listDirectory(dir, 'vector directory')
     .filter((n) => n.endsWith('.json'))
     .sort()) {
     const path = join(dir, name);

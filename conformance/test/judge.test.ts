@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepEqual, judge, type Response } from '../src/index.js';
+import { deepEqual, field, judge, optional, type Response } from '../src/index.js';
 
 const output = (o: Record<string, unknown>): Response => ({ type: 'response', id: 'x', output: o });
 const error = (code: string): Response => ({ type: 'response', id: 'x', error: { code } });
@@ -51,5 +51,27 @@ describe('judge', () => {
     expect(deepEqual({ a: undefined }, { b: undefined })).toBe(false);
     expect(deepEqual([1], { 0: 1 })).toBe(false);
     expect(deepEqual(1, '1')).toBe(false);
+  });
+});
+
+describe('field and optional', () => {
+  it('refuse an input that is no object with ERR_VECTOR_INPUT (a vector request list holding null), not a TypeError', () => {
+    for (const input of [undefined, null, 1, 'x']) {
+      expect(() => field(input as never, 'now', 'string')).toThrow(expect.objectContaining({ code: 'ERR_VECTOR_INPUT' }));
+      expect(() => optional(input as never, 'now', 'string')).toThrow(expect.objectContaining({ code: 'ERR_VECTOR_INPUT' }));
+    }
+    expect(optional({ now: null }, 'now', 'string')).toBeUndefined();
+    expect(field({ now: 'x' }, 'now', 'string')).toBe('x');
+  });
+});
+
+describe('judge on what is no response', () => {
+  it('fails a case whose response is no object or carries no usable output or error (not a TypeError)', () => {
+    const valid = { result: 'valid', output: { target: '/p' } } as const;
+    const invalid = { result: 'invalid', error: 'ERR_X' } as const;
+    for (const r of [null, 1, 'x', Number.NaN, { type: 'response', id: 'x', error: null }, { type: 'response', id: 'x', output: 'x' }]) {
+      expect(judge(valid, r as never)).toMatchObject({ pass: false, stage: 'result' });
+      expect(judge(invalid, r as never)).toMatchObject({ pass: false, stage: 'result' });
+    }
   });
 });

@@ -134,3 +134,13 @@ describe('loading vectors', () => {
     expect(() => loadVectors(root)).toThrow('broken.json: names an unknown schema nope.schema.json');
   });
 });
+
+describe('loading vectors from a path that is no vector directory', () => {
+  it('throws a VectorFileError (ERR_VECTOR_FILE) naming the path, never a raw fs error or a TypeError', () => {
+    for (const dir of ['/proc/nope', '/dev/null', '', 'a\u0000b', 42, null]) {
+      expect(() => loadVectors(dir as never)).toThrow(VectorFileError);
+      expect(() => loadVectors(undefined, dir as never)).toThrow(expect.objectContaining({ code: 'ERR_VECTOR_FILE' }));
+    }
+    expect(() => loadVectors('/proc/nope')).toThrow(/"\/proc\/nope": is no readable vector directory \(ENOENT\)/);
+  });
+});

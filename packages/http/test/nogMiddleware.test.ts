@@ -196,6 +196,29 @@ describe('nogMiddleware (node:http)', () => {
     expect(JSON.parse(res.body)).toEqual({ error: 'database down' });
   });
 
+  it('hands a request without a URL string to next as a typed error, with a mountPrefix too (not a TypeError)', async () => {
+    for (const mountPrefix of [undefined, '/nog']) {
+      const middleware = nogMiddleware({ keys: KEYS, ...(mountPrefix === undefined ? {} : { mountPrefix }) });
+      for (const url of [42, Symbol('url'), {}]) {
+        let passed: unknown = 'not called';
+        const res = { statusCode: 0, setHeader: () => undefined, end: () => undefined };
+        await middleware({ method: 'GET', url: url as never, headers: {} }, res, (err) => (passed = err));
+        expect(passed).toBeInstanceOf(NogError);
+        expect(passed).toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      }
+    }
+  });
+
+  it('with an originalUrl option, passes a signed request whose own url is no string (nothing to rewrite)', async () => {
+    const url = await signed('GET', '/p?x=1');
+    const middleware = nogMiddleware({ keys: KEYS, originalUrl: () => url });
+    const req = { method: 'GET', url: 42 as never, headers: {} };
+    let passed: unknown = 'not called';
+    await middleware(req, { statusCode: 0, setHeader: () => undefined, end: () => undefined }, (err) => (passed = err));
+    expect(passed).toBeUndefined();
+    expect(req.url).toBe(42);
+  });
+
   it('rejects bad options with a typed error', () => {
     expect(() => nogMiddleware({ keys: KEYS, rewriteUrl: 'yes' as never })).toThrow(NogError);
     expect(() => nogMiddleware({ keys: KEYS, mountPrefix: '/' })).toThrow(/mountPrefix/);

@@ -123,7 +123,8 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
       const pending = new PendingClaim(claims, args, true, resolve, reject);
       let sent: Promise<unknown>;
       try {
-        sent = route.send(key, args);
+        // A client of the wrong shape may answer with no promise: its value is the reply (and fails as one).
+        sent = Promise.resolve(route.send(key, args));
       } catch (error) {
         sent = Promise.reject(error);
       }

@@ -411,3 +411,14 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
     });
   });
 }
+
+describe('a client of the wrong shape', () => {
+  it('answers a claim with a NonceStoreError when sendCommand returns no promise (not a TypeError)', async () => {
+    for (const reply of [1, 'nope', {}]) {
+      const store = createRedisNonceStore({ client: { sendCommand: () => reply } as never });
+      const err = await store.claim(claimOf()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NonceStoreError);
+      expect((err as NonceStoreError).code).toMatch(/^ERR_NONCE_STORE_/);
+    }
+  });
+});

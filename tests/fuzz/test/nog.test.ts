@@ -5,11 +5,9 @@ import * as nogDiagnose from '@reqsign/nog/diagnose';
 import { parseReceivedTarget } from '@reqsign/canonical';
 import { describe, expect, it } from 'vitest';
 import { hostile, mutate, near, options, text, urlish } from './arbitraries.js';
+import { DATE, KEY, SECRET, signedUrls } from './signed.js';
 import { expectClean, fuzz, unfuzzedExports } from './harness.js';
 
-const SECRET = 'fuzz-secret-9f8e7d6c5b4a39281706';
-const KEY = { id: 'fuzzkey0123456789abc', secret: SECRET };
-const DATE = Date.UTC(2026, 0, 2, 3, 4, 5);
 const method = fc.oneof({ arbitrary: fc.constantFrom('GET', 'POST', 'HEAD', 'get', 'PUT'), weight: 4 }, { arbitrary: text, weight: 1 });
 const key = fc.oneof(
   { arbitrary: fc.constant(KEY), weight: 4 },
@@ -53,18 +51,6 @@ for (const [name, nog] of [
   ['node', nodeNog],
   ['webcrypto', webNog],
 ] as const) {
-  /** Signed URLs to take apart: what a client sends, before a hostile hand changes it. */
-  const signedUrls = fc.tuple(urlish, fc.boolean(), fc.integer({ min: 0, max: 900 })).map(([path, withNonce, expires]) => {
-    try {
-      return nodeNog.signSync('GET', path.startsWith('/') || path.startsWith('http') ? path : `/${path}`, KEY, {
-        date: DATE,
-        expires,
-        nonce: withNonce ? '0123456789' : false,
-      }).url;
-    } catch {
-      return `/p?${path}`;
-    }
-  });
   const verifier = nog.createVerifier({ keys: { [KEY.id]: SECRET }, now: () => DATE + 1000 });
 
   const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unknown[]) => unknown }> = {

@@ -1,4 +1,5 @@
-import type { VerifyResult } from '@reqsign/nog';
+import { assertString } from '@reqsign/canonical';
+import { NogError, type VerifyResult } from '@reqsign/nog';
 import type { NogHookOptions, NogProxyOptions, NogVerifierSource } from '../types.js';
 import { checkOnFailure, reportFailure } from './hooks.js';
 import { checkMountPrefix } from './target.js';
@@ -23,6 +24,8 @@ export function createGate<Req>(options: GateOptions<Req>, candidatesOf: (prefix
   const onFailure = checkOnFailure(options.onFailure);
   return async (request, method, received) => {
     const original = originalUrl?.(request);
+    // A request with no URL string is refused the way the verifier refuses one, before a prefix goes on.
+    if (typeof original !== 'string') assertString(received, 'url', NogError);
     const candidates = typeof original === 'string' ? [original] : candidatesOf(mountPrefix, received);
     const result = await verifyCandidates(verifier, method, candidates);
     if (!result.ok) reportFailure(onFailure, result, method, candidates[0]!);

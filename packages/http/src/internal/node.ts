@@ -22,8 +22,9 @@ export function checkRewriteUrl(value: unknown): boolean {
 
 /** Removes the auth parameters from the URLs of a verified request, so the application sees its own query only. */
 export function rewriteNodeRequest(req: NodeUrls, auth: NogAuth): void {
-  if (req.url !== undefined) req.url = replaceQuery(req.url, auth.query);
-  if (req.originalUrl !== undefined) req.originalUrl = replaceQuery(req.originalUrl, auth.query);
+  // With an `originalUrl` option the request's own URLs were not read: only strings are rewritten.
+  if (typeof req.url === 'string') req.url = replaceQuery(req.url, auth.query);
+  if (typeof req.originalUrl === 'string') req.originalUrl = replaceQuery(req.originalUrl, auth.query);
 }
 
 /** Removes the auth parameters from a framework's parsed query object (Express 4's `req.query`, Fastify's). */

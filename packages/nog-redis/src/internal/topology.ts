@@ -30,7 +30,8 @@ export interface Topology {
 
 function attempt(send: (args: string[]) => Promise<unknown>, args: string[]): Promise<Settled> {
   try {
-    return send(args).then(ok, failed);
+    // A client of the wrong shape may answer with no promise: its value is the reply (and fails as one).
+    return Promise.resolve(send(args)).then(ok, failed);
   } catch (error) {
     return Promise.resolve(failed(error));
   }
