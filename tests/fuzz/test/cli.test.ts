@@ -157,8 +157,12 @@ describe('@reqsign/cli', () => {
         let stdout = '';
         let stderr = '';
         const io = {
-          stdout: (t: string) => void (stdout += t),
-          stderr: (t: string) => void (stderr += t),
+          stdout: (t: string) => {
+            stdout += t;
+          },
+          stderr: (t: string) => {
+            stderr += t;
+          },
           env: e,
           ...(input === undefined ? {} : { stdin: input as (max: number) => Promise<string> }),
         };

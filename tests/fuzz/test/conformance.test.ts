@@ -93,7 +93,15 @@ const path = fc.constantFrom(
 );
 const io = () => {
   let out = '';
-  return { stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t), text: () => out };
+  return {
+    stdout: (t: string) => {
+      out += t;
+    },
+    stderr: (t: string) => {
+      out += t;
+    },
+    text: () => out,
+  };
 };
 
 const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unknown[]) => unknown; runs?: number }> = {
