@@ -104,7 +104,7 @@ const io = () => {
   };
 };
 
-const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unknown[]) => unknown; runs?: number }> = {
+const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unknown[]) => unknown; runs?: number; timeoutMs?: number }> = {
   judge: { args: fc.tuple(expected, response), call: (e, r) => conformance.judge(e as never, r as never) },
   deepEqual: { args: fc.tuple(hostile, hostile), call: (a, b) => conformance.deepEqual(a, b) },
   field: {
@@ -186,6 +186,9 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
     call: (impl, f, o) => conformance.runImplementation(impl as never, f as never, o as never),
     // Each input spawns a port process: 40 of them keep the file within its time.
     runs: 40,
+    // A port that answers nothing takes up to its start and request timeouts until maxConsecutiveFaults stops it,
+    // and longer on a loaded machine (one input took over 5 s in a CI run): a hang here is a run past 30 s.
+    timeoutMs: 30_000,
   },
   main: {
     args: fc.tuple(
@@ -217,12 +220,13 @@ describe('@reqsign/conformance', () => {
     expect(unfuzzedExports(portable, Object.keys(ENTRIES))).toEqual([]);
   });
 
-  for (const [entry, { args, call, runs }] of Object.entries(ENTRIES)) {
+  for (const [entry, { args, call, runs, timeoutMs }] of Object.entries(ENTRIES)) {
     it(`${entry}: answers, or fails with a coded Error, for any input`, async () => {
       expectClean(
         await fuzz(`conformance.${entry}`, args, call, {
           typed: isCodedError,
           ...(runs === undefined ? {} : { runs }),
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
           ...(entry === 'main' ? { check: (v) => expect([0, 1, 2]).toContain((v as { code: number }).code) } : {}),
         }),
       );
