@@ -87,19 +87,17 @@ function parse(url: string, options: RequestTargetOptions | undefined, received:
     if (beforeFragment.charCodeAt(schemeEnd) !== 0x2f || beforeFragment.charCodeAt(schemeEnd + 1) !== 0x2f) {
       throw new CanonicalError('ERR_TARGET_FORM', 'An absolute URL must have an authority (scheme://host)');
     }
-    // The authority ends at the first / or ? after the //.
+    // The authority ends at the first / or ? after the //, and its host follows its last @ (userinfo@). Native
+    // indexOf scans: a loop over char codes and a lastIndexOf (which V8 runs outside optimized code) cost twice as
+    // much as the rest of the parse.
     const from = schemeEnd + 2;
-    let end = beforeFragment.length;
-    for (let i = from; i < end; i++) {
-      const c = beforeFragment.charCodeAt(i);
-      if (c === 0x2f /* / */ || c === 0x3f /* ? */) {
-        end = i;
-        break;
-      }
-    }
-    // The host follows the last @ of the authority (userinfo@), and is neither empty nor only a :port.
-    const at = beforeFragment.lastIndexOf('@', end - 1);
-    const host = at < from ? from : at + 1;
+    let end = beforeFragment.indexOf('/', from);
+    if (end === -1) end = beforeFragment.length;
+    const question = beforeFragment.indexOf('?', from);
+    if (question !== -1 && question < end) end = question;
+    let host = from;
+    for (let at = beforeFragment.indexOf('@', from); at !== -1 && at < end; at = beforeFragment.indexOf('@', host)) host = at + 1;
+    // The host is neither empty nor only a :port.
     if (host === end || beforeFragment.charCodeAt(host) === 0x3a /* : */) {
       throw new CanonicalError('ERR_TARGET_HOST', 'The URL has an empty host');
     }
@@ -122,7 +120,9 @@ function parse(url: string, options: RequestTargetOptions | undefined, received:
 
 /** The index after `http:` or `https:` (any case) at the start of `url`, or -1. */
 function httpSchemeEnd(url: string): number {
-  const head = url.slice(0, 6).toLowerCase();
+  let head = url.slice(0, 6);
+  // Lower-cased only when it is no lower-case scheme already: the usual URL costs no toLowerCase.
+  if (head !== 'https:' && !head.startsWith('http:')) head = head.toLowerCase();
   return head === 'https:' ? 6 : head.startsWith('http:') ? 5 : -1;
 }
 

@@ -75,6 +75,31 @@ describe('request target', () => {
     );
   });
 
+  it('splits an absolute URL at the end of its authority, the host after its last @ (property, against a model)', () => {
+    // The model: a regular expression for the authority (up to the first / or ?), split at every @.
+    const model = (u: string) => {
+      const m = /^(https?:\/\/)([^/?]*)(.*)$/i.exec(u)!;
+      const host = m[2]!.split('@').at(-1)!;
+      if (host === '' || host.startsWith(':')) return 'ERR_TARGET_HOST';
+      return { origin: m[1]! + m[2]!, target: m[3]!.startsWith('/') ? m[3]! : `/${m[3]!}` };
+    };
+    const piece = fc.constantFrom('a', 'h.example', '@', ':', ':80', '/', '?', 'u:p', '[::1]', '%40', '=', '&');
+    fc.assert(
+      fc.property(fc.constantFrom('http://', 'https://', 'HTTP://', 'hTtPs://'), fc.array(piece, { maxLength: 12 }), (scheme, parts) => {
+        const u = scheme + parts.join('');
+        let got: unknown;
+        try {
+          const t = parseRequestTarget(u);
+          got = { origin: t.origin, target: t.target };
+        } catch (err) {
+          got = (err as CanonicalError).code;
+        }
+        expect(got).toEqual(model(u));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('is idempotent: the target of a target is itself', () => {
     fc.assert(
       fc.property(url, (u) => {
