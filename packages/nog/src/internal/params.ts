@@ -89,14 +89,16 @@ function isEncodedAuthName(s: string, at: number, end: number): boolean {
 }
 
 /**
- * The same two questions as regular expressions, for the segments after the first {@link HAND_SEGMENTS} (so always
- * from a `&`): an auth parameter's segment (`&`, the name, `=value` or nothing, then `&` or the end), and a segment
- * whose name decodes to an auth name (each letter as itself or as `%XX`, either case of hex digit; a plain name
- * matches too, one with a `%` is refused). The engine scans in native code at about a nanosecond a character, with
- * no work in JavaScript but per match, so no query, however many tiny or malformed segments it has, costs more
- * than a few times what hashing it does.
+ * The same question as regular expressions, for the segments after the first {@link HAND_SEGMENTS} (so always from
+ * a `&`). {@link AUTH_NAME}: a segment's name that is an auth parameter's (`&`, the name, then `=`, `&` or the end).
+ * {@link ENCODED_AUTH_NAME}, for a target with a `%`: a name that decodes to one (each letter as itself or as `%XX`,
+ * either case of hex digit), so it finds the plain names too and one pass answers both questions (a name with a `%`
+ * is refused). The engine scans in native code at about a nanosecond a character, with no work in JavaScript but
+ * per match, so no query, however many tiny or malformed segments it has, costs more than a few times what hashing
+ * it does. {@link AUTH_SEGMENT}, the name with its `=value`, is what {@link stripAuthParams} cuts out.
  */
-const AUTH_SEGMENT = /(?:^|&)auth(?:algorithm|keyid|date|expires|nonce|signature)(?:=[^&]*)?(?=&|$)/g;
+const AUTH_NAME = /&auth(?:algorithm|keyid|date|expires|nonce|signature)(?==|&|$)/g;
+const AUTH_SEGMENT = /&auth(?:algorithm|keyid|date|expires|nonce|signature)(?:=[^&]*)?(?=&|$)/g;
 const encoded = (text: string): string =>
   [...text]
     .map((c) => {
@@ -107,7 +109,7 @@ const encoded = (text: string): string =>
 // Every name starts with "auth": that part once, so that the engine tries the six endings only after it. Built in
 // a pure function, so that a bundle without the verifier (a signing client's) drops it.
 const ENCODED_AUTH_NAME = /* @__PURE__ */ (() =>
-  new RegExp(`(?:^|&)${encoded('auth')}(?:${AUTH_PARAMETERS.map((name) => encoded(name.slice(4))).join('|')})(?==|&|$)`, 'g'))();
+  new RegExp(`&${encoded('auth')}(?:${AUTH_PARAMETERS.map((name) => encoded(name.slice(4))).join('|')})(?==|&|$)`, 'g'))();
 
 /**
  * How many segments are read by hand before the regular expressions take over: a signed URL has its own few plus
@@ -135,28 +137,27 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
   let nextEq = -2;
   for (let n = 0; start <= end; n++) {
     if (n === HAND_SEGMENTS) {
-      // More segments than a signed URL needs: the rest by the regular expressions, from the '&' before `start`.
-      AUTH_SEGMENT.lastIndex = start - 1;
-      for (let m = AUTH_SEGMENT.exec(target); m !== null; m = AUTH_SEGMENT.exec(target)) {
+      // More segments than a signed URL needs: the rest in one pass of a regular expression, from the '&' before
+      // `start`. Each match is an auth parameter's name (a percent-encoded one refuses the request).
+      const names = mayBeEncoded ? ENCODED_AUTH_NAME : AUTH_NAME;
+      names.lastIndex = start - 1;
+      for (let m = names.exec(target); m !== null; m = names.exec(target)) {
+        if (mayBeEncoded && m[0].includes('%')) return null;
         const amp = m.index;
-        const segmentEnd = amp + m[0].length;
-        let eq = target.indexOf('=', amp);
-        if (eq === -1 || eq > segmentEnd) eq = segmentEnd;
-        const slot = slotAt(target, amp + 1, eq);
+        const nameEnd = amp + m[0].length;
+        let segmentEnd = nameEnd === end || target.charCodeAt(nameEnd) === 0x26 /* & */ ? nameEnd : target.indexOf('&', nameEnd);
+        if (segmentEnd === -1) segmentEnd = end;
+        const slot = slotAt(target, amp + 1, nameEnd);
         if (values[slot] !== undefined) return null;
-        values[slot] = eq === segmentEnd ? '' : target.slice(eq + 1, segmentEnd);
+        values[slot] = nameEnd === segmentEnd ? '' : target.slice(nameEnd + 1, segmentEnd);
         if (slot === SIGNATURE) signatureAmp = segmentEnd === end ? amp : -1;
         if (firstAuth === -1) firstAuth = amp + 1;
         else if (amp !== lastAuthEnd) interleaved = true;
         lastAuthEnd = segmentEnd;
+        // The value is no name: go on from the '&' that ends the segment.
+        names.lastIndex = segmentEnd;
       }
       if (lastAuthEnd !== -1 && lastAuthEnd !== end) interleaved = true;
-      if (mayBeEncoded) {
-        ENCODED_AUTH_NAME.lastIndex = start - 1;
-        for (let m = ENCODED_AUTH_NAME.exec(target); m !== null; m = ENCODED_AUTH_NAME.exec(target)) {
-          if (m[0].includes('%')) return null;
-        }
-      }
       break;
     }
     let amp = target.indexOf('&', start);
@@ -177,7 +178,9 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
     start = amp + 1;
   }
   let rest: string | null;
-  if (interleaved || firstAuth === -1) rest = stripAuthParams(target.slice(q + 1));
+  // No auth parameter at all: the query is the rest as it is (a request that will fail; no second scan of it).
+  if (firstAuth === -1) rest = target.slice(q + 1);
+  else if (interleaved) rest = stripAuthParams(target.slice(q + 1));
   // The usual case: the auth parameters are a suffix. `/p?auth...` had no query, `/p?&auth...` an empty one.
   else rest = firstAuth === q + 1 ? null : target.slice(q + 1, firstAuth - 1);
   return {
