@@ -91,11 +91,19 @@ export const RECEIVED: Side = {
   parse: (url) => parseReceivedTarget(url),
   slash: () => 'reject',
   target(base, query, apiKey, apiKeyIn) {
-    // The usual case, checked without splitting the query: it ends with api_key=<key>, its only mention of api_key.
-    const tail = `api_key=${apiKey}`;
-    if (apiKeyIn === 'query' && query !== null && query.endsWith(tail)) {
-      const at = query.length - tail.length;
-      if ((at === 0 || query.charCodeAt(at - 1) === 0x26) /* & */ && query.indexOf('api_key') === at) return base;
+    // The usual case, checked without splitting the query (or building the expected tail): it ends with
+    // api_key=<key>, its only mention of api_key.
+    if (apiKeyIn === 'query' && query !== null) {
+      const at = query.length - apiKey.length - 8;
+      if (
+        at >= 0 &&
+        query.endsWith(apiKey) &&
+        query.startsWith('api_key=', at) &&
+        (at === 0 || query.charCodeAt(at - 1) === 0x26) /* & */ &&
+        query.indexOf('api_key') === at
+      ) {
+        return base;
+      }
     }
     const params = apiKeyParams(query);
     if (apiKeyIn === 'header' && params.length > 0) {
@@ -104,7 +112,7 @@ export const RECEIVED: Side = {
     if (apiKeyIn === 'query') {
       // Split: the last parameter must be exactly api_key=<key>, and the only api_key.
       const last = query === null ? undefined : query.slice(query.lastIndexOf('&') + 1);
-      if (params.length !== 1 || last !== tail) {
+      if (params.length !== 1 || last !== `api_key=${apiKey}`) {
         throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In query form the URL must end with the api_key parameter, once');
       }
     }

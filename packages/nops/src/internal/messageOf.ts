@@ -65,8 +65,12 @@ export function messageOf(url: string, parts: MessageParts, side: Side): NopsMes
   const clientId = clientIdOf(apiKey);
 
   const target = side.parse(url);
-  let path = encodeNonAscii(target.path);
-  const query = target.query === null ? null : encodeNonAscii(target.query);
+  // The target as sent, encoded in one scan (encodeNonAscii returns its input when there is nothing to encode, the
+  // usual case), then split at its first '?', which encoding leaves where it was.
+  const wire = encodeNonAscii(target.target);
+  const q = wire.indexOf('?');
+  let path = q < 0 ? wire : wire.slice(0, q);
+  const query = q < 0 ? null : wire.slice(q + 1);
   if (!path.endsWith('/')) {
     if (slash === 'reject') throw new NopsError('ERR_NOPS_TRAILING_SLASH', 'The path does not end in "/", which nOps requires');
     path += '/';
