@@ -127,12 +127,18 @@ function requestOf(m: string, t: string, h: Record<string, string>): Request | u
   return undefined;
 }
 
-/** The URLs a pass may have been verified with: the one received, with the prefix put back, or the proxy's. */
-function candidatesOf(received: string, prefix: unknown, original: unknown): string[] {
-  const out = [received];
-  if (typeof prefix === 'string') {
-    const path = received.replace(/^[a-z]+:\/\/[^/]*/i, '');
-    out.push(prefix + path, prefix + path.slice(1));
+/**
+ * The URLs a pass may have been verified with: the one received (when the request holds one as a string), with the
+ * prefix put back, or the proxy's (the `originalUrl` hook's answer, which the verifier takes whatever the request holds).
+ */
+function candidatesOf(received: unknown, prefix: unknown, original: unknown): string[] {
+  const out: string[] = [];
+  if (typeof received === 'string') {
+    out.push(received);
+    if (typeof prefix === 'string') {
+      const path = received.replace(/^[a-z]+:\/\/[^/]*/i, '');
+      out.push(prefix + path, prefix + path.slice(1));
+    }
   }
   if (typeof original === 'string') out.push(original);
   return out;
@@ -164,21 +170,30 @@ function checkAnswer(value: unknown): void {
   expect(JSON.stringify(seen)).not.toContain(SECRET);
 }
 
+/**
+ * What the options' `originalUrl` hook answers for `subject`. The hooks are pure functions of their argument (fast-check
+ * derives a `fc.func`'s answer from it), so the answer is the one the verifier got only while `subject` is as the
+ * verifier saw it: a Node request or Koa context must be asked before the middleware runs (it sets `nogAuth`, the
+ * status, the rewritten URL), or the hook answers for another argument.
+ */
+function proxyUrlOf(o: unknown, subject: unknown): unknown {
+  const { originalUrl } = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
+  try {
+    return typeof originalUrl === 'function' ? originalUrl(subject) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A fetch-API `Response` as an {@link Answer}. */
 async function answerOf(response: Response, request: Request, o: unknown): Promise<Answer> {
-  const opts = (typeof o === 'object' && o !== null ? o : {}) as { mountPrefix?: unknown; originalUrl?: unknown };
-  let original: unknown;
-  try {
-    original = typeof opts.originalUrl === 'function' ? opts.originalUrl(request) : undefined;
-  } catch {
-    original = undefined;
-  }
+  const { mountPrefix } = (typeof o === 'object' && o !== null ? o : {}) as { mountPrefix?: unknown };
   return {
     status: response.status,
     body: await response.text(),
     headers: JSON.stringify([...response.headers]),
     method: request.method,
-    candidates: candidatesOf(request.url, opts.mountPrefix, original),
+    candidates: candidatesOf(request.url, mountPrefix, proxyUrlOf(o, request)),
   };
 }
 
@@ -309,6 +324,7 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
         const middleware = http.nogMiddleware(o as never);
         const r = req as { method?: unknown; url?: unknown; originalUrl?: unknown };
         const received = r.originalUrl ?? r.url ?? '';
+        const original = proxyUrlOf(o, req);
         const out = { status: 0, body: '', headers: [] as unknown[] };
         const res = {
           statusCode: 0,
@@ -328,19 +344,13 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
         });
         // An unexpected exception goes to next(err): it must be a typed one (a misconfigured verifier's).
         if (failed !== undefined) throw failed.err;
-        const { mountPrefix, originalUrl } = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
-        let original: unknown;
-        try {
-          original = typeof originalUrl === 'function' ? originalUrl(req) : undefined;
-        } catch {
-          original = undefined;
-        }
+        const { mountPrefix } = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
         return {
           status: out.status,
           body: out.body,
           headers: JSON.stringify(out.headers.map(String)),
           method: String(r.method),
-          candidates: typeof received === 'string' ? candidatesOf(received, mountPrefix, original) : [],
+          candidates: candidatesOf(received, mountPrefix, original),
         } satisfies Answer;
       },
       check: checkAnswer,
@@ -432,23 +442,18 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
           req: {},
         };
         const received = ctx.originalUrl;
+        const original = proxyUrlOf(o, ctx);
         await middleware(ctx as never, async () => {
           ctx.status = 200;
           ctx.body = PASSED;
         });
-        const { mountPrefix, originalUrl } = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
-        let original: unknown;
-        try {
-          original = typeof originalUrl === 'function' ? originalUrl(ctx) : undefined;
-        } catch {
-          original = undefined;
-        }
+        const { mountPrefix } = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
         return {
           status: ctx.status,
           body: String(ctx.body),
           headers: JSON.stringify(headers),
           method: String(r.method),
-          candidates: typeof received === 'string' ? candidatesOf(received, mountPrefix, original) : [],
+          candidates: candidatesOf(received, mountPrefix, original),
         } satisfies Answer;
       },
       check: checkAnswer,
