@@ -14,8 +14,8 @@ export interface CheckResult {
 
 /** Paths a tarball may contain, beyond `package.json`: built code, data, documentation, the reference ports' sources. */
 const ALLOWED = [
-  /^dist\/.+\.(js|d\.ts)$/,
-  /^bin\/[\w.-]+\.js$/,
+  /^dist\/.+\.(js|cjs|d\.ts)$/,
+  /^bin\/[\w.-]+\.c?js$/,
   /^vectors\/[^/]+\.json$/,
   /^schema\/[^/]+\.json$/,
   /^ports\/[a-z0-9-]+\/[\w.-]+\.(py|md)$/,

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadVectors, type ImplementationReport } from '@reqsign/conformance';
 import { CLI } from './helpers.js';
@@ -51,5 +51,33 @@ describe('the full conformance run', () => {
     });
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`${3 * cases} passed, 0 failed`);
     expect(run.code).toBe(0);
+  });
+});
+
+describe('colour: only for a terminal', () => {
+  // One implementation (this package's port on node:crypto) is enough: the colour is the summary's.
+  const PORT = join(dirname(CLI), '..', 'dist', 'port', 'main.js');
+  const args = ['conformance', '--impl', `${JSON.stringify(process.execPath)} ${JSON.stringify(PORT)}`];
+  /** The run's output through a pseudo-terminal (Python's pty module): what a user sees in a terminal. */
+  function inTerminal(env: Record<string, string>): string {
+    const r = spawnSync('python3', ['-c', 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)', process.execPath, CLI, ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout;
+  }
+
+  it('colours the summary in a terminal, not with NO_COLOR set, not in a pipe', () => {
+    const green = /\x1b\[32m\d+ passed\x1b\[0m, 0 failed/;
+    expect(inTerminal({})).toMatch(green);
+    const plain = inTerminal({ NO_COLOR: '1' });
+    expect(plain).toMatch(/\d+ passed, 0 failed/);
+    expect(plain).not.toContain('\x1b[');
+    const piped = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toMatch(/\d+ passed, 0 failed\n$/);
+    expect(piped.stdout).not.toContain('\x1b[');
   });
 });

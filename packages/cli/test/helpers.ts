@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The command as npm installs it (`bin.reqsign`, which runs the build in dist/). */
-export const CLI = resolve(here, '..', 'bin', 'reqsign.js');
+/** The command as npm installs it (`bin.reqsign`, which runs the bundle the build made, dist/reqsign.cjs). */
+export const CLI = resolve(here, '..', 'bin', 'reqsign.cjs');
 
 export interface Run {
   readonly status: number | null;

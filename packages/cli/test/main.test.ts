@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle } from '../scripts/bundle.mjs';
 import { closest } from '../src/internal/suggest.js';
 import { quote } from '../src/internal/text.js';
 import { CLI, expectUsageError, reqsign } from './helpers.js';
@@ -95,44 +96,98 @@ describe('group help', () => {
   });
 });
 
-describe('start-up: a command loads only its own code', () => {
-  /** The modules a run of `reqsign ARGS` loaded, as paths under the repository (a loader hook records them). */
-  function loaded(args: readonly string[]): string[] {
-    const dir = mkdtempSync(join(tmpdir(), 'reqsign-imports-'));
-    const file = join(dir, 'imports.txt');
-    const r = spawnSync(process.execPath, ['--import', resolve(here, 'fixtures', 'record-imports.mjs'), CLI, ...args], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', ...ENV, REQSIGN_IMPORTS: file },
-    });
-    const urls = readFileSync(file, 'utf8').trim().split('\n');
-    rmSync(dir, { recursive: true, force: true });
-    expect(r.status, r.stderr).toBe(0);
-    return urls.map((u) => (u.startsWith('file://') ? fileURLToPath(u) : u));
-  }
-  const inPackage = (files: readonly string[], pkg: string) => files.filter((f) => f.includes(`/${pkg}/`) && !f.includes('/cli/'));
+describe('start-up: a run loads the dispatcher and its own command, nothing else', () => {
+  const ROOT = resolve(here, '..', '..', '..');
 
-  it('nog sign loads @reqsign/nog and canonical, not nops, the conformance runner or ajv', () => {
-    const files = loaded(['nog', 'sign', 'GET', '/p']);
-    expect(inPackage(files, 'nog').length).toBeGreaterThan(0);
-    expect(inPackage(files, 'nops')).toEqual([]);
-    expect(files.filter((f) => /conformance|ajv/.test(f))).toEqual([]);
-    expect(files.filter((f) => f.includes('/commands/')).map((f) => f.split('/').pop())).toEqual(['nogSign.js']);
-  });
-
-  it('nops keygen loads @reqsign/nops, not nog, the conformance runner or ajv', () => {
-    const files = loaded(['nops', 'keygen', '--bits', '1024']);
-    expect(inPackage(files, 'nops').length).toBeGreaterThan(0);
-    expect(inPackage(files, 'nog')).toEqual([]);
-    expect(files.filter((f) => /conformance|ajv/.test(f))).toEqual([]);
-  });
-
-  it('help and --version load no scheme package at all', () => {
-    for (const args of [['--help'], ['--version'], ['nog', '--help'], ['nops', '--help']]) {
-      const files = loaded(args);
-      expect(
-        files.filter((f) => /\/(nog|nops|canonical|conformance)\/|ajv/.test(f) && !f.includes('/cli/')),
-        args.join(' '),
-      ).toEqual([]);
+  /** The repository files a run of the shipped bin loaded, from V8's coverage of it. */
+  function filesLoaded(args: readonly string[]): string[] {
+    const dir = mkdtempSync(join(tmpdir(), 'reqsign-coverage-'));
+    try {
+      const r = spawnSync(process.execPath, [CLI, ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', ...ENV, NODE_V8_COVERAGE: dir },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return readdirSync(dir)
+        .flatMap((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { result: Array<{ url: string }> }).result)
+        .filter((s) => s.url.startsWith('file:'))
+        .map((s) => fileURLToPath(s.url))
+        .filter((f) => f.startsWith(ROOT))
+        .map((f) => f.slice(ROOT.length + 1))
+        .sort();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('opens the bin, the dispatcher and the bundle of the command it runs: no module of a package', () => {
+    const base = ['packages/cli/bin/reqsign.cjs', 'packages/cli/dist/reqsign.cjs'];
+    const cases: Array<[readonly string[], string | undefined]> = [
+      [['nog', 'sign', 'GET', '/p'], 'nogSign'],
+      [['nops', 'keygen', '--bits', '1024'], 'nopsKeygen'],
+      [['--version'], undefined],
+      [['--help'], undefined],
+      [['nog', '--help'], undefined],
+    ];
+    for (const [args, command] of cases) {
+      expect(filesLoaded(args), args.join(' ')).toEqual(
+        command === undefined ? base : [...base, `packages/cli/dist/commands/${command}.cjs`].sort(),
+      );
+    }
+  });
+
+  // What each bundle holds, from esbuild's metafile of the same build: module paths relative to the package.
+  const dev = mkdtempSync(join(tmpdir(), 'reqsign-bundle-'));
+  let inputs: Record<string, string[]> = {};
+  beforeAll(async () => {
+    const results = await bundle({ outdir: dev, metafile: true });
+    inputs = Object.fromEntries(
+      results.flatMap((r) => Object.entries(r.metafile!.outputs).map(([out, o]) => [basename(out, '.cjs'), Object.keys(o.inputs)])),
+    );
+  });
+  afterAll(() => rmSync(dev, { recursive: true, force: true }));
+  const of = (modules: readonly string[] | undefined, pkg: string) => (modules ?? []).filter((m) => m.startsWith(`../${pkg}/`));
+  const commandsIn = (modules: readonly string[] | undefined) => (modules ?? []).filter((m) => m.includes('dist/commands/'));
+
+  it('the dispatcher holds no scheme code and no command', () => {
+    expect(inputs.reqsign).toContain('dist/main.js');
+    expect((inputs.reqsign ?? []).filter((m) => m.startsWith('../') || m.includes('node_modules'))).toEqual([]);
+    expect(commandsIn(inputs.reqsign)).toEqual([]);
+  });
+
+  it('a command holds its own scheme and nothing of another command, scheme, the conformance runner or ajv', () => {
+    expect(Object.keys(inputs).sort()).toEqual([
+      'conformance',
+      'nogExplain',
+      'nogSign',
+      'nogVerify',
+      'nopsExplain',
+      'nopsKeygen',
+      'nopsSign',
+      'nopsVerify',
+      'reqsign',
+    ]);
+    for (const [name, modules] of Object.entries(inputs)) {
+      if (name === 'reqsign') continue;
+      const scheme = name.startsWith('nog') ? 'nog' : name.startsWith('nops') ? 'nops' : undefined;
+      // Its own module, and at most a part another command of its scheme shares (nog explain reads keys as nog verify).
+      expect(commandsIn(modules), name).toContain(`dist/commands/${name}.js`);
+      expect(
+        commandsIn(modules).filter(
+          (m) => m !== `dist/commands/${name}.js` && (scheme === undefined || !m.startsWith(`dist/commands/${scheme}`)),
+        ),
+        name,
+      ).toEqual([]);
+      expect(
+        modules.filter((m) => /conformance\/|ajv/.test(m)),
+        name,
+      ).toEqual([]);
+      for (const other of ['nog', 'nops']) {
+        if (other !== scheme) expect(of(modules, other), `${name} holds ${other}`).toEqual([]);
+      }
+      if (scheme !== undefined) expect(of(modules, scheme).length, name).toBeGreaterThan(0);
+    }
+    expect(of(inputs.nogSign, 'nog')).toContain('../nog/dist/sign.js');
+    expect(of(inputs.nopsKeygen, 'nops')).toContain('../nops/dist/generateKeyPair.js');
   });
 });

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_OK, processIo, type CliIo } from '../internal/io.js';
+import { EXIT_OK, type CliIo } from '../internal/io.js';
 
 const PROGRAM = 'reqsign conformance';
 const PORT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'port', 'main.js');
@@ -24,7 +24,8 @@ export async function conformance(argv: readonly string[], io: CliIo): Promise<n
     { name: 'typescript (WebCrypto)', command: `${node} ${port} --webcrypto` },
     ...defaultImplementations(),
   ];
-  // Colour only for a terminal: never in a pipe, a file or CI logs, and never with NO_COLOR set.
-  const colour = io === processIo && process.stdout.isTTY === true && !io.env.NO_COLOR;
+  // Colour only for a terminal: never in a pipe, a file or CI logs, and never with NO_COLOR set. (Asked of the io,
+  // not of whether it is this module's processIo: the dispatcher that passes it is another bundle.)
+  const colour = io.isTerminal?.() === true && !io.env.NO_COLOR;
   return main(argv, { program: PROGRAM, implementations, io, colour });
 }

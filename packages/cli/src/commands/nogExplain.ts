@@ -1,6 +1,6 @@
 import type { NogAuthErrorCode } from '@reqsign/nog';
 import { diagnose, type NogDiagnosis } from '@reqsign/nog/diagnose';
-import { parse, positionals, stringOption, type Parsed } from '../internal/args.js';
+import { listOption, parse, positionals, stringOption } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
 import { EXIT_INVALID, EXIT_OK, type CliIo } from '../internal/io.js';
 import { renderFields, renderFindings, renderStages } from '../internal/stages.js';
@@ -29,12 +29,6 @@ Options:
   --json              the whole diagnosis as one JSON object
   -h, --help          this text
 `;
-
-/** A repeatable string option. */
-export function listOption(args: Parsed, name: string): string[] {
-  const v = (args.values as Record<string, unknown>)[name];
-  return Array.isArray(v) ? (v as string[]) : [];
-}
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 

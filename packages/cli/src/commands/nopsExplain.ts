@@ -1,12 +1,11 @@
 import { basename } from 'node:path';
 import { diagnose, type NopsDiagnosis } from '@reqsign/nops/diagnose';
-import { choiceOption, parse, positionals, stringOption } from '../internal/args.js';
+import { choiceOption, listOption, parse, positionals, stringOption } from '../internal/args.js';
 import { checkDay, parseIsoDateTime } from '../internal/dates.js';
 import { readKeyFile } from '../internal/files.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
 import { renderFields, renderFindings, renderStages } from '../internal/stages.js';
 import { required } from './nopsVerify.js';
-import { listOption } from './nogExplain.js';
 
 export const NOPS_EXPLAIN_HELP = `Usage: reqsign nops explain --public-key FILE --api-key KEY --date DAY|ISO-8601 --signature B64
                             [--time-zone ZONE] [--api-key-in query|header] [--expected-url URL]

@@ -67,6 +67,12 @@ export function stringOption(parsed: Parsed, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A repeatable string option: every value given, in order. */
+export function listOption(parsed: Parsed, name: string): string[] {
+  const value = parsed.values[name];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
 /** A whole number from an option, within bounds. */
 export function integerOption(parsed: Parsed, name: string, min: number, max: number): number | undefined {
   const text = stringOption(parsed, name);

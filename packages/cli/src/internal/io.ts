@@ -8,6 +8,11 @@ export interface CliIo {
    * is a usage error.
    */
   readonly stdin?: (maxBytes: number) => Promise<string>;
+  /**
+   * Whether `stdout` is a terminal: `reqsign conformance` colours its summary only then, and never with `NO_COLOR`
+   * set. Without it, no colour (a pipe, a file, a buffer).
+   */
+  readonly isTerminal?: () => boolean;
 }
 
 /** Reads the process's stdin up to `maxBytes`; more is a usage error (the rest is not read). */
@@ -30,6 +35,7 @@ export const processIo: CliIo = {
   stderr: (text) => void process.stderr.write(text),
   env: process.env,
   stdin: readProcessStdin,
+  isTerminal: () => process.stdout.isTTY === true,
 };
 
 /** Exit codes: 0 done (or valid), 1 verified invalid, 2 usage error, bad argument, unreadable key. */
