@@ -47,8 +47,8 @@ const commandsApart = {
 };
 
 /** The commands, as tsc built them: dist/commands/<command>.js. */
-export function commandNames(from = dist) {
-  return readdirSync(join(from, 'commands'))
+export function commandNames() {
+  return readdirSync(join(dist, 'commands'))
     .filter((f) => /^[A-Za-z]+\.js$/.test(f))
     .map((f) => f.slice(0, -3))
     .sort();

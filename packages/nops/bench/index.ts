@@ -57,15 +57,11 @@ const median = (xs: number[]): number => {
   return s[s.length >> 1]!;
 };
 
-/** Microseconds of GC pause per call over the batches given (pauses are delivered after the fact: await one turn). */
-function gcPerCall(batches: Batch[]): number {
+/** Microseconds of GC pause per call in a batch (pauses are delivered after the fact: await one turn). */
+function gcPerCall(b: Batch): number {
   let us = 0;
-  let calls = 0;
-  for (const b of batches) {
-    calls += b.n;
-    for (const p of pauses) if (p.start >= b.start && p.start < b.end) us += p.duration * 1000;
-  }
-  return us / calls;
+  for (const p of pauses) if (p.start >= b.start && p.start < b.end) us += p.duration * 1000;
+  return us / b.n;
 }
 
 interface Row {
@@ -132,8 +128,8 @@ async function measureAll(): Promise<Row[]> {
     const soloRaw = await batch(solo, s.raw);
     const soloOurs = await batch(solo, s.ours);
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const rawGc = gcPerCall([soloRaw]);
-    const gc = gcPerCall([soloOurs]);
+    const rawGc = gcPerCall(soloRaw);
+    const gc = gcPerCall(soloOurs);
     const raw = rawMin + rawGc;
     const ours = Math.min(...ourss[i]!.map((b) => b.us)) + gc;
     rows.push({
