@@ -128,20 +128,21 @@ function requestOf(m: string, t: string, h: Record<string, string>): Request | u
 }
 
 /**
- * The URLs a pass may have been verified with: the one received (when the request holds one as a string), with the
- * prefix put back, or the proxy's (the `originalUrl` hook's answer, which the verifier takes whatever the request holds).
+ * The URLs a pass may have been verified with, as the integrations document it: the `originalUrl` hook's answer when
+ * it gave a string (then nothing else), else the URL received, with the stripped `mountPrefix` put back in front of
+ * its path (a fetch-API request's absolute URL keeps its origin; a Node request line gets the prefix in front of it
+ * all). A bare root (`/`, `/?q`) was either `/api/` or `/api` at the client. A prefix the options refuse never gets
+ * this far (the integration throws a typed error).
  */
-function candidatesOf(received: unknown, prefix: unknown, original: unknown): string[] {
-  const out: string[] = [];
-  if (typeof received === 'string') {
-    out.push(received);
-    if (typeof prefix === 'string') {
-      const path = received.replace(/^[a-z]+:\/\/[^/]*/i, '');
-      out.push(prefix + path, prefix + path.slice(1));
-    }
-  }
-  if (typeof original === 'string') out.push(original);
-  return out;
+function candidatesOf(kind: 'fetch' | 'node', received: unknown, prefix: unknown, original: unknown): string[] {
+  if (typeof original === 'string') return [original];
+  if (typeof received !== 'string') return [];
+  if (typeof prefix !== 'string' || prefix === '') return [received];
+  const origin = kind === 'fetch' ? (/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(received)?.[0] ?? '') : '';
+  const path = received.slice(origin.length);
+  if (kind === 'fetch' && (origin === '' || path === '')) return [received];
+  if (path === '/' || path.startsWith('/?')) return [origin + prefix + path, origin + prefix + path.slice(1)];
+  return [origin + prefix + path];
 }
 
 interface Answer {
@@ -186,14 +187,14 @@ function proxyUrlOf(o: unknown, subject: unknown): unknown {
 }
 
 /** A fetch-API `Response` as an {@link Answer}. */
-async function answerOf(response: Response, request: Request, o: unknown): Promise<Answer> {
+async function answerOf(response: Response, request: Request, o: unknown, original: unknown): Promise<Answer> {
   const { mountPrefix } = (typeof o === 'object' && o !== null ? o : {}) as { mountPrefix?: unknown };
   return {
     status: response.status,
     body: await response.text(),
     headers: JSON.stringify([...response.headers]),
     method: request.method,
-    candidates: candidatesOf(request.url, mountPrefix, proxyUrlOf(o, request)),
+    candidates: candidatesOf('fetch', request.url, mountPrefix, original),
   };
 }
 
@@ -289,7 +290,9 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
       call: async (handler, o, m, t, h) => {
         const wrapped = http.withNogAuth(handler as never, o as never);
         const request = requestOf(m as string, t as string, h as Record<string, string>);
-        return request && answerOf(await wrapped(request), request, o);
+        if (request === undefined) return undefined;
+        const original = proxyUrlOf(o, request);
+        return answerOf(await wrapped(request), request, o, original);
       },
       check: checkAnswer,
       // Each input builds a verifier (and a real Request, app or context) and signs its URL: about 1 ms, so 2,000
@@ -302,11 +305,12 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
         const authenticate = http.createNogAuthenticator(o as never);
         const request = requestOf(m as string, t as string, h as Record<string, string>);
         if (request === undefined) return undefined;
+        const original = proxyUrlOf(o, request);
         const auth = await authenticate(request);
-        if (auth instanceof Response) return answerOf(auth, request, o);
+        if (auth instanceof Response) return answerOf(auth, request, o, original);
         // A pass: the verification is remembered for the request, and it is the one returned.
         expect(http.getNogAuth(request)).toBe(auth);
-        return answerOf(new Response(PASSED), request, o);
+        return answerOf(new Response(PASSED), request, o, original);
       },
       check: checkAnswer,
       // Each input builds a verifier (and a real Request, app or context) and signs its URL: about 1 ms, so 2,000
@@ -350,7 +354,7 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
           body: out.body,
           headers: JSON.stringify(out.headers.map(String)),
           method: String(r.method),
-          candidates: candidatesOf(received, mountPrefix, original),
+          candidates: candidatesOf('node', received, mountPrefix, original),
         } satisfies Answer;
       },
       check: checkAnswer,
@@ -380,9 +384,10 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
         app.all('*', (c) => c.text(PASSED));
         const request = requestOf(m as string, t as string, h as Record<string, string>);
         if (request === undefined) return undefined;
+        const original = proxyUrlOf(o, request);
         const response = await app.request(request);
         if (escaped !== undefined) throw escaped.err;
-        return answerOf(response, request, o);
+        return answerOf(response, request, o, original);
       },
       check: checkAnswer,
       // Each input builds a verifier (and a real Request, app or context) and signs its URL: about 1 ms, so 2,000
@@ -394,7 +399,7 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
     nogAuth: {
       args: fc.tuple(gateOptions, method, target),
       call: async (o, m, t) => {
-        const app = fastifyWithRecorder();
+        const app = fastifyWithRecorder(o);
         let escaped: { err: unknown } | undefined;
         app.setErrorHandler(async (err: unknown, _request: FastifyRequest, reply: FastifyReply) => {
           escaped = { err };
@@ -453,7 +458,7 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
           body: String(ctx.body),
           headers: JSON.stringify(headers),
           method: String(r.method),
-          candidates: candidatesOf(received, mountPrefix, original),
+          candidates: candidatesOf('node', received, mountPrefix, original),
         } satisfies Answer;
       },
       check: checkAnswer,
@@ -471,21 +476,27 @@ const ENTRIES: Record<string, Record<string, Entry>> = {
   },
 };
 
-/** The request line a Fastify app received (light-my-request normalizes what it is given: upper case, no tabs). */
-let injected: { method: string; url: string } = { method: '', url: '' };
+/**
+ * What a Fastify app received: the request line (light-my-request normalizes what it is given: upper case, no tabs),
+ * and the `originalUrl` hook's answer for the request as the plugin's hook sees it.
+ */
+let injected: { method: string; url: string; original: unknown } = { method: '', url: '', original: undefined };
 
-/** A Fastify app whose first hook records the request line, before the plugin's. */
-function fastifyWithRecorder(): ReturnType<typeof Fastify> {
+/**
+ * A Fastify app whose first hook records the request line and asks the options' `originalUrl` hook, before the
+ * plugin's hook runs (which sets `nogAuth` and rewrites the URL, so the same question afterwards is another one).
+ */
+function fastifyWithRecorder(o: unknown = {}): ReturnType<typeof Fastify> {
   const app = Fastify();
   app.addHook('onRequest', async (request) => {
-    injected = { method: request.raw.method ?? '', url: request.raw.url ?? '' };
+    injected = { method: request.raw.method ?? '', url: request.raw.url ?? '', original: proxyUrlOf(o, request) };
   });
   return app;
 }
 
 /** A Fastify app's answer to an injected request; what light-my-request itself refuses to send is no answer. */
 async function injectAnswer(app: ReturnType<typeof Fastify>, m: string, t: string, o: unknown): Promise<Answer | undefined> {
-  injected = { method: '', url: '' };
+  injected = { method: '', url: '', original: undefined };
   let response;
   try {
     response = await app.inject({ method: m as 'GET', url: t });
@@ -500,7 +511,7 @@ async function injectAnswer(app: ReturnType<typeof Fastify>, m: string, t: strin
     body: response.body,
     headers: JSON.stringify(response.headers),
     method: injected.method,
-    candidates: candidatesOf(injected.url, mountPrefix, undefined),
+    candidates: candidatesOf('node', injected.url, mountPrefix, injected.original),
   };
 }
 
