@@ -15,9 +15,17 @@ const dirs = [
     : []),
 ].filter((dir) => existsSync(`${dir}/test`));
 
+/**
+ * How long one test may run before it counts as hung. The fuzz suite draws each entry's inputs for every seed (a fixed
+ * list plus one random, tests/fuzz/test/harness.ts): on a loaded machine an entry takes minutes, which is slow, not hung.
+ */
+const TEST_TIMEOUT: Record<string, number> = { 'tests/fuzz': 900_000 };
+
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // A Redis on loopback for the suites that share one (unless REQSIGN_REDIS_URL names one).
+    globalSetup: ['./scripts/test-services.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: dirs.map((dir) => ({
@@ -25,7 +33,7 @@ export default defineConfig({
         name: dir.split('/').pop(),
         root: dir,
         include: ['test/**/*.test.ts'],
-        testTimeout: 60_000,
+        testTimeout: TEST_TIMEOUT[dir] ?? 60_000,
         hookTimeout: 120_000,
       },
     })),

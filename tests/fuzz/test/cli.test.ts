@@ -124,6 +124,15 @@ const env = fc.oneof(
     { requiredKeys: [] },
   ),
 );
+/**
+ * A standard input that never ends (a terminal nobody types into): the command waits, as cat does. It says when it is
+ * read, so the fuzz knows the command is waiting on it, whatever the machine's speed.
+ */
+let readForever: (() => void) | undefined;
+const NEVER_ENDS = (): Promise<string> => {
+  readForever?.();
+  return new Promise<string>(() => {});
+};
 const stdin = fc.constantFrom<unknown>(
   undefined,
   async () => '/p?x=1',
@@ -132,7 +141,7 @@ const stdin = fc.constantFrom<unknown>(
   async () => {
     throw Object.assign(new Error('standard input holds more than 65536 bytes'), { code: 'ERR_USAGE' });
   },
-  () => new Promise(() => {}).then(() => ''),
+  NEVER_ENDS,
 );
 
 interface Ran {
@@ -166,10 +175,18 @@ describe('@reqsign/cli', () => {
           env: e,
           ...(input === undefined ? {} : { stdin: input as (max: number) => Promise<string> }),
         };
-        // A stdin that never ends stands for a terminal nobody types into: the command waits, as cat does. The
-        // fuzz stops waiting after 300 ms (it is the caller's hang, not the command's).
-        const code = await Promise.race([cli.main(args, io), new Promise((r) => setTimeout(r, 300, 'waiting'))]);
-        return { code, stdout, stderr, argv: args } as Ran;
+        // A command that reads a standard input that never ends waits on it (the caller's hang, not the command's):
+        // the fuzz stops waiting once it is read. Any other answer may take as long as it takes on a loaded machine;
+        // the harness calls one that never comes a hang.
+        const waiting = new Promise<'waiting'>((resolve) => {
+          readForever = () => resolve('waiting');
+        });
+        try {
+          const code = await Promise.race([cli.main(args, io), waiting]);
+          return { code, stdout, stderr, argv: args } as Ran;
+        } finally {
+          readForever = undefined;
+        }
       },
       {
         secrets: [SECRET],
