@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadVectors, runImplementation, totals } from '../src/index.js';
 import { FIXTURES, PYTHON_PORT } from './helpers.js';
-import { requirePrograms } from '../../scripts/lib/programs.js';
+import { cryptodomePython, requirePrograms } from '../../scripts/lib/programs.js';
 
 requirePrograms('python3', 'tzdata', 'cryptodome');
 
@@ -48,7 +48,7 @@ print(" ".join(sorted(names)))`,
 
 // The nOps docs sign with pycryptodomex (`from Cryptodome...`); Debian's python3-pycryptodome provides it for
 // /usr/bin/python3 (requirePrograms('cryptodome') above fails the file without it).
-const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import Cryptodome'], { stdio: 'ignore' }).status === 0)!;
+const python = cryptodomePython()!;
 
 describe('nOps signatures against Cryptodome', () => {
   it('the port signs and verifies exactly as pycryptodomex does', () => {

@@ -28,8 +28,16 @@ const runs = (command: string, args: readonly string[], output?: RegExp): boolea
   return r.status === 0 && (output === undefined || output.test(r.stdout));
 };
 const apt = (...packages: string[]) => ({ apt: packages, install: `apt-get install -y ${packages.join(' ')}` });
-/** The Python the tests run: python3 from PATH, except for Cryptodome, which Debian installs for /usr/bin/python3. */
-const pythons = ['/usr/bin/python3', 'python3'];
+/**
+ * The Pythons that may have Cryptodome: Debian's python3-pycryptodome installs it for /usr/bin/python3, which need not
+ * be the python3 first on PATH (pyenv's, say). `REQSIGN_CRYPTODOME_PYTHON` names another.
+ */
+const cryptodomePythons = (): string[] => [process.env['REQSIGN_CRYPTODOME_PYTHON'] ?? '/usr/bin/python3', 'python3'];
+
+/** The Python that has Cryptodome (the tests that sign with pycryptodomex run it), or undefined. */
+export function cryptodomePython(): string | undefined {
+  return cryptodomePythons().find((p) => runs(p, ['-c', 'import Cryptodome']));
+}
 
 /**
  * The programs from the machine that test suites use, each with how to install it. A test file that needs one
@@ -41,8 +49,9 @@ export const PROGRAMS = {
   python3: { what: 'python3 (the reference port, differential checks)', ...apt('python3'), present: () => runs('python3', ['--version']) },
   cryptodome: {
     what: "Python's Cryptodome (pycryptodomex, what the nOps docs sign with)",
-    ...apt('python3', 'python3-pycryptodome'),
-    present: () => pythons.some((p) => runs(p, ['-c', 'import Cryptodome'])),
+    // It brings Debian's python3 with it, the Python it installs for.
+    ...apt('python3-pycryptodome'),
+    present: () => cryptodomePython() !== undefined,
   },
   tzdata: {
     what: "time zone data for Python's zoneinfo (the reference port's nOps days in a time zone)",
@@ -99,8 +108,24 @@ export function requirePrograms(...names: ProgramName[]): void {
   for (const name of names) if (!hasProgram(name)) throw new MissingProgramError(name);
 }
 
-/** The Debian packages that would provide every missing program (for `.ci/run`). */
+/** The programs that are missing, in the order of {@link PROGRAMS}. */
+export function missingPrograms(): ProgramName[] {
+  return (Object.keys(PROGRAMS) as ProgramName[]).filter((name) => !hasProgram(name));
+}
+
+/** Forgets what was probed (after an install). */
+export function forgetProbes(): void {
+  known.clear();
+}
+
+/** The Debian packages that would provide every missing program, each once, in the order of {@link PROGRAMS}. */
 export function missingAptPackages(): string[] {
-  const missing = (Object.keys(PROGRAMS) as ProgramName[]).filter((name) => !hasProgram(name));
-  return [...new Set(missing.flatMap((name) => PROGRAMS[name].apt))];
+  return [...aptPlan(missingPrograms()).keys()];
+}
+
+/** For each Debian package that provides one of `programs`: what the tests need it for. */
+export function aptPlan(programs: readonly ProgramName[]): Map<string, string[]> {
+  const plan = new Map<string, string[]>();
+  for (const name of programs) for (const pkg of PROGRAMS[name].apt) plan.set(pkg, [...(plan.get(pkg) ?? []), PROGRAMS[name].what]);
+  return plan;
 }
