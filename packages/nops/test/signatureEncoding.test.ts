@@ -67,7 +67,10 @@ describe('the signature encoding', () => {
       if (digit === 0x3d) continue;
       for (let high = 1; high < 256; high++) {
         const t = SIGNATURE.slice(0, at) + String.fromCharCode((high << 8) | digit) + SIGNATURE.slice(at + 1);
-        for (const [name, provider] of [['node', nodeCrypto], ['webcrypto', webVerify]] as const) {
+        for (const [name, provider] of [
+          ['node', nodeCrypto],
+          ['webcrypto', webVerify],
+        ] as const) {
           let code: string | undefined;
           try {
             provider.decodeSignature(t);
