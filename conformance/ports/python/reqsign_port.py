@@ -86,7 +86,9 @@ def parse_request_target(url, max_length=DEFAULT_MAX_URL_LENGTH, received=False)
     request line (GET //a HTTP/1.1), where it starts a path: what a verifier gets."""
     if url == "":
         raise PortError("ERR_TARGET_EMPTY", "The URL is empty")
-    if utf16_length(url) > max_length:
+    # The limit measures what is sent: a URL to sign up to its first # (a fragment is never sent, however long it
+    # is), a received target whole (it bounds the work a verifier does on what the network sends).
+    if utf16_length(url if received else url.partition("#")[0]) > max_length:
         raise PortError("ERR_TARGET_TOO_LONG", "The URL is longer than the limit")
     if FORBIDDEN.search(url):
         raise PortError("ERR_TARGET_CHARACTER", "The URL contains a space or a control character")

@@ -17,7 +17,11 @@ export interface RequestTarget {
 }
 
 export interface RequestTargetOptions {
-  /** The longest URL accepted, in UTF-16 code units of the whole input (default 8192, the common server limit). */
+  /**
+   * The longest URL accepted, in UTF-16 code units (default 8192, the common server limit): of what is sent, up to
+   * the first `#`, for a URL to sign (its fragment is never sent); of the whole input for a received target (which
+   * should hold no `#` at all: the limit bounds a verifier's work on what the network sends).
+   */
   readonly maxLength?: number;
 }
 
@@ -51,6 +55,12 @@ export function parseReceivedTarget(target: string, options?: RequestTargetOptio
   return parse(target, options, true);
 }
 
+/** The length of a URL to sign without its fragment, which is never sent. */
+function sentLength(url: string): number {
+  const hash = url.indexOf('#');
+  return hash === -1 ? url.length : hash;
+}
+
 function parse(url: string, options: RequestTargetOptions | undefined, received: boolean): RequestTarget {
   assertString(url, 'url');
   const maxLength = options?.maxLength ?? DEFAULT_MAX_URL_LENGTH;
@@ -58,7 +68,9 @@ function parse(url: string, options: RequestTargetOptions | undefined, received:
     throw new CanonicalError('ERR_INVALID_ARGUMENT', 'maxLength must be a positive integer');
   }
   if (url.length === 0) throw new CanonicalError('ERR_TARGET_EMPTY', 'The URL is empty');
-  if (url.length > maxLength) throw new CanonicalError('ERR_TARGET_TOO_LONG', 'The URL is longer than the limit');
+  if (url.length > maxLength && (received || sentLength(url) > maxLength)) {
+    throw new CanonicalError('ERR_TARGET_TOO_LONG', 'The URL is longer than the limit');
+  }
   if (!ALLOWED.test(url)) {
     throw new CanonicalError('ERR_TARGET_CHARACTER', 'The URL contains a space or a control character');
   }

@@ -236,6 +236,18 @@ describe('reqsign nog sign: --json, lowercase methods, a URL on stdin', () => {
     expect(reqsign(['nog', 'sign', ...FIXED, 'M-SEARCH', '/p'], ENV).stderr).toBe('');
   });
 
+  it('warns only when it goes on to sign: a usage error after a lowercase method is its one line', () => {
+    for (const args of [
+      ['get', 'ftp://h/p'],
+      ['get', '/p?authkeyid=k'],
+      ['--expires', '99999999999999', 'get', '/p'],
+    ]) {
+      const stderr = expectUsageError(reqsign(['nog', 'sign', '--date', '9999-12-31T23:59:59Z', ...args], ENV));
+      expect(stderr, args.join(' ')).not.toMatch(/warning/);
+    }
+    expect(expectUsageError(reqsign(['nog', 'sign', 'get', 'ftp://h/p'], ENV))).toMatch(/ERR_TARGET_SCHEME/);
+  });
+
   it('reads the URL from stdin for -, one line, the final newline dropped', () => {
     const viaStdin = reqsign(['nog', 'sign', ...FIXED, 'GET', '-'], ENV, '/api/blobs/abc\n');
     expect(viaStdin.stdout).toBe(reqsign(['nog', 'sign', ...FIXED, 'GET', '/api/blobs/abc'], ENV).stdout);

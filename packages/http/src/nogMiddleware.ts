@@ -46,7 +46,9 @@ export type NogMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: 
  * `mountPrefix` or `originalUrl` behind a proxy). On success it sets `req.nogAuth` (also `getNogAuth(req)`), strips
  * the auth parameters from the URL the application sees, and calls `next()`. On failure it answers 401 with
  * `{"statusCode":401,"errorCode":"ERR_AUTH_...","message":"..."}` as the original Nog server did, or 503 when the
- * nonce store failed (never a pass), and does not call `next`. An unexpected exception goes to `next(err)`.
+ * nonce store or the key lookup failed (never a pass; the lookup's exception is not kept), and does not call `next`.
+ * An exception of the verification itself (`ERR_CLOCK_INVALID`, a `verifier` of the caller's that rejects) goes to
+ * `next(err)`.
  *
  * ```ts
  * const auth = nogMiddleware({ keys: { [keyId]: secret } });

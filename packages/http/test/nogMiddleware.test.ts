@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -187,6 +188,32 @@ describe('nogMiddleware (node:http)', () => {
     const again = await signed('GET', '/public/blobs/abc?x=1');
     const refused = await send(base, 'GET', `/blobs/abc${again.slice(again.indexOf('?'))}`);
     expect(JSON.parse(refused.body).errorCode).toBe('ERR_AUTH_SIG_INVALID');
+  });
+
+  it('answers 503 ERR_AUTH_KEY_LOOKUP for a key lookup that throws or rejects, never next(err), as the README says', async () => {
+    const events: unknown[] = [];
+    for (const keys of [
+      () => {
+        throw new Error('database down');
+      },
+      () => Promise.reject(new Error('database down')),
+    ]) {
+      const base = await serve({ keys, onFailure: (e) => events.push(e) });
+      const res = await send(base, 'GET', await signed('GET', '/a'));
+      expect(res.status).toBe(503);
+      expect(JSON.parse(res.body)).toEqual({ statusCode: 503, errorCode: 'ERR_AUTH_KEY_LOOKUP', message: 'Key lookup unavailable.' });
+      await new Promise<void>((resolve) => server!.close(() => resolve()));
+      server = undefined;
+    }
+    // The cause is not kept: the failure event carries the code and status, not the lookup's exception.
+    expect(JSON.stringify(events)).not.toContain('database down');
+    expect(events).toHaveLength(2);
+    // The README's Node section says the same: 503, and no key lookup sent to next(err).
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const node = readme.slice(readme.indexOf('## Node `http`'), readme.indexOf('\n## ', readme.indexOf('## Node `http`') + 1));
+    expect(node).toMatch(/key-lookup function that throws[^.]*`ERR_AUTH_KEY_LOOKUP`/);
+    expect(node).toMatch(/503/);
+    expect(node).not.toMatch(/key-lookup function that throws\) goes to `next\(err\)`/);
   });
 
   it('hands an unexpected verifier exception to next(err)', async () => {

@@ -27,7 +27,8 @@ const MIN_SLOTS = 64;
  * A nonce store in this process's memory, bounded by `maxEntries`. An entry is dropped once its signature can no
  * longer be valid (kept through the second in which it expires), by the clock each claim carries; when the store is
  * still full, a claim of a new nonce throws `ERR_NONCE_STORE_FULL`: it refuses rather than forgets, so it never
- * accepts a replay and never grows without bound. For several processes use a shared store (e.g. @reqsign/nog-redis).
+ * accepts a replay and never grows without bound. Expiry seconds count from 68 years before the first claim in 32
+ * bits: a claim whose clock lies outside those 136 years throws `ERR_NONCE_STORE_UNAVAILABLE`. For several processes use a shared store (e.g. @reqsign/nog-redis).
  *
  * Entries live in an open-addressing table of 32-bit words, hashed with a random per-store seed: no object per entry,
  * so nothing for the garbage collector to trace: 20 bytes a slot, two to four slots a nonce (about 42 bytes a nonce),
@@ -81,6 +82,12 @@ export class MemoryNonceStore implements NonceStore {
       throw new NogError('ERR_INVALID_ARGUMENT', 'claim.now must be a finite number of milliseconds');
     }
     if (Number.isNaN(this.#base)) this.#base = Math.floor(now / 1000) - 0x80000000;
+    // A slot counts seconds from the base in 32 bits: a clock outside them (more than 68 years from the first claim)
+    // would read every entry as expired, and accept a replay. Refused, before anything changes.
+    const nowSecond = Math.ceil(now / 1000) - this.#base;
+    if (nowSecond < 0 || nowSecond > 0xffffffff) {
+      throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The clock is outside the range of the nonce store');
+    }
     this.#live.at(now);
     // Room for one more entry first, so that a table that cannot grow refuses the claim instead of half-taking it.
     if (this.#used * 4 >= (this.#mask + 1) * 3) this.#rebuild(now);
@@ -89,7 +96,7 @@ export class MemoryNonceStore implements NonceStore {
     const expiry = Math.min(Math.max(Math.ceil(expiresAt / 1000) - base, 0), 0xffffffff);
     const second = base + expiry;
     // A slot whose expiry is below this is expired.
-    const liveFrom = Math.ceil(now / 1000) - base;
+    const liveFrom = nowSecond;
     let scope = this.#scopes.find(keyId, authdate, now);
     const id = scope === undefined ? this.#scopes.next : scope.id;
     const words = this.#words;

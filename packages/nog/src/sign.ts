@@ -1,4 +1,12 @@
-import { assertObject, assertString, CanonicalError, formatDateTime, formatUrl, parseRequestTarget } from '@reqsign/canonical';
+import {
+  assertObject,
+  assertString,
+  CanonicalError,
+  formatDateTime,
+  formatUrl,
+  parseDateTime,
+  parseRequestTarget,
+} from '@reqsign/canonical';
 import { NogError } from './errors.js';
 import { DEFAULT_MAX_URL_LENGTH, MAX_DEADLINE_MS } from './internal/limits.js';
 import { createNonceSource } from './internal/nonce.js';
@@ -12,8 +20,12 @@ export interface NogKey {
 }
 
 export interface SignOptions {
-  /** The authdate: a Date or milliseconds since the epoch, default now. Milliseconds are dropped. */
-  readonly date?: Date | number;
+  /**
+   * The authdate: a Date or milliseconds since the epoch (milliseconds are dropped), or the authdate itself as
+   * `YYYY-MM-DDTHHMMSSZ` (read strictly: `ERR_DATE_FORMAT`, `ERR_DATE_RANGE`); default now. Checked before anything
+   * else, as nog-v1 orders the signer's checks.
+   */
+  readonly date?: Date | number | string;
   /**
    * Seconds the signature stays valid after `date` (the `authexpires` parameter), default 600: a whole number from 0
    * whose deadline, `date + expires`, is not after 9999-12-31T23:59:59Z.
@@ -106,11 +118,22 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
   const { id, secret } = key;
   assertString(id, 'key.id', NogError);
   assertString(secret, 'key.secret', NogError);
+  if (options !== undefined) assertObject(options, 'options', NogError);
+  // nog-v1's order: the date first, then the method, the URL, ... (docs/spec/nog-v1.md, Signing).
+  const date = options?.date ?? Date.now();
+  let authdate: string;
+  let ms: number;
+  if (typeof date === 'string') {
+    ms = parseDateTime(date).getTime();
+    authdate = date;
+  } else {
+    authdate = formatDateTime(date);
+    ms = typeof date === 'number' ? date : date.getTime();
+  }
   if (method !== checked.method) {
     if (!TOKEN.test(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
     checked.method = method;
   }
-  if (options !== undefined) assertObject(options, 'options', NogError);
   const maxLength = options?.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
   if (typeof maxLength !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'options.maxUrlLength must be a number');
   if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
@@ -140,10 +163,8 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
     if (!SAFE.test(given)) throw new NogError('ERR_SIGN_NONCE', 'options.nonce must be non-empty and only A-Z a-z 0-9 - . _ ~');
     nonce = given;
   }
-  const date = options?.date ?? Date.now();
-  const authdate = formatDateTime(date);
   // The deadline is a date too: one past 9999-12-31T23:59:59Z could never be verified (ERR_AUTH_EXPIRES_INVALID).
-  const second = Math.floor((typeof date === 'number' ? date : date.getTime()) / 1000) * 1000;
+  const second = Math.floor(ms / 1000) * 1000;
   if (second + expires * 1000 > MAX_DEADLINE_MS) {
     throw new NogError('ERR_SIGN_EXPIRES', 'options.expires puts the deadline past 9999-12-31T23:59:59Z');
   }

@@ -332,6 +332,45 @@ describe('MemoryNonceStore', () => {
     expect(s.claim(claim('k', 'forever', Number.POSITIVE_INFINITY))).toBe(false);
   });
 
+  it('never accepts a replay of a live nonce under any clock: far outside its range it refuses with a typed error', () => {
+    const YEAR = 365.25 * 86_400_000;
+    const within = (min: number, max: number) => fc.double({ min, max, noNaN: true }).map(Math.round);
+    const first = fc.oneof(fc.constant(T0), within(-8.64e15, 8.64e15));
+    // Clocks near the first claim, near the edges of the 68 years either side, and anywhere a finite number goes.
+    const offset = fc.oneof(
+      within(-1000 * YEAR, 1000 * YEAR),
+      within(60 * YEAR, 80 * YEAR),
+      within(-80 * YEAR, -60 * YEAR),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1.7e308, max: 1.7e308 }),
+    );
+    fc.assert(
+      fc.property(first, offset, (t0, off) => {
+        const store = new MemoryNonceStore();
+        const c = { keyId: 'k', authdate: '2015-04-20T123456Z', nonce: 'n', expiresAt: Number.POSITIVE_INFINITY };
+        expect(store.claim({ ...c, now: t0 })).toBe(true);
+        const now = t0 + off;
+        let answer: boolean | string;
+        try {
+          answer = store.claim({ ...c, now });
+        } catch (err) {
+          expect(err).toBeInstanceOf(NonceStoreError);
+          answer = (err as NonceStoreError).code;
+        }
+        // Never accepted; within 68 years either side of the first claim the replay is seen as one.
+        expect([false, 'ERR_NONCE_STORE_UNAVAILABLE']).toContain(answer);
+        if (Math.abs(off) < 68 * YEAR) expect(answer).toBe(false);
+      }),
+      { numRuns: 5000 },
+    );
+    // The campaign's case: a clock 69 years after the first claim.
+    const s = new MemoryNonceStore();
+    const c = { keyId: 'k', authdate: '2015-04-20T123456Z', nonce: 'n', expiresAt: 253402300799000 };
+    expect(s.claim({ ...c, now: 0 })).toBe(true);
+    expect(() => s.claim({ ...c, now: 69 * YEAR })).toThrow(expect.objectContaining({ code: 'ERR_NONCE_STORE_UNAVAILABLE' }));
+    expect(() => s.claim({ ...c, now: -69 * YEAR })).toThrow(expect.objectContaining({ code: 'ERR_NONCE_STORE_UNAVAILABLE' }));
+    expect(s.claim({ ...c, now: 67 * YEAR })).toBe(false);
+  });
+
   it('refuses a claim that is not an object with a typed error', () => {
     const s = new MemoryNonceStore();
     for (const bad of [null, undefined, 'claim', 5]) {

@@ -42,9 +42,48 @@ const edited = fc
 const ending = fc
   .tuple(fc.constantFrom(...CHARS), fc.constantFrom(...CHARS), fc.constantFrom(...CHARS))
   .map(([a, b, c]) => SIGNATURE.slice(0, -3) + a + b + c);
-const text = fc.oneof(short, edited, ending);
+// A UTF-16 unit outside ASCII whose low byte is a base64 digit, `=`, a URL-safe digit or what Node's decoder skips
+// (U+0141 ends in 0x41, `A`; 0xD8-0xDF high bytes make lone surrogates): Node's decoder reads only that low byte.
+const LOW_BYTES = [...'ABNQRgwhz09+/=-_ \n'].map((c) => c.charCodeAt(0));
+const lowByteTwin = fc
+  .tuple(fc.constantFrom(...LOW_BYTES), fc.integer({ min: 1, max: 255 }))
+  .map(([low, high]) => String.fromCharCode((high << 8) | low));
+// Every position of a real signature, each replaced by such a twin, or by any UTF-16 unit; or a whole string of them.
+const twinned = fc
+  .tuple(fc.nat({ max: SIGNATURE.length - 1 }), fc.oneof(lowByteTwin, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })))
+  .map(([at, c]) => SIGNATURE.slice(0, at) + c + SIGNATURE.slice(at + 1));
+const anyUtf16 = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 16 }),
+  fc.array(fc.oneof(lowByteTwin, fc.constantFrom(...CHARS)), { maxLength: 12 }).map((cs) => cs.join('')),
+);
+const text = fc.oneof(short, edited, ending, twinned, anyUtf16);
 
 describe('the signature encoding', () => {
+  it('refuses, in both providers, every digit of a real signature replaced by a unit whose low byte is that digit', () => {
+    // The campaign's finding: U+0141 for `A`, U+014E for `N`; here every position and every high byte.
+    const accepted: string[] = [];
+    for (let at = 0; at < SIGNATURE.length; at++) {
+      const digit = SIGNATURE.charCodeAt(at);
+      if (digit === 0x3d) continue;
+      for (let high = 1; high < 256; high++) {
+        const t = SIGNATURE.slice(0, at) + String.fromCharCode((high << 8) | digit) + SIGNATURE.slice(at + 1);
+        for (const [name, provider] of [
+          ['node', nodeCrypto],
+          ['webcrypto', webVerify],
+        ] as const) {
+          let code: string | undefined;
+          try {
+            provider.decodeSignature(t);
+          } catch (err) {
+            code = (err as { code?: string }).code;
+          }
+          if (code !== 'ERR_NOPS_SIGNATURE_ENCODING') accepted.push(`${name}: U+${((high << 8) | digit).toString(16)} at ${at}`);
+        }
+      }
+    }
+    expect(accepted.slice(0, 5)).toEqual([]);
+  });
+
   it('is decoded by both providers exactly as canonical fromBase64 reads it, bytes included', () => {
     fc.assert(
       fc.property(text, (t) => {

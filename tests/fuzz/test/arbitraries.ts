@@ -91,6 +91,26 @@ const URL_PIECES = [
   '0123456789',
 ];
 
+/**
+ * A UTF-16 unit outside ASCII whose low byte is an ASCII digit, letter or separator (U+0141 ends in `A`, U+0126 in
+ * `&`; high bytes 0xD8-0xDF make lone surrogates): what a decoder that reads one byte of each unit takes for ASCII.
+ */
+export const lowByteTwin: fc.Arbitrary<string> = fc
+  .tuple(fc.constantFrom(...'AQgwN09+/=-_&?#%.: \n'), fc.integer({ min: 1, max: 255 }))
+  .map(([c, high]) => String.fromCharCode((high << 8) | c.charCodeAt(0)));
+
+/** Replaces, inserts or appends such twins at any position of a valid string. */
+export function twinned(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.tuple(valid, fc.array(fc.tuple(fc.nat(), lowByteTwin, fc.boolean()), { minLength: 1, maxLength: 3 })).map(([s, edits]) => {
+    let out = s;
+    for (const [at, c, replace] of edits) {
+      const i = out.length === 0 ? 0 : at % (out.length + 1);
+      out = out.slice(0, i) + c + out.slice(replace ? i + 1 : i);
+    }
+    return out;
+  });
+}
+
 /** A URL-ish string: pieces glued together, or any string at all. */
 export const urlish: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 30 }).map((p) => p.join('')), weight: 4 },
@@ -98,10 +118,16 @@ export const urlish: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 30 }).map((p) => `https://h.example/${p.join('')}`), weight: 2 },
   { arbitrary: fc.string({ unit: 'binary', maxLength: 80 }), weight: 1 },
   { arbitrary: fc.string({ maxLength: 40 }).map((s) => `/${s}`), weight: 1 },
+  { arbitrary: twinned(fc.constantFrom('/p?x=1&y=2#f', 'https://h.example/a?b')), weight: 1 },
 );
 
 /** A string that mostly looks like what an option wants, sometimes anything. */
-export const text: fc.Arbitrary<string> = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), urlish);
+export const text: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  urlish,
+  twinned(fc.constantFrom('GET', '0123456789abcdef0123', '2015-04-20T123456Z', '123.abc', '/p?x=1')),
+);
 
 /**
  * Changes a valid string: a character replaced, inserted or removed, a piece cut, or a piece doubled. What a

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import * as canonical from '@reqsign/canonical';
 import { describe, expect, it } from 'vitest';
-import { hostile, near, options, text, urlish } from './arbitraries.js';
-import { expectClean, fuzz, unfuzzedExports } from './harness.js';
+import { hostile, lowByteTwin, near, options, text, twinned, urlish } from './arbitraries.js';
+import { RUNS, SEED, expectClean, fuzz, unfuzzedExports } from './harness.js';
 
 const { CanonicalError } = canonical;
 const bytes = fc.uint8Array({ maxLength: 64 });
@@ -135,4 +135,50 @@ describe('@reqsign/canonical', () => {
       expectClean(await fuzz(`canonical.${name}`, args, call));
     });
   }
+});
+
+describe('@reqsign/canonical against its specification', () => {
+  it('fromBase64 accepts exactly what Buffer writes, for any UTF-16 text (low-byte twins of digits included)', () => {
+    const strings = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 24 }),
+      twinned(bytes.map((b) => Buffer.from(b).toString('base64'))),
+      fc.array(fc.oneof(lowByteTwin, fc.constantFrom('A', 'Q', 'w', '=', '+', '/')), { maxLength: 12 }).map((c) => c.join('')),
+      bytes.map((b) => Buffer.from(b).toString('base64')),
+    );
+    const wrong: string[] = [];
+    for (const t of fc.sample(strings, { numRuns: RUNS, seed: SEED })) {
+      let got: string;
+      try {
+        got = Buffer.from(canonical.fromBase64(t)).toString('base64');
+      } catch (err) {
+        got = (err as { code: string }).code;
+      }
+      // The oracle: the one encoding Buffer writes for the bytes its (lenient) decoder reads; only that text is valid.
+      const strict = Buffer.from(t, 'base64').toString('base64') === t;
+      if ((strict ? t : 'ERR_BASE64') !== got && wrong.length < 4) wrong.push(`${JSON.stringify(t)}: ${got} (seed ${SEED})`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('a URL to sign is measured without its fragment, a received target whole (canonical.md)', () => {
+    const input = fc.tuple(near(urlish, 6), fc.string({ unit: 'binary', maxLength: 120 }), fc.integer({ min: 1, max: 100 }));
+    const wrong: string[] = [];
+    for (const [u, fragment, max] of fc.sample(input, { numRuns: RUNS, seed: SEED })) {
+      if (typeof u !== 'string' || u.includes('#') || u.length === 0) continue;
+      const url = `${u}#${fragment}`;
+      const code = (f: () => unknown): string | null => {
+        try {
+          f();
+          return null;
+        } catch (err) {
+          return (err as { code: string }).code;
+        }
+      };
+      const toSign = code(() => canonical.parseRequestTarget(url, { maxLength: max }));
+      const received = code(() => canonical.parseReceivedTarget(url, { maxLength: max }));
+      const ok = u.length > max === (toSign === 'ERR_TARGET_TOO_LONG') && url.length > max === (received === 'ERR_TARGET_TOO_LONG');
+      if (!ok && wrong.length < 4) wrong.push(`${JSON.stringify(url)} max ${max}: sign ${toSign}, received ${received} (seed ${SEED})`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });

@@ -4,9 +4,9 @@ import * as webNog from '@reqsign/nog/webcrypto';
 import * as nogDiagnose from '@reqsign/nog/diagnose';
 import { parseReceivedTarget } from '@reqsign/canonical';
 import { describe, expect, it } from 'vitest';
-import { hostile, mutate, near, options, text, urlish } from './arbitraries.js';
+import { hostile, mutate, near, options, text, twinned, urlish } from './arbitraries.js';
 import { DATE, KEY, SECRET, signedUrls } from './signed.js';
-import { expectClean, fuzz, unfuzzedExports } from './harness.js';
+import { RUNS, SEED, expectClean, fuzz, unfuzzedExports } from './harness.js';
 
 const method = fc.oneof({ arbitrary: fc.constantFrom('GET', 'POST', 'HEAD', 'get', 'PUT'), weight: 4 }, { arbitrary: text, weight: 1 });
 const key = fc.oneof(
@@ -14,7 +14,15 @@ const key = fc.oneof(
   { arbitrary: fc.record({ id: near(text), secret: near(fc.constantFrom(SECRET, '')) }, { requiredKeys: [] }), weight: 1 },
 );
 const signOptions = options({
-  date: fc.oneof(fc.constant(DATE), fc.integer(), fc.date({ noInvalidDate: false })),
+  date: fc.oneof(
+    fc.constant(DATE),
+    fc.integer(),
+    fc.date({ noInvalidDate: false }),
+    // Clocks far outside the working range, and the authdate as text, near-valid or with low-byte twins.
+    fc.double(),
+    fc.constantFrom(1e17, -1e17, 8.64e15, 253402300800000, '2015-04-20T123456Z', '2015-02-30T000000Z', '10000-01-01T000000Z'),
+    twinned(fc.constant('2015-04-20T123456Z')),
+  ),
   expires: fc.oneof(fc.integer({ min: -1, max: 4000 }), fc.double()),
   nonce: fc.oneof(fc.constant(false), fc.string({ maxLength: 24 }), fc.constant('0123456789')),
   maxUrlLength: fc.integer({ min: -1, max: 300 }),
@@ -43,8 +51,9 @@ const claim = options({
   keyId: text,
   authdate: fc.constantFrom('2026-01-02T030405Z', 'x', ''),
   nonce: fc.oneof(fc.constant('0123456789'), fc.string({ maxLength: 30 }), fc.string({ minLength: 3000, maxLength: 4000 })),
-  expiresAt: fc.oneof(fc.constant(DATE + 600_000), fc.double()),
-  now: fc.oneof(fc.constant(DATE), fc.double()),
+  expiresAt: fc.oneof(fc.constant(DATE + 600_000), fc.double(), fc.constant(Number.POSITIVE_INFINITY)),
+  // Clocks far from the first claim's: 68 years and more either side, and anywhere a double goes.
+  now: fc.oneof(fc.constant(DATE), fc.double(), fc.constantFrom(DATE + 2.2e12, DATE - 2.2e12, 8.64e15, -8.64e15)),
 });
 
 for (const [name, nog] of [
@@ -156,6 +165,113 @@ for (const [name, nog] of [
         expectClean(await fuzz(`nog(${name}).${entry}`, args, call, { secrets: [SECRET] }));
       });
     }
+
+    it('MemoryNonceStore: never takes a live nonce twice, whatever the clocks of the claims', async () => {
+      const YEAR = 365.25 * 86_400_000;
+      const clocks = fc.array(
+        fc.oneof(
+          fc.double({ min: -1000 * YEAR, max: 1000 * YEAR, noNaN: true }),
+          fc.constantFrom(67 * YEAR, 69 * YEAR, -69 * YEAR, 2 ** 32 * 1000),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+        ),
+        { minLength: 2, maxLength: 6 },
+      );
+      const summary = await fuzz(
+        `nog(${name}).MemoryNonceStore(clocks)`,
+        fc.tuple(clocks, twinned(fc.constant('0123456789'))),
+        (offsets, nonce) => {
+          const store = new nog.MemoryNonceStore();
+          const c = { keyId: KEY.id, authdate: '2015-04-20T123456Z', nonce, expiresAt: Number.POSITIVE_INFINITY };
+          const answers: unknown[] = [];
+          for (const off of offsets) {
+            try {
+              answers.push(store.claim({ ...c, now: DATE + off }));
+            } catch (err) {
+              answers.push((err as { code?: string }).code);
+            }
+          }
+          return answers;
+        },
+        {
+          // A nonce that never expires is taken once; every later claim is a replay or a refusal, never true.
+          check: (value) => {
+            const answers = value as unknown[];
+            const taken = answers.filter((a) => a === true).length;
+            expect(taken).toBeLessThanOrEqual(1);
+            for (const a of answers) expect([true, false, 'ERR_NONCE_STORE_UNAVAILABLE']).toContain(a);
+          },
+        },
+      );
+      expectClean(summary);
+    });
+
+    it('sign: the first failing check in the order of nog-v1.md decides the code, whatever else is wrong', async () => {
+      const STAGES = ['date', 'method', 'url', 'auth', 'keyId', 'secret', 'expires', 'nonce', 'deadline', 'length'] as const;
+      const CODES: Record<(typeof STAGES)[number], readonly string[]> = {
+        date: ['ERR_DATE_RANGE', 'ERR_DATE_FORMAT'],
+        method: ['ERR_SIGN_METHOD'],
+        url: ['ERR_TARGET_SCHEME', 'ERR_TARGET_FORM', 'ERR_TARGET_CHARACTER', 'ERR_TARGET_EMPTY', 'ERR_TARGET_HOST'],
+        auth: ['ERR_SIGN_AUTH_PARAMETER'],
+        keyId: ['ERR_SIGN_KEY'],
+        secret: ['ERR_SIGN_KEY'],
+        expires: ['ERR_SIGN_EXPIRES'],
+        nonce: ['ERR_SIGN_NONCE'],
+        deadline: ['ERR_SIGN_EXPIRES'],
+        length: ['ERR_TARGET_TOO_LONG'],
+      };
+      // Each stage's wrong values, from all of UTF-16 where the argument is a string (a twin of a valid character
+      // included); the right value is a constant that passes every stage.
+      const wrong = {
+        date: fc.oneof(
+          fc.double().filter((d) => !(d >= -62167219200000 && d <= 253402300799999)),
+          fc.constantFrom('2015-02-30T000000Z', '2015-04-20T12:34:56Z', '10000-01-01T000000Z', ''),
+          twinned(fc.constant('2015-04-20T123456Z')),
+        ),
+        method: fc.oneof(
+          fc.constantFrom('', 'G T', 'GET\n'),
+          twinned(fc.constant('GET')),
+          fc.string({ unit: 'binary', minLength: 1 }).filter((m) => !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(m)),
+        ),
+        url: fc.constantFrom('ftp://h/p', '', 'p', '/a b', '//h/p', 'http:///p', `/p${String.fromCharCode(0x7f)}`),
+        auth: fc.constantFrom('/p?authkeyid=x', '/p?auth%6Beyid', '/p?x&authsignature'),
+        keyId: fc.oneof(fc.constant(''), twinned(fc.constant(KEY.id))),
+        secret: fc.constant(''),
+        expires: fc.constantFrom(-1, 1.5, Number.MAX_SAFE_INTEGER + 2),
+        nonce: fc.oneof(fc.constant(''), twinned(fc.constant('0123456789'))),
+      };
+      const input = fc.record({
+        faults: fc.subarray([...STAGES], { minLength: 1 }),
+        date: wrong.date,
+        method: wrong.method,
+        url: wrong.url,
+        auth: wrong.auth,
+        keyId: wrong.keyId,
+        secret: wrong.secret,
+        expires: wrong.expires,
+        nonce: wrong.nonce,
+      });
+      const differ: string[] = [];
+      for (const v of fc.sample(input, { numRuns: Math.ceil(RUNS / 10), seed: SEED })) {
+        const bad = new Set(v.faults);
+        const url = bad.has('url') ? v.url : bad.has('auth') ? v.auth : '/p';
+        const options = {
+          date: bad.has('date') ? v.date : bad.has('deadline') ? '9999-12-31T235959Z' : DATE,
+          expires: bad.has('expires') ? v.expires : 1,
+          nonce: bad.has('nonce') ? v.nonce : '0123456789',
+          maxUrlLength: bad.has('length') ? 100 : 16384,
+        };
+        const key = { id: bad.has('keyId') ? v.keyId : KEY.id, secret: bad.has('secret') ? v.secret : SECRET };
+        const first = STAGES.find((s) => bad.has(s))!;
+        const got = await nog.sign(bad.has('method') ? v.method : 'GET', url, key, options as never).then(
+          () => 'signed',
+          (e: { code?: string }) => e.code,
+        );
+        if (!CODES[first].includes(got as string) && differ.length < 4) {
+          differ.push(`${[...bad].join(',')} ${JSON.stringify(options)}: ${got}, the spec says ${first} (seed ${SEED})`);
+        }
+      }
+      expect(differ).toEqual([]);
+    });
 
     it('createVerifier().verify: a changed signed URL is accepted only when the signed request is the same', async () => {
       let accepted = 0;

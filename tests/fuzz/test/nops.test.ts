@@ -5,8 +5,8 @@ import * as nodeNops from '@reqsign/nops';
 import * as webNops from '@reqsign/nops/webcrypto';
 import * as nopsDiagnose from '@reqsign/nops/diagnose';
 import { describe, expect, it } from 'vitest';
-import { hostile, mutate, near, options, text, urlish } from './arbitraries.js';
-import { RUNS, expectClean, fuzz, unfuzzedExports } from './harness.js';
+import { hostile, lowByteTwin, mutate, near, options, text, twinned, urlish } from './arbitraries.js';
+import { RUNS, SEED, expectClean, fuzz, unfuzzedExports } from './harness.js';
 
 const KEYS = new URL('../../../packages/nops/test/fixtures/keys/', import.meta.url);
 const pem = (name: string): string => readFileSync(new URL(`${name}.pem`, KEYS), 'utf8');
@@ -150,6 +150,9 @@ const signature = fc.oneof(
   { arbitrary: mutate(signed.map((s) => s.signature)), weight: 2 },
   { arbitrary: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('base64')), weight: 1 },
   { arbitrary: text, weight: 1 },
+  // A digit replaced by a unit whose low byte is a digit (U+0141 for A), at any position: Node's decoder reads it so.
+  { arbitrary: twinned(signed.map((s) => s.signature)), weight: 2 },
+  { arbitrary: fc.string({ unit: 'binary', maxLength: 400 }), weight: 1 },
 );
 
 /** `ok` only for the signature the 1024- or 2048-bit key makes over the message (PKCS#1 v1.5 is deterministic). */
@@ -289,6 +292,45 @@ for (const [name, nops] of [
     }
   });
 }
+
+describe('@reqsign/nops: the two builds', () => {
+  it('give the same answer to every signature string (the same code, or the same result)', async () => {
+    // The message each signature was made over, and signatures near it: real, edited, with low-byte twins, any UTF-16.
+    const cases = fc.sample(
+      fc.tuple(
+        signed,
+        fc.oneof(
+          signature,
+          signed.map((s) => s.signature),
+          fc.tuple(signed, fc.nat(), lowByteTwin).map(([s, at, c]) => {
+            const i = at % s.signature.length;
+            return s.signature.slice(0, i) + c + s.signature.slice(i + 1);
+          }),
+        ),
+      ),
+      { numRuns: Math.ceil(RUNS / 4), seed: SEED },
+    );
+    const outcome = async (p: Promise<{ ok: boolean; code?: string }>) =>
+      p.then(
+        (r) => (r.ok ? 'ok' : r.code),
+        (e: { code?: string }) => `threw ${e.code}`,
+      );
+    const differ: string[] = [];
+    let ok = 0;
+    for (const [s, sig] of cases) {
+      const key = pem('rsa1024.pub');
+      const [a, b] = await Promise.all([
+        outcome(nodeNops.verify({ message: s.message }, sig as string, key)),
+        outcome(webNops.verify({ message: s.message }, sig as string, key)),
+      ]);
+      if (a === 'ok') ok++;
+      if (a !== b && differ.length < 4) differ.push(`${JSON.stringify(sig)}: node ${a}, webcrypto ${b} (seed ${SEED})`);
+    }
+    expect(differ).toEqual([]);
+    // The real signatures were among the inputs: the comparison reached the RSA step.
+    expect(ok).toBeGreaterThan(0);
+  });
+});
 
 describe('@reqsign/nops/diagnose', () => {
   it('has an entry for every exported function', () => {

@@ -58,13 +58,6 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
   if (!id || !secret) throw new UsageError('set NOG_KEYID and NOG_SECRETKEY to the key to sign with');
 
   const url = await urlArgument(urlText, io);
-  if (/[a-z]/.test(method) && /^[A-Za-z]+$/.test(method)) {
-    // Signed as given, as nog-v1 requires; but no client sends a lowercase method, so every server rejects it.
-    const upper = quote(method.toUpperCase());
-    io.stderr(
-      `reqsign nog sign: warning: ${quote(method)} is signed as given, in lowercase; fetch and most clients send ${upper}, which this signature does not match\n`,
-    );
-  }
   const signed = await sign(
     method,
     url,
@@ -75,6 +68,14 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
       ...(nonce !== undefined ? { nonce } : {}),
     },
   );
+  // Only once the request is signed: a usage error is one line on stderr, with no warning before it.
+  if (/[a-z]/.test(method) && /^[A-Za-z]+$/.test(method)) {
+    // Signed as given, as nog-v1 requires; but no client sends a lowercase method, so every server rejects it.
+    const upper = quote(method.toUpperCase());
+    io.stderr(
+      `reqsign nog sign: warning: ${quote(method)} is signed as given, in lowercase; fetch and most clients send ${upper}, which this signature does not match\n`,
+    );
+  }
   if (args.values.json === true) {
     const { target, stringToSign, signature, url: signedUrl, authdate, expires: sent, nonce: nonceSent } = signed;
     const line = { target, stringToSign, signature, url: signedUrl, authdate, expires: sent, nonce: nonceSent };
