@@ -42,6 +42,11 @@ export const SEEDS: readonly number[] = seedsOf(process.env.REQSIGN_FUZZ_SEED);
 /** How to replay a seed. */
 export const replay = (seed: number): string => `REQSIGN_FUZZ_SEED=${seed}`;
 
+/** `runs` values of `arb` for each of {@link SEEDS}, each with its seed (for a test that checks values itself). */
+export function draw<T>(arb: fc.Arbitrary<T>, runs: number): { value: T; seed: number }[] {
+  return SEEDS.flatMap((seed) => fc.sample(arb, { numRuns: runs, seed }).map((value) => ({ value, seed })));
+}
+
 const CODE = /^ERR_[A-Z0-9_]+$/;
 
 /**
