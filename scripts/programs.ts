@@ -26,6 +26,14 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = 
   return r.status ?? 1;
 }
 
+/** Runs a command quietly: its output is shown only when it fails (the last 40 lines). Its exit status. */
+function quietly(command: string, args: readonly string[], env: NodeJS.ProcessEnv): number {
+  const r = spawnSync(command, args, { env, cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const status = r.status ?? 1;
+  if (status !== 0) err(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`.trimEnd().split('\n').slice(-40).join('\n'));
+  return status;
+}
+
 function ensure(): number {
   let missing = missingPrograms();
   if (missing.length === 0) return 0;
@@ -63,8 +71,8 @@ function ensure(): number {
   for (const [pkg, whats] of plan) out(`  ${pkg}: ${whats.join('; ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (
-    run('apt-get', ['update', '-qq'], env) !== 0 ||
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], env) !== 0
+    quietly('apt-get', ['update', '-qq'], env) !== 0 ||
+    quietly('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], env) !== 0
   ) {
     err(`npm test: apt-get install -y ${packages.join(' ')} failed (above); no suite was run`);
     return 1;

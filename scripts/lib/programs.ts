@@ -13,6 +13,9 @@ export const RUNTIME_BINARIES: Readonly<Record<'node22' | 'node24' | 'deno' | 'b
   bun: join(RUNTIMES_DIR, '.bin', 'bun'),
 };
 
+/** Verdaccio, a real npm registry for the release test (6.8: the last that runs on Node 20). */
+export const VERDACCIO: string = join(RUNTIMES_DIR, 'verdaccio', 'bin', 'verdaccio');
+
 interface Program {
   /** What the tests miss, for the message. */
   readonly what: string;
@@ -69,10 +72,10 @@ export const PROGRAMS = {
     present: () => existsSync(process.env['REQSIGN_CHROMIUM'] ?? '/usr/bin/chromium'),
   },
   runtimes: {
-    what: 'Node 22 and 24, Deno and Bun from npm (tools/runtimes)',
+    what: 'Node 22 and 24, Deno, Bun and Verdaccio from npm (tools/runtimes)',
     apt: [],
     install: 'npm ci (its postinstall runs npm ci --prefix tools/runtimes)',
-    present: () => Object.values(RUNTIME_BINARIES).every((bin) => existsSync(bin)),
+    present: () => [...Object.values(RUNTIME_BINARIES), VERDACCIO].every((bin) => existsSync(bin)),
   },
 } satisfies Record<string, Program>;
 

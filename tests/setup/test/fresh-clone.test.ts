@@ -1,8 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exec, type ExecResult } from '../../../scripts/lib/exec.js';
+import { cloneWorkingTree } from '../../../scripts/lib/clone.js';
 import { RUNTIME_BINARIES } from '../../../scripts/lib/programs.js';
 import { ROOT } from '../../../scripts/lib/workspace.js';
 import { freshEnv } from './support.js';
@@ -19,24 +20,12 @@ const run = (command: string, args: readonly string[], extra: Record<string, str
   exec(command, args, { cwd: clone, env: { ...env, ...extra }, timeoutMs: 600_000 });
 const show = (r: ExecResult) => `exit ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`;
 
-async function gitFiles(...args: string[]): Promise<string[]> {
-  const r = await exec('git', ['ls-files', '-z', ...args], { cwd: ROOT });
-  return r.stdout.split('\0').filter((f) => f !== '');
-}
-
 // npm ci downloads and unpacks a few hundred MB (the other runtimes), the build compiles every package.
 const SLOW = { timeout: 600_000 };
 
 describe('a fresh clone, set up as the README says', () => {
   it('git clone, then npm ci: every npm package the tests need, tools/runtimes included', SLOW, async () => {
-    const cloned = await exec('git', ['clone', '--quiet', '--no-hardlinks', ROOT, clone]);
-    expect(cloned.code, show(cloned)).toBe(0);
-    for (const f of await gitFiles('--modified', '--others', '--exclude-standard')) {
-      if (!existsSync(join(ROOT, f))) continue; // deleted: handled below
-      mkdirSync(dirname(join(clone, f)), { recursive: true });
-      copyFileSync(join(ROOT, f), join(clone, f));
-    }
-    for (const f of await gitFiles('--deleted')) rmSync(join(clone, f), { force: true });
+    await cloneWorkingTree(clone);
     expect(existsSync(join(clone, 'node_modules'))).toBe(false);
 
     const ci = await run('npm', ['ci', '--no-fund', '--no-audit']);
