@@ -25,8 +25,10 @@ export const BUDGETS: Readonly<Record<string, SizeBudget | undefined>> = {
   // 4 KiB since sign refuses a URL that already has an auth parameter and canonical's helpers check every argument
   // (issue 18: typed errors for every bad input; 3,377 -> 3,886 B, still 0.81x jose's SignJWT). Every export: 9.5 KiB
   // since the verifier reads hostile queries in linear cost (a hand percent-decoder beside the regexes), bounds the
-  // key lookup in time and checks its clock (8,176 -> 9,355 B).
-  '@reqsign/nog': { client: ['sign', 'createNogFetch'], clientGzip: 4 * 1024, allGzip: 9.5 * 1024 },
+  // key lookup in time and checks its clock (8,176 -> 9,355 B). Client 4.25 KiB since sign takes the authdate as text
+  // and checks the date before anything else (issue 25: the conformance port hands the vector's authdate to the library,
+  // so that the library's own check order is what the vectors test; canonical's parseDateTime, 4,0xx -> 4,118 B).
+  '@reqsign/nog': { client: ['sign', 'createNogFetch'], clientGzip: 4.25 * 1024, allGzip: 9.5 * 1024 },
   '@reqsign/nops': { client: ['sign', 'createNopsFetch'], clientGzip: 6 * 1024, allGzip: 7 * 1024 },
 };
 

@@ -10,7 +10,7 @@ export type Subtle = typeof globalThis extends { crypto: { subtle: infer S } } ?
 
 // A page served over plain http (other than localhost) has crypto.getRandomValues but no crypto.subtle.
 const unavailable = (what: string, Err: UnavailableError): Error =>
-  new Err('ERR_CRYPTO_UNAVAILABLE', `${what} is not available (browsers offer it only in secure contexts: https, localhost)`);
+  new Err('ERR_CRYPTO_UNAVAILABLE', `${what} is not available outside a secure context (https, localhost)`);
 
 /**
  * The runtime's `crypto.subtle`, or `ERR_CRYPTO_UNAVAILABLE` (an `Err`, default {@link CanonicalError}) when there is
