@@ -118,8 +118,20 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (mode === 'dry-run') {
+    // What changeset publish would do: publish each package whose version the registry does not have yet, and skip
+    // the others (npm refuses to publish over a version, --dry-run included).
     log('\n== npm publish --dry-run (nothing is uploaded)');
+    let would = 0;
     for (const p of packed) {
+      const onRegistry = await published(p.name, p.version);
+      if (onRegistry === 'unknown') {
+        log(`FAIL could not ask the registry whether ${p.name}@${p.version} is published (npm view failed)`);
+        return 1;
+      }
+      if (onRegistry) {
+        log(`skip ${p.name}@${p.version}: already on the registry (changeset publish skips it too)`);
+        continue;
+      }
       const r = await exec('npm', ['publish', p.tarball, '--dry-run', '--access', 'public', '--ignore-scripts'], { cwd: out });
       const said = `${r.stdout}\n${r.stderr}`;
       if (r.code !== 0 || !said.includes(`${p.name}@${p.version}`)) {
@@ -127,17 +139,39 @@ async function main(argv: readonly string[]): Promise<number> {
         log(`FAIL npm publish --dry-run ${p.name}@${p.version}`);
         return 1;
       }
+      would++;
       log(`would publish ${p.name}@${p.version}`);
     }
-    log(`\ndry run passed: ${packed.length} packages would be published; tarballs in ${out}`);
+    log(`\ndry run passed: ${would} packages would be published, ${packed.length - would} are on the registry already; tarballs in ${out}`);
     return 0;
   }
 
-  log('\n== changeset publish');
-  const pub = await exec(join(BIN, 'changeset'), ['publish'], { cwd: ROOT, timeoutMs: 1_800_000 });
+  // Where npm is configured to publish @reqsign packages (a .npmrc's `@reqsign:registry`, else `registry`). changesets
+  // reads a registry other than npmjs only from the environment, which `npm run` does not pass on: hand it over.
+  const registry = (await npmConfig('@reqsign:registry')) ?? (await npmConfig('registry')) ?? 'https://registry.npmjs.org/';
+  log(`\n== changeset publish (to ${registry})`);
+  const pub = await exec(join(BIN, 'changeset'), ['publish'], {
+    cwd: ROOT,
+    env: { ...process.env, 'npm_config_@reqsign:registry': registry },
+    timeoutMs: 1_800_000,
+  });
   process.stdout.write(pub.stdout);
   process.stderr.write(pub.stderr);
   return pub.code;
+}
+
+/** Whether the registry npm publishes to has this version already (`npm view`); 'unknown' when npm could not tell. */
+async function published(name: string, version: string): Promise<boolean | 'unknown'> {
+  const r = await exec('npm', ['view', `${name}@${version}`, 'version', '--json'], { cwd: ROOT });
+  if (r.code === 0) return r.stdout.trim() !== '';
+  return /\bE404\b/.test(r.stdout + r.stderr) ? false : 'unknown';
+}
+
+/** A value of npm's configuration as npm reads it here (its config files and environment), or undefined. */
+async function npmConfig(key: string): Promise<string | undefined> {
+  const r = await exec('npm', ['config', 'get', key], { cwd: ROOT });
+  const value = r.stdout.trim();
+  return r.code !== 0 || value === '' || value === 'undefined' || value === 'null' ? undefined : value;
 }
 
 main(process.argv.slice(2)).then(

@@ -70,6 +70,13 @@ export function manifestProblems(pkg: PackedPackage): string[] {
   if (typeof repo?.['url'] !== 'string' || typeof repo['directory'] !== 'string') p.push('"repository" needs url and directory');
   const pub = m['publishConfig'] as Record<string, unknown> | undefined;
   if (pub?.['access'] !== 'public') p.push('"publishConfig.access" must be "public" (scoped packages are private by default)');
+  // npm publish rewrites a bin path that is not plain relative (`./bin/x.js`), with a warning that says the entry
+  // "was invalid and removed": publish what is written.
+  for (const [name, path] of Object.entries((m['bin'] ?? {}) as Record<string, unknown>)) {
+    if (typeof path !== 'string' || path.startsWith('./') || path.startsWith('/') || path.includes('\\')) {
+      p.push(`bin["${name}"] must be a plain relative path such as bin/${name}.js (npm publish rewrites ${JSON.stringify(path)})`);
+    }
+  }
   return p;
 }
 

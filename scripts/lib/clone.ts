@@ -11,7 +11,7 @@ async function gitFiles(...args: string[]): Promise<string[]> {
 /**
  * A clone of this repository's HEAD into `dest` with the working tree's uncommitted changes laid over it (changed and
  * new files copied, deleted ones removed), so that a test of a fresh checkout checks what is on disk. No node_modules,
- * no build output: what git tracks, and what it would track.
+ * no build output: what git tracks, and what it would track. It has a `main` branch, as a clone of main has.
  */
 export async function cloneWorkingTree(dest: string): Promise<void> {
   const cloned = await exec('git', ['clone', '--quiet', '--no-hardlinks', ROOT, dest]);
@@ -22,4 +22,8 @@ export async function cloneWorkingTree(dest: string): Promise<void> {
     copyFileSync(join(ROOT, f), join(dest, f));
   }
   for (const f of await gitFiles('--deleted')) rmSync(join(dest, f), { force: true });
+  // changesets compares with the base branch `main`: a clone of another branch (a worktree's) has it only as origin/main.
+  if ((await exec('git', ['show-ref', '--verify', '--quiet', 'refs/heads/main'], { cwd: dest })).code !== 0) {
+    await exec('git', ['branch', '--quiet', 'main', 'origin/main'], { cwd: dest });
+  }
 }

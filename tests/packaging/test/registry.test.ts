@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneWorkingTree } from '../../../scripts/lib/clone.js';
 import { exec, type ExecResult } from '../../../scripts/lib/exec.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
+import { satisfies } from '../../../scripts/lib/checks.js';
 import { publicPackages } from '../../../scripts/lib/workspace.js';
 import { freshEnv } from '../../setup/test/support.js';
 import { scratch } from './support/packages.js';
@@ -90,25 +91,38 @@ const changeset = (name: string, releases: Record<string, 'patch' | 'minor'>, su
       .join('\n')}\n---\n\n${summary}\n`,
   );
 
-/** The public packages that depend on `name` through `dependencies`, directly or not (read from the manifests). */
-function dependentsOf(name: string): Set<string> {
-  const manifests = publicPackages(repo).map((p) => JSON.parse(readFileSync(join(p.dir, 'package.json'), 'utf8')));
-  const out = new Set<string>();
-  let grew = true;
-  while (grew) {
+/** Each public package's `dependencies` ranges, as its manifest says now. */
+function ranges(): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    publicPackages(repo).map((p) => {
+      const m = JSON.parse(readFileSync(join(p.dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+      return [p.name, m.dependencies ?? {}];
+    }),
+  );
+}
+
+/**
+ * What must be released when `name` changes, by semver alone: `name`, then every package with a dependency range (as
+ * it was before `npm run version`) that leaves out the new version of a package already in the set, and so on.
+ */
+function mustRelease(name: string, rangesBefore: Record<string, Record<string, string>>, next: Record<string, string>): string[] {
+  const set = new Set([name]);
+  for (let grew = true; grew; ) {
     grew = false;
-    for (const m of manifests) {
-      const deps = Object.keys(m.dependencies ?? {});
-      if (!out.has(m.name) && deps.some((d) => d === name || out.has(d))) {
-        out.add(m.name);
+    for (const [pkg, deps] of Object.entries(rangesBefore)) {
+      if (set.has(pkg)) continue;
+      if (Object.entries(deps).some(([dep, range]) => set.has(dep) && !satisfies(next[dep]!, range))) {
+        set.add(pkg);
         grew = true;
       }
     }
   }
-  return out;
+  return [...set].sort();
 }
 
 let first: Record<string, string> = {};
+/** The commit the first release published (its tags point at it). */
+let firstRelease = '';
 const consumer = join(tmp.dir, 'consumer');
 const nopsConsumer = join(tmp.dir, 'nops-consumer');
 
@@ -142,10 +156,12 @@ describe('a release to a real registry (Verdaccio on loopback)', () => {
     first = versions();
     for (const [name, v] of Object.entries(first)) expect(v, name).not.toBe(before[name]);
     expect(readdirSync(join(repo, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md')).toEqual([]);
-    await ok('git', ['commit', '--quiet', '-am', 'Version packages']);
+    await ok('git', ['add', '-A']);
+    await ok('git', ['commit', '--quiet', '-m', 'Version packages']);
 
     const r = await ok('npm', ['run', 'release']);
-    expect(r.stdout).toContain('== changeset publish');
+    expect(r.stdout).toContain(`== changeset publish (to ${registry.url})`);
+    firstRelease = (await ok('git', ['rev-parse', 'HEAD'])).stdout.trim();
     for (const [name, v] of Object.entries(first)) {
       const h = await held(name);
       expect(h.versions, name).toEqual([v]);
@@ -164,12 +180,14 @@ describe('a release to a real registry (Verdaccio on loopback)', () => {
     const v = first['@reqsign/nog']!;
     const installed = await userProject(consumer, `@reqsign/nog@${v}`);
     expect(installed.code, show(installed)).toBe(0);
+    // What the user's lockfile records is what the registry holds (the machine's npm may not record tarball URLs).
     const lock = JSON.parse(readFileSync(join(consumer, 'package-lock.json'), 'utf8')) as {
-      packages: Record<string, { version: string; resolved: string }>;
+      packages: Record<string, { version: string; integrity: string }>;
     };
     for (const name of ['@reqsign/nog', '@reqsign/canonical']) {
-      expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(first[name]);
-      expect(lock.packages[`node_modules/${name}`]?.resolved, name).toMatch(new RegExp(`^${registry.url.replace(/[.]/g, '\\.')}`));
+      const entry = lock.packages[`node_modules/${name}`];
+      expect(entry?.version, name).toBe(first[name]);
+      expect(entry?.integrity, name).toBe((await held(name)).integrity[first[name]!]);
     }
     writeFileSync(
       join(consumer, 'main.js'),
@@ -190,32 +208,46 @@ describe('a release to a real registry (Verdaccio on loopback)', () => {
   });
 
   it('a second release with a changeset for nog alone publishes nog and what depends on it, nothing else', SLOW, async () => {
-    changeset('release-test-nog', { '@reqsign/nog': 'patch' }, 'A fix in nog alone.');
+    // A minor of nog (0.x: outside the dependents' ^0.x ranges), so its dependents must follow it.
+    changeset('release-test-nog', { '@reqsign/nog': 'minor' }, 'A change in nog alone.');
     await ok('git', ['add', '-A']);
-    await ok('git', ['commit', '--quiet', '-m', 'a nog fix']);
+    await ok('git', ['commit', '--quiet', '-m', 'a nog change']);
+    const rangesBefore = ranges();
     await ok('npm', ['run', 'version']);
     const second = versions();
-    await ok('git', ['commit', '--quiet', '-am', 'Version packages']);
+    await ok('git', ['add', '-A']);
+    await ok('git', ['commit', '--quiet', '-m', 'Version packages']);
     await ok('npm', ['run', 'release']);
 
+    // The packages that must be published: nog, and each package whose dependency range (in the manifests as they were)
+    // leaves out a new version, down the graph. Nothing else.
+    const nog = second['@reqsign/nog']!;
+    expect(nog).not.toBe(first['@reqsign/nog']);
+    const must = mustRelease('@reqsign/nog', rangesBefore, second);
+    expect(must.length, 'some package depends on nog').toBeGreaterThan(1);
     const bumped = Object.keys(second).filter((n) => second[n] !== first[n]);
-    expect(bumped).toContain('@reqsign/nog');
-    for (const d of dependentsOf('@reqsign/nog')) expect(bumped, `${d} depends on nog`).toContain(d);
+    expect(bumped.sort()).toEqual(must);
     for (const n of ['@reqsign/nops', '@reqsign/canonical', '@reqsign/conformance']) expect(bumped).not.toContain(n);
     for (const [name, v] of Object.entries(second)) {
       const h = await held(name);
       expect(h.versions, name).toEqual([...new Set([first[name]!, v])].sort());
       expect(h.tags, name).toEqual({ latest: v });
     }
-    // The user of nops sees no new version; the user of nog does.
+    // The user of nops sees no new version; the user of nog does; a new user of the CLI gets the new nog with it.
     const outdated = await exec('npm', ['outdated', '--json'], { cwd: nopsConsumer, env: freshEnv() });
     expect(JSON.parse(outdated.stdout || '{}')).toEqual({});
     const nogOutdated = await exec('npm', ['outdated', '--json'], { cwd: consumer, env: freshEnv() });
-    expect((JSON.parse(nogOutdated.stdout) as Record<string, { latest: string }>)['@reqsign/nog']?.latest).toBe(second['@reqsign/nog']);
+    expect((JSON.parse(nogOutdated.stdout) as Record<string, { latest: string }>)['@reqsign/nog']?.latest).toBe(nog);
+    const cli = await userProject(join(tmp.dir, 'cli-user'), '@reqsign/cli');
+    expect(cli.code, show(cli)).toBe(0);
+    const installed = (name: string) =>
+      (JSON.parse(readFileSync(join(tmp.dir, 'cli-user', 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(installed('@reqsign/cli')).toBe(second['@reqsign/cli']);
+    expect(installed('@reqsign/nog')).toBe(nog);
   });
 
   it(
-    'with a changeset pending, npm run release refuses and npm run release:dry-run rehearses: the registry is unchanged',
+    'with a changeset pending, npm run release refuses; after npm run version the dry run rehearses the new versions; the registry is unchanged',
     SLOW,
     async () => {
       changeset('release-test-pending', { '@reqsign/nops': 'minor' }, 'Pending.');
@@ -230,30 +262,60 @@ describe('a release to a real registry (Verdaccio on loopback)', () => {
       expect(refused.stdout).not.toContain('== changeset publish');
       expect(refused.code).not.toBe(0);
 
+      // The rehearsal of the next release: what changeset publish would publish (the versions the registry lacks) and
+      // skip (the ones it has), without uploading anything.
+      const before = versions();
+      await ok('npm', ['run', 'version']);
+      // Committed, as docs/RELEASING.md says, before the rehearsal (changeset status compares with main).
+      await ok('git', ['add', '-A']);
+      await ok('git', ['commit', '--quiet', '-m', 'Version packages (rehearsed, not released)']);
+      const next = versions();
+      const changed = names.filter((n) => next[n] !== before[n]);
+      expect(changed).toContain('@reqsign/nops');
       const dry = await ok('npm', ['run', 'release:dry-run', '--', '--skip-build']);
-      for (const [name, v] of Object.entries(versions())) expect(dry.stdout).toContain(`would publish ${name}@${v}`);
-      expect(dry.stdout).toContain(`dry run passed: ${names.length} packages would be published`);
+      for (const name of names) {
+        expect(dry.stdout).toContain(
+          changed.includes(name) ? `would publish ${name}@${next[name]}` : `skip ${name}@${next[name]}: already on the registry`,
+        );
+      }
+      expect(dry.stdout).toContain(
+        `dry run passed: ${changed.length} packages would be published, ${names.length - changed.length} are on the registry already`,
+      );
 
       expect(await Promise.all(names.map(held))).toEqual(heldBefore);
       expect(storageState()).toEqual(storedBefore);
     },
   );
 
-  it('a clean rebuild of the released commit, elsewhere on disk, packs the bytes the registry holds', SLOW, async () => {
-    // Back to the commit the second release published, moved to another path, every build output removed.
-    await ok('git', ['reset', '--quiet', '--hard', 'HEAD~1']);
-    mkdirSync(join(tmp.dir, 'elsewhere'));
-    renameSync(repo, movedRepo);
-    repo = movedRepo;
-    await ok('git', ['clean', '-xdfq', '-e', 'node_modules']);
-    await ok('npm', ['run', 'build', '--', '--force']);
-    const out = join(tmp.dir, 'rebuilt');
-    mkdirSync(out, { recursive: true });
-    for (const p of publicPackages(repo)) {
-      const packed = await exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { cwd: p.dir, env: freshEnv() });
-      expect(packed.code, show(packed)).toBe(0);
-      const [{ integrity }] = JSON.parse(packed.stdout) as [{ integrity: string }];
-      expect(integrity, `${p.name}@${p.version}`).toBe((await held(p.name)).integrity[p.version]);
-    }
-  });
+  it(
+    "a clean rebuild of the first release's commit, elsewhere on disk, packs the bytes the registry holds for every package",
+    SLOW,
+    async () => {
+      // The commit every package's first version was published from (each tag points at it), moved to another path,
+      // every build output removed, built again without turbo's cache: what docs/RELEASING.md tells a user to do.
+      for (const [name, v] of Object.entries(first)) {
+        expect((await ok('git', ['rev-parse', `${name}@${v}^{commit}`])).stdout.trim(), `${name}@${v}`).toBe(firstRelease);
+      }
+      await ok('git', ['checkout', '--quiet', '--force', firstRelease]);
+      mkdirSync(join(tmp.dir, 'elsewhere'));
+      renameSync(repo, movedRepo);
+      repo = movedRepo;
+      await ok('git', ['clean', '-xdfq', '-e', 'node_modules']);
+      await ok('npm', ['run', 'build', '--', '--force']);
+      const out = join(tmp.dir, 'rebuilt');
+      mkdirSync(out, { recursive: true });
+      const packages = publicPackages(repo);
+      expect(packages.map((p) => p.name).sort()).toEqual(Object.keys(first).sort());
+      for (const p of packages) {
+        expect(p.version).toBe(first[p.name]);
+        const packed = await exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], {
+          cwd: p.dir,
+          env: freshEnv(),
+        });
+        expect(packed.code, show(packed)).toBe(0);
+        const [{ integrity }] = JSON.parse(packed.stdout) as [{ integrity: string }];
+        expect(integrity, `${p.name}@${p.version}`).toBe((await held(p.name)).integrity[p.version]);
+      }
+    },
+  );
 });

@@ -84,6 +84,7 @@ describe('the checks themselves catch broken packages', () => {
     ['no license', { license: undefined }, /license/],
     ['no repository directory', { repository: { type: 'git', url: 'x' } }, /repository/],
     ['restricted access', { publishConfig: {} }, /access/],
+    ['a bin path npm publish rewrites', { bin: { reqsign: './bin/reqsign.cjs' } }, /bin\["reqsign"\]/],
   ])('flags %s', (_what, patch, message) => {
     const problems = manifestProblems(broken(patch));
     expect(problems).toHaveLength(1);

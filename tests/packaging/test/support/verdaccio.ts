@@ -12,11 +12,12 @@ export interface Registry {
   /** A token of a user it knows, who may publish. */
   readonly token: string;
   /**
-   * The npm settings that send every `@reqsign` package (and nothing else) to this registry, with the token: as
-   * environment variables for npm and changesets, and as the lines of an `.npmrc`.
+   * The npm settings that send every `@reqsign` package (and nothing else) to this registry, with the token, as the
+   * lines of an `.npmrc`; and the environment of a maintainer whose user config (`~/.npmrc`, what `npm login` writes)
+   * holds them: `npm_config_userconfig` names that file (`npm run` passes it on, unlike other npm_config_ variables).
    */
-  readonly env: Record<string, string>;
   readonly npmrc: string;
+  readonly env: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -99,12 +100,15 @@ export async function startVerdaccio(dir: string): Promise<Registry> {
   const { token } = (await user.json()) as { token?: string };
   if (!user.ok || typeof token !== 'string') throw new Error(`verdaccio refused the user (${user.status}):\n${log}`);
   const host = url.replace(/^http:/, '');
+  const npmrc = `@reqsign:registry=${url}\n${host}:_authToken=${token}\n`;
+  const userconfig = join(dir, 'user.npmrc');
+  writeFileSync(userconfig, npmrc);
   return {
     url,
     storage,
     token,
-    env: { 'npm_config_@reqsign:registry': url, [`npm_config_${host}:_authToken`]: token },
-    npmrc: `@reqsign:registry=${url}\n${host}:_authToken=${token}\n`,
+    npmrc,
+    env: { npm_config_userconfig: userconfig },
     stop: async () => {
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
