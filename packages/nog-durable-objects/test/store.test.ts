@@ -73,6 +73,10 @@ describe('one workerd', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   }, 60_000);
 
+  it('no MemoryNonceStore warning: the verifiers use the Durable Objects store', () => {
+    expect(worker.stderr()).not.toContain('MemoryNonceStore');
+  });
+
   it('the store throws typed NonceStoreErrors and keeps the cause of an unreachable object', async () => {
     const claim = { keyId: 'k', authdate: '2026-01-01T000000Z', nonce: 'n', expiresAt: Date.now() + 60_000, now: Date.now() };
     const post = async (body: unknown): Promise<unknown> =>

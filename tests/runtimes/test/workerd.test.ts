@@ -16,6 +16,7 @@ import { exec } from '../../../scripts/lib/exec.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 import { ROOT } from '../../../scripts/lib/workspace.js';
 import { bundleWorker, requireWorkerd, startWorkerd, type Workerd } from '../../../scripts/lib/workerd.js';
+import { MEMORY_STORE_IN_WORKER_WARNING } from '../../../packages/nog/dist/index.js';
 import { CONFORMANCE_CLI, type CaseOutcome } from './support/runtimes.js';
 
 requirePrograms('runtimes');
@@ -189,6 +190,18 @@ describe('the fetch-API integrations inside workerd', () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(401);
     expect(await second.json()).toMatchObject({ errorCode: 'ERR_AUTH_NONCE_INVALID' });
+  });
+
+  it('the memory store warns once in the worker: it protects one isolate only', async () => {
+    // The replay test above claimed nonces through MemoryNonceStores of three integrations.
+    const r = await fetch(`${worker.url}${signed('GET', '/authenticator/warn', { nonce: 'warn-2' })}`);
+    expect(r.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = worker
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes(MEMORY_STORE_IN_WORKER_WARNING));
+    expect(lines).toHaveLength(1);
   });
 
   it('an expired signature is refused by the worker clock', async () => {
