@@ -80,6 +80,12 @@ export interface Workerd {
 
 const capnpString = (s: string): string => JSON.stringify(s);
 
+/** Every workerd still running, killed when this process exits (a test file that dies leaves none behind). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 function bindingConfig(b: Binding): string {
   if ('text' in b) return `(name = ${capnpString(b.name)}, text = ${capnpString(b.text)})`;
   if ('json' in b) return `(name = ${capnpString(b.name)}, json = ${capnpString(JSON.stringify(b.json))})`;
@@ -164,7 +170,13 @@ export async function startWorkerd(options: WorkerdOptions, startTimeoutMs = 60_
   child.stdout!.on('data', (c: Buffer) => (err += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
   const stderr = (): string => err;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  running.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   let port: number;
   try {

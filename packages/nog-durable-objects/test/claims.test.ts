@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 import type { Workerd } from '../../../scripts/lib/workerd.js';
+import { placeOf } from '../src/internal/wire.js';
 import { startTestWorker } from './helpers/workerd.js';
 
 requirePrograms('runtimes');
@@ -91,6 +92,16 @@ describe('claims', () => {
     expect(await claims({ prefix: 'distinct-', shards: 1, claims: triples })).toEqual(triples.map(() => false));
   });
 
+  it('verifiers that disagree on shards claim one nonce in two objects (a limit the README states)', async () => {
+    // A triple whose object differs between 1 and 2 shards (shard 1 of 2, where 1 shard puts everything in 0).
+    let nonce = '';
+    for (let i = 0; nonce === ''; i++) if ((await placeOf('k', 'd', `x${i}`, 2)).shard === 1) nonce = `x${i}`;
+    const c = { keyId: 'k', authdate: 'd', nonce, expiresAt: Date.now() + 60_000, now: Date.now() };
+    expect(await claims({ prefix: 'disagree-', shards: 1, claims: [c] })).toEqual([true]);
+    expect(await claims({ prefix: 'disagree-', shards: 2, claims: [c] })).toEqual([true]);
+    expect(await claims({ prefix: 'disagree-', shards: 2, claims: [c] })).toEqual([false]);
+  });
+
   it('concurrent claims of one triple in one call: exactly one true', async () => {
     const c = { keyId: 'k', authdate: '2026-01-01T000000Z', nonce: 'same', expiresAt: Date.now() + 60_000, now: Date.now() };
     const got = await claims({ prefix: 'concurrent-', shards: 1, concurrent: true, claims: Array.from({ length: 500 }, () => c) });
@@ -131,6 +142,14 @@ describe('the alarm', () => {
       }),
     ).toEqual([true, false]);
   }, 60_000);
+
+  it('removes more than the 500 entries of one run: the next run follows at once', async () => {
+    const now = Date.now() - 10_000;
+    const many = Array.from({ length: 1_200 }, (_, i) => ({ keyId: 'k', authdate: 'd', nonce: `m${i}`, expiresAt: now + 500, now }));
+    const got = await claims({ prefix: 'batches-', shards: 1, claims: many });
+    expect(got.every((x) => x === true)).toBe(true);
+    expect(await waitFor('batches-', 1, 0)).toEqual({ entries: 0, total: 0 });
+  }, 120_000);
 
   it('fires after a restart of workerd', async () => {
     const own = mkdtempSync(join(tmpdir(), 'reqsign-do-alarm-'));

@@ -4,7 +4,13 @@
  */
 import { NogError } from '@reqsign/nog';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLAIM_TIMEOUT_MS, DEFAULT_SHARDS, DurableObjectNonceStore, createDurableObjectNonceStore } from '../src/index.js';
+import {
+  createDurableObjectNonceStore,
+  DEFAULT_CLAIM_TIMEOUT_MS,
+  DEFAULT_SHARDS,
+  DurableObjectNonceStore,
+  NogNonceObject,
+} from '../src/index.js';
 import { placeOf } from '../src/internal/wire.js';
 
 const namespace = { idFromName: (name: string) => name, get: () => ({ fetch: async () => new Response('claimed') }) };
@@ -25,6 +31,7 @@ describe('options', () => {
     expect([store.shards, store.prefix, store.timeoutMs]).toEqual([32, 'nog-nonces-', 5_000]);
     expect([DEFAULT_SHARDS, DEFAULT_CLAIM_TIMEOUT_MS]).toEqual([32, 5_000]);
     expect(store.objectName(7)).toBe('nog-nonces-7');
+    expect(NogNonceObject.graceMs).toBe(60_000);
   });
 
   it.each([
