@@ -196,12 +196,17 @@ describe('the fetch-API integrations inside workerd', () => {
     // The replay test above claimed nonces through MemoryNonceStores of three integrations.
     const r = await fetch(`${worker.url}${signed('GET', '/authenticator/warn', { nonce: 'warn-2' })}`);
     expect(r.status).toBe(200);
+    const lines = (): string[] =>
+      worker
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes(MEMORY_STORE_IN_WORKER_WARNING));
+    // workerd writes the worker's console to its stderr, which may arrive a little after the answer.
+    for (const until = Date.now() + 20_000; lines().length === 0 && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const lines = worker
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes(MEMORY_STORE_IN_WORKER_WARNING));
-    expect(lines).toHaveLength(1);
+    expect(lines()).toHaveLength(1);
   });
 
   it('an expired signature is refused by the worker clock', async () => {
