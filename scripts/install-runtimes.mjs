@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The workspace's postinstall: installs tools/runtimes (Node 22 and 24, Deno and Bun, and Verdaccio, from npm), which the test
+// The workspace's postinstall: installs tools/runtimes (Node 22 and 24, Deno and Bun, workerd, and Verdaccio, from npm), which the test
 // suites run on. They live in a project of their own so that `node` in npm scripts stays the machine's Node: as
 // dependencies of the workspace, node22's bin would come first on PATH. Skipped when what is installed already
 // matches tools/runtimes/package-lock.json, so an `npm install` in the workspace costs nothing more.

@@ -13,5 +13,10 @@ export {
 } from './verify.js';
 export { AUTH_PARAMETERS } from './internal/params.js';
 export { NonceStoreError, type NonceStore, type NonceClaim, type NonceStoreErrorCode } from './nonceStore.js';
-export { MemoryNonceStore, DEFAULT_MAX_NONCES, type MemoryNonceStoreOptions } from './memoryNonceStore.js';
+export {
+  MemoryNonceStore,
+  DEFAULT_MAX_NONCES,
+  MEMORY_STORE_IN_WORKER_WARNING,
+  type MemoryNonceStoreOptions,
+} from './memoryNonceStore.js';
 export type { NogFetch, NogFetchOptions } from './fetch.js';

@@ -24,11 +24,26 @@ const STRIDE = 5;
 const MIN_SLOTS = 64;
 
 /**
+ * What a MemoryNonceStore says, once per isolate, at its first claim inside a Cloudflare Worker (workerd sets
+ * `navigator.userAgent` to exactly `Cloudflare-Workers`, with any compatibility date from 2022-03-21).
+ */
+export const MEMORY_STORE_IN_WORKER_WARNING =
+  '@reqsign/nog: a MemoryNonceStore is claiming nonces in a Cloudflare Worker. It lives in one isolate: a request replayed to another isolate or location is accepted. Use a shared store (@reqsign/nog-durable-objects).';
+let workerChecked = false;
+function warnInWorker(): void {
+  workerChecked = true;
+  const agent = (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent;
+  if (agent === 'Cloudflare-Workers') console.warn(MEMORY_STORE_IN_WORKER_WARNING);
+}
+
+/**
  * A nonce store in this process's memory, bounded by `maxEntries`. An entry is dropped once its signature can no
  * longer be valid (kept through the second in which it expires), by the clock each claim carries; when the store is
  * still full, a claim of a new nonce throws `ERR_NONCE_STORE_FULL`: it refuses rather than forgets, so it never
  * accepts a replay and never grows without bound. Expiry seconds count from 68 years before the first claim in 32
  * bits: a claim whose clock lies outside those 136 years throws `ERR_NONCE_STORE_UNAVAILABLE`. For several processes use a shared store (e.g. @reqsign/nog-redis).
+ * Inside a Cloudflare Worker, where it protects one isolate only, its first claim logs
+ * {@link MEMORY_STORE_IN_WORKER_WARNING} with `console.warn` (once per isolate).
  *
  * Entries live in an open-addressing table of 32-bit words, hashed with a random per-store seed: no object per entry,
  * so nothing for the garbage collector to trace: 20 bytes a slot, two to four slots a nonce (about 42 bytes a nonce),
@@ -81,6 +96,7 @@ export class MemoryNonceStore implements NonceStore {
     if (typeof now !== 'number' || !Number.isFinite(now)) {
       throw new NogError('ERR_INVALID_ARGUMENT', 'claim.now must be a finite number of milliseconds');
     }
+    if (!workerChecked) warnInWorker();
     if (Number.isNaN(this.#base)) this.#base = Math.floor(now / 1000) - 0x80000000;
     // A slot counts seconds from the base in 32 bits: a clock outside them (more than 68 years from the first claim)
     // would read every entry as expired, and accept a replay. Refused, before anything changes.

@@ -12,6 +12,7 @@ const RULES: Record<string, { readonly packages: readonly string[]; readonly nod
   'packages/nog': { packages: ['@reqsign/canonical'], node: ['src/node.ts', 'src/internal/crypto-node.ts'] },
   'packages/nops': { packages: ['@reqsign/canonical'], node: ['src/node.ts', 'src/internal/crypto-node.ts'] },
   'packages/nog-redis': { packages: ['@reqsign/nog', 'redis'], node: [] },
+  'packages/nog-durable-objects': { packages: ['@reqsign/nog'], node: [] },
   'packages/http': { packages: ['@reqsign/nog', '@reqsign/canonical'], node: [] },
   conformance: {
     packages: ['ajv'],

@@ -1,0 +1,15 @@
+export {
+  createDurableObjectNonceStore,
+  DEFAULT_CLAIM_TIMEOUT_MS,
+  DEFAULT_SHARDS,
+  DurableObjectNonceStore,
+  type DurableObjectNonceStoreOptions,
+} from './durableObjectNonceStore.js';
+export { NogNonceObject } from './nonceObject.js';
+export type {
+  NonceObjectNamespace,
+  NonceObjectState,
+  NonceObjectStorage,
+  NonceObjectStub,
+  NonceObjectTransaction,
+} from './types.js';
