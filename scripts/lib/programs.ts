@@ -13,6 +13,21 @@ export const RUNTIME_BINARIES: Readonly<Record<'node22' | 'node24' | 'deno' | 'b
   bun: join(RUNTIMES_DIR, '.bin', 'bun'),
 };
 
+const WORKERD_PACKAGES: Readonly<Record<string, string>> = {
+  'linux x64': '@cloudflare/workerd-linux-64',
+  'linux arm64': '@cloudflare/workerd-linux-arm64',
+  'darwin x64': '@cloudflare/workerd-darwin-64',
+  'darwin arm64': '@cloudflare/workerd-darwin-arm64',
+};
+
+/** The workerd binary of this platform, from tools/runtimes (its platform package ships it; no install script). */
+export const WORKERD: string = join(
+  RUNTIMES_DIR,
+  WORKERD_PACKAGES[`${process.platform} ${process.arch}`] ?? '@cloudflare/workerd-linux-64',
+  'bin',
+  'workerd',
+);
+
 /** Verdaccio, a real npm registry for the release test (6.8: the last that runs on Node 20). */
 export const VERDACCIO: string = join(RUNTIMES_DIR, 'verdaccio', 'bin', 'verdaccio');
 
@@ -72,10 +87,10 @@ export const PROGRAMS = {
     present: () => existsSync(process.env['REQSIGN_CHROMIUM'] ?? '/usr/bin/chromium'),
   },
   runtimes: {
-    what: 'Node 22 and 24, Deno, Bun and Verdaccio from npm (tools/runtimes)',
+    what: 'Node 22 and 24, Deno, Bun, workerd and Verdaccio from npm (tools/runtimes)',
     apt: [],
     install: 'npm ci (its postinstall runs npm ci --prefix tools/runtimes)',
-    present: () => [...Object.values(RUNTIME_BINARIES), VERDACCIO].every((bin) => existsSync(bin)),
+    present: () => [...Object.values(RUNTIME_BINARIES), WORKERD, VERDACCIO].every((bin) => existsSync(bin)),
   },
 } satisfies Record<string, Program>;
 

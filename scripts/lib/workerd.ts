@@ -11,22 +11,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { build } from 'esbuild';
-import { RUNTIMES_DIR } from './programs.js';
+import { WORKERD } from './programs.js';
 
-const PLATFORM_PACKAGES: Readonly<Record<string, string>> = {
-  'linux x64': '@cloudflare/workerd-linux-64',
-  'linux arm64': '@cloudflare/workerd-linux-arm64',
-  'darwin x64': '@cloudflare/workerd-darwin-64',
-  'darwin arm64': '@cloudflare/workerd-darwin-arm64',
-};
-
-/** The workerd binary of this platform, from tools/runtimes (installed by `npm ci`'s postinstall). */
-export const WORKERD: string = join(
-  RUNTIMES_DIR,
-  PLATFORM_PACKAGES[`${process.platform} ${process.arch}`] ?? '@cloudflare/workerd-linux-64',
-  'bin',
-  'workerd',
-);
+export { WORKERD };
 
 /** The binary must exist: a missing workerd fails the suite (it is never skipped). */
 export function requireWorkerd(): string {
