@@ -72,9 +72,15 @@ async function single({ redis, resp }: Spec): Promise<Rig> {
   const primary = await startRedisServer();
   const relay = await startRelay(primary.port);
   const replica = await startRedisServer({ args: () => ['--replicaof', '127.0.0.1', String(relay.port)] });
-  closers.push(() => primary.stop(), () => replica.stop(), () => relay.close());
-  await until('the replica to sync', async () =>
-    /master_link_status:up[\s\S]*master_sync_in_progress:0/.test(String(await admin(replica.port, ['INFO', 'replication']))) || undefined,
+  closers.push(
+    () => primary.stop(),
+    () => replica.stop(),
+    () => relay.close(),
+  );
+  await until(
+    'the replica to sync',
+    async () =>
+      /master_link_status:up[\s\S]*master_sync_in_progress:0/.test(String(await admin(replica.port, ['INFO', 'replication']))) || undefined,
   );
   const client = (await connect({ redis, resp, kind: 'client', url: primary.url })) as { destroy(): void };
   closers.push(() => client.destroy());
@@ -214,6 +220,10 @@ describe('durability fails closed when the WAIT did not come from the connection
           const error = (outcome as PromiseRejectedResult).reason as NonceStoreError;
           expect(error).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE' });
           expect(error.cause).toBeInstanceOf(Error);
+          expect(store.metrics().reasons).toMatchObject({ error: 1, replicas: 0 });
+          // Sentinel re-sent the WAIT (and the CLIENT INFO after it) on a new connection: the store saw the change.
+          // A client or a cluster node rejects a WAIT whose connection broke, and never re-sends it.
+          if (topology === 'Sentinel') expect((error.cause as Error).message).toMatch(/WAIT was answered on another connection/);
         }, 120_000);
       }
     }
