@@ -105,7 +105,7 @@ async function sentinel({ redis, resp }: Spec): Promise<Rig> {
   closers.push(() => set.stop());
   const primary = set.servers[0]!;
   const replica = set.servers[1]!;
-  const client = (await connect({ redis, resp, kind: 'sentinel', name: set.name, sentinels: set.sentinels })) as { destroy(): void };
+  const client = (await connect({ redis, resp, kind: 'sentinel', name: set.name, sentinels: [...set.sentinels] })) as { destroy(): void };
   closers.push(() => client.destroy());
   return {
     relay: set.relay!,
@@ -227,5 +227,43 @@ describe('durability fails closed when the WAIT did not come from the connection
         }, 120_000);
       }
     }
+  }
+});
+
+describe('durability needs CLIENT INFO to tell the connection', () => {
+  for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
+    it(`node-redis ${major}: an ACL user without +client|info gets every durable claim refused (reason error, NOPERM in the cause); with it, the batch goes on to WAIT`, async () => {
+      const primary = await startRedisServer();
+      const replica = await startRedisServer({ args: () => ['--replicaof', '127.0.0.1', String(primary.port)] });
+      closers.push(
+        () => primary.stop(),
+        () => replica.stop(),
+      );
+      await until(
+        'the replica to sync',
+        async () =>
+          /master_link_status:up[\s\S]*master_sync_in_progress:0/.test(String(await admin(replica.port, ['INFO', 'replication']))) ||
+          undefined,
+      );
+      const storeFor = async (user: string, rules: string[]) => {
+        await admin(primary.port, ['ACL', 'SETUSER', user, 'on', '>secret-of-test', '~*', '-@all', '+hello', '+set', '+wait', ...rules]);
+        const client = (await connect({ redis, kind: 'client', url: `redis://${user}:secret-of-test@127.0.0.1:${primary.port}` })) as {
+          destroy(): void;
+        };
+        closers.push(() => client.destroy());
+        return createRedisNonceStore({ client: client as never, timeoutMs: 10_000, durability: { replicas: 1, timeoutMs: 5000 } });
+      };
+      const denied = await storeFor('no-info', []);
+      const [refused] = await Promise.allSettled([denied.claim(claimOf(`acl${++n}`))]);
+      const error = (refused as PromiseRejectedResult).reason as NonceStoreError;
+      expect(error).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE' });
+      expect(denied.metrics().reasons.error).toBe(1);
+      expect((error.cause as Error).message).toBe('CLIENT INFO before the batch failed');
+      expect(String(((error.cause as Error).cause as Error).message)).toMatch(/^NOPERM/);
+      expect(error.message).not.toContain('secret-of-test');
+
+      const allowed = await storeFor('with-info', ['+client|info']);
+      expect(await allowed.claim(claimOf(`acl${++n}`))).toBe(true);
+    }, 60_000);
   }
 });
