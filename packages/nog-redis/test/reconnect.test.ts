@@ -69,7 +69,7 @@ afterEach(async () => {
 });
 
 async function single({ redis, resp }: Spec): Promise<Rig> {
-  const primary = await startRedisServer();
+  const primary = await startRedisServer({ args: () => ['--repl-diskless-sync-delay', '0'] });
   const relay = await startRelay(primary.port);
   const replica = await startRedisServer({ args: () => ['--replicaof', '127.0.0.1', String(relay.port)] });
   closers.push(
@@ -233,7 +233,7 @@ describe('durability fails closed when the WAIT did not come from the connection
 describe('durability needs CLIENT INFO to tell the connection', () => {
   for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
     it(`node-redis ${major}: an ACL user without +client|info gets every durable claim refused (reason error, NOPERM in the cause); with it, the batch goes on to WAIT`, async () => {
-      const primary = await startRedisServer();
+      const primary = await startRedisServer({ args: () => ['--repl-diskless-sync-delay', '0'] });
       const replica = await startRedisServer({ args: () => ['--replicaof', '127.0.0.1', String(primary.port)] });
       closers.push(
         () => primary.stop(),
@@ -265,5 +265,44 @@ describe('durability needs CLIENT INFO to tell the connection', () => {
       const allowed = await storeFor('with-info', ['+client|info']);
       expect(await allowed.claim(claimOf(`acl${++n}`))).toBe(true);
     }, 60_000);
+  }
+});
+
+describe('the connection check reads CLIENT INFO in every reply form', () => {
+  for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
+    for (const resp of [2, 3] as const) {
+      it(`node-redis ${major}, RESP${resp}: strings, Buffers and VerbatimStrings (type mappings) all let an acknowledged claim through`, async () => {
+        const primary = await startRedisServer({ args: () => ['--repl-diskless-sync-delay', '0'] });
+        const replica = await startRedisServer({ args: () => ['--replicaof', '127.0.0.1', String(primary.port)] });
+        closers.push(
+          () => primary.stop(),
+          () => replica.stop(),
+        );
+        await until(
+          'the replica to sync',
+          async () =>
+            /master_link_status:up[\s\S]*master_sync_in_progress:0/.test(String(await admin(replica.port, ['INFO', 'replication']))) ||
+            undefined,
+        );
+        const module = (await import(redis)) as typeof import('redis');
+        const { RESP_TYPES, VerbatimString } = module;
+        const client = (await connect({ redis, resp, kind: 'client', url: primary.url })) as ReturnType<typeof createClient>;
+        closers.push(() => client.destroy());
+        const mappings = [
+          {},
+          { [RESP_TYPES.BLOB_STRING]: Buffer, [RESP_TYPES.SIMPLE_STRING]: Buffer, [RESP_TYPES.VERBATIM_STRING]: Buffer },
+          { [RESP_TYPES.VERBATIM_STRING]: VerbatimString },
+        ];
+        for (const mapping of mappings) {
+          const mapped = client.withTypeMapping(mapping);
+          const store = createRedisNonceStore({ client: mapped as never, timeoutMs: 10_000, durability: { replicas: 1, timeoutMs: 5000 } });
+          const nonce = `map${++n}`;
+          expect(await store.claim(claimOf(nonce))).toBe(true);
+          expect(await store.claim(claimOf(nonce))).toBe(false);
+          // The replica has it: the WAIT that acknowledged it covered it.
+          expect(Number(await admin(replica.port, ['EXISTS', store.keyFor(claimOf(nonce))]))).toBe(1);
+        }
+      }, 60_000);
+    }
   }
 });
