@@ -116,7 +116,9 @@ export async function startRedisSentinel(options: { replicas?: number; relay?: b
     primary: primaryServer,
     async failover() {
       const before = await primaryPort();
-      await send(sentinel.port, ['SENTINEL', 'FAILOVER', name]);
+      // A replica that was just frozen or cut off is no candidate until the sentinel has heard from it again
+      // (NOGOODSLAVE): ask until it is.
+      await until('the sentinel to accept the failover', () => send(sentinel.port, ['SENTINEL', 'FAILOVER', name]).then(() => true));
       await until('the sentinel to name a new primary', async () => ((await primaryPort()) !== before ? true : undefined));
       const now = await primaryServer();
       // The sentinel turns the old primary into a replica when it next polls it (every 10 s); do it now, as it will.
