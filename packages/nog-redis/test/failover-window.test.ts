@@ -66,13 +66,13 @@ describe('the failover window without durability (measured)', () => {
       const timeoutMs = 250;
       const client = (await connect({ redis, kind: 'sentinel', name: set.name, sentinels: [...set.sentinels] })) as Sentinel;
       clients.push(client);
-      const plain = load(createRedisNonceStore({ client, timeoutMs }), 20, 'p');
-      const durable = load(createRedisNonceStore({ client, timeoutMs, durability: { replicas: 1 } }), 20, 'd');
+      const plain = load(createRedisNonceStore({ client, timeoutMs }), 10, 'p');
+      const durable = load(createRedisNonceStore({ client, timeoutMs, durability: { replicas: 1 } }), 10, 'd');
       // A verifier that has not followed the promotion: a client straight to the old primary's address.
       const old = await set.primary();
       const direct = (await connect({ redis, kind: 'client', url: old.url })) as Sentinel;
       clients.push(direct);
-      const stale = load(createRedisNonceStore({ client: direct, timeoutMs }), 5, 's', 1);
+      const stale = load(createRedisNonceStore({ client: direct, timeoutMs }), 2, 's', 1);
       await sleep(500);
       const replica = set.servers.find((s) => s !== old)!;
       old.signal('SIGSTOP');
@@ -108,9 +108,15 @@ describe('the failover window without durability (measured)', () => {
         }
         return accepted.filter((_, i) => Number(present[i]) === 0);
       };
-      const lostPlain = await replayed(plain.records);
+      // Claims the primary answered just before it froze and had not replicated yet are lost too (asynchronous
+      // replication, the window of the Durability table); the rest were answered by the thawed primary.
+      const beforeFreeze = (r: Record) => r.answered <= frozen;
+      const lostAll = await replayed(plain.records);
+      const lostPlain = lostAll.filter((r) => !beforeFreeze(r));
       const lostDurable = await replayed(durable.records);
-      const lostStale = await replayed(stale.records);
+      const lostStaleAll = await replayed(stale.records);
+      const lostStale = lostStaleAll.filter((r) => !beforeFreeze(r));
+      const lostBeforeFreeze = lostAll.length - lostPlain.length + lostStaleAll.length - lostStale.length;
       const span = (lost: Record[], at: (r: Record) => number) =>
         lost.length ? [lost.reduce((m, r) => Math.min(m, at(r)), Infinity), lost.reduce((m, r) => Math.max(m, at(r)), -Infinity)] : [];
       const after = (t: number) => Math.round(t - thawed);
@@ -123,6 +129,7 @@ describe('the failover window without durability (measured)', () => {
           acceptedWithout: plain.records.filter((r) => r.accepted).length,
           acceptedWith: durable.records.filter((r) => r.accepted).length,
           acceptedTwiceWithout: lostPlain.length,
+          acceptedTwiceAnsweredBeforeFreeze: lostBeforeFreeze,
           acceptedTwiceWith: lostDurable.length,
           // When the forgotten claims were sent and answered, in ms from SIGCONT.
           sentFromThawMs: span(lostPlain, (r) => after(r.sent)),
