@@ -36,3 +36,12 @@ export {
   type TargetVariantOptions,
 } from './targetChanges.js';
 export { stageOf, type Stage, type StageValue } from './stages.js';
+export {
+  NonceStoreError,
+  NONCE_STORE_ERROR_CODES,
+  nonceStoreKey,
+  assertNonceClaim,
+  type NonceStoreErrorCode,
+  type ScopedNonceClaim,
+  type ScopedNonceStore,
+} from './nonceStore.js';
