@@ -155,4 +155,26 @@ describe('one command group per scheme', () => {
       expect(help.stdout).toBe(GROUPS[c]!.help);
     }
   });
+
+  it('has the code of every command of SCHEMES (LOADERS), and none that SCHEMES does not list', async () => {
+    const { SCHEMES } = await import('@reqsign/conformance/portable');
+    const { LOADERS } = await import('../src/main.js');
+    const listed = SCHEMES.flatMap((s) =>
+      s.command === undefined || s.cli === undefined ? [] : Object.keys(s.cli.commands).map((c) => `${s.command} ${c}`),
+    );
+    const missing = listed.filter((c) => !(c in LOADERS));
+    expect(missing, `add to packages/cli/src/main.ts's LOADERS: ${missing.map((c) => `'${c}': async () => ...`).join(', ')}`).toEqual([]);
+    expect(Object.keys(LOADERS).filter((c) => !listed.includes(c))).toEqual([]);
+    // Each loads a command.
+    for (const c of listed) expect(typeof (await LOADERS[c]!())).toBe('function');
+  });
+
+  it('lists every command of every group in the top-level help, with its options from SCHEMES', async () => {
+    const { SCHEMES } = await import('@reqsign/conformance/portable');
+    const help = reqsign(['--help']).stdout;
+    for (const s of SCHEMES) {
+      for (const [c, { usage }] of Object.entries(s.cli?.commands ?? {})) expect(help).toContain(`\n  ${s.command} ${c} ${usage}\n`);
+      if (s.cli !== undefined) expect(help).toContain(s.cli.about);
+    }
+  });
 });
