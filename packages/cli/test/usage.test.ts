@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '@reqsign/cli';
 import { CLI, expectUsageError, reqsign, tempDir } from './helpers.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
+import { SCHEMES } from '@reqsign/conformance/schemes';
 
 requirePrograms('python3', 'tzdata');
 
@@ -13,15 +14,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CONFORMANCE_CLI = resolve(here, '..', '..', '..', 'conformance', 'dist', 'cli.js');
 
 describe('reqsign --help and usage errors', () => {
+  // Every group and command of SCHEMES, and the commands outside the groups.
+  const groups = SCHEMES.flatMap((s) => (s.command === undefined || s.cli === undefined ? [] : [[s.command, s.cli] as const]));
   const commands = [
     [],
-    ['nog'],
-    ['nops'],
-    ['nog', 'sign'],
-    ['nog', 'verify'],
-    ['nops', 'sign'],
-    ['nops', 'verify'],
-    ['nops', 'keygen'],
+    ...groups.map(([g]) => [g]),
+    ...groups.flatMap(([g, cli]) => Object.keys(cli.commands).map((c) => [g, c])),
     ['conformance'],
   ];
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVectors } from '@reqsign/conformance';
+import { loadVectors, SCHEMES } from '@reqsign/conformance';
 import { createVerifier } from '@reqsign/nog';
 import { verify as nopsVerify } from '@reqsign/nops';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
@@ -306,11 +306,17 @@ describe('counts in READMEs', () => {
   const cases = new Map(vectors.map((f) => [f.name, f.cases.length]));
   const total = vectors.reduce((n, f) => n + f.cases.length, 0);
 
+  /** A row of a conformance report: file, scheme (any of SCHEMES), operation, cases, passed/cases. */
+  const VECTOR_ROW = new RegExp(
+    `^([a-z]+-[a-z-]+)\\s+(?:${SCHEMES.map((s) => s.id).join('|')})\\s+[a-z-]+\\s+(\\d+)\\s+(\\d+)\\/(\\d+)`,
+    'gm',
+  );
+
   it.each(all.map((r) => [r.readme, r] as const))('%s: a vector table or total shown is the real count', (readme, r) => {
     // conformance/README.md's sample is a real run with --filter, checked by conformance/test/readme.test.ts.
     if (readme === 'conformance/README.md') return;
     for (const block of r.text) {
-      for (const m of block.matchAll(/^([a-z]+-[a-z-]+)\s+(?:canonical|nog-v1|nops)\s+[a-z-]+\s+(\d+)\s+(\d+)\/(\d+)/gm)) {
+      for (const m of block.matchAll(VECTOR_ROW)) {
         expect(Number(m[2]), `${readme}: ${m[1]}`).toBe(cases.get(m[1]!));
       }
       for (const m of block.matchAll(/^total\s+(\d+)/gm)) expect(Number(m[1]), `${readme}: total`).toBe(total);
