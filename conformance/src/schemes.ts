@@ -5,7 +5,8 @@
  * (docs/ARCHITECTURE.md, "Adding a scheme"); `tests/packaging/test/scheme-lists.test.ts` fails when a file keeps a
  * list of schemes of its own.
  */
-const LIST = [
+/** {@link SCHEMES} as written, each value of its own literal type (what {@link Scheme} is made from). */
+export const SCHEME_ENTRIES = [
   {
     id: 'canonical',
     title: 'canonicalization (what both schemes build on)',
@@ -108,10 +109,10 @@ const LIST = [
 ] as const;
 
 /** Every scheme (a type error here names the field of an entry that is wrong). */
-export const SCHEMES: readonly SchemeInfo[] = LIST;
+export const SCHEMES: readonly SchemeInfo[] = SCHEME_ENTRIES;
 
 /** A scheme's id as requests and vector files name it. */
-export type Scheme = (typeof LIST)[number]['id'];
+export type Scheme = (typeof SCHEME_ENTRIES)[number]['id'];
 
 /** The command group of a scheme in the `reqsign` CLI. */
 export interface SchemeCli {

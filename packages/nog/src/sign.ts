@@ -1,4 +1,6 @@
 import {
+  isHttpToken,
+  isUnreserved,
   assertObject,
   assertString,
   CanonicalError,
@@ -90,9 +92,6 @@ export type SignFunction = (method: string, url: string, key: NogKey, options?: 
 /** The default `authexpires` of the signer, as the original Python client and bash tool: 600 seconds. */
 export const DEFAULT_SIGN_EXPIRES = 600;
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const SAFE = /^[A-Za-z0-9._~-]+$/;
-
 interface Prepared {
   readonly origin: string;
   readonly fragment: string | null;
@@ -131,7 +130,7 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
     ms = typeof date === 'number' ? date : date.getTime();
   }
   if (method !== checked.method) {
-    if (!TOKEN.test(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
+    if (!isHttpToken(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
     checked.method = method;
   }
   const maxLength = options?.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
@@ -145,7 +144,7 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
     throw new NogError('ERR_SIGN_AUTH_PARAMETER', 'The URL already has an auth parameter (authkeyid, authdate, ...)');
   }
   if (id !== checked.id) {
-    if (!SAFE.test(id)) throw new NogError('ERR_SIGN_KEY', 'key.id must be non-empty and only A-Z a-z 0-9 - . _ ~');
+    if (!isUnreserved(id)) throw new NogError('ERR_SIGN_KEY', 'key.id must be non-empty and only A-Z a-z 0-9 - . _ ~');
     checked.id = id;
   }
   if (secret.length === 0) throw new NogError('ERR_SIGN_KEY', 'key.secret must not be empty');
@@ -160,7 +159,7 @@ function prepare(nextNonce: () => string, method: string, url: string, key: NogK
   else if (given === false) nonce = null;
   else {
     assertString(given, 'options.nonce', NogError);
-    if (!SAFE.test(given)) throw new NogError('ERR_SIGN_NONCE', 'options.nonce must be non-empty and only A-Z a-z 0-9 - . _ ~');
+    if (!isUnreserved(given)) throw new NogError('ERR_SIGN_NONCE', 'options.nonce must be non-empty and only A-Z a-z 0-9 - . _ ~');
     nonce = given;
   }
   // The deadline is a date too: one past 9999-12-31T23:59:59Z could never be verified (ERR_AUTH_EXPIRES_INVALID).

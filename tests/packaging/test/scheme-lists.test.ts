@@ -120,4 +120,16 @@ describe('one list of schemes: SCHEMES', () => {
       expect(s.crypto, s.id).not.toBe('none');
     }
   });
+
+  it('every scheme with a command has its opt-in diagnosis entry, ./diagnose, with a node and a WebCrypto build', () => {
+    const byName = new Map(publicPackages().map((p) => [p.name, p]));
+    for (const s of SIGNING) {
+      const pkg = byName.get(s.package);
+      expect(pkg, `${s.package} is no public workspace package`).toBeDefined();
+      const diagnose = (pkg!.manifest['exports'] as Record<string, { node?: unknown; default?: unknown }>)['./diagnose'];
+      expect(diagnose, `${s.package}: add a ./diagnose export (docs/ARCHITECTURE.md, One shape for every scheme)`).toBeDefined();
+      expect(diagnose!.node, s.package).toBeDefined();
+      expect(diagnose!.default, s.package).toBeDefined();
+    }
+  });
 });
