@@ -40,18 +40,6 @@ export interface Checked {
 
 // ---- The checks, one rule each, in the order prepare() runs them (nog-v1's; docs/spec/nog-v1.md, Signing). ----
 
-/** The argument types; the key's fields read once, so that every later check sees the same values. */
-function readKey(method: string, url: string, key: NogKey, options: SignOptions | undefined): NogKey {
-  assertString(method, 'method', NogError);
-  assertString(url, 'url', NogError);
-  if (typeof key !== 'object' || key === null) throw new NogError('ERR_INVALID_ARGUMENT', 'key must be an object { id, secret }');
-  const { id, secret } = key;
-  assertString(id, 'key.id', NogError);
-  assertString(secret, 'key.secret', NogError);
-  if (options !== undefined) assertObject(options, 'options', NogError);
-  return { id, secret };
-}
-
 function checkMethod(checked: Checked, method: string): void {
   if (method === checked.method) return;
   if (!isHttpToken(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
@@ -167,7 +155,14 @@ export function prepare(
   key: NogKey,
   options?: SignOptions,
 ): Prepared {
-  const { id, secret } = readKey(method, url, key, options);
+  // The argument types; the key's fields are read once, so that every later check sees the same values.
+  assertString(method, 'method', NogError);
+  assertString(url, 'url', NogError);
+  if (typeof key !== 'object' || key === null) throw new NogError('ERR_INVALID_ARGUMENT', 'key must be an object { id, secret }');
+  const { id, secret } = key;
+  assertString(id, 'key.id', NogError);
+  assertString(secret, 'key.secret', NogError);
+  if (options !== undefined) assertObject(options, 'options', NogError);
   // The date first (an authdate given as text is read strictly), then the method, the URL, the key, the options.
   const date = options?.date ?? Date.now();
   const authdate = typeof date === 'string' ? date : formatDateTime(date);
