@@ -28,7 +28,11 @@ describe('the reference Python port', () => {
     expect(shown, "PROTOCOL.md shows a session with the port's hello").toBeDefined();
     expect(shown!.slice(2)).toBe(hello);
     // Every scheme of SCHEMES that the port implements is in it.
-    for (const s of SCHEMES.filter((x) => x.ports.includes('python'))) expect(JSON.parse(hello!).supports[s.id], s.id).toBeDefined();
+    for (const s of SCHEMES.filter((x) => x.ports.includes('python')))
+      expect(
+        JSON.parse(hello!).supports[s.id],
+        `add ${s.id}'s operations to conformance/ports/python/reqsign_port.py's OPERATIONS`,
+      ).toBeDefined();
   });
 
   it('uses the Python standard library only', () => {

@@ -47,7 +47,7 @@ describe('the list of schemes', () => {
       for (const op of s.operations)
         expect(
           files.some((f) => f.scheme === s.id && f.operation === op),
-          `${s.id} ${op}`,
+          `${s.id} ${op}: add a vector file of it to conformance/vectors/ (and its schema to conformance/schema/)`,
         ).toBe(true);
   });
 
