@@ -31,10 +31,10 @@ const namesOf = (s: (typeof SIGNING)[number]): string[] => {
   return [...new Set([s.id, s.command!, s.package, dir, `packages/${dir}`])];
 };
 const schemeOfName = new Map(SIGNING.flatMap((s) => namesOf(s).map((n) => [n, s.id] as const)));
-const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const escapeRe = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 const NAME = `(?:${[...schemeOfName.keys()]
   .sort((a, b) => b.length - a.length)
-  .map(escape)
+  .map(escapeRe)
   .join('|')})`;
 /**
  * Two names of different schemes side by side in a list: array or call arguments (`'A', 'B'`), a union

@@ -17,5 +17,7 @@ const NOPS_REQUEST_CODES: Readonly<
 };
 let failureCodes: ReadonlySet<string> | undefined;
 /** Whether a thrown code is a failure of the request (made once, on the first failure, so that sign bundles drop it). */
-export const isFailureCode = (code: string): boolean =>
-  (failureCodes ??= new Set([...Object.keys(NOPS_REQUEST_CODES), ...TARGET_ERROR_CODES, ...DATE_ERROR_CODES])).has(code);
+export function isFailureCode(code: string): boolean {
+  if (failureCodes === undefined) failureCodes = new Set([...Object.keys(NOPS_REQUEST_CODES), ...TARGET_ERROR_CODES, ...DATE_ERROR_CODES]);
+  return failureCodes.has(code);
+}
