@@ -8,7 +8,7 @@ export type TargetErrorCode =
   | 'ERR_TARGET_HOST';
 
 /** Every {@link TargetErrorCode}: what a scheme's verifier answers as a failure value for a received URL. */
-export const TARGET_ERROR_CODES: readonly TargetErrorCode[] = Object.freeze([
+export const TARGET_ERROR_CODES: readonly TargetErrorCode[] = /* @__PURE__ */ Object.freeze([
   'ERR_TARGET_EMPTY',
   'ERR_TARGET_TOO_LONG',
   'ERR_TARGET_CHARACTER',
@@ -21,7 +21,7 @@ export const TARGET_ERROR_CODES: readonly TargetErrorCode[] = Object.freeze([
 export type DateErrorCode = 'ERR_DATE_FORMAT' | 'ERR_DATE_RANGE' | 'ERR_TIME_ZONE';
 
 /** Every {@link DateErrorCode}. */
-export const DATE_ERROR_CODES: readonly DateErrorCode[] = Object.freeze(['ERR_DATE_FORMAT', 'ERR_DATE_RANGE', 'ERR_TIME_ZONE']);
+export const DATE_ERROR_CODES: readonly DateErrorCode[] = /* @__PURE__ */ Object.freeze(['ERR_DATE_FORMAT', 'ERR_DATE_RANGE', 'ERR_TIME_ZONE']);
 
 /** Every error code that @reqsign/canonical throws. */
 export type CanonicalErrorCode =

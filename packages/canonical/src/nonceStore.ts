@@ -57,7 +57,7 @@ export type NonceStoreErrorCode =
   | 'ERR_NONCE_STORE_REPLY';
 
 /** Every {@link NonceStoreErrorCode}. */
-export const NONCE_STORE_ERROR_CODES: readonly NonceStoreErrorCode[] = Object.freeze([
+export const NONCE_STORE_ERROR_CODES: readonly NonceStoreErrorCode[] = /* @__PURE__ */ Object.freeze([
   'ERR_NONCE_STORE_FULL',
   'ERR_NONCE_STORE_UNAVAILABLE',
   'ERR_NONCE_STORE_TIMEOUT',
