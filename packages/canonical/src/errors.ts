@@ -21,7 +21,11 @@ export const TARGET_ERROR_CODES: readonly TargetErrorCode[] = /* @__PURE__ */ Ob
 export type DateErrorCode = 'ERR_DATE_FORMAT' | 'ERR_DATE_RANGE' | 'ERR_TIME_ZONE';
 
 /** Every {@link DateErrorCode}. */
-export const DATE_ERROR_CODES: readonly DateErrorCode[] = /* @__PURE__ */ Object.freeze(['ERR_DATE_FORMAT', 'ERR_DATE_RANGE', 'ERR_TIME_ZONE']);
+export const DATE_ERROR_CODES: readonly DateErrorCode[] = /* @__PURE__ */ Object.freeze([
+  'ERR_DATE_FORMAT',
+  'ERR_DATE_RANGE',
+  'ERR_TIME_ZONE',
+]);
 
 /** Every error code that @reqsign/canonical throws. */
 export type CanonicalErrorCode =
