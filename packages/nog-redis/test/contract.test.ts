@@ -1,5 +1,5 @@
-import { describeNonceStore } from '@reqsign/canonical/nonce-store-kit';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describeNonceStore, nonceStoreCases } from '@reqsign/canonical/nonce-store-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisNonceStore, type RedisNonceStore } from '@reqsign/nog-redis';
 import { connectClient, type TestClient } from './helpers/client.js';
 import { REDIS_MAJORS } from './helpers/connect.mjs';
@@ -44,4 +44,15 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
     },
     { describe, it },
   );
+
+  describe(`the clock tolerance (node-redis ${major})`, () => {
+    it("is what keeps the kit's clock cases: with clockToleranceMs 0 the kit catches the store", async () => {
+      const cases = nonceStoreCases({ create: () => createRedisNonceStore({ client: client!, timeoutMs: 20_000, clockToleranceMs: 0 }) });
+      const failed: string[] = [];
+      for (const c of cases) await c.run().catch(() => failed.push(c.name));
+      // A PX of exactly deadline - now forgets the nonce by Redis's clock, which runs on while the claims' clocks
+      // (here the kit's) may lag: a verifier whose clock is behind finds it gone.
+      expect(failed).toContain("stays right when two verifiers' clocks are apart");
+    });
+  });
 }
