@@ -1,4 +1,4 @@
-import { encodeNonAscii, findTargetChange, fromBase64, targetVariants, toHex } from '@reqsign/canonical';
+import { encodeNonAscii, findTargetChange, fromBase64, removeDotSegments, toHex, type TargetChangeCode } from '@reqsign/canonical';
 import type { NogDiagnosisCode, NogSignatureEncoding } from '../../diagnose/api.js';
 import { APPENDED } from './read.js';
 
@@ -86,23 +86,36 @@ export function frameAlternatives(): FrameAlternative[] {
   }));
 }
 
-const OTHER_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];
+/** The methods a client signs for another it sends, by the one sent: the likeliest first. */
+const SIGNED_FOR: Readonly<Record<string, readonly string[]>> = {
+  GET: ['HEAD', 'POST', 'PUT', 'DELETE'],
+  HEAD: ['GET', 'POST', 'PUT', 'DELETE'],
+  POST: ['GET', 'PUT', 'PATCH', 'HEAD'],
+  PUT: ['POST', 'GET', 'PATCH', 'HEAD'],
+  PATCH: ['PUT', 'POST', 'GET', 'HEAD'],
+  DELETE: ['GET', 'POST', 'HEAD', 'PUT'],
+  OPTIONS: ['GET', 'POST', 'HEAD', 'PUT'],
+};
 
-/** The method in other cases, then the methods a client signs for another one it sends (GET for HEAD, ...). */
+/** Another method first when one is likely (GET for HEAD), the method in other cases, then other methods. */
 export function methodAlternatives(method: string): MethodAlternative[] {
-  const cases = [method.toUpperCase(), method.toLowerCase(), method.charAt(0).toUpperCase() + method.slice(1).toLowerCase()];
-  const out: MethodAlternative[] = [];
+  const upper = method.toUpperCase();
+  const others = (SIGNED_FOR[upper] ?? ['GET', 'POST', 'HEAD', 'PUT']).filter((m) => m !== upper);
+  const other = (m: string): MethodAlternative => ({
+    method: m,
+    code: 'DIAG_METHOD',
+    kind: `method ${m}`,
+    message: `the client signed the request as ${m} but sent it as ${method} (the method is part of the string to sign)`,
+    extra: { signedMethod: m },
+  });
+  const out: MethodAlternative[] = [other(others[0]!)];
+  const cases = [upper, method.toLowerCase(), method.charAt(0).toUpperCase() + method.slice(1).toLowerCase()];
   for (const m of new Set(cases)) {
     if (m === method) continue;
     const message = `the client signed the method as ${m} and it arrived as ${method} (the method is signed exactly, case included)`;
     out.push({ method: m, code: 'DIAG_METHOD_CASE', kind: `method ${m}`, message });
   }
-  const upper = method.toUpperCase();
-  for (const m of OTHER_METHODS) {
-    if (m === upper) continue;
-    const message = `the client signed the request as ${m} but sent it as ${method} (the method is part of the string to sign)`;
-    out.push({ method: m, code: 'DIAG_METHOD', kind: `method ${m}`, message, extra: { signedMethod: m } });
-  }
+  for (const m of others.slice(1)) out.push(other(m));
   return out;
 }
 
@@ -154,19 +167,19 @@ function decodeNonAscii(s: string): string {
 
 /** The targets the client may have signed, the likeliest first, at most `max` (the list is built lazily). */
 export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative> {
-  const seen = new Set<string>([t.signedPart]);
+  // Compared by length first: hashing a 16 KiB string into a Set costs more than an HMAC over it.
+  const seen: string[] = [t.signedPart];
   let count = 0;
   const emit = function* (a: TargetAlternative): Generator<TargetAlternative> {
-    // Hypotheses over more than the verifier's limit (a fragment, an encoding undone) are still bounded: the caller
-    // checks each string to sign's length.
-    if (count >= t.max || seen.has(a.target)) return;
-    seen.add(a.target);
+    if (count >= t.max || seen.some((x) => x.length === a.target.length && x === a.target)) return;
+    seen.push(a.target);
     count++;
     yield a;
   };
   const target = t.signedPart;
   if (t.clientTarget !== null && t.clientTarget !== target) {
-    const change = findTargetChange(t.clientTarget, target, { appended: APPENDED, prefixes: t.prefixes });
+    // findTargetChange builds every variant of the target: only for targets of ordinary length (it is one call).
+    const change = target.length <= 2048 ? findTargetChange(t.clientTarget, target, { appended: APPENDED, prefixes: t.prefixes }) : null;
     const message =
       change?.description ??
       'the client signed another target than the verifier received (expectedUrl), and no one known change explains it';
@@ -257,18 +270,205 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
       message: 'the client signed the target percent-encoded twice (%2520 for %20), and sent it encoded once',
     });
   }
-  // The changes of @reqsign/canonical (percent-encoding, + and %20, dot segments, slashes, prefixes, the trailing
-  // slash, the query's order, ? and ?&), a few query orders only: every order of many parameters is no bound.
-  for (const v of targetVariants(target, { appended: APPENDED, prefixes: t.prefixes, maxOrders: 8 })) {
-    if (count >= t.max) return;
-    yield* emit({
-      target: v.target,
-      code: v.code,
-      kind: v.change,
-      message: v.description,
-      ...(v.prefix === undefined ? {} : { extra: { prefix: v.prefix } }),
-    });
+  // The changes of @reqsign/canonical's TargetChange (same codes and words), each one pass over the target and
+  // generated only when the search reaches it: canonical's targetVariants builds every variant (every query order)
+  // up front, which on a 16 KiB target costs more than the whole budget.
+  yield* emitAll(emit, targetChanges(target, t.prefixes));
+}
+
+function* emitAll(
+  emit: (a: TargetAlternative) => Generator<TargetAlternative>,
+  list: Iterable<TargetAlternative>,
+): Generator<TargetAlternative> {
+  for (const a of list) yield* emit(a);
+}
+
+const change = (code: TargetChangeCode, kind: string, message: string, target: string, prefix?: string): TargetAlternative => ({
+  code,
+  kind,
+  message,
+  target,
+  ...(prefix === undefined ? {} : { extra: { prefix } }),
+});
+
+/** Places tried for a merged slash or an added prefix, and query orders tried, at most. */
+const MAX_PLACES = 4;
+const MAX_ORDERS = 6;
+const UNRESERVED = /^[A-Za-z0-9._~-]$/;
+
+function* targetChanges(received: string, prefixes: readonly string[]): Generator<TargetAlternative> {
+  const q = received.indexOf('?');
+  const path = q === -1 ? received : received.slice(0, q);
+  const query = q === -1 ? null : received.slice(q + 1);
+  const segments = query === null ? [] : query.split('&');
+  const isAuth = (s: string): boolean => APPENDED.some((n) => s === n || s.startsWith(`${n}=`));
+  const join = (p: string, qs: string | null): string => (qs === null ? p : `${p}?${qs}`);
+  // fn over the path and the client's own query segments, never the auth parameters.
+  const mapped = (fn: (s: string) => string, queryOnly = false): string =>
+    join(queryOnly ? path : fn(path), query === null ? null : segments.map((s) => (isAuth(s) ? s : fn(s))).join('&'));
+
+  for (const raw of prefixes) {
+    const prefix = raw.replace(/\/+$/, '');
+    if (!prefix.startsWith('/')) continue;
+    const message = `the prefix ${prefix} was stripped before verification (a router mounted under it sees only the rest of the path)`;
+    yield change('DIAG_MOUNT_PREFIX', `prefix ${prefix} stripped`, message, join(prefix + path, query), prefix);
   }
+  if (query !== null) {
+    const own = segments.filter((s) => !isAuth(s));
+    const auth = segments
+      .filter(isAuth)
+      .sort((a, b) => APPENDED.findIndex((n) => a.startsWith(n)) - APPENDED.findIndex((n) => b.startsWith(n)));
+    const orders: string[][] = [own];
+    const sorted = [...own].sort();
+    orders.push(sorted, [...own].reverse(), [...sorted].reverse());
+    // A few more orders, the neighbours of the given one: every order of many parameters is no bound.
+    for (let i = 0; i + 1 < own.length && orders.length < MAX_ORDERS + 4; i++) {
+      const swapped = [...own];
+      [swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!];
+      orders.push(swapped);
+    }
+    for (const order of orders) {
+      yield change('DIAG_QUERY_REORDERED', 'query order', 'the query was re-ordered in transit', join(path, [...order, ...auth].join('&')));
+    }
+  }
+  if (path.endsWith('/') && path !== '/')
+    yield change(
+      'DIAG_TRAILING_SLASH',
+      'trailing slash',
+      'a trailing slash was added to the path in transit',
+      join(path.slice(0, -1), query),
+    );
+  else if (!path.endsWith('/'))
+    yield change(
+      'DIAG_TRAILING_SLASH',
+      'trailing slash',
+      'the trailing slash was removed from the path in transit',
+      join(`${path}/`, query),
+    );
+  if (received.includes('%')) {
+    yield change(
+      'DIAG_PERCENT_ENCODING',
+      'escapes upper-cased',
+      'percent-escapes were upper-cased in transit (%2f became %2F)',
+      mapped((s) => s.replace(/%[0-9A-Fa-f]{2}/g, (e) => e.toLowerCase())),
+    );
+    yield change(
+      'DIAG_PERCENT_ENCODING',
+      'escapes lower-cased',
+      'percent-escapes were lower-cased in transit (%2F became %2f)',
+      mapped((s) => s.replace(/%[0-9A-Fa-f]{2}/g, (e) => e.toUpperCase())),
+    );
+    yield change(
+      'DIAG_PERCENT_ENCODING',
+      'unreserved encoded',
+      'unreserved characters were percent-encoded in transit (~ became %7E)',
+      mapped((s) =>
+        s.replace(/%[0-9A-Fa-f]{2}/g, (e) => {
+          const c = String.fromCharCode(Number.parseInt(e.slice(1), 16));
+          return UNRESERVED.test(c) ? c : e;
+        }),
+      ),
+    );
+    yield change(
+      'DIAG_PERCENT_ENCODING',
+      'non-ASCII encoded',
+      'non-ASCII characters were percent-encoded as UTF-8 in transit (the client signed them raw; fetch and browsers send them encoded)',
+      mapped(decodeNonAscii),
+    );
+  }
+  if (NON_ASCII.test(received)) {
+    yield change(
+      'DIAG_PERCENT_ENCODING',
+      'non-ASCII decoded',
+      'percent-encoded UTF-8 was decoded to characters in transit',
+      mapped(encodeNonAscii),
+    );
+  }
+  for (const c of "~!'()*:@,;$") {
+    if (!received.includes(c)) continue;
+    const e = `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
+    yield change(
+      'DIAG_PERCENT_ENCODING',
+      `${e} decoded`,
+      `${e} was decoded to ${c} in transit`,
+      mapped((s) => s.replaceAll(c, e)),
+    );
+  }
+  if (query !== null && query.includes('+'))
+    yield change(
+      'DIAG_PLUS_SPACE',
+      '%20 as +',
+      '%20 became + in the query in transit (form encoding)',
+      mapped((s) => s.replaceAll('+', '%20'), true),
+    );
+  if (query !== null && query.includes('%20'))
+    yield change(
+      'DIAG_PLUS_SPACE',
+      '+ as %20',
+      '+ became %20 in the query in transit',
+      mapped((s) => s.replaceAll('%20', '+'), true),
+    );
+  if (/\/\.\.?(?:\/|$)/.test(path)) {
+    yield change(
+      'DIAG_DOT_SEGMENTS',
+      'dot segments',
+      'the path was signed with its dot segments removed (as a URL parser does) and sent with them',
+      join(removeDotSegments(path), query),
+    );
+  }
+  const slashes: number[] = [];
+  for (let i = path.indexOf('/'); i !== -1 && slashes.length < MAX_PLACES; i = path.indexOf('/', i + 1)) slashes.push(i);
+  for (const i of slashes) {
+    const message = 'a doubled slash was merged into one in transit (as nginx merge_slashes does)';
+    yield change('DIAG_DOUBLE_SLASH', 'merged slash', message, join(`${path.slice(0, i)}/${path.slice(i)}`, query));
+  }
+  for (const i of slashes) {
+    if (i === 0) continue;
+    const prefix = path.slice(0, i);
+    const message = `the prefix ${prefix} was added in transit (a proxy forwarded the request under it)`;
+    yield change('DIAG_MOUNT_PREFIX', `prefix ${prefix} added`, message, join(path.slice(i), query), prefix);
+  }
+  if (query !== null) {
+    if (segments.length > 0 && isAuth(segments[0]!))
+      yield change(
+        'DIAG_EMPTY_QUERY',
+        '?& dropped',
+        'the client signed an empty query (/p?), and the & after ? was dropped in transit',
+        join(path, `&${query}`),
+      );
+    if (segments.length > 1 && segments[0] === '' && isAuth(segments[1]!))
+      yield change(
+        'DIAG_EMPTY_QUERY',
+        '& added after ?',
+        'the client signed no query (/p), and an & came after ? in transit',
+        join(path, query.slice(1)),
+      );
+    if (query.startsWith('?'))
+      yield change('DIAG_EMPTY_QUERY', '??', 'the target was sent with ?? where the client signed ?', join(path, query.slice(1)));
+  }
+}
+
+/** An iterable over a generator's values that can be iterated again: each value is generated once, when first reached. */
+export function lazyList<T>(source: Iterator<T>): Iterable<T> {
+  const got: T[] = [];
+  let done = false;
+  return {
+    *[Symbol.iterator]() {
+      for (let i = 0; ; i++) {
+        if (i < got.length) yield got[i]!;
+        else if (done) return;
+        else {
+          const next = source.next();
+          if (next.done) {
+            done = true;
+            return;
+          }
+          got.push(next.value);
+          yield next.value;
+        }
+      }
+    },
+  };
 }
 
 /** Levenshtein distance, bounded: `limit + 1` once it exceeds `limit`. */

@@ -22,6 +22,7 @@ import {
   secretAlternatives,
   signatureReadings,
   targetAlternatives,
+  lazyList,
   type Alternative,
   type Frame,
   type FrameAlternative,
@@ -45,7 +46,7 @@ const seconds = (ms: number): number => Math.round(ms / 1000);
  * most `verifications` re-verifications of an HMAC that matched (each one HMAC, two with a clock moved). The
  * signature's encodings and the clock cost no HMAC. The search stops at the budget and says so.
  */
-export const DIAGNOSIS_BUDGET: { readonly hmacs: number; readonly verifications: number } = { hmacs: 40, verifications: 1 };
+export const DIAGNOSIS_BUDGET: { readonly hmacs: number; readonly verifications: number } = { hmacs: 32, verifications: 1 };
 
 /** Target alternatives listed at most; secrets besides the key id's own tried at most. */
 const MAX_TARGETS = 24;
@@ -188,40 +189,54 @@ async function confirm(x: Context, match: Match, signed: NogSignedAs, failure: s
 const clock = (m: number): string =>
   `${m < 0 ? '-' : '+'}${String(Math.floor(Math.abs(m) / 60)).padStart(2, '0')}:${String(Math.abs(m) % 60).padStart(2, '0')}`;
 
-/** Every hypothesis in order: singles on each dimension, then pairs of two dimensions. */
+const take = <T>(list: Iterable<T>, n: number): T[] => {
+  const out: T[] = [];
+  if (n <= 0) return out;
+  for (const x of list) {
+    out.push(x);
+    if (out.length >= n) break;
+  }
+  return out;
+};
+
+/**
+ * Every hypothesis, the likeliest first: the request as received; single alternatives (the first targets, every
+ * framing, the first methods, every origin, the first secrets); pairs of the first few alternatives of two
+ * dimensions; then the rest of the singles. The caller stops at the budget.
+ */
 function* search(
   own: boolean,
   dims: {
     m: readonly MethodAlternative[];
     o: readonly OriginAlternative[];
-    t: readonly TargetAlternative[];
+    t: Iterable<TargetAlternative>;
     f: readonly FrameAlternative[];
     s: readonly SecretAlternative[];
   },
 ): Generator<Hypothesis> {
-  const { m, o, t, f, s } = dims;
+  const { m, o, f, s } = dims;
+  const t = (n: number): TargetAlternative[] => take(dims.t, n);
   if (own) {
     yield {};
-    for (const a of t) yield { t: a };
+    for (const a of t(8)) yield { t: a };
     for (const a of f) yield { f: a };
-    for (const a of m) yield { m: a };
+    for (const a of m.slice(0, 4)) yield { m: a };
     for (const a of o) yield { o: a };
   }
-  for (const a of s) yield { s: a };
+  for (const a of s.slice(0, 4)) yield { s: a };
+  for (const a of s.slice(0, 2)) for (const b of f.slice(0, 2)) yield { s: a, f: b };
   if (own) {
-    for (const a of o) for (const b of t) yield { o: a, t: b };
-    for (const a of m) for (const b of f) yield { m: a, f: b };
-    for (const a of o) for (const b of f) yield { o: a, f: b };
-    for (const a of f) for (const b of t) yield { f: a, t: b };
-    for (const a of m) for (const b of t) yield { m: a, t: b };
-    for (const a of m) for (const b of o) yield { m: a, o: b };
+    for (const a of o) for (const b of t(4)) yield { o: a, t: b };
+    for (const a of m.slice(0, 2)) for (const b of f.slice(0, 2)) yield { m: a, f: b };
+    for (const a of o) for (const b of f.slice(0, 2)) yield { o: a, f: b };
+    for (const a of f.slice(0, 2)) for (const b of t(4)) yield { f: a, t: b };
+    for (const a of m.slice(0, 2)) for (const b of t(4)) yield { m: a, t: b };
+    for (const a of m.slice(0, 2)) for (const b of o) yield { m: a, o: b };
+    for (const a of t(Number.MAX_SAFE_INTEGER).slice(8)) yield { t: a };
+    for (const a of m.slice(4)) yield { m: a };
   }
-  for (const a of s) {
-    for (const b of f) yield { s: a, f: b };
-    for (const b of t) yield { s: a, t: b };
-    for (const b of m) yield { s: a, m: b };
-    for (const b of o) yield { s: a, o: b };
-  }
+  for (const a of s.slice(4)) yield { s: a };
+  for (const a of s.slice(0, 2)) for (const b of t(4)) yield { s: a, t: b };
 }
 
 const kindOf = (h: Hypothesis): string => {
@@ -307,8 +322,8 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
       const x: Context = { provider, config, lookup, method, read, keyId, carried, nowMs, target: server.target };
       const origins = [...new Set([read.parts?.origin ?? '', ...extras.origins, clientOrigin].filter((o) => o !== ''))];
       const fragment = clientFragment ?? read.parts?.fragment ?? null;
-      const targets = [
-        ...targetAlternatives({
+      const targets = lazyList(
+        targetAlternatives({
           signedPart: server.target,
           signatureLast: read.signatureLast,
           beforeSignature: read.beforeSignature,
@@ -318,7 +333,7 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
           clientTarget: client?.target ?? null,
           max: MAX_TARGETS,
         }),
-      ];
+      );
       const dims = {
         m: methodAlternatives(method),
         o: originAlternatives(origins),
@@ -333,15 +348,16 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
         ),
       };
       if (secret === null && dims.s.length === 0) reason = `key id ${keyId} is unknown, and no other secret is known to try`;
-      const seen = new Set<string>();
+      // Compared by length first: hashing long strings into a Set costs more than the HMACs.
+      const seen: Array<readonly [string, string]> = [];
       let verifications = 0;
       for (const h of search(secret !== null, dims)) {
         const method_ = h.m?.method ?? method;
         const stringToSign = frame(h.f?.frame ?? ('standard' as Frame), method_, (h.o?.origin ?? '') + (h.t?.target ?? server.target));
         const key = h.s?.secret ?? secret!;
-        const id = `${h.s?.secretName ?? ''}\n${stringToSign}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
+        const name = h.s?.secretName ?? '';
+        if (seen.some(([n, x]) => n === name && x.length === stringToSign.length && x === stringToSign)) continue;
+        seen.push([name, stringToSign]);
         if (hmacs >= DIAGNOSIS_BUDGET.hmacs || verifications >= DIAGNOSIS_BUDGET.verifications) {
           exhausted = true;
           break;
