@@ -15,7 +15,7 @@ const DIAGNOSE: Readonly<Record<string, typeof webDiagnose.diagnose>> = {
   WebCrypto: webDiagnose.diagnose,
 };
 
-requirePrograms('openssl', 'tzdata');
+requirePrograms('openssl', 'tzdata', 'python3', 'cryptodome');
 
 interface Case {
   readonly id: string;
