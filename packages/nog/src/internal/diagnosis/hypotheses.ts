@@ -149,6 +149,8 @@ export interface TargetInput {
   readonly clientTarget: string | null;
   /** At most how many alternatives to list (they are taken in order, the likeliest first). */
   readonly max: number;
+  /** Counts the work of building alternatives: twice each candidate's length (a pass over the target, and a copy). */
+  readonly meter?: { work: number; limit: number };
 }
 
 const ESCAPE = /%[0-9A-Fa-f]{2}/;
@@ -170,19 +172,32 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
   // Compared by length first: hashing a 16 KiB string into a Set costs more than an HMAC over it.
   const seen: string[] = [t.signedPart];
   let count = 0;
+  let heavy = 0;
+  for (let i = 0; i < t.signedPart.length; i++) {
+    const c = t.signedPart.charCodeAt(i);
+    if (c === 0x25 || c > 0x7f) heavy++;
+  }
+  // What one candidate costs, known before it is built: the search builds none it cannot pay for.
+  const estimate = 2 * t.signedPart.length + 64 * heavy + 128;
+  const affordable = (): boolean => t.meter === undefined || t.meter.work + estimate <= t.meter.limit;
   const emit = function* (a: TargetAlternative): Generator<TargetAlternative> {
+    // Each candidate: a pass and a copy, a callback per escape or non-ASCII character for the changes that decode,
+    // and the fixed cost of one.
+    if (t.meter !== undefined) t.meter.work += estimate;
     if (count >= t.max || seen.some((x) => x.length === a.target.length && x === a.target)) return;
     seen.push(a.target);
     count++;
     yield a;
   };
   const target = t.signedPart;
+  if (!affordable()) return;
   if (t.clientTarget !== null && t.clientTarget !== target) {
     // findTargetChange builds every variant of the target: only for targets of ordinary length (it is one call).
     const change = target.length <= 2048 ? findTargetChange(t.clientTarget, target, { appended: APPENDED, prefixes: t.prefixes }) : null;
     const message =
       change?.description ??
       'the client signed another target than the verifier received (expectedUrl), and no one known change explains it';
+    if (!affordable()) return;
     yield* emit({
       target: t.clientTarget,
       code: change?.code ?? 'DIAG_TARGET_CHANGED',
@@ -193,6 +208,7 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
   }
   if (t.beforeSignature !== null) {
     const names = t.appendedAfter.join('&');
+    if (!affordable()) return;
     yield* emit({
       target: t.beforeSignature,
       code: 'DIAG_PARAMETER_APPENDED',
@@ -202,6 +218,7 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
     });
   }
   if (t.fragment !== null && t.fragment !== '') {
+    if (!affordable()) return;
     yield* emit({
       target: `${target}#${t.fragment}`,
       code: 'DIAG_FRAGMENT_SIGNED',
@@ -209,33 +226,8 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
       message: `the client signed the fragment #${t.fragment} with the target; a fragment is never sent, so nog-v1 never signs it`,
     });
   }
-  const q = target.indexOf('?');
-  if (q !== -1) {
-    // A trailing & of the client's own query (`/p?a=1&` + `&auth...`) dropped in transit, or one added.
-    const firstAuth = target
-      .slice(q + 1)
-      .split('&')
-      .findIndex((s) => APPENDED.some((n) => s === n || s.startsWith(`${n}=`)));
-    if (firstAuth > 0) {
-      const parts = target.slice(q + 1).split('&');
-      const doubled = `${target.slice(0, q + 1)}${[...parts.slice(0, firstAuth), '', ...parts.slice(firstAuth)].join('&')}`;
-      yield* emit({
-        target: doubled,
-        code: 'DIAG_AMPERSAND',
-        kind: 'a trailing & dropped',
-        message: "the client's query ended in & (the signer then added another): the empty pair between && was dropped in transit",
-      });
-    }
-    if (target.includes('&&')) {
-      yield* emit({
-        target: target.replace(/&&+/g, '&'),
-        code: 'DIAG_AMPERSAND',
-        kind: 'an & added',
-        message: 'the query arrived with && where the client signed &: an empty pair was added in transit',
-      });
-    }
-  }
   if (ESCAPE.test(target) && target.includes('%25')) {
+    if (!affordable()) return;
     yield* emit({
       target: target.replace(/%25([0-9A-Fa-f]{2})/g, '%$1'),
       code: 'DIAG_DOUBLE_ENCODING',
@@ -243,17 +235,18 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
       message: 'the target was percent-encoded twice after signing (%20 was sent as %2520): the client signed it encoded once',
     });
   }
-  const decoded = decodeNonAscii(target);
+  // Decoding, normalizing and encoding again: the work of about three candidates, paid before any is built.
+  if (/%[89A-Fa-f][0-9A-Fa-f]|[^\u0000-\u007f]/.test(target) && t.meter !== undefined) t.meter.work += 2 * estimate;
+  const decoded = affordable() && /%[89A-Fa-f][0-9A-Fa-f]|[^\u0000-\u007f]/.test(target) ? decodeNonAscii(target) : '';
   if (NON_ASCII.test(decoded)) {
     for (const form of ['NFC', 'NFD'] as const) {
+      if (!affordable()) return;
       const normal = decoded.normalize(form);
       if (normal === decoded) continue;
-      for (const [t2, how] of [
-        [encodeNonAscii(normal), 'percent-encoded'],
-        [normal, 'raw'],
-      ] as const) {
+      for (const how of ['percent-encoded', 'raw'] as const) {
+        if (!affordable()) return;
         yield* emit({
-          target: t2,
+          target: how === 'raw' ? normal : encodeNonAscii(normal),
           code: 'DIAG_UNICODE_NORMALIZATION',
           kind: `${form} ${how}`,
           message: `the client signed the non-ASCII characters in Unicode ${form} (${how}), and they arrived in another normalization form`,
@@ -263,6 +256,7 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
     }
   }
   if (ESCAPE.test(target)) {
+    if (!affordable()) return;
     yield* emit({
       target: target.replace(/%([0-9A-Fa-f]{2})/g, '%25$1'),
       code: 'DIAG_DOUBLE_ENCODING',
@@ -273,14 +267,47 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
   // The changes of @reqsign/canonical's TargetChange (same codes and words), each one pass over the target and
   // generated only when the search reaches it: canonical's targetVariants builds every variant (every query order)
   // up front, which on a 16 KiB target costs more than the whole budget.
-  yield* emitAll(emit, targetChanges(target, t.prefixes));
-}
-
-function* emitAll(
-  emit: (a: TargetAlternative) => Generator<TargetAlternative>,
-  list: Iterable<TargetAlternative>,
-): Generator<TargetAlternative> {
-  for (const a of list) yield* emit(a);
+  const changes = targetChanges(target, t.prefixes);
+  let ampersands = false;
+  for (;;) {
+    if (!affordable()) return;
+    const next = changes.next();
+    if (next.done === true) return;
+    const c = next.value;
+    if (c.kind === 'merged slash' && !ampersands) {
+      ampersands = true;
+      // Rarer than an && collapsed: that first, then the merged slashes and added prefixes.
+      const q = target.indexOf('?');
+      if (q !== -1) {
+        // A trailing & of the client's own query (`/p?a=1&` + `&auth...`) dropped in transit, or one added.
+        const firstAuth = target
+          .slice(q + 1)
+          .split('&')
+          .findIndex((s) => APPENDED.some((n) => s === n || s.startsWith(`${n}=`)));
+        if (firstAuth > 0) {
+          const parts = target.slice(q + 1).split('&');
+          const doubled = `${target.slice(0, q + 1)}${[...parts.slice(0, firstAuth), '', ...parts.slice(firstAuth)].join('&')}`;
+          if (!affordable()) return;
+          yield* emit({
+            target: doubled,
+            code: 'DIAG_AMPERSAND',
+            kind: 'a trailing & dropped',
+            message: "the client's query ended in & (the signer then added another): the empty pair between && was dropped in transit",
+          });
+        }
+        if (target.includes('&&')) {
+          if (!affordable()) return;
+          yield* emit({
+            target: target.replace(/&&+/g, '&'),
+            code: 'DIAG_AMPERSAND',
+            kind: 'an & added',
+            message: 'the query arrived with && where the client signed &: an empty pair was added in transit',
+          });
+        }
+      }
+    }
+    yield* emit(c);
+  }
 }
 
 const change = (code: TargetChangeCode, kind: string, message: string, target: string, prefix?: string): TargetAlternative => ({
@@ -292,7 +319,7 @@ const change = (code: TargetChangeCode, kind: string, message: string, target: s
 });
 
 /** Places tried for a merged slash or an added prefix, and query orders tried, at most. */
-const MAX_PLACES = 4;
+const MAX_PLACES = 3;
 const MAX_ORDERS = 6;
 const UNRESERVED = /^[A-Za-z0-9._~-]$/;
 
@@ -312,6 +339,24 @@ function* targetChanges(received: string, prefixes: readonly string[]): Generato
     if (!prefix.startsWith('/')) continue;
     const message = `the prefix ${prefix} was stripped before verification (a router mounted under it sees only the rest of the path)`;
     yield change('DIAG_MOUNT_PREFIX', `prefix ${prefix} stripped`, message, join(prefix + path, query), prefix);
+  }
+  if (query !== null) {
+    if (segments.length > 0 && isAuth(segments[0]!))
+      yield change(
+        'DIAG_EMPTY_QUERY',
+        '?& dropped',
+        'the client signed an empty query (/p?), and the & after ? was dropped in transit',
+        join(path, `&${query}`),
+      );
+    if (segments.length > 1 && segments[0] === '' && isAuth(segments[1]!))
+      yield change(
+        'DIAG_EMPTY_QUERY',
+        '& added after ?',
+        'the client signed no query (/p), and an & came after ? in transit',
+        join(path, query.slice(1)),
+      );
+    if (query.startsWith('?'))
+      yield change('DIAG_EMPTY_QUERY', '??', 'the target was sent with ?? where the client signed ?', join(path, query.slice(1)));
   }
   if (query !== null) {
     const own = segments.filter((s) => !isAuth(s));
@@ -427,24 +472,6 @@ function* targetChanges(received: string, prefixes: readonly string[]): Generato
     const prefix = path.slice(0, i);
     const message = `the prefix ${prefix} was added in transit (a proxy forwarded the request under it)`;
     yield change('DIAG_MOUNT_PREFIX', `prefix ${prefix} added`, message, join(path.slice(i), query), prefix);
-  }
-  if (query !== null) {
-    if (segments.length > 0 && isAuth(segments[0]!))
-      yield change(
-        'DIAG_EMPTY_QUERY',
-        '?& dropped',
-        'the client signed an empty query (/p?), and the & after ? was dropped in transit',
-        join(path, `&${query}`),
-      );
-    if (segments.length > 1 && segments[0] === '' && isAuth(segments[1]!))
-      yield change(
-        'DIAG_EMPTY_QUERY',
-        '& added after ?',
-        'the client signed no query (/p), and an & came after ? in transit',
-        join(path, query.slice(1)),
-      );
-    if (query.startsWith('?'))
-      yield change('DIAG_EMPTY_QUERY', '??', 'the target was sent with ?? where the client signed ?', join(path, query.slice(1)));
   }
 }
 

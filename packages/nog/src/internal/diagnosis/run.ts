@@ -46,7 +46,17 @@ const seconds = (ms: number): number => Math.round(ms / 1000);
  * most `verifications` re-verifications of an HMAC that matched (each one HMAC, two with a clock moved). The
  * signature's encodings and the clock cost no HMAC. The search stops at the budget and says so.
  */
-export const DIAGNOSIS_BUDGET: { readonly hmacs: number; readonly verifications: number } = { hmacs: 32, verifications: 1 };
+export const DIAGNOSIS_BUDGET: { readonly hmacs: number; readonly verifications: number } = { hmacs: 24, verifications: 1 };
+
+/**
+ * The work of a hypothesis, in units of about a byte hashed: its string to sign's length (twice for a string with
+ * non-ASCII characters, which is transcoded to UTF-8 first), plus {@link PER_HMAC} for the call; building the target
+ * alternatives counts twice the length of each (a pass over the target and a copy), whether used or not. The budget
+ * is `DIAGNOSIS_BUDGET.hmacs` times the work of one HMAC over the received string to sign: on any input, at most the
+ * work of that many HMACs over it.
+ */
+const PER_HMAC = 384;
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 /** Target alternatives listed at most; secrets besides the key id's own tried at most. */
 const MAX_TARGETS = 24;
@@ -66,7 +76,7 @@ const alternatives = (h: Hypothesis): Alternative[] => [h.s, h.m, h.o, h.t, h.f]
 interface Context {
   readonly provider: CryptoProvider;
   readonly config: VerifierConfig;
-  readonly lookup: (id: string) => Promise<unknown>;
+  readonly lookup: (id: string) => unknown;
   readonly method: string;
   readonly read: ReadRequest;
   readonly keyId: string;
@@ -77,6 +87,10 @@ interface Context {
 }
 
 const LOOKUP_FAILED = new Error('key lookup failed');
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
 
 /** A key lookup's answer within `ms`, else a rejection with {@link LOOKUP_FAILED} (never the store's own error). */
 function bounded(run: () => unknown, ms: number): Promise<unknown> {
@@ -218,25 +232,28 @@ function* search(
   const t = (n: number): TargetAlternative[] => take(dims.t, n);
   if (own) {
     yield {};
-    for (const a of t(8)) yield { t: a };
-    for (const a of f) yield { f: a };
-    for (const a of m.slice(0, 4)) yield { m: a };
+    for (const a of t(6)) yield { t: a };
+    for (const a of f.slice(0, 4)) yield { f: a };
+    for (const a of m.slice(0, 3)) yield { m: a };
     for (const a of o) yield { o: a };
   }
-  for (const a of s.slice(0, 4)) yield { s: a };
-  for (const a of s.slice(0, 2)) for (const b of f.slice(0, 2)) yield { s: a, f: b };
+  for (const a of s.slice(0, 3)) yield { s: a };
   if (own) {
-    for (const a of o) for (const b of t(4)) yield { o: a, t: b };
+    for (const a of o) for (const b of t(3)) yield { o: a, t: b };
+    for (const a of m.slice(0, 2)) for (const b of o) yield { m: a, o: b };
     for (const a of m.slice(0, 2)) for (const b of f.slice(0, 2)) yield { m: a, f: b };
     for (const a of o) for (const b of f.slice(0, 2)) yield { o: a, f: b };
-    for (const a of f.slice(0, 2)) for (const b of t(4)) yield { f: a, t: b };
-    for (const a of m.slice(0, 2)) for (const b of t(4)) yield { m: a, t: b };
-    for (const a of m.slice(0, 2)) for (const b of o) yield { m: a, o: b };
-    for (const a of t(Number.MAX_SAFE_INTEGER).slice(8)) yield { t: a };
-    for (const a of m.slice(4)) yield { m: a };
+    for (const a of f.slice(0, 2)) for (const b of t(3)) yield { f: a, t: b };
   }
-  for (const a of s.slice(4)) yield { s: a };
-  for (const a of s.slice(0, 2)) for (const b of t(4)) yield { s: a, t: b };
+  for (const a of s.slice(0, 2)) for (const b of f.slice(0, 2)) yield { s: a, f: b };
+  if (own) {
+    for (const a of m.slice(0, 2)) for (const b of t(3)) yield { m: a, t: b };
+    for (const a of t(Number.MAX_SAFE_INTEGER).slice(6)) yield { t: a };
+    for (const a of f.slice(4)) yield { f: a };
+    for (const a of m.slice(3)) yield { m: a };
+  }
+  for (const a of s.slice(3)) yield { s: a };
+  for (const a of s.slice(0, 2)) for (const b of t(3)) yield { s: a, t: b };
 }
 
 const kindOf = (h: Hypothesis): string => {
@@ -254,27 +271,33 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
   const nowMs = config.now();
   // Each key is looked up once per diagnosis, however many hypotheses ask, and within the verifier's timeout: a
   // store that throws or never answers is ERR_AUTH_KEY_LOOKUP, as for the verifier, its error not passed on.
-  const looked = new Map<string, Promise<unknown>>();
-  const lookup = (id: string): Promise<unknown> => {
-    let p = looked.get(id);
-    if (p === undefined) {
-      p = bounded(() => config.lookup(id), config.keyLookupTimeoutMs);
-      p.catch(() => undefined);
-      looked.set(id, p);
+  const looked = new Map<string, unknown>();
+  const lookup = (id: string): unknown => {
+    if (looked.has(id)) return looked.get(id);
+    let v: unknown;
+    try {
+      v = config.lookup(id);
+      if (isThenable(v)) v = bounded(() => v, config.keyLookupTimeoutMs);
+    } catch {
+      v = Promise.reject(LOOKUP_FAILED);
     }
-    return p;
+    if (v instanceof Promise) v.catch(() => undefined);
+    looked.set(id, v);
+    return v;
   };
   const read = readRequest(url, config.urlOptions.maxLength, config.defaultExpires);
   const keyId = read.auth.get('authkeyid') ?? null;
   const carried = read.auth.get('authsignature') ?? null;
-  const received = await verifyRequest({ ...config, now: () => nowMs, lookup }, provider, method, url);
+  const answer = verifyRequest({ ...config, now: () => nowMs, lookup }, provider, method, url);
+  const received = answer instanceof Promise ? await answer : answer;
   // A valid request whose nonce the verifier reported as seen: the diagnosis cannot ask the store (it would claim).
   const replayed = received.ok && extras.failure === 'ERR_AUTH_NONCE_INVALID' && read.auth.has('authnonce');
   let lookupFailed = !received.ok && received.code === 'ERR_AUTH_KEY_LOOKUP';
   let secret: string | null = null;
   if (keyId !== null && !lookupFailed) {
     try {
-      secret = secretOf(await lookup(keyId));
+      const v = lookup(keyId);
+      secret = secretOf(isThenable(v) ? await v : v);
     } catch {
       lookupFailed = true;
     }
@@ -322,6 +345,8 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
       const x: Context = { provider, config, lookup, method, read, keyId, carried, nowMs, target: server.target };
       const origins = [...new Set([read.parts?.origin ?? '', ...extras.origins, clientOrigin].filter((o) => o !== ''))];
       const fragment = clientFragment ?? read.parts?.fragment ?? null;
+      const budget = DIAGNOSIS_BUDGET.hmacs * ((NON_ASCII.test(server.stringToSign) ? 2 : 1) * server.stringToSign.length + PER_HMAC);
+      const meter = { work: 0, limit: budget };
       const targets = lazyList(
         targetAlternatives({
           signedPart: server.target,
@@ -332,6 +357,7 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
           prefixes: extras.prefixes,
           clientTarget: client?.target ?? null,
           max: MAX_TARGETS,
+          meter,
         }),
       );
       const dims = {
@@ -348,23 +374,43 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
         ),
       };
       if (secret === null && dims.s.length === 0) reason = `key id ${keyId} is unknown, and no other secret is known to try`;
-      // Compared by length first: hashing long strings into a Set costs more than the HMACs.
+      // Short strings in a Set; long ones compared by length first (hashing a long string costs more than its HMAC).
+      const seenShort = new Set<string>();
       const seen: Array<readonly [string, string]> = [];
+      const asciiTarget = !NON_ASCII.test(server.target);
+      const ascii = new WeakMap<TargetAlternative, boolean>();
       let verifications = 0;
+      let work = 0;
       for (const h of search(secret !== null, dims)) {
         const method_ = h.m?.method ?? method;
         const stringToSign = frame(h.f?.frame ?? ('standard' as Frame), method_, (h.o?.origin ?? '') + (h.t?.target ?? server.target));
         const key = h.s?.secret ?? secret!;
         const name = h.s?.secretName ?? '';
-        if (seen.some(([n, x]) => n === name && x.length === stringToSign.length && x === stringToSign)) continue;
-        seen.push([name, stringToSign]);
-        if (hmacs >= DIAGNOSIS_BUDGET.hmacs || verifications >= DIAGNOSIS_BUDGET.verifications) {
+        if (stringToSign.length < 1024) {
+          const id = `${name}\n${stringToSign}`;
+          if (seenShort.has(id)) continue;
+          seenShort.add(id);
+        } else {
+          if (seen.some(([n, x]) => n === name && x.length === stringToSign.length && x === stringToSign)) continue;
+          seen.push([name, stringToSign]);
+        }
+        let isAscii = asciiTarget;
+        if (h.t !== undefined) {
+          let a = ascii.get(h.t);
+          if (a === undefined) ascii.set(h.t, (a = !NON_ASCII.test(h.t.target)));
+          isAscii = a;
+        }
+        const cost = (isAscii ? 1 : 2) * stringToSign.length + PER_HMAC;
+        if (work + meter.work + cost > budget || hmacs >= DIAGNOSIS_BUDGET.hmacs || verifications >= DIAGNOSIS_BUDGET.verifications) {
           exhausted = true;
           break;
         }
+        work += cost;
+        meter.limit = budget - work;
         hmacs++;
         tried.push(kindOf(h));
-        const hmac = await provider.hmacHex(key, stringToSign);
+        const answer = provider.hmacHex(key, stringToSign);
+        const hmac = typeof answer === 'string' ? answer : await answer;
         const reading = readings.find((r) => timingSafeEqual(r.hex, hmac));
         if (reading === undefined) continue;
         // The client signed exactly this: no other string to sign has the same HMAC. Its verification is the proof.
