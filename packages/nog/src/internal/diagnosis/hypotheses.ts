@@ -108,14 +108,14 @@ export function methodAlternatives(method: string): MethodAlternative[] {
     message: `the client signed the request as ${m} but sent it as ${method} (the method is part of the string to sign)`,
     extra: { signedMethod: m },
   });
-  const out: MethodAlternative[] = [other(others[0]!)];
+  const out: MethodAlternative[] = [other(others[0]!), other(others[1]!)];
   const cases = [upper, method.toLowerCase(), method.charAt(0).toUpperCase() + method.slice(1).toLowerCase()];
   for (const m of new Set(cases)) {
     if (m === method) continue;
     const message = `the client signed the method as ${m} and it arrived as ${method} (the method is signed exactly, case included)`;
     out.push({ method: m, code: 'DIAG_METHOD_CASE', kind: `method ${m}`, message });
   }
-  for (const m of others.slice(1)) out.push(other(m));
+  for (const m of others.slice(2)) out.push(other(m));
   return out;
 }
 
@@ -239,6 +239,14 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
   if (/%[89A-Fa-f][0-9A-Fa-f]|[^\u0000-\u007f]/.test(target) && t.meter !== undefined) t.meter.work += 2 * estimate;
   const decoded = affordable() && /%[89A-Fa-f][0-9A-Fa-f]|[^\u0000-\u007f]/.test(target) ? decodeNonAscii(target) : '';
   if (NON_ASCII.test(decoded)) {
+    if (!affordable()) return;
+    yield* emit({
+      target: decoded,
+      code: 'DIAG_PERCENT_ENCODING',
+      kind: 'non-ASCII encoded',
+      message:
+        'non-ASCII characters were percent-encoded as UTF-8 in transit (the client signed them raw; fetch and browsers send them encoded)',
+    });
     for (const form of ['NFC', 'NFD'] as const) {
       if (!affordable()) return;
       const normal = decoded.normalize(form);
