@@ -35,7 +35,20 @@ const ORIGIN = /^https?:\/\/[^/?#\s]+$/i;
  * key and reading of it that has the key's length), at most `digests` messages hashed and compared (singles and pairs
  * together; a PSS block adds one short hash each), and one re-verification of what matched.
  */
-export const DIAGNOSIS_BUDGET: { readonly opens: number; readonly digests: number } = { opens: 4, digests: 64 };
+export const DIAGNOSIS_BUDGET: { readonly opens: number; readonly digests: number } = { opens: 4, digests: 48 };
+
+/**
+ * The bytes hashed by the search, at most: this many times the received message's length plus {@link PER_DIGEST}
+ * (on a long URL, fewer than `digests` messages).
+ */
+const DIGEST_BYTES = 40;
+const PER_DIGEST = 256;
+/**
+ * Above this size, a reading of the signature that verify did not open (one whose base64 reading has not the key's
+ * length, such as hex: verify refuses it without an RSA operation) is not opened either: the operation would cost
+ * dozens of such verifications.
+ */
+const MAX_BITS_UNVERIFIED_OPEN = 8192;
 
 /** What a platform gives a diagnosis beside verify: a synchronous SHA-256 and a native RSA public operation, if any. */
 export interface DiagnosisCrypto {
@@ -111,9 +124,22 @@ const DAY_FORMATS: ReadonlyArray<readonly [string, (y: string, m: string, d: str
 
 const DAY_MS = 86_400_000;
 
+/** The days a client may have signed instead: another zone's (the day before or after), 2 and 3 days before, the
+day in other formats, then 4 to 7 days before. */
 function dayParts(day: string, zoneDays: readonly Hypothesis[]): Part[] {
   const out: Part[] = [];
   for (const z of zoneDays) out.push({ code: z.code, kind: `day ${(z.extra as { day: string }).day}`, text: z.text, extra: z.extra });
+  const at = Date.parse(`${day}T00:00:00Z`);
+  const stale = (back: number): Part => {
+    const signed = formatDay(at - back * DAY_MS);
+    return {
+      code: 'DIAG_STALE_DAY',
+      kind: `day ${signed}`,
+      text: `the client signed ${signed}, ${back} days before ${day}: a stale day (a cached or reused signature, or a clock days off)`,
+      extra: { day: signed, daysBefore: back },
+    };
+  };
+  out.push(stale(2), stale(3));
   const [y, m, d] = day.split('-') as [string, string, string];
   for (const [format, write] of DAY_FORMATS) {
     if (DAY_FORMATS.findIndex(([, w]) => w(y, m, d) === write(y, m, d)) !== DAY_FORMATS.findIndex(([f]) => f === format)) continue;
@@ -124,16 +150,7 @@ function dayParts(day: string, zoneDays: readonly Hypothesis[]): Part[] {
       extra: { format, dayText: write(y, m, d) },
     });
   }
-  const at = Date.parse(`${day}T00:00:00Z`);
-  for (let back = 2; back <= 7; back++) {
-    const signed = formatDay(at - back * DAY_MS);
-    out.push({
-      code: 'DIAG_STALE_DAY',
-      kind: `day ${signed}`,
-      text: `the client signed ${signed}, ${back} days before ${day}: a stale day (a cached or reused signature, or a clock days off)`,
-      extra: { day: signed, daysBefore: back },
-    });
-  }
+  for (let back = 4; back <= 7; back++) out.push(stale(back));
   return out;
 }
 
@@ -157,7 +174,10 @@ export async function runDiagnosis(
       .then(work)
       .catch(() => null);
   const numbers = await usable(() => publicNumbers(publicKey));
-  const sha256Hex = async (text: string): Promise<string> => toHex(await resolved(platform.sha256(utf8(text))));
+  const sha256Hex = (text: string): string | Promise<string> => {
+    const d = platform.sha256(utf8(text));
+    return d instanceof Promise ? d.then(toHex) : toHex(d);
+  };
 
   // Opens: the RSA public operation on each reading of the signature of the key's length, within the budget.
   let opens = 0;
@@ -172,7 +192,10 @@ export async function runDiagnosis(
   const importKey = (input: unknown): Promise<unknown> => usable(() => resolved(crypto.key(input, 'public')));
   if (numbers !== null) {
     const key = await importKey(publicKey);
+    // verify ran the RSA operation only when the strict base64 reading has the key's length.
+    const verified = sigReadings.some((r) => r.encoding === 'base64' && r.bytes.length === numbers.size);
     for (const r of sigReadings) {
+      if (!verified && numbers.bits > MAX_BITS_UNVERIFIED_OPEN) continue;
       const block = open(key, numbers, r.bytes);
       if (block !== null) ownBlocks.push({ ...r, block });
     }
@@ -186,7 +209,7 @@ export async function runDiagnosis(
       target: read.target,
       message: read.message,
       signature,
-      messageDigest: await sha256Hex(read.message),
+      messageDigest: await resolved(sha256Hex(read.message)),
       signatureKey: opened?.kind ?? null,
       signedHash: opened?.kind === 'this-key' ? opened.hash : null,
       signedDigest: opened?.kind === 'this-key' ? opened.digest : null,
@@ -252,7 +275,7 @@ export async function runDiagnosis(
     if (acceptors.length === 0) {
       for (const [name, other] of extras.otherKeys) {
         const n = await usable(() => publicNumbers(other));
-        if (n === null) continue;
+        if (n === null || n.bits > MAX_BITS_UNVERIFIED_OPEN) continue;
         const blocks: typeof ownBlocks = [];
         const key = await importKey(other);
         for (const r of sigReadings) {
@@ -305,6 +328,11 @@ export async function runDiagnosis(
               target: h.message.slice(prefix.length),
             }) as Part & { target: string },
         );
+      // The likeliest first: what expectedUrl says was signed, the host, the key's placement, then the target changes.
+      const RANK = ['DIAG_HOST_SIGNED', 'DIAG_API_KEY_PLACEMENT', 'DIAG_TRAILING_SLASH', 'DIAG_EMPTY_QUERY', 'DIAG_QUERY_REORDERED'];
+      const rank = (p: Part & { target?: string }): number =>
+        p.target === expectedTarget ? -1 : RANK.includes(p.code ?? '') ? RANK.indexOf(p.code ?? '') : RANK.length;
+      targets.sort((a, b) => rank(a) - rank(b));
       const days = dayParts(day, zoneDays);
       const ids: Part[] = [
         {
@@ -346,40 +374,49 @@ export async function runDiagnosis(
       };
       const search = function* (): Generator<H> {
         yield {};
-        for (const d of days) yield { d };
+        for (const d of days.slice(0, 4)) yield { d };
         for (const e of ends) yield { e };
         for (const c of ids) yield { c };
-        for (const t of targets) yield { t };
-        for (const d of days.slice(0, 2)) for (const t of targets.slice(0, 6)) yield { d, t };
-        for (const e of ends.slice(0, 1)) for (const t of targets.slice(0, 6)) yield { e, t };
-        for (const d of days.slice(0, 2)) for (const e of ends.slice(0, 1)) yield { d, e };
-        for (const c of ids) for (const d of days.slice(0, 2)) yield { c, d };
+        for (const t of targets.slice(0, 16)) yield { t };
+        for (const d of days.slice(4)) yield { d };
+        for (const d of days.slice(0, 4)) for (const e of ends.slice(0, 1)) yield { d, e };
+        for (const c of ids) for (const d of days.slice(0, 4)) yield { c, d };
         for (const c of ids) for (const e of ends.slice(0, 1)) yield { c, e };
-        for (const d of days.slice(2, 8)) for (const t of targets.slice(0, 3)) yield { d, t };
-        for (const c of ids.slice(0, 1)) for (const t of targets.slice(0, 3)) yield { c, t };
+        for (const d of days.slice(0, 2)) for (const t of targets.slice(0, 4)) yield { d, t };
+        for (const e of ends.slice(0, 1)) for (const t of targets.slice(0, 4)) yield { e, t };
+        for (const t of targets.slice(16)) yield { t };
+        for (const d of days.slice(4)) for (const t of targets.slice(0, 2)) yield { d, t };
+        for (const c of ids.slice(0, 1)) for (const t of targets.slice(0, 2)) yield { c, t };
       };
       const seen = new Set<string>();
+      const seenLong: string[] = [];
       const pkcs = acceptors.filter((a) => a.digest !== undefined && a.hash === 'SHA-256');
       const otherHash = acceptors.filter((a) => a.digest !== undefined && a.hash !== 'SHA-256' && a.hash !== 'unknown');
       const pss = acceptors.filter((a) => a.pss !== undefined);
       const verifyOnly = acceptors.filter((a) => a.imported !== undefined);
       let rsa = 0;
       let match: { h: H; text: string; a: Acceptor } | null = null;
+      const byteBudget = DIGEST_BYTES * (read.message!.length + PER_DIGEST);
+      let bytes = 0;
       for (const h of search()) {
         const text = textOf(h);
         if (text.length > 4 * (read.message!.length + 64)) continue;
-        if (seen.has(text)) continue;
-        seen.add(text);
-        if (digests >= DIAGNOSIS_BUDGET.digests) {
+        // Short texts in a Set; long ones compared by length first (hashing a long string costs more than its digest).
+        if (text.length < 1024 ? seen.has(text) : seenLong.some((x) => x.length === text.length && x === text)) continue;
+        if (text.length < 1024) seen.add(text);
+        else seenLong.push(text);
+        if (digests >= DIAGNOSIS_BUDGET.digests || bytes + text.length + PER_DIGEST > byteBudget) {
           exhausted = true;
           break;
         }
         digests++;
+        bytes += text.length + PER_DIGEST;
         const parts = [h.c, h.d, h.t, h.e].filter((p): p is Part => p !== undefined);
         tried.push(
           parts.length === 0 ? (first.code === null ? 'the message as received' : first.text) : parts.map((p) => p.kind).join(' + '),
         );
-        const digest = await sha256Hex(text);
+        const answer = sha256Hex(text);
+        const digest = typeof answer === 'string' ? answer : await answer;
         let hit = pkcs.find((a) => a.digest === digest);
         for (const a of otherHash) {
           if (hit !== undefined) break;
