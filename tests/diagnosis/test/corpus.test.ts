@@ -252,6 +252,18 @@ describe('the corpus of broken clients', () => {
     console.log(`\ndiagnosis corpus (${cases.length} clients):\n${lines.join('\n')}`);
   });
 
+  it('keeps secrets in password fields (the private key masked as one), and reads the signature untrimmed', async () => {
+    const kinds = await page.evaluate(() => ({
+      secret: (document.getElementById('nog-secret') as HTMLInputElement).type,
+      others: (document.getElementById('nog-others') as HTMLInputElement).type,
+      privateKey: getComputedStyle(document.getElementById('nopss-privatekey')!).getPropertyValue('-webkit-text-security'),
+    }));
+    expect(kinds).toEqual({ secret: 'password', others: 'password', privateKey: 'disc' });
+    const b2a = cases.find((c) => c.id === 'nops-b2a')!;
+    expect((b2a as NopsCase).signature.endsWith('\n')).toBe(true);
+    expect(await onPage(b2a)).toEqual({ code: 'ERR_NOPS_SIGNATURE_ENCODING', findings: ['DIAG_SIGNATURE_ENCODING'] });
+  });
+
   it('is what fixtures/clients.py writes (Python hmac/hashlib and Cryptodome)', () => {
     const out = mkdtempSync(join(tmpdir(), 'reqsign-corpus-gen-'));
     execFileSync('/usr/bin/python3', [join(FIXTURES, 'clients.py')], { env: { ...process.env, REQSIGN_VECTORS_OUT: out }, stdio: 'pipe' });
