@@ -166,6 +166,8 @@ export async function runDiagnosis(
   const extras = checkOptions(options);
   // verify checks the arguments and the key, and throws where it throws.
   const received = await verifyWith(crypto)(input, signature, publicKey);
+  // Every other key is read as verify reads a key: one it would refuse (ERR_NOPS_KEY) is refused here too.
+  for (const [, other] of extras.otherKeys) await resolved(crypto.key(other, 'public'));
   const read = readNops(input);
   // verify may have answered before it read the key (a rule of the request, the signature's encoding): a key it
   // would refuse is then no reason to reject here, only to try nothing with it.
