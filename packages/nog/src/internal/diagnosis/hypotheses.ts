@@ -447,14 +447,14 @@ function* targetChanges(received: string, prefixes: readonly string[]): Generato
       mapped((s) => s.replaceAll(c, e)),
     );
   }
-  if (query !== null && query.includes('+'))
+  if (query?.includes('+'))
     yield change(
       'DIAG_PLUS_SPACE',
       '%20 as +',
       '%20 became + in the query in transit (form encoding)',
       mapped((s) => s.replaceAll('+', '%20'), true),
     );
-  if (query !== null && query.includes('%20'))
+  if (query?.includes('%20'))
     yield change(
       'DIAG_PLUS_SPACE',
       '+ as %20',

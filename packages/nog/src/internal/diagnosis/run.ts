@@ -397,7 +397,10 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
         let isAscii = asciiTarget;
         if (h.t !== undefined) {
           let a = ascii.get(h.t);
-          if (a === undefined) ascii.set(h.t, (a = !NON_ASCII.test(h.t.target)));
+          if (a === undefined) {
+            a = !NON_ASCII.test(h.t.target);
+            ascii.set(h.t, a);
+          }
           isAscii = a;
         }
         const cost = (isAscii ? 1 : 2) * stringToSign.length + PER_HMAC;
