@@ -243,7 +243,10 @@ describe('diagnose: a key store that fails', () => {
           throw new Error(`vault: permission denied, token ${token}`);
         },
       ]) {
-        const d = await DIAGNOSE[name]!('GET', url, { keys, now: () => DATE_MS });
+        // A timeout far away: the store's failure itself must end the diagnosis, not the timer.
+        const started = Date.now();
+        const d = await DIAGNOSE[name]!('GET', url, { keys, now: () => DATE_MS, keyLookupTimeoutMs: 2_000_000_000 });
+        expect(Date.now() - started).toBeLessThan(30_000);
         const verified = await build.createVerifier({ keys, now: () => DATE_MS }).verify('GET', url);
         expect(verified.ok ? null : verified.code).toBe('ERR_AUTH_KEY_LOOKUP');
         expect(d).toMatchObject({ valid: false, code: 'ERR_AUTH_KEY_LOOKUP', findings: [], witness: null });
@@ -252,6 +255,16 @@ describe('diagnose: a key store that fails', () => {
         expect(JSON.stringify(d)).not.toContain('vault');
       }
     });
+
+    it(`${name}: an async keys function that answers, under a far timeout: the same findings as with a record`, async () => {
+      const { url: moved } = node.signSync('GET', '/app/api/blobs/abc', KEY, { date: DATE_MS, nonce: '0123456789' });
+      const received = moved.replace('/app', '');
+      const options = { now: () => DATE_MS, prefixes: ['/app'], keyLookupTimeoutMs: 2_000_000_000 };
+      const started = Date.now();
+      const d = await DIAGNOSE[name]!('GET', received, { ...options, keys: async (id: string) => (KEYS as Record<string, string>)[id] });
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(d.findings.map((f) => f.code)).toEqual(['DIAG_MOUNT_PREFIX']);
+    }, 60_000);
 
     it(`${name}: a keys function that never settles: ERR_AUTH_KEY_LOOKUP after keyLookupTimeoutMs, as verify`, async () => {
       const keys = (): Promise<never> => new Promise<never>(() => undefined);

@@ -276,8 +276,8 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
     if (looked.has(id)) return looked.get(id);
     let v: unknown;
     try {
-      v = config.lookup(id);
-      if (isThenable(v)) v = bounded(() => v, config.keyLookupTimeoutMs);
+      const answer = config.lookup(id);
+      v = isThenable(answer) ? bounded(() => answer, config.keyLookupTimeoutMs) : answer;
     } catch {
       v = Promise.reject(LOOKUP_FAILED);
     }
