@@ -5,7 +5,7 @@ const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
 
 /** Whether `text` is an HTTP token (RFC 9110, section 5.6.2: `!#$%&'*+-.^_`|~`, digits, letters), one or more. */
 export function isHttpToken(text: string): boolean {
-  return TOKEN.test(text);
+  return typeof text === 'string' && TOKEN.test(text);
 }
 
 /**
@@ -13,5 +13,5 @@ export function isHttpToken(text: string): boolean {
  * nonces that a scheme writes into a URL or header unescaped, so that they mean the same bytes to every parser.
  */
 export function isUnreserved(text: string): boolean {
-  return UNRESERVED.test(text);
+  return typeof text === 'string' && UNRESERVED.test(text);
 }

@@ -1,4 +1,4 @@
-import { ReqsignError } from './errors.js';
+import { CanonicalError, ReqsignError } from './errors.js';
 
 /**
  * One nonce to claim, for any scheme: the `nonce` within its `scope` (for nog-v1 the key id and the authdate; for
@@ -80,6 +80,10 @@ const quote = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringif
  * stay apart, unlike a naive `a:b:c` join. For nog-v1's scope this is the key `@reqsign/nog-redis` has always used.
  */
 export function nonceStoreKey(scope: readonly string[], nonce: string): string {
+  // An array of strings and a string, or ERR_INVALID_ARGUMENT (never a loop over an array-like's made-up length).
+  if (!Array.isArray(scope) || typeof nonce !== 'string' || !scope.every((s) => typeof s === 'string')) {
+    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'nonceStoreKey takes a scope (an array of strings) and a nonce (a string)');
+  }
   let key = '[';
   for (let i = 0; i < scope.length; i++) key += `${quote(scope[i]!)},`;
   return `${key}${quote(nonce)}]`;

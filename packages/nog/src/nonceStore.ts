@@ -1,3 +1,4 @@
+import { NogError } from './errors.js';
 import type { ScopedNonceClaim } from '@reqsign/canonical';
 
 /** One nonce to claim: scoped by key id and authdate, kept until `expiresAt`, at the verifier's time `now`. */
@@ -30,12 +31,11 @@ export interface NonceStore {
  * nog's claim as the contract's, for any scheme's store (@reqsign/canonical's `ScopedNonceStore`): the scope
  * `[keyId, authdate]`, the deadline `expiresAt`.
  */
-export const scopedClaimOf = (claim: NonceClaim): ScopedNonceClaim => ({
-  scope: [claim.keyId, claim.authdate],
-  nonce: claim.nonce,
-  deadline: claim.expiresAt,
-  now: claim.now,
-});
+export const scopedClaimOf = (claim: NonceClaim): ScopedNonceClaim => {
+  // Only the shape is read here: the store that takes the claim checks its fields (canonical's assertNonceClaim).
+  if (typeof claim !== 'object' || claim === null) throw new NogError('ERR_INVALID_ARGUMENT', 'claim must be an object');
+  return { scope: [claim.keyId, claim.authdate], nonce: claim.nonce, deadline: claim.expiresAt, now: claim.now };
+};
 
 // The failures are the contract's, for every scheme: one class, so `instanceof` holds whichever package threw.
 export { NonceStoreError, type NonceStoreErrorCode } from '@reqsign/canonical';

@@ -1,7 +1,7 @@
 /**
  * The corpus of broken clients (fixtures/corpus.json, written by fixtures/clients.py with Python's hmac/hashlib and
  * Cryptodome, never reqsign's code), each diagnosed four ways: the library with only the server's keys, the library
- * with the context an operator has, `reqsign nog|nops explain --json`, and the debugger page in Chromium. Any false
+ * with the context an operator has, `reqsign <scheme> explain --json`, and the debugger page in Chromium. Any false
  * cause fails; the named/unexplained counts are printed; the three surfaces with context give the same answer; and
  * every finding's witness is re-verified here with node:crypto, apart from the library.
  */

@@ -152,6 +152,10 @@ for (const [name, nog] of [
       ),
       call: (f) => nog.failureBody(f as never),
     },
+    scopedClaimOf: {
+      args: fc.tuple(near(fc.record({ keyId: text, authdate: text, nonce: text, expiresAt: fc.double(), now: fc.double() }))),
+      call: (c) => nog.scopedClaimOf(c as never),
+    },
   };
 
   describe(`@reqsign/nog (${name})`, () => {
