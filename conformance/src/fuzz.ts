@@ -215,9 +215,10 @@ async function fuzzOperation(
       cases += 1;
       const answers = await pool.ask(scheme, operation, `${file}-fuzz-${cases}`, input);
       for (const [i, a] of answers.entries()) {
-        const k = answerKey(a);
         const h = codes[pool.names[i]!]!;
-        h[k] = (h[k] ?? 0) + 1;
+        // A sequence's answer is a list of results: each counts.
+        const results = 'output' in a && Array.isArray(a.output['results']) ? (a.output['results'] as unknown[]) : undefined;
+        for (const k of results?.map((r) => `results:${String(r)}`) ?? [answerKey(a)]) h[k] = (h[k] ?? 0) + 1;
       }
       const agree = answers.every((a) => sameAnswer(a, answers[0]!));
       if (!agree) last = { input, answers };

@@ -17,7 +17,9 @@ function toMillis(date: Date | number, name: string): number {
   if (typeof date !== 'number' && !(date instanceof Date)) {
     throw new CanonicalError('ERR_INVALID_ARGUMENT', `${name} must be a Date or a number of milliseconds`);
   }
-  const ms = typeof date === 'number' ? date : date.getTime();
+  // A fraction of a millisecond is floored, before 1970 too (-0.5 is in the millisecond -1, 1969-12-31), as
+  // seconds are: a Date would truncate it toward zero.
+  const ms = Math.floor(typeof date === 'number' ? date : date.getTime());
   if (!Number.isFinite(ms)) throw new CanonicalError('ERR_DATE_RANGE', `${name} is not a valid date`);
   if (ms < MIN_MS || ms > MAX_MS) {
     throw new CanonicalError('ERR_DATE_RANGE', `${name} is outside the years 0000-9999`);
