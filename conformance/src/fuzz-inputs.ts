@@ -250,11 +250,19 @@ export const zoneArb: fc.Arbitrary<string> = fc.oneof(
  * as Pacific/Midway a history of their own), so before 1970 only fixed-offset zones are compared
  * (canonical.md, "Dates").
  */
+function knownZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 function portableZone<T extends { epochMs: number; timeZone?: string }>(input: T): T {
   if (
     input.timeZone === undefined ||
     input.epochMs >= 0 ||
-    !ZONES.includes(input.timeZone) ||
+    !knownZone(input.timeZone) ||
     /^(Etc\/GMT[+-]\d+|UTC|Etc\/UTC)$/.test(input.timeZone)
   )
     return input;
