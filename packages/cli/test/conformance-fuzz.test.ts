@@ -41,3 +41,35 @@ describe('reqsign conformance fuzz over the three implementations', () => {
     }, 300_000);
   }
 });
+
+describe('reqsign conformance fuzz --impl (conformance/README.md, "Differential mode")', () => {
+  it('compares a port with the TypeScript reference on node:crypto', async () => {
+    const python = new URL('../../../conformance/ports/python/reqsign_port.py', import.meta.url).pathname;
+    const run = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [
+          CLI,
+          'conformance',
+          'fuzz',
+          '--impl',
+          `mine=python3 ${JSON.stringify(python)}`,
+          '--runs',
+          '50',
+          '--seed',
+          '1',
+          '--operation',
+          'canonical/target',
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(run.stdout).toContain('seed 1, 50 inputs per operation, typescript (node:crypto) / mine\n');
+    expect(run.stdout).toContain('canonical/target: 50 inputs, all agree');
+    expect(run.code).toBe(0);
+  }, 60_000);
+});
