@@ -44,6 +44,8 @@ describe('PROTOCOL.md, "The exchange" and "Messages"', () => {
         input: { encoding: 'hex', hex: '00' },
       });
       expect(failed).toMatchObject({ kind: 'response', response: { id: 'a', error: { code: 'ERR_UNEXPECTED' } } });
+      // Its stack trace on stderr (read on another pipe: waited for, up to 10 s).
+      for (let i = 0; i < 100 && !port.stderr.includes('a bug'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(port.stderr).toContain('a bug');
       const next = await port.request({ type: 'request', id: 'b', scheme: 'canonical', operation: 'target', input: { url: '/p' } });
       expect(next).toMatchObject({ kind: 'response', response: { id: 'b', output: { target: '/p' } } });
