@@ -79,10 +79,14 @@ export function parseDateTime(text: string): Date {
 }
 
 const dayFormatters = /* @__PURE__ */ new Map<string, Intl.DateTimeFormat>();
+const NOT_ZONES = /^(?:[+-]|(?:factory|localtime|posixrules)$)/i;
 
 function dayFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = dayFormatters.get(timeZone);
   if (f === undefined) {
+    // Not zone names (canonical.md, "Dates"), though newer runtimes take some: an offset (+01:00, ECMA-402 2024),
+    // and files of a zone database (Deno takes Factory).
+    if (NOT_ZONES.test(timeZone)) throw new CanonicalError('ERR_TIME_ZONE', 'Unknown time zone');
     try {
       f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', era: 'short' });
     } catch {

@@ -243,6 +243,16 @@ describe('dates', () => {
     expect(formatDateTime(-5e-324)).toBe('1969-12-31T235959Z');
   });
 
+  it('offsets and files of a zone database are no zone names, whatever the runtime takes (canonical.md, "Dates")', () => {
+    for (const zone of ['+01:00', '-0500', '+01', 'Factory', 'factory', 'localtime', 'posixrules', '']) {
+      expect(() => formatDay(0, zone), zone).toThrow(expect.objectContaining({ code: 'ERR_TIME_ZONE' }));
+    }
+    // Zone names compare case-insensitively; links are zone names.
+    expect(formatDay(0, 'utc')).toBe('1970-01-01');
+    expect(formatDay(1_700_000_000_000, 'america/new_york')).toBe('2023-11-14');
+    expect(formatDay(1_700_000_000_000, 'Europe/Kiev')).toBe('2023-11-15');
+  });
+
   it('formatDay floors a fraction of a millisecond too, also before 1970, in UTC and in a zone (canonical.md, "Dates")', () => {
     expect(formatDay(-0.5)).toBe('1969-12-31');
     expect(formatDay(-5e-324)).toBe('1969-12-31');
