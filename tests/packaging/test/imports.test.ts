@@ -15,9 +15,12 @@ const RULES: Record<string, { readonly packages: readonly string[]; readonly nod
   'packages/nog-durable-objects': { packages: ['@reqsign/nog'], node: [] },
   'packages/http': { packages: ['@reqsign/nog', '@reqsign/canonical'], node: [] },
   conformance: {
-    packages: ['ajv'],
+    // fast-check: the fuzz mode's generators and shrinking.
+    packages: ['ajv', 'fast-check'],
     node: [
       'src/cli.ts',
+      'src/fuzz.ts',
+      'src/fuzz-inputs.ts',
       'src/port.ts',
       'src/runner.ts',
       'src/report.ts',
