@@ -92,6 +92,7 @@ describe('the fuzz mode', () => {
 
   it('reqsign-conformance fuzz: replayable with --seed, exits 1 on a disagreement, prints cases/s and a histogram per operation', async () => {
     const deviant = planted('        ZONES = {name.lower(): name for name', '        ZONES = {name: name for name');
+    const out = mkdtempSync(join(tmpdir(), 'reqsign-fuzz-cli-'));
     const run = async (seed: string) => {
       let stdout = '';
       const code = await main(
@@ -107,6 +108,8 @@ describe('the fuzz mode', () => {
           '500',
           '--seed',
           seed,
+          '--out',
+          out,
         ],
         {
           io: { stdout: (t) => (stdout += t), stderr: (t) => (stdout += t) },
@@ -115,6 +118,10 @@ describe('the fuzz mode', () => {
       return { code, stdout };
     };
     const first = await run('7');
+    // --out: the candidate vector file, which the schemas accept.
+    const [candidate] = loadVectors(out);
+    expect(candidate!.name).toBe('canonical-date');
+    expect(first.stdout).toContain(`candidate vector: ${join(out, 'canonical-date.json')}`);
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/^seed 7, 500 inputs per operation, reference \/ planted$/m);
     expect(first.stdout).toMatch(/canonical\/date: \d+ inputs, DISAGREE/);
