@@ -79,15 +79,15 @@ export function parseDateTime(text: string): Date {
 }
 
 const dayFormatters = /* @__PURE__ */ new Map<string, Intl.DateTimeFormat>();
-const NOT_ZONES = /^(?:[+-]|(?:factory|localtime|posixrules)$)/i;
 
 function dayFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = dayFormatters.get(timeZone);
   if (f === undefined) {
-    // Not zone names (canonical.md, "Dates"), though newer runtimes take some: an offset (+01:00, ECMA-402 2024),
-    // and files of a zone database (Deno takes Factory).
-    if (NOT_ZONES.test(timeZone)) throw new CanonicalError('ERR_TIME_ZONE', 'Unknown time zone');
     try {
+      // An offset (+01:00), which Node 22+ and Deno take (ECMA-402 2024), is no zone name (canonical.md, "Dates"):
+      // every zone name starts with a letter, so anything before "A" is refused (cheaply: the nOps client's size
+      // budget). Thrown to be answered as an unknown zone below.
+      if (timeZone < 'A') throw 0;
       f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', era: 'short' });
     } catch {
       // No cause: the runtime's RangeError quotes the zone, and a message carries no caller input.
