@@ -4,7 +4,7 @@
  * suite, workers) and for adapters that run the vectors in-process.
  */
 export { PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
-export { SCHEMES, schemeOf, type Scheme, type SchemeInfo } from './schemes.js';
+export { SCHEMES, SCHEME_ENTRIES, schemeOf, type Scheme, type SchemeInfo, type SchemeCli, type SchemeBundle } from './schemes.js';
 export { respond } from './respond.js';
 export { judge, deepEqual, type Verdict } from './judge.js';
 export { field, optional, type Handler, type Handlers } from './handlers.js';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadVectors, runImplementation, totals } from '../src/index.js';
+import { loadVectors, runImplementation, SCHEMES, totals } from '../src/index.js';
 import { FIXTURES, PYTHON_PORT } from './helpers.js';
 import { cryptodomePython, requirePrograms } from '../../scripts/lib/programs.js';
 
@@ -18,6 +19,20 @@ describe('the reference Python port', () => {
     expect(report.hello).toMatchObject({ protocol: 'reqsign-conformance/1', name: 'reqsign-python' });
     // It says so in its hello: every scheme and operation that has vectors.
     for (const f of files) expect(report.hello!.supports[f.scheme]).toContain(f.operation);
+  });
+
+  it("is the hello PROTOCOL.md's example session shows, byte for byte (so the example is the port's real hello)", () => {
+    const hello = execFileSync('python3', [PYTHON_PORT], { input: '', encoding: 'utf8', timeout: 30_000 }).split('\n')[0];
+    const protocol = readFileSync(new URL('../PROTOCOL.md', import.meta.url), 'utf8');
+    const shown = protocol.split('\n').find((l) => l.startsWith('< {"type":"hello"'));
+    expect(shown, "PROTOCOL.md shows a session with the port's hello").toBeDefined();
+    expect(shown!.slice(2)).toBe(hello);
+    // Every scheme of SCHEMES that the port implements is in it.
+    for (const s of SCHEMES.filter((x) => x.ports.includes('python')))
+      expect(
+        JSON.parse(hello!).supports[s.id],
+        `add ${s.id}'s operations to conformance/ports/python/reqsign_port.py's OPERATIONS`,
+      ).toBeDefined();
   });
 
   it('uses the Python standard library only', () => {

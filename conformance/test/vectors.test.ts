@@ -36,7 +36,10 @@ function rejection(edit: (file: Json) => void): VectorFileError {
 describe('the list of schemes', () => {
   it("is the envelope schema's list too, and every shipped file is of a listed scheme and operation", () => {
     const envelope = JSON.parse(readFileSync(join(SCHEMA_DIR, 'envelope.schema.json'), 'utf8')) as Json;
-    expect(envelope['properties']['scheme']['enum']).toEqual(SCHEMES.map((s) => s.id));
+    const ids = SCHEMES.map((s) => s.id);
+    expect(envelope['properties']['scheme']['enum'], `set schema/envelope.schema.json's scheme enum to ${JSON.stringify(ids)}`).toEqual(
+      ids,
+    );
     for (const f of loadVectors()) expect(SCHEMES.find((s) => s.id === f.scheme)!.operations).toContain(f.operation);
     // Every listed operation has vectors.
     const files = loadVectors();
@@ -44,7 +47,7 @@ describe('the list of schemes', () => {
       for (const op of s.operations)
         expect(
           files.some((f) => f.scheme === s.id && f.operation === op),
-          `${s.id} ${op}`,
+          `${s.id} ${op}: add a vector file of it to conformance/vectors/ (and its schema to conformance/schema/)`,
         ).toBe(true);
   });
 

@@ -1,41 +1,27 @@
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-export interface SizeBudget {
-  /** What a browser app that sends signed requests imports: `sign` and the signing fetch. */
-  readonly client: readonly string[];
-  /** Ceiling for the client bundle, gzipped bytes. */
-  readonly clientGzip: number;
-  /** Ceiling for the bundle of every export (`export *`), gzipped bytes. */
-  readonly allGzip: number;
-}
+import { SCHEMES, type SchemeBundle } from '../../conformance/src/schemes.js';
+
+export type SizeBudget = Omit<SchemeBundle, 'jose'>;
 
 /**
  * Ceilings, checked in CI on the packed tarballs, a few percent above today's sizes so that growth is a decision,
- * not an accident. nops's client accepts every key form (PEM PKCS#8 and PKCS#1, JWK, KeyObject, CryptoKey: PEM and
- * DER parsing, PKCS#1 wrapping, JWK checks) with typed, explanatory errors; nog's client checks the length of the
- * URL it makes (maxUrlLength, 0.25 KiB of headroom added with it). The full bundles add verification (nog:
- * the checks, parameter parsing, the memory nonce store's hash table of 32-bit words) and key generation; servers and
- * workers import those, browsers rarely. The helpers both schemes take from @reqsign/canonical (argument checks,
- * WebCrypto lookup, key cache, re-sending a Request) are shared so that nog and nops cannot disagree on them. What
- * each bundle is measured against is {@link JOSE_COMPARISONS}.
+ * not an accident: each scheme's `bundle` in conformance/src/schemes.ts (the history of each figure is there). nops's
+ * client accepts every key form (PEM PKCS#8 and PKCS#1, JWK, KeyObject, CryptoKey: PEM and DER parsing, PKCS#1
+ * wrapping, JWK checks) with typed, explanatory errors; nog's client checks the length of the URL it makes. The full
+ * bundles add verification and key generation; servers and workers import those, browsers rarely. The helpers every
+ * scheme takes from @reqsign/canonical (argument checks, WebCrypto lookup, key cache, re-sending a Request) are shared
+ * so that the schemes cannot disagree on them. What each bundle is measured against is {@link JOSE_COMPARISONS}.
  */
-export const BUDGETS: Readonly<Record<string, SizeBudget | undefined>> = {
-  // nog's client: 3.5 KiB since createNogFetch took baseUrl, clockOffset and the { id, secret } key (3,225 -> 3,377 B);
-  // 4 KiB since sign refuses a URL that already has an auth parameter and canonical's helpers check every argument
-  // (issue 18: typed errors for every bad input; 3,377 -> 3,886 B, still 0.81x jose's SignJWT). Every export: 9.5 KiB
-  // since the verifier reads hostile queries in linear cost (a hand percent-decoder beside the regexes), bounds the
-  // key lookup in time and checks its clock (8,176 -> 9,355 B). Client 4.25 KiB since sign takes the authdate as text
-  // and checks the date before anything else (issue 25: the conformance port hands the vector's authdate to the library,
-  // so that the library's own check order is what the vectors test; canonical's parseDateTime, 4,0xx -> 4,118 B).
-  '@reqsign/nog': { client: ['sign', 'createNogFetch'], clientGzip: 4.25 * 1024, allGzip: 9.5 * 1024 },
-  '@reqsign/nops': { client: ['sign', 'createNopsFetch'], clientGzip: 6 * 1024, allGzip: 7 * 1024 },
-};
+export const BUDGETS: Readonly<Record<string, SizeBudget | undefined>> = Object.fromEntries(
+  SCHEMES.flatMap((s) => (s.bundle === undefined ? [] : [[s.package, s.bundle] as const])),
+);
 
 export interface JoseComparison {
   /** What is compared, for the output. */
   readonly what: string;
-  readonly package: keyof typeof BUDGETS;
+  readonly package: string;
   /** Our exports in the bundle. */
   readonly ours: readonly string[];
   /** jose 6's exports that do the same job. */
@@ -46,26 +32,9 @@ export interface JoseComparison {
  * The targets: each of our signing bundles is smaller than the bundle of jose 6 that a browser app would use for the
  * same job (jose is the best-known small signing library; its bundles are measured the same way, in the same run).
  */
-export const JOSE_COMPARISONS: readonly JoseComparison[] = [
-  {
-    what: 'nOps signing client, every key form and the signing fetch, vs jose importPKCS8 + SignJWT (RS256)',
-    package: '@reqsign/nops',
-    ours: BUDGETS['@reqsign/nops']!.client,
-    jose: ['importPKCS8', 'SignJWT'],
-  },
-  {
-    what: 'nOps signing with a CryptoKey only vs jose CompactSign with a CryptoKey',
-    package: '@reqsign/nops',
-    ours: ['signWithCryptoKey'],
-    jose: ['CompactSign'],
-  },
-  {
-    what: 'nog signing client (sign and the signing fetch) vs jose SignJWT (HS256)',
-    package: '@reqsign/nog',
-    ours: BUDGETS['@reqsign/nog']!.client,
-    jose: ['SignJWT'],
-  },
-];
+export const JOSE_COMPARISONS: readonly JoseComparison[] = SCHEMES.flatMap(({ package: name, bundle }) =>
+  bundle === undefined ? [] : bundle.jose.map((j) => ({ what: j.what, package: name, ours: j.ours ?? bundle.client, jose: j.jose })),
+);
 
 export interface ComparedSize {
   readonly comparison: JoseComparison;
@@ -149,3 +118,10 @@ export const RSA_MARKERS: readonly RegExp[] = [
 
 /** Identifiers that only HMAC code contains. */
 export const HMAC_MARKERS: readonly RegExp[] = [/HMAC/i, /createHmac/];
+
+/** The markers of each crypto kind of conformance/src/schemes.ts: a bundle of one kind holds none of another's. */
+export const CRYPTO_MARKERS: Readonly<Record<'none' | 'hmac' | 'rsa', readonly RegExp[]>> = {
+  none: [],
+  hmac: HMAC_MARKERS,
+  rsa: RSA_MARKERS,
+};

@@ -93,6 +93,34 @@ export function fromBase64(text: string): Uint8Array {
   return out;
 }
 
+/** base64url (RFC 4648 section 5: `-_`), without padding, as JOSE and most header schemes write it. */
+export function toBase64Url(bytes: Uint8Array): string {
+  const b64 = toBase64(bytes);
+  let end = b64.length;
+  while (end > 0 && b64.charCodeAt(end - 1) === 0x3d /* = */) end--;
+  return b64.slice(0, end).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
+}
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Bytes from strict, unpadded base64url: only `A-Za-z0-9-_`, no `=`, no whitespace, a length that is not 1 more than
+ * a multiple of 4, and no stray bits in the last character (so each byte string has exactly one encoding). Anything
+ * else throws `ERR_BASE64`.
+ */
+export function fromBase64Url(text: string): Uint8Array {
+  assertString(text, 'text');
+  if (!B64URL.test(text) || text.length % 4 === 1) {
+    throw new CanonicalError('ERR_BASE64', 'Not strict, unpadded base64url');
+  }
+  const standard = text.replace(/[-_]/g, (c) => (c === '-' ? '+' : '/')) + '='.repeat((4 - (text.length % 4)) % 4);
+  try {
+    return fromBase64(standard);
+  } catch {
+    throw new CanonicalError('ERR_BASE64', 'Not strict, unpadded base64url');
+  }
+}
+
 const NON_ASCII = /[^\u0000-\u007f]/;
 const NON_ASCII_RUN = /[^\u0000-\u007f]+/g;
 const HEX_UPPER = '0123456789ABCDEF';

@@ -1,16 +1,38 @@
-/** Every error code that @reqsign/canonical throws. */
-export type CanonicalErrorCode =
-  | 'ERR_INVALID_ARGUMENT'
+/** The codes of a URL that cannot be a request target (`parseRequestTarget`, `parseReceivedTarget`). */
+export type TargetErrorCode =
   | 'ERR_TARGET_EMPTY'
   | 'ERR_TARGET_TOO_LONG'
   | 'ERR_TARGET_CHARACTER'
   | 'ERR_TARGET_SCHEME'
   | 'ERR_TARGET_FORM'
-  | 'ERR_TARGET_HOST'
+  | 'ERR_TARGET_HOST';
+
+/** Every {@link TargetErrorCode}: what a scheme's verifier answers as a failure value for a received URL. */
+export const TARGET_ERROR_CODES: readonly TargetErrorCode[] = /* @__PURE__ */ Object.freeze([
+  'ERR_TARGET_EMPTY',
+  'ERR_TARGET_TOO_LONG',
+  'ERR_TARGET_CHARACTER',
+  'ERR_TARGET_SCHEME',
+  'ERR_TARGET_FORM',
+  'ERR_TARGET_HOST',
+]);
+
+/** The codes of a date or day that cannot be read (`parseDateTime`, `parseDay`, `formatDay`). */
+export type DateErrorCode = 'ERR_DATE_FORMAT' | 'ERR_DATE_RANGE' | 'ERR_TIME_ZONE';
+
+/** Every {@link DateErrorCode}. */
+export const DATE_ERROR_CODES: readonly DateErrorCode[] = /* @__PURE__ */ Object.freeze([
+  'ERR_DATE_FORMAT',
+  'ERR_DATE_RANGE',
+  'ERR_TIME_ZONE',
+]);
+
+/** Every error code that @reqsign/canonical throws. */
+export type CanonicalErrorCode =
+  | 'ERR_INVALID_ARGUMENT'
+  | TargetErrorCode
   | 'ERR_QUERY_ENCODING'
-  | 'ERR_DATE_FORMAT'
-  | 'ERR_DATE_RANGE'
-  | 'ERR_TIME_ZONE'
+  | DateErrorCode
   | 'ERR_HEX'
   | 'ERR_BASE64'
   | 'ERR_CRYPTO_UNAVAILABLE';

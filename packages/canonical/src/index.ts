@@ -8,6 +8,10 @@ export {
   type ArgumentErrorClass,
   type ErrorClass,
   type CanonicalErrorCode,
+  TARGET_ERROR_CODES,
+  DATE_ERROR_CODES,
+  type TargetErrorCode,
+  type DateErrorCode,
 } from './errors.js';
 export {
   parseRequestTarget,
@@ -19,7 +23,8 @@ export {
 } from './requestTarget.js';
 export { hasQuery, appendQuery, parseQuery, serializeQuery, type QueryParam, type ParseQueryOptions } from './query.js';
 export { formatDateTime, parseDateTime, formatDay, parseDay } from './date.js';
-export { utf8, toHex, fromHex, toBase64, fromBase64, encodeNonAscii } from './encoding.js';
+export { utf8, toHex, fromHex, toBase64, fromBase64, toBase64Url, fromBase64Url, encodeNonAscii } from './encoding.js';
+export { isHttpToken, isUnreserved } from './grammar.js';
 export { timingSafeEqual } from './constantTime.js';
 export { boundedCache, type BoundedCache } from './cache.js';
 export { subtleCrypto, randomFill, type Subtle } from './webcrypto.js';
@@ -36,3 +41,13 @@ export {
   type TargetVariantOptions,
 } from './targetChanges.js';
 export { stageOf, type Stage, type StageValue } from './stages.js';
+export {
+  NonceStoreError,
+  NONCE_STORE_ERROR_CODES,
+  nonceStoreKey,
+  assertNonceClaim,
+  type NonceStoreErrorCode,
+  type ScopedNonceClaim,
+  type ScopedNonceStore,
+} from './nonceStore.js';
+export { readClock, type ClockErrorClass } from './clock.js';

@@ -2,6 +2,7 @@
 // the same run, paired run by run (see the rounds below); medians are reported.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SCHEMES } from '@reqsign/conformance/schemes';
 
 const CLI = fileURLToPath(new URL('../bin/reqsign.cjs', import.meta.url));
 const ROUNDS = Number(process.env.REQSIGN_BENCH_ROUNDS ?? 31);
@@ -29,9 +30,15 @@ const COMMANDS = [
     0,
   ],
   ['reqsign --version', [CLI, '--version'], 1.3, 0],
-  ['reqsign nog sign GET /p', [CLI, 'nog', 'sign', 'GET', '/p'], 1.5, 0],
-  ['reqsign nog verify (a bad URL)', [CLI, 'nog', 'verify', 'GET', '/p'], 1.5, 1],
-  ['reqsign nops sign', [CLI, 'nops', 'sign', '--api-key', '123.abc', '--private-key', NOPS_KEY, '/nops_api/v1/x/'], 1.5, 0],
+  // Each group's runs, from SCHEMES (conformance/src/schemes.ts): `cli.startup`.
+  ...SCHEMES.flatMap((s) =>
+    (s.cli?.startup ?? []).map(({ label, args, status }) => [
+      `reqsign ${s.command} ${label}`,
+      [CLI, s.command, ...args.map((a) => (a === '{nopsKey}' ? NOPS_KEY : a))],
+      1.5,
+      status,
+    ]),
+  ),
   ['reqsign --help', [CLI, '--help'], 1.3, 0],
 ];
 

@@ -2,26 +2,7 @@ import { describeError, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo }
 import { didYouMean } from './internal/suggest.js';
 import { quote } from './internal/text.js';
 import { version } from './version.js';
-
-export const HELP = `Usage: reqsign <command> [options]
-
-Sign and verify HTTP requests: nog-v1 signed URLs (HMAC-SHA256) and the nOps public API (RSA).
-
-Commands:
-  nog sign [--date ISO-8601] [--expires N] [--nonce HEX | --no-nonce] [--json] METHOD URL
-  nog verify [--now ISO-8601] [--keys FILE] METHOD URL
-  nog explain [--now ISO-8601] [--keys FILE] [--expected-url URL] [--json] METHOD URL
-  nops sign --api-key KEY --private-key FILE [--date YYYY-MM-DD] [--api-key-in query|header] [--curl] URL
-  nops verify --public-key FILE --api-key KEY --date YYYY-MM-DD --signature B64 URL
-  nops explain --public-key FILE --api-key KEY --date YYYY-MM-DD --signature B64 [--expected-url URL] [--json] URL
-  nops keygen [--bits N] [--out DIR]
-  conformance [--impl COMMAND]
-
-A URL given as - is read from standard input. Run "reqsign <command> --help" for a command's options,
-"reqsign --version" for the version. Exit status: 0 done or valid, 1 invalid, 2 usage error.
-
-  curl "$(reqsign nog sign GET https://nog.example.org/api/blobs/abc)"
-`;
+import { SCHEMES, type SchemeCli } from '@reqsign/conformance/schemes';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
@@ -31,19 +12,42 @@ interface CommandEntry {
   readonly load: () => Promise<Command>;
 }
 
-/** A command group: one per scheme that has a `command` in @reqsign/conformance's SCHEMES (a test checks this). */
+/** A command group: one per scheme that has a `cli` in @reqsign/conformance's SCHEMES. */
 interface Group {
   readonly help: string;
   readonly commands: Readonly<Record<string, CommandEntry>>;
 }
 
+/**
+ * The code of each command of SCHEMES' groups, `group command`: a literal import each, which the bundle script turns
+ * into a require() of that command's own bundle (scripts/bundle.mjs). A command in SCHEMES without a line here fails
+ * `test/usage.test.ts`, which names the line to add.
+ */
+export const LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
+  'nog sign': async () => (await import('./commands/nogSign.js')).nogSign,
+  'nog verify': async () => (await import('./commands/nogVerify.js')).nogVerify,
+  'nog explain': async () => (await import('./commands/nogExplain.js')).nogExplain,
+  'nops sign': async () => (await import('./commands/nopsSign.js')).nopsSign,
+  'nops verify': async () => (await import('./commands/nopsVerify.js')).nopsVerify,
+  'nops explain': async () => (await import('./commands/nopsExplain.js')).nopsExplain,
+  'nops keygen': async () => (await import('./commands/nopsKeygen.js')).nopsKeygen,
+};
+
+const missing = (name: string) => async (): Promise<Command> => {
+  throw new Error(`reqsign ${name} is in SCHEMES but has no code (packages/cli/src/main.ts, LOADERS)`);
+};
+
 /** A group with its help, in one style for every group: the commands with their summaries. */
-function group(name: string, title: string, commands: Readonly<Record<string, CommandEntry>>): Group {
+function group(name: string, cli: SchemeCli): Group {
+  const commands: Record<string, CommandEntry> = {};
+  for (const [c, { summary }] of Object.entries(cli.commands)) {
+    commands[c] = { summary, load: LOADERS[`${name} ${c}`] ?? missing(`${name} ${c}`) };
+  }
   const width = Math.max(...Object.keys(commands).map((c) => c.length));
   const lines = Object.entries(commands).map(([c, { summary }]) => `  ${c.padEnd(width)}   ${summary}`);
   const help = `Usage: reqsign ${name} <${Object.keys(commands).join('|')}> [options]
 
-${title}
+${cli.title}
 
 Commands:
 ${lines.join('\n')}
@@ -53,34 +57,26 @@ Run "reqsign ${name} <command> --help" for its options.
   return { help, commands };
 }
 
-export const GROUPS: Readonly<Record<string, Group>> = {
-  nog: group('nog', 'nog-v1 signed URLs (HMAC-SHA256), with the key in NOG_KEYID / NOG_SECRETKEY.', {
-    sign: { summary: 'sign a URL and print it', load: async () => (await import('./commands/nogSign.js')).nogSign },
-    verify: {
-      summary: 'verify a signed URL and print the result as JSON',
-      load: async () => (await import('./commands/nogVerify.js')).nogVerify,
-    },
-    explain: {
-      summary: 'show why a signed URL verifies or not: its stages and the proven causes',
-      load: async () => (await import('./commands/nogExplain.js')).nogExplain,
-    },
-  }),
-  nops: group('nops', 'Requests to the nOps public API, signed with RSA (x-nops-signature).', {
-    sign: {
-      summary: 'sign a request and print it as JSON or curl arguments',
-      load: async () => (await import('./commands/nopsSign.js')).nopsSign,
-    },
-    verify: {
-      summary: 'verify an nOps signature with a public key',
-      load: async () => (await import('./commands/nopsVerify.js')).nopsVerify,
-    },
-    explain: {
-      summary: 'show why an nOps signature verifies or not: its stages and the proven causes',
-      load: async () => (await import('./commands/nopsExplain.js')).nopsExplain,
-    },
-    keygen: { summary: 'generate an RSA key pair', load: async () => (await import('./commands/nopsKeygen.js')).nopsKeygen },
-  }),
-};
+/** The schemes with a command group, from SCHEMES. */
+const WITH_CLI = SCHEMES.flatMap((s) => (s.command === undefined || s.cli === undefined ? [] : [[s.command, s.cli] as const]));
+
+export const GROUPS: Readonly<Record<string, Group>> = Object.fromEntries(WITH_CLI.map(([name, cli]) => [name, group(name, cli)]));
+
+const about = WITH_CLI.map(([, cli]) => cli.about);
+
+export const HELP: string = `Usage: reqsign <command> [options]
+
+Sign and verify HTTP requests: ${about.length > 1 ? `${about.slice(0, -1).join(', ')} and ${about.at(-1)}` : about.join('')}.
+
+Commands:
+${WITH_CLI.flatMap(([name, cli]) => Object.entries(cli.commands).map(([c, { usage }]) => `  ${name} ${c} ${usage}`)).join('\n')}
+  conformance [--impl COMMAND]
+
+A URL given as - is read from standard input. Run "reqsign <command> --help" for a command's options,
+"reqsign --version" for the version. Exit status: 0 done or valid, 1 invalid, 2 usage error.
+
+  curl "$(reqsign nog sign GET https://nog.example.org/api/blobs/abc)"
+`;
 
 /** The commands outside the groups. */
 const TOP: Readonly<Record<string, () => Promise<Command>>> = {

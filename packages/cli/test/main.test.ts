@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMES } from '@reqsign/conformance/schemes';
 import { bundle } from '../scripts/bundle.mjs';
 import { closest } from '../src/internal/suggest.js';
 import { quote } from '../src/internal/text.js';
@@ -151,30 +152,35 @@ describe('start-up: a run loads the dispatcher and its own command, nothing else
 
   it('the dispatcher holds no scheme code and no command', () => {
     expect(inputs.reqsign).toContain('dist/main.js');
-    expect((inputs.reqsign ?? []).filter((m) => m.startsWith('../') || m.includes('node_modules'))).toEqual([]);
+    // Of other packages only SCHEMES, the manifest the groups and help are made from: data, no code of a scheme.
+    expect(
+      (inputs.reqsign ?? []).filter(
+        (m) => (m.startsWith('../') || m.includes('node_modules')) && !m.endsWith('conformance/dist/schemes.js'),
+      ),
+    ).toEqual([]);
     expect(commandsIn(inputs.reqsign)).toEqual([]);
   });
 
   it('a command holds its own scheme and nothing of another command, scheme, the conformance runner or ajv', () => {
-    expect(Object.keys(inputs).sort()).toEqual([
-      'conformance',
-      'nogExplain',
-      'nogSign',
-      'nogVerify',
-      'nopsExplain',
-      'nopsKeygen',
-      'nopsSign',
-      'nopsVerify',
-      'reqsign',
-    ]);
+    // The command bundles are the groups' commands of SCHEMES (nog sign: nogSign), and conformance.
+    const schemeOf = new Map(
+      SCHEMES.flatMap((s) =>
+        s.command === undefined || s.cli === undefined
+          ? []
+          : Object.keys(s.cli.commands).map((c) => [`${s.command}${c[0]!.toUpperCase()}${c.slice(1)}`, s] as const),
+      ),
+    );
+    const packageDir = (s: { package: string }) => s.package.replace('@reqsign/', '');
+    expect(Object.keys(inputs).sort()).toEqual(['conformance', 'reqsign', ...schemeOf.keys()].sort());
     for (const [name, modules] of Object.entries(inputs)) {
       if (name === 'reqsign') continue;
-      const scheme = name.startsWith('nog') ? 'nog' : name.startsWith('nops') ? 'nops' : undefined;
+      const info = schemeOf.get(name);
+      const scheme = info === undefined ? undefined : packageDir(info);
       // Its own module, and at most a part another command of its scheme shares (nog explain reads keys as nog verify).
       expect(commandsIn(modules), name).toContain(`dist/commands/${name}.js`);
       expect(
         commandsIn(modules).filter(
-          (m) => m !== `dist/commands/${name}.js` && (scheme === undefined || !m.startsWith(`dist/commands/${scheme}`)),
+          (m) => m !== `dist/commands/${name}.js` && (info === undefined || !m.startsWith(`dist/commands/${info.command}`)),
         ),
         name,
       ).toEqual([]);
@@ -182,7 +188,7 @@ describe('start-up: a run loads the dispatcher and its own command, nothing else
         modules.filter((m) => /conformance\/|ajv/.test(m)),
         name,
       ).toEqual([]);
-      for (const other of ['nog', 'nops']) {
+      for (const other of SCHEMES.filter((s) => s.command !== undefined).map(packageDir)) {
         if (other !== scheme) expect(of(modules, other), `${name} holds ${other}`).toEqual([]);
       }
       if (scheme !== undefined) expect(of(modules, scheme).length, name).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '@reqsign/cli';
 import { CLI, expectUsageError, reqsign, tempDir } from './helpers.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
+import { SCHEMES } from '@reqsign/conformance/schemes';
 
 requirePrograms('python3', 'tzdata');
 
@@ -13,15 +14,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CONFORMANCE_CLI = resolve(here, '..', '..', '..', 'conformance', 'dist', 'cli.js');
 
 describe('reqsign --help and usage errors', () => {
+  // Every group and command of SCHEMES, and the commands outside the groups.
+  const groups = SCHEMES.flatMap((s) => (s.command === undefined || s.cli === undefined ? [] : [[s.command, s.cli] as const]));
   const commands = [
     [],
-    ['nog'],
-    ['nops'],
-    ['nog', 'sign'],
-    ['nog', 'verify'],
-    ['nops', 'sign'],
-    ['nops', 'verify'],
-    ['nops', 'keygen'],
+    ...groups.map(([g]) => [g]),
+    ...groups.flatMap(([g, cli]) => Object.keys(cli.commands).map((c) => [g, c])),
     ['conformance'],
   ];
 
@@ -153,6 +151,28 @@ describe('one command group per scheme', () => {
       const help = reqsign([c, '--help']);
       expect(help.status).toBe(0);
       expect(help.stdout).toBe(GROUPS[c]!.help);
+    }
+  });
+
+  it('has the code of every command of SCHEMES (LOADERS), and none that SCHEMES does not list', async () => {
+    const { SCHEMES } = await import('@reqsign/conformance/portable');
+    const { LOADERS } = await import('../src/main.js');
+    const listed = SCHEMES.flatMap((s) =>
+      s.command === undefined || s.cli === undefined ? [] : Object.keys(s.cli.commands).map((c) => `${s.command} ${c}`),
+    );
+    const missing = listed.filter((c) => !(c in LOADERS));
+    expect(missing, `add to packages/cli/src/main.ts's LOADERS: ${missing.map((c) => `'${c}': async () => ...`).join(', ')}`).toEqual([]);
+    expect(Object.keys(LOADERS).filter((c) => !listed.includes(c))).toEqual([]);
+    // Each loads a command.
+    for (const c of listed) expect(typeof (await LOADERS[c]!())).toBe('function');
+  });
+
+  it('lists every command of every group in the top-level help, with its options from SCHEMES', async () => {
+    const { SCHEMES } = await import('@reqsign/conformance/portable');
+    const help = reqsign(['--help']).stdout;
+    for (const s of SCHEMES) {
+      for (const [c, { usage }] of Object.entries(s.cli?.commands ?? {})) expect(help).toContain(`\n  ${s.command} ${c} ${usage}\n`);
+      if (s.cli !== undefined) expect(help).toContain(s.cli.about);
     }
   });
 });

@@ -26,6 +26,9 @@ export function control(id: string): HTMLInputElement | HTMLTextAreaElement | HT
 /** A control's value, trimmed of surrounding whitespace (a pasted URL often ends with a newline). */
 export const value = (id: string): string => control(id).value.trim();
 
+/** A control's value exactly as given, never trimmed (a signature: a trailing newline is part of what arrived). */
+export const raw = (id: string): string => control(id).value;
+
 /** A control's value as a list: one item per line or comma, empty ones dropped. */
 export const list = (id: string): string[] =>
   value(id)

@@ -7,13 +7,16 @@ import { instant } from './time.js';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
-/** `name=secret` lines: secrets to try besides the key's own (rotated, another key's). */
+/** `name=secret` pairs, separated by commas: other keys (by key id) and secrets to try (rotated, another key's). */
 function namedSecrets(id: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const line of list(id)) {
-    const eq = line.indexOf('=');
-    if (eq <= 0) throw new RangeError('Other secrets: one name=secret a line');
-    out.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  for (const pair of control(id)
+    .value.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new RangeError('Other keys and secrets: name=secret pairs, separated by commas');
+    out.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
   return out;
 }
@@ -26,8 +29,13 @@ function keyIdOf(url: string): string {
 
 export function renderNog(d: NogDiagnosis): HTMLElement[] {
   const r = d.request;
+  const none = d.valid
+    ? 'Nothing to diagnose: the request verifies.'
+    : `Unexplained: no hypothesis verifies the request${d.unexplained === null ? '' : ` (${d.unexplained.hmacs} tried${d.unexplained.exhausted ? ', the work budget spent' : ''})`}. Another secret, or a change this page does not model; give the client\u2019s URL to compare.`;
+  // The answer first: the verdict and the proven causes (each with its witness), then the tables.
   const out: HTMLElement[] = [
     verdict(d.valid, d.code, d.message),
+    findingsList(d.findings, DIAGNOSES, none, d.unexplained?.reason ?? null),
     fieldsTable('Request', [
       ['method', r.method],
       ['key id', r.keyId],
@@ -41,10 +49,19 @@ export function renderNog(d: NogDiagnosis): HTMLElement[] {
     ),
   ];
   if (d.stages.length > 0) out.push(stagesTable(d.stages));
-  const none = d.valid
-    ? 'Nothing to diagnose: the request verifies.'
-    : 'No known cause verifies the request: another secret, or a change this page does not model. Give the client\u2019s URL to compare.';
-  out.push(findingsList(d.findings, DIAGNOSES, none));
+  if (d.witness !== null) {
+    const w = d.witness;
+    out.push(
+      fieldsTable('Witness: the request verifies with', [
+        ['key id', w.keyId],
+        ['secret', w.secretName === null ? `this verifier's secret for ${w.keyId}` : w.secretName],
+        ['method', w.method],
+        ['string to sign', w.stringToSign],
+        ['encoding', w.encoding],
+        ['at', w.verifiedAt.toISOString()],
+      ]),
+    );
+  }
   return out;
 }
 
@@ -56,10 +73,11 @@ export function setUpNog(): void {
     const failure = value('nog-failure') as NogAuthErrorCode | '';
     const now = instant(value('nog-now'), 'Verifier time');
     const expectedUrl = value('nog-expected');
+    // Other keys by key id (a key id close to the URL's is then tried as a typo), the URL's own key last.
+    const others = Object.fromEntries(namedSecrets('nog-others'));
     const d = await diagnose(value('nog-method'), url, {
-      keys: secret === '' ? {} : { [keyId]: secret },
+      keys: secret === '' ? others : { ...others, [keyId]: secret },
       now: () => now,
-      otherSecrets: namedSecrets('nog-others'),
       prefixes: list('nog-prefixes'),
       origins: list('nog-origins'),
       ...(expectedUrl === '' ? {} : { expectedUrl }),

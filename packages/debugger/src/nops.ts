@@ -1,6 +1,6 @@
 import { sign, type ApiKeyIn, type PublicKeyInput } from '@reqsign/nops';
 import { DIAGNOSES, diagnose, type NopsDiagnosis } from '@reqsign/nops/diagnose';
-import { control, el, list, onSubmit, show, value } from './dom.js';
+import { control, el, list, onSubmit, raw, show, value } from './dom.js';
 import { fieldsTable, findingsList, stagesTable, verdict } from './render.js';
 import { instant } from './time.js';
 
@@ -14,8 +14,13 @@ const dateInput = (text: string): string | Date => (text.includes('T') ? new Dat
 
 export function renderNops(d: NopsDiagnosis): HTMLElement[] {
   const r = d.request;
+  const none = d.valid
+    ? 'Nothing to diagnose: the signature verifies.'
+    : `Unexplained: no hypothesis verifies the signature${d.unexplained === null ? '' : ` (${d.unexplained.digests} messages tried${d.unexplained.exhausted ? ', the work budget spent' : ''})`}.${d.unexplained !== null && d.unexplained.possibilities.length > 0 ? ` Possible, not proven: ${d.unexplained.possibilities.join('; ')}.` : ''}`;
+  // The answer first: the verdict and the proven causes, then the tables.
   const out: HTMLElement[] = [
     verdict(d.valid, d.code, d.message),
+    findingsList(d.findings, DIAGNOSES, none, d.unexplained?.reason ?? null),
     fieldsTable('Request', [
       ['client id', r.clientId],
       ['day', r.day],
@@ -28,10 +33,18 @@ export function renderNops(d: NopsDiagnosis): HTMLElement[] {
     ),
   ];
   if (d.stages.length > 0) out.push(stagesTable(d.stages));
-  const none = d.valid
-    ? 'Nothing to diagnose: the signature verifies.'
-    : 'No known cause verifies the signature: another message or key than those tried. Give the client\u2019s URL or another public key.';
-  out.push(findingsList(d.findings, DIAGNOSES, none));
+  if (d.witness !== null) {
+    const w = d.witness;
+    out.push(
+      fieldsTable('Witness: the signature verifies with', [
+        ['key', w.keyName ?? 'this public key'],
+        ['padding', w.padding],
+        ['digest', w.hash],
+        ['encoding', w.encoding],
+        ['message', w.message],
+      ]),
+    );
+  }
   return out;
 }
 
@@ -48,7 +61,7 @@ export function setUpNops(): void {
         apiKeyIn: value('nops-apikeyin') as ApiKeyIn,
         ...(timeZone === '' ? {} : { timeZone }),
       },
-      value('nops-signature'),
+      raw('nops-signature'),
       keyInput(value('nops-publickey')),
       {
         prefixes: list('nops-prefixes'),

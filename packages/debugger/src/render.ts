@@ -70,8 +70,16 @@ export function findingsList(
   findings: ReadonlyArray<{ readonly code: string; readonly message: string }>,
   titles: Readonly<Record<string, string>>,
   none: string,
+  reason: string | null = null,
 ): HTMLElement {
-  if (findings.length === 0) return el('section', { class: 'findings' }, el('h3', {}, 'Diagnosis'), el('p', { class: 'none' }, none));
+  if (findings.length === 0)
+    return el(
+      'section',
+      { class: 'findings' },
+      el('h3', {}, 'Diagnosis'),
+      el('p', { class: 'none' }, none),
+      reason === null ? null : el('p', { class: 'reason' }, reason),
+    );
   return el(
     'section',
     { class: 'findings' },

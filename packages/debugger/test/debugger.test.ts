@@ -222,7 +222,7 @@ describe('nog-v1 in the page', () => {
         'nog-expected': options.expectedUrl ?? '',
         'nog-prefixes': (options.prefixes ?? []).join(','),
         'nog-origins': (options.origins ?? []).join(','),
-        'nog-others': others.map(([n, s]) => `${n}=${s}`).join('\n'),
+        'nog-others': others.map(([n, s]) => `${n}=${s}`).join(', '),
         'nog-failure': options.failure?.code ?? '',
       });
       expect(shown.code, c.id).toBe(c.expected.code);

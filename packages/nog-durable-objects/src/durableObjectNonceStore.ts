@@ -22,6 +22,14 @@ export interface DurableObjectNonceStoreOptions {
   readonly timeoutMs?: number;
 }
 
+/** The nonce store contract's claim (@reqsign/canonical's `ScopedNonceClaim`), by shape. */
+export interface ScopedClaim {
+  readonly scope: readonly string[];
+  readonly nonce: string;
+  readonly deadline: number;
+  readonly now: number;
+}
+
 const optionError = (code: 'ERR_INVALID_ARGUMENT' | 'ERR_OPTION_RANGE', message: string): NogError => new NogError(code, message);
 
 /**
@@ -77,17 +85,36 @@ export class DurableObjectNonceStore implements NonceStore {
     return this.#namespace.get(this.#namespace.idFromName(this.objectName(shard)));
   }
 
-  async claim(claim: NonceClaim): Promise<boolean> {
+  /**
+   * Claims a nonce: nog's claim (`keyId`, `authdate`, `nonce`, `expiresAt`, `now`) or the nonce store contract's for
+   * any scheme (`scope`, `nonce`, `deadline`, `now`, as @reqsign/canonical's `ScopedNonceClaim`). A nog claim is the
+   * scope `[keyId, authdate]` with the deadline `expiresAt`: both forms of one claim are the same entry.
+   */
+  async claim(claim: NonceClaim | ScopedClaim): Promise<boolean> {
     if (typeof claim !== 'object' || claim === null) throw new NogError('ERR_INVALID_ARGUMENT', 'claim must be an object');
-    const { keyId, authdate, nonce, expiresAt, now } = claim;
-    if (typeof keyId !== 'string' || typeof authdate !== 'string' || typeof nonce !== 'string') {
-      throw new NogError('ERR_INVALID_ARGUMENT', 'claim.keyId, claim.authdate and claim.nonce must be strings');
+    let parts: string[];
+    let expiresAt: unknown;
+    if ('scope' in claim) {
+      const { scope } = claim;
+      if (!Array.isArray(scope) || scope.some((s) => typeof s !== 'string') || typeof claim.nonce !== 'string') {
+        throw new NogError('ERR_INVALID_ARGUMENT', 'claim.scope must be an array of strings and claim.nonce a string');
+      }
+      parts = [...scope, claim.nonce];
+      expiresAt = claim.deadline;
+    } else {
+      const { keyId, authdate, nonce } = claim;
+      if (typeof keyId !== 'string' || typeof authdate !== 'string' || typeof nonce !== 'string') {
+        throw new NogError('ERR_INVALID_ARGUMENT', 'claim.keyId, claim.authdate and claim.nonce must be strings');
+      }
+      parts = [keyId, authdate, nonce];
+      expiresAt = claim.expiresAt;
     }
+    const { now } = claim;
     if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) {
-      throw new NogError('ERR_INVALID_ARGUMENT', 'claim.expiresAt must be a finite number');
+      throw new NogError('ERR_INVALID_ARGUMENT', "the claim's deadline (expiresAt) must be a finite number");
     }
     if (typeof now !== 'number' || !Number.isFinite(now)) throw new NogError('ERR_INVALID_ARGUMENT', 'claim.now must be a finite number');
-    const { hash, shard } = await placeOf(keyId, authdate, nonce, this.shards);
+    const { hash, shard } = await placeOf(parts, this.shards);
     const body = JSON.stringify({ k: hash, e: expiresAt, n: now });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {

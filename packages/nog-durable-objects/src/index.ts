@@ -4,6 +4,7 @@ export {
   DEFAULT_SHARDS,
   DurableObjectNonceStore,
   type DurableObjectNonceStoreOptions,
+  type ScopedClaim,
 } from './durableObjectNonceStore.js';
 export { NogNonceObject } from './nonceObject.js';
 export type {

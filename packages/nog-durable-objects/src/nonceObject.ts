@@ -1,4 +1,11 @@
 import { CLAIMED, CLAIM_PATH, entryKey, INDEX_PREFIX, indexKey, indexTime, readWireClaim, SEEN } from './internal/wire.js';
+
+/** A stored entry: its deadline (by the verifier's clock) and when it may go (by the object's); undefined for none. */
+function entryOf(value: unknown): { readonly deadline: number; readonly removeAt: number } | undefined {
+  return Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'number'
+    ? { deadline: value[0], removeAt: value[1] }
+    : undefined;
+}
 import type { NonceObjectState, NonceObjectStorage } from './types.js';
 
 /** How many expired entries one alarm run removes before it schedules the next run (at once). */
@@ -11,8 +18,9 @@ const SWEEP_BATCH = 500;
  * A claim is one storage transaction: read the entry, and write it (with its place in the expiry index) only when
  * it is absent or its deadline has passed by the verifier's clock. The answer leaves the object only once the write
  * is durable (the runtime's output gate), so an object that is evicted, restarted or moved keeps every nonce it
- * accepted. An alarm removes entries whose deadline is more than {@link NogNonceObject.graceMs} behind the
- * object's clock; the claim itself never reads a clock of its own.
+ * accepted. An alarm removes an entry once its lifetime by the verifier's clock (deadline - now, from the claim)
+ * plus {@link NogNonceObject.graceMs} has passed on the object's clock, counted from the claim: how far apart the
+ * two clocks are does not matter. The claim itself never reads a clock of its own.
  */
 export class NogNonceObject {
   /**
@@ -40,20 +48,24 @@ export class NogNonceObject {
     const claim = readWireClaim(await request.text());
     if (claim === undefined) return new Response('bad claim', { status: 400 });
     const { k, e, n } = claim;
-    const wake = e + this.#grace;
+    // When the entry may go, by the object's clock: its lifetime by the verifier's clock (deadline - now), counted
+    // from now on the object's, plus the grace. A lifetime, not the deadline itself: the verifier's clock and the
+    // object's may be any distance apart (a claim dated 1973 is judged by 1973), and the entry outlives the nonce
+    // by the grace whatever that distance.
+    const removeAt = Date.now() + Math.max(0, e - n) + this.#grace;
     let claimed: boolean;
     try {
       claimed = await this.#storage.transaction(async (txn) => {
         const key = entryKey(k);
-        const previous = await txn.get(key);
+        const previous = entryOf(await txn.get(key));
         // Live through its deadline, by the verifier's clock: a replay.
-        if (typeof previous === 'number' && previous >= n) return false;
-        if (typeof previous === 'number') await txn.delete(indexKey(previous, k));
-        await txn.put({ [key]: e, [indexKey(e, k)]: 1 });
+        if (previous !== undefined && previous.deadline >= n) return false;
+        if (previous !== undefined) await txn.delete(indexKey(previous.removeAt, k));
+        await txn.put({ [key]: [e, removeAt], [indexKey(removeAt, k)]: 1 });
         if (this.#alarmAt === undefined) this.#alarmAt = await txn.getAlarm();
-        if (this.#alarmAt === null || wake < this.#alarmAt) {
-          await txn.setAlarm(wake);
-          this.#alarmAt = wake;
+        if (this.#alarmAt === null || removeAt < this.#alarmAt) {
+          await txn.setAlarm(removeAt);
+          this.#alarmAt = removeAt;
         }
         return true;
       });
@@ -65,20 +77,20 @@ export class NogNonceObject {
     return new Response(claimed ? CLAIMED : SEEN);
   }
 
-  /** Removes the entries whose deadline plus the grace has passed, then sets the alarm for the next one. */
+  /** Removes the entries whose time to go (lifetime plus grace, by the object's clock) has come, then sets the next alarm. */
   async alarm(): Promise<void> {
     this.#alarmAt = undefined;
-    const cutoff = Date.now() - this.#grace;
+    const cutoff = Date.now();
     const expired = await this.#storage.list({ start: INDEX_PREFIX, end: `${INDEX_PREFIX}${indexTime(cutoff + 1)}`, limit: SWEEP_BATCH });
     for (const index of expired.keys()) {
       // e:<16 digits>:<hash>
-      const deadline = Number(index.slice(2, 18));
+      const removeAt = Number(index.slice(2, 18));
       const hash = index.slice(19);
       await this.#storage.transaction(async (txn) => {
         const key = entryKey(hash);
-        const current = await txn.get(key);
-        // Claimed again since (a new deadline): only the old index entry goes.
-        if (typeof current === 'number' && indexTime(current) === indexTime(deadline)) await txn.delete(key);
+        const current = entryOf(await txn.get(key));
+        // Claimed again since (a new time to go): only the old index entry goes.
+        if (current !== undefined && indexTime(current.removeAt) === indexTime(removeAt)) await txn.delete(key);
         await txn.delete(index);
       });
     }
@@ -90,7 +102,7 @@ export class NogNonceObject {
     }
     const next = await this.#storage.list({ prefix: INDEX_PREFIX, limit: 1 });
     for (const index of next.keys()) {
-      const at = Number(index.slice(2, 18)) + this.#grace;
+      const at = Number(index.slice(2, 18));
       await this.#storage.setAlarm(at);
       this.#alarmAt = at;
       return;

@@ -95,7 +95,7 @@ describe('claims', () => {
   it('verifiers that disagree on shards claim one nonce in two objects (a limit the README states)', async () => {
     // A triple whose object differs between 1 and 2 shards (shard 1 of 2, where 1 shard puts everything in 0).
     let nonce = '';
-    for (let i = 0; nonce === ''; i++) if ((await placeOf('k', 'd', `x${i}`, 2)).shard === 1) nonce = `x${i}`;
+    for (let i = 0; nonce === ''; i++) if ((await placeOf(['k', 'd', `x${i}`], 2)).shard === 1) nonce = `x${i}`;
     const c = { keyId: 'k', authdate: 'd', nonce, expiresAt: Date.now() + 60_000, now: Date.now() };
     expect(await claims({ prefix: 'disagree-', shards: 1, claims: [c] })).toEqual([true]);
     expect(await claims({ prefix: 'disagree-', shards: 2, claims: [c] })).toEqual([true]);

@@ -91,7 +91,7 @@ describe('placement', () => {
       .toString()
       .trim()
       .split('\n');
-    const ours = await Promise.all(triples.map(([k, a, n]) => placeOf(k!, a!, n!, 32)));
+    const ours = await Promise.all(triples.map(([k, a, n]) => placeOf([k!, a!, n!], 32)));
     // Lone surrogates: JSON.stringify escapes them (\ud800), Python's json with ensure_ascii=False keeps them, so
     // only the well-formed triples are compared byte for byte; the last is checked below for distinctness.
     expect(ours.slice(0, 3).map((p) => p.hash)).toEqual(py.slice(0, 3));

@@ -1,3 +1,4 @@
+import { assertNonceClaim, nonceStoreKey, type ScopedNonceClaim, type ScopedNonceStore } from '@reqsign/canonical';
 import { NogError, type NonceClaim, type NonceStore } from '@reqsign/nog';
 import type { RedisConnectionLike } from './clients.js';
 import { Claims, PendingClaim } from './internal/claims.js';
@@ -48,14 +49,16 @@ export interface RedisNonceStoreOptions {
 }
 
 /** A `NonceStore` for @reqsign/nog whose memory is Redis, shared by every verifier that uses the same database. */
-export interface RedisNonceStore extends NonceStore {
+export interface RedisNonceStore extends NonceStore, ScopedNonceStore {
   /**
    * Claims a nonce with one `SET key 1 NX PX <expiresAt - now + tolerance>`: true when it was new, false when it was
    * already claimed. Rejects with a `NonceStoreError` when the client is not connected, Redis answers with an error,
    * too few replicas acknowledge (with `durability`), or no answer comes within `timeoutMs`; the verifier then
-   * refuses the request (`ERR_AUTH_NONCE_STORE`).
+   * refuses the request (`ERR_AUTH_NONCE_STORE`). Takes nog's claim or the contract's for any scheme
+   * (`{ scope, nonce, deadline, now }`, @reqsign/canonical's `ScopedNonceClaim`): a nog claim is the scope
+   * `[keyId, authdate]`, so both forms of one claim are the same key.
    */
-  claim(claim: NonceClaim): Promise<boolean>;
+  claim(claim: NonceClaim | ScopedNonceClaim): Promise<boolean>;
   /** The Redis key that a claim uses (for operators and tests). */
   keyFor(claim: Pick<NonceClaim, 'keyId' | 'authdate' | 'nonce'>): string;
   /** The counters since the store was made: accepted, replays refused, failures by code and reason, in flight. */
@@ -95,17 +98,28 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
   };
 
   /** `SET key 1 NX PX ttl`, the ttl by the claim's clock; PX takes a positive integer, rounded up so never early. */
-  const commandFor = (claim: NonceClaim): string[] => {
-    const key = keyFor(claim);
-    const { expiresAt, now } = claim;
+  const commandFor = (claim: NonceClaim | ScopedNonceClaim): string[] => {
+    let key: string;
+    let expiresAt: number;
+    let deadlineName = 'claim.expiresAt';
+    if (typeof claim === 'object' && claim !== null && 'scope' in claim) {
+      deadlineName = 'claim.deadline';
+      assertNonceClaim(claim, NogError);
+      key = prefix + nonceStoreKey(claim.scope, claim.nonce);
+      expiresAt = claim.deadline;
+    } else {
+      key = keyFor(claim);
+      expiresAt = claim.expiresAt;
+    }
+    const { now } = claim;
     if (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt)) {
-      throw invalid('claim.expiresAt must be a finite number of milliseconds');
+      throw invalid(`${deadlineName} must be a finite number of milliseconds`);
     }
     if (typeof now !== 'number' || !Number.isFinite(now)) throw invalid('claim.now must be a finite number of milliseconds');
     return ['SET', key, '1', 'NX', 'PX', String(Math.max(1, Math.ceil(expiresAt - now) + toleranceMs))];
   };
 
-  const claim = (claim: NonceClaim): Promise<boolean> => {
+  const claim = (claim: NonceClaim | ScopedNonceClaim): Promise<boolean> => {
     let args: string[];
     try {
       args = commandFor(claim);

@@ -44,7 +44,9 @@ describe('a Sentinel-managed primary with a replica', () => {
 
     it(`node-redis ${major}: with durability, refuses claims the replica cannot acknowledge, and after a failover accepts none of the nonces claimed before it`, async () => {
       const client = await sentinelClient(redis);
-      const store = createRedisNonceStore({ client, timeoutMs: 300, durability: { replicas: 1, timeoutMs: 100 } });
+      // Time limits no busy machine reaches: a claim fails for want of replicas (WAIT answers after 3 s), never by
+      // timing out (its own limit is 20 s).
+      const store = createRedisNonceStore({ client, timeoutMs: 20_000, durability: { replicas: 1, timeoutMs: 3000 } });
       const claimed = Array.from({ length: 200 }, claimOf);
       expect(await Promise.all(claimed.map((c) => store.claim(c)))).toEqual(claimed.map(() => true));
       // The replica frozen: nothing can be acknowledged, so nothing is accepted.

@@ -12,7 +12,7 @@ export {
   type VerifyFailure,
 } from './verify.js';
 export { AUTH_PARAMETERS } from './internal/params.js';
-export { NonceStoreError, type NonceStore, type NonceClaim, type NonceStoreErrorCode } from './nonceStore.js';
+export { NonceStoreError, scopedClaimOf, type NonceStore, type NonceClaim, type NonceStoreErrorCode } from './nonceStore.js';
 export {
   MemoryNonceStore,
   DEFAULT_MAX_NONCES,

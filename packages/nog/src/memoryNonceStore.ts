@@ -1,3 +1,4 @@
+import { assertNonceClaim, type ScopedNonceClaim, type ScopedNonceStore } from '@reqsign/canonical';
 import { NogError } from './errors.js';
 import { LiveCount } from './internal/memory/liveCount.js';
 import { Scopes } from './internal/memory/scopes.js';
@@ -52,7 +53,7 @@ function warnInWorker(): void {
  * taken. A clock that steps back finds the expired entries still in the table live again, and counts them in at
  * the cost of the seconds it crosses (internal/memory/liveCount.ts).
  */
-export class MemoryNonceStore implements NonceStore {
+export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
   readonly maxEntries: number;
   /** The slot hash's seed and the three seeds of a hashed nonce. */
   readonly #seeds = randomSeeds(4);
@@ -84,19 +85,35 @@ export class MemoryNonceStore implements NonceStore {
     return this.#live.live;
   }
 
-  claim(claim: NonceClaim): boolean {
+  /**
+   * Claims a nonce: nog's claim (`keyId`, `authdate`, `nonce`, `expiresAt`, `now`) or the contract's for any scheme
+   * (`scope`, `nonce`, `deadline`, `now`; @reqsign/canonical's `ScopedNonceClaim`). A nog claim is the scope
+   * `[keyId, authdate]` with the deadline `expiresAt`: both forms of one claim are the same entry.
+   */
+  claim(claim: NonceClaim | ScopedNonceClaim): boolean {
     if (typeof claim !== 'object' || claim === null) throw new NogError('ERR_INVALID_ARGUMENT', 'claim must be an object');
-    const { keyId, authdate, nonce, expiresAt, now } = claim;
-    if (typeof keyId !== 'string' || typeof authdate !== 'string' || typeof nonce !== 'string') {
-      throw new NogError('ERR_INVALID_ARGUMENT', 'claim.keyId, claim.authdate and claim.nonce must be strings');
-    }
-    if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
-      throw new NogError('ERR_INVALID_ARGUMENT', 'claim.expiresAt must be a number');
-    }
-    if (typeof now !== 'number' || !Number.isFinite(now)) {
-      throw new NogError('ERR_INVALID_ARGUMENT', 'claim.now must be a finite number of milliseconds');
+    let scope: readonly string[];
+    let expiresAt: number;
+    if ('scope' in claim) {
+      assertNonceClaim(claim, NogError);
+      scope = claim.scope;
+      expiresAt = claim.deadline;
+    } else {
+      const { keyId, authdate } = claim;
+      if (typeof keyId !== 'string' || typeof authdate !== 'string' || typeof claim.nonce !== 'string') {
+        throw new NogError('ERR_INVALID_ARGUMENT', 'claim.keyId, claim.authdate and claim.nonce must be strings');
+      }
+      expiresAt = claim.expiresAt;
+      if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
+        throw new NogError('ERR_INVALID_ARGUMENT', 'claim.expiresAt must be a number');
+      }
+      if (typeof claim.now !== 'number' || !Number.isFinite(claim.now)) {
+        throw new NogError('ERR_INVALID_ARGUMENT', 'claim.now must be a finite number of milliseconds');
+      }
+      scope = [keyId, authdate];
     }
     if (!workerChecked) warnInWorker();
+    const { nonce, now } = claim;
     if (Number.isNaN(this.#base)) this.#base = Math.floor(now / 1000) - 0x80000000;
     // A slot counts seconds from the base in 32 bits: a clock outside them (more than 68 years from the first claim)
     // would read every entry as expired, and accept a replay. Refused, before anything changes.
@@ -113,8 +130,8 @@ export class MemoryNonceStore implements NonceStore {
     const second = base + expiry;
     // A slot whose expiry is below this is expired.
     const liveFrom = nowSecond;
-    let scope = this.#scopes.find(keyId, authdate, now);
-    const id = scope === undefined ? this.#scopes.next : scope.id;
+    let known = this.#scopes.find(scope, now);
+    const id = known === undefined ? this.#scopes.next : known.id;
     const words = this.#words;
     nonceWords(nonce, this.#seeds.subarray(1), words);
     const w0 = words[0]!;
@@ -147,8 +164,8 @@ export class MemoryNonceStore implements NonceStore {
       this.#live.removeGone(base + t[j * STRIDE + 4]!);
     }
     if (this.#live.live >= this.maxEntries) throw new NonceStoreError('ERR_NONCE_STORE_FULL', 'The nonce store is full');
-    if (scope === undefined) scope = this.#scopes.add(keyId, authdate, second);
-    else if (second > scope.until) scope.until = second;
+    if (known === undefined) known = this.#scopes.add(scope, second);
+    else if (second > known.until) known.until = second;
 
     const at = free * STRIDE;
     if (t[at] === 0) this.#used++;

@@ -1,4 +1,4 @@
-import { ReqsignError } from '@reqsign/canonical';
+import type { ScopedNonceClaim } from '@reqsign/canonical';
 
 /** One nonce to claim: scoped by key id and authdate, kept until `expiresAt`, at the verifier's time `now`. */
 export interface NonceClaim {
@@ -27,20 +27,15 @@ export interface NonceStore {
 }
 
 /**
- * Why a nonce store could not answer a claim. Every store of reqsign throws these codes; the verifier answers any
- * of them with `ERR_AUTH_NONCE_STORE`.
- *
- * - `ERR_NONCE_STORE_FULL`: the store holds as many live nonces as it may and refuses a new one (never forgets a
- *   live one to make room, so a replay is never accepted).
- * - `ERR_NONCE_STORE_UNAVAILABLE`: the store cannot be reached or used (not connected, out of memory, an error).
- * - `ERR_NONCE_STORE_TIMEOUT`: no answer within the store's time limit.
- * - `ERR_NONCE_STORE_REPLY`: an answer the store does not understand.
+ * nog's claim as the contract's, for any scheme's store (@reqsign/canonical's `ScopedNonceStore`): the scope
+ * `[keyId, authdate]`, the deadline `expiresAt`.
  */
-export type NonceStoreErrorCode =
-  | 'ERR_NONCE_STORE_FULL'
-  | 'ERR_NONCE_STORE_UNAVAILABLE'
-  | 'ERR_NONCE_STORE_TIMEOUT'
-  | 'ERR_NONCE_STORE_REPLY';
+export const scopedClaimOf = (claim: NonceClaim): ScopedNonceClaim => ({
+  scope: [claim.keyId, claim.authdate],
+  nonce: claim.nonce,
+  deadline: claim.expiresAt,
+  now: claim.now,
+});
 
-/** A claim that a nonce store could not answer. Messages are fixed and never contain a key id or nonce. */
-export class NonceStoreError extends ReqsignError<NonceStoreErrorCode> {}
+// The failures are the contract's, for every scheme: one class, so `instanceof` holds whichever package threw.
+export { NonceStoreError, type NonceStoreErrorCode } from '@reqsign/canonical';

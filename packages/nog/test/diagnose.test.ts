@@ -7,6 +7,8 @@ import { coverageGaps, entryProblems, generated } from '../../../scripts/lib/dia
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 import * as nodeDiagnose from '../src/diagnose/node.js';
 import * as webDiagnose from '../src/diagnose/index.js';
+import { diagnoseWith } from '../src/diagnose/diagnoseWith.js';
+import { nodeCrypto } from '../src/internal/crypto-node.js';
 import { builds, DATE_MS, KEY, KEYS, ms, node } from './helpers.js';
 
 /** `diagnose` of each build, from its @reqsign/nog/diagnose entry. */
@@ -225,5 +227,122 @@ describe('the @reqsign/nog/diagnose entry', () => {
   it('exports DIAGNOSES and diagnose on both crypto paths, mapped by the node condition; the main entry none of it', async () => {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> };
     expect(entryProblems(nodeDiagnose, webDiagnose, await import('../src/index.js'), manifest)).toEqual([]);
+  });
+});
+
+describe('diagnose: a key store that fails', () => {
+  const { url } = node.signSync('GET', '/api/blobs/abc', KEY, { date: DATE_MS, nonce: '0123456789' });
+  const token = 'hvs.CAESIJ-vault-token-0000';
+  for (const [name, build] of builds) {
+    it(`${name}: a keys function that throws, or rejects with the store's error: ERR_AUTH_KEY_LOOKUP, no foreign text`, async () => {
+      for (const keys of [
+        (): never => {
+          throw new Error(`vault: permission denied, token ${token}`);
+        },
+        async (): Promise<never> => {
+          throw new Error(`vault: permission denied, token ${token}`);
+        },
+      ]) {
+        // A timeout far away: the store's failure itself must end the diagnosis, not the timer.
+        const started = Date.now();
+        const d = await DIAGNOSE[name]!('GET', url, { keys, now: () => DATE_MS, keyLookupTimeoutMs: 2_000_000_000 });
+        expect(Date.now() - started).toBeLessThan(30_000);
+        const verified = await build.createVerifier({ keys, now: () => DATE_MS }).verify('GET', url);
+        expect(verified.ok ? null : verified.code).toBe('ERR_AUTH_KEY_LOOKUP');
+        expect(d).toMatchObject({ valid: false, code: 'ERR_AUTH_KEY_LOOKUP', findings: [], witness: null });
+        expect(d.unexplained?.reason).toMatch(/key lookup failed/);
+        expect(JSON.stringify(d)).not.toContain(token);
+        expect(JSON.stringify(d)).not.toContain('vault');
+      }
+    });
+
+    it(`${name}: an async keys function that answers, under a far timeout: the same findings as with a record`, async () => {
+      const { url: moved } = node.signSync('GET', '/app/api/blobs/abc', KEY, { date: DATE_MS, nonce: '0123456789' });
+      const received = moved.replace('/app', '');
+      const options = { now: () => DATE_MS, prefixes: ['/app'], keyLookupTimeoutMs: 2_000_000_000 };
+      const started = Date.now();
+      const d = await DIAGNOSE[name]!('GET', received, { ...options, keys: async (id: string) => (KEYS as Record<string, string>)[id] });
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(d.findings.map((f) => f.code)).toEqual(['DIAG_MOUNT_PREFIX']);
+    }, 60_000);
+
+    it(`${name}: a keys function that never settles: ERR_AUTH_KEY_LOOKUP after keyLookupTimeoutMs, as verify`, async () => {
+      const keys = (): Promise<never> => new Promise<never>(() => undefined);
+      const started = Date.now();
+      const d = await DIAGNOSE[name]!('GET', url, { keys, now: () => DATE_MS, keyLookupTimeoutMs: 200 });
+      expect(d).toMatchObject({ valid: false, code: 'ERR_AUTH_KEY_LOOKUP', findings: [] });
+      // Bounded generously: the point is that it settles, not how fast.
+      expect(Date.now() - started).toBeLessThan(30_000);
+    }, 60_000);
+  }
+});
+
+describe('diagnose: the work budget', () => {
+  /** nodeCrypto with every HMAC counted: calls and the UTF-8 bytes hashed. */
+  function counted() {
+    const count = { calls: 0, bytes: 0 };
+    const provider = {
+      hmacHex: (secret: string, data: string) => {
+        count.calls++;
+        count.bytes += Buffer.byteLength(data, 'utf8');
+        return nodeCrypto.hmacHex(secret, data);
+      },
+      randomFill: (b: Uint8Array) => nodeCrypto.randomFill(b),
+    };
+    return { count, diagnose: diagnoseWith(provider) };
+  }
+  // 24 HMACs of the search, plus the verification as received, the server's and the client's stages, and the
+  // re-verification of a match (two with a clock moved); each string at most the received one plus an origin,
+  // a fragment and a few framing characters (or twice as long for raw non-ASCII: counted in UTF-8 bytes).
+  const BUDGET_CALLS = 24 + 5;
+  const options = {
+    keys: { [KEY.id]: KEY.secret, '0123456789abcdef0124': 'a-neighbouring-secret-0000000000000000000' },
+    now: () => DATE_MS,
+    prefixes: ['/api'],
+    origins: ['https://nog.example'],
+  };
+
+  it('on hostile inputs up to maxUrlLength (16 KiB, a known key id, many parameters, escapes, segments, non-ASCII), stays within the budget', async () => {
+    const fill = (n: number) => 'x'.repeat(n);
+    const targets = [
+      `/api/files/${fill(2000)}?a=${fill(2400)}&b=${fill(2400)}&c=${fill(2400)}&d=${fill(2400)}&e=${fill(2400)}&f=${fill(1700)}`,
+      `/${'a/'.repeat(8000)}`,
+      `/p%2f~${'%7e+é/'.repeat(1400)}?q=${'a+b%20c&'.repeat(500)}z=1`,
+      `/p?${'a=1&'.repeat(3900)}`,
+      `/${'%C3%A9'.repeat(2600)}`,
+    ];
+    for (const target of targets) {
+      const { url } = node.signSync('GET', target, KEY, { date: DATE_MS });
+      const broken = url.slice(0, -1) + (url.endsWith('0') ? '1' : '0');
+      expect(broken.length).toBeLessThanOrEqual(16_384);
+      const { count, diagnose } = counted();
+      const d = await diagnose('GET', broken, options);
+      expect(d.findings).toEqual([]);
+      expect(d.unexplained!.hmacs).toBeLessThanOrEqual(24);
+      expect(count.calls).toBeLessThanOrEqual(BUDGET_CALLS);
+      expect(count.bytes).toBeLessThanOrEqual(BUDGET_CALLS * 2 * (Buffer.byteLength(broken) + 64));
+    }
+  });
+
+  it('on any target (all of UTF-16, every position of the signature), stays within the budget', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 2000 }), fc.nat(63), async (tail, at) => {
+        const target = `/p/${encodeURIComponent(tail).replaceAll('%25', '%')}`;
+        let url: string;
+        try {
+          url = node.signSync('GET', target, KEY, { date: DATE_MS }).url;
+        } catch {
+          return;
+        }
+        const sig = url.length - 64 + at;
+        const broken = url.slice(0, sig) + (url[sig] === '0' ? '1' : '0') + url.slice(sig + 1);
+        const { count, diagnose } = counted();
+        const d = await diagnose('GET', broken, options);
+        expect(d.findings).toEqual([]);
+        expect(count.calls).toBeLessThanOrEqual(BUDGET_CALLS);
+        expect(count.bytes).toBeLessThanOrEqual(BUDGET_CALLS * 2 * (Buffer.byteLength(broken) + 512));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryNonceStore, NogError, NonceStoreError, type NonceClaim } from '../src/index.js';
+import { MemoryNonceStore, NogError, NonceStoreError, scopedClaimOf, type NonceClaim } from '../src/index.js';
+import { describeNonceStore } from '@reqsign/canonical/nonce-store-kit';
 import { clock } from './helpers.js';
 
 const T0 = Date.UTC(2015, 3, 20, 12, 34, 56);
@@ -424,5 +425,28 @@ describe('MemoryNonceStore under clocks that disagree', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+// The contract every nonce store keeps (@reqsign/canonical/nonce-store-kit), in the contract's own claims.
+describeNonceStore(
+  'MemoryNonceStore',
+  { create: () => new MemoryNonceStore(), createBounded: (maxEntries) => new MemoryNonceStore({ maxEntries }), oneClock: true },
+  { describe, it },
+);
+
+describe('MemoryNonceStore with the contract’s claims', () => {
+  it('holds a nog claim and its scoped form as one entry, either way round', () => {
+    const store = new MemoryNonceStore();
+    const now = Date.UTC(2026, 0, 1);
+    const nog = { keyId: 'k', authdate: '2026-01-01T000000Z', nonce: 'n', expiresAt: now + 60_000, now };
+    expect(store.claim(nog)).toBe(true);
+    expect(store.claim(scopedClaimOf({ ...nog, now: now + 1 }))).toBe(false);
+    expect(store.claim({ scope: ['k', '2026-01-01T000000Z'], nonce: 'm', deadline: now + 60_000, now })).toBe(true);
+    expect(store.claim({ ...nog, nonce: 'm', now: now + 2 })).toBe(false);
+    // A scope of other lengths is another scope.
+    expect(store.claim({ scope: ['k', '2026-01-01T000000Z', ''], nonce: 'n', deadline: now + 60_000, now })).toBe(true);
+    expect(store.claim({ scope: ['k'], nonce: 'n', deadline: now + 60_000, now })).toBe(true);
+    expect(store.size).toBe(4);
   });
 });

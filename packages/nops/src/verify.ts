@@ -1,8 +1,9 @@
-import { assertObject, assertString, parseReceivedTarget, ReqsignError } from '@reqsign/canonical';
+import { assertObject, assertString, ReqsignError, type DateErrorCode, type TargetErrorCode } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from './errors.js';
-import { dayOf } from './internal/day.js';
-import { apiKeyParams, messageOf, type MessageParts, type Side } from './internal/messageOf.js';
+import { messageOf, type MessageParts } from './internal/messageOf.js';
+import { RECEIVED } from './internal/received.js';
 import type { VerifyCrypto } from './internal/provider.js';
+import { isFailureCode } from './internal/requestCodes.js';
 import type { PublicKeyInput } from './types.js';
 
 /** The parts of a request as sent, to verify its signature. */
@@ -30,15 +31,8 @@ export type NopsVerifyErrorCode =
   | 'ERR_NOPS_API_KEY_PARAM'
   | 'ERR_NOPS_TRAILING_SLASH'
   | 'ERR_NOPS_DATE'
-  | 'ERR_TARGET_EMPTY'
-  | 'ERR_TARGET_TOO_LONG'
-  | 'ERR_TARGET_CHARACTER'
-  | 'ERR_TARGET_SCHEME'
-  | 'ERR_TARGET_FORM'
-  | 'ERR_TARGET_HOST'
-  | 'ERR_DATE_FORMAT'
-  | 'ERR_DATE_RANGE'
-  | 'ERR_TIME_ZONE';
+  | TargetErrorCode
+  | DateErrorCode;
 
 /** A signature that checked out. */
 export interface VerifySuccess {
@@ -62,71 +56,6 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
  * that is not an RSA public key of 1024 to 16384 bits (`ERR_NOPS_KEY`), no WebCrypto (`ERR_CRYPTO_UNAVAILABLE`).
  */
 export type VerifyFunction = (input: VerifyInput, signature: string, publicKey: PublicKeyInput) => Promise<VerifyResult>;
-
-const FAILURE_CODES: ReadonlySet<string> = /* @__PURE__ */ new Set<NopsVerifyErrorCode>([
-  'ERR_NOPS_SIGNATURE_ENCODING',
-  'ERR_NOPS_API_KEY',
-  'ERR_NOPS_API_KEY_PARAM',
-  'ERR_NOPS_TRAILING_SLASH',
-  'ERR_NOPS_DATE',
-  'ERR_TARGET_EMPTY',
-  'ERR_TARGET_TOO_LONG',
-  'ERR_TARGET_CHARACTER',
-  'ERR_TARGET_SCHEME',
-  'ERR_TARGET_FORM',
-  'ERR_TARGET_HOST',
-  'ERR_DATE_FORMAT',
-  'ERR_DATE_RANGE',
-  'ERR_TIME_ZONE',
-]);
-
-let lastDay: string | undefined;
-
-/**
- * A verifier checks a request as a server got it: its URL read as received (a leading `//` starts a path), nothing
- * added or corrected, in query form ending with `api_key=<key>` once, in header form with no `api_key` at all.
- */
-export const RECEIVED: Side = {
-  name: 'input',
-  parse: (url) => parseReceivedTarget(url),
-  slash: () => 'reject',
-  target(base, query, apiKey, apiKeyIn) {
-    // The usual case, checked without splitting the query (or building the expected tail): it ends with
-    // api_key=<key>, its only mention of api_key.
-    if (apiKeyIn === 'query' && query !== null) {
-      const at = query.length - apiKey.length - 8;
-      if (
-        at >= 0 &&
-        query.endsWith(apiKey) &&
-        query.startsWith('api_key=', at) &&
-        (at === 0 || query.charCodeAt(at - 1) === 0x26) /* & */ &&
-        query.indexOf('api_key') === at
-      ) {
-        return base;
-      }
-    }
-    const params = apiKeyParams(query);
-    if (apiKeyIn === 'header' && params.length > 0) {
-      throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In header form the URL must not carry an api_key parameter');
-    }
-    if (apiKeyIn === 'query') {
-      // Split: the last parameter must be exactly api_key=<key>, and the only api_key.
-      const last = query === null ? undefined : query.slice(query.lastIndexOf('&') + 1);
-      if (params.length !== 1 || last !== `api_key=${apiKey}`) {
-        throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In query form the URL must end with the api_key parameter, once');
-      }
-    }
-    return base;
-  },
-  // A verifier reads the same day request after request: the last one found valid is not checked again (parseDay
-  // builds a Date to check a day, a third of the cost verify adds to crypto.verify; npm run bench).
-  day(date, timeZone) {
-    if (typeof date === 'string' && date === lastDay && timeZone === undefined) return date;
-    const day = dayOf(date, timeZone);
-    if (typeof date === 'string') lastDay = day;
-    return day;
-  },
-};
 
 const INVALID: VerifyFailure = /* @__PURE__ */ Object.freeze({
   ok: false,
@@ -156,7 +85,7 @@ export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
       bytes = crypto.decodeSignature(signature);
     } catch (err) {
       // What the request carried is a result; what the caller passed (types) stays an error.
-      if (err instanceof ReqsignError && FAILURE_CODES.has(err.code)) {
+      if (err instanceof ReqsignError && isFailureCode(err.code)) {
         return { ok: false, code: err.code as NopsVerifyErrorCode, message: err.message };
       }
       throw err;

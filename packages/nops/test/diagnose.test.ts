@@ -7,6 +7,9 @@ import { coverageGaps, entryProblems, generated } from '../../../scripts/lib/dia
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 import * as nodeDiagnose from '../src/diagnose/node.js';
 import * as webDiagnose from '../src/diagnose/index.js';
+import { diagnoseWith } from '../src/diagnose/diagnoseWith.js';
+import { nodeCrypto } from '../src/internal/crypto-node.js';
+import { nodeDiagnosisCrypto } from '../src/internal/diagnosis/platform-node.js';
 import { builds, DOC_KEY, pem } from './helpers.js';
 
 /** `diagnose` of each build, from its @reqsign/nops/diagnose entry. */
@@ -15,7 +18,7 @@ const DIAGNOSE: Readonly<Record<string, typeof webDiagnose.diagnose>> = {
   WebCrypto: webDiagnose.diagnose,
 };
 
-requirePrograms('openssl', 'tzdata');
+requirePrograms('openssl', 'tzdata', 'python3', 'cryptodome');
 
 interface Case {
   readonly id: string;
@@ -216,4 +219,61 @@ describe('the @reqsign/nops/diagnose entry', () => {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> };
     expect(entryProblems(nodeDiagnose, webDiagnose, await import('../src/index.js'), manifest)).toEqual([]);
   });
+});
+
+describe('diagnose: the work budget', () => {
+  /** node:crypto with every RSA operation and every SHA-256 counted. */
+  function counted() {
+    const count = { verify: 0, open: 0, sha256: 0, bytes: 0 };
+    const crypto = {
+      key: nodeCrypto.key,
+      decodeSignature: nodeCrypto.decodeSignature,
+      verify: (k: unknown, m: string, s: Uint8Array) => {
+        count.verify++;
+        return nodeCrypto.verify(k, m, s);
+      },
+    };
+    const platform = {
+      ...nodeDiagnosisCrypto,
+      sha256: (b: Uint8Array) => {
+        count.sha256++;
+        count.bytes += b.length;
+        return nodeDiagnosisCrypto.sha256(b);
+      },
+      open: (k: unknown, s: Uint8Array) => {
+        count.open++;
+        return nodeDiagnosisCrypto.open!(k, s);
+      },
+    };
+    return { count, diagnose: diagnoseWith(crypto, platform) };
+  }
+
+  it('an 8 KiB URL (the longest nOps takes) under a 16,384-bit key, with signatures in every encoding, PSS and another key: within the budget', async () => {
+    const url = `https://app.nops.io/nops_api/v1/${'x/'.repeat(3050)}?${'a=1&'.repeat(500)}api_key=${DOC_KEY}`;
+    const message = `123.2022-01-10.${url.slice('https://app.nops.io'.length)}`;
+    const request = { url, apiKey: DOC_KEY, date: '2022-01-10' };
+    const raw = execFileSync('openssl', ['dgst', '-sha256', '-sign', `${FIXTURES}keys/rsa16384.pem`], { input: `${message}x` });
+    const pss = execFileSync('openssl', ['dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sign', `${FIXTURES}keys/rsa16384.pem`], {
+      input: `${message}x`,
+    });
+    const other = execFileSync('openssl', ['dgst', '-sha256', '-sign', `${FIXTURES}keys/other2048.pem`], { input: `${message}x` });
+    for (const signature of [
+      raw.toString('base64'),
+      raw.toString('hex'),
+      raw.toString('base64url'),
+      `${raw.toString('base64')}\n`,
+      pss.toString('base64'),
+      other.toString('base64'),
+    ]) {
+      const { count, diagnose } = counted();
+      const d = await diagnose(request, signature, pem('rsa16384.pub'), { otherKeys: { a: pem('other2048.pub'), b: pem('rsa2048.pub') } });
+      expect(d.findings).toEqual([]);
+      // The verification as received (one RSA verify), at most 4 openings, no RSA verify per hypothesis.
+      expect(count.verify).toBeLessThanOrEqual(1);
+      expect(count.open).toBeLessThanOrEqual(4);
+      expect(d.unexplained!.digests).toBeLessThanOrEqual(64);
+      // 64 messages and their PSS checks, the MGF1 of each PSS block, each no longer than the message and 64 bytes.
+      expect(count.bytes).toBeLessThanOrEqual(2 * 64 * (message.length + 64) + 4 * 2048 * 2);
+    }
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { messageOf } from '../src/internal/messageOf.js';
 import { SIGNING } from '../src/message.js';
-import { RECEIVED } from '../src/verify.js';
+import { RECEIVED } from '../src/internal/received.js';
 import { apiKey, apiKeyIn, date, timeZone, url } from './arbitraries.js';
 
 describe('messageOf: one set of rules for both sides', () => {

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hostile, near, text } from './arbitraries.js';
 import { expectClean, fuzz, isCodedError, unfuzzedExports } from './harness.js';
 import { KEY, SECRET, signedUrls } from './signed.js';
+import { SCHEMES } from '../../../conformance/src/schemes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reqsign-fuzz-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,15 +36,14 @@ execFileSync('mkfifo', [FILES.fifo]);
 mkdirSync(FILES.dir);
 
 /** The commands: every one but `conformance` (it spawns the suite) and `keygen` with a size it would generate. */
-const command = fc.constantFrom(
-  ['nog', 'sign'],
-  ['nog', 'verify'],
-  ['nog', 'explain'],
-  ['nops', 'sign'],
-  ['nops', 'verify'],
-  ['nops', 'explain'],
-  ['nops'],
-  ['nog'],
+const GROUPS = SCHEMES.flatMap((s) => (s.command === undefined || s.cli === undefined ? [] : [[s.command, s.cli] as const]));
+const command = fc.constantFrom<string[]>(
+  ...GROUPS.flatMap(([g, cli]) =>
+    Object.keys(cli.commands)
+      .filter((c) => c !== 'keygen')
+      .map((c) => [g, c]),
+  ),
+  ...GROUPS.map(([g]) => [g]),
   [],
 );
 const OPTIONS = [
@@ -101,7 +101,18 @@ const VALUES = [
   ...Object.values(FILES),
 ];
 /** The first word as a user may mistype it: the hostile ones must not be echoed raw. */
-const firstWord = fc.constantFrom('nog', 'nops', 'nogg', 'sign', 'a\nb', '\u001b[31mred', 'x\u0000', '--help', '--version', '-V', '');
+const firstWord = fc.constantFrom(
+  ...GROUPS.map(([g]) => g),
+  `${GROUPS[0]![0]}g`,
+  'sign',
+  'a\nb',
+  '\u001b[31mred',
+  'x\u0000',
+  '--help',
+  '--version',
+  '-V',
+  '',
+);
 const argv = fc.oneof(
   {
     weight: 8,

@@ -9,15 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exec } from '../../../scripts/lib/exec.js';
 import { BIN } from '../../../scripts/lib/workspace.js';
 import { requireBinary, RUNTIMES } from '../../runtimes/test/support/runtimes.js';
-import {
-  BUDGETS,
-  JOSE_COMPARISONS,
-  bundleSize,
-  compareWithJose,
-  formatComparison,
-  HMAC_MARKERS,
-  RSA_MARKERS,
-} from '../../../scripts/lib/size.js';
+import { BUDGETS, JOSE_COMPARISONS, bundleSize, compareWithJose, formatComparison, CRYPTO_MARKERS } from '../../../scripts/lib/size.js';
+import { SCHEMES } from '../../../conformance/src/schemes.js';
 import { FIXTURES, jsFiles, read, runFixture, short, typeCheck } from './support/consumer.js';
 import {
   installConsumer,
@@ -170,20 +163,38 @@ describe('a project that installs every package from its tarball', () => {
   });
 });
 
-/** A project with only one scheme package: nothing of the other scheme in its tree or its bundle, and the budget. */
-describe.each([
-  ['@reqsign/nog', '@reqsign/nops', RSA_MARKERS, 'RSA'],
-  ['@reqsign/nops', '@reqsign/nog', HMAC_MARKERS, 'HMAC'],
-] as const)('a project that installs only %s', (name, other, markers, what) => {
+/**
+ * The packages of the schemes a browser signs with (SCHEMES' entries with a command): for each, the other such
+ * packages and the crypto kinds it must hold no code of.
+ */
+const SIGNING = SCHEMES.filter((s) => s.crypto !== 'none' && s.command !== undefined);
+const ONLY = SIGNING.map((s) => {
+  const others = SIGNING.filter((o) => o.package !== s.package);
+  const kinds = [...new Set(others.map((o) => o.crypto))].filter((k) => k !== s.crypto);
+  return [s.package, others.map((o) => o.package), kinds] as const;
+});
+
+/** A project with only one scheme package: nothing of the other schemes in its tree or its bundle, and the budget. */
+describe('the scheme packages the consumer suite installs alone', () => {
+  it('are every signing scheme of SCHEMES, and each has a crypto kind another lacks (so the marker scan means something)', () => {
+    expect(ONLY.map(([name]) => name)).toEqual(SIGNING.map((s) => s.package));
+    expect(ONLY.length).toBeGreaterThanOrEqual(2);
+    expect(ONLY.some(([, , kinds]) => kinds.length > 0)).toBe(true);
+  });
+});
+
+describe.each(ONLY)('a project that installs only %s', (name, others, kinds) => {
+  const markers = kinds.flatMap((k) => CRYPTO_MARKERS[k]);
+  const what = kinds.map((k) => k.toUpperCase()).join(' or ') || 'other';
   const dir = (): string => join(tmp.dir, `only-${short(name)}`);
   beforeAll(async () => {
     if (has(name)) await installConsumer(dir(), [name], tarballs);
   }, 300_000);
 
-  it.runIf(has(name))(`has ${other} nowhere in its tree, and no ${what} code in any installed file`, async () => {
+  it.runIf(has(name))(`has ${others.join(', ')} nowhere in its tree, and no ${what} code in any installed file`, async () => {
     const installed = await installedNames(dir());
     expect([...installed].sort()).toEqual([name, '@reqsign/canonical'].sort());
-    expect(existsSync(join(dir(), 'node_modules', ...other.split('/')))).toBe(false);
+    for (const other of others) expect(existsSync(join(dir(), 'node_modules', ...other.split('/')))).toBe(false);
     for (const f of jsFiles(join(dir(), 'node_modules'))) {
       const code = readFileSync(f, 'utf8');
       for (const re of markers) expect(re.test(code), `${f} matches ${re}`).toBe(false);
@@ -225,10 +236,12 @@ describe.each([
     });
   }
 
-  it.runIf(has(name))(`the marker scan finds ${what} code where there is some (the scan can fail)`, async () => {
-    const otherPkg = tarballs.find((t) => t.name === other);
-    if (otherPkg === undefined) return expect.fail(`${other} is not packed, so the scan cannot be shown to work`);
-    const code = (await exec('tar', ['-xzOf', otherPkg.tarball])).stdout;
-    expect(markers.some((re) => re.test(code))).toBe(true);
-  });
+  for (const kind of kinds) {
+    it.runIf(has(name))(`the marker scan finds ${kind.toUpperCase()} code where there is some (the scan can fail)`, async () => {
+      const otherPkg = tarballs.find((t) => SIGNING.some((o) => o.package === t.name && o.crypto === kind));
+      if (otherPkg === undefined) return expect.fail(`no package of a ${kind} scheme is packed, so the scan cannot be shown to work`);
+      const code = (await exec('tar', ['-xzOf', otherPkg.tarball])).stdout;
+      expect(CRYPTO_MARKERS[kind].some((re) => re.test(code))).toBe(true);
+    });
+  }
 });

@@ -1,52 +1,60 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../../../scripts/lib/workspace.js';
+import { SCHEMES } from '../../../conformance/src/schemes.js';
+import { ROOT, workspacePackages } from '../../../scripts/lib/workspace.js';
+
+/** A package's rule, as docs/ARCHITECTURE.md's table says it. */
+interface Rule {
+  readonly packages: readonly string[];
+  /** Frameworks whose types an entry uses (`import type` only: an optional peer), by the file that may. */
+  readonly typesOnly: Readonly<Record<string, string>>;
+  /** The files that may import `node:*`, or any file but those under `forbidden` (unless `except`). */
+  readonly node: readonly string[] | { readonly forbidden: readonly string[]; readonly except: readonly string[] };
+}
+
+const ARCHITECTURE = join(ROOT, 'docs', 'ARCHITECTURE.md');
+const ticked = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+const outsideParentheses = (cell: string): string => cell.replace(/\([^)]*\)/g, '');
 
 /**
- * docs/ARCHITECTURE.md's table of what each package may import, checked against every import in its sources, so
- * that the document and the code cannot disagree.
+ * docs/ARCHITECTURE.md's table of what each package may import, read from the document itself (not a copy), so
+ * that the document and the code cannot disagree. `the package of every scheme in SCHEMES` is the conformance
+ * manifest's packages.
  */
-const RULES: Record<string, { readonly packages: readonly string[]; readonly node: readonly string[] | 'any' }> = {
-  'packages/canonical': { packages: [], node: [] },
-  'packages/nog': { packages: ['@reqsign/canonical'], node: ['src/node.ts', 'src/internal/crypto-node.ts'] },
-  'packages/nops': { packages: ['@reqsign/canonical'], node: ['src/node.ts', 'src/internal/crypto-node.ts'] },
-  'packages/nog-redis': { packages: ['@reqsign/nog', 'redis'], node: [] },
-  'packages/nog-durable-objects': { packages: ['@reqsign/nog'], node: [] },
-  'packages/http': { packages: ['@reqsign/nog', '@reqsign/canonical'], node: [] },
-  conformance: {
-    // fast-check: the fuzz mode's generators and shrinking.
-    packages: ['ajv', 'fast-check'],
-    node: [
-      'src/cli.ts',
-      'src/fuzz.ts',
-      'src/fuzz-inputs.ts',
-      'src/port.ts',
-      'src/runner.ts',
-      'src/report.ts',
-      'src/vectors.ts',
-      'src/index.ts',
-      'src/internal/lines.ts',
-      'src/internal/processes.ts',
-      'src/internal/program.ts',
-    ],
-  },
-  // The debugger page runs in browsers only: the WebCrypto builds, no node:* (its build and serve scripts are not src).
-  'packages/debugger': { packages: ['@reqsign/canonical', '@reqsign/nog', '@reqsign/nops'], node: [] },
-  'packages/cli': {
-    packages: ['@reqsign/canonical', '@reqsign/nog', '@reqsign/nops', '@reqsign/conformance'],
-    // The port's handlers run in browsers too (the runtime suites bundle them).
-    node: 'any',
-  },
-};
-/**
- * Frameworks whose types a package's entry uses (`import type` only, so nothing of them is loaded at run time): an
- * optional peer dependency, which users of the other entries never install.
- */
-const TYPES_ONLY: Record<string, Record<string, string>> = {
-  'packages/http': { hono: 'src/hono.ts', fastify: 'src/fastify.ts' },
-};
-const BROWSER_SAFE_CLI = ['src/port/handlers.ts', 'src/port/canonical.ts', 'src/port/nog.ts', 'src/port/nops.ts'];
+function architectureRules(): Record<string, Rule> {
+  const text = readFileSync(ARCHITECTURE, 'utf8');
+  const section = text.slice(text.indexOf('## What each package may import'), text.indexOf('Rules behind the table:'));
+  const dirOf = new Map(workspacePackages().map((p) => [p.name, p.path]));
+  const rules: Record<string, Rule> = {};
+  for (const line of section.split('\n')) {
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    if (cells.length !== 4 || !cells[0]!.startsWith('`@')) continue;
+    const [pkgCell, mayCell, typesCell, nodeCell] = cells as [string, string, string, string];
+    const name = ticked(pkgCell)[0]!;
+    const dir = dirOf.get(name);
+    if (dir === undefined) throw new Error(`docs/ARCHITECTURE.md names ${name}, which is no workspace package`);
+    const may = outsideParentheses(mayCell);
+    const packages = ticked(may).filter((t) => /^(@[a-z0-9-]+\/)?[a-z0-9-]+$/.test(t) && t !== 'SCHEMES');
+    if (may.includes('every scheme in `SCHEMES`')) packages.push(...SCHEMES.map((s) => s.package));
+    const typesOnly: Record<string, string> = {};
+    for (const m of typesCell.matchAll(/`([^`]+)` in `([^`]+)`/g)) typesOnly[m[1]!] = m[2]!;
+    const node = outsideParentheses(nodeCell);
+    let nodeRule: Rule['node'];
+    if (/^none\b/.test(node)) nodeRule = [];
+    else if (/^any but\b/.test(node)) {
+      const [forbidden, except = ''] = node.split(/\bexcept\b/);
+      nodeRule = { forbidden: ticked(forbidden!), except: ticked(except) };
+    } else nodeRule = ticked(node);
+    rules[dir] = { packages, typesOnly, node: nodeRule };
+  }
+  return rules;
+}
+
+const RULES = architectureRules();
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -70,14 +78,15 @@ function typeOnly(file: string, spec: string): boolean {
 }
 
 describe('framework entries load no framework', () => {
-  it.each(Object.entries(TYPES_ONLY).flatMap(([pkg, entries]) => Object.entries(entries).map(([name, src]) => [pkg, name, src] as const)))(
-    '%s: the build of %s (%s) imports nothing of it at run time',
-    (pkg, name, src) => {
-      const built = readFileSync(join(ROOT, pkg, src.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js')), 'utf8');
-      expect(built).not.toMatch(new RegExp(`from ['"]${name}(/[^'"]*)?['"]|import\\(\\s*['"]${name}`));
-      expect(built).toContain('export');
-    },
-  );
+  it.each(
+    Object.entries(RULES).flatMap(([pkg, { typesOnly: entries }]) =>
+      Object.entries(entries).map(([name, src]) => [pkg, name, src] as const),
+    ),
+  )('%s: the build of %s (%s) imports nothing of it at run time', (pkg, name, src) => {
+    const built = readFileSync(join(ROOT, pkg, src.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js')), 'utf8');
+    expect(built).not.toMatch(new RegExp(`from ['"]${name}(/[^'"]*)?['"]|import\\(\\s*['"]${name}`));
+    expect(built).toContain('export');
+  });
 });
 
 describe('imports agree with docs/ARCHITECTURE.md', () => {
@@ -89,18 +98,30 @@ describe('imports agree with docs/ARCHITECTURE.md', () => {
         for (const spec of importsOf(file)) {
           if (spec.startsWith('.')) continue;
           if (spec.startsWith('node:')) {
-            const allowed = rule.node === 'any' ? !BROWSER_SAFE_CLI.includes(rel) : rule.node.includes(rel);
+            const n = rule.node;
+            const allowed =
+              'forbidden' in n
+                ? n.except.includes(rel) || !n.forbidden.some((f) => (f.endsWith('/') ? rel.startsWith(f) : rel === f))
+                : n.includes(rel);
             if (!allowed) wrong.push(`${rel}: ${spec}`);
             continue;
           }
           const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
-          if (TYPES_ONLY[pkg]?.[name] === rel && typeOnly(file, spec)) continue;
+          if (rule.typesOnly[name] === rel && typeOnly(file, spec)) continue;
           if (!rule.packages.includes(name)) wrong.push(`${rel}: ${spec}`);
         }
       }
       expect(wrong).toEqual([]);
     });
   }
+
+  it('reads the table: a row for each package, the rules as written', () => {
+    expect(Object.keys(RULES).length).toBeGreaterThanOrEqual(8);
+    expect(RULES['packages/canonical']).toEqual({ packages: [], typesOnly: {}, node: [] });
+    expect(RULES['packages/http']!.typesOnly).toEqual({ hono: 'src/hono.ts', fastify: 'src/fastify.ts' });
+    expect(RULES['packages/cli']!.packages).toEqual(expect.arrayContaining(SCHEMES.map((s) => s.package)));
+    expect(RULES['packages/cli']!.node).toEqual({ forbidden: ['src/port/'], except: ['src/port/main.ts'] });
+  });
 
   it('the table lists every package with sources', () => {
     const dirs = ['conformance', ...readdirSync(join(ROOT, 'packages')).map((d) => `packages/${d}`)];

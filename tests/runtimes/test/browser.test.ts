@@ -4,7 +4,7 @@
  */
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadVectors } from '../../../conformance/dist/index.js';
+import { loadVectors, SCHEMES } from '../../../conformance/dist/index.js';
 import type { SuiteResult } from '../fixtures/browser-suite.js';
 import { bundleSuite } from './support/bundle.js';
 import { serve, type StaticServer } from './support/server.js';
@@ -40,7 +40,13 @@ afterAll(async () => {
 
 describe('headless Chromium', () => {
   it('bundles the WebCrypto builds only (no node: import, no node entry)', () => {
-    expect(bundle.inputs.some((i) => /packages\/(nog|nops)\/dist\/index\.js$/.test(i))).toBe(true);
+    // Every signing scheme's WebCrypto build (SCHEMES), and no node entry.
+    for (const s of SCHEMES.filter((x) => x.command !== undefined)) {
+      expect(
+        bundle.inputs.some((i) => i.endsWith(`packages/${s.package.replace('@reqsign/', '')}/dist/index.js`)),
+        s.package,
+      ).toBe(true);
+    }
     expect(bundle.inputs.filter((i) => /\/node\.js$/.test(i) || i.startsWith('node:'))).toEqual([]);
     expect(bundle.code).not.toMatch(/from\s*["']node:/);
   });

@@ -11,9 +11,11 @@ export const NOG_EXPLAIN_HELP = `Usage: reqsign nog explain [--now ISO-8601] [--
 
 Explains why a nog-v1 signed URL verifies or not, for whoever holds the secret: the parameters, the target and
 string to sign the server computes beside what the client signed (the first differing character marked), the
-expected signature beside the one carried, and each cause that is proven: one is named only when the request
-verifies under it (a wrong secret, the host signed, the method's case, a proxy's change to the target, clock skew,
-expiry, a replay). It prints the expected signature: keep its output to yourself.
+expected signature beside the one carried, and each cause that is proven: one is named only with its witness, the
+secret, string to sign, encoding, method and time under which the carried signature verifies (a wrong secret, a key
+id typo, the host signed, another method, the string to sign framed otherwise, the signature's encoding, a proxy's
+change to the target, clock skew, expiry, a replay); else it says unexplained, with what was tried. It prints the
+expected signature: keep its output to yourself.
 
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable keys (as nog verify).
 
@@ -52,10 +54,28 @@ export function renderNog(d: NogDiagnosis): string {
     ]),
   ];
   if (d.stages.length > 0) sections.push('', 'stages', renderStages(d.stages));
+  const u = d.unexplained;
   const none = d.valid
     ? 'none: the request verifies'
-    : 'no known cause verifies the request: another secret, or a change the diagnosis does not model (try --expected-url)';
+    : `unexplained: no hypothesis verifies the request (${u?.hmacs ?? 0} tried${u?.exhausted ? ', the work budget spent' : ''}${u?.reason ? `; ${u.reason}` : ''}): another secret, or a change the diagnosis does not model (try --expected-url)`;
   sections.push('', 'findings', renderFindings(d.findings, none), '');
+  if (d.witness !== null) {
+    const w = d.witness;
+    const secret = w.secretName === null ? `the secret of ${w.keyId}` : `the secret of ${w.secretName}`;
+    sections.splice(
+      sections.length - 1,
+      0,
+      'witness',
+      renderFields([
+        ['secret', secret],
+        ['method', w.method],
+        ['string to sign', JSON.stringify(w.stringToSign)],
+        ['encoding', w.encoding],
+        ['verified at', w.verifiedAt.toISOString()],
+      ]),
+      '',
+    );
+  }
   return sections.join('\n');
 }
 

@@ -13,9 +13,11 @@ export const NOPS_EXPLAIN_HELP = `Usage: reqsign nops explain --public-key FILE 
 
 Explains why an nOps signature verifies or not: the parameters, the target and message the server builds beside
 what the client signed (the first differing character marked), the SHA-256 of the message beside the digest the
-signature holds, whether this public key made the signature at all, and each cause that is proven: one is named
-only when the signature verifies under it (another key, the day in another time zone, the api_key in the other
-placement, a missing trailing slash, a proxy's change to the target).
+signature holds, and each cause that is proven: one is named only with its witness, the key, padding, digest,
+encoding and message under which the signature verifies (another key given with --other-key, PSS, the signature's
+encoding, the day in another time zone, format or days before, a trailing newline, the client id, the api_key in
+the other placement, a missing trailing slash, a proxy's change to the target); else it says unexplained, with what
+was tried.
 
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable key (as nops verify).
 
@@ -54,10 +56,27 @@ export function renderNops(d: NopsDiagnosis): string {
     ]),
   ];
   if (d.stages.length > 0) sections.push('', 'stages', renderStages(d.stages));
+  const u = d.unexplained;
   const none = d.valid
     ? 'none: the signature verifies'
-    : 'no known cause verifies the signature: another message or key than those tried (try --expected-url or --other-key)';
+    : `unexplained: no hypothesis verifies the signature (${u?.digests ?? 0} messages tried${u?.exhausted ? ', the work budget spent' : ''}${u?.reason ? `; ${u.reason}` : ''}${u !== null && u.possibilities.length > 0 ? `; possible, not proven: ${u.possibilities.join('; ')}` : ''}) (try --expected-url or --other-key)`;
   sections.push('', 'findings', renderFindings(d.findings, none), '');
+  if (d.witness !== null) {
+    const w = d.witness;
+    sections.splice(
+      sections.length - 1,
+      0,
+      'witness',
+      renderFields([
+        ['key', w.keyName ?? 'this public key'],
+        ['padding', w.padding],
+        ['digest', w.hash],
+        ['encoding', w.encoding],
+        ['message', JSON.stringify(w.message)],
+      ]),
+      '',
+    );
+  }
   return sections.join('\n');
 }
 

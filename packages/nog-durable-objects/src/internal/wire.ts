@@ -37,13 +37,8 @@ export function readWireClaim(text: string): WireClaim | undefined {
 }
 
 /** The entry's hash and the shard it lives in. */
-export async function placeOf(
-  keyId: string,
-  authdate: string,
-  nonce: string,
-  shards: number,
-): Promise<{ readonly hash: string; readonly shard: number }> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify([keyId, authdate, nonce]))));
+export async function placeOf(parts: readonly string[], shards: number): Promise<{ readonly hash: string; readonly shard: number }> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(parts))));
   let hash = '';
   for (const b of digest) hash += b.toString(16).padStart(2, '0');
   const word = ((digest[0]! << 24) | (digest[1]! << 16) | (digest[2]! << 8) | digest[3]!) >>> 0;
@@ -54,5 +49,5 @@ export async function placeOf(
 export const entryKey = (hash: string): string => `n:${hash}`;
 /** Deadlines are whole milliseconds from 0, 16 digits, so that the index sorts by time. */
 export const indexTime = (ms: number): string => String(Math.min(Math.max(0, Math.floor(ms)), Number.MAX_SAFE_INTEGER)).padStart(16, '0');
-export const indexKey = (deadline: number, hash: string): string => `e:${indexTime(deadline)}:${hash}`;
+export const indexKey = (removeAt: number, hash: string): string => `e:${indexTime(removeAt)}:${hash}`;
 export const INDEX_PREFIX = 'e:';

@@ -25,11 +25,13 @@ export async function startTestWorker(storageDir: string): Promise<Workerd> {
       { name: 'NONCES', durableObjectNamespace: 'TestNonces' },
       { name: 'BROKEN', durableObjectNamespace: 'BrokenNonces' },
       { name: 'SILENT', durableObjectNamespace: 'SilentNonces' },
+      { name: 'CONTRACT', durableObjectNamespace: 'ContractNonces' },
     ],
     durableObjects: [
       { className: 'TestNonces', uniqueKey: NONCES_KEY },
       { className: 'BrokenNonces', uniqueKey: 'reqsign-test-broken' },
       { className: 'SilentNonces', uniqueKey: 'reqsign-test-silent' },
+      { className: 'ContractNonces', uniqueKey: 'reqsign-test-contract' },
     ],
   });
 }

@@ -1,10 +1,66 @@
 import { isOk, type PendingClaim, reasonOf } from './claims.js';
 import { isRedirect, type Route, type Settled, type Topology } from './topology.js';
 
+/** Asks the connection who it is: `id=... addr=... laddr=...` and more (Redis 6.2 and later). */
+const CLIENT_INFO = ['CLIENT', 'INFO'];
+const IDENTITY_FIELDS = ['id', 'addr', 'laddr'] as const;
+
+/**
+ * The identity of the connection that answered `CLIENT INFO`: its client id on the server, its address and the
+ * server's address (ids are counted per server process, so another server, or the same one restarted, may hand out
+ * the same id again; the addresses tell those apart). Undefined for a reply without them.
+ */
+export function connectionIdentity(reply: unknown): string | undefined {
+  let text: string;
+  if (typeof reply === 'string') text = reply;
+  else if (reply instanceof Uint8Array) text = new TextDecoder().decode(reply);
+  else if (reply instanceof String) text = String(reply);
+  else return undefined;
+  const fields = new Map<string, string>();
+  for (const token of text.trim().split(/\s+/)) {
+    const eq = token.indexOf('=');
+    if (eq > 0) fields.set(token.slice(0, eq), token.slice(eq + 1));
+  }
+  const parts: string[] = [];
+  for (const name of IDENTITY_FIELDS) {
+    const value = fields.get(name);
+    if (value === undefined || value === '') return undefined;
+    parts.push(`${name}=${value}`);
+  }
+  return parts.join(' ');
+}
+
+/**
+ * Why a batch's `WAIT` cannot vouch for its `SET`s, or undefined when it can: both `CLIENT INFO` answers, before the
+ * `SET`s and after the `WAIT`, came from one and the same connection. A connection that broke in between and was
+ * made again (node-redis re-sends a command that failed with its connection: a Sentinel lease retries it on the new
+ * connection, a client with an offline queue sends what it had not written yet) answers with another identity: its
+ * `WAIT` covered none of the batch's writes and counts for nothing. Kept as the claims' `cause`, for operators: no
+ * key id or nonce in it.
+ */
+function identityFailure(before: Settled, after: Settled): Error | undefined {
+  if (!before.ok) return new Error('CLIENT INFO before the batch failed', { cause: before.error });
+  if (!after.ok) return new Error('CLIENT INFO after WAIT failed', { cause: after.error });
+  const first = connectionIdentity(before.value);
+  const last = connectionIdentity(after.value);
+  if (first === undefined || last === undefined) return new Error('CLIENT INFO gave no connection identity (Redis 6.2 or later is needed)');
+  if (first !== last) {
+    return new Error(
+      `WAIT was answered on another connection than the batch's SETs (${first}, then ${last}): the connection was re-established`,
+    );
+  }
+  return undefined;
+}
+
 /**
  * Claims that count only once `replicas` replicas have them: per connection to a primary (a {@link Route}), a batch
  * of `SET NX`s and one `WAIT replicas timeoutMs` after them on the same connection. `WAIT` answers how many replicas
  * acknowledged every write the connection made before it, so one `WAIT` covers the whole batch.
+ *
+ * The batch goes out as `CLIENT INFO`, the `SET`s, `WAIT`, `CLIENT INFO`, pipelined in that order on one connection.
+ * The two identities must be one: a `WAIT` that node-redis re-sent on a new connection covers no write of the batch
+ * (it answers at once with the number of connected replicas) and the batch's new claims fail closed (reason `error`,
+ * the mismatch as `cause`).
  *
  * Group commit: a connection has at most one batch in flight; claims that arrive meanwhile wait and go out together
  * as the next batch when it is answered. One `WAIT` blocks its connection until the replicas acknowledge, so a `WAIT`
@@ -46,8 +102,7 @@ export class DurableBatches {
     const batch = queued.filter((claim) => claim.send());
     if (batch.length === 0) return;
     this.#busy.add(route);
-    const commands = batch.map((claim) => claim.args);
-    commands.push(this.#wait);
+    const commands = [CLIENT_INFO, ...batch.map((claim) => claim.args), this.#wait, CLIENT_INFO];
     Promise.resolve()
       .then(() => route.pipeline(commands))
       .then(
@@ -63,12 +118,13 @@ export class DurableBatches {
   }
 
   #answer(batch: readonly PendingClaim[], replies: readonly Settled[]): void {
-    const wait = replies[batch.length]!;
+    const wait = replies[batch.length + 1]!;
+    const stranger = identityFailure(replies[0]!, replies[batch.length + 2]!);
     const acknowledged = wait.ok && Number(wait.value) >= this.#replicas;
     let redirected: string | undefined;
     for (let i = 0; i < batch.length; i++) {
       const claim = batch[i]!;
-      const reply = replies[i]!;
+      const reply = replies[i + 1]!;
       claim.done();
       if (!reply.ok) {
         if (isRedirect(reply.error)) redirected = claim.args[1];
@@ -79,6 +135,8 @@ export class DurableBatches {
         claim.settle('reply');
       } else if (!wait.ok) {
         claim.settle(reasonOf(wait.error), wait.error);
+      } else if (stranger !== undefined) {
+        claim.settle('error', stranger);
       } else {
         claim.settle(acknowledged ? true : 'replicas');
       }

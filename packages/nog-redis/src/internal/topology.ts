@@ -70,6 +70,17 @@ function cluster(client: RedisClusterLike): Topology {
     // The node's client when it has one; else connect it first (the commands then go out in order, after it).
     const direct = (args: string[]): Promise<unknown> =>
       node.client !== undefined ? node.client.sendCommand(args) : client.nodeClient(node).then((c) => c.sendCommand(args));
+    // A batch goes out on one connection, taken once: every command of it queued on that client in order.
+    const pipeline = (commands: readonly string[][]): Promise<Settled[]> => {
+      if (node.client !== undefined) {
+        const nodeClient = node.client;
+        return pipelineOn((args) => nodeClient.sendCommand(args), commands);
+      }
+      return client.nodeClient(node).then(
+        (c) => pipelineOn((args) => c.sendCommand(args), commands),
+        (error: unknown) => commands.map(() => failed(error)),
+      );
+    };
     return {
       ready: () => node.client?.isReady !== false,
       // Straight to the primary's connection (the cluster client's own routing costs more than the claim); a
@@ -77,7 +88,7 @@ function cluster(client: RedisClusterLike): Topology {
       // SET did not run.
       send: (key, args) =>
         direct(args).catch((error: unknown) => (isRedirect(error) ? client.sendCommand(key, false, args) : Promise.reject(error))),
-      pipeline: (commands) => pipelineOn(direct, commands),
+      pipeline,
     };
   };
   return {

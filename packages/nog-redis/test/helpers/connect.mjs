@@ -9,20 +9,23 @@ const socket = { connectTimeout: 1000, reconnectStrategy: () => 50 };
 /**
  * A connected client, cluster or sentinel.
  *
- * @param {{ redis?: string, kind: 'client', url: string }
+ * @param {({ redis?: string, kind: 'client', url: string }
  *   | { redis?: string, kind: 'cluster', rootNodes: Array<{ url: string }>, refreshMs?: number }
- *   | { redis?: string, kind: 'sentinel', name: string, sentinels: Array<{ host: string, port: number }> }} spec
+ *   | { redis?: string, kind: 'sentinel', name: string, sentinels: Array<{ host: string, port: number }> }) & { resp?: 2 | 3 }} spec
  */
 export async function connect(spec) {
   const redis = await import(spec.redis ?? 'redis');
+  // The protocol, when the spec names one (node-redis 6 speaks RESP3 by default, 5 RESP2).
+  const resp = spec.resp === undefined ? {} : { RESP: spec.resp };
   let client;
   if (spec.kind === 'client') {
     // No offline queue (a command while disconnected fails at once), reconnect every 50 ms.
-    client = redis.createClient({ url: spec.url, disableOfflineQueue: true, socket });
+    client = redis.createClient({ url: spec.url, disableOfflineQueue: true, socket, ...resp });
   } else if (spec.kind === 'cluster') {
     client = redis.createCluster({
       rootNodes: spec.rootNodes,
-      defaults: { disableOfflineQueue: true, socket },
+      ...resp,
+      defaults: { disableOfflineQueue: true, socket, ...resp },
       // node-redis 6: look for a new topology this soon after a node stops answering (default 5 s; 5 has no such option).
       topologyRefreshOnReconnectionAttemptStrategy: spec.refreshMs ?? 200,
     });
@@ -30,7 +33,8 @@ export async function connect(spec) {
     client = redis.createSentinel({
       name: spec.name,
       sentinelRootNodes: spec.sentinels,
-      nodeClientOptions: { disableOfflineQueue: true, socket },
+      ...resp,
+      nodeClientOptions: { disableOfflineQueue: true, socket, ...resp },
       sentinelClientOptions: { socket },
     });
   }

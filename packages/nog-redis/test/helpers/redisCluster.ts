@@ -1,5 +1,6 @@
 import { createClient } from 'redis';
 import { startRedisServer, type RedisServer } from './redisServer.js';
+import { startRelay, type Relay } from './relay.js';
 
 /**
  * A real Redis Cluster on loopback, built by the tests from `redis-server` processes in cluster mode: `primaries`
@@ -27,6 +28,8 @@ export interface RedisCluster {
   command(node: ClusterNode, args: string[]): Promise<unknown>;
   /** Waits until every live node says `cluster_state:ok` and sees the same primaries. */
   settled(): Promise<void>;
+  /** With `relayShard`, the relay in front of that shard's first primary (its replica and clients reach it through it). */
+  readonly relay: Relay | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,6 +44,11 @@ export interface RedisClusterOptions {
   readonly replicas?: number;
   /** `cluster-node-timeout` in ms: how long until the cluster itself fails a silent node over. */
   readonly nodeTimeoutMs?: number;
+  /**
+   * Put a relay in front of this shard's primary: it announces the relay's port (`cluster-announce-port`), so its
+   * replica replicates through the relay and clients reach it there too (the cluster bus stays direct).
+   */
+  readonly relayShard?: number;
 }
 
 const SLOTS = 16_384;
@@ -129,6 +137,14 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   for (const server of servers) {
     nodes.push({ server, port: server.port, id: String(await send(server.port, ['CLUSTER', 'MYID'])) });
   }
+  let relay: Relay | undefined;
+  let relayed: ClusterNode | undefined;
+  if (options.relayShard !== undefined) {
+    relayed = nodes[options.relayShard]!;
+    relay = await startRelay(relayed.port);
+    await send(relayed.port, ['CONFIG', 'SET', 'cluster-announce-port', String(relay.port)]);
+    await send(relayed.port, ['CONFIG', 'SET', 'cluster-announce-bus-port', String(relayed.port + 10_000)]);
+  }
   const per = Math.ceil(SLOTS / primaries);
   for (let i = 0; i < primaries; i++) {
     const from = i * per;
@@ -151,6 +167,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const settled = async () => {
     await until('the cluster to agree and replicate', async () => {
       const ports = new Set(alive().map((n) => n.port));
+      if (relay !== undefined && relayed?.server.running) ports.add(relay.port);
       let view: string | undefined;
       for (const node of alive()) {
         const info = String(await send(node.port, ['CLUSTER', 'INFO']));
@@ -221,8 +238,10 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     },
     command: (node, args) => send(node.port, args),
     settled,
+    relay,
     async stop() {
       for (const client of admins.values()) client.destroy();
+      await relay?.close();
       await Promise.all(servers.map((s) => s.stop()));
     },
   };

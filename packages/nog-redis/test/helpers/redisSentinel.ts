@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { startRedisServer, type RedisServer } from './redisServer.js';
+import { startRelay, type Relay } from './relay.js';
 
 /**
  * A Sentinel-managed primary on loopback, from `redis-server` processes: a primary, its replicas, and one sentinel
@@ -20,6 +21,12 @@ export interface RedisSentinelSet {
    * the new primary and the old one is its replica, in sync.
    */
   failover(): Promise<RedisServer>;
+  /** With `relay: true`, the relay in front of the first primary (replicas, sentinel and clients reach it through it). */
+  readonly relay: Relay | undefined;
+  /** Sends a command to a server or the sentinel, by port. */
+  command(port: number, args: string[]): Promise<unknown>;
+  /** The sentinel's port. */
+  readonly sentinelPort: number;
   stop(): Promise<void>;
 }
 
@@ -35,15 +42,19 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-export async function startRedisSentinel(options: { replicas?: number } = {}): Promise<RedisSentinelSet> {
+export async function startRedisSentinel(options: { replicas?: number; relay?: boolean } = {}): Promise<RedisSentinelSet> {
   const name = 'reqsign';
   const dir = mkdtempSync(join(tmpdir(), 'reqsign-sentinel-'));
   // A replica's first sync starts at once (the default waits 5 s for more replicas to share it).
   const fast = ['--repl-diskless-sync-delay', '0'];
   const primary = await startRedisServer({ args: () => fast });
+  // Everyone reaches the first primary through the relay, when there is one: the sentinel sees the replicas follow
+  // the address it monitors, and leaves them be.
+  const relay = options.relay ? await startRelay(primary.port) : undefined;
+  const addressOf = (server: RedisServer) => (server === primary && relay !== undefined ? relay.port : server.port);
   const replicas = await Promise.all(
     Array.from({ length: options.replicas ?? 1 }, () =>
-      startRedisServer({ args: () => [...fast, '--replicaof', '127.0.0.1', String(primary.port)] }),
+      startRedisServer({ args: () => [...fast, '--replicaof', '127.0.0.1', String(addressOf(primary))] }),
     ),
   );
   const servers = [primary, ...replicas];
@@ -53,7 +64,7 @@ export async function startRedisSentinel(options: { replicas?: number } = {}): P
       writeFileSync(
         file,
         [
-          `sentinel monitor ${name} 127.0.0.1 ${primary.port} 1`,
+          `sentinel monitor ${name} 127.0.0.1 ${addressOf(primary)} 1`,
           `sentinel down-after-milliseconds ${name} 1000`,
           `sentinel failover-timeout ${name} 5000`,
           '',
@@ -78,7 +89,7 @@ export async function startRedisSentinel(options: { replicas?: number } = {}): P
   const primaryPort = async () => Number(((await send(sentinel.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name])) as string[])[1]);
   const primaryServer = async () => {
     const port = await primaryPort();
-    return servers.find((s) => s.port === port)!;
+    return servers.find((s) => addressOf(s) === port)!;
   };
   // Settled: the sentinel knows every replica, and each is in sync with the primary.
   const settled = async (of: RedisServer) => {
@@ -88,7 +99,7 @@ export async function startRedisSentinel(options: { replicas?: number } = {}): P
       for (const s of servers) {
         if (s === of) continue;
         const info = String(await send(s.port, ['INFO', 'replication']));
-        if (!info.includes(`master_port:${of.port}`) || !/master_link_status:up[\s\S]*master_sync_in_progress:0/.test(info))
+        if (!info.includes(`master_port:${addressOf(of)}`) || !/master_link_status:up[\s\S]*master_sync_in_progress:0/.test(info))
           return undefined;
       }
       return true;
@@ -99,10 +110,15 @@ export async function startRedisSentinel(options: { replicas?: number } = {}): P
     name,
     servers,
     sentinels: [{ host: '127.0.0.1', port: sentinel.port }],
+    relay,
+    command: send,
+    sentinelPort: sentinel.port,
     primary: primaryServer,
     async failover() {
       const before = await primaryPort();
-      await send(sentinel.port, ['SENTINEL', 'FAILOVER', name]);
+      // A replica that was just frozen or cut off is no candidate until the sentinel has heard from it again
+      // (NOGOODSLAVE): ask until it is.
+      await until('the sentinel to accept the failover', () => send(sentinel.port, ['SENTINEL', 'FAILOVER', name]).then(() => true));
       await until('the sentinel to name a new primary', async () => ((await primaryPort()) !== before ? true : undefined));
       const now = await primaryServer();
       // The sentinel turns the old primary into a replica when it next polls it (every 10 s); do it now, as it will.
@@ -112,6 +128,7 @@ export async function startRedisSentinel(options: { replicas?: number } = {}): P
     },
     async stop() {
       for (const c of clients.values()) c.destroy();
+      await relay?.close();
       await Promise.all([sentinel, ...servers].map((s) => s.stop()));
       rmSync(dir, { recursive: true, force: true });
     },

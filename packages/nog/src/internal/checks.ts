@@ -6,6 +6,7 @@ import {
   parseDateTime,
   parseReceivedTarget,
   timingSafeEqual,
+  readClock,
 } from '@reqsign/canonical';
 import { AUTH_MESSAGES, NogError, type NogAuthErrorCode } from '../errors.js';
 import { MemoryNonceStore } from '../memoryNonceStore.js';
@@ -152,7 +153,7 @@ export function verifyRequest(
 ): VerifyResult | Promise<VerifyResult> {
   assertString(method, 'method', NogError);
   assertString(url, 'url', NogError);
-  const pending = checkRequest(c, method, url, readClock(c));
+  const pending = checkRequest(c, method, url, clockOf(c));
   if (isFailure(pending)) return pending;
   let secret: unknown;
   try {
@@ -167,22 +168,8 @@ export function verifyRequest(
     : checkSignature(c, provider, pending, secret);
 }
 
-/**
- * The verifier's time. Anything but a finite number would turn the expiry and skew checks off (NaN compares false)
- * or throw untyped, so it is refused: the verification rejects with `ERR_CLOCK_INVALID` rather than guess.
- */
-function readClock(c: VerifierConfig): number {
-  let ms: unknown;
-  try {
-    ms = c.now();
-  } catch (cause) {
-    throw new NogError('ERR_CLOCK_INVALID', 'now() threw', { cause });
-  }
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) {
-    throw new NogError('ERR_CLOCK_INVALID', 'now() must return a finite number of milliseconds since the epoch');
-  }
-  return ms;
-}
+/** The verifier's time: canonical's `readClock`, which refuses anything but a finite number (`ERR_CLOCK_INVALID`). */
+const clockOf = (c: VerifierConfig): number => readClock(c.now, NogError);
 
 const LOOKUP_FAILED: unique symbol = Symbol('lookup failed');
 

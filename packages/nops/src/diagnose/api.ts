@@ -3,11 +3,19 @@ import type { ApiKeyIn, PublicKeyInput } from '../types.js';
 import type { NopsVerifyErrorCode, VerifyInput } from '../verify.js';
 
 /**
- * The causes a diagnosis can prove, each claimed only when the signature verifies under it (never a guess):
+ * The causes a diagnosis can prove, each claimed only with its witness (never a guess): the carried signature, read
+ * in a named encoding, verifies with a named key, padding and digest over the finding's message. See
+ * {@link NopsWitness}.
  *
- * - `DIAG_OTHER_KEY`: another key made the signature: it verifies with one of `otherKeys`, or it does not open
- *   under this public key to a PKCS#1 v1.5 block at all (which no signature of its private key fails to do).
+ * - `DIAG_OTHER_KEY`: another key made the signature: it verifies with one of `otherKeys`.
  * - `DIAG_HASH_ALGORITHM`: this key signed the message, over another digest than SHA-256 (`hash`).
+ * - `DIAG_PADDING`: this key signed the message with RSA-PSS, not PKCS#1 v1.5.
+ * - `DIAG_SIGNATURE_ENCODING`: the signature is right, written otherwise than strict base64 (`encoding`: hex,
+ *   base64url, line breaks, a trailing newline).
+ * - `DIAG_STALE_DAY`: the client signed a day 2 to 7 days before (`day`, `daysBefore`).
+ * - `DIAG_DAY_FORMAT`: the day written in another format (`format`, e.g. `YYYYMMDD`).
+ * - `DIAG_MESSAGE_FRAMING`: the message signed with a trailing newline (`echo`) or `\r\n` (`framing`).
+ * - `DIAG_CLIENT_ID`: the client signed the whole API key, or its part after the `.`, as the client id (`signedClientId`).
  * - `DIAG_TIME_ZONE`: the client signed the day before or after: the day of the instant in another time zone.
  * - `DIAG_API_KEY_PLACEMENT`: the client signed in the other placement of the API key (`signedIn`).
  * - `DIAG_TRAILING_SLASH`: the path lost its trailing slash in transit, or the client signed it without one.
@@ -20,6 +28,12 @@ import type { NopsVerifyErrorCode, VerifyInput } from '../verify.js';
 export type NopsDiagnosisCode =
   | 'DIAG_OTHER_KEY'
   | 'DIAG_HASH_ALGORITHM'
+  | 'DIAG_PADDING'
+  | 'DIAG_SIGNATURE_ENCODING'
+  | 'DIAG_STALE_DAY'
+  | 'DIAG_DAY_FORMAT'
+  | 'DIAG_MESSAGE_FRAMING'
+  | 'DIAG_CLIENT_ID'
   | 'DIAG_TIME_ZONE'
   | 'DIAG_API_KEY_PLACEMENT'
   | 'DIAG_HOST_SIGNED'
@@ -30,6 +44,12 @@ export type NopsDiagnosisCode =
 export const DIAGNOSES: Readonly<Record<NopsDiagnosisCode, string>> = {
   DIAG_OTHER_KEY: 'Signed with another key',
   DIAG_HASH_ALGORITHM: 'Signed over another digest than SHA-256',
+  DIAG_PADDING: 'Signed with RSA-PSS, not PKCS#1 v1.5',
+  DIAG_SIGNATURE_ENCODING: 'The signature in another encoding',
+  DIAG_STALE_DAY: 'Signed days before',
+  DIAG_DAY_FORMAT: 'The day in another format',
+  DIAG_MESSAGE_FRAMING: 'The message with a trailing newline',
+  DIAG_CLIENT_ID: 'Another client id signed',
   DIAG_TIME_ZONE: 'The day taken in another time zone',
   DIAG_API_KEY_PLACEMENT: 'The API key signed in the other placement',
   DIAG_HOST_SIGNED: 'The scheme and host were signed',
@@ -77,7 +97,8 @@ export interface NopsServerStages {
   readonly messageDigest: string;
   /**
    * What the signature opens to with the public key: `this-key` (a PKCS#1 v1.5 block: this key made it), `other-key`
-   * (no such block: another key did), or null when that cannot be told (a non-extractable CryptoKey, bad base64).
+   * (no such block: another key, another padding or changed bytes; not proven), or null when that cannot be told (a
+   * non-extractable CryptoKey, a signature that decodes to no bytes of the key's length).
    */
   readonly signatureKey: 'this-key' | 'other-key' | null;
   /** With `this-key`: the digest algorithm and the digest the signature holds (lowercase hex). */
@@ -92,20 +113,54 @@ export interface NopsSignedAs {
   readonly differsAt: number;
 }
 
+/** How the carried signature was written: strict padded base64 is nOps's. */
+export type NopsSignatureEncoding = 'base64' | 'base64 with a trailing newline' | 'base64 with line breaks' | 'base64url' | 'hex';
+
+/**
+ * The proof of a finding: the carried signature, read as `encoding`, verifies with the key `keyName` (null: the
+ * verifier's public key) under `padding` and `hash` over `message`, re-verified with the platform's RSA.
+ */
+export interface NopsWitness {
+  readonly keyName: string | null;
+  readonly encoding: NopsSignatureEncoding;
+  readonly padding: 'PKCS#1 v1.5' | 'PSS';
+  readonly hash: string;
+  readonly message: string;
+}
+
+/** When nothing verifies: what was tried within the work budget (see the README), and why nothing could be, if so. */
+export interface NopsUnexplained {
+  readonly tried: readonly string[];
+  /** Messages whose digest was computed and compared. */
+  readonly digests: number;
+  readonly budget: number;
+  readonly exhausted: boolean;
+  readonly reason: string | null;
+  /** What may still be the cause (none of it proven): another key not given, changed bytes, a message not tried. */
+  readonly possibilities: readonly string[];
+}
+
 interface FindingOf<C extends NopsDiagnosisCode> {
   readonly code: C;
   /** The cause in words (never a key; target bytes, days and names only). */
   readonly message: string;
-  /** The message the signature verifies over; null when the cause is that this key made no signature of it. */
-  readonly signed: NopsSignedAs | null;
+  /** The message the signature verifies over. */
+  readonly signed: NopsSignedAs;
+  /** Its proof: see {@link NopsWitness}. */
+  readonly witness: NopsWitness;
 }
 
 /** A proven cause. The fields beside `code` narrow with it. */
 export type NopsFinding =
   | (FindingOf<'DIAG_OTHER_KEY'> & {
-      /** The `otherKeys` name that verifies, or null when proved by the signature block alone. */
-      readonly keyName: string | null;
+      /** The `otherKeys` name that verifies. */
+      readonly keyName: string;
     })
+  | (FindingOf<'DIAG_SIGNATURE_ENCODING'> & { readonly encoding: NopsSignatureEncoding })
+  | (FindingOf<'DIAG_STALE_DAY'> & { readonly day: string; readonly daysBefore: number })
+  | (FindingOf<'DIAG_DAY_FORMAT'> & { readonly format: string })
+  | (FindingOf<'DIAG_MESSAGE_FRAMING'> & { readonly framing: string })
+  | (FindingOf<'DIAG_CLIENT_ID'> & { readonly signedClientId: 'api key' | 'after the dot' })
   | (FindingOf<'DIAG_HASH_ALGORITHM'> & { readonly hash: string })
   | (FindingOf<'DIAG_TIME_ZONE'> & {
       /** The day the client signed. */
@@ -118,7 +173,16 @@ export type NopsFinding =
   | FindingOf<
       Exclude<
         NopsDiagnosisCode,
-        'DIAG_OTHER_KEY' | 'DIAG_HASH_ALGORITHM' | 'DIAG_TIME_ZONE' | 'DIAG_API_KEY_PLACEMENT' | 'DIAG_MOUNT_PREFIX'
+        | 'DIAG_OTHER_KEY'
+        | 'DIAG_HASH_ALGORITHM'
+        | 'DIAG_TIME_ZONE'
+        | 'DIAG_API_KEY_PLACEMENT'
+        | 'DIAG_MOUNT_PREFIX'
+        | 'DIAG_SIGNATURE_ENCODING'
+        | 'DIAG_STALE_DAY'
+        | 'DIAG_DAY_FORMAT'
+        | 'DIAG_MESSAGE_FRAMING'
+        | 'DIAG_CLIENT_ID'
       >
     >;
 
@@ -134,8 +198,12 @@ export interface NopsDiagnosis {
   readonly server: NopsServerStages | null;
   /** The client's message from `expectedUrl`; null without one. */
   readonly client: NopsSignedAs | null;
-  /** The proven causes; empty when none was found (or the request is valid). */
+  /** The proven causes, each with its witness; empty when none was found (or the request is valid). */
   readonly findings: readonly NopsFinding[];
+  /** The witness of the findings; null without findings. */
+  readonly witness: NopsWitness | null;
+  /** For an invalid signature without findings: what was tried. Null when valid or explained. */
+  readonly unexplained: NopsUnexplained | null;
   /**
    * The stages side by side, for display: the `target` as received; the `message` as `received`, the `client`'s and
    * what a finding proved was `signed`; the `digest`, the message's SHA-256 beside the one `signed`; the `signature`

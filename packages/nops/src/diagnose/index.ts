@@ -4,10 +4,11 @@
  * to node:crypto.
  */
 import { webVerify } from '../internal/crypto-web.js';
+import { webDiagnosisCrypto } from '../internal/diagnosis/platform-web.js';
 import type { NopsDiagnoseFunction } from './api.js';
 import { diagnoseWith } from './diagnoseWith.js';
 
 export * from './api.js';
 
 /** Diagnoses a signature that failed verification (the arguments of `verify`, and options): see {@link NopsDiagnoseFunction}. */
-export const diagnose: NopsDiagnoseFunction = /* @__PURE__ */ diagnoseWith(webVerify);
+export const diagnose: NopsDiagnoseFunction = /* @__PURE__ */ diagnoseWith(webVerify, webDiagnosisCrypto);

@@ -54,7 +54,7 @@ export interface Side {
  * key (`ERR_NOPS_API_KEY`), the URL (`ERR_TARGET_*`), the trailing slash (`ERR_NOPS_TRAILING_SLASH`), the `api_key`
  * parameter (`ERR_NOPS_API_KEY_PARAM`), the day. Non-ASCII characters are percent-encoded as UTF-8, the form in which
  * they travel; all else stays as given. Where the two sides differ is their {@link Side}: `SIGNING` in message.ts,
- * `RECEIVED` in verify.ts (apart, so that a bundle of `sign` carries no verification rules).
+ * `RECEIVED` in internal/received.ts (apart, so that a bundle of `sign` carries no verification rules).
  */
 export function messageOf(url: string, parts: MessageParts, side: Side): NopsMessage {
   assertObject(parts, side.name, NopsError);

@@ -19,6 +19,10 @@ export interface ReadRequest {
   readonly signedPart: string | null;
   /** Whether `authsignature` ends the query, after `&`, as the verifier requires. */
   readonly signatureLast: boolean;
+  /** The target up to `&authsignature` when only parameters that are no auth parameters follow it; else null. */
+  readonly beforeSignature: string | null;
+  /** Those parameters, raw. */
+  readonly appendedAfter: readonly string[];
   readonly authMs: number | null;
   readonly deadlineMs: number | null;
 }
@@ -35,7 +39,17 @@ function parseTarget(url: string, maxLength: number, received: boolean): Request
 export function readRequest(url: string, maxLength: number, defaultExpires: number, received = true): ReadRequest {
   const parts = parseTarget(url, maxLength, received) ?? (received ? null : parseTarget(url, maxLength, true));
   if (parts === null) {
-    return { parts, parameters: [], auth: new Map(), signedPart: null, signatureLast: false, authMs: null, deadlineMs: null };
+    return {
+      parts,
+      parameters: [],
+      auth: new Map(),
+      signedPart: null,
+      signatureLast: false,
+      beforeSignature: null,
+      appendedAfter: [],
+      authMs: null,
+      deadlineMs: null,
+    };
   }
   const pairs = parts.query === null ? [] : parseQuery(parts.query);
   const parameters = pairs.map((p) => ({ ...p, auth: (AUTH_PARAMETERS as readonly string[]).includes(p.name) }));
@@ -44,7 +58,14 @@ export function readRequest(url: string, maxLength: number, defaultExpires: numb
 
   let signedPart = parts.target;
   let signatureLast = false;
+  let beforeSignature: string | null = null;
+  let appendedAfter: string[] = [];
   const at = pairs.findIndex((p) => p.name === 'authsignature');
+  if (at > 0 && at < pairs.length - 1 && parameters.slice(at + 1).every((p) => !p.auth)) {
+    appendedAfter = pairs.slice(at + 1).map((p) => (p.value === null ? p.name : `${p.name}=${p.value}`));
+    const amp = parts.target.indexOf('&authsignature');
+    if (amp !== -1) beforeSignature = parts.target.slice(0, amp);
+  }
   if (at !== -1) {
     const rest = pairs.filter((_, i) => i !== at).map((p) => (p.value === null ? p.name : `${p.name}=${p.value}`));
     signatureLast = at === pairs.length - 1 && at > 0;
@@ -65,7 +86,7 @@ export function readRequest(url: string, maxLength: number, defaultExpires: numb
       authMs = null;
     }
   }
-  return { parts, parameters, auth, signedPart, signatureLast, authMs, deadlineMs };
+  return { parts, parameters, auth, signedPart, signatureLast, beforeSignature, appendedAfter, authMs, deadlineMs };
 }
 
 /**

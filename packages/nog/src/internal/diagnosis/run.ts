@@ -1,87 +1,265 @@
 import { appendQuery, assertObject, assertString, firstDifference, stageOf, timingSafeEqual, type Stage } from '@reqsign/canonical';
-import type { DiagnoseOptions, NogClientStages, NogDiagnosis, NogFinding, NogServerStages, NogSignedAs } from '../../diagnose/api.js';
+import type {
+  DiagnoseOptions,
+  NogClientStages,
+  NogDiagnosis,
+  NogFinding,
+  NogServerStages,
+  NogSignedAs,
+  NogUnexplained,
+  NogWitness,
+} from '../../diagnose/api.js';
 import { AUTH_MESSAGES, NogError } from '../../errors.js';
 import type { NonceStore } from '../../nonceStore.js';
 import type { VerifyResult } from '../../verify.js';
 import { resolveVerifierOptions, verifyRequest, type VerifierConfig } from '../checks.js';
 import type { CryptoProvider } from '../provider.js';
-import { hypotheses, type Hypothesis } from './hypotheses.js';
+import {
+  frame,
+  frameAlternatives,
+  methodAlternatives,
+  originAlternatives,
+  secretAlternatives,
+  signatureReadings,
+  targetAlternatives,
+  lazyList,
+  type Alternative,
+  type Frame,
+  type FrameAlternative,
+  type MethodAlternative,
+  type OriginAlternative,
+  type SecretAlternative,
+  type TargetAlternative,
+} from './hypotheses.js';
 import { checkExtras, keyEntries } from './options.js';
 import { clientSignedPart, readRequest, type ReadRequest } from './read.js';
 
 /** A nonce store that claims nothing and says every nonce is new: a diagnosis must never burn a request's nonce. */
 const UNCLAIMED: NonceStore = { claim: () => true };
 
-/** A provider that verifies as if the client had signed `origin` in front of the target. */
-function withOrigin(provider: CryptoProvider, origin: string): CryptoProvider {
-  return {
-    hmacHex: (secret, data) => {
-      const nl = data.indexOf('\n') + 1;
-      return provider.hmacHex(secret, data.slice(0, nl) + origin + data.slice(nl));
-    },
-    randomFill: (bytes) => provider.randomFill(bytes),
-  };
-}
-
 const secretOf = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const seconds = (ms: number): number => Math.round(ms / 1000);
+
+/**
+ * The work budget of one diagnosis (README, "Cost"): at most `hmacs` HMACs, each over a string to sign no longer
+ * than the received one plus an origin, a fragment and a few framing characters, singles and pairs together, and at
+ * most `verifications` re-verifications of an HMAC that matched (each one HMAC, two with a clock moved). The
+ * signature's encodings and the clock cost no HMAC. The search stops at the budget and says so.
+ */
+export const DIAGNOSIS_BUDGET: { readonly hmacs: number; readonly verifications: number } = { hmacs: 24, verifications: 1 };
+
+/**
+ * The work of a hypothesis, in units of about a byte hashed: its string to sign's length (twice for a string with
+ * non-ASCII characters, which is transcoded to UTF-8 first), plus {@link PER_HMAC} for the call; building the target
+ * alternatives counts twice the length of each (a pass over the target and a copy), whether used or not. The budget
+ * is `DIAGNOSIS_BUDGET.hmacs` times the work of one HMAC over the received string to sign: on any input, at most the
+ * work of that many HMACs over it.
+ */
+const PER_HMAC = 384;
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/** Target alternatives listed at most; secrets besides the key id's own tried at most. */
+const MAX_TARGETS = 24;
+const MAX_SECRETS = 8;
+
+/** A hypothesis: at most one alternative on each dimension, the request as received on the others. */
+interface Hypothesis {
+  readonly m?: MethodAlternative;
+  readonly o?: OriginAlternative;
+  readonly t?: TargetAlternative;
+  readonly f?: FrameAlternative;
+  readonly s?: SecretAlternative;
+}
+
+const alternatives = (h: Hypothesis): Alternative[] => [h.s, h.m, h.o, h.t, h.f].filter((a): a is NonNullable<typeof a> => a !== undefined);
 
 interface Context {
   readonly provider: CryptoProvider;
   readonly config: VerifierConfig;
   readonly lookup: (id: string) => unknown;
   readonly method: string;
-  readonly url: string;
   readonly read: ReadRequest;
   readonly keyId: string;
   readonly carried: string;
   readonly nowMs: number;
+  /** The target as received, up to `&authsignature` (or without it). */
+  readonly target: string;
 }
 
-/** Verifies the request as hypothesis `h` says the client signed it, with the clock at `at`. */
-function verifyUnder(x: Context, h: Hypothesis, at: number): Promise<VerifyResult> {
-  const { secret } = h;
-  const lookup = secret === undefined ? x.lookup : (id: string) => (id === x.keyId ? secret : x.lookup(id));
-  const config: VerifierConfig = { ...x.config, now: () => at, lookup };
-  const asReceived = h.target === x.read.signedPart && x.read.signatureLast;
-  const url = asReceived ? x.url : appendQuery(h.target, `authsignature=${x.carried}`);
-  return Promise.resolve(verifyRequest(config, h.origin === '' ? x.provider : withOrigin(x.provider, h.origin), h.method, url));
+const LOOKUP_FAILED = new Error('key lookup failed');
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/** A key lookup's answer within `ms`, else a rejection with {@link LOOKUP_FAILED} (never the store's own error). */
+function bounded(run: () => unknown, ms: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(LOOKUP_FAILED), ms);
+  });
+  const settled = Promise.resolve()
+    .then(run)
+    .catch(() => Promise.reject(LOOKUP_FAILED));
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
 
 /**
- * The findings a hypothesis whose HMAC matched proves: its own change when the request verifies under it, plus a
- * clock finding when it verifies only with the verifier's clock moved to the authdate (skew) or to the deadline
- * (expiry), plus a replay when the verifier reported the nonce as seen. None when it does not verify even so.
+ * Verifies the request as received, its signature re-encoded as lowercase hex, with the HMAC step computed over the
+ * hypothesis's string to sign under its secret (the real primitive), at clock `at`: every other check of the
+ * verifier (key, dates, limits) runs as it does for the request.
  */
-async function confirm(x: Context, h: Hypothesis, signed: NogSignedAs, failure: string | undefined): Promise<NogFinding[]> {
-  const own = h.code === null ? [] : [{ code: h.code, message: h.message, signed, ...extra(h) } as NogFinding];
-  const now = await verifyUnder(x, h, x.nowMs);
-  if (now.ok) {
-    const replayed = h.code === null && failure === 'ERR_AUTH_NONCE_INVALID' && x.read.auth.has('authnonce');
-    const message = 'the request is valid, but its nonce was seen before: it was sent twice (a retry or a replay); sign each request anew';
-    return replayed ? [{ code: 'DIAG_NONCE_REPLAYED', message, signed }] : own;
-  }
-  const { authMs, deadlineMs } = x.read;
-  if (now.code === 'ERR_AUTH_DATE_FUTURE' && authMs !== null && (await verifyUnder(x, h, authMs)).ok) {
-    const offsetSeconds = seconds(authMs - x.nowMs);
-    const maxClockSkew = seconds(x.config.skewMs);
-    const message = `the authdate is ${offsetSeconds} s ahead of the verifier's clock (at most ${maxClockSkew} s allowed): the client's clock or the verifier's is off by about that much`;
-    return [...own, { code: 'DIAG_CLOCK_SKEW', message, signed, offsetSeconds, maxClockSkew }];
-  }
-  if (now.code === 'ERR_AUTH_SIG_EXPIRED' && deadlineMs !== null && (await verifyUnder(x, h, deadlineMs)).ok) {
-    const bySeconds = seconds(x.nowMs - deadlineMs);
-    const expiresAt = new Date(deadlineMs);
-    const message = `the signature expired ${bySeconds} s before the verifier's time (its deadline, authdate + authexpires, was ${expiresAt.toISOString()})`;
-    return [...own, { code: 'DIAG_EXPIRED', message, signed, bySeconds, expiresAt }];
-  }
-  return [];
+function verifyUnder(x: Context, stringToSign: string, secret: string | undefined, hex: string, at: number): Promise<VerifyResult> {
+  const received = `${x.method}\n${x.target}\n`;
+  const provider: CryptoProvider = {
+    hmacHex: (key, data) => x.provider.hmacHex(key, data === received ? stringToSign : data),
+    randomFill: (bytes) => x.provider.randomFill(bytes),
+  };
+  const lookup = secret === undefined ? x.lookup : (id: string) => (id === x.keyId ? secret : x.lookup(id));
+  const config: VerifierConfig = { ...x.config, now: () => at, lookup };
+  return Promise.resolve(verifyRequest(config, provider, x.method, appendQuery(x.target, `authsignature=${hex}`)));
 }
 
-function extra(h: Hypothesis): object {
-  if (h.code === 'DIAG_WRONG_SECRET') return { secretName: h.secretName ?? null };
-  if (h.code === 'DIAG_MOUNT_PREFIX') return { prefix: h.prefix ?? '' };
-  return {};
+/** The UTC offset (minutes) of a local time written with Z, when `ms` is a whole number of quarter hours within a minute. */
+function zoneOffset(ms: number): number | null {
+  const s = ms / 1000;
+  const q = Math.round(s / 900) * 900;
+  return q !== 0 && Math.abs(s - q) <= 60 && q >= -720 * 60 && q <= 840 * 60 ? q / 60 : null;
 }
+
+interface Match {
+  readonly h: Hypothesis;
+  readonly stringToSign: string;
+  readonly encoding: NogWitness['encoding'];
+  readonly hex: string;
+}
+
+/**
+ * The findings of a matched HMAC: each alternative's, the encoding's, and a clock finding when the request verifies
+ * only with the verifier's clock moved to the authdate (skew) or the deadline (expiry); a replay when the verifier
+ * reported the nonce as seen. Null when the request does not verify even so (then it is no finding).
+ */
+async function confirm(x: Context, match: Match, signed: NogSignedAs, failure: string | undefined): Promise<NogFinding[] | null> {
+  const { h, stringToSign, hex, encoding } = match;
+  const witnessAt = (at: number): NogWitness => ({
+    keyId: h.s?.secretName !== undefined && h.s.code === 'DIAG_KEY_ID_TYPO' ? h.s.secretName : x.keyId,
+    secretName: h.s?.secretName ?? null,
+    method: h.m?.method ?? x.method,
+    stringToSign,
+    encoding,
+    signature: x.carried,
+    verifiedAt: new Date(at),
+  });
+  const own = (witness: NogWitness): NogFinding[] => {
+    const list = alternatives(h).map((a) => ({ code: a.code, message: a.message, signed, witness, ...a.extra }) as NogFinding);
+    if (h.t === undefined && !x.read.signatureLast) {
+      const message = 'authsignature was moved from the end of the query in transit';
+      list.push({ code: 'DIAG_QUERY_REORDERED', message, signed, witness });
+    }
+    if (encoding !== 'hex') {
+      const message = `the signature is the right HMAC written as ${encoding}; nog-v1 sends it as 64 lowercase hex digits`;
+      list.push({ code: 'DIAG_SIGNATURE_ENCODING', message, signed, witness, encoding });
+    }
+    return list;
+  };
+  const secret = h.s?.secret;
+  const now = await verifyUnder(x, stringToSign, secret, hex, x.nowMs);
+  if (now.ok) {
+    const witness = witnessAt(x.nowMs);
+    const list = own(witness);
+    if (list.length === 0 && failure === 'ERR_AUTH_NONCE_INVALID' && x.read.auth.has('authnonce')) {
+      const message =
+        'the request is valid, but its nonce was seen before: it was sent twice (a retry or a replay); sign each request anew';
+      return [{ code: 'DIAG_NONCE_REPLAYED', message, signed, witness }];
+    }
+    return list;
+  }
+  const { authMs, deadlineMs } = x.read;
+  if (now.code === 'ERR_AUTH_DATE_FUTURE' && authMs !== null && (await verifyUnder(x, stringToSign, secret, hex, authMs)).ok) {
+    const witness = witnessAt(authMs);
+    const offsetSeconds = seconds(authMs - x.nowMs);
+    const maxClockSkew = seconds(x.config.skewMs);
+    const utcOffsetMinutes = zoneOffset(authMs - x.nowMs);
+    const zone =
+      utcOffsetMinutes === null ? '' : `; that is UTC${clock(utcOffsetMinutes)}: a local time written with Z (or a clock off by that zone)`;
+    const message = `the authdate is ${offsetSeconds} s ahead of the verifier's clock (at most ${maxClockSkew} s allowed): the client's clock or the verifier's is off by about that much${zone}`;
+    return [...own(witness), { code: 'DIAG_CLOCK_SKEW', message, signed, witness, offsetSeconds, maxClockSkew, utcOffsetMinutes }];
+  }
+  if (now.code === 'ERR_AUTH_SIG_EXPIRED' && deadlineMs !== null && (await verifyUnder(x, stringToSign, secret, hex, deadlineMs)).ok) {
+    const witness = witnessAt(deadlineMs);
+    const bySeconds = seconds(x.nowMs - deadlineMs);
+    const expiresAt = new Date(deadlineMs);
+    const utcOffsetMinutes = authMs === null || bySeconds < 60 ? null : zoneOffset(authMs - x.nowMs);
+    const zone =
+      utcOffsetMinutes === null
+        ? ''
+        : `; the authdate lies a whole UTC${clock(utcOffsetMinutes)} behind: it may be a local time written with Z`;
+    const message = `the signature expired ${bySeconds} s before the verifier's time (its deadline, authdate + authexpires, was ${expiresAt.toISOString()})${zone}`;
+    return [...own(witness), { code: 'DIAG_EXPIRED', message, signed, witness, bySeconds, expiresAt, utcOffsetMinutes }];
+  }
+  return null;
+}
+
+const clock = (m: number): string =>
+  `${m < 0 ? '-' : '+'}${String(Math.floor(Math.abs(m) / 60)).padStart(2, '0')}:${String(Math.abs(m) % 60).padStart(2, '0')}`;
+
+const take = <T>(list: Iterable<T>, n: number): T[] => {
+  const out: T[] = [];
+  if (n <= 0) return out;
+  for (const x of list) {
+    out.push(x);
+    if (out.length >= n) break;
+  }
+  return out;
+};
+
+/**
+ * Every hypothesis, the likeliest first: the request as received; single alternatives (the first targets, every
+ * framing, the first methods, every origin, the first secrets); pairs of the first few alternatives of two
+ * dimensions; then the rest of the singles. The caller stops at the budget.
+ */
+function* search(
+  own: boolean,
+  dims: {
+    m: readonly MethodAlternative[];
+    o: readonly OriginAlternative[];
+    t: Iterable<TargetAlternative>;
+    f: readonly FrameAlternative[];
+    s: readonly SecretAlternative[];
+  },
+): Generator<Hypothesis> {
+  const { m, o, f, s } = dims;
+  const t = (n: number): TargetAlternative[] => take(dims.t, n);
+  if (own) {
+    yield {};
+    for (const a of t(6)) yield { t: a };
+    for (const a of f.slice(0, 4)) yield { f: a };
+    for (const a of m.slice(0, 3)) yield { m: a };
+    for (const a of o) yield { o: a };
+  }
+  for (const a of s.slice(0, 3)) yield { s: a };
+  if (own) {
+    for (const a of o) for (const b of t(3)) yield { o: a, t: b };
+    for (const a of m.slice(0, 2)) for (const b of o) yield { m: a, o: b };
+    for (const a of m.slice(0, 2)) for (const b of f.slice(0, 2)) yield { m: a, f: b };
+    for (const a of o) for (const b of f.slice(0, 2)) yield { o: a, f: b };
+    for (const a of f.slice(0, 2)) for (const b of t(3)) yield { f: a, t: b };
+  }
+  for (const a of s.slice(0, 2)) for (const b of f.slice(0, 2)) yield { s: a, f: b };
+  if (own) {
+    for (const a of m.slice(0, 2)) for (const b of t(3)) yield { m: a, t: b };
+    for (const a of t(Number.MAX_SAFE_INTEGER).slice(6)) yield { t: a };
+    for (const a of f.slice(4)) yield { f: a };
+    for (const a of m.slice(3)) yield { m: a };
+  }
+  for (const a of s.slice(3)) yield { s: a };
+  for (const a of s.slice(0, 2)) for (const b of t(3)) yield { s: a, t: b };
+}
+
+const kindOf = (h: Hypothesis): string => {
+  const kinds = alternatives(h).map((a) => a.kind);
+  return kinds.length === 0 ? 'the request as received' : kinds.join(' + ');
+};
 
 /** The diagnosis of one request: see `diagnose` in diagnose.ts. */
 export async function runDiagnosis(provider: CryptoProvider, method: string, url: string, options: DiagnoseOptions): Promise<NogDiagnosis> {
@@ -91,20 +269,39 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
   const extras = checkExtras(options);
   const config = resolveVerifierOptions({ ...options, nonceStore: UNCLAIMED });
   const nowMs = config.now();
-  // Each key is looked up once per diagnosis, however many hypotheses ask.
+  // Each key is looked up once per diagnosis, however many hypotheses ask, and within the verifier's timeout: a
+  // store that throws or never answers is ERR_AUTH_KEY_LOOKUP, as for the verifier, its error not passed on.
   const looked = new Map<string, unknown>();
   const lookup = (id: string): unknown => {
-    if (!looked.has(id)) looked.set(id, Promise.resolve(config.lookup(id)));
-    return looked.get(id);
+    if (looked.has(id)) return looked.get(id);
+    let v: unknown;
+    try {
+      const answer = config.lookup(id);
+      v = isThenable(answer) ? bounded(() => answer, config.keyLookupTimeoutMs) : answer;
+    } catch {
+      v = Promise.reject(LOOKUP_FAILED);
+    }
+    if (v instanceof Promise) v.catch(() => undefined);
+    looked.set(id, v);
+    return v;
   };
   const read = readRequest(url, config.urlOptions.maxLength, config.defaultExpires);
   const keyId = read.auth.get('authkeyid') ?? null;
   const carried = read.auth.get('authsignature') ?? null;
-  const x: Context = { provider, config, lookup, method, url, read, keyId: keyId ?? '', carried: carried ?? '', nowMs };
-  const received = await verifyRequest({ ...config, now: () => nowMs, lookup }, provider, method, url);
+  const answer = verifyRequest({ ...config, now: () => nowMs, lookup }, provider, method, url);
+  const received = answer instanceof Promise ? await answer : answer;
   // A valid request whose nonce the verifier reported as seen: the diagnosis cannot ask the store (it would claim).
   const replayed = received.ok && extras.failure === 'ERR_AUTH_NONCE_INVALID' && read.auth.has('authnonce');
-  const secret = keyId === null ? null : secretOf(await lookup(keyId));
+  let lookupFailed = !received.ok && received.code === 'ERR_AUTH_KEY_LOOKUP';
+  let secret: string | null = null;
+  if (keyId !== null && !lookupFailed) {
+    try {
+      const v = lookup(keyId);
+      secret = secretOf(isThenable(v) ? await v : v);
+    } catch {
+      lookupFailed = true;
+    }
+  }
 
   let server: NogServerStages | null = null;
   if (read.signedPart !== null) {
@@ -116,11 +313,13 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
 
   let client: NogClientStages | null = null;
   let clientOrigin = '';
+  let clientFragment: string | null = null;
   if (extras.expectedUrl !== undefined && server !== null) {
     const expected = readRequest(extras.expectedUrl, Number.MAX_SAFE_INTEGER, config.defaultExpires, false);
     const part = clientSignedPart(expected, read);
     if (part !== null) {
       clientOrigin = expected.parts!.origin;
+      clientFragment = expected.parts!.fragment;
       const stringToSign = `${method}\n${part.target}\n`;
       const differsAt = firstDifference(stringToSign, server.stringToSign);
       const expectedSignature = secret === null ? null : await provider.hmacHex(secret, stringToSign);
@@ -129,45 +328,113 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
   }
 
   const findings: NogFinding[] = [];
-  if (server !== null && keyId !== null && carried !== null && (!received.ok || replayed)) {
-    const origins = [...new Set([read.parts?.origin ?? '', ...extras.origins, clientOrigin].filter((o) => o !== ''))];
-    const secrets = [...keyEntries(options.keys).filter(([id]) => id !== keyId), ...extras.otherSecrets].filter(([, s]) => s !== secret);
-    const list = hypotheses({
-      method,
-      keyId,
-      keyKnown: secret !== null,
-      signedPart: server.target,
-      signatureLast: read.signatureLast,
-      origins,
-      prefixes: extras.prefixes,
-      secrets,
-      clientTarget: client?.target ?? null,
-    });
-    const tried = new Set<string>();
-    for (const h of list) {
-      const key = h.secret ?? secret;
-      const stringToSign = `${h.method}\n${h.origin}${h.target}\n`;
-      if (key === null || tried.has(`${h.secretName ?? ''}\n${stringToSign}`)) continue;
-      tried.add(`${h.secretName ?? ''}\n${stringToSign}`);
-      if (!timingSafeEqual(await provider.hmacHex(key, stringToSign), carried)) continue;
-      // The client signed exactly this: no other string to sign has the same HMAC.
-      const signed = {
-        method: h.method,
-        origin: h.origin,
-        target: h.target,
-        stringToSign,
-        differsAt: firstDifference(stringToSign, server.stringToSign),
+  let unexplained: NogUnexplained | null = null;
+  const invalid = !received.ok || replayed;
+  if (invalid) {
+    const tried: string[] = [];
+    let hmacs = 0;
+    let exhausted = false;
+    let reason: string | null = null;
+    const readings = carried === null ? [] : signatureReadings(carried);
+    const secrets = [...extras.otherSecrets, ...keyEntries(options.keys).filter(([id]) => id !== keyId)];
+    if (lookupFailed) reason = 'the key lookup failed or did not answer in time: nothing could be tried';
+    else if (server === null || keyId === null || carried === null)
+      reason = 'the request carries no signed target, key id or signature to test';
+    else if (readings.length === 0) reason = 'authsignature is not 32 bytes in any encoding tried (hex, uppercase hex, base64, base64url)';
+    else {
+      const x: Context = { provider, config, lookup, method, read, keyId, carried, nowMs, target: server.target };
+      const origins = [...new Set([read.parts?.origin ?? '', ...extras.origins, clientOrigin].filter((o) => o !== ''))];
+      const fragment = clientFragment ?? read.parts?.fragment ?? null;
+      const budget = DIAGNOSIS_BUDGET.hmacs * ((NON_ASCII.test(server.stringToSign) ? 2 : 1) * server.stringToSign.length + PER_HMAC);
+      const meter = { work: 0, limit: budget };
+      const targets = lazyList(
+        targetAlternatives({
+          signedPart: server.target,
+          signatureLast: read.signatureLast,
+          beforeSignature: read.beforeSignature,
+          appendedAfter: read.appendedAfter,
+          fragment,
+          prefixes: extras.prefixes,
+          clientTarget: client?.target ?? null,
+          max: MAX_TARGETS,
+          meter,
+        }),
+      );
+      const dims = {
+        m: methodAlternatives(method),
+        o: originAlternatives(origins),
+        t: targets,
+        f: frameAlternatives(),
+        s: secretAlternatives(
+          keyId,
+          secret !== null,
+          secrets.filter(([, s]) => s !== secret),
+          [],
+          MAX_SECRETS,
+        ),
       };
-      findings.push(...(await confirm(x, h, signed, extras.failure)));
-      break;
+      if (secret === null && dims.s.length === 0) reason = `key id ${keyId} is unknown, and no other secret is known to try`;
+      // Short strings in a Set; long ones compared by length first (hashing a long string costs more than its HMAC).
+      const seenShort = new Set<string>();
+      const seen: Array<readonly [string, string]> = [];
+      const asciiTarget = !NON_ASCII.test(server.target);
+      const ascii = new WeakMap<TargetAlternative, boolean>();
+      let verifications = 0;
+      let work = 0;
+      for (const h of search(secret !== null, dims)) {
+        const method_ = h.m?.method ?? method;
+        const stringToSign = frame(h.f?.frame ?? ('standard' as Frame), method_, (h.o?.origin ?? '') + (h.t?.target ?? server.target));
+        const key = h.s?.secret ?? secret!;
+        const name = h.s?.secretName ?? '';
+        if (stringToSign.length < 1024) {
+          const id = `${name}\n${stringToSign}`;
+          if (seenShort.has(id)) continue;
+          seenShort.add(id);
+        } else {
+          if (seen.some(([n, x]) => n === name && x.length === stringToSign.length && x === stringToSign)) continue;
+          seen.push([name, stringToSign]);
+        }
+        let isAscii = asciiTarget;
+        if (h.t !== undefined) {
+          let a = ascii.get(h.t);
+          if (a === undefined) {
+            a = !NON_ASCII.test(h.t.target);
+            ascii.set(h.t, a);
+          }
+          isAscii = a;
+        }
+        const cost = (isAscii ? 1 : 2) * stringToSign.length + PER_HMAC;
+        if (work + meter.work + cost > budget || hmacs >= DIAGNOSIS_BUDGET.hmacs || verifications >= DIAGNOSIS_BUDGET.verifications) {
+          exhausted = true;
+          break;
+        }
+        work += cost;
+        meter.limit = budget - work;
+        hmacs++;
+        tried.push(kindOf(h));
+        const answer = provider.hmacHex(key, stringToSign);
+        const hmac = typeof answer === 'string' ? answer : await answer;
+        const reading = readings.find((r) => timingSafeEqual(r.hex, hmac));
+        if (reading === undefined) continue;
+        // The client signed exactly this: no other string to sign has the same HMAC. Its verification is the proof.
+        verifications++;
+        const signed: NogSignedAs = {
+          method: method_,
+          origin: h.o?.origin ?? '',
+          target: h.t?.target ?? server.target,
+          stringToSign,
+          differsAt: firstDifference(stringToSign, server.stringToSign),
+        };
+        const found = await confirm(x, { h, stringToSign, encoding: reading.encoding, hex: reading.hex }, signed, extras.failure);
+        if (found !== null) {
+          findings.push(...found);
+          break;
+        }
+        reason = `the signature is the HMAC of ${JSON.stringify(stringToSign)} (${kindOf(h)}), but the request does not verify even so`;
+        break;
+      }
     }
-    // The client's own signed URL carries this very signature over this very string: it used another secret.
-    const sameString = client !== null && client.carriedSignature === carried && client.stringToSign === server.stringToSign;
-    if (findings.length === 0 && sameString && secret !== null && !server.signatureMatches && !received.ok) {
-      const message = `the request arrived exactly as the client signed it (expectedUrl), yet its signature is not the HMAC under this verifier's secret for key id ${keyId}: the client signed with another secret`;
-      const signed = { method, origin: '', target: server.target, stringToSign: server.stringToSign, differsAt: -1 };
-      findings.push({ code: 'DIAG_WRONG_SECRET', message, signed, secretName: null });
-    }
+    if (findings.length === 0) unexplained = { tried, hmacs, budget: DIAGNOSIS_BUDGET.hmacs, exhausted, reason };
   }
 
   const code = received.ok ? (replayed ? 'ERR_AUTH_NONCE_INVALID' : null) : received.code;
@@ -193,6 +460,8 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
     server,
     client,
     findings,
+    witness: findings[0]?.witness ?? null,
+    unexplained,
     stages: server === null ? [] : stagesOf(server, client, findings),
   };
 }

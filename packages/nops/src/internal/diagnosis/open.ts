@@ -14,6 +14,8 @@ export interface PublicNumbers {
   readonly e: bigint;
   /** The modulus length in bytes: the length of every signature of this key. */
   readonly size: number;
+  /** The modulus length in bits. */
+  readonly bits: number;
 }
 
 export type Opened =
@@ -66,7 +68,7 @@ function numbers(n: Uint8Array, e: Uint8Array): PublicNumbers | null {
   const exponent = big(e);
   const bits = value.toString(2).length;
   if (!sizeOk(bits) || exponent.toString(2).length > 64) return null;
-  return { n: value, e: exponent, size: Math.ceil(bits / 8) };
+  return { n: value, e: exponent, size: Math.ceil(bits / 8), bits };
 }
 
 function fromJwk(jwk: { n?: unknown; e?: unknown }): PublicNumbers | null {
@@ -115,13 +117,23 @@ function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
   return result;
 }
 
-/** Opens a signature with a public key: see {@link Opened}. */
-export function openSignature(key: PublicNumbers, signature: Uint8Array): Opened {
+/** `s^e mod n` as `size` bytes in hex (the RSA public operation, in JavaScript), or null for a signature out of range. */
+export function publicBlock(key: PublicNumbers, signature: Uint8Array): string | null {
   const s = big(signature);
-  if (signature.length !== key.size || s >= key.n) return { kind: 'other-key' };
-  const block = modPow(s, key.e, key.n)
+  if (signature.length !== key.size || s >= key.n) return null;
+  return modPow(s, key.e, key.n)
     .toString(16)
     .padStart(key.size * 2, '0');
+}
+
+/** Opens a signature with a public key: see {@link Opened}. */
+export function openSignature(key: PublicNumbers, signature: Uint8Array): Opened {
+  const block = publicBlock(key, signature);
+  return block === null ? { kind: 'other-key' } : readBlock(block);
+}
+
+/** What a block (hex) holds: a PKCS#1 v1.5 DigestInfo, or not. */
+export function readBlock(block: string): Opened {
   const m = /^0001(?:ff){8,}00([0-9a-f]+)$/.exec(block);
   if (m === null) return { kind: 'other-key' };
   for (const [hash, prefix] of DIGEST_INFO) {
@@ -133,4 +145,46 @@ export function openSignature(key: PublicNumbers, signature: Uint8Array): Opened
 /** The lowercase hex digest of a message's UTF-8 bytes (WebCrypto: a diagnosis is never on a hot path). */
 export async function digestOf(hash: string, message: string): Promise<string> {
   return toHex(new Uint8Array(await subtleCrypto(NopsError).digest(hash, utf8(message) as Uint8Array<ArrayBuffer>)));
+}
+
+const fromHexText = (hex: string): Uint8Array => {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+};
+
+/**
+ * An EMSA-PSS block (RFC 8017 9.1.2) with SHA-256 and MGF1-SHA-256, decoded up to the message: its `salt` and `h`,
+ * so that a message M verifies when SHA-256(0x00 * 8 || SHA-256(M) || salt) is `h`. Null when the block is no such
+ * encoding.
+ */
+export async function readPss(
+  key: PublicNumbers,
+  block: string,
+  sha256: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>,
+): Promise<{ readonly salt: Uint8Array; readonly h: string } | null> {
+  const emBits = key.bits - 1;
+  const emLen = Math.ceil(emBits / 8);
+  let em = fromHexText(block);
+  if (em.length > emLen) {
+    if (em[0] !== 0) return null;
+    em = em.subarray(em.length - emLen);
+  }
+  const hLen = 32;
+  if (emLen < hLen + 2 || em[emLen - 1] !== 0xbc) return null;
+  const dbLen = emLen - hLen - 1;
+  const h = em.subarray(dbLen, dbLen + hLen);
+  const db = new Uint8Array(dbLen);
+  for (let counter = 0, at = 0; at < dbLen; counter++, at += hLen) {
+    const input = new Uint8Array(hLen + 4);
+    input.set(h, 0);
+    new DataView(input.buffer).setUint32(hLen, counter);
+    const mask = await sha256(input);
+    for (let i = 0; i < hLen && at + i < dbLen; i++) db[at + i] = em[at + i]! ^ mask[i]!;
+  }
+  db[0]! &= 0xff >> (8 * emLen - emBits);
+  let i = 0;
+  while (i < dbLen && db[i] === 0) i++;
+  if (i >= dbLen || db[i] !== 1) return null;
+  return { salt: db.slice(i + 1), h: toHex(h) };
 }

@@ -1,0 +1,188 @@
+import {
+  assertObject,
+  assertString,
+  CanonicalError,
+  formatDateTime,
+  isHttpToken,
+  isUnreserved,
+  parseDateTime,
+  parseRequestTarget,
+  type RequestTarget,
+} from '@reqsign/canonical';
+import { NogError } from '../errors.js';
+import type { NogKey, SignOptions } from '../sign.js';
+import { DEFAULT_MAX_URL_LENGTH, MAX_DEADLINE_MS } from './limits.js';
+import { AUTH_PARAMETERS } from './params.js';
+
+/** The default `authexpires` of the signer, as the original Python client and bash tool: 600 seconds. */
+export const DEFAULT_SIGN_EXPIRES = 600;
+
+/** What `sign` has once its arguments are checked: everything but the HMAC. */
+export interface Prepared {
+  readonly origin: string;
+  readonly fragment: string | null;
+  readonly target: string;
+  readonly stringToSign: string;
+  readonly secret: string;
+  readonly authdate: string;
+  readonly expires: number;
+  readonly nonce: string | null;
+}
+
+/**
+ * The last method and key id that passed validation: a client signs with one key and few methods. Null until a
+ * first value passes, so that no string (not even `''`) skips the check; one per bound `sign` (builds share none).
+ */
+export interface Checked {
+  method: string | null;
+  id: string | null;
+}
+
+// ---- The checks, one rule each, in the order prepare() runs them (nog-v1's; docs/spec/nog-v1.md, Signing). ----
+
+function checkMethod(checked: Checked, method: string): void {
+  if (method === checked.method) return;
+  if (!isHttpToken(method)) throw new NogError('ERR_SIGN_METHOD', 'method must be an HTTP token such as GET');
+  checked.method = method;
+}
+
+function readMaxLength(options: SignOptions | undefined): number {
+  const maxLength = options?.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
+  if (typeof maxLength !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'options.maxUrlLength must be a number');
+  if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
+    throw new NogError('ERR_OPTION_RANGE', 'options.maxUrlLength must be a whole number, 1 or more');
+  }
+  return maxLength;
+}
+
+const DEFAULT_LIMIT = { maxLength: DEFAULT_MAX_URL_LENGTH };
+
+/**
+ * Whether a query already names an auth parameter, plain (`authexpires`, `authkeyid=x`) or percent-encoded
+ * (`auth%6Beyid`): the verifier reads a repeated or an encoded one as `ERR_AUTH_MALFORMED`. A name with a malformed
+ * escape decodes to no auth name, for the verifier as here.
+ */
+function hasAuthParameter(query: string): boolean {
+  if (!query.includes('auth') && !query.includes('%')) return false;
+  for (const segment of query.split('&')) {
+    let name = segment.split('=', 1)[0]!;
+    try {
+      if (name.includes('%')) name = decodeURIComponent(name);
+    } catch {
+      // Not a name the verifier decodes to an auth name either.
+    }
+    if ((AUTH_PARAMETERS as readonly string[]).includes(name)) return true;
+  }
+  return false;
+}
+
+/** The URL as a request target within the length limit, with no auth parameter of its own. */
+function readTarget(url: string, maxLength: number): RequestTarget {
+  const parts = parseRequestTarget(url, maxLength === DEFAULT_MAX_URL_LENGTH ? DEFAULT_LIMIT : { maxLength });
+  // The signer adds the auth parameters: one already there would be repeated, which every verifier refuses.
+  if (parts.query !== null && hasAuthParameter(parts.query)) {
+    throw new NogError('ERR_SIGN_AUTH_PARAMETER', 'The URL already has an auth parameter (authkeyid, authdate, ...)');
+  }
+  return parts;
+}
+
+function checkKey(checked: Checked, id: string, secret: string): void {
+  if (id !== checked.id) {
+    if (!isUnreserved(id)) throw new NogError('ERR_SIGN_KEY', 'key.id must be non-empty and only A-Z a-z 0-9 - . _ ~');
+    checked.id = id;
+  }
+  if (secret.length === 0) throw new NogError('ERR_SIGN_KEY', 'key.secret must not be empty');
+}
+
+/** `authexpires`: a whole number of seconds, 0 or more. */
+function readExpires(options: SignOptions | undefined): number {
+  const expires = options?.expires ?? DEFAULT_SIGN_EXPIRES;
+  if (typeof expires !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'options.expires must be a number');
+  if (!Number.isSafeInteger(expires) || expires < 0) {
+    throw new NogError('ERR_SIGN_EXPIRES', 'options.expires must be a whole number of seconds, 0 or more');
+  }
+  return expires;
+}
+
+/** The deadline is a date too: one past 9999-12-31T23:59:59Z could never be verified (ERR_AUTH_EXPIRES_INVALID). */
+function checkDeadline(ms: number, expires: number): void {
+  if (Math.floor(ms / 1000) * 1000 + expires * 1000 > MAX_DEADLINE_MS) {
+    throw new NogError('ERR_SIGN_EXPIRES', 'options.expires puts the deadline past 9999-12-31T23:59:59Z');
+  }
+}
+
+/** The nonce policy: a fresh random one by default, none with `false`, or the caller's in the unreserved grammar. */
+function readNonce(options: SignOptions | undefined, nextNonce: () => string): string | null {
+  const given = options?.nonce;
+  if (given === undefined) return nextNonce();
+  if (given === false) return null;
+  assertString(given, 'options.nonce', NogError);
+  if (!isUnreserved(given)) throw new NogError('ERR_SIGN_NONCE', 'options.nonce must be non-empty and only A-Z a-z 0-9 - . _ ~');
+  return given;
+}
+
+// ---- The target: the auth parameters appended, and the length budget. ----
+
+/** What `&authsignature=` and the signature (HMAC-SHA256, 32 bytes, in hex) add to the target. */
+const SIGNATURE_LENGTH = '&authsignature='.length + 2 * 32;
+
+/**
+ * The signed target without `authsignature`. The original JS signer's separator: `&` when there is a query, even an
+ * empty one (`/p?` -> `/p?&authalgorithm=`). The URL with the signature must fit `maxLength`.
+ */
+function signedTarget(
+  parts: RequestTarget,
+  id: string,
+  authdate: string,
+  expires: number,
+  nonce: string | null,
+  maxLength: number,
+): string {
+  let target = `${parts.target}${parts.query === null ? '?' : '&'}authalgorithm=nog-v1&authkeyid=${id}&authdate=${authdate}&authexpires=${expires}`;
+  if (nonce !== null) target += `&authnonce=${nonce}`;
+  if (parts.origin.length + target.length + SIGNATURE_LENGTH > maxLength) {
+    throw new CanonicalError('ERR_TARGET_TOO_LONG', 'The signed URL would be longer than the limit');
+  }
+  return target;
+}
+
+/** Checks the arguments in nog-v1's order and builds the string to sign: everything but the HMAC. */
+export function prepare(
+  checked: Checked,
+  nextNonce: () => string,
+  method: string,
+  url: string,
+  key: NogKey,
+  options?: SignOptions,
+): Prepared {
+  // The argument types; the key's fields are read once, so that every later check sees the same values.
+  assertString(method, 'method', NogError);
+  assertString(url, 'url', NogError);
+  if (typeof key !== 'object' || key === null) throw new NogError('ERR_INVALID_ARGUMENT', 'key must be an object { id, secret }');
+  const { id, secret } = key;
+  assertString(id, 'key.id', NogError);
+  assertString(secret, 'key.secret', NogError);
+  if (options !== undefined) assertObject(options, 'options', NogError);
+  // The date first (an authdate given as text is read strictly), then the method, the URL, the key, the options.
+  const date = options?.date ?? Date.now();
+  const authdate = typeof date === 'string' ? date : formatDateTime(date);
+  const ms = typeof date === 'string' ? parseDateTime(date).getTime() : typeof date === 'number' ? date : date.getTime();
+  checkMethod(checked, method);
+  const maxLength = readMaxLength(options);
+  const parts = readTarget(url, maxLength);
+  checkKey(checked, id, secret);
+  const expires = readExpires(options);
+  const nonce = readNonce(options, nextNonce);
+  checkDeadline(ms, expires);
+  const target = signedTarget(parts, id, authdate, expires, nonce, maxLength);
+  return {
+    origin: parts.origin,
+    fragment: parts.fragment,
+    target,
+    stringToSign: `${method}\n${target}\n`,
+    secret,
+    authdate,
+    expires,
+    nonce,
+  };
+}

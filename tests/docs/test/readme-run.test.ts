@@ -1,0 +1,86 @@
+/**
+ * Docs that run: every fenced TypeScript and JavaScript block of every README is run as a user would paste it, in a
+ * folder of their own, with the network replaced by a local stub server (tests/docs/fixtures/route-fetch.mjs) and a
+ * real redis-server; then every request the blocks sent is verified as the scheme that signed it.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+import { ROOT } from '../../../scripts/lib/workspace.js';
+import { startRedisServer, type RedisServer } from '../../../packages/nog-redis/test/helpers/redisServer.js';
+import { slug, source } from './support/programs.js';
+import { parseReadme, readmes } from './support/snippets.js';
+import { schemeOfRequest, STUB_SCHEMES, startStub } from './support/stub.js';
+import { run, userFolder } from './support/userFolder.js';
+
+requirePrograms('redis-server');
+
+/** Blocks known to hang, with the reason: none now (a block that hangs fails like any other). */
+const KNOWN: Record<string, { readonly hangs: string }> = {};
+
+const snippets = readmes(ROOT).flatMap((r) => parseReadme(ROOT, r).snippets);
+const work = join(ROOT, 'tests', 'docs', '.tmp', 'run');
+
+let stub: Awaited<ReturnType<typeof startStub>>;
+let folder: ReturnType<typeof userFolder>;
+/** A real redis-server of the test's own, for nog-redis's blocks. */
+let redis: RedisServer;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  folder = userFolder();
+  stub = await startStub();
+});
+afterAll(async () => {
+  await redis?.stop();
+  await stub?.close();
+  folder?.remove();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('README blocks run', () => {
+  const runnable = snippets.filter((s) => s.mode === 'run' && s.lang !== 'python');
+  it.each(runnable.map((s) => [s.id, s] as const))(
+    '%s',
+    async (_id, s) => {
+      const file = join(work, `${slug(s)}.${s.lang === 'ts' ? 'mts' : 'mjs'}`);
+      writeFileSync(file, source(s));
+      const preload = join(ROOT, 'tests', 'docs', 'fixtures', 'route-fetch.mjs');
+      const known = KNOWN[s.id];
+      const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+      const r = await run(folder.dir, process.execPath, ['--import', tsx, '--import', preload, file], known ? 10_000 : 60_000, {
+        REDIS_URL: redis.url,
+        REQSIGN_STUB: stub.url,
+      });
+      if (known) {
+        expect(r.signal, `${s.id} no longer hangs: remove it from KNOWN (${known.hangs})`).toBe('SIGKILL');
+        return;
+      }
+      expect(r.code, `${s.readme}:${s.line}\n${r.stderr}`).toBe(0);
+    },
+    90_000,
+  );
+
+  it('sent every request signed as a scheme of SCHEMES says, and the stub verified each one as that scheme', async () => {
+    expect(stub.received.length).toBeGreaterThan(0);
+    for (const r of stub.received) {
+      const scheme = schemeOfRequest(r);
+      if ('error' in scheme) expect.fail(scheme.error);
+      expect(await STUB_SCHEMES[scheme.command]!.verify(r), `${scheme.command} request ${r.method} ${r.target}`).toBe(true);
+    }
+  });
+});
+
+describe("the stub's recognizers", () => {
+  it('tell the schemes apart: a request of each is recognized as its own, an unsigned one as none (the check can fail)', () => {
+    const nog = { method: 'GET', target: '/p?authkeyid=k&authsignature=00', headers: {} };
+    const nops = { method: 'GET', target: '/nops_api/v1/x/?api_key=1.a', headers: { 'x-nops-signature': 'c2ln' } };
+    const plain = { method: 'GET', target: '/p?x=1', headers: {} };
+    expect(schemeOfRequest(nog)).toEqual({ command: 'nog' });
+    expect(schemeOfRequest(nops)).toEqual({ command: 'nops' });
+    expect(schemeOfRequest(plain)).toEqual({ error: expect.stringMatching(/carries no scheme's signature/) });
+  });
+});
