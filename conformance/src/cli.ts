@@ -4,6 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { guardRun, write } from './internal/program.js';
+import { formatFuzz, fuzz } from './fuzz.js';
+import { FILE_OF } from './fuzz-inputs.js';
 import { distinctNames, formatFailures, formatTable, formatTotals, toJson, toJUnit } from './report.js';
 import { runImplementation, totals, type Implementation, type ImplementationReport } from './runner.js';
 import { loadVectors, VECTORS_DIR, type VectorFile } from './vectors.js';
@@ -11,6 +13,7 @@ import { loadVectors, VECTORS_DIR, type VectorFile } from './vectors.js';
 const here = dirname(fileURLToPath(import.meta.url));
 /** The help text, for `reqsign-conformance` or for a CLI that hands its arguments to {@link main}. */
 export const usage = (program = 'reqsign-conformance'): string => `Usage: ${program} [--impl COMMAND]... [options]
+       ${program} fuzz [--impl COMMAND]... [options]   (the differential mode: ${program} fuzz --help)
 
 Runs every test vector against each implementation and prints each failure with its first differing stage, a
 table per scheme and operation, and "N passed, N failed". Exits 1 when any case failed, 2 on a usage error
@@ -76,6 +79,11 @@ export interface MainOptions {
    * not set).
    */
   readonly colour?: boolean;
+  /**
+   * The reference that `fuzz` compares every `--impl` with (`reqsign conformance` passes the TypeScript packages'
+   * port); without one, `fuzz` compares the implementations named with each other.
+   */
+  readonly reference?: Implementation;
 }
 
 /**
@@ -86,6 +94,7 @@ export interface MainOptions {
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const program = options.program ?? 'reqsign-conformance';
   const io = options.io ?? processIo;
+  if (argv[0] === 'fuzz') return fuzzMain(argv.slice(1), options, program, io);
   const colour = options.colour ?? (options.io === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
   let args;
   try {
@@ -184,6 +193,111 @@ async function run(
   io.stdout(`${formatTotals(reports, { colour: args.colour })}\n`);
   if (totals(reports).failed > 0) return 1;
   return reportFailed ? 2 : 0;
+}
+
+/** The help text of the differential mode. */
+export const fuzzUsage = (program = 'reqsign-conformance'): string => `Usage: ${program} fuzz [--impl COMMAND]... [options]
+
+The differential mode: generated inputs over every operation's whole input domain (URLs with every escape form,
+dates across and beyond 0000-9999, fractional and negative epoch values, IANA zone names and their case variants,
+numbers in every JSON form, keys whole and broken, nonce stores of capacity 1 to 3, clocks that step back) go to
+every implementation; any difference in any stage or error code is a finding, shrunk to a minimal input and
+printed with each implementation's answer (and written as a candidate vector file with --out). Prints, per
+operation, how many inputs reached each error code, and cases/s. Exits 1 on a disagreement, 2 on a usage error.
+${
+  program === 'reqsign-conformance'
+    ? '\nNeeds at least two implementations (reqsign conformance fuzz adds the TypeScript reference to one --impl).\n'
+    : '\nEach --impl is compared with the reqsign TypeScript packages (node:crypto); without --impl, the TypeScript\npackages on both crypto paths and the reference Python port are compared with each other.\n'
+}
+Options:
+  --impl COMMAND      an implementation (repeatable; "NAME=COMMAND" sets its label)
+  --runs N            inputs per operation (default 1000)
+  --seed N            the seed, to replay a run (default: a random one, printed)
+  --operation S/OP    only this operation, e.g. canonical/date (repeatable)
+  --out DIR           write a candidate vector file for each disagreement into DIR
+  --timeout MS        time allowed per request (default 10000)
+  -h, --help          this text
+
+Example:
+  ${program} fuzz --impl "python3 my_port.py" --runs 5000 --out candidates
+`;
+
+async function fuzzMain(argv: readonly string[], options: MainOptions, program: string, io: ConformanceIo): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: [...argv],
+      options: {
+        impl: { type: 'string', multiple: true },
+        runs: { type: 'string' },
+        seed: { type: 'string' },
+        operation: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    io.stderr(`${program} fuzz: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout(fuzzUsage(program));
+    return 0;
+  }
+  const whole = (text: string | undefined, what: string, min: number): number | undefined | string => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    return /^-?[0-9]+$/.test(text) && Number.isSafeInteger(n) && n >= min ? n : `${what} takes a whole number from ${min}`;
+  };
+  const runs = whole(args.runs, '--runs', 1);
+  const seed = whole(args.seed, '--seed', -(2 ** 31));
+  const timeoutMs = whole(args.timeout, '--timeout', 1);
+  for (const v of [runs, seed, timeoutMs]) {
+    if (typeof v === 'string') {
+      io.stderr(`${program} fuzz: ${v}\n`);
+      return 2;
+    }
+  }
+  const known = Object.keys(FILE_OF);
+  const unknown = args.operation?.find((o) => !known.includes(o));
+  if (unknown !== undefined) {
+    io.stderr(`${program} fuzz: no operation ${unknown} (one of ${known.join(', ')})\n`);
+    return 2;
+  }
+  const named = args.impl?.map(parseImpl) ?? [];
+  const reference = options.reference;
+  const impls =
+    named.length === 0
+      ? [...(options.implementations ?? defaultImplementations())]
+      : reference === undefined
+        ? named
+        : [reference, ...named];
+  if (impls.length < 2) {
+    io.stderr(`${program} fuzz: needs at least two implementations to compare (give --impl twice)\n`);
+    return 2;
+  }
+  const unguard = guardRun();
+  try {
+    const report = await fuzz({
+      implementations: impls,
+      ...(runs === undefined ? {} : { runs: runs as number }),
+      ...(seed === undefined ? {} : { seed: seed as number }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs: timeoutMs as number }),
+      ...(args.operation ? { operations: args.operation } : {}),
+      ...(args.out ? { out: args.out } : {}),
+    });
+    if (report.startFault !== undefined) {
+      io.stderr(`${program} fuzz: an implementation did not start: ${report.startFault}\n`);
+      return 2;
+    }
+    io.stdout(formatFuzz(report));
+    return report.agreed ? 0 : 1;
+  } finally {
+    unguard();
+  }
 }
 
 /**

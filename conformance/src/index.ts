@@ -26,4 +26,14 @@ export {
   type FormatOptions,
   type JsonReportOptions,
 } from './report.js';
-export { main, usage, defaultImplementations, type MainOptions, type ConformanceIo } from './cli.js';
+export {
+  fuzz,
+  formatFuzz,
+  answerKey,
+  type FuzzOptions,
+  type FuzzReport,
+  type OperationReport,
+  type Disagreement,
+  type Answer,
+} from './fuzz.js';
+export { main, usage, fuzzUsage, defaultImplementations, type MainOptions, type ConformanceIo } from './cli.js';

@@ -27,6 +27,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import math
 import re
 import sys
 import zoneinfo
@@ -217,10 +218,10 @@ def days_in_month(y, m):
 
 
 def check_epoch_ms(ms):
-    """Whole milliseconds (JavaScript truncates toward zero) within the years 0000-9999."""
+    """Whole milliseconds, floored (-0.5 is in the millisecond -1, before 1970), within the years 0000-9999."""
     if ms != ms or ms in (float("inf"), float("-inf")):
         raise PortError("ERR_DATE_RANGE", "date is not a valid date")
-    ms = int(ms)
+    ms = math.floor(ms)
     if not MIN_MS <= ms <= MAX_MS:
         raise PortError("ERR_DATE_RANGE", "date is outside the years 0000-9999")
     return ms
@@ -250,22 +251,41 @@ def parse_datetime(text):
     return to_epoch_ms(*(int(g) for g in match.groups()))
 
 
+# Files of a zone database that name no zone of its own (canonical.md, "Dates").
+NOT_ZONES = {"localtime", "posixrules", "factory"}
+ZONES = None
+# 400 Gregorian years: the calendar, weekdays included, repeats after them, and so do a zone's rules.
+CYCLE_MS = 146097 * 86400000
+
+
+def zone_of(time_zone):
+    """The IANA zone of a name, compared case-insensitively as ECMA-402 does; ERR_TIME_ZONE for anything else."""
+    global ZONES
+    if ZONES is None:
+        ZONES = {name.lower(): name for name in zoneinfo.available_timezones() if name.lower() not in NOT_ZONES}
+    name = ZONES.get(time_zone.lower()) if time_zone.isascii() else None
+    if name is None:
+        raise PortError("ERR_TIME_ZONE", "Unknown time zone")
+    return zoneinfo.ZoneInfo(name)
+
+
 def format_day(ms, time_zone="UTC"):
-    """The calendar day YYYY-MM-DD of an instant, in UTC or in an IANA time zone (zoneinfo)."""
+    """The calendar day YYYY-MM-DD of an instant, in UTC or in an IANA time zone (zoneinfo). The instant and its
+    local day must both lie in the years 0000-9999."""
     ms = check_epoch_ms(ms)
     if time_zone == "UTC":
         y, m, d = civil_from_days(ms // 86400000)
         return f"{y:04d}-{m:02d}-{d:02d}"
-    try:
-        zone = zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise PortError("ERR_TIME_ZONE", "Unknown time zone") from None
-    try:
-        utc = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(milliseconds=ms)
-        local = utc.astimezone(zone)
-    except OverflowError:
-        raise PortError("ERR_DATE_RANGE", "date is outside the years 0000-9999") from None
-    return f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
+    zone = zone_of(time_zone)
+    # Python's datetime holds the years 1-9999 only: an instant near either end is moved by 400 years, whose
+    # calendar and zone rules are the same, and its local year moved back.
+    shift = 1 if ms < -62104060800000 + 2 * 86400000 else -1 if ms > MAX_MS - 2 * 86400000 else 0
+    utc = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(milliseconds=ms + shift * CYCLE_MS)
+    local = utc.astimezone(zone)
+    year = local.year - 400 * shift
+    if not 0 <= year <= 9999:
+        raise PortError("ERR_DATE_RANGE", "the local day is outside the years 0000-9999")
+    return f"{year:04d}-{local.month:02d}-{local.day:02d}"
 
 
 def parse_day(text):
@@ -327,7 +347,8 @@ def canonical_date(data):
         return {"epochMs": parse_day(text) if kind == "day" else parse_datetime(text)}
     ms = field(data, "epochMs", float)
     if kind == "day":
-        return {"text": format_day(ms, field(data, "timeZone", str, required=False) or "UTC")}
+        time_zone = field(data, "timeZone", str, required=False)  # "" is no zone: ERR_TIME_ZONE
+        return {"text": format_day(ms, "UTC" if time_zone is None else time_zone)}
     return {"text": format_datetime(ms)}
 
 
@@ -596,7 +617,7 @@ class Verifier:
         if nonce is not None:
             if expires > self.max_expires_with_nonce:
                 raise Rejected("ERR_AUTH_EXPIRES_INVALID")
-            if not self.nonces.claim(p["keyId"], p["date"], nonce, deadline + self.skew_ms, now_ms):
+            if not self.nonces.claim(p["keyId"], p["date"], nonce, deadline, now_ms):
                 raise Rejected("ERR_AUTH_NONCE_INVALID")
         elif self.max_expires is not None and expires > self.max_expires:
             raise Rejected("ERR_AUTH_EXPIRES_INVALID")
@@ -686,7 +707,7 @@ def nops_day(data):
         day = field(date, "day", str)
         parse_day(day)
         return day
-    return format_day(field(date, "epochMs", float), time_zone or "UTC")
+    return format_day(field(date, "epochMs", float), "UTC" if time_zone is None else time_zone)
 
 
 def api_key_in(data):
@@ -952,6 +973,9 @@ def answer(request):
         return {"type": "response", "id": rid, "output": operation(request.get("input") or {})}
     except PortError as err:
         return {"type": "response", "id": rid, "error": {"code": err.code, "message": err.message}}
+    except Exception as err:  # a bug of this port: answered, as PROTOCOL.md asks, and the port goes on
+        print(f"internal failure: {err!r}", file=sys.stderr)
+        return {"type": "response", "id": rid, "error": {"code": "ERR_UNEXPECTED", "message": "internal failure"}}
 
 
 def send(message):

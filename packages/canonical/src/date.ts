@@ -9,7 +9,7 @@ export const MAX_MS = 253402300799999;
 /** 0000-01-01T00:00:00.000Z in milliseconds. */
 export const MIN_MS = -62167219200000;
 
-function pad(n: number, width: number): string {
+function pad(n: number | string, width: number): string {
   return String(n).padStart(width, '0');
 }
 
@@ -17,7 +17,9 @@ function toMillis(date: Date | number, name: string): number {
   if (typeof date !== 'number' && !(date instanceof Date)) {
     throw new CanonicalError('ERR_INVALID_ARGUMENT', `${name} must be a Date or a number of milliseconds`);
   }
-  const ms = typeof date === 'number' ? date : date.getTime();
+  // A fraction of a millisecond is floored, before 1970 too (-0.5 is in the millisecond -1, 1969-12-31), as
+  // seconds are: a Date would truncate it toward zero.
+  const ms = Math.floor(typeof date === 'number' ? date : date.getTime());
   if (!Number.isFinite(ms)) throw new CanonicalError('ERR_DATE_RANGE', `${name} is not a valid date`);
   if (ms < MIN_MS || ms > MAX_MS) {
     throw new CanonicalError('ERR_DATE_RANGE', `${name} is outside the years 0000-9999`);
@@ -82,6 +84,10 @@ function dayFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = dayFormatters.get(timeZone);
   if (f === undefined) {
     try {
+      // An offset (+01:00), which Node 22+ and Deno take (ECMA-402 2024), is no zone name (canonical.md, "Dates"):
+      // every zone name starts with a letter, so anything before "A" is refused (cheaply: the nOps client's size
+      // budget). Thrown to be answered as an unknown zone below.
+      if (timeZone < 'A') throw 0;
       f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', era: 'short' });
     } catch {
       // No cause: the runtime's RangeError quotes the zone, and a message carries no caller input.
@@ -102,20 +108,12 @@ export function formatDay(date: Date | number, timeZone = 'UTC'): string {
   if (timeZone === 'UTC') {
     return utcDay(new Date(ms));
   }
-  let year = 0;
-  let month = 0;
-  let day = 0;
-  let bc = false;
-  for (const part of dayFormatter(timeZone).formatToParts(ms)) {
-    if (part.type === 'year') year = Number(part.value);
-    else if (part.type === 'month') month = Number(part.value);
-    else if (part.type === 'day') day = Number(part.value);
-    else if (part.type === 'era') bc = part.value === 'BC';
-  }
+  const parts: Record<string, string> = {};
+  for (const { type, value } of dayFormatter(timeZone).formatToParts(ms)) parts[type] = value;
   // Intl counts years as eras (1 BC is year 0); years before 0000 cannot be written as YYYY.
-  if (bc) year = 1 - year;
+  const year = parts['era'] === 'BC' ? 1 - +parts['year']! : +parts['year']!;
   if (year < 0 || year > 9999) throw new CanonicalError('ERR_DATE_RANGE', 'date is outside the years 0000-9999');
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+  return `${pad(year, 4)}-${pad(parts['month']!, 2)}-${pad(parts['day']!, 2)}`;
 }
 
 /** Parses `YYYY-MM-DD` strictly to midnight UTC of that day: `ERR_DATE_FORMAT` or `ERR_DATE_RANGE` otherwise. */

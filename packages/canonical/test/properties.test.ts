@@ -226,8 +226,9 @@ describe('dates', () => {
 
   it('formatDateTime names the second a millisecond count falls in, fractions and years before 1970 too, whatever was formatted before', () => {
     const all = fc.double({ min: MIN_MS, max: MAX_MS, noNaN: true });
-    // The second by arithmetic alone, not by Date (which drops a fraction of a millisecond towards zero).
-    const expected = (ms: number) => original(Math.floor(ms / 1000) * 1000);
+    // The second by arithmetic alone, not by Date (which drops a fraction of a millisecond towards zero). The
+    // millisecond first: floor(floor(x) / 1000) is floor(x / 1000), without the underflow of -5e-324 / 1000 to -0.
+    const expected = (ms: number) => original(Math.floor(Math.floor(ms) / 1000) * 1000);
     fc.assert(
       fc.property(all, all, (before, ms) => {
         formatDateTime(before);
@@ -239,6 +240,31 @@ describe('dates', () => {
     expect(formatDateTime(-1000.5)).toBe('1969-12-31T235958Z');
     expect(formatDateTime(-1500)).toBe('1969-12-31T235958Z');
     expect(formatDateTime(-999.5)).toBe('1969-12-31T235959Z');
+    expect(formatDateTime(-5e-324)).toBe('1969-12-31T235959Z');
+  });
+
+  it('offsets and names the tz database does not hold are no zone names, whatever the runtime takes (canonical.md, "Dates")', () => {
+    for (const zone of ['+01:00', '-0500', '+01', '0', 'Etc/GMT+13', 'localtime', 'posixrules', '']) {
+      expect(() => formatDay(0, zone), zone).toThrow(expect.objectContaining({ code: 'ERR_TIME_ZONE' }));
+    }
+    // Zone names compare case-insensitively; links are zone names.
+    expect(formatDay(0, 'utc')).toBe('1970-01-01');
+    expect(formatDay(1_700_000_000_000, 'america/new_york')).toBe('2023-11-14');
+    expect(formatDay(1_700_000_000_000, 'Europe/Kiev')).toBe('2023-11-15');
+  });
+
+  it('formatDay floors a fraction of a millisecond too, also before 1970, in UTC and in a zone (canonical.md, "Dates")', () => {
+    expect(formatDay(-0.5)).toBe('1969-12-31');
+    expect(formatDay(-5e-324)).toBe('1969-12-31');
+    expect(formatDay(-0.5, 'Etc/GMT+1')).toBe('1969-12-31');
+    expect(formatDay(-3_600_000.5, 'Etc/GMT-1')).toBe('1969-12-31');
+    // The day of the floored millisecond, by arithmetic: whole days since 1970, floored.
+    fc.assert(
+      fc.property(fc.double({ min: MIN_MS, max: MAX_MS, noNaN: true }), (ms) => {
+        expect(formatDay(ms)).toBe(original(Math.floor(Math.floor(ms) / 86_400_000) * 86_400_000).slice(0, 10));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it("an unknown time zone is ERR_TIME_ZONE with no cause, so the caller's text is nowhere in the error", () => {

@@ -85,7 +85,8 @@ function nopsDate(date: unknown): { date: string; tz: string } {
   if (date === undefined || date === null) return { date: '', tz: '' };
   if (typeof date === 'string') return { date, tz: '' };
   const d = date as { day?: string; epochMs?: number; timeZone?: string };
-  return { date: d.day ?? new Date(d.epochMs!).toISOString(), tz: d.timeZone ?? '' };
+  // Floored to the millisecond first, as a Date would not (canonical.md, "Dates").
+  return { date: d.day ?? new Date(Math.floor(d.epochMs!)).toISOString(), tz: d.timeZone ?? '' };
 }
 
 /** Writes a screenshot, only when its pixels' file differs from the one committed (so that a run leaves no diff). */

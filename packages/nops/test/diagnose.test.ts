@@ -100,7 +100,10 @@ describe('diagnose on the conformance vectors', () => {
                 apiKey: i['apiKey'],
                 ...(i['apiKeyIn'] === undefined ? {} : { apiKeyIn: i['apiKeyIn'] }),
                 ...(typeof date === 'object' && date !== null
-                  ? { date: date.day ?? new Date(date.epochMs), ...(date.timeZone === undefined ? {} : { timeZone: date.timeZone }) }
+                  ? {
+                      date: date.day ?? new Date(Math.floor(date.epochMs!)),
+                      ...(date.timeZone === undefined ? {} : { timeZone: date.timeZone }),
+                    }
                   : { date }),
               };
         const verified = await build.verify(input as never, i['signature'], key).then(

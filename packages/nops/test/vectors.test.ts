@@ -7,7 +7,8 @@ const files = loadVectors().filter((f) => f.scheme === 'nops');
 function dateOf(d: unknown): { date: Date | string; timeZone?: string } {
   if (typeof d === 'string') return { date: d };
   const o = d as { epochMs: number; timeZone?: string } | { day: string; timeZone?: string };
-  const date = 'day' in o ? o.day : new Date(o.epochMs);
+  // A Date truncates a fraction of a millisecond toward zero: floored first (canonical.md, "Dates").
+  const date = 'day' in o ? o.day : new Date(Math.floor(o.epochMs));
   return o.timeZone === undefined ? { date } : { date, timeZone: o.timeZone };
 }
 

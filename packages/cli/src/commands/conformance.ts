@@ -13,7 +13,7 @@ const PORT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'port', 'mai
  */
 export async function conformance(argv: readonly string[], io: CliIo): Promise<number> {
   const { main, usage, defaultImplementations } = await import('@reqsign/conformance');
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (argv[0] !== 'fuzz' && (argv.includes('--help') || argv.includes('-h'))) {
     io.stdout(usage(PROGRAM));
     return EXIT_OK;
   }
@@ -27,5 +27,6 @@ export async function conformance(argv: readonly string[], io: CliIo): Promise<n
   // Colour only for a terminal: never in a pipe, a file or CI logs, and never with NO_COLOR set. (Asked of the io,
   // not of whether it is this module's processIo: the dispatcher that passes it is another bundle.)
   const colour = io.isTerminal?.() === true && !io.env.NO_COLOR;
-  return main(argv, { program: PROGRAM, implementations, io, colour });
+  // `fuzz` compares each --impl with the node:crypto build (the reference); without --impl, all three.
+  return main(argv, { program: PROGRAM, implementations, io, colour, reference: implementations[0]! });
 }

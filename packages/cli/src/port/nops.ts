@@ -11,7 +11,8 @@ function dateOf(input: Record<string, unknown>): { date: Date | string; timeZone
   if (typeof d === 'string') return { date: d };
   const o = field(input, 'date', 'object');
   const timeZone = optional(o, 'timeZone', 'string');
-  const date = 'day' in o ? field(o, 'day', 'string') : new Date(field(o, 'epochMs', 'number'));
+  // A Date holds whole milliseconds and truncates toward zero: the instant is floored first (canonical.md, "Dates").
+  const date = 'day' in o ? field(o, 'day', 'string') : new Date(Math.floor(field(o, 'epochMs', 'number')));
   return { date, ...(timeZone === undefined ? {} : { timeZone }) };
 }
 
