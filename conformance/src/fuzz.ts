@@ -139,6 +139,7 @@ class Pool {
 
 /** The key of an answer in the histogram: the error code, `output`, `unsupported` or `port:<fault>`. */
 export function answerKey(a: Answer): string {
+  if (typeof a !== 'object' || a === null) throw reportError('answerKey takes an answer (an object)');
   if ('output' in a) return 'output';
   if ('error' in a) return a.error;
   if ('fault' in a) return `port:${a.fault}`;
@@ -284,6 +285,24 @@ function writeCandidate(
 
 /** The closing lines of a fuzz run: cases/s, and per operation each implementation's histogram of answers. */
 export function formatFuzz(report: FuzzReport): string {
+  if (typeof report !== 'object' || report === null || !Array.isArray(report.operations) || !Array.isArray(report.names)) {
+    throw reportError('formatFuzz takes a report as fuzz() returns it');
+  }
+  try {
+    return formatReport(report);
+  } catch (cause) {
+    // A report not made by fuzz() (a field of another type, a value JSON cannot write).
+    if (cause instanceof TypeError) throw reportError('formatFuzz takes a report as fuzz() returns it', cause);
+    throw cause;
+  }
+}
+
+/** An error of a report that is not what fuzz() returns: `ERR_FUZZ_REPORT`. */
+function reportError(message: string, cause?: unknown): Error {
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code: 'ERR_FUZZ_REPORT' });
+}
+
+function formatReport(report: FuzzReport): string {
   const lines: string[] = [];
   const rate = report.durationMs > 0 ? Math.round((report.cases * 1000) / report.durationMs) : report.cases;
   lines.push(`seed ${report.seed}, ${report.runs} inputs per operation, ${report.names.join(' / ')}`);

@@ -168,6 +168,45 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
   toJUnit: { args: fc.tuple(files, reports), call: (f, r) => conformance.toJUnit(f as never, r as never) },
   toJson: { args: fc.tuple(files, reports, fc.constant({})), call: (f, r, o) => conformance.toJson(f as never, r as never, o as never) },
   usage: { args: fc.tuple(fc.option(text, { nil: undefined })), call: (p) => conformance.usage(p as string) },
+  fuzzUsage: { args: fc.tuple(fc.option(text, { nil: undefined })), call: (p) => conformance.fuzzUsage(p as string) },
+  answerKey: {
+    args: fc.tuple(near(fc.oneof(fc.record({ output: hostile }), fc.record({ error: text }), fc.record({ fault: text }), fc.constant({})))),
+    call: (a) => conformance.answerKey(a as never),
+  },
+  formatFuzz: {
+    args: fc.tuple(
+      near(
+        fc.record({
+          seed: near(fc.integer()),
+          runs: near(fc.integer()),
+          names: near(fc.array(near(text), { maxLength: 3 })),
+          operations: near(
+            fc.array(
+              near(
+                fc.record(
+                  {
+                    scheme: near(text),
+                    operation: near(text),
+                    cases: near(fc.integer()),
+                    durationMs: near(fc.integer()),
+                    codes: near(fc.dictionary(text, near(fc.dictionary(text, near(fc.integer()))))),
+                    skipped: near(text),
+                    disagreement: near(fc.record({ shrinks: near(fc.integer()), input: hostile, answers: near(fc.array(hostile)) })),
+                  },
+                  { requiredKeys: ['scheme', 'operation', 'codes'] },
+                ),
+              ),
+              { maxLength: 3 },
+            ),
+          ),
+          durationMs: near(fc.integer()),
+          cases: near(fc.integer()),
+          agreed: near(fc.boolean()),
+        }),
+      ),
+    ),
+    call: (r) => conformance.formatFuzz(r as never),
+  },
   defaultImplementations: { args: fc.tuple(), call: () => conformance.defaultImplementations() },
   runImplementation: {
     args: fc.tuple(
@@ -216,7 +255,9 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
 
 describe('@reqsign/conformance', () => {
   it('has an entry for every exported function', () => {
-    expect(unfuzzedExports(conformance, Object.keys(ENTRIES), ['Port', 'VectorFileError'])).toEqual([]);
+    // fuzz() starts implementations: it is driven with real and broken ports in conformance/test/fuzz.test.ts and
+    // packages/cli/test/conformance-fuzz.test.ts, not with hostile options here.
+    expect(unfuzzedExports(conformance, [...Object.keys(ENTRIES), 'fuzz'], ['Port', 'VectorFileError'])).toEqual([]);
     expect(unfuzzedExports(portable, Object.keys(ENTRIES))).toEqual([]);
   });
 
