@@ -1,24 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { hasProgram } from './lib/programs.js';
+import { freePort } from './lib/net.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The Redis the shared-Redis suite uses: `REQSIGN_REDIS_URL`, or one this run started on loopback. */
     redisUrl: string | undefined;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /** Starts `redis-server` on a free loopback port, no persistence; resolves once it accepts connections. */

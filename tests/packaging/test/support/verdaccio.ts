@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { VERDACCIO } from '../../../../scripts/lib/programs.js';
+import { freePort } from '../../../../scripts/lib/net.js';
 
 export interface Registry {
   /** `http://127.0.0.1:PORT/` */
@@ -19,17 +19,6 @@ export interface Registry {
   readonly npmrc: string;
   readonly env: Record<string, string>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /**
