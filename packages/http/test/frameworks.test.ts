@@ -26,7 +26,8 @@ interface Seen {
 }
 
 type Options = Parameters<typeof nogMiddleware>[0];
-type Start = (options: Options) => Promise<{ base: string; close: () => Promise<void> }>;
+/** Starts an app with the middleware and the framework's own error handler, which records what reaches it. */
+type Start = (options: Options, errors: unknown[]) => Promise<{ base: string; close: () => Promise<void> }>;
 
 const listen = async (server: Server): Promise<{ base: string; close: () => Promise<void> }> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -38,24 +39,40 @@ const listen = async (server: Server): Promise<{ base: string; close: () => Prom
 const queryOf = (url: string) => Object.fromEntries(new URL(url, 'http://x').searchParams);
 
 const SERVERS: Record<string, Start> = {
-  'node:http': (options) => {
+  'node:http': (options, errors) => {
     const auth = nogMiddleware(options);
     return listen(
       createServer((req, res) =>
-        auth(req, res, () => res.end(JSON.stringify({ keyId: getNogAuth(req)!.keyId, url: req.url, query: queryOf(req.url!) }))),
+        auth(req, res, (err) => {
+          if (err) {
+            errors.push(err);
+            res.statusCode = 500;
+            res.end();
+            return;
+          }
+          res.end(JSON.stringify({ keyId: getNogAuth(req)!.keyId, url: req.url, query: queryOf(req.url!) }));
+        }),
       ),
     );
   },
-  'express 4': (options) => {
+  'express 4': (options, errors) => {
     const app = express4();
     app.use('/api', nogMiddleware(options));
     app.get('/api/blobs/:id', (req, res) => res.json({ keyId: getNogAuth(req)!.keyId, url: req.originalUrl, query: req.query }));
+    app.use((err: unknown, _req: unknown, res: express4.Response, _next: unknown) => {
+      errors.push(err);
+      res.status(500).end();
+    });
     return listen(createServer(app));
   },
-  'express 5': (options) => {
+  'express 5': (options, errors) => {
     const app = express5();
     app.use('/api', nogMiddleware(options));
     app.get('/api/blobs/:id', (req, res) => res.json({ keyId: getNogAuth(req)!.keyId, url: req.originalUrl, query: req.query }));
+    app.use((err: unknown, _req: unknown, res: express5.Response, _next: unknown) => {
+      errors.push(err);
+      res.status(500).end();
+    });
     return listen(createServer(app));
   },
   'fetch API (withNogAuth)': (options) => {
@@ -66,8 +83,12 @@ const SERVERS: Record<string, Start> = {
     );
     return listen(serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }) as Server);
   },
-  hono: (options) => {
+  hono: (options, errors) => {
     const app = new Hono();
+    app.onError((err, c) => {
+      errors.push(err);
+      return c.body(null, 500);
+    });
     app.use('/api/*', honoNogAuth(options as never));
     app.get('/api/blobs/:id', (c) => {
       const auth = c.get('nogAuth' as never) as ReturnType<typeof getNogAuth> & object;
@@ -76,15 +97,20 @@ const SERVERS: Record<string, Start> = {
     });
     return listen(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server);
   },
-  fastify: async (options) => {
+  fastify: async (options, errors) => {
     const app = Fastify();
+    app.setErrorHandler((err, _request, reply) => {
+      errors.push(err);
+      return reply.code(500).send();
+    });
     await app.register(fastifyNogAuth, options as never);
     app.get('/api/blobs/:id', async (request) => ({ keyId: request.nogAuth!.keyId, url: request.url, query: request.query }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
   },
-  koa: (options) => {
+  koa: (options, errors) => {
     const app = new Koa();
+    app.on('error', (err: unknown) => errors.push(err));
     app.use(koaNogAuth(options as never) as never);
     app.use((ctx) => {
       const auth = ctx.state.nogAuth as { keyId: string };
@@ -96,14 +122,15 @@ const SERVERS: Record<string, Start> = {
 
 const failing = { claim: () => Promise.reject(new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'down')) };
 
-describe.each(Object.entries(SERVERS))('%s', (_name, start) => {
+describe.each(Object.entries(SERVERS))('%s', (name, start) => {
   const events: NogFailureEvent[] = [];
+  const errors: unknown[] = [];
   const servers: Array<() => Promise<void>> = [];
   afterAll(async () => {
     for (const close of servers) await close();
   });
   const up = async (options: Options) => {
-    const s = await start(options);
+    const s = await start(options, errors);
     servers.push(s.close);
     return s.base;
   };
@@ -151,15 +178,84 @@ describe.each(Object.entries(SERVERS))('%s', (_name, start) => {
     expect(((await again.json()) as { errorCode: string }).errorCode).toBe('ERR_AUTH_NONCE_INVALID');
   });
 
-  it('answers 503 with Retry-After when the nonce store fails, never a pass', async () => {
+  it("answers 503 with Retry-After when the nonce store fails, never a pass, with the store's error as the event's cause", async () => {
     const seen: string[] = [];
-    const b = await up({ keys: KEYS, nonceStore: failing, onFailure: (e) => seen.push(e.code) });
+    const causes: unknown[] = [];
+    const b = await up({
+      keys: KEYS,
+      nonceStore: failing,
+      onFailure: (e) => {
+        seen.push(e.code);
+        causes.push(e.cause);
+      },
+    });
     const res = await fetch(await signed('GET', `${b}/api/blobs/abc`));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     expect(res.headers.get('www-authenticate')).toBeNull();
     expect(((await res.json()) as { errorCode: string }).errorCode).toBe('ERR_AUTH_NONCE_STORE');
     expect(seen).toEqual(['ERR_AUTH_NONCE_STORE']);
+    expect(causes).toEqual([expect.objectContaining({ name: 'NonceStoreError', code: 'ERR_NONCE_STORE_UNAVAILABLE', message: 'down' })]);
+  });
+
+  it('a keys function that throws, rejects or hangs: 503 with Retry-After; its cause in onFailure, never in the body; the error handler stays for the unexpected', async () => {
+    const thrown = new Error('vault unreachable: ECONNREFUSED 10.0.0.7:8200');
+    const rejected = new TypeError('secret manager said 500');
+    const seen: NogFailureEvent[] = [];
+    const cases: Array<[Options['keys'], (cause: unknown) => void]> = [
+      [
+        () => {
+          throw thrown;
+        },
+        (cause) => expect(cause).toBe(thrown),
+      ],
+      [() => Promise.reject(rejected), (cause) => expect(cause).toBe(rejected)],
+      [
+        () => new Promise<string>(() => {}),
+        (cause) =>
+          expect(cause).toMatchObject({
+            name: 'NogError',
+            code: 'ERR_KEY_LOOKUP_TIMEOUT',
+            message: 'The key lookup did not answer within 40 ms',
+          }),
+      ],
+    ];
+    errors.length = 0;
+    for (const [keys, check] of cases) {
+      seen.length = 0;
+      const b = await up({ keys, keyLookupTimeoutMs: 40, onFailure: (e) => seen.push(e) } as Options);
+      const url = await signed('GET', `${b}/api/blobs/abc?x=1`);
+      const res = await fetch(url);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      const body = await res.text();
+      expect(JSON.parse(body)).toEqual({ statusCode: 503, errorCode: 'ERR_AUTH_KEY_LOOKUP', message: 'Key lookup unavailable.' });
+      expect(seen).toHaveLength(1);
+      const { cause, ...event } = seen[0]!;
+      expect(event).toEqual({
+        code: 'ERR_AUTH_KEY_LOOKUP',
+        status: 503,
+        message: 'Key lookup unavailable.',
+        keyId: KEY.id,
+        method: 'GET',
+        path: '/api/blobs/abc',
+      });
+      check(cause);
+      expect(body).not.toMatch(/vault|secret manager|40 ms|cause/);
+    }
+    // The 503 is the middleware's answer: the framework's error handler is for what the middleware cannot answer.
+    expect(errors).toEqual([]);
+    // An exception of the verification itself (a clock that is no clock) is one: it reaches the error handler.
+    const b = await up({
+      keys: KEYS,
+      now: () => {
+        throw new Error('clock broken');
+      },
+    });
+    const res = await fetch(await signed('GET', `${b}/api/blobs/abc`));
+    expect(res.status).toBe(500);
+    // (A fetch handler has no error handler of its own: its rejection is the runtime's, @hono/node-server's 500.)
+    if (name !== 'fetch API (withNogAuth)') expect(errors).toEqual([expect.objectContaining({ code: 'ERR_CLOCK_INVALID' })]);
   });
 
   it('answers as before when onFailure throws (logging never turns a 401 into a 500)', async () => {

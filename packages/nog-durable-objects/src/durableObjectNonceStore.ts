@@ -119,7 +119,12 @@ export class DurableObjectNonceStore implements NonceStore {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new NonceStoreError('ERR_NONCE_STORE_TIMEOUT', 'The nonce object did not answer in time')),
+        () =>
+          reject(
+            new NonceStoreError('ERR_NONCE_STORE_TIMEOUT', 'The nonce object did not answer in time', {
+              cause: new Error(`no answer from the nonce object within ${this.timeoutMs} ms (timeoutMs)`),
+            }),
+          ),
         this.timeoutMs,
       );
     });
@@ -127,7 +132,9 @@ export class DurableObjectNonceStore implements NonceStore {
       const answer = await Promise.race([this.#ask(shard, body), timeout]);
       if (answer === CLAIMED) return true;
       if (answer === SEEN) return false;
-      throw new NonceStoreError('ERR_NONCE_STORE_REPLY', 'The nonce object gave an answer that is not a claim result');
+      throw new NonceStoreError('ERR_NONCE_STORE_REPLY', 'The nonce object gave an answer that is not a claim result', {
+        cause: new Error(`the answer was ${answer.length} characters, not ${CLAIMED} or ${SEEN}`),
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -144,7 +151,9 @@ export class DurableObjectNonceStore implements NonceStore {
       throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The nonce object cannot be reached', { cause });
     }
     if (response.status !== 200) {
-      throw new NonceStoreError('ERR_NONCE_STORE_REPLY', `The nonce object answered HTTP ${response.status}`);
+      throw new NonceStoreError('ERR_NONCE_STORE_REPLY', `The nonce object answered HTTP ${response.status}`, {
+        cause: new Error(`HTTP ${response.status} from the nonce object: ${text.slice(0, 200)}`),
+      });
     }
     return text;
   }

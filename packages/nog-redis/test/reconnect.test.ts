@@ -194,6 +194,10 @@ describe('durability fails closed when the WAIT did not come from the connection
           const held = await Promise.allSettled([brief.claim(claimOf(await rig.nonce()))]);
           expect(((held[0] as PromiseRejectedResult).reason as NonceStoreError).code).toBe('ERR_NONCE_STORE_UNAVAILABLE');
           expect(brief.metrics().reasons.replicas).toBe(1);
+          // The cause says what WAIT counted, against what, in how long: what an operator needs from the 503's log.
+          expect((((held[0] as PromiseRejectedResult).reason as NonceStoreError).cause as Error).message).toBe(
+            'WAIT counted fewer replicas than durability.replicas: 0 of 1 within 300 ms',
+          );
           const info = String(await admin(rig.primary.port, ['INFO', 'replication']));
           const behind = Number(/master_repl_offset:(\d+)/.exec(info)![1]) - Number(/slave0:.*offset=(\d+)/.exec(info)![1]);
           expect(info).toMatch(/connected_slaves:1/);

@@ -37,6 +37,8 @@ export type NogErrorCode =
   | 'ERR_SIGN_AUTH_PARAMETER'
   /** The verifier's `now()` threw, or returned something other than a finite number of milliseconds. */
   | 'ERR_CLOCK_INVALID'
+  /** A verifier's async key lookup did not answer within `keyLookupTimeoutMs` (a 503's `cause`, never thrown). */
+  | 'ERR_KEY_LOOKUP_TIMEOUT'
   /** The WebCrypto build found no `crypto.subtle` or `crypto.getRandomValues` (an insecure browser context). */
   | 'ERR_CRYPTO_UNAVAILABLE';
 

@@ -61,6 +61,13 @@ export interface VerifyFailure {
   readonly message: string;
   /** 503 for `ERR_AUTH_NONCE_STORE` and `ERR_AUTH_KEY_LOOKUP` (the verifier's side failed, try again), else 401. */
   readonly status: 401 | 503;
+  /**
+   * For a 503 only, what went wrong, for operators to log: what the key lookup threw or rejected with (a
+   * `NogError` `ERR_KEY_LOOKUP_TIMEOUT` naming the milliseconds when it did not answer in time), or what the nonce
+   * store threw (a `NonceStoreError`, whose own `cause` may say more). Never part of the response body
+   * ({@link failureBody} leaves it out), and the value is the lookup's or store's own: keep secrets out of it.
+   */
+  readonly cause?: unknown;
 }
 
 export type VerifyResult = VerifySuccess | VerifyFailure;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NonceClaim, NonceStore } from '../src/index.js';
+import { failureBody, NogError, type NonceClaim, type NonceStore, type VerifyFailure } from '../src/index.js';
 import { builds, DATE_MS, KEY, KEYS, node } from './helpers.js';
 
 const NOW = DATE_MS + 60_000;
@@ -85,28 +85,41 @@ for (const [name, build] of builds) {
       ]);
     });
 
-    it('fails closed with ERR_AUTH_NONCE_STORE (503) when the store throws, rejects or answers nonsense', async () => {
-      const stores: NonceStore[] = [
-        {
-          claim: () => {
-            throw new Error('down');
-          },
-        },
-        { claim: () => Promise.reject(new Error('down')) },
-        { claim: () => 'yes' as never },
-        { claim: async () => undefined as never },
-      ];
-      for (const nonceStore of stores) {
-        expect(await make({ nonceStore }).verify('GET', signed())).toEqual({
-          ok: false,
-          code: 'ERR_AUTH_NONCE_STORE',
-          message: 'Nonce store unavailable.',
-          status: 503,
+    it('fails closed with ERR_AUTH_NONCE_STORE (503) when the store throws, rejects or answers nonsense, keeping the cause', async () => {
+      const down = new Error('down');
+      const nonsense = (kind: string) =>
+        expect.objectContaining({
+          name: 'NonceStoreError',
+          code: 'ERR_NONCE_STORE_REPLY',
+          message: `The nonce store's claim answered ${kind}, not true or false`,
         });
+      const stores: Array<[NonceStore, unknown]> = [
+        [
+          {
+            claim: () => {
+              throw down;
+            },
+          },
+          down,
+        ],
+        [{ claim: () => Promise.reject(down) }, down],
+        [{ claim: () => 'yes' as never }, nonsense('string')],
+        [{ claim: async () => undefined as never }, nonsense('undefined')],
+        [{ claim: async () => null as never }, nonsense('null')],
+      ];
+      for (const [nonceStore, cause] of stores) {
+        const result = await make({ nonceStore }).verify('GET', signed());
+        expect(result).toEqual({ ok: false, code: 'ERR_AUTH_NONCE_STORE', message: 'Nonce store unavailable.', status: 503, cause });
+        if (cause === down) expect((result as { cause: unknown }).cause).toBe(down);
+        // The body a server sends is the fixed one: the cause stays with the operator.
+        expect(failureBody(result as VerifyFailure)).toBe('{"statusCode":503,"errorCode":"ERR_AUTH_NONCE_STORE","message":"Nonce store unavailable."}');
       }
+      // A 401 has no cause.
+      const replay = make({ nonceStore: { claim: async () => false } });
+      expect('cause' in (await replay.verify('GET', signed()))).toBe(false);
       expect((await make({ nonceStore: { claim: async () => true } }).verify('GET', signed())).ok).toBe(true);
       // Without a nonce the store is never asked.
-      expect((await make({ nonceStore: stores[0] }).verify('GET', signed({ nonce: false }))).ok).toBe(true);
+      expect((await make({ nonceStore: stores[0]![0] }).verify('GET', signed({ nonce: false }))).ok).toBe(true);
     });
 
     it('uses the same clock for its default store (on Date.now, 2015 entries would be dropped at once)', async () => {
@@ -189,15 +202,25 @@ for (const [name, build] of builds) {
     });
 
     it('fails a key lookup that throws, rejects or does not settle in keyLookupTimeoutMs with ERR_AUTH_KEY_LOOKUP (503)', async () => {
-      const failure = { ok: false, code: 'ERR_AUTH_KEY_LOOKUP', message: 'Key lookup unavailable.', status: 503 };
+      const failure = (cause: unknown) => ({ ok: false, code: 'ERR_AUTH_KEY_LOOKUP', message: 'Key lookup unavailable.', status: 503, cause });
+      const dbDown = new Error('db down');
       const throwing = () => {
-        throw new Error('db down');
+        throw dbDown;
       };
-      expect(await make({ keys: throwing }).verify('GET', signed())).toEqual(failure);
-      expect(await make({ keys: () => Promise.reject(new Error('db down')) }).verify('GET', signed())).toEqual(failure);
+      const thrown = await make({ keys: throwing }).verify('GET', signed());
+      expect(thrown).toEqual(failure(dbDown));
+      expect((thrown as { cause: unknown }).cause).toBe(dbDown);
+      // Whatever the lookup throws is kept as it is, an Error or not.
+      const rejected = await make({ keys: () => Promise.reject('ECONNRESET') }).verify('GET', signed());
+      expect(rejected).toEqual(failure('ECONNRESET'));
       const started = Date.now();
       const never = make({ keys: () => new Promise(() => {}), keyLookupTimeoutMs: 50 });
-      expect(await never.verify('GET', signed())).toEqual(failure);
+      const late = await never.verify('GET', signed());
+      expect(late).toEqual(failure(expect.any(NogError)));
+      expect((late as { cause: NogError }).cause).toMatchObject({
+        code: 'ERR_KEY_LOOKUP_TIMEOUT',
+        message: 'The key lookup did not answer within 50 ms',
+      });
       // It waited for the timeout (and not, say, forever, or not at all).
       expect(Date.now() - started).toBeGreaterThanOrEqual(45);
       // A slow lookup that settles in time is used.

@@ -36,14 +36,22 @@ export function checkOnFailure(fn: unknown): FailureHook | undefined {
 }
 
 /**
- * Tells `onFailure` about a refused request: its code, status, method, path and the key id it claimed; never the
- * query, the signature or any secret. A hook that throws does not change the answer: the error is dropped, since
+ * Tells `onFailure` about a refused request: its code, status, method, path and the key id it claimed, and for a 503
+ * the cause the verifier kept; never the query, the signature or any secret of ours. A hook that throws does not change the answer: the error is dropped, since
  * logging must not turn a 401 into a 500.
  */
 export function reportFailure(hook: FailureHook | undefined, result: VerifyFailure, method: string, url: string): void {
   if (hook === undefined) return;
   try {
-    hook({ code: result.code, status: result.status, message: result.message, keyId: keyIdOf(url), method, path: pathOf(url) });
+    const event: NogFailureEvent = {
+      code: result.code,
+      status: result.status,
+      message: result.message,
+      keyId: keyIdOf(url),
+      method,
+      path: pathOf(url),
+    };
+    hook(result.cause === undefined ? event : { ...event, cause: result.cause });
   } catch {
     // see above
   }

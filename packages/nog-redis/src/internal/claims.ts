@@ -13,6 +13,31 @@ const FAILURES: Readonly<Record<RedisNonceStoreFailure, readonly [NonceStoreErro
   reply: ['ERR_NONCE_STORE_REPLY', 'Redis gave an unexpected answer to SET NX'],
 };
 
+/** What kind of value a reply is, for a message: never the value itself. */
+export function kindOf(reply: unknown): string {
+  if (reply === null) return 'nil';
+  if (Array.isArray(reply)) return 'an array';
+  if (reply instanceof Uint8Array) return `${reply.length} bytes`;
+  return typeof reply === 'string' ? `a string of ${reply.length} characters` : `a ${typeof reply}`;
+}
+
+/**
+ * The cause of a failure that has no error of its own (the client's error, Redis's error reply, is kept as it is):
+ * what an operator reads in a log, with the limit that was reached. No key, nonce or reply value in it.
+ */
+function causeOf(reason: RedisNonceStoreFailure, claims: Claims, detail: string | undefined): Error {
+  const text: Record<RedisNonceStoreFailure, string> = {
+    overloaded: `maxInFlight (${claims.maxInFlight}) claims were already waiting for Redis`,
+    disconnected: 'the Redis client (or the cluster node that holds the key) is not connected',
+    error: 'the Redis claim failed',
+    replicas: 'WAIT counted fewer replicas than durability.replicas',
+    full: 'Redis refused the write: out of memory',
+    timeout: `Redis did not answer within ${claims.timeoutMs} ms (timeoutMs)`,
+    reply: 'SET NX answered something other than OK or nil',
+  };
+  return new Error(detail === undefined ? text[reason] : `${text[reason]}: ${detail}`);
+}
+
 /** The reason for an error Redis answered with, or for a broken connection. */
 export function reasonOf(error: unknown): RedisNonceStoreFailure {
   const message = error instanceof Error ? error.message : '';
@@ -39,6 +64,7 @@ type Counts = {
  */
 export class Claims {
   readonly deadlines: Deadlines;
+  readonly timeoutMs: number;
   readonly maxInFlight: number;
   inFlight = 0;
   readonly #counts: Counts = {
@@ -51,6 +77,7 @@ export class Claims {
 
   constructor(timeoutMs: number, maxInFlight: number, onClaim: ((event: RedisClaimEvent) => void) | undefined) {
     this.deadlines = new Deadlines(timeoutMs);
+    this.timeoutMs = timeoutMs;
     this.maxInFlight = maxInFlight;
     this.#onClaim = onClaim;
   }
@@ -60,8 +87,11 @@ export class Claims {
     return { accepted: c.accepted, replays: c.replays, failures: { ...c.failures }, reasons: { ...c.reasons }, inFlight: this.inFlight };
   }
 
-  /** Counts an answer and tells the hook; the error to reject with for a failure. */
-  count(started: number, result: boolean | RedisNonceStoreFailure, cause?: unknown): NonceStoreError | undefined {
+  /**
+   * Counts an answer and tells the hook; the error to reject with for a failure, with `cause` (the client's error) or,
+   * without one, an `Error` that says what happened (`detail` added to it).
+   */
+  count(started: number, result: boolean | RedisNonceStoreFailure, cause?: unknown, detail?: string): NonceStoreError | undefined {
     const c = this.#counts;
     let error: NonceStoreError | undefined;
     if (result === true) c.accepted++;
@@ -70,7 +100,7 @@ export class Claims {
       const [code, message] = FAILURES[result];
       c.failures[code]++;
       c.reasons[result]++;
-      error = new NonceStoreError(code, message, cause === undefined ? undefined : { cause });
+      error = new NonceStoreError(code, message, { cause: cause === undefined ? causeOf(result, this, detail) : cause });
     }
     const hook = this.#onClaim;
     if (hook !== undefined) {
@@ -135,10 +165,10 @@ export class PendingClaim implements Expiring {
   }
 
   /** Settles with `true` (new), `false` (seen before) or a failure; later calls do nothing. */
-  settle(result: boolean | RedisNonceStoreFailure, cause?: unknown): void {
+  settle(result: boolean | RedisNonceStoreFailure, cause?: unknown, detail?: string): void {
     if (this.settled) return;
     this.settled = true;
-    const error = this.#claims.count(this.#started, result, cause);
+    const error = this.#claims.count(this.#started, result, cause, detail);
     if (error === undefined) this.#resolve(result as boolean);
     else this.#reject(error);
     this.#claims.deadlines.trim();
@@ -147,7 +177,9 @@ export class PendingClaim implements Expiring {
   /** The answer to a lone `SET NX`. */
   answer(reply: unknown): void {
     this.done();
-    this.settle(isOk(reply) ? true : reply === null ? false : 'reply');
+    if (isOk(reply)) this.settle(true);
+    else if (reply === null) this.settle(false);
+    else this.settle('reply', undefined, kindOf(reply));
   }
 
   /** The lone `SET NX` failed. */

@@ -1,4 +1,4 @@
-import { isOk, type PendingClaim, reasonOf } from './claims.js';
+import { isOk, kindOf, type PendingClaim, reasonOf } from './claims.js';
 import { isRedirect, type Route, type Settled, type Topology } from './topology.js';
 
 /** Asks the connection who it is: `id=... addr=... laddr=...` and more (Redis 6.2 and later). */
@@ -132,13 +132,13 @@ export class DurableBatches {
       } else if (reply.value === null) {
         claim.settle(false);
       } else if (!isOk(reply.value)) {
-        claim.settle('reply');
+        claim.settle('reply', undefined, kindOf(reply.value));
       } else if (!wait.ok) {
         claim.settle(reasonOf(wait.error), wait.error);
       } else if (stranger !== undefined) {
         claim.settle('error', stranger);
       } else {
-        claim.settle(acknowledged ? true : 'replicas');
+        claim.settle(acknowledged ? true : 'replicas', undefined, `${Number(wait.value)} of ${this.#replicas} within ${this.#wait[2]} ms`);
       }
     }
     if (redirected !== undefined) this.#topology.redirected(redirected);

@@ -10,7 +10,7 @@ import {
 } from '@reqsign/canonical';
 import { AUTH_MESSAGES, NogError, type NogAuthErrorCode } from '../errors.js';
 import { MemoryNonceStore } from '../memoryNonceStore.js';
-import type { NonceStore } from '../nonceStore.js';
+import { NonceStoreError, type NonceStore } from '../nonceStore.js';
 import type { VerifierOptions, VerifyFailure, VerifyResult, VerifySuccess } from '../verify.js';
 import { deadlineOf } from './deadline.js';
 import { DEFAULT_MAX_URL_LENGTH } from './limits.js';
@@ -69,6 +69,16 @@ interface Pending {
 }
 
 const failures = new Map<string, VerifyFailure>();
+
+/**
+ * A 503 of the verifier's own side (`ERR_AUTH_KEY_LOOKUP`, `ERR_AUTH_NONCE_STORE`), frozen, with what went wrong as
+ * `cause`: the value the key lookup or the store threw, or a typed error for a timeout or an answer of the wrong kind.
+ * For operators (the integrations hand it to `onFailure`); never part of the response body.
+ */
+function unavailable(code: 'ERR_AUTH_KEY_LOOKUP' | 'ERR_AUTH_NONCE_STORE', cause: unknown): VerifyFailure {
+  return Object.freeze({ ok: false, code, message: AUTH_MESSAGES[code], status: 503, cause } as const);
+}
+
 /** The failure of a code (frozen, one object per code and message): 503 when the verifier's own side failed. */
 export function fail(code: NogAuthErrorCode, message: string = AUTH_MESSAGES[code]): VerifyFailure {
   const k = code + message;
@@ -158,12 +168,12 @@ export function verifyRequest(
   let secret: unknown;
   try {
     secret = c.lookup(pending.keyId);
-  } catch {
-    return fail('ERR_AUTH_KEY_LOOKUP');
+  } catch (cause) {
+    return unavailable('ERR_AUTH_KEY_LOOKUP', cause);
   }
   return isThenable(secret)
     ? withTimeout(secret, c.keyLookupTimeoutMs).then((s) =>
-        s === LOOKUP_FAILED ? fail('ERR_AUTH_KEY_LOOKUP') : checkSignature(c, provider, pending, s),
+        s instanceof LookupFailed ? unavailable('ERR_AUTH_KEY_LOOKUP', s.cause) : checkSignature(c, provider, pending, s),
       )
     : checkSignature(c, provider, pending, secret);
 }
@@ -171,17 +181,23 @@ export function verifyRequest(
 /** The verifier's time: canonical's `readClock`, which refuses anything but a finite number (`ERR_CLOCK_INVALID`). */
 const clockOf = (c: VerifierConfig): number => readClock(c.now, NogError);
 
-const LOOKUP_FAILED: unique symbol = Symbol('lookup failed');
+/** A key lookup that rejected (its reason) or took too long (an `ERR_KEY_LOOKUP_TIMEOUT`): not a secret. */
+class LookupFailed {
+  constructor(readonly cause: unknown) {}
+}
 
-/** What a key lookup's promise settles to within `ms`, or {@link LOOKUP_FAILED} when it rejects or takes longer. */
+/** What a key lookup's promise settles to within `ms`, or a {@link LookupFailed} when it rejects or takes longer. */
 function withTimeout(lookup: PromiseLike<unknown>, ms: number): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<typeof LOOKUP_FAILED>((resolve) => {
-    timer = setTimeout(resolve, ms, LOOKUP_FAILED);
+  const late = new Promise<LookupFailed>((resolve) => {
+    timer = setTimeout(
+      () => resolve(new LookupFailed(new NogError('ERR_KEY_LOOKUP_TIMEOUT', `The key lookup did not answer within ${ms} ms`))),
+      ms,
+    );
   });
   const settled = Promise.resolve(lookup).then(
     (v) => v,
-    () => LOOKUP_FAILED,
+    (reason: unknown) => new LookupFailed(reason),
   );
   return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
@@ -286,19 +302,25 @@ function claimNonce(c: VerifierConfig, r: Pending): VerifyResult | Promise<Verif
     // Kept until the signature's deadline: after it the request is expired whatever the nonce (the clock skew
     // bounds how far ahead an authdate may be, not how long a signature lasts).
     claimed = c.store.claim({ keyId: r.keyId, authdate: r.date, nonce, expiresAt: r.deadline, now: r.nowMs });
-  } catch {
-    return fail('ERR_AUTH_NONCE_STORE');
+  } catch (cause) {
+    return unavailable('ERR_AUTH_NONCE_STORE', cause);
   }
   return isThenable(claimed)
     ? Promise.resolve(claimed).then(
         (v) => afterClaim(r, v),
-        () => fail('ERR_AUTH_NONCE_STORE'),
+        (cause: unknown) => unavailable('ERR_AUTH_NONCE_STORE', cause),
       )
     : afterClaim(r, claimed);
 }
 
 function afterClaim(r: Pending, claimed: unknown): VerifyResult {
-  return claimed === true ? accepted(r) : fail(claimed === false ? 'ERR_AUTH_NONCE_INVALID' : 'ERR_AUTH_NONCE_STORE');
+  if (claimed === true) return accepted(r);
+  if (claimed === false) return fail('ERR_AUTH_NONCE_INVALID');
+  const kind = claimed === null ? 'null' : typeof claimed;
+  return unavailable(
+    'ERR_AUTH_NONCE_STORE',
+    new NonceStoreError('ERR_NONCE_STORE_REPLY', `The nonce store's claim answered ${kind}, not true or false`),
+  );
 }
 
 /** 7. What the application sees: the query without the auth parameters. */
