@@ -2,9 +2,10 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { failureResponse } from './internal/failure.js';
 import { createGate } from './internal/gate.js';
 import { checkRewriteUrl, receivedUrl, rewriteNodeRequest, stripAuthParameters } from './internal/node.js';
+import { checkPassPreflight, isPreflight } from './internal/preflight.js';
 import { rememberNogAuth } from './internal/registry.js';
 import { withPrefix } from './internal/target.js';
-import type { NogAuth, NogHookOptions, NogProxyOptions, NogVerifierSource } from './types.js';
+import type { NogAuth, NogHookOptions, NogPreflightOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,7 +17,8 @@ declare module 'fastify' {
 /** Options of the Fastify plugin: a verifier (or its options), proxy settings, `onFailure`, `rewriteUrl`. */
 export type NogAuthOptions = NogVerifierSource &
   NogProxyOptions<FastifyRequest> &
-  NogHookOptions & {
+  NogHookOptions &
+  NogPreflightOptions & {
     /** Remove the auth parameters from `request.url` and `request.query` after a success (default true). */
     readonly rewriteUrl?: boolean;
   };
@@ -44,8 +46,11 @@ export const nogAuth: FastifyPluginAsync<NogAuthOptions> = Object.assign(
     } = options as NogAuthOptions & Record<string, unknown>;
     const gate = createGate(own as NogAuthOptions, withPrefix);
     const rewriteUrl = checkRewriteUrl(own.rewriteUrl);
+    const passPreflight = checkPassPreflight(own.passPreflight);
     fastify.decorateRequest('nogAuth', undefined);
     fastify.addHook('onRequest', async (request, reply) => {
+      // @fastify/cors answers a preflight in its OPTIONS route, which runs after the onRequest hooks.
+      if (passPreflight && isPreflight(request.raw.method ?? '', (name) => request.headers[name])) return undefined;
       const result = await gate(request, request.raw.method ?? '', receivedUrl(request.raw));
       if (!result.ok) {
         const { status, headers, body } = failureResponse(result);

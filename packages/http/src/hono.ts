@@ -1,40 +1,59 @@
 import type { MiddlewareHandler } from 'hono';
 import { createNogAuthenticator, type NogFetchAuthOptions } from './authenticate.js';
-import type { NogAuth } from './types.js';
+import { checkRewriteUrl } from './internal/node.js';
+import { checkPassPreflight, isPreflight } from './internal/preflight.js';
+import { replaceQuery } from './internal/target.js';
+import type { NogAuth, NogPreflightOptions } from './types.js';
 
-declare module 'hono' {
-  // As Hono's own middlewares do (jwt's jwtPayload): c.get('nogAuth') is typed in every app.
-  interface ContextVariableMap {
-    nogAuth: NogAuth;
-  }
-}
-
-/** The Hono environment the middleware sets: `c.get('nogAuth')` is the verification. */
+/**
+ * The Hono environment the middleware adds: `c.get('nogAuth')` is the verification. It is typed on the routes that
+ * run after the middleware (`new Hono().use(nogAuth(...)).get(...)`, `app.get(path, nogAuth(...), handler)`, or an
+ * app made as `new Hono<NogAuthEnv>()` that uses it for every route), and on no other: a route without the
+ * middleware does not compile `c.get('nogAuth')`.
+ */
 export interface NogAuthEnv {
   Variables: { nogAuth: NogAuth };
 }
 
+/** Options of the Hono middleware: those of `withNogAuth`, and `rewriteUrl`. */
+export type NogAuthOptions = NogFetchAuthOptions &
+  NogPreflightOptions & {
+    /**
+     * After a success, show the handlers `c.req.url`, `c.req.query()` and `c.req.queries()` without the auth
+     * parameters (default true). `c.req.raw`, the request as received, is left as it is.
+     */
+    readonly rewriteUrl?: boolean;
+  };
+
 /**
- * Hono middleware: verifies each request's nog-v1 signature and, when it holds, sets `c.get('nogAuth')` and calls
- * the next handler; otherwise it answers 401 (`WWW-Authenticate: nog-v1`) or 503 (`Retry-After`) with the original
- * Nog server's JSON body. Fetch API only: it runs wherever Hono does.
+ * Hono middleware, typed as Hono's own (`createMiddleware<NogAuthEnv>`): verifies each request's nog-v1 signature
+ * and, when it holds, sets `c.get('nogAuth')`, shows the handlers the URL and query without the auth parameters, and
+ * calls the next handler; otherwise it answers 401 (`WWW-Authenticate: nog-v1`) or 503 (`Retry-After`) with the
+ * original Nog server's JSON body. A CORS preflight passes on to the next handler (`cors()` answers it). Fetch API
+ * only: it runs wherever Hono does.
  *
  * ```ts
- * const app = new Hono();
- * app.use('/api/*', nogAuth({ keys }));
- * app.get('/api/blobs/:id', (c) => c.json({ keyId: c.get('nogAuth').keyId }));
+ * const app = new Hono()
+ *   .use('/api/*', nogAuth({ keys }))
+ *   .get('/api/blobs/:id', (c) => c.json({ keyId: c.get('nogAuth').keyId, query: c.req.query() }));
  * ```
  */
-export function nogAuth(options: NogFetchAuthOptions): MiddlewareHandler<NogAuthEnv> {
+export function nogAuth(options: NogAuthOptions): MiddlewareHandler<NogAuthEnv> {
   const authenticate = createNogAuthenticator(options);
+  const rewriteUrl = checkRewriteUrl(options.rewriteUrl);
+  const passPreflight = checkPassPreflight(options.passPreflight);
   return async (c, next) => {
-    const auth = await authenticate(c.req.raw);
-    if (auth instanceof Response) return auth;
-    c.set('nogAuth', auth);
+    if (!(passPreflight && isPreflight(c.req.method, (name) => c.req.raw.headers.get(name) ?? undefined))) {
+      const auth = await authenticate(c.req.raw);
+      if (auth instanceof Response) return auth;
+      c.set('nogAuth', auth);
+      // A fetch Request cannot be rewritten (and c.req.raw keeps its body, signal and platform fields): the URL that
+      // c.req.query(), c.req.queries() and c.req.url read is the HonoRequest's own, shadowed here by the clean one.
+      if (rewriteUrl) Object.defineProperty(c.req, 'url', { value: replaceQuery(c.req.url, auth.query), configurable: true });
+    }
     await next();
     return undefined;
   };
 }
 
-export type { NogFetchAuthOptions as NogAuthOptions } from './authenticate.js';
 export type { NogAuth, NogFailureEvent } from './types.js';

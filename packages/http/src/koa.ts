@@ -1,9 +1,10 @@
 import { failureResponse } from './internal/failure.js';
 import { createGate } from './internal/gate.js';
 import { checkRewriteUrl, receivedUrl, rewriteNodeRequest } from './internal/node.js';
+import { checkPassPreflight, isPreflight } from './internal/preflight.js';
 import { rememberNogAuth } from './internal/registry.js';
 import { withPrefix } from './internal/target.js';
-import type { NogHookOptions, NogProxyOptions, NogVerifierSource } from './types.js';
+import type { NogHookOptions, NogPreflightOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
 /**
  * The parts of a Koa context the middleware reads and writes, described by shape (Koa ships no types; with
@@ -21,12 +22,15 @@ export interface KoaContextLike {
   state: Record<string, unknown>;
   /** The Node request. */
   readonly req: object;
+  /** A request header (lower-case name), as Koa's `ctx.get` returns it: `''` when absent. */
+  get(field: string): string;
 }
 
 /** Options of the Koa middleware: a verifier (or its options), proxy settings, `onFailure`, `rewriteUrl`. */
 export type NogAuthOptions = NogVerifierSource &
   NogProxyOptions<KoaContextLike> &
-  NogHookOptions & {
+  NogHookOptions &
+  NogPreflightOptions & {
     /** Remove the auth parameters from `ctx.url` and `ctx.originalUrl` after a success (default true). */
     readonly rewriteUrl?: boolean;
   };
@@ -48,7 +52,12 @@ export type NogKoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown
 export function nogAuth(options: NogAuthOptions): NogKoaMiddleware {
   const gate = createGate(options, withPrefix);
   const rewriteUrl = checkRewriteUrl(options.rewriteUrl);
+  const passPreflight = checkPassPreflight(options.passPreflight);
   return async (ctx, next) => {
+    if (passPreflight && isPreflight(ctx.method, (name) => ctx.get(name) || undefined)) {
+      await next();
+      return;
+    }
     const result = await gate(ctx, ctx.method, receivedUrl(ctx));
     if (!result.ok) {
       const { status, headers, body } = failureResponse(result);

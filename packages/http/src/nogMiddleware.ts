@@ -1,9 +1,10 @@
 import { failureResponse } from './internal/failure.js';
 import { createGate } from './internal/gate.js';
 import { checkRewriteUrl, receivedUrl, rewriteNodeRequest, stripAuthParameters } from './internal/node.js';
+import { checkPassPreflight, isPreflight } from './internal/preflight.js';
 import { rememberNogAuth } from './internal/registry.js';
 import { withPrefix } from './internal/target.js';
-import type { NogAuth, NogHookOptions, NogProxyOptions, NogVerifierSource } from './types.js';
+import type { NogAuth, NogHookOptions, NogPreflightOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
 /**
  * The parts of a Node `http.IncomingMessage` (or an Express request) that the middleware reads and writes,
@@ -29,7 +30,8 @@ export interface NodeResponseLike {
 /** Options of {@link nogMiddleware}. */
 export type NogMiddlewareOptions = NogVerifierSource &
   NogProxyOptions<NodeRequestLike> &
-  NogHookOptions & {
+  NogHookOptions &
+  NogPreflightOptions & {
     /**
      * Remove the auth parameters from `req.url` (and `req.originalUrl`, and Express 4's parsed `req.query`) after a
      * successful verification, so the application sees the query without them (default true).
@@ -48,7 +50,8 @@ export type NogMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: 
  * `{"statusCode":401,"errorCode":"ERR_AUTH_...","message":"..."}` as the original Nog server did, or 503 when the
  * nonce store or the key lookup failed (never a pass; the lookup's exception is not kept), and does not call `next`.
  * An exception of the verification itself (`ERR_CLOCK_INVALID`, a `verifier` of the caller's that rejects) goes to
- * `next(err)`.
+ * `next(err)`. A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`) goes to `next()` unverified and
+ * without `nogAuth`, for the CORS middleware after it (`passPreflight: false` to verify it too).
  *
  * ```ts
  * const auth = nogMiddleware({ keys: { [keyId]: secret } });
@@ -58,8 +61,13 @@ export type NogMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: 
 export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
   const gate = createGate(options, withPrefix);
   const rewriteUrl = checkRewriteUrl(options.rewriteUrl);
+  const passPreflight = checkPassPreflight(options.passPreflight);
 
   return async (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void): Promise<void> => {
+    if (passPreflight && isPreflight(req.method ?? '', (name) => req.headers?.[name])) {
+      next();
+      return;
+    }
     let result;
     try {
       result = await gate(req, req.method ?? '', receivedUrl(req));

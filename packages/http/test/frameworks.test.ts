@@ -50,7 +50,10 @@ const SERVERS: Record<string, Start> = {
             res.end();
             return;
           }
-          res.end(JSON.stringify({ keyId: getNogAuth(req)!.keyId, url: req.url, query: queryOf(req.url!) }));
+          const auth = getNogAuth(req);
+          // A CORS preflight that the middleware let through has no verification: answered here as a CORS layer would.
+          if (auth === undefined) return void res.writeHead(204).end();
+          res.end(JSON.stringify({ keyId: auth.keyId, url: req.url, query: queryOf(req.url!) }));
         }),
       ),
     );
@@ -84,16 +87,16 @@ const SERVERS: Record<string, Start> = {
     return listen(serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }) as Server);
   },
   hono: (options, errors) => {
-    const app = new Hono();
+    const app = new Hono().use('/api/*', honoNogAuth(options as never)).get('/api/blobs/:id', (c) => {
+      const url = new URL(c.req.url);
+      // c.req.url, c.req.query() and c.req.queries() are without the auth parameters; c.req.raw is as received.
+      expect(new URL(c.req.raw.url).searchParams.has('authsignature')).toBe(true);
+      expect(Object.keys(c.req.queries())).toEqual(Object.keys(c.req.query()));
+      return c.json({ keyId: c.get('nogAuth').keyId, url: url.pathname + url.search, query: c.req.query() });
+    });
     app.onError((err, c) => {
       errors.push(err);
       return c.body(null, 500);
-    });
-    app.use('/api/*', honoNogAuth(options as never));
-    app.get('/api/blobs/:id', (c) => {
-      const auth = c.get('nogAuth' as never) as ReturnType<typeof getNogAuth> & object;
-      // A fetch Request cannot be rewritten: c.req.query() still has the auth parameters; the verification has the clean one.
-      return c.json({ keyId: auth.keyId, url: auth.target, query: queryOf(auth.target) });
     });
     return listen(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server);
   },
@@ -113,8 +116,10 @@ const SERVERS: Record<string, Start> = {
     app.on('error', (err: unknown) => errors.push(err));
     app.use(koaNogAuth(options as never) as never);
     app.use((ctx) => {
-      const auth = ctx.state.nogAuth as { keyId: string };
-      ctx.body = { keyId: auth.keyId, url: ctx.url, query: ctx.query };
+      const auth = ctx.state.nogAuth as { keyId: string } | undefined;
+      if (auth === undefined)
+        ctx.status = 204; // a CORS preflight let through
+      else ctx.body = { keyId: auth.keyId, url: ctx.url, query: ctx.query };
     });
     return listen(createServer(app.callback()));
   },
@@ -256,6 +261,25 @@ describe.each(Object.entries(SERVERS))('%s', (name, start) => {
     expect(res.status).toBe(500);
     // (A fetch handler has no error handler of its own: its rejection is the runtime's, @hono/node-server's 500.)
     if (name !== 'fetch API (withNogAuth)') expect(errors).toEqual([expect.objectContaining({ code: 'ERR_CLOCK_INVALID' })]);
+  });
+
+  it('lets a CORS preflight (OPTIONS with Access-Control-Request-Method) go on unverified, unless passPreflight is false; the fetch-API wrapper verifies it', async () => {
+    const preflight = async (b: string, headers: Record<string, string>) =>
+      (await fetch(`${b}/api/blobs/abc`, { method: 'OPTIONS', headers: { origin: 'http://elsewhere.test', ...headers } })).status;
+    const seen: NogFailureEvent[] = [];
+    const passing = await up({ keys: KEYS, onFailure: (e) => seen.push(e) });
+    const verifying = await up({ keys: KEYS, passPreflight: false, onFailure: (e) => seen.push(e) } as Options);
+    const acrm = { 'access-control-request-method': 'POST' };
+    if (name === 'fetch API (withNogAuth)') {
+      expect(await preflight(passing, acrm)).toBe(401);
+    } else {
+      // Not refused: what answers is the framework (Express's automatic OPTIONS, Fastify's and Hono's 404, the app's 204).
+      expect(await preflight(passing, acrm)).not.toBe(401);
+      expect(seen).toEqual([]);
+    }
+    // An OPTIONS that is no preflight, and any preflight with passPreflight: false, are verified.
+    expect(await preflight(passing, {})).toBe(401);
+    expect(await preflight(verifying, acrm)).toBe(401);
   });
 
   it('answers as before when onFailure throws (logging never turns a 401 into a 500)', async () => {

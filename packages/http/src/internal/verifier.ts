@@ -3,7 +3,7 @@ import { createVerifier, NogError, type Verifier } from '@reqsign/nog';
 import type { NogVerifierOptions, NogVerifierSource } from '../types.js';
 
 /** The options that are this package's own; every other option belongs to @reqsign/nog's `createVerifier`. */
-const OWN_OPTIONS: ReadonlySet<string> = new Set(['verifier', 'mountPrefix', 'originalUrl', 'rewriteUrl', 'onFailure']);
+const OWN_OPTIONS: ReadonlySet<string> = new Set(['verifier', 'mountPrefix', 'originalUrl', 'rewriteUrl', 'onFailure', 'passPreflight']);
 
 /** The verifier of the options: the one given, or one built from the verifier options. */
 export function verifierOf(options: NogVerifierSource): Verifier {

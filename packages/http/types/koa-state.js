@@ -1,0 +1,2 @@
+// Types only: see koa-state.d.ts.
+export {};
