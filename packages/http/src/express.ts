@@ -7,7 +7,6 @@ import type { NogAuth } from './types.js';
 
 declare global {
   // The declaration merging that @types/express documents for request properties added by a middleware.
-  // biome-ignore lint/style/noNamespace: Express's request type is a global namespace's interface.
   namespace Express {
     interface Request {
       /** Set by `nogMiddleware` for a request whose nog-v1 signature holds (`undefined` on a route without it). */
