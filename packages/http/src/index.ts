@@ -17,6 +17,7 @@ export type {
   NogAuthFailure,
   NogFailureEvent,
   NogHookOptions,
+  NogPreflightOptions,
   NogVerifierOptions,
   NogVerifierSource,
   NogProxyOptions,

@@ -300,3 +300,37 @@ describe('options', () => {
     }
   });
 });
+
+describe('hono', () => {
+  it('shows c.req.url, c.req.query() and c.req.queries() without the auth parameters, c.req.raw as received; rewriteUrl: false leaves them', async () => {
+    const seen = (options: Record<string, unknown>) =>
+      new Hono().get('/p', honoNogAuth({ keys: KEYS, ...options }), (c) =>
+        c.json({ url: c.req.url, query: c.req.query(), queries: c.req.queries(), raw: c.req.raw.url, keyId: c.get('nogAuth').keyId }),
+      );
+    const url = await signed('GET', 'http://h.test/p?x=1&x=2&y=%20');
+    const clean = (await (await seen({}).request(url)).json()) as Record<string, unknown>;
+    expect(clean).toEqual({
+      url: 'http://h.test/p?x=1&x=2&y=%20',
+      query: { x: '1', y: ' ' },
+      queries: { x: ['1', '2'], y: [' '] },
+      raw: url,
+      keyId: KEY.id,
+    });
+    const kept = (await (await seen({ rewriteUrl: false }).request(await signed('GET', 'http://h.test/p?x=1'))).json()) as {
+      query: Record<string, string>;
+    };
+    expect(Object.keys(kept.query).sort()).toEqual([
+      'authalgorithm',
+      'authdate',
+      'authexpires',
+      'authkeyid',
+      'authnonce',
+      'authsignature',
+      'x',
+    ]);
+    expect(() => honoNogAuth({ keys: KEYS, rewriteUrl: 'yes' } as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+    expect(() => honoNogAuth({ keys: KEYS, passPreflight: 1 } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+  });
+});

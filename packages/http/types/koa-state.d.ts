@@ -1,6 +1,6 @@
-// @reqsign/http/koa-state: `ctx.state.nogAuth` typed for Koa apps typed with @types/koa. Opt in with
-// `import '@reqsign/http/koa-state';` (an empty module at run time). Koa itself ships no types, so the Koa middleware
-// (`@reqsign/http/koa`) is typed by shape and adds nothing to Koa's types unless this entry is imported.
+// @reqsign/http/koa-state: the Koa middleware of `@reqsign/http/koa`, with `ctx.state.nogAuth` typed for Koa apps
+// typed with @types/koa. Koa itself ships no types, so `@reqsign/http/koa` is typed by shape and adds nothing to
+// Koa's types; importing from this entry instead adds `nogAuth` to Koa's `DefaultState`.
 import type { NogAuth } from '@reqsign/http/koa';
 
 declare module 'koa' {
@@ -9,3 +9,5 @@ declare module 'koa' {
     nogAuth?: NogAuth | undefined;
   }
 }
+
+export * from '../dist/koa.js';

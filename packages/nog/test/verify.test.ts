@@ -112,7 +112,9 @@ for (const [name, build] of builds) {
         expect(result).toEqual({ ok: false, code: 'ERR_AUTH_NONCE_STORE', message: 'Nonce store unavailable.', status: 503, cause });
         if (cause === down) expect((result as { cause: unknown }).cause).toBe(down);
         // The body a server sends is the fixed one: the cause stays with the operator.
-        expect(failureBody(result as VerifyFailure)).toBe('{"statusCode":503,"errorCode":"ERR_AUTH_NONCE_STORE","message":"Nonce store unavailable."}');
+        expect(failureBody(result as VerifyFailure)).toBe(
+          '{"statusCode":503,"errorCode":"ERR_AUTH_NONCE_STORE","message":"Nonce store unavailable."}',
+        );
       }
       // A 401 has no cause.
       const replay = make({ nonceStore: { claim: async () => false } });
@@ -202,7 +204,13 @@ for (const [name, build] of builds) {
     });
 
     it('fails a key lookup that throws, rejects or does not settle in keyLookupTimeoutMs with ERR_AUTH_KEY_LOOKUP (503)', async () => {
-      const failure = (cause: unknown) => ({ ok: false, code: 'ERR_AUTH_KEY_LOOKUP', message: 'Key lookup unavailable.', status: 503, cause });
+      const failure = (cause: unknown) => ({
+        ok: false,
+        code: 'ERR_AUTH_KEY_LOOKUP',
+        message: 'Key lookup unavailable.',
+        status: 503,
+        cause,
+      });
       const dbDown = new Error('db down');
       const throwing = () => {
         throw dbDown;
