@@ -22,8 +22,6 @@ export interface KoaContextLike {
   state: Record<string, unknown>;
   /** The Node request. */
   readonly req: object;
-  /** A request header (lower-case name), as Koa's `ctx.get` returns it: `''` when absent. */
-  get(field: string): string;
 }
 
 /** Options of the Koa middleware: a verifier (or its options), proxy settings, `onFailure`, `rewriteUrl`. */
@@ -54,7 +52,7 @@ export function nogAuth(options: NogAuthOptions): NogKoaMiddleware {
   const rewriteUrl = checkRewriteUrl(options.rewriteUrl);
   const passPreflight = checkPassPreflight(options.passPreflight);
   return async (ctx, next) => {
-    if (passPreflight && isPreflight(ctx.method, (name) => ctx.get(name) || undefined)) {
+    if (passPreflight && isPreflight(ctx.method, (name) => (ctx.req as { headers?: Record<string, unknown> }).headers?.[name])) {
       await next();
       return;
     }

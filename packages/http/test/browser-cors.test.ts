@@ -222,4 +222,13 @@ describe.each(Object.keys(AFTER))('Chromium, cross-origin, %s', (name) => {
     expect(r).toEqual({ status: 200, body: { keyId: KEY.id, query: { x: '1' } } });
     expect(api.methods).toEqual(['OPTIONS', 'POST']);
   });
+
+  it('an unsigned POST is refused, and the page cannot read why (the 401 left before the CORS headers): why CORS goes first', async () => {
+    const api = apis[name]!;
+    api.methods.length = 0;
+    const r = await post(`${api.url}/api/blobs/abc?x=1`, null);
+    expect(r.status).toBe(0);
+    expect(String(r.body['error'])).toMatch(/TypeError/);
+    expect(api.methods).toEqual(['OPTIONS', 'POST']);
+  });
 });

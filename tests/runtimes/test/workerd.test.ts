@@ -167,7 +167,7 @@ describe('the fetch-API integrations inside workerd', () => {
   it('Hono: the middleware sets nogAuth and the route runs', async () => {
     const r = await fetch(`${worker.url}${signed('GET', '/hono/blobs/abc?x=1')}`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ via: 'hono', id: 'abc', keyId: KEY_ID, query: 'x=1' });
+    expect(await r.json()).toEqual({ via: 'hono', id: 'abc', keyId: KEY_ID, query: 'x=1', parsed: { x: '1' } });
   });
 
   it.each(['/wrap/p', '/authenticator/p', '/hono/p'])('%s: a wrong signature is 401 with WWW-Authenticate: nog-v1', async (path) => {
