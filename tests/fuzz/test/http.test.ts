@@ -7,7 +7,9 @@ import Koa from 'koa';
 import * as http from '@reqsign/http';
 import * as httpFastify from '@reqsign/http/fastify';
 import * as httpHono from '@reqsign/http/hono';
+import * as httpExpress from '@reqsign/http/express';
 import * as httpKoa from '@reqsign/http/koa';
+import * as httpKoaState from '@reqsign/http/koa-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostile, mutate, near, options, text, urlish } from './arbitraries.js';
 import { expectClean, fuzz, unfuzzedExports } from './harness.js';
@@ -525,6 +527,11 @@ const MODULES: Record<string, Record<string, unknown>> = {
 describe('@reqsign/http', () => {
   it('has an entry for every exported function of every entry point', () => {
     for (const [name, module] of Object.entries(MODULES)) expect(unfuzzedExports(module, Object.keys(ENTRIES[name]!)), name).toEqual([]);
+    // The typed entries add types only: their functions are the fuzzed ones themselves.
+    expect({ ...httpExpress }).toEqual({ nogMiddleware: http.nogMiddleware, getNogAuth: http.getNogAuth });
+    expect(httpExpress.nogMiddleware).toBe(http.nogMiddleware);
+    expect({ ...httpKoaState }).toEqual({ ...httpKoa });
+    expect(httpKoaState.nogAuth).toBe(httpKoa.nogAuth);
   });
 
   for (const [module, entries] of Object.entries(ENTRIES)) {
