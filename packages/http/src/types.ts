@@ -49,7 +49,7 @@ export interface NogFailureEvent {
   readonly path: string;
   /**
    * For a 503, what went wrong, to log: what your `keys` function threw or rejected with (a `NogError`
-   * `ERR_KEY_LOOKUP_TIMEOUT` "did not answer within N ms" when it hung), or the nonce store's `NonceStoreError`
+   * `ERR_KEY_LOOKUP_TIMEOUT` "Key lookup timed out after N ms" when it hung), or the nonce store's `NonceStoreError`
    * (the Redis and Durable Objects stores give it a `cause` of its own: the timeout, the disconnection, Redis's error
    * reply). `undefined` for a 401. It is never in the response.
    */

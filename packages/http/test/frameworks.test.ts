@@ -221,7 +221,7 @@ describe.each(Object.entries(SERVERS))('%s', (name, start) => {
           expect(cause).toMatchObject({
             name: 'NogError',
             code: 'ERR_KEY_LOOKUP_TIMEOUT',
-            message: 'The key lookup did not answer within 40 ms',
+            message: 'Key lookup timed out after 40 ms',
           }),
       ],
     ];

@@ -91,7 +91,7 @@ for (const [name, build] of builds) {
         expect.objectContaining({
           name: 'NonceStoreError',
           code: 'ERR_NONCE_STORE_REPLY',
-          message: `The nonce store's claim answered ${kind}, not true or false`,
+          message: `Nonce store claim gave ${kind}, not a boolean`,
         });
       const stores: Array<[NonceStore, unknown]> = [
         [
@@ -227,7 +227,7 @@ for (const [name, build] of builds) {
       expect(late).toEqual(failure(expect.any(NogError)));
       expect((late as { cause: NogError }).cause).toMatchObject({
         code: 'ERR_KEY_LOOKUP_TIMEOUT',
-        message: 'The key lookup did not answer within 50 ms',
+        message: 'Key lookup timed out after 50 ms',
       });
       // It waited for the timeout (and not, say, forever, or not at all).
       expect(Date.now() - started).toBeGreaterThanOrEqual(45);

@@ -172,8 +172,9 @@ export function verifyRequest(
     return unavailable('ERR_AUTH_KEY_LOOKUP', cause);
   }
   return isThenable(secret)
-    ? withTimeout(secret, c.keyLookupTimeoutMs).then((s) =>
-        s instanceof LookupFailed ? unavailable('ERR_AUTH_KEY_LOOKUP', s.cause) : checkSignature(c, provider, pending, s),
+    ? withTimeout(secret, c.keyLookupTimeoutMs).then(
+        (s) => checkSignature(c, provider, pending, s),
+        (cause: unknown) => unavailable('ERR_AUTH_KEY_LOOKUP', cause),
       )
     : checkSignature(c, provider, pending, secret);
 }
@@ -181,25 +182,16 @@ export function verifyRequest(
 /** The verifier's time: canonical's `readClock`, which refuses anything but a finite number (`ERR_CLOCK_INVALID`). */
 const clockOf = (c: VerifierConfig): number => readClock(c.now, NogError);
 
-/** A key lookup that rejected (its reason) or took too long (an `ERR_KEY_LOOKUP_TIMEOUT`): not a secret. */
-class LookupFailed {
-  constructor(readonly cause: unknown) {}
-}
-
-/** What a key lookup's promise settles to within `ms`, or a {@link LookupFailed} when it rejects or takes longer. */
+/**
+ * A key lookup's answer within `ms`; it rejects with the lookup's own reason, or when it takes longer with a
+ * `NogError` `ERR_KEY_LOOKUP_TIMEOUT` that names the milliseconds.
+ */
 function withTimeout(lookup: PromiseLike<unknown>, ms: number): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<LookupFailed>((resolve) => {
-    timer = setTimeout(
-      () => resolve(new LookupFailed(new NogError('ERR_KEY_LOOKUP_TIMEOUT', `The key lookup did not answer within ${ms} ms`))),
-      ms,
-    );
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NogError('ERR_KEY_LOOKUP_TIMEOUT', `Key lookup timed out after ${ms} ms`)), ms);
   });
-  const settled = Promise.resolve(lookup).then(
-    (v) => v,
-    (reason: unknown) => new LookupFailed(reason),
-  );
-  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+  return Promise.race([lookup, late]).finally(() => clearTimeout(timer));
 }
 
 /** Steps 0-3: everything that needs no key. */
@@ -314,13 +306,14 @@ function claimNonce(c: VerifierConfig, r: Pending): VerifyResult | Promise<Verif
 }
 
 function afterClaim(r: Pending, claimed: unknown): VerifyResult {
-  if (claimed === true) return accepted(r);
-  if (claimed === false) return fail('ERR_AUTH_NONCE_INVALID');
-  const kind = claimed === null ? 'null' : typeof claimed;
-  return unavailable(
-    'ERR_AUTH_NONCE_STORE',
-    new NonceStoreError('ERR_NONCE_STORE_REPLY', `The nonce store's claim answered ${kind}, not true or false`),
-  );
+  return claimed === true
+    ? accepted(r)
+    : claimed === false
+      ? fail('ERR_AUTH_NONCE_INVALID')
+      : unavailable(
+          'ERR_AUTH_NONCE_STORE',
+          new NonceStoreError('ERR_NONCE_STORE_REPLY', `Nonce store claim gave ${claimed === null ? null : typeof claimed}, not a boolean`),
+        );
 }
 
 /** 7. What the application sees: the query without the auth parameters. */
