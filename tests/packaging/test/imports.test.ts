@@ -118,7 +118,7 @@ describe('imports agree with docs/ARCHITECTURE.md', () => {
   it('reads the table: a row for each package, the rules as written', () => {
     expect(Object.keys(RULES).length).toBeGreaterThanOrEqual(8);
     expect(RULES['packages/canonical']).toEqual({ packages: [], typesOnly: {}, node: [] });
-    expect(RULES['packages/http']!.typesOnly).toEqual({ hono: 'src/hono.ts', fastify: 'src/fastify.ts' });
+    expect(RULES['packages/http']!.typesOnly).toEqual({ hono: 'src/hono.ts', fastify: 'src/fastify.ts', koa: 'src/koa-state.ts' });
     expect(RULES['packages/cli']!.packages).toEqual(expect.arrayContaining(SCHEMES.map((s) => s.package)));
     expect(RULES['packages/cli']!.node).toEqual({ forbidden: ['src/port/'], except: ['src/port/main.ts'] });
   });
