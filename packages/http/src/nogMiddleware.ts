@@ -50,7 +50,7 @@ export type NogMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: 
  * `{"statusCode":401,"errorCode":"ERR_AUTH_...","message":"..."}` as the original Nog server did, or 503 when the
  * nonce store or the key lookup failed (never a pass; the lookup's exception is not kept), and does not call `next`.
  * An exception of the verification itself (`ERR_CLOCK_INVALID`, a `verifier` of the caller's that rejects) goes to
- * `next(err)`. A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`) goes to `next()` unverified and
+ * `next(err)`. A CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) goes to `next()` unverified and
  * without `nogAuth`, for the CORS middleware after it (`passPreflight: false` to verify it too).
  *
  * ```ts

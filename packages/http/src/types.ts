@@ -59,7 +59,7 @@ export interface NogFailureEvent {
 /** The option of the middlewares (Node, Express, Fastify, Koa, Hono) for CORS preflights. */
 export interface NogPreflightOptions {
   /**
-   * Let a CORS preflight (`OPTIONS` with `Access-Control-Request-Method`) go on unverified to the next handler, where
+   * Let a CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) go on unverified to the next handler, where
    * your CORS middleware answers it (default true). A browser sends it without the signature, so it can never pass
    * verification. It gets no `nogAuth`. `false`: verify it like any request (401).
    */

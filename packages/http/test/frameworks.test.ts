@@ -277,8 +277,11 @@ describe.each(Object.entries(SERVERS))('%s', (name, start) => {
       expect(await preflight(passing, acrm)).not.toBe(401);
       expect(seen).toEqual([]);
     }
-    // An OPTIONS that is no preflight, and any preflight with passPreflight: false, are verified.
+    // An OPTIONS that is no preflight (no Access-Control-Request-Method, or no Origin), and any preflight with
+    // passPreflight: false, are verified.
     expect(await preflight(passing, {})).toBe(401);
+    const noOrigin = await fetch(`${passing}/api/blobs/abc`, { method: 'OPTIONS', headers: acrm });
+    expect(noOrigin.status).toBe(401);
     expect(await preflight(verifying, acrm)).toBe(401);
   });
 

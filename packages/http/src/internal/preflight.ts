@@ -7,13 +7,14 @@ export function checkPassPreflight(value: unknown): boolean {
   return value;
 }
 
+/** A request header that is there (Node gives a repeated one as an array). */
+const present = (value: unknown): boolean => typeof value === 'string' || (Array.isArray(value) && value.length > 0);
+
 /**
- * A CORS preflight (Fetch standard, 4.8): `OPTIONS` with an `Access-Control-Request-Method` header. A browser sends it
- * before a cross-origin request, without credentials and without the signed URL's query meaning anything to it, so
- * it cannot be signed: it goes on, unverified, to the CORS handler. `header` reads one request header (lower case).
+ * A CORS preflight (Fetch standard, 4.8, "CORS-preflight fetch"): `OPTIONS` with `Origin` and
+ * `Access-Control-Request-Method`, as a browser sends it before a cross-origin request it cannot sign: it goes on,
+ * unverified, to the CORS handler. `header` reads one request header (lower-case name).
  */
 export function isPreflight(method: string, header: (name: string) => unknown): boolean {
-  if (method !== 'OPTIONS') return false;
-  const value = header('access-control-request-method');
-  return typeof value === 'string' || (Array.isArray(value) && value.length > 0);
+  return method === 'OPTIONS' && present(header('origin')) && present(header('access-control-request-method'));
 }
