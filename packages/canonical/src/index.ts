@@ -51,3 +51,21 @@ export {
   type ScopedNonceStore,
 } from './nonceStore.js';
 export { readClock, type ClockErrorClass } from './clock.js';
+export {
+  sendWithRetries,
+  readRetryOptions,
+  retryAfterMs,
+  backoffMs,
+  delay,
+  discard,
+  peekBody,
+  defaultWarningHandler,
+  readWarningHandler,
+  RETRY_DEFAULTS,
+  BACKOFF_BASE_MS,
+  type RetryOptions,
+  type RetryPolicy,
+  type RetryLoop,
+  type ReqsignWarning,
+  type WarningHandler,
+} from './client.js';

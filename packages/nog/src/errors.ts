@@ -37,6 +37,8 @@ export type NogErrorCode =
   | 'ERR_SIGN_AUTH_PARAMETER'
   /** The verifier's `now()` threw, or returned something other than a finite number of milliseconds. */
   | 'ERR_CLOCK_INVALID'
+  /** `createNogFetch`'s key provider threw or rejected; its error is the `cause`. */
+  | 'ERR_KEY_PROVIDER'
   /** The WebCrypto build found no `crypto.subtle` or `crypto.getRandomValues` (an insecure browser context). */
   | 'ERR_CRYPTO_UNAVAILABLE';
 
