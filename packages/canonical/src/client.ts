@@ -1,12 +1,20 @@
 import type { ArgumentErrorClass } from './errors.js';
 
 /**
- * The parts of a long-lived signing client that every scheme shares (`createNogFetch`, `createNopsFetch`): the opt-in
- * retry of a 503, `Retry-After`, the wait that an `AbortSignal` ends, and the warning channel. What a scheme's own
- * server says about its clock is the scheme's: it is handed in as `clockRetry`.
+ * The parts of a long-lived signing client that every scheme shares (`createNogFetch`, `createNopsFetch`): the loop
+ * that sends a request again, the opt-in retry of a 503 with `Retry-After` (a strategy made by `retryOn503`, so that a
+ * client that does not retry carries none of it), the wait that an `AbortSignal` ends, and the warning channel. What a
+ * scheme's own server says about its clock is the scheme's: it is handed in as `clockRetry`.
  */
 
-/** The retry of a 503, as a client's `retry` option gives it: `true` for the defaults, `false` or absent for none. */
+/**
+ * Decides whether to send a request again after `response` (the `sends`-th answer to it): resolves to true once it
+ * has waited what it wants, false to return the response. It rejects with the signal's reason when the signal aborts
+ * during its wait. Each new send is signed afresh.
+ */
+export type RetryStrategy = (response: Response, sends: number, signal: AbortSignal | null | undefined) => Promise<boolean>;
+
+/** The options of `retryOn503`. */
 export interface RetryOptions {
   /** Sends in all, the first included: a whole number from 1 to 10 (default 3). */
   readonly attempts?: number | undefined;
@@ -17,60 +25,28 @@ export interface RetryOptions {
   readonly maxDelayMs?: number | undefined;
 }
 
-/** {@link RetryOptions} with the defaults filled in. */
-export interface RetryPolicy {
-  readonly attempts: number;
-  readonly maxDelayMs: number;
-}
-
-/** The defaults of {@link RetryOptions}. */
-export const RETRY_DEFAULTS: RetryPolicy = /* @__PURE__ */ Object.freeze({ attempts: 3, maxDelayMs: 20_000 });
-
 /** The first backoff step without `Retry-After`, in milliseconds: the n-th retry waits a random part of 100 * 2^n. */
 export const BACKOFF_BASE_MS = 100;
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Reads a client's `retry` option: `null` for none (the default), else the policy. */
-export function readRetryOptions(value: unknown, Err: ArgumentErrorClass): RetryPolicy | null {
-  if (value === undefined || value === false) return null;
-  if (value === true) return RETRY_DEFAULTS;
-  if (typeof value !== 'object' || value === null) {
-    throw new Err('ERR_INVALID_ARGUMENT', 'retry must be true, false or { attempts?, maxDelayMs? }');
-  }
-  const { attempts = RETRY_DEFAULTS.attempts, maxDelayMs = RETRY_DEFAULTS.maxDelayMs } = value as RetryOptions;
-  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) {
-    throw new Err('ERR_INVALID_ARGUMENT', 'retry.attempts must be a whole number from 1 to 10 (sends in all)');
-  }
-  if (!Number.isInteger(maxDelayMs) || maxDelayMs < 0 || maxDelayMs > MAX_TIMER_MS) {
-    throw new Err('ERR_INVALID_ARGUMENT', 'retry.maxDelayMs must be a whole number of milliseconds from 0 to 2147483647');
-  }
-  return { attempts, maxDelayMs };
-}
 
 /**
  * The wait a `Retry-After` header asks for, in milliseconds (RFC 9110 10.2.3): a number of seconds (`1*DIGIT`), or an
  * HTTP-date, less `now` (never below 0). `undefined` for no header or one that is neither.
  */
 export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // An HTTP-date: IMF-fixdate and the obsolete RFC 850 form end in GMT; asctime has no zone and means GMT.
-  const asctime = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/.test(text);
-  if (!asctime && !/^[A-Za-z]{3,9}, .* \d\d:\d\d:\d\d GMT$/.test(text)) return undefined;
-  const at = Date.parse(asctime ? `${text} GMT` : text);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+  const text = value?.trim() ?? '';
+  if (/^\d+$/.test(text)) return +text * 1000;
+  // An HTTP-date: IMF-fixdate and RFC 850's form say GMT; asctime's has no zone and means GMT.
+  const at = /^[a-z]{3,9}, .+ GMT$/i.test(text)
+    ? Date.parse(text)
+    : /^[a-z]{3} [a-z]{3} .+ \d{4}$/i.test(text)
+      ? Date.parse(`${text} GMT`)
+      : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** The wait before the `retry`-th retry (1 first) without `Retry-After`: "full jitter", a random part of the step. */
 export function backoffMs(retry: number, maxDelayMs: number, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(maxDelayMs, BACKOFF_BASE_MS * 2 ** retry));
-}
-
-/** The reason an aborted signal carries (an `AbortError` `DOMException` when the runtime gave none). */
-function reasonOf(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
 /**
@@ -79,19 +55,17 @@ function reasonOf(signal: AbortSignal): unknown {
  */
 export function delay(ms: number, signal?: AbortSignal | null): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(reasonOf(signal));
-      return;
-    }
+    // Every runtime with AbortSignal gives an aborted signal a reason (an AbortError DOMException by default).
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(reasonOf(signal!));
+      reject(signal!.reason);
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort);
   });
 }
 
@@ -100,31 +74,46 @@ export function discard(response: Response): void {
   response.body?.cancel().catch(() => {});
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
- * Reads at most `limit` bytes of a response's body as UTF-8 (from a clone: the response itself is untouched), or
- * `undefined` when there is none or it cannot be read. What a server sends is read only this far.
+ * Binds `retryOn503` to a package's error class. `retryOn503(options)` makes the {@link RetryStrategy} of a 503: up to
+ * `attempts` sends, each retry after the `Retry-After` (seconds or an HTTP-date; a 503 asking for more than
+ * `maxDelayMs` is returned), else after a random part of 100 * 2^n ms (n the retry), capped at `maxDelayMs`.
+ */
+export function retryOn503With(Err: ArgumentErrorClass): (options?: RetryOptions) => RetryStrategy {
+  return (options = {}) => {
+    const whole = (n: unknown, min: number, max: number): boolean => Number.isInteger(n) && (n as number) >= min && (n as number) <= max;
+    if (typeof options !== 'object' || options === null) throw new Err('ERR_INVALID_ARGUMENT', 'options must be an object');
+    const { attempts = 3, maxDelayMs = 20_000 } = options;
+    if (!whole(attempts, 1, 10)) throw new Err('ERR_INVALID_ARGUMENT', 'attempts must be a whole number from 1 to 10 (sends in all)');
+    if (!whole(maxDelayMs, 0, MAX_TIMER_MS)) {
+      throw new Err('ERR_INVALID_ARGUMENT', 'maxDelayMs must be a whole number of milliseconds from 0 to 2147483647');
+    }
+    return async (response, sends, signal) => {
+      if (response.status !== 503 || sends >= attempts) return false;
+      const asked = retryAfterMs(response.headers.get('retry-after'), Date.now());
+      if (asked !== undefined && asked > maxDelayMs) return false;
+      discard(response);
+      await delay(asked ?? backoffMs(sends, maxDelayMs), signal);
+      return true;
+    };
+  };
+}
+
+/**
+ * Reads a response's body as UTF-8 from a clone (the response itself is untouched), chunk by chunk until `limit`
+ * characters or the end: what a server sends is read only about this far. `undefined` when it cannot be read.
  */
 export async function peekBody(response: Response, limit: number): Promise<string | undefined> {
-  if (response.body === null) return undefined;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const reader = response.clone().body?.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
   try {
-    reader = response.clone().body!.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
+    for (let chunk; reader && text.length < limit && !(chunk = await reader.read()).done; ) {
+      text += decoder.decode(chunk.value, { stream: true });
     }
-    const bytes = new Uint8Array(Math.min(size, limit));
-    let at = 0;
-    for (const chunk of chunks) {
-      const part = chunk.subarray(0, bytes.length - at);
-      bytes.set(part, at);
-      at += part.length;
-    }
-    return new TextDecoder().decode(bytes);
+    return text;
   } catch {
     return undefined;
   } finally {
@@ -132,49 +121,35 @@ export async function peekBody(response: Response, limit: number): Promise<strin
   }
 }
 
-/** What a client sends and how it may try again. */
-export interface RetryLoop {
-  /** Signs afresh (a new date and nonce) and sends; called once per attempt. */
+/** What a client sends and how it may send it again. */
+export interface SendLoop {
+  /** Signs afresh (a new date and nonce) and sends; called once per send. */
   readonly send: () => Promise<Response>;
-  /** False when the body cannot be sent twice (a stream): every response is then returned as it is. */
+  /** False when the body cannot be sent twice (a stream): the first response is then returned, whatever it is. */
   readonly canResend: boolean;
   /** The caller's signal: aborting it ends a wait at once. */
   readonly signal: AbortSignal | null | undefined;
-  /** The retry of a 503, or null for none. */
-  readonly retry: RetryPolicy | null;
+  /** The retry strategy (`retryOn503`, or the caller's), if any. */
+  readonly retry: RetryStrategy | undefined;
   /**
-   * The scheme's reading of a failed response: whether the server said that the signed date is off and its `Date`
-   * gives a better one (the scheme learns the offset here, also when the request cannot be re-sent). Asked at most
-   * once per request.
+   * The scheme's reading of a response: whether the server said that the signed date is off and its `Date` gives a
+   * better one (the scheme learns the offset here, also when the request cannot be sent again). Asked of every
+   * response until it answers true; a request is sent again for it once at most.
    */
   readonly clockRetry: (response: Response) => Promise<boolean>;
 }
 
-/**
- * Sends a request, then tries again for two reasons only: once when `clockRetry` finds the server's clock elsewhere,
- * and on a 503 up to `retry.attempts` sends, after `Retry-After` (a 503 asking for more than `retry.maxDelayMs` is
- * returned) or a jittered backoff. Each try is signed again.
- */
-export async function sendWithRetries(loop: RetryLoop): Promise<Response> {
-  let clockAsked = false;
-  let sends = 0;
-  for (;;) {
-    const response = await loop.send();
-    sends++;
-    if (!clockAsked && (response.status === 401 || response.status === 403)) {
-      clockAsked = true;
-      if ((await loop.clockRetry(response)) && loop.canResend) {
-        discard(response);
-        continue;
-      }
+/** Sends a request, again once when `clockRetry` says so, and again while `retry` says so. */
+export async function sendWithRetries({ send, canResend, signal, retry, clockRetry }: SendLoop): Promise<Response> {
+  let clockRetried = false;
+  for (let sends = 1; ; sends++) {
+    const response = await send();
+    if (!clockRetried && (await clockRetry(response)) && canResend) {
+      clockRetried = true;
+      discard(response);
+    } else if (!canResend || !(await retry?.(response, sends, signal))) {
       return response;
     }
-    const { retry } = loop;
-    if (response.status !== 503 || retry === null || !loop.canResend || sends >= retry.attempts) return response;
-    const asked = retryAfterMs(response.headers.get('retry-after'), Date.now());
-    if (asked !== undefined && asked > retry.maxDelayMs) return response;
-    discard(response);
-    await delay(asked ?? backoffMs(sends, retry.maxDelayMs), loop.signal);
   }
 }
 
@@ -193,21 +168,10 @@ const warned = new Set<string>();
  * The default warning channel: Node's `process.emitWarning` (type `ReqsignWarning`, with the code) where it exists,
  * else `console.warn`; each distinct warning once per process (the first 100 distinct ones).
  */
-export function defaultWarningHandler(warning: ReqsignWarning): void {
-  const key = `${warning.code}\n${warning.message}`;
-  if (warned.has(key) || warned.size >= 100) return;
-  warned.add(key);
-  const processLike = (globalThis as { process?: { emitWarning?: (message: string, options: object) => void } }).process;
-  if (typeof processLike?.emitWarning === 'function') {
-    processLike.emitWarning(warning.message, { type: 'ReqsignWarning', code: warning.code });
-  } else {
-    console.warn(`ReqsignWarning [${warning.code}]: ${warning.message}`);
-  }
-}
-
-/** Reads an `onWarning` option: the caller's function, or the default channel. */
-export function readWarningHandler(value: unknown, Err: ArgumentErrorClass): WarningHandler {
-  if (value === undefined) return defaultWarningHandler;
-  if (typeof value !== 'function') throw new Err('ERR_INVALID_ARGUMENT', 'onWarning must be a function');
-  return value as WarningHandler;
+export function defaultWarningHandler({ code, message }: ReqsignWarning): void {
+  if (warned.has(message) || warned.size > 99) return;
+  warned.add(message);
+  const node = (globalThis as { process?: { emitWarning?: (message: string, options: object) => void } }).process;
+  if (typeof node?.emitWarning === 'function') node.emitWarning(message, { type: 'ReqsignWarning', code });
+  else console.warn(`ReqsignWarning [${code}]: ${message}`);
 }

@@ -53,19 +53,17 @@ export {
 export { readClock, type ClockErrorClass } from './clock.js';
 export {
   sendWithRetries,
-  readRetryOptions,
+  retryOn503With,
   retryAfterMs,
   backoffMs,
   delay,
   discard,
   peekBody,
   defaultWarningHandler,
-  readWarningHandler,
-  RETRY_DEFAULTS,
   BACKOFF_BASE_MS,
   type RetryOptions,
-  type RetryPolicy,
-  type RetryLoop,
+  type RetryStrategy,
+  type SendLoop,
   type ReqsignWarning,
   type WarningHandler,
 } from './client.js';

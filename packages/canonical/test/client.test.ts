@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BACKOFF_BASE_MS, CanonicalError, backoffMs, defaultWarningHandler, delay, readRetryOptions, retryAfterMs } from '../src/index.js';
+import { BACKOFF_BASE_MS, CanonicalError, backoffMs, defaultWarningHandler, delay, retryOn503With, retryAfterMs } from '../src/index.js';
 
 /** Timers this process holds (Node's own count: what a leaked wait would leave behind). */
 const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -68,19 +68,19 @@ describe('backoffMs', () => {
   });
 });
 
-describe('readRetryOptions', () => {
-  it('is off unless asked for; true takes the defaults; bounds are checked with the range in the message', () => {
-    expect(readRetryOptions(undefined, CanonicalError)).toBeNull();
-    expect(readRetryOptions(false, CanonicalError)).toBeNull();
-    expect(readRetryOptions(true, CanonicalError)).toEqual({ attempts: 3, maxDelayMs: 20_000 });
-    expect(readRetryOptions({ attempts: 1, maxDelayMs: 0 }, CanonicalError)).toEqual({ attempts: 1, maxDelayMs: 0 });
+describe('retryOn503With', () => {
+  it('checks its options, with the range in the message, and throws the error class it is bound to', () => {
+    const retryOn503 = retryOn503With(CanonicalError);
+    for (const ok of [undefined, {}, { attempts: 1, maxDelayMs: 0 }, { attempts: 10, maxDelayMs: 2 ** 31 - 1 }]) {
+      expect(typeof retryOn503(ok)).toBe('function');
+    }
     for (const bad of [0, 11, 2.5, Number.NaN, '3']) {
-      expect(() => readRetryOptions({ attempts: bad }, CanonicalError)).toThrow(/1 to 10/);
+      expect(() => retryOn503({ attempts: bad as never })).toThrow(/from 1 to 10/);
     }
     for (const bad of [-1, 2 ** 31, 1.5, '5']) {
-      expect(() => readRetryOptions({ maxDelayMs: bad }, CanonicalError)).toThrow(/0 to 2147483647/);
+      expect(() => retryOn503({ maxDelayMs: bad as never })).toThrow(/from 0 to 2147483647/);
     }
-    expect(() => readRetryOptions('yes', CanonicalError)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => retryOn503('yes' as never)).toThrow(expect.objectContaining({ name: 'CanonicalError', code: 'ERR_INVALID_ARGUMENT' }));
   });
 });
 

@@ -28,5 +28,5 @@ export {
   MEMORY_STORE_IN_WORKER_WARNING,
   type MemoryNonceStoreOptions,
 } from './memoryNonceStore.js';
-export type { NogFetch, NogFetchOptions, NogKeyProvider } from './fetch.js';
-export type { RetryOptions } from '@reqsign/canonical';
+export { retryOn503, type NogFetch, type NogFetchOptions, type NogKeyProvider } from './fetch.js';
+export type { RetryOptions, RetryStrategy } from '@reqsign/canonical';

@@ -1,13 +1,13 @@
 import {
-  assertBoolean,
   assertFunction,
   assertObject,
   assertString,
   peekBody,
-  readRetryOptions,
   resendable,
+  retryOn503With,
   sendWithRetries,
   type RetryOptions,
+  type RetryStrategy,
   type WarningHandler,
 } from '@reqsign/canonical';
 import { NogError } from './errors.js';
@@ -52,12 +52,11 @@ export interface NogFetchOptions {
    */
   readonly correctClock?: boolean | undefined;
   /**
-   * Retry a 503 (off by default): `true` for 3 sends at most, each wait at most 20 s, or `{ attempts, maxDelayMs }`.
-   * The wait is the `Retry-After` (seconds or an HTTP-date; a 503 asking for more than `maxDelayMs` is returned as
-   * it is), else a random part of 100 * 2^n ms (n the retry, capped at `maxDelayMs`). Each retry is signed afresh
-   * (new authdate and nonce). The request's `signal` ends a wait at once, rejecting with its reason.
+   * When to send a request again besides the clock (none by default): `retryOn503()` retries a 503 after its
+   * `Retry-After`, or a {@link RetryStrategy} of your own. Each retry is signed afresh (new authdate and nonce); the
+   * request's `signal` ends a wait at once, rejecting with its reason.
    */
-  readonly retry?: boolean | RetryOptions | undefined;
+  readonly retry?: RetryStrategy | undefined;
   /** Where `sign`'s warnings go (see `SignOptions.onWarning`): default `process.emitWarning`, once per warning. */
   readonly onWarning?: WarningHandler | undefined;
 }
@@ -68,20 +67,26 @@ export type NogFetch = ((input: string | URL | Request, init?: RequestInit) => P
   readonly clockOffset: number;
 };
 
-/** The 401 codes that say the authdate is off, in the body `@reqsign/http` (and the original Nog server) answers. */
-const CLOCK_CODES: ReadonlySet<string> = new Set(['ERR_AUTH_DATE_FUTURE', 'ERR_AUTH_SIG_EXPIRED']);
+/**
+ * The retry of a 503 (for `createNogFetch`'s `retry`): up to `attempts` sends in all (default 3, at most 10), each
+ * retry after the response's `Retry-After` (seconds or an HTTP-date) or, without one, a random part of 100 * 2^n ms
+ * (n the retry); never longer than `maxDelayMs` (default 20000): a 503 that asks for longer is returned as it is. Not
+ * bundled unless imported.
+ */
+export const retryOn503: (options?: RetryOptions) => RetryStrategy = /* @__PURE__ */ retryOn503With(NogError);
+
 /** How far a server's `Date` must be from the signing clock to be learned (a `Date` has whole seconds). */
 const CLOCK_THRESHOLD_MS = 2000;
-/** The most of a 401's body read for its `errorCode` (the answer of `@reqsign/http` has about 100 bytes). */
-const PEEK_BYTES = 4096;
 
-/** The `errorCode` of a nog failure body, or undefined. */
-async function errorCodeOf(response: Response): Promise<unknown> {
-  const text = await peekBody(response, PEEK_BYTES);
+/**
+ * Whether a 401's JSON body blames the authdate (`errorCode` `ERR_AUTH_DATE_FUTURE` or `ERR_AUTH_SIG_EXPIRED`, as
+ * `@reqsign/http` and the original Nog server answer). At most about 4 KiB of it is read (theirs have about 100 bytes).
+ */
+async function blamesDate(response: Response): Promise<boolean> {
   try {
-    return text === undefined ? undefined : (JSON.parse(text) as { errorCode?: unknown } | null)?.errorCode;
+    return /^ERR_AUTH_(DATE_FUTURE|SIG_EXPIRED)$/.test(JSON.parse((await peekBody(response, 4096))!).errorCode);
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -100,11 +105,15 @@ export function createNogFetchWith(sign: SignFunction): (options: NogFetchOption
       assertString(secret, 'key.secret', NogError);
       staticKey = { id, secret };
     }
-    if (options.correctClock !== undefined) assertBoolean(options.correctClock, 'correctClock', NogError);
-    const correctClock = options.correctClock ?? true;
-    const retry = readRetryOptions(options.retry, NogError);
-    if (options.onWarning !== undefined) assertFunction(options.onWarning, 'onWarning', NogError);
-    if (options.fetch !== undefined) assertFunction(options.fetch, 'fetch', NogError);
+    const { correctClock = true, retry, onWarning } = options;
+    if (typeof correctClock !== 'boolean') throw invalid('correctClock must be a boolean');
+    for (const [name, f] of [
+      ['retry', retry],
+      ['onWarning', onWarning],
+      ['fetch', options.fetch],
+    ] as const) {
+      if (f !== undefined) assertFunction(f, name, NogError);
+    }
     if (options.nonce !== undefined && options.nonce !== false) {
       throw invalid('nonce must be false or absent (a fixed nonce would work only once)');
     }
@@ -119,26 +128,16 @@ export function createNogFetchWith(sign: SignFunction): (options: NogFetchOption
     const signOptions: { expires?: number; nonce?: false; onWarning?: WarningHandler } = {};
     if (options.expires !== undefined) signOptions.expires = options.expires;
     if (options.nonce === false) signOptions.nonce = false;
-    if (options.onWarning !== undefined) signOptions.onWarning = options.onWarning;
+    if (onWarning !== undefined) signOptions.onWarning = onWarning;
 
     /** Learns the server's clock from a 401 that blames the authdate: whether the request is worth sending again. */
     async function clockRetry(response: Response): Promise<boolean> {
-      if (!correctClock || response.status !== 401) return false;
-      const serverMs = Date.parse(response.headers.get('date') ?? '');
-      if (!Number.isFinite(serverMs) || !CLOCK_CODES.has((await errorCodeOf(response)) as string)) return false;
-      const learned = serverMs - Date.now();
-      if (Math.abs(learned - offset) <= CLOCK_THRESHOLD_MS) return false;
+      const learned = Date.parse(response.headers.get('date')!) - Date.now();
+      // NaN (no Date, or not a date) fails the comparison; the body is read only for a 401 whose Date is far off.
+      if (!correctClock || response.status !== 401 || !(Math.abs(learned - offset) > CLOCK_THRESHOLD_MS)) return false;
+      if (!(await blamesDate(response))) return false;
       offset = learned;
       return true;
-    }
-
-    async function keyOf(): Promise<NogKey> {
-      if (provider === null) return staticKey!;
-      try {
-        return await provider();
-      } catch (cause) {
-        throw new NogError('ERR_KEY_PROVIDER', 'The key provider threw or rejected (see cause)', { cause });
-      }
     }
 
     const nogFetch = async function nogFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
@@ -151,7 +150,12 @@ export function createNogFetchWith(sign: SignFunction): (options: NogFetchOption
       } catch (cause) {
         throw new NogError('ERR_INVALID_ARGUMENT', 'input must be a URL (relative: with baseUrl) or a Request', { cause });
       }
-      const key = await keyOf();
+      let key = staticKey!;
+      try {
+        if (provider !== null) key = await provider();
+      } catch (cause) {
+        throw new NogError('ERR_KEY_PROVIDER', 'The key provider threw or rejected (see cause)', { cause });
+      }
       // The body is read into memory (a Request's URL cannot be changed), so every retry sends the same bytes.
       const resend = await resendable(request);
       return sendWithRetries({
@@ -167,7 +171,7 @@ export function createNogFetchWith(sign: SignFunction): (options: NogFetchOption
         clockRetry,
       });
     };
-    Object.defineProperty(nogFetch, 'clockOffset', { get: () => offset, enumerable: true });
+    Object.defineProperty(nogFetch, 'clockOffset', { get: () => offset });
     return nogFetch as NogFetch;
   };
 }

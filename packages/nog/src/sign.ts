@@ -80,33 +80,26 @@ export type { ReqsignWarning, WarningHandler };
  */
 const MAX_EXPIRES_WITH_NONCE = 3600;
 
-/** Whether a method would draw `WARN_SIGN_METHOD_CASE`: letters only, some of them lowercase (as the CLI warns). */
-const lowercaseMethod = (method: string): boolean => /^[A-Za-z]+$/.test(method) && /[a-z]/.test(method);
-
 /**
- * Warns of what `sign` made but a usual server will refuse. A method seen without a warning is not looked at again
- * (a client signs with few methods), so the common case costs one comparison.
+ * Warns of what `sign` made but a usual server refuses. A method that drew no warning is not looked at again (a client
+ * signs with few methods), so the common case costs a comparison.
  */
 function createWarner(): (p: Prepared, method: string, options: SignOptions | undefined) => void {
   let quiet: string | null = null;
   return (p, method, options) => {
     const handler = options?.onWarning ?? defaultWarningHandler;
     if (typeof handler !== 'function') throw new NogError('ERR_INVALID_ARGUMENT', 'options.onWarning must be a function');
-    const methodWarns = method !== quiet && lowercaseMethod(method);
-    if (method !== quiet && !methodWarns) quiet = method;
-    const expiresWarns = p.nonce !== null && p.expires > MAX_EXPIRES_WITH_NONCE;
-    if (!methodWarns && !expiresWarns) return;
-    const warn = (warning: ReqsignWarning): void => handler(warning);
-    if (methodWarns) {
-      warn({
+    // Letters only, some lowercase (as the CLI warns): `get`, `Post`; not `GET`, not `M-SEARCH`.
+    if (method !== quiet && /^[A-Za-z]*[a-z][A-Za-z]*$/.test(method)) {
+      handler({
         code: 'WARN_SIGN_METHOD_CASE',
-        message: `The method "${method}" is signed as given, with lowercase letters; clients send "${method.toUpperCase()}" (fetch does for "get", "post" and the other standard methods), which this signature does not match`,
+        message: `method "${method}" is signed as given, but clients send "${method.toUpperCase()}"`,
       });
-    }
-    if (expiresWarns) {
-      warn({
+    } else quiet = method;
+    if (p.nonce !== null && p.expires > MAX_EXPIRES_WITH_NONCE) {
+      handler({
         code: 'WARN_SIGN_EXPIRES_NONCE',
-        message: `expires ${p.expires} is above ${MAX_EXPIRES_WITH_NONCE} seconds, the largest authexpires that a verifier with the default maxExpiresWithNonce accepts with a nonce (it answers ERR_AUTH_EXPIRES_INVALID)`,
+        message: `expires ${p.expires} is above ${MAX_EXPIRES_WITH_NONCE}: default verifiers refuse it with a nonce`,
       });
     }
   };

@@ -277,7 +277,7 @@ for (const [name, build] of builds) {
       for (const after of ['0', new Date(Date.now() - HOUR).toUTCString()]) {
         arrived.length = 0;
         script = (_url, n) => (n < 3 ? { status: 503, headers: { 'retry-after': after } } : { status: 200, body: 'done' });
-        const res = await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: true })('/p');
+        const res = await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: build.retryOn503() })('/p');
         expect(await res.text()).toBe('done');
         expect(arrived).toHaveLength(3);
         expect(new Set(arrived.map((a) => nonceOf(a.url))).size).toBe(3);
@@ -289,17 +289,22 @@ for (const [name, build] of builds) {
       script = () => ({ status: 503, headers: { 'retry-after': '0' } });
       for (const attempts of [1, 2, 4]) {
         arrived.length = 0;
-        const res = await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: { attempts } })('/p');
+        const res = await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: build.retryOn503({ attempts }) })('/p');
         expect(res.status).toBe(503);
         expect(arrived).toHaveLength(attempts);
       }
       script = () => ({ status: 503, headers: { 'retry-after': '3600' } });
       arrived.length = 0;
       const before = timers();
-      expect((await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: { maxDelayMs: 60_000 } })('/p')).status).toBe(503);
+      expect((await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: build.retryOn503({ maxDelayMs: 60_000 }) })('/p')).status).toBe(
+        503,
+      );
       expect(arrived).toHaveLength(1);
       expect(timers()).toBe(before);
-      expect(() => build.createNogFetch({ key: KEY, retry: { attempts: 0 } })).toThrow(/attempts/);
+      expect(() => build.retryOn503({ attempts: 0 })).toThrow(
+        expect.objectContaining({ name: 'NogError', message: expect.stringMatching(/attempts/) }),
+      );
+      expect(() => build.createNogFetch({ key: KEY, retry: { attempts: 3 } as never })).toThrow(/retry/);
     });
 
     it('backs off by a random part of 100 * 2^n ms, capped at maxDelayMs, without Retry-After', async () => {
@@ -313,7 +318,7 @@ for (const [name, build] of builds) {
         return real(fn, ms);
       }) as typeof setTimeout);
       try {
-        const res = await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: { attempts: 4, maxDelayMs: 5 } })('/p');
+        const res = await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: build.retryOn503({ attempts: 4, maxDelayMs: 5 }) })('/p');
         expect(res.status).toBe(503);
       } finally {
         spy.mockRestore();
@@ -333,7 +338,7 @@ for (const [name, build] of builds) {
       const nogFetch = build.createNogFetch({
         key: KEY,
         baseUrl: sbase,
-        retry: { maxDelayMs: 120_000 },
+        retry: build.retryOn503({ maxDelayMs: 120_000 }),
         // Abort once the client has the 503 and is waiting its 60 s: in the next task, after its microtasks.
         fetch: async (request) => {
           const res = await fetch(request);

@@ -1,4 +1,12 @@
-import { assertObject, formatDay, readRetryOptions, resendable, sendWithRetries, type RetryOptions } from '@reqsign/canonical';
+import {
+  assertObject,
+  formatDay,
+  resendable,
+  retryOn503With,
+  sendWithRetries,
+  type RetryOptions,
+  type RetryStrategy,
+} from '@reqsign/canonical';
 import { NopsError, invalidArgument } from './errors.js';
 import { clientIdOf } from './internal/apiKey.js';
 import { classifyKey } from './internal/keyInput.js';
@@ -52,13 +60,12 @@ export interface NopsFetchOptions {
    */
   readonly correctClock?: boolean | undefined;
   /**
-   * Retry a 503 (off by default): `true` for 3 sends at most, each wait at most 20 s, or `{ attempts, maxDelayMs }`.
-   * The wait is the `Retry-After` (seconds or an HTTP-date; a 503 asking for more than `maxDelayMs` is returned as
-   * it is), else a random part of 100 * 2^n ms (n the retry, capped at `maxDelayMs`). Each retry is signed afresh.
-   * The request's `signal` ends a wait at once, rejecting with its reason. A body given as a `ReadableStream` is
-   * sent as it comes and cannot be sent twice: such a request is never retried, its 401 or 503 is returned.
+   * When to send a request again besides the day (none by default): `retryOn503()` retries a 503 after its
+   * `Retry-After`, or a {@link RetryStrategy} of your own. Each retry is signed afresh; the request's `signal` ends a
+   * wait at once, rejecting with its reason. A body given as a `ReadableStream` is sent as it comes and cannot be sent
+   * twice: such a request is never sent again, its response is returned whatever it is.
    */
-  readonly retry?: boolean | RetryOptions | undefined;
+  readonly retry?: RetryStrategy | undefined;
 }
 
 /** A fetch-compatible function that signs each request when it is sent. */
@@ -66,6 +73,14 @@ export type NopsFetch = ((input: string | URL | Request, init?: RequestInit) => 
   /** The milliseconds added to this machine's clock when signing: `clockOffset`, or what a server's `Date` taught it. */
   readonly clockOffset: number;
 };
+
+/**
+ * The retry of a 503 (for `createNopsFetch`'s `retry`): up to `attempts` sends in all (default 3, at most 10), each
+ * retry after the response's `Retry-After` (seconds or an HTTP-date) or, without one, a random part of 100 * 2^n ms
+ * (n the retry); never longer than `maxDelayMs` (default 20000): a 503 that asks for longer is returned as it is. Not
+ * bundled unless imported.
+ */
+export const retryOn503: (options?: RetryOptions) => RetryStrategy = /* @__PURE__ */ retryOn503With(NopsError);
 
 /** How far a server's `Date` must be from the signing clock to be kept as the offset (a `Date` has whole seconds). */
 const CLOCK_THRESHOLD_MS = 2000;
@@ -108,9 +123,9 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, crypto: SignCrypto, 
   if (options.fetch !== undefined && typeof options.fetch !== 'function') invalidArgument('fetch must be a function');
   let clockOffset = options.clockOffset ?? 0;
   if (!Number.isFinite(clockOffset)) invalidArgument('clockOffset must be a finite number');
-  if (options.correctClock !== undefined && typeof options.correctClock !== 'boolean') invalidArgument('correctClock must be a boolean');
-  const correctClock = options.correctClock ?? true;
-  const retry = readRetryOptions(options.retry, NopsError);
+  const { correctClock = true, retry } = options;
+  if (typeof correctClock !== 'boolean') invalidArgument('correctClock must be a boolean');
+  if (retry !== undefined && typeof retry !== 'function') invalidArgument('retry must be a function (retryOn503())');
   let base: URL;
   try {
     base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
@@ -162,8 +177,11 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, crypto: SignCrypto, 
       signal: requestInit.signal,
       retry,
       async clockRetry(response) {
-        const serverMs = Date.parse(response.headers.get('date') ?? '');
-        if (!correctClock || !Number.isFinite(serverMs) || formatDay(serverMs, timeZone) === signedDay) return false;
+        const serverMs = Date.parse(response.headers.get('date')!);
+        // NaN (no Date, or not a date) is never another day.
+        const { status } = response;
+        if (!correctClock || (status !== 401 && status !== 403) || Number.isNaN(serverMs)) return false;
+        if (formatDay(serverMs, timeZone) === signedDay) return false;
         const learned = serverMs - Date.now();
         if (Math.abs(learned - clockOffset) > CLOCK_THRESHOLD_MS) clockOffset = learned;
         sendOffset = learned;
@@ -171,6 +189,6 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, crypto: SignCrypto, 
       },
     });
   };
-  Object.defineProperty(nopsFetch, 'clockOffset', { get: () => clockOffset, enumerable: true });
+  Object.defineProperty(nopsFetch, 'clockOffset', { get: () => clockOffset });
   return nopsFetch as NopsFetch;
 }
