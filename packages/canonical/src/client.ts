@@ -110,8 +110,10 @@ export async function peekBody(response: Response, limit: number): Promise<strin
   const decoder = new TextDecoder();
   let text = '';
   try {
-    for (let chunk; reader && text.length < limit && !(chunk = await reader.read()).done; ) {
-      text += decoder.decode(chunk.value, { stream: true });
+    while (reader && text.length < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
     }
     return text;
   } catch {
