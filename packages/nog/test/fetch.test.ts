@@ -228,10 +228,13 @@ for (const [name, build] of builds) {
       const ahead = () => Date.now() + 2 * HOUR;
       script = (_url, n) => (n === 1 ? unauthorized('ERR_AUTH_SIG_EXPIRED', ahead()) : { status: 200 });
       arrived.length = 0;
-      const nogFetch = build.createNogFetch({ key: KEY, baseUrl: sbase });
+      let calls = 0;
+      const nogFetch = build.createNogFetch({ key: () => (calls++, KEY), baseUrl: sbase });
       expect((await nogFetch('/p')).status).toBe(200);
       expect(arrived).toHaveLength(2);
       expect(Math.abs(nogFetch.clockOffset - 2 * HOUR)).toBeLessThan(10_000);
+      // One key per request: its second send is signed with the key of the first.
+      expect(calls).toBe(1);
 
       const cases: Array<[Answer, object]> = [
         [unauthorized('ERR_AUTH_SIG_INVALID', ahead()), {}],
@@ -308,6 +311,23 @@ for (const [name, build] of builds) {
         expect.objectContaining({ name: 'NogError', message: expect.stringMatching(/attempts/) }),
       );
       expect(() => build.createNogFetch({ key: KEY, retry: { attempts: 3 } as never })).toThrow(/retry/);
+    });
+
+    it('takes a retry strategy of your own: (response, sends, signal) => whether to send again', async () => {
+      script = (_url, n) => (n < 3 ? { status: 429 } : { status: 200 });
+      arrived.length = 0;
+      const seen: Array<[number, number, boolean]> = [];
+      const on429 = async (response: Response, sends: number, signal: AbortSignal | null | undefined) => {
+        seen.push([response.status, sends, signal instanceof AbortSignal]);
+        return response.status === 429;
+      };
+      expect((await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: on429 })('/p')).status).toBe(200);
+      expect(seen).toEqual([
+        [429, 1, true],
+        [429, 2, true],
+        [200, 3, true],
+      ]);
+      expect(new Set(arrived.map((a) => nonceOf(a.url))).size).toBe(3);
     });
 
     it('backs off by a random part of 100 * 2^n ms, capped at maxDelayMs, without Retry-After', async () => {

@@ -276,11 +276,14 @@ describe.each(builds)('createNopsFetch, long-lived (%s)', (_name, build) => {
   it("signs again on the server's day when a 401 carries a Date of another day, learns the offset, and keeps it", async () => {
     // A server a day and two hours ahead: every day this client signs is wrong until it learns.
     reset(() => Date.now() + DAY + 2 * 3_600_000);
-    const f = make();
+    let calls = 0;
+    const f = make({ privateKey: () => (calls++, pem('rsa2048')) });
     expect(f.clockOffset).toBe(0);
     const res = await f('/nops_api/v1/x/');
     expect(res.status).toBe(200);
     expect(arrivals.map((a) => a.ok)).toEqual([false, true]);
+    // One key per request: the second send is signed with the first one's.
+    expect(calls).toBe(1);
     expect(Math.abs(f.clockOffset - (DAY + 2 * 3_600_000))).toBeLessThan(10_000);
     arrivals.length = 0;
     expect((await f('/nops_api/v1/y/')).status).toBe(200);
@@ -307,6 +310,15 @@ describe.each(builds)('createNopsFetch, long-lived (%s)', (_name, build) => {
     expect((await make({ correctClock: false })('/p/')).status).toBe(401);
     expect(arrivals).toHaveLength(1);
     expect(await codeOf(() => make({ correctClock: 1 as never }))).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it('signs again for a 403 as for a 401', async () => {
+    reset(
+      () => Date.now() - 2 * DAY,
+      (n) => (n === 1 ? { status: 403 } : undefined),
+    );
+    expect((await make()('/p/')).status).toBe(200);
+    expect(arrivals.map((a) => a.ok)).toEqual([false, true]);
   });
 
   it('does not send again for a 401 whose Date is on the day signed, nor for other statuses', async () => {
