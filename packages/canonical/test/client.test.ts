@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BACKOFF_BASE_MS, CanonicalError, backoffMs, defaultWarningHandler, delay, retryOn503With, retryAfterMs } from '../src/index.js';
+import {
+  BACKOFF_BASE_MS,
+  CanonicalError,
+  backoffMs,
+  defaultWarningHandler,
+  delay,
+  peekBody,
+  retryOn503With,
+  retryAfterMs,
+} from '../src/index.js';
 
 /** Timers this process holds (Node's own count: what a leaked wait would leave behind). */
 const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -135,5 +144,26 @@ describe('defaultWarningHandler', () => {
       process.emitWarning = emit;
     }
     expect(warn.mock.calls).toEqual([['ReqsignWarning [WARN_TEST_CONSOLE]: no process here']]);
+  });
+});
+
+describe('peekBody', () => {
+  it('reads about limit characters from a clone, stops there, and leaves the response whole', async () => {
+    let pulled = 0;
+    const chunk = 'x'.repeat(1000);
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        if (pulled > 1000) c.close();
+        else c.enqueue(new TextEncoder().encode(chunk));
+      },
+    });
+    const response = new Response(body);
+    const text = await peekBody(response, 4096);
+    expect(text).toBe(chunk.repeat(5));
+    // The response itself is untouched: all of it is still there to read.
+    expect((await response.text()).length).toBe(1000 * 1000);
+    expect(await peekBody(new Response(null), 10)).toBe('');
+    expect(await peekBody(new Response('{"a":1}'), 10)).toBe('{"a":1}');
   });
 });
