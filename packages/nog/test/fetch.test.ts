@@ -229,7 +229,13 @@ for (const [name, build] of builds) {
       script = (_url, n) => (n === 1 ? unauthorized('ERR_AUTH_SIG_EXPIRED', ahead()) : { status: 200 });
       arrived.length = 0;
       let calls = 0;
-      const nogFetch = build.createNogFetch({ key: () => (calls++, KEY), baseUrl: sbase });
+      const nogFetch = build.createNogFetch({
+        key: () => {
+          calls++;
+          return KEY;
+        },
+        baseUrl: sbase,
+      });
       expect((await nogFetch('/p')).status).toBe(200);
       expect(arrived).toHaveLength(2);
       expect(Math.abs(nogFetch.clockOffset - 2 * HOUR)).toBeLessThan(10_000);

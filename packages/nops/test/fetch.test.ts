@@ -277,7 +277,12 @@ describe.each(builds)('createNopsFetch, long-lived (%s)', (_name, build) => {
     // A server a day and two hours ahead: every day this client signs is wrong until it learns.
     reset(() => Date.now() + DAY + 2 * 3_600_000);
     let calls = 0;
-    const f = make({ privateKey: () => (calls++, pem('rsa2048')) });
+    const f = make({
+      privateKey: () => {
+        calls++;
+        return pem('rsa2048');
+      },
+    });
     expect(f.clockOffset).toBe(0);
     const res = await f('/nops_api/v1/x/');
     expect(res.status).toBe(200);
