@@ -41,7 +41,7 @@ beforeAll(async () => {
     arrived.push(req.url!);
     const response = await handler(new Request(`http://127.0.0.1${req.url}`, { method: req.method }));
     res.statusCode = response.status;
-    response.headers.forEach((value, name) => res.setHeader(name, value));
+    for (const [name, value] of response.headers) res.setHeader(name, value);
     res.setHeader('date', new Date(serverNow()).toUTCString());
     res.end(await response.text());
   });
@@ -102,7 +102,7 @@ describe('createNogFetch and a 503 from a real integration', () => {
       arrived.push(req.url!);
       const response = await handler(new Request(`http://127.0.0.1${req.url}`, { method: req.method }));
       res.statusCode = response.status;
-      response.headers.forEach((value, name) => res.setHeader(name, value));
+      for (const [name, value] of response.headers) res.setHeader(name, value);
       res.end(await response.text());
     });
     const base = await listen(server);
