@@ -51,3 +51,19 @@ export {
   type ScopedNonceStore,
 } from './nonceStore.js';
 export { readClock, type ClockErrorClass } from './clock.js';
+export {
+  sendWithRetries,
+  retryOn503With,
+  retryAfterMs,
+  backoffMs,
+  delay,
+  discard,
+  peekBody,
+  defaultWarningHandler,
+  BACKOFF_BASE_MS,
+  type RetryOptions,
+  type RetryStrategy,
+  type SendLoop,
+  type ReqsignWarning,
+  type WarningHandler,
+} from './client.js';

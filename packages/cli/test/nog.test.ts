@@ -236,6 +236,14 @@ describe('reqsign nog sign: --json, lowercase methods, a URL on stdin', () => {
     expect(reqsign(['nog', 'sign', ...FIXED, 'M-SEARCH', '/p'], ENV).stderr).toBe('');
   });
 
+  it("warns (the library's warning, one line) when --expires is above what a default verifier takes with a nonce", () => {
+    const r = reqsign(['nog', 'sign', '--expires', '7200', 'GET', '/p'], ENV);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^reqsign nog sign: warning: expires 7200 is above 3600[^\n]*\n$/);
+    expect(reqsign(['nog', 'sign', '--expires', '3600', 'GET', '/p'], ENV).stderr).toBe('');
+    expect(reqsign(['nog', 'sign', '--no-nonce', '--expires', '7200', 'GET', '/p'], ENV).stderr).toBe('');
+  });
+
   it('warns only when it goes on to sign: a usage error after a lowercase method is its one line', () => {
     for (const args of [
       ['get', 'ftp://h/p'],

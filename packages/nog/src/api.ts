@@ -1,6 +1,15 @@
 // What both builds export besides the operations, which each build binds to its crypto provider.
 export { NogError, type NogErrorCode, type NogAuthErrorCode } from './errors.js';
-export { DEFAULT_SIGN_EXPIRES, type NogKey, type SignOptions, type SignResult, type SignFunction } from './sign.js';
+export {
+  DEFAULT_SIGN_EXPIRES,
+  type NogKey,
+  type SignOptions,
+  type SignResult,
+  type SignFunction,
+  type NogWarningCode,
+  type ReqsignWarning,
+  type WarningHandler,
+} from './sign.js';
 export {
   VERIFIER_DEFAULTS,
   failureBody,
@@ -19,4 +28,5 @@ export {
   MEMORY_STORE_IN_WORKER_WARNING,
   type MemoryNonceStoreOptions,
 } from './memoryNonceStore.js';
-export type { NogFetch, NogFetchOptions } from './fetch.js';
+export { retryOn503, type NogFetch, type NogFetchOptions, type NogKeyProvider } from './fetch.js';
+export type { RetryOptions, RetryStrategy } from '@reqsign/canonical';

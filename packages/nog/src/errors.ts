@@ -39,6 +39,8 @@ export type NogErrorCode =
   | 'ERR_CLOCK_INVALID'
   /** A verifier's async key lookup did not answer within `keyLookupTimeoutMs` (a 503's `cause`, never thrown). */
   | 'ERR_KEY_LOOKUP_TIMEOUT'
+  /** `createNogFetch`'s key provider threw or rejected; its error is the `cause`. */
+  | 'ERR_KEY_PROVIDER'
   /** The WebCrypto build found no `crypto.subtle` or `crypto.getRandomValues` (an insecure browser context). */
   | 'ERR_CRYPTO_UNAVAILABLE';
 

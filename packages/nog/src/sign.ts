@@ -1,4 +1,5 @@
-import { formatUrl } from '@reqsign/canonical';
+import { defaultWarningHandler, formatUrl, type ReqsignWarning, type WarningHandler } from '@reqsign/canonical';
+import { NogError } from './errors.js';
 import { createNonceSource } from './internal/nonce.js';
 import { DEFAULT_SIGN_EXPIRES, prepare, type Checked, type Prepared } from './internal/prepare.js';
 import type { CryptoProvider, SyncCryptoProvider } from './internal/provider.js';
@@ -32,7 +33,23 @@ export interface SignOptions {
    * `ERR_TARGET_TOO_LONG`.
    */
   readonly maxUrlLength?: number;
+  /**
+   * Where a warning goes when the request is signed but no usual server will take it ({@link NogWarningCode}):
+   * default Node's `process.emitWarning` (type `ReqsignWarning`; `console.warn` where there is no `process`), each
+   * distinct warning once per process. A function of yours is called with `{ code, message }` every time (one that
+   * throws makes `sign` reject: a test can turn warnings into errors).
+   */
+  readonly onWarning?: WarningHandler;
 }
+
+/**
+ * The warnings of `sign` (and of `createNogFetch`, which signs with it):
+ * - `WARN_SIGN_METHOD_CASE`: a method with lowercase letters (`get`), signed as given as nog-v1 requires, which no
+ *   usual client sends (fetch sends `GET`);
+ * - `WARN_SIGN_EXPIRES_NONCE`: `expires` above 3600 seconds with a nonce, which a verifier with the default
+ *   `maxExpiresWithNonce` refuses (`ERR_AUTH_EXPIRES_INVALID`).
+ */
+export type NogWarningCode = 'WARN_SIGN_METHOD_CASE' | 'WARN_SIGN_EXPIRES_NONCE';
 
 /** A signed request and its stages, for diagnostics. */
 export interface SignResult {
@@ -55,6 +72,38 @@ export interface SignResult {
 export type SignFunction = (method: string, url: string, key: NogKey, options?: SignOptions) => Promise<SignResult>;
 
 export { DEFAULT_SIGN_EXPIRES };
+export type { ReqsignWarning, WarningHandler };
+
+/**
+ * The default verifier's largest `authexpires` with a nonce (`VERIFIER_DEFAULTS.maxExpiresWithNonce`, held equal by a
+ * test), kept here so that a bundle of `sign` carries no verifier.
+ */
+const MAX_EXPIRES_WITH_NONCE = 3600;
+
+/**
+ * Warns of what `sign` made but a usual server refuses. A method that drew no warning is not looked at again (a client
+ * signs with few methods), so the common case costs a comparison.
+ */
+function createWarner(): (p: Prepared, method: string, options: SignOptions | undefined) => void {
+  let quiet: string | null = null;
+  return (p, method, options) => {
+    const handler = options?.onWarning ?? defaultWarningHandler;
+    if (typeof handler !== 'function') throw new NogError('ERR_INVALID_ARGUMENT', 'options.onWarning must be a function');
+    // Letters only, some lowercase (as the CLI warns): `get`, `Post`; not `GET`, not `M-SEARCH`.
+    if (method !== quiet && /^[A-Za-z]*[a-z][A-Za-z]*$/.test(method)) {
+      handler({
+        code: 'WARN_SIGN_METHOD_CASE',
+        message: `method "${method}" is signed as given, but clients send "${method.toUpperCase()}"`,
+      });
+    } else quiet = method;
+    if (p.nonce !== null && p.expires > MAX_EXPIRES_WITH_NONCE) {
+      handler({
+        code: 'WARN_SIGN_EXPIRES_NONCE',
+        message: `expires ${p.expires} is above ${MAX_EXPIRES_WITH_NONCE}: default verifiers refuse it with a nonce`,
+      });
+    }
+  };
+}
 
 function finish(p: Prepared, signature: string): SignResult {
   return {
@@ -72,10 +121,12 @@ function finish(p: Prepared, signature: string): SignResult {
 export function signWith(provider: CryptoProvider): SignFunction {
   const nextNonce = createNonceSource(provider.randomFill);
   const checked: Checked = { method: null, id: null };
+  const warn = createWarner();
   // Not an async function: with a synchronous HMAC the result is ready at once, so skip the async machinery.
   return function sign(method, url, key, options) {
     try {
       const p = prepare(checked, nextNonce, method, url, key, options);
+      warn(p, method, options);
       const hex = provider.hmacHex(p.secret, p.stringToSign);
       return typeof hex === 'string' ? Promise.resolve(finish(p, hex)) : hex.then((h) => finish(p, h));
     } catch (err) {
@@ -91,8 +142,10 @@ export type SignSyncFunction = (method: string, url: string, key: NogKey, option
 export function signSyncWith(provider: SyncCryptoProvider): SignSyncFunction {
   const nextNonce = createNonceSource(provider.randomFill);
   const checked: Checked = { method: null, id: null };
+  const warn = createWarner();
   return function signSync(method, url, key, options) {
     const p = prepare(checked, nextNonce, method, url, key, options);
+    warn(p, method, options);
     return finish(p, provider.hmacHex(p.secret, p.stringToSign));
   };
 }

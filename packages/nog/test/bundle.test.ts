@@ -37,4 +37,23 @@ describe('bundles', () => {
     });
     expect(out.outputFiles[0]!.text).toMatch(/from\s+["']node:crypto["']/);
   });
+
+  it('a signing client that does not import retryOn503 carries none of it (no Retry-After, no backoff)', async () => {
+    const bundled = async (names: string) => {
+      const out = await build({
+        stdin: { contents: `export { ${names} } from ${JSON.stringify(entry('index.ts'))};`, resolveDir: entry('.'), loader: 'ts' },
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'neutral',
+        minify: true,
+        logLevel: 'silent',
+        mainFields: ['module', 'main'],
+      });
+      return out.outputFiles[0]!.text;
+    };
+    const client = await bundled('sign, createNogFetch');
+    expect(client).not.toMatch(/retry-after|maxDelayMs/);
+    expect(await bundled('sign, createNogFetch, retryOn503')).toMatch(/retry-after/);
+  });
 });

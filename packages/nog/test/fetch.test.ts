@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { builds, KEY, KEYS } from './helpers.js';
 
 // A real HTTP server that verifies what arrives on the wire.
@@ -105,6 +105,283 @@ for (const [name, build] of builds) {
       for (const bad of [Number.NaN, Infinity, '5']) {
         expect(() => build.createNogFetch({ key: KEY, clockOffset: bad as never })).toThrow(/clockOffset/);
       }
+    });
+  });
+}
+
+// ---- A client that lives long: key providers, the server's clock, 503 retries, abort. ----
+
+/** What the scripted server answers, per request: the test sets it. */
+type Answer = { status: number; headers?: Record<string, string>; body?: string };
+let script: (url: string, n: number) => Answer = () => ({ status: 200 });
+const arrived: Array<{ method: string; url: string; body: string }> = [];
+let scripted: Server;
+let sbase: string;
+
+beforeAll(async () => {
+  scripted = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      arrived.push({ method: req.method!, url: req.url!, body: Buffer.concat(chunks).toString('utf8') });
+      const answer = script(req.url!, arrived.length);
+      res.statusCode = answer.status;
+      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+      res.end(answer.body ?? '');
+    });
+  });
+  await new Promise<void>((resolve) => scripted.listen(0, '127.0.0.1', resolve));
+  sbase = `http://127.0.0.1:${(scripted.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => scripted.close(() => resolve())));
+
+const HOUR = 3_600_000;
+/** The authdate a URL carries, in milliseconds. */
+const authdateOf = (url: string): number =>
+  Date.parse(/authdate=(\d{4}-\d\d-\d\dT\d{6}Z)/.exec(url)![1]!.replace(/T(\d\d)(\d\d)(\d\d)Z/, 'T$1:$2:$3Z'));
+const nonceOf = (url: string): string | undefined => /authnonce=([^&]+)/.exec(url)?.[1];
+/** The 401 that @reqsign/http answers, for a code, with a server clock. */
+const unauthorized = (code: string, serverMs: number): Answer => ({
+  status: 401,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'nog-v1', date: new Date(serverMs).toUTCString() },
+  body: JSON.stringify({ statusCode: 401, errorCode: code, message: 'x' }),
+});
+const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+for (const [name, build] of builds) {
+  describe(`createNogFetch, long-lived (${name})`, () => {
+    const OTHER = { id: 'rotated-key', secret: 'another secret' };
+    const verifier = build.createVerifier({ keys: { ...KEYS, [OTHER.id]: OTHER.secret } });
+
+    it('calls a key provider (sync or async) for each request: a rotated key is used from the next request', async () => {
+      let calls = 0;
+      const keys = [KEY, OTHER, KEY];
+      script = () => ({ status: 200 });
+      arrived.length = 0;
+      const sync = build.createNogFetch({ key: () => keys[calls++]!, baseUrl: sbase });
+      const asyncFetch = build.createNogFetch({ key: async () => OTHER, baseUrl: sbase });
+      await sync('/a');
+      await sync('/b');
+      await asyncFetch('/c');
+      await sync('/d');
+      expect(calls).toBe(3);
+      const ids = [];
+      for (const a of arrived) {
+        const got = await verifier.verify(a.method, a.url);
+        ids.push(got.ok && got.keyId);
+      }
+      expect(ids).toEqual([KEY.id, OTHER.id, OTHER.id, KEY.id]);
+    });
+
+    it('rejects a request with ERR_KEY_PROVIDER, the provider error as cause, when the provider throws or rejects', async () => {
+      const cause = new Error('vault sealed');
+      arrived.length = 0;
+      for (const key of [
+        () => {
+          throw cause;
+        },
+        () => Promise.reject(cause),
+      ]) {
+        const nogFetch = build.createNogFetch({ key, baseUrl: sbase });
+        await expect(nogFetch('/p')).rejects.toSatisfy(
+          (e: unknown) => e instanceof build.NogError && e.code === 'ERR_KEY_PROVIDER' && e.cause === cause,
+        );
+      }
+      expect(arrived).toEqual([]);
+    });
+
+    it("checks a provider's key when it signs (a static key when the fetch is made)", async () => {
+      const bad = build.createNogFetch({ key: () => ({ id: 'no spaces allowed', secret: 's' }), baseUrl: sbase });
+      await expect(bad('/p')).rejects.toMatchObject({ code: 'ERR_SIGN_KEY' });
+      const notAKey = build.createNogFetch({ key: (() => 'secret') as never, baseUrl: sbase });
+      await expect(notAKey('/p')).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      expect(() => build.createNogFetch({ key: { id: 'no spaces allowed', secret: 5 } as never })).toThrow(/key\.secret/);
+    });
+
+    it('learns the offset from a 401 ERR_AUTH_DATE_FUTURE and its Date, and sends again exactly once', async () => {
+      // A server that refuses everything as date-future, its Date 2 h further behind at each answer: whatever it
+      // says, one request is sent twice at most, never in a loop.
+      const serverAt = (n: number) => Date.now() - 2 * HOUR * n;
+      script = (_url, n) => unauthorized('ERR_AUTH_DATE_FUTURE', serverAt(n));
+      arrived.length = 0;
+      const nogFetch = build.createNogFetch({ key: KEY, baseUrl: sbase });
+      expect(nogFetch.clockOffset).toBe(0);
+      const res = await nogFetch('/p');
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ errorCode: 'ERR_AUTH_DATE_FUTURE' });
+      expect(arrived).toHaveLength(2);
+      // The offset is the first answer's; the retry was signed afresh on it, the first send on this machine's clock.
+      expect(Math.abs(nogFetch.clockOffset + 2 * HOUR)).toBeLessThan(10_000);
+      expect(Math.abs(authdateOf(arrived[0]!.url) - Date.now())).toBeLessThan(10_000);
+      expect(Math.abs(authdateOf(arrived[1]!.url) - serverAt(1))).toBeLessThan(10_000);
+      expect(nonceOf(arrived[0]!.url)).not.toBe(nonceOf(arrived[1]!.url));
+      // The offset stays: the next request is signed on it.
+      script = () => unauthorized('ERR_AUTH_DATE_FUTURE', serverAt(1));
+      arrived.length = 0;
+      expect((await nogFetch('/q')).status).toBe(401);
+      // Its 401's Date is within 2 s of the learned clock: not the clock's fault, not sent again.
+      expect(arrived).toHaveLength(1);
+      expect(Math.abs(authdateOf(arrived[0]!.url) - serverAt(1))).toBeLessThan(10_000);
+    });
+
+    it('learns from ERR_AUTH_SIG_EXPIRED too; not from another code, a Date within 2 s, no Date, or correctClock: false', async () => {
+      const ahead = () => Date.now() + 2 * HOUR;
+      script = (_url, n) => (n === 1 ? unauthorized('ERR_AUTH_SIG_EXPIRED', ahead()) : { status: 200 });
+      arrived.length = 0;
+      let calls = 0;
+      const nogFetch = build.createNogFetch({
+        key: () => {
+          calls++;
+          return KEY;
+        },
+        baseUrl: sbase,
+      });
+      expect((await nogFetch('/p')).status).toBe(200);
+      expect(arrived).toHaveLength(2);
+      expect(Math.abs(nogFetch.clockOffset - 2 * HOUR)).toBeLessThan(10_000);
+      // One key per request: its second send is signed with the key of the first.
+      expect(calls).toBe(1);
+
+      const cases: Array<[Answer, object]> = [
+        [unauthorized('ERR_AUTH_SIG_INVALID', ahead()), {}],
+        [unauthorized('ERR_AUTH_DATE_FUTURE', Date.now()), {}],
+        [{ ...unauthorized('ERR_AUTH_DATE_FUTURE', 0), headers: { 'content-type': 'application/json' } }, {}],
+        [{ ...unauthorized('ERR_AUTH_DATE_FUTURE', ahead()), body: 'not json' }, {}],
+        [{ ...unauthorized('ERR_AUTH_DATE_FUTURE', ahead()), status: 403 }, {}],
+        [unauthorized('ERR_AUTH_DATE_FUTURE', ahead()), { correctClock: false }],
+      ];
+      for (const [answer, extra] of cases) {
+        script = () => answer;
+        arrived.length = 0;
+        const client = build.createNogFetch({ key: KEY, baseUrl: sbase, ...extra });
+        expect((await client('/p')).status).toBe(answer.status);
+        expect(arrived).toHaveLength(1);
+        expect(client.clockOffset).toBe(0);
+      }
+      expect(() => build.createNogFetch({ key: KEY, correctClock: 'yes' as never })).toThrow(/correctClock/);
+    });
+
+    it('re-sends the same body on a retry, a ReadableStream body too (nog reads bodies into memory)', async () => {
+      script = (_url, n) => (n === 1 ? unauthorized('ERR_AUTH_DATE_FUTURE', Date.now() - HOUR) : { status: 200 });
+      arrived.length = 0;
+      const nogFetch = build.createNogFetch({ key: KEY, baseUrl: sbase });
+      const body = new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('streamed '));
+          c.enqueue(new TextEncoder().encode('bytes'));
+          c.close();
+        },
+      });
+      const res = await nogFetch('/upload', { method: 'PUT', body, duplex: 'half' } as RequestInit);
+      expect(res.status).toBe(200);
+      expect(arrived.map((a) => [a.method, a.body])).toEqual([
+        ['PUT', 'streamed bytes'],
+        ['PUT', 'streamed bytes'],
+      ]);
+    });
+
+    it('retries a 503 only when asked, after Retry-After (seconds or an HTTP-date), each retry signed afresh', async () => {
+      arrived.length = 0;
+      script = () => ({ status: 503, headers: { 'retry-after': '0' } });
+      expect((await build.createNogFetch({ key: KEY, baseUrl: sbase })('/p')).status).toBe(503);
+      expect(arrived).toHaveLength(1);
+
+      for (const after of ['0', new Date(Date.now() - HOUR).toUTCString()]) {
+        arrived.length = 0;
+        script = (_url, n) => (n < 3 ? { status: 503, headers: { 'retry-after': after } } : { status: 200, body: 'done' });
+        const res = await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: build.retryOn503() })('/p');
+        expect(await res.text()).toBe('done');
+        expect(arrived).toHaveLength(3);
+        expect(new Set(arrived.map((a) => nonceOf(a.url))).size).toBe(3);
+        for (const a of arrived) expect((await verifier.verify(a.method, a.url)).ok).toBe(true);
+      }
+    });
+
+    it('bounds a 503 retry: attempts in all, and a Retry-After above maxDelayMs is returned at once', async () => {
+      script = () => ({ status: 503, headers: { 'retry-after': '0' } });
+      for (const attempts of [1, 2, 4]) {
+        arrived.length = 0;
+        const res = await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: build.retryOn503({ attempts }) })('/p');
+        expect(res.status).toBe(503);
+        expect(arrived).toHaveLength(attempts);
+      }
+      script = () => ({ status: 503, headers: { 'retry-after': '3600' } });
+      arrived.length = 0;
+      const before = timers();
+      expect((await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: build.retryOn503({ maxDelayMs: 60_000 }) })('/p')).status).toBe(
+        503,
+      );
+      expect(arrived).toHaveLength(1);
+      expect(timers()).toBe(before);
+      expect(() => build.retryOn503({ attempts: 0 })).toThrow(
+        expect.objectContaining({ name: 'NogError', message: expect.stringMatching(/attempts/) }),
+      );
+      expect(() => build.createNogFetch({ key: KEY, retry: { attempts: 3 } as never })).toThrow(/retry/);
+    });
+
+    it('takes a retry strategy of your own: (response, sends, signal) => whether to send again', async () => {
+      script = (_url, n) => (n < 3 ? { status: 429 } : { status: 200 });
+      arrived.length = 0;
+      const seen: Array<[number, number, boolean]> = [];
+      const on429 = async (response: Response, sends: number, signal: AbortSignal | null | undefined) => {
+        seen.push([response.status, sends, signal instanceof AbortSignal]);
+        return response.status === 429;
+      };
+      expect((await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: on429 })('/p')).status).toBe(200);
+      expect(seen).toEqual([
+        [429, 1, true],
+        [429, 2, true],
+        [200, 3, true],
+      ]);
+      expect(new Set(arrived.map((a) => nonceOf(a.url))).size).toBe(3);
+    });
+
+    it('backs off by a random part of 100 * 2^n ms, capped at maxDelayMs, without Retry-After', async () => {
+      script = () => ({ status: 503 });
+      arrived.length = 0;
+      const waits: number[] = [];
+      const real = globalThis.setTimeout;
+      const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+        // Only the client's waits (canonical's client.js), not the HTTP stack's own timers.
+        if (/canonical[\\/](dist|src)[\\/]client\.[jt]s/.test(new Error().stack ?? '')) waits.push(ms ?? 0);
+        return real(fn, ms);
+      }) as typeof setTimeout);
+      try {
+        const res = await build.createNogFetch({ key: KEY, baseUrl: sbase, retry: build.retryOn503({ attempts: 4, maxDelayMs: 5 }) })('/p');
+        expect(res.status).toBe(503);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(arrived).toHaveLength(4);
+      expect(waits).toHaveLength(3);
+      for (const w of waits) expect(Number.isInteger(w) && w >= 0 && w < 5).toBe(true);
+    });
+
+    it("rejects at once with the signal's reason when aborted during a Retry-After wait, and clears the timer", async () => {
+      script = () => ({ status: 503, headers: { 'retry-after': '60' } });
+      arrived.length = 0;
+      const controller = new AbortController();
+      const reason = new Error('user left');
+      const before = timers();
+      let during = -1;
+      const nogFetch = build.createNogFetch({
+        key: KEY,
+        baseUrl: sbase,
+        retry: build.retryOn503({ maxDelayMs: 120_000 }),
+        // Abort once the client has the 503 and is waiting its 60 s: in the next task, after its microtasks.
+        fetch: async (request) => {
+          const res = await fetch(request);
+          setImmediate(() => {
+            during = timers();
+            controller.abort(reason);
+          });
+          return res;
+        },
+      });
+      await expect(nogFetch('/p', { signal: controller.signal })).rejects.toBe(reason);
+      expect(during).toBe(before + 1);
+      expect(timers()).toBe(before);
+      expect(arrived).toHaveLength(1);
     });
   });
 }

@@ -293,3 +293,79 @@ describe('sign makes no URL its verifier refuses for a repeated auth parameter',
     });
   }
 });
+
+describe('sign warns where a usual server will refuse what it signed', () => {
+  type Warning = { code: string; message: string };
+  const collect = () => {
+    const got: Warning[] = [];
+    return { got, onWarning: (w: Warning) => got.push(w) };
+  };
+
+  for (const [name, build] of builds) {
+    it(`a method with lowercase letters, every time to onWarning; never an uppercase or non-letter method (${name})`, async () => {
+      const { got, onWarning } = collect();
+      for (const method of ['get', 'Post', 'patch', 'get']) await build.sign(method, '/p', KEY, { onWarning });
+      expect(got.map((w) => w.code)).toEqual(Array(4).fill('WARN_SIGN_METHOD_CASE'));
+      expect(got[0]!.message).toContain('"get" is signed as given');
+      expect(got[0]!.message).toContain('"GET"');
+      for (const method of ['GET', 'POST', 'M-SEARCH', 'x-custom', 'GET']) await build.sign(method, '/p', KEY, { onWarning });
+      expect(got).toHaveLength(4);
+    });
+
+    it(`expires that a default verifier refuses with a nonce, and only that (${name})`, async () => {
+      const verifier = build.createVerifier({ keys: { [KEY.id]: KEY.secret }, now: () => DATE_MS });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(fc.integer({ min: 3500, max: 3700 }), fc.nat({ max: 10 ** 8 })),
+          fc.boolean(),
+          async (expires, withNonce) => {
+            const { got, onWarning } = collect();
+            const nonce = withNonce ? undefined : false;
+            const r = await build.sign('GET', '/p', KEY, { date: DATE_MS, expires, onWarning, ...(nonce === false ? { nonce } : {}) });
+            const refused = !(await verifier.verify('GET', r.url)).ok;
+            // The verifier's refusal (with its defaults) is the oracle: a warning exactly when it says no.
+            expect(got.map((w) => w.code)).toEqual(refused ? ['WARN_SIGN_EXPIRES_NONCE'] : []);
+            if (refused) expect(await verifier.verify('GET', r.url)).toMatchObject({ code: 'ERR_AUTH_EXPIRES_INVALID' });
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it(`goes to process.emitWarning by default, each distinct warning once; a throwing handler makes sign reject (${name})`, async () => {
+      const emitted = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+      try {
+        const method = `gEt${name === 'WebCrypto' ? 'w' : 'n'}`;
+        await build.sign(method, '/p', KEY);
+        await build.sign(method, '/q', KEY);
+        expect(emitted.mock.calls).toEqual([
+          [expect.stringContaining(`"${method}"`), { type: 'ReqsignWarning', code: 'WARN_SIGN_METHOD_CASE' }],
+        ]);
+      } finally {
+        emitted.mockRestore();
+      }
+      const boom = new Error('warnings are errors here');
+      await expect(
+        build.sign('get', '/p', KEY, {
+          onWarning: () => {
+            throw boom;
+          },
+        }),
+      ).rejects.toBe(boom);
+      await expect(build.sign('GET', '/p', KEY, { onWarning: 'log' as never })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    });
+
+    it(`createNogFetch passes its onWarning to sign (${name})`, async () => {
+      const { got, onWarning } = collect();
+      const nogFetch = build.createNogFetch({ key: KEY, expires: 7200, onWarning, fetch: async () => new Response('') });
+      await nogFetch('https://example.com/p');
+      expect(got.map((w) => w.code)).toEqual(['WARN_SIGN_EXPIRES_NONCE']);
+    });
+  }
+
+  it('signSync warns as sign does', () => {
+    const { got, onWarning } = collect();
+    node.signSync('get', '/p', KEY, { onWarning, expires: 3601 });
+    expect(got.map((w) => w.code)).toEqual(['WARN_SIGN_METHOD_CASE', 'WARN_SIGN_EXPIRES_NONCE']);
+  });
+});

@@ -1,7 +1,15 @@
 // What both builds export besides the operations, which each build binds to its crypto provider.
 export { NopsError, type NopsErrorCode } from './errors.js';
 export { buildMessage, type MessageOptions, type NopsMessage } from './message.js';
-export { DEFAULT_BASE_URL, type NopsFetch, type NopsFetchOptions, type CreateNopsFetchFunction } from './fetch.js';
+export {
+  DEFAULT_BASE_URL,
+  retryOn503,
+  type NopsFetch,
+  type NopsFetchOptions,
+  type CreateNopsFetchFunction,
+  type KeyProvider,
+} from './fetch.js';
+export type { RetryOptions, RetryStrategy } from '@reqsign/canonical';
 export { signWithCryptoKey, type SignWithCryptoKeyOptions } from './signWithCryptoKey.js';
 export type { GenerateKeyPairOptions, NopsKeyPair, GenerateKeyPairFunction } from './generateKeyPair.js';
 export type { SignOptions, SignResult, SignFunction } from './sign.js';

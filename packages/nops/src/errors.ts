@@ -15,6 +15,8 @@ import { ReqsignError } from '@reqsign/canonical';
  *   wrong kind (a private key where a public key belongs, an encrypted PEM, a certificate); a private key whose
  *   parts do not belong together, found when signing.
  * - `ERR_NOPS_KEY_SIZE`: `generateKeyPair` asked for an unsupported size.
+ * - `ERR_KEY_PROVIDER`: a key provider of `createNopsFetch` (`apiKey` or `privateKey` as a function) threw or
+ *   rejected; its error is the `cause`.
  * - `ERR_NOPS_ORIGIN`: `createNopsFetch` was asked to send to an origin other than its `baseUrl`'s.
  * - `ERR_NOPS_SIGNATURE_ENCODING`: the signature is not strict, padded, standard base64 (or is empty).
  * - `ERR_CRYPTO_UNAVAILABLE`: the WebCrypto build found no `crypto.subtle` (a browser page over plain http).
@@ -28,6 +30,7 @@ export type NopsErrorCode =
   | 'ERR_NOPS_KEY'
   | 'ERR_NOPS_KEY_SIZE'
   | 'ERR_NOPS_ORIGIN'
+  | 'ERR_KEY_PROVIDER'
   | 'ERR_NOPS_SIGNATURE_ENCODING'
   | 'ERR_CRYPTO_UNAVAILABLE';
 

@@ -13,6 +13,7 @@ describe('package entries', () => {
       'buildMessage',
       'createNopsFetch',
       'generateKeyPair',
+      'retryOn503',
       'sign',
       'signWithCryptoKey',
       'verify',

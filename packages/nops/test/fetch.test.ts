@@ -150,8 +150,24 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
     expect(await codeOf(() => build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa2048'), apiKeyIn: 'body' as never }))).toBe(
       'ERR_INVALID_ARGUMENT',
     );
-    const f = build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('ec256'), baseUrl });
-    expect(await codeOf(f('/p/'))).toBe('ERR_NOPS_KEY');
+  });
+
+  it('checks a static key when it is made: its form in both builds, the key itself where the import is synchronous', async () => {
+    const make = (privateKey: unknown) => () => build.createNopsFetch({ apiKey: DOC_KEY, privateKey: privateKey as never, baseUrl });
+    expect(await codeOf(make(pem('rsa2048.pub')))).toBe('ERR_NOPS_KEY');
+    expect(await codeOf(make('not a PEM'))).toBe('ERR_NOPS_KEY');
+    expect(await codeOf(make({ kty: 'EC', crv: 'P-256' }))).toBe('ERR_NOPS_KEY');
+    expect(await codeOf(make(42))).toBe('ERR_INVALID_ARGUMENT');
+    for (const name of ['ec256', 'rsa512']) {
+      if (build === builds[0]![1]) {
+        // node:crypto imports at once: an EC key or a 512-bit RSA key is refused when the fetch is made.
+        expect(await codeOf(make(pem(name)))).toBe('ERR_NOPS_KEY');
+      } else {
+        // WebCrypto's import is a promise: it is refused at the first request, with nothing sent and no unhandled rejection.
+        const f = make(pem(name))();
+        expect(await codeOf(f('/p/'))).toBe('ERR_NOPS_KEY');
+      }
+    }
   });
 
   it('signs the day of the clock moved by clockOffset, for a client whose clock is off', async () => {
@@ -203,5 +219,212 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
     expect(sent).toEqual([]);
     await f('https://app.nops.io/p/');
     expect(sent).toHaveLength(1);
+  });
+});
+
+// ---- A client that lives long: key providers, the server's day, 503 retries, abort. ----
+
+/**
+ * An nOps-like server on loopback with a clock of its own: it verifies each request (with this package's verify, on
+ * its own day in UTC) and answers 401 with its `Date` when the signature does not hold, or what the test scripts.
+ */
+let serverNow: () => number = Date.now;
+let scriptNops: ((n: number) => { status: number; headers?: Record<string, string> } | undefined) | undefined;
+const arrivals: Array<{ target: string; body: string; day: string; ok: boolean }> = [];
+let clockServer: Server;
+let clockBase: string;
+beforeAll(async () => {
+  clockServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const now = serverNow();
+      const day = new Date(now).toISOString().slice(0, 10);
+      const signature = String(req.headers['x-nops-signature']);
+      const r = await builds[0]![1]
+        .verify({ url: req.url!, date: day, apiKey: DOC_KEY }, signature, pem('rsa2048.pub'))
+        .catch(() => ({ ok: false }));
+      arrivals.push({ target: req.url!, body: Buffer.concat(chunks).toString('utf8'), day, ok: r.ok });
+      const scripted = scriptNops?.(arrivals.length);
+      res.setHeader('date', new Date(now).toUTCString());
+      if (scripted !== undefined) {
+        res.statusCode = scripted.status;
+        for (const [name, value] of Object.entries(scripted.headers ?? {})) res.setHeader(name, value);
+      } else {
+        res.statusCode = r.ok ? 200 : 401;
+      }
+      res.end(r.ok ? 'ok' : 'no');
+    });
+  });
+  await new Promise<void>((resolve) => clockServer.listen(0, '127.0.0.1', resolve));
+  clockBase = `http://127.0.0.1:${(clockServer.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => clockServer.close(() => resolve())));
+
+const DAY = 86_400_000;
+const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+const reset = (now: () => number, script?: typeof scriptNops) => {
+  serverNow = now;
+  scriptNops = script;
+  arrivals.length = 0;
+};
+
+describe.each(builds)('createNopsFetch, long-lived (%s)', (_name, build) => {
+  const make = (extra: Partial<Parameters<typeof build.createNopsFetch>[0]> = {}) =>
+    build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa2048'), baseUrl: clockBase, ...extra });
+
+  it("signs again on the server's day when a 401 carries a Date of another day, learns the offset, and keeps it", async () => {
+    // A server a day and two hours ahead: every day this client signs is wrong until it learns.
+    reset(() => Date.now() + DAY + 2 * 3_600_000);
+    let calls = 0;
+    const f = make({
+      privateKey: () => {
+        calls++;
+        return pem('rsa2048');
+      },
+    });
+    expect(f.clockOffset).toBe(0);
+    const res = await f('/nops_api/v1/x/');
+    expect(res.status).toBe(200);
+    expect(arrivals.map((a) => a.ok)).toEqual([false, true]);
+    // One key per request: the second send is signed with the first one's.
+    expect(calls).toBe(1);
+    expect(Math.abs(f.clockOffset - (DAY + 2 * 3_600_000))).toBeLessThan(10_000);
+    arrivals.length = 0;
+    expect((await f('/nops_api/v1/y/')).status).toBe(200);
+    expect(arrivals.map((a) => a.ok)).toEqual([true]);
+  });
+
+  it('sends again once, never twice, to a server that always refuses with a Date of another day', async () => {
+    // Its clock 3 days further behind at each answer, so that every Date it sends is on another day than the last.
+    let answers = 0;
+    reset(
+      () => Date.now() - 3 * DAY * ++answers,
+      () => ({ status: 401 }),
+    );
+    const f = make();
+    expect((await f('/p/')).status).toBe(401);
+    expect(arrivals).toHaveLength(2);
+    // The retry was signed on the first answer's day (3 days back); the server, 6 days back by then, refused it.
+    expect(arrivals.map((a) => a.ok)).toEqual([false, false]);
+    expect(Math.abs(f.clockOffset + 3 * DAY)).toBeLessThan(10_000);
+    reset(
+      () => Date.now() - 3 * DAY,
+      () => ({ status: 401 }),
+    );
+    expect((await make({ correctClock: false })('/p/')).status).toBe(401);
+    expect(arrivals).toHaveLength(1);
+    expect(await codeOf(() => make({ correctClock: 1 as never }))).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it('signs again for a 403 as for a 401', async () => {
+    reset(
+      () => Date.now() - 2 * DAY,
+      (n) => (n === 1 ? { status: 403 } : undefined),
+    );
+    expect((await make()('/p/')).status).toBe(200);
+    expect(arrivals.map((a) => a.ok)).toEqual([false, true]);
+  });
+
+  it('does not send again for a 401 whose Date is on the day signed, nor for other statuses', async () => {
+    reset(Date.now, () => ({ status: 401 }));
+    expect((await make()('/p/')).status).toBe(401);
+    reset(
+      () => Date.now() + 2 * DAY,
+      () => ({ status: 500 }),
+    );
+    expect((await make()('/p/')).status).toBe(500);
+    expect(arrivals).toHaveLength(1);
+  });
+
+  it('cannot send a ReadableStream body twice: its 401 is returned, the offset still learned', async () => {
+    reset(() => Date.now() + 2 * DAY);
+    const f = make();
+    const body = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('once'));
+        c.close();
+      },
+    });
+    const res = await f('/upload/', { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(401);
+    expect(arrivals.map((a) => [a.body, a.ok])).toEqual([['once', false]]);
+    expect(Math.abs(f.clockOffset - 2 * DAY)).toBeLessThan(10_000);
+    // The same bytes as a string can be sent again, and now go out on the server's day at once.
+    expect((await f('/upload/', { method: 'POST', body: 'twice' })).status).toBe(200);
+    expect(arrivals.map((a) => [a.body, a.ok])).toEqual([
+      ['once', false],
+      ['twice', true],
+    ]);
+  });
+
+  it('calls key providers (sync or async) per request, and rejects with ERR_KEY_PROVIDER and the cause when one fails', async () => {
+    reset(Date.now);
+    let calls = 0;
+    const f = make({
+      apiKey: () => {
+        calls++;
+        return DOC_KEY;
+      },
+      privateKey: async () => pem('rsa2048'),
+    });
+    expect((await f('/a/')).status).toBe(200);
+    expect((await f('/b/')).status).toBe(200);
+    expect(calls).toBe(2);
+    expect(arrivals.map((a) => a.ok)).toEqual([true, true]);
+    const cause = new Error('vault sealed');
+    for (const failing of [
+      { apiKey: () => Promise.reject(cause) },
+      {
+        privateKey: () => {
+          throw cause;
+        },
+      },
+    ]) {
+      await expect(make(failing as never)('/c/')).rejects.toSatisfy(
+        (e: unknown) => e instanceof build.NopsError && e.code === 'ERR_KEY_PROVIDER' && e.cause === cause,
+      );
+    }
+    // What a provider gives is checked when it is used.
+    expect(await codeOf(make({ apiKey: () => 'nodot' })('/d/'))).toBe('ERR_NOPS_API_KEY');
+    expect(await codeOf(make({ privateKey: () => pem('rsa2048.pub') })('/d/'))).toBe('ERR_NOPS_KEY');
+    expect(arrivals).toHaveLength(2);
+  });
+
+  it('retries a 503 when asked, after Retry-After, each retry signed afresh; bounded by attempts', async () => {
+    reset(Date.now, (n) => (n < 3 ? { status: 503, headers: { 'retry-after': '0' } } : undefined));
+    expect((await make({ retry: build.retryOn503() })('/p/')).status).toBe(200);
+    expect(arrivals).toHaveLength(3);
+    reset(Date.now, () => ({ status: 503, headers: { 'retry-after': '0' } }));
+    expect((await make({ retry: build.retryOn503({ attempts: 2 }) })('/p/')).status).toBe(503);
+    expect(arrivals).toHaveLength(2);
+    reset(Date.now, () => ({ status: 503, headers: { 'retry-after': '0' } }));
+    expect((await make()('/p/')).status).toBe(503);
+    expect(arrivals).toHaveLength(1);
+    expect(await codeOf(() => build.retryOn503({ maxDelayMs: -1 }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await codeOf(() => make({ retry: true as never }))).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it("rejects at once with the signal's reason when aborted during a Retry-After wait, and clears the timer", async () => {
+    reset(Date.now, () => ({ status: 503, headers: { 'retry-after': '60' } }));
+    const controller = new AbortController();
+    const reason = new Error('user left');
+    const before = timers();
+    let during = -1;
+    const f = make({
+      retry: build.retryOn503({ maxDelayMs: 120_000 }),
+      fetch: async (url, init) => {
+        const res = await fetch(url, init);
+        setImmediate(() => {
+          during = timers();
+          controller.abort(reason);
+        });
+        return res;
+      },
+    });
+    await expect(f('/p/', { signal: controller.signal })).rejects.toBe(reason);
+    expect(during).toBe(before + 1);
+    expect(timers()).toBe(before);
+    expect(arrivals).toHaveLength(1);
   });
 });

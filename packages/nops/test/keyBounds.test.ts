@@ -70,15 +70,22 @@ describe('the RSA modulus bound: 1024 to 16384 bits', async () => {
       const err = await errorOf(build.signWithCryptoKey(URL_, { ...base, privateKey: private17000.cryptoKey as never }));
       expect([err.code, err.message]).toEqual(['ERR_NOPS_KEY', `privateKey ${BOUND}`]);
       let sent = 0;
-      const fetch = build.createNopsFetch({
-        apiKey: DOC_KEY,
-        privateKey: private17000.pkcs8 as string,
-        fetch: async () => {
-          sent++;
-          return new Response('ok');
-        },
-      });
-      expect((await errorOf(fetch('/p/'))).code).toBe('ERR_NOPS_KEY');
+      // Refused when the fetch is made where the import is synchronous (node:crypto), else at the first request.
+      let refused: { code?: unknown };
+      try {
+        const fetch = build.createNopsFetch({
+          apiKey: DOC_KEY,
+          privateKey: private17000.pkcs8 as string,
+          fetch: async () => {
+            sent++;
+            return new Response('ok');
+          },
+        });
+        refused = await errorOf(fetch('/p/'));
+      } catch (err) {
+        refused = err as { code?: unknown };
+      }
+      expect(refused.code).toBe('ERR_NOPS_KEY');
       expect(sent).toBe(0);
     });
 

@@ -58,11 +58,16 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
   if (!id || !secret) throw new UsageError('set NOG_KEYID and NOG_SECRETKEY to the key to sign with');
 
   const url = await urlArgument(urlText, io);
+  // The library's warnings other than the method's (which is worded here), printed once the request is signed.
+  const warnings: string[] = [];
   const signed = await sign(
     method,
     url,
     { id, secret },
     {
+      onWarning: (w) => {
+        if (w.code !== 'WARN_SIGN_METHOD_CASE') warnings.push(w.message);
+      },
       ...(date !== undefined ? { date } : {}),
       ...(expires !== undefined ? { expires } : {}),
       ...(nonce !== undefined ? { nonce } : {}),
@@ -76,6 +81,7 @@ export async function nogSign(argv: readonly string[], io: CliIo): Promise<numbe
       `reqsign nog sign: warning: ${quote(method)} is signed as given, in lowercase; fetch and most clients send ${upper}, which this signature does not match\n`,
     );
   }
+  for (const message of warnings) io.stderr(`reqsign nog sign: warning: ${message}\n`);
   if (args.values.json === true) {
     const { target, stringToSign, signature, url: signedUrl, authdate, expires: sent, nonce: nonceSent } = signed;
     const line = { target, stringToSign, signature, url: signedUrl, authdate, expires: sent, nonce: nonceSent };
