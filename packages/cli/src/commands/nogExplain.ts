@@ -1,5 +1,5 @@
 import type { NogAuthErrorCode } from '@reqsign/nog';
-import { commandHelp, COMMANDS, parserOptions } from '../internal/options.js';
+import { commandHelp, NOG_EXPLAIN, parserOptions } from '../internal/options.js';
 import { diagnose, type NogDiagnosis } from '@reqsign/nog/diagnose';
 import { listOption, parse, positionals, stringOption } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
@@ -10,6 +10,7 @@ import { loadKeys } from './nogVerify.js';
 
 export const NOG_EXPLAIN_HELP: string = commandHelp(
   'nog explain',
+  NOG_EXPLAIN,
   `
 Explains why a nog-v1 signed URL verifies or not, for whoever holds the secret: the parameters, the target and
 string to sign the server computes beside what the client signed (the first differing character marked), the
@@ -89,7 +90,7 @@ export function renderNog(d: NogDiagnosis): string {
 }
 
 export async function nogExplain(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, parserOptions(COMMANDS['nog explain']));
+  const args = parse(argv, parserOptions(NOG_EXPLAIN));
   if (args.values.help === true) {
     io.stdout(NOG_EXPLAIN_HELP);
     return EXIT_OK;

@@ -1,4 +1,4 @@
-import { commandHelp, COMMANDS, parserOptions } from '../internal/options.js';
+import { commandHelp, NOG_SIGN, parserOptions } from '../internal/options.js';
 import { sign } from '@reqsign/nog';
 import { integerOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
@@ -7,6 +7,7 @@ import { quote } from '../internal/text.js';
 
 export const NOG_SIGN_HELP: string = commandHelp(
   'nog sign',
+  NOG_SIGN,
   `
 Signs METHOD URL with nog-v1 and prints the signed URL and a newline, nothing else:
 
@@ -23,7 +24,7 @@ METHOD is signed as given: servers compare it with the method they receive, in c
 const MAX_EXPIRES = Number.MAX_SAFE_INTEGER;
 
 export async function nogSign(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, parserOptions(COMMANDS['nog sign']));
+  const args = parse(argv, parserOptions(NOG_SIGN));
   if (args.values.help === true) {
     io.stdout(NOG_SIGN_HELP);
     return EXIT_OK;

@@ -1,4 +1,4 @@
-import { commandHelp, COMMANDS, parserOptions } from '../internal/options.js';
+import { commandHelp, NOG_VERIFY, parserOptions } from '../internal/options.js';
 import { createVerifier } from '@reqsign/nog';
 import { parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
@@ -8,6 +8,7 @@ import { quote } from '../internal/text.js';
 
 export const NOG_VERIFY_HELP: string = commandHelp(
   'nog verify',
+  NOG_VERIFY,
   `
 Verifies a nog-v1 signed URL as a Nog server would and prints one JSON line:
 
@@ -50,7 +51,7 @@ export function loadKeys(path: string | undefined, env: CliIo['env']): Record<st
 }
 
 export async function nogVerify(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, parserOptions(COMMANDS['nog verify']));
+  const args = parse(argv, parserOptions(NOG_VERIFY));
   if (args.values.help === true) {
     io.stdout(NOG_VERIFY_HELP);
     return EXIT_OK;

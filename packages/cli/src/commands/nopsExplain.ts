@@ -1,4 +1,4 @@
-import { commandHelp, COMMANDS, parserOptions } from '../internal/options.js';
+import { commandHelp, NOPS_EXPLAIN, parserOptions } from '../internal/options.js';
 import { basename } from 'node:path';
 import { diagnose, type NopsDiagnosis } from '@reqsign/nops/diagnose';
 import { choiceOption, listOption, parse, positionals, stringOption } from '../internal/args.js';
@@ -10,6 +10,7 @@ import { required } from './nopsVerify.js';
 
 export const NOPS_EXPLAIN_HELP: string = commandHelp(
   'nops explain',
+  NOPS_EXPLAIN,
   `
 Explains why an nOps signature verifies or not: the parameters, the target and message the server builds beside
 what the client signed (the first differing character marked), the SHA-256 of the message beside the digest the
@@ -67,7 +68,7 @@ export function renderNops(d: NopsDiagnosis): string {
 }
 
 export async function nopsExplain(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, parserOptions(COMMANDS['nops explain']));
+  const args = parse(argv, parserOptions(NOPS_EXPLAIN));
   if (args.values.help === true) {
     io.stdout(NOPS_EXPLAIN_HELP);
     return EXIT_OK;

@@ -4,11 +4,12 @@ import { generateKeyPair } from '@reqsign/nops';
 import { parse, positionals, stringOption } from '../internal/args.js';
 import { ensureDirectory } from '../internal/directory.js';
 import { EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
-import { commandHelp, COMMANDS, parserOptions } from '../internal/options.js';
+import { commandHelp, NOPS_KEYGEN, parserOptions } from '../internal/options.js';
 import { quote } from '../internal/text.js';
 
 export const NOPS_KEYGEN_HELP: string = commandHelp(
   'nops keygen',
+  NOPS_KEYGEN,
   `
 Generates an RSA key pair for nOps request signing: the private key as PKCS#8 PEM, the public key as SPKI PEM
 (BEGIN PUBLIC KEY), which is what the nOps console asks for.
@@ -61,7 +62,7 @@ async function withProgress<T>(io: CliIo, what: string, work: Promise<T>): Promi
 const withNewline = (pem: string): string => (pem.endsWith('\n') ? pem : `${pem}\n`);
 
 export async function nopsKeygen(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, parserOptions(COMMANDS['nops keygen']));
+  const args = parse(argv, parserOptions(NOPS_KEYGEN));
   if (args.values.help === true) {
     io.stdout(NOPS_KEYGEN_HELP);
     return EXIT_OK;

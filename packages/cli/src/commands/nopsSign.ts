@@ -1,4 +1,4 @@
-import { commandHelp, COMMANDS, parserOptions } from '../internal/options.js';
+import { commandHelp, NOPS_SIGN, parserOptions } from '../internal/options.js';
 import { sign } from '@reqsign/nops';
 import { choiceOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { checkDay } from '../internal/dates.js';
@@ -8,6 +8,7 @@ import { shellQuote } from '../internal/shell.js';
 
 export const NOPS_SIGN_HELP: string = commandHelp(
   'nops sign',
+  NOPS_SIGN,
   `
 Signs a request to the nOps public API (RSA PKCS#1 v1.5, SHA-256) and prints one JSON line
 {"url","message","signature","headers"}, or with --curl the arguments for curl:
@@ -20,7 +21,7 @@ slash gets one (nOps signs the path with it). A URL given as - is read from stan
 );
 
 export async function nopsSign(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, parserOptions(COMMANDS['nops sign']));
+  const args = parse(argv, parserOptions(NOPS_SIGN));
   if (args.values.help === true) {
     io.stdout(NOPS_SIGN_HELP);
     return EXIT_OK;

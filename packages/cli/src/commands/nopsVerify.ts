@@ -1,4 +1,4 @@
-import { commandHelp, COMMANDS, parserOptions } from '../internal/options.js';
+import { commandHelp, NOPS_VERIFY, parserOptions } from '../internal/options.js';
 import { verify } from '@reqsign/nops';
 import { choiceOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { checkDay } from '../internal/dates.js';
@@ -7,6 +7,7 @@ import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js
 
 export const NOPS_VERIFY_HELP: string = commandHelp(
   'nops verify',
+  NOPS_VERIFY,
   `
 Verifies an nOps request signature (x-nops-signature) and prints one JSON line:
 
@@ -26,7 +27,7 @@ export function required(value: string | undefined, flag: string): string {
 }
 
 export async function nopsVerify(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, parserOptions(COMMANDS['nops verify']));
+  const args = parse(argv, parserOptions(NOPS_VERIFY));
   if (args.values.help === true) {
     io.stdout(NOPS_VERIFY_HELP);
     return EXIT_OK;

@@ -54,133 +54,159 @@ const API_KEY_IN: OptionSpec = { type: 'string', value: 'query|header', help: 'w
 const NOG_KEY_ENV = { NOG_KEYID: 'the key id', NOG_SECRETKEY: 'the secret key' };
 const NOG_KEYS_ENV = { NOG_KEYID: 'the key id, without --keys', NOG_SECRETKEY: 'the secret key, without --keys' };
 
-/** Every command's options, by `group command` (the commands of SCHEMES' groups) and `conformance`'s own apart. */
 export type CommandName = 'nog sign' | 'nog verify' | 'nog explain' | 'nops sign' | 'nops verify' | 'nops explain' | 'nops keygen';
 
+/** `reqsign nog sign`. */
+export const NOG_SIGN: CommandSpec = {
+  positionals: ['METHOD', 'URL'],
+  env: NOG_KEY_ENV,
+  options: {
+    date: { type: 'string', value: 'ISO-8601', help: 'the signing time, e.g. 2015-04-20T12:34:56Z (default: now)' },
+    expires: { type: 'string', value: 'N', help: 'seconds the signature stays valid (default 600)' },
+    nonce: { type: 'string', value: 'HEX', help: 'the nonce to send (default: 20 random hex digits)' },
+    'no-nonce': { type: 'boolean', help: 'send no nonce (the server then cannot refuse a replay)' },
+    json: {
+      type: 'boolean',
+      help: 'print one JSON line with every stage: target, stringToSign, signature, url, authdate,\nexpires, nonce',
+    },
+  },
+};
+
+/** `reqsign nog verify`. */
+export const NOG_VERIFY: CommandSpec = {
+  positionals: ['METHOD', 'URL'],
+  env: NOG_KEYS_ENV,
+  options: {
+    now: NOW,
+    keys: {
+      type: 'string',
+      value: 'FILE',
+      help: 'the keys, a JSON object {"<keyid>": "<secret>"} (default: NOG_KEYID / NOG_SECRETKEY)',
+    },
+  },
+};
+
+/** `reqsign nog explain`. */
+export const NOG_EXPLAIN: CommandSpec = {
+  positionals: ['METHOD', 'URL'],
+  env: NOG_KEYS_ENV,
+  options: {
+    now: NOW,
+    keys: {
+      type: 'string',
+      value: 'FILE',
+      help: 'the keys, a JSON object {"<keyid>": "<secret>"} (default: NOG_KEYID / NOG_SECRETKEY);\nevery other key\'s secret is tried too',
+    },
+    'expected-url': {
+      type: 'string',
+      value: 'URL',
+      help: 'what the client believes it signed: its signed URL, or the URL it gave its signer',
+    },
+    prefix: PREFIX,
+    origin: ORIGIN,
+    failure: {
+      type: 'string',
+      value: 'CODE',
+      help: 'the code the server answered, from its log (ERR_AUTH_NONCE_INVALID: tells a replay, which a\none-shot run cannot see)',
+    },
+    json: { type: 'boolean', help: 'the whole diagnosis as one JSON object (durations in seconds)' },
+  },
+};
+
+/** `reqsign nops sign`. */
+export const NOPS_SIGN: CommandSpec = {
+  positionals: ['URL'],
+  options: {
+    'api-key': { type: 'string', value: 'KEY', required: true, env: 'NOPS_API_KEY', help: 'the nOps API key' },
+    'private-key': {
+      type: 'string',
+      value: 'FILE',
+      required: true,
+      env: 'NOPS_PRIVATE_KEY_FILE',
+      help: 'PEM (PKCS#8 or PKCS#1) or JWK file',
+    },
+    date: { type: 'string', value: 'YYYY-MM-DD', help: 'the day to sign (default: today in --time-zone)' },
+    'time-zone': { type: 'string', value: 'ZONE', help: "IANA time zone for today's date (default UTC)" },
+    'api-key-in': {
+      type: 'string',
+      value: 'query|header',
+      help: 'send the key as ?api_key= (default, the documented form) or X-Nops-Api-Key',
+    },
+    curl: { type: 'boolean', help: "print curl arguments (-H ... 'URL') instead of JSON" },
+  },
+};
+
+/** `reqsign nops verify`. */
+export const NOPS_VERIFY: CommandSpec = {
+  positionals: ['URL'],
+  options: {
+    'public-key': PUBLIC_KEY,
+    'api-key': API_KEY,
+    date: { type: 'string', value: 'YYYY-MM-DD', required: true, help: 'the day that was signed' },
+    signature: SIGNATURE,
+    'api-key-in': API_KEY_IN,
+  },
+};
+
+/** `reqsign nops explain`. */
+export const NOPS_EXPLAIN: CommandSpec = {
+  positionals: ['URL'],
+  options: {
+    'public-key': PUBLIC_KEY,
+    'api-key': API_KEY,
+    date: {
+      type: 'string',
+      value: 'DAY|ISO-8601',
+      required: true,
+      help: 'the day signed (YYYY-MM-DD), or the instant the request was signed at, whose day\nis taken in --time-zone',
+    },
+    'time-zone': { type: 'string', value: 'ZONE', help: 'IANA time zone for an instant (default UTC)' },
+    signature: SIGNATURE,
+    'api-key-in': API_KEY_IN,
+    'expected-url': { type: 'string', value: 'URL', help: 'the URL the client gave its signer' },
+    'other-key': {
+      type: 'string',
+      multiple: true,
+      value: 'FILE',
+      help: 'another public key to try (repeatable); findings name it by file name',
+    },
+    prefix: { type: 'string', multiple: true, value: 'PATH', help: 'a path prefix a router may have stripped (repeatable)' },
+    origin: {
+      type: 'string',
+      multiple: true,
+      value: 'ORIGIN',
+      help: 'scheme://host the client may have signed with the target (repeatable)',
+    },
+    json: JSON_DIAGNOSIS,
+  },
+};
+
+/** `reqsign nops keygen`. */
+export const NOPS_KEYGEN: CommandSpec = {
+  positionals: [],
+  options: {
+    bits: {
+      type: 'string',
+      value: 'N',
+      help: 'modulus size: a multiple of 8 from 1024 to 16384 (default 2048). 1024 works with nOps but\nis weak; 3072 and 4096 are common; larger keys take long to make and to sign with',
+    },
+    out: { type: 'string', value: 'DIR', help: 'the directory to write the two files to (created if missing)' },
+    json: {
+      type: 'boolean',
+      help: 'print one JSON line: {"bits","publicKey","privateKey"} without --out,\n{"bits","publicKey","privateKeyFile","publicKeyFile"} with it (absolute paths)',
+    },
+  },
+};
+
+/** Every command's options, by `group command` (the commands of SCHEMES' groups). */
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
-  'nog sign': {
-    positionals: ['METHOD', 'URL'],
-    env: NOG_KEY_ENV,
-    options: {
-      date: { type: 'string', value: 'ISO-8601', help: 'the signing time, e.g. 2015-04-20T12:34:56Z (default: now)' },
-      expires: { type: 'string', value: 'N', help: 'seconds the signature stays valid (default 600)' },
-      nonce: { type: 'string', value: 'HEX', help: 'the nonce to send (default: 20 random hex digits)' },
-      'no-nonce': { type: 'boolean', help: 'send no nonce (the server then cannot refuse a replay)' },
-      json: {
-        type: 'boolean',
-        help: 'print one JSON line with every stage: target, stringToSign, signature, url, authdate,\nexpires, nonce',
-      },
-    },
-  },
-  'nog verify': {
-    positionals: ['METHOD', 'URL'],
-    env: NOG_KEYS_ENV,
-    options: {
-      now: NOW,
-      keys: {
-        type: 'string',
-        value: 'FILE',
-        help: 'the keys, a JSON object {"<keyid>": "<secret>"} (default: NOG_KEYID / NOG_SECRETKEY)',
-      },
-    },
-  },
-  'nog explain': {
-    positionals: ['METHOD', 'URL'],
-    env: NOG_KEYS_ENV,
-    options: {
-      now: NOW,
-      keys: {
-        type: 'string',
-        value: 'FILE',
-        help: 'the keys, a JSON object {"<keyid>": "<secret>"} (default: NOG_KEYID / NOG_SECRETKEY);\nevery other key\'s secret is tried too',
-      },
-      'expected-url': {
-        type: 'string',
-        value: 'URL',
-        help: 'what the client believes it signed: its signed URL, or the URL it gave its signer',
-      },
-      prefix: PREFIX,
-      origin: ORIGIN,
-      failure: {
-        type: 'string',
-        value: 'CODE',
-        help: 'the code the server answered, from its log (ERR_AUTH_NONCE_INVALID: tells a replay, which a\none-shot run cannot see)',
-      },
-      json: { type: 'boolean', help: 'the whole diagnosis as one JSON object (durations in seconds)' },
-    },
-  },
-  'nops sign': {
-    positionals: ['URL'],
-    options: {
-      'api-key': { ...API_KEY, help: 'the nOps API key' },
-      'private-key': {
-        type: 'string',
-        value: 'FILE',
-        required: true,
-        env: 'NOPS_PRIVATE_KEY_FILE',
-        help: 'PEM (PKCS#8 or PKCS#1) or JWK file',
-      },
-      date: { type: 'string', value: 'YYYY-MM-DD', help: 'the day to sign (default: today in --time-zone)' },
-      'time-zone': { type: 'string', value: 'ZONE', help: "IANA time zone for today's date (default UTC)" },
-      'api-key-in': {
-        type: 'string',
-        value: 'query|header',
-        help: 'send the key as ?api_key= (default, the documented form) or X-Nops-Api-Key',
-      },
-      curl: { type: 'boolean', help: "print curl arguments (-H ... 'URL') instead of JSON" },
-    },
-  },
-  'nops verify': {
-    positionals: ['URL'],
-    options: {
-      'public-key': PUBLIC_KEY,
-      'api-key': API_KEY,
-      date: { type: 'string', value: 'YYYY-MM-DD', required: true, help: 'the day that was signed' },
-      signature: SIGNATURE,
-      'api-key-in': API_KEY_IN,
-    },
-  },
-  'nops explain': {
-    positionals: ['URL'],
-    options: {
-      'public-key': PUBLIC_KEY,
-      'api-key': API_KEY,
-      date: {
-        type: 'string',
-        value: 'DAY|ISO-8601',
-        required: true,
-        help: 'the day signed (YYYY-MM-DD), or the instant the request was signed at, whose day\nis taken in --time-zone',
-      },
-      'time-zone': { type: 'string', value: 'ZONE', help: 'IANA time zone for an instant (default UTC)' },
-      signature: SIGNATURE,
-      'api-key-in': API_KEY_IN,
-      'expected-url': { type: 'string', value: 'URL', help: 'the URL the client gave its signer' },
-      'other-key': {
-        type: 'string',
-        multiple: true,
-        value: 'FILE',
-        help: 'another public key to try (repeatable); findings name it by file name',
-      },
-      prefix: { ...PREFIX, help: 'a path prefix a router may have stripped (repeatable)' },
-      origin: { ...ORIGIN, help: 'scheme://host the client may have signed with the target (repeatable)' },
-      json: JSON_DIAGNOSIS,
-    },
-  },
-  'nops keygen': {
-    positionals: [],
-    options: {
-      bits: {
-        type: 'string',
-        value: 'N',
-        help: 'modulus size: a multiple of 8 from 1024 to 16384 (default 2048). 1024 works with nOps but\nis weak; 3072 and 4096 are common; larger keys take long to make and to sign with',
-      },
-      out: { type: 'string', value: 'DIR', help: 'the directory to write the two files to (created if missing)' },
-      json: {
-        type: 'boolean',
-        help: 'print one JSON line: {"bits","publicKey","privateKey"} without --out,\n{"bits","publicKey","privateKeyFile","publicKeyFile"} with it (absolute paths)',
-      },
-    },
-  },
+  'nog sign': NOG_SIGN,
+  'nog verify': NOG_VERIFY,
+  'nog explain': NOG_EXPLAIN,
+  'nops sign': NOPS_SIGN,
+  'nops verify': NOPS_VERIFY,
+  'nops explain': NOPS_EXPLAIN,
+  'nops keygen': NOPS_KEYGEN,
 };
 
 /** `--name VALUE`, `--name VALUE...` for a repeatable one. */
@@ -229,8 +255,7 @@ export function optionsHelp(spec: CommandSpec): string {
 }
 
 /** A command's help: its usage line, the text between, its options from `spec`. */
-export function commandHelp(name: CommandName, prose: string): string {
-  const spec: CommandSpec = COMMANDS[name];
+export function commandHelp(name: CommandName, spec: CommandSpec, prose: string): string {
   return `${usageLines(`Usage: reqsign ${name}`, spec)}\n\n${prose.trim()}\n\n${optionsHelp(spec)}`;
 }
 
