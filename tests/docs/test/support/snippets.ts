@@ -8,8 +8,11 @@ import { join } from 'node:path';
  * - `<!-- snippet: check -->`: type-checked only (a server that listens forever, code for another runtime);
  * - `<!-- snippet: check env=worker -->`, `env=deno`: type-checked against that runtime's globals;
  * - `<!-- snippet: continues -->`: run after the block before it in the same README (it uses its names).
+ * - `<!-- snippet: transcript -->` on a shell block: a terminal session, run and compared (readme-transcripts.test.ts):
+ *   `$ command` lines, each followed by the output it prints; `...` stands for any text within a line, and a line of
+ *   `...` alone for any number of lines.
  *
- * Shell blocks are not run: they name real hosts and install steps. The CLI's behaviour is in its own tests.
+ * Other shell blocks are not run: they name real hosts and install steps.
  */
 export interface Snippet {
   /** The README, relative to the repository. */
@@ -45,11 +48,20 @@ function exists(path: string): boolean {
 
 const LANGS: Record<string, Snippet['lang']> = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js', python: 'python', py: 'python' };
 
+/** A shell block marked `transcript`: commands and the output each prints. */
+export interface Transcript {
+  readonly readme: string;
+  /** The line of the opening fence (1-based). */
+  readonly line: number;
+  readonly steps: readonly { readonly command: string; readonly output: readonly string[] }[];
+}
+
 /** The fenced blocks of a README, with their checking mode; other languages (sh, none) are returned as `text`. */
-export function parseReadme(root: string, readme: string): { snippets: Snippet[]; text: string[] } {
+export function parseReadme(root: string, readme: string): { snippets: Snippet[]; text: string[]; transcripts: Transcript[] } {
   const lines = readFileSync(join(root, readme), 'utf8').split('\n');
   const snippets: Snippet[] = [];
   const text: string[] = [];
+  const transcripts: Transcript[] = [];
   const counts: Record<string, number> = {};
   const previous: Record<string, string> = {};
   for (let i = 0; i < lines.length; i++) {
@@ -65,8 +77,18 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
     let k = i - 1;
     while (k >= 0 && lines[k]!.trim() === '') k--;
     const note = /^\s*<!--\s*snippet:\s*(.*?)\s*-->\s*$/.exec(lines[k] ?? '')?.[1] ?? '';
-    if (lang === undefined) text.push(code);
-    else {
+    if (lang === undefined) {
+      text.push(code);
+      if (/^\s*transcript\s*$/.test(note)) {
+        const steps: { command: string; output: string[] }[] = [];
+        for (const l of body) {
+          if (l.startsWith('$ ')) steps.push({ command: l.slice(2), output: [] });
+          else if (steps.length > 0) steps.at(-1)!.output.push(l);
+          else throw new Error(`${readme}:${i + 1}: a transcript starts with a "$ " line`);
+        }
+        transcripts.push({ readme, line: i + 1, steps });
+      }
+    } else {
       counts[lang] = (counts[lang] ?? 0) + 1;
       const words = note.split(/\s+/).filter(Boolean);
       const env = (words.find((w) => w.startsWith('env='))?.slice(4) ?? 'node') as Snippet['env'];
@@ -85,5 +107,5 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
     }
     i = j;
   }
-  return { snippets, text };
+  return { snippets, text, transcripts };
 }
