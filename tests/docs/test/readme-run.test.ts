@@ -4,13 +4,13 @@
  * real redis-server; then every request the blocks sent is verified as the scheme that signed it.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 import { ROOT } from '../../../scripts/lib/workspace.js';
 import { startRedisServer, type RedisServer } from '../../../packages/nog-redis/test/helpers/redisServer.js';
-import { slug, source } from './support/programs.js';
-import { parseReadme, readmes } from './support/snippets.js';
+import { slug } from './support/programs.js';
+import { parseReadme, readmes, type SnippetFile } from './support/snippets.js';
 import { schemeOfRequest, STUB_SCHEMES, startStub } from './support/stub.js';
 import { run, userFolder } from './support/userFolder.js';
 
@@ -41,25 +41,51 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** The package.json a user's project has: `npm init -y`'s (`"type": "commonjs"` in npm 11) unless the block asks for ESM. */
+function projectManifest(name: string, file: SnippetFile): string {
+  const byPackage = /\.(js|ts)$/.test(file.name) && file.module === 'esm';
+  return `${JSON.stringify({ name, version: '1.0.0', type: byPackage ? 'module' : 'commonjs' }, null, 2)}\n`;
+}
+
 describe('README blocks run', () => {
   const runnable = snippets.filter((s) => s.mode === 'run' && s.lang !== 'python');
+
+  it('every block that imports names its file in its first line (.mjs, or "type": "module")', () => {
+    const unnamed = snippets.filter((s) => s.lang !== 'python' && /^import /m.test(s.code) && s.file === undefined);
+    expect(
+      unnamed.map((s) => `${s.readme}:${s.line}`),
+      'start each with // <file>.mjs or // <file>.ts ("type": "module" in package.json)',
+    ).toEqual([]);
+  });
+
   it.each(runnable.map((s) => [s.id, s] as const))(
     '%s',
     async (_id, s) => {
-      const file = join(work, `${slug(s)}.${s.lang === 'ts' ? 'mts' : 'mjs'}`);
-      writeFileSync(file, source(s));
+      // The block as the file its first line names, in a project of its own: a package.json as npm init -y writes
+      // it (commonjs) unless the block says "type": "module", so an ES module block that does not say so fails.
+      const project = join(work, slug(s));
+      const file = s.file ?? { name: `${slug(s)}.${s.lang === 'ts' ? 'ts' : 'js'}`, module: 'cjs', typeModule: false };
+      mkdirSync(dirname(join(project, file.name)), { recursive: true });
+      writeFileSync(join(project, 'package.json'), projectManifest(slug(s).toLowerCase(), file));
+      writeFileSync(join(project, file.name), `${s.before}${s.code}`); // as pasted: nothing added
       const preload = join(ROOT, 'tests', 'docs', 'fixtures', 'route-fetch.mjs');
       const known = KNOWN[s.id];
       const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-      const r = await run(folder.dir, process.execPath, ['--import', tsx, '--import', preload, file], known ? 10_000 : 60_000, {
-        REDIS_URL: redis.url,
-        REQSIGN_STUB: stub.url,
-      });
+      const r = await run(
+        folder.dir,
+        process.execPath,
+        ['--import', tsx, '--import', preload, join(project, file.name)],
+        known ? 10_000 : 60_000,
+        {
+          REDIS_URL: redis.url,
+          REQSIGN_STUB: stub.url,
+        },
+      );
       if (known) {
         expect(r.signal, `${s.id} no longer hangs: remove it from KNOWN (${known.hangs})`).toBe('SIGKILL');
         return;
       }
-      expect(r.code, `${s.readme}:${s.line}\n${r.stderr}`).toBe(0);
+      expect(r.code, `${s.readme}:${s.line} as ${file.name}\n${r.stderr}`).toBe(0);
     },
     90_000,
   );

@@ -13,6 +13,11 @@ import { join } from 'node:path';
  *   `...` alone for any number of lines.
  *
  * Other shell blocks are not run: they name real hosts and install steps.
+ *
+ * A block that imports names the file a user saves it as in its first line, and so how Node runs it (npm 11's
+ * `npm init -y` writes `"type": "commonjs"`): `// sign.mjs` is an ES module by its extension; `// app.ts ("type":
+ * "module" in package.json)` one by its package (also: "... as an ES module"); any other `.js`/`.ts` is CommonJS,
+ * as in a project `npm init -y` made. A block that continues another says `// sign.mjs, continued`.
  */
 export interface Snippet {
   /** The README, relative to the repository. */
@@ -27,6 +32,26 @@ export interface Snippet {
   readonly before: string;
   /** The line of the opening fence (1-based). */
   readonly line: number;
+  /** The file its first line names, and the module system Node runs it with there. */
+  readonly file?: SnippetFile;
+}
+
+export interface SnippetFile {
+  /** The file name (a path, for a framework's file such as `app/api/x/route.ts`). */
+  readonly name: string;
+  readonly module: 'esm' | 'cjs';
+  /** Whether the block asks for `"type": "module"` in its package.json. */
+  readonly typeModule: boolean;
+}
+
+/** The file a block's first line names (`// sign.mjs`, `// app.ts ("type": "module" in package.json)`). */
+export function fileOf(code: string): SnippetFile | undefined {
+  const m = /^\/\/ (\S+\.(mjs|mts|cjs|cts|js|ts))\b(.*)$/.exec(code.split('\n')[0] ?? '');
+  if (m === null) return undefined;
+  const typeModule = /"type": "module"/.test(m[3]!);
+  const ext = m[2]!;
+  const module = ext === 'mjs' || ext === 'mts' || typeModule || /as an ES module/.test(m[3]!) ? 'esm' : 'cjs';
+  return { name: m[1]!, module, typeModule };
 }
 
 /** Every README of the repository: the root's, each package's, the conformance suite's and its Python port's. */
@@ -102,6 +127,7 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
         env,
         before: continues ? (previous[lang] ?? '') : '',
         line: i + 1,
+        ...(fileOf(code) === undefined ? {} : { file: fileOf(code)! }),
       });
       previous[lang] = (continues ? (previous[lang] ?? '') : '') + code;
     }
