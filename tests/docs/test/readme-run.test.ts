@@ -3,6 +3,7 @@
  * folder of their own, with the network replaced by a local stub server (tests/docs/fixtures/route-fetch.mjs) and a
  * real redis-server; then every request the blocks sent is verified as the scheme that signed it.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,8 @@ import { startRedisServer, type RedisServer } from '../../../packages/nog-redis/
 import { slug } from './support/programs.js';
 import { parseReadme, readmes, type SnippetFile } from './support/snippets.js';
 import { schemeOfRequest, STUB_SCHEMES, startStub } from './support/stub.js';
-import { run, userFolder } from './support/userFolder.js';
+import { NOG, run, userFolder } from './support/userFolder.js';
+import { sign as nogSign } from '@reqsign/nog';
 
 requirePrograms('redis-server');
 
@@ -86,6 +88,55 @@ describe('README blocks run', () => {
         return;
       }
       expect(r.code, `${s.readme}:${s.line} as ${file.name}\n${r.stderr}`).toBe(0);
+    },
+    90_000,
+  );
+
+  const servers = snippets.filter((s) => s.mode === 'serve');
+  it.each(servers.map((s) => [s.id, s] as const))(
+    '%s: serves a signed request and refuses an unsigned one',
+    async (_id, s) => {
+      const project = join(work, slug(s));
+      const file = s.file ?? { name: `${slug(s)}.ts`, module: 'cjs', typeModule: false };
+      mkdirSync(dirname(join(project, file.name)), { recursive: true });
+      writeFileSync(join(project, 'package.json'), projectManifest(slug(s).toLowerCase(), file));
+      writeFileSync(join(project, file.name), `${s.before}${s.code}`);
+      const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+      const anywhere = join(ROOT, 'tests', 'docs', 'fixtures', 'listen-anywhere.mjs');
+      const child = spawn(process.execPath, ['--import', tsx, '--import', anywhere, join(project, file.name)], {
+        cwd: folder.dir,
+        env: { PATH: process.env.PATH ?? '', NOG_KEYID: NOG.id, NOG_SECRETKEY: NOG.secret },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      try {
+        let stderr = '';
+        const port = await new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${s.readme}:${s.line} did not listen in 60 s\n${stderr}`)), 60_000);
+          child.stderr!.on('data', (chunk: Buffer) => {
+            stderr += chunk.toString();
+            const m = /REQSIGN_LISTENING (\d+)/.exec(stderr);
+            if (m !== null) {
+              clearTimeout(timer);
+              resolve(Number(m[1]));
+            }
+          });
+          child.on('exit', (code) => reject(new Error(`${s.readme}:${s.line} exited (${code}) before listening\n${stderr}`)));
+        });
+        const base = `http://127.0.0.1:${port}`;
+        const signed = await nogSign('GET', `${base}/api/blobs/abc?x=1`, { id: NOG.id, secret: NOG.secret });
+        const ok = await fetch(signed.url);
+        const body = await ok.text();
+        expect(ok.status, `${s.readme}:${s.line}: ${body}`).toBe(200);
+        expect(body).toContain(NOG.id);
+        expect(body).toMatch(/x/);
+        expect(body).not.toMatch(/authsignature/);
+        // The node:http block's README line: `curl ...   # hello 0123..., you asked for /api/blobs/abc?x=1`.
+        if (body.startsWith('hello')) expect(body).toBe(`hello ${NOG.id}, you asked for /api/blobs/abc?x=1\n`);
+        const refused = await fetch(`${base}/api/blobs/abc?x=1`);
+        expect(refused.status).toBe(401);
+      } finally {
+        child.kill('SIGKILL');
+      }
     },
     90_000,
   );

@@ -5,7 +5,9 @@ import { join } from 'node:path';
  * How a fenced block is checked, from an HTML comment on the line before it (invisible on GitHub and npm):
  *
  * - no comment: a TypeScript or JavaScript block is type-checked and run; a Python block is run;
- * - `<!-- snippet: check -->`: type-checked only (a server that listens forever, code for another runtime);
+ * - `<!-- snippet: check -->`: type-checked only (code for another runtime, a Redis topology the test has not);
+ * - `<!-- snippet: serve -->`: a Node server that listens forever: type-checked, started (on a free port), sent a
+ *   signed and an unsigned request, then stopped (readme-run.test.ts);
  * - `<!-- snippet: check env=worker -->`, `env=deno`: type-checked against that runtime's globals;
  * - `<!-- snippet: continues -->`: run after the block before it in the same README (it uses its names).
  * - `<!-- snippet: transcript -->` on a shell block: a terminal session, run and compared (readme-transcripts.test.ts):
@@ -26,7 +28,7 @@ export interface Snippet {
   readonly id: string;
   readonly lang: 'ts' | 'js' | 'python';
   readonly code: string;
-  readonly mode: 'run' | 'check';
+  readonly mode: 'run' | 'check' | 'serve';
   readonly env: 'node' | 'worker' | 'deno';
   /** The code of the blocks this one continues, first. */
   readonly before: string;
@@ -123,7 +125,7 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
         id: `${readme}#${lang}${counts[lang]}`,
         lang,
         code,
-        mode: words.includes('check') ? 'check' : 'run',
+        mode: words.includes('check') ? 'check' : words.includes('serve') ? 'serve' : 'run',
         env,
         before: continues ? (previous[lang] ?? '') : '',
         line: i + 1,
