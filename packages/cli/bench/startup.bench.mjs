@@ -1,9 +1,9 @@
 // Start-up cost of the reqsign CLI: wall time of a whole process, as a ratio to `node -e ''` (Node's own start-up) in
 // the same run, paired run by run (see the rounds below); medians are reported.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SCHEMES } from '@reqsign/conformance/schemes';
+import { stamp } from '../../../scripts/lib/bench-docs.mjs';
 import { BUDGETS, writeReadme } from './startup-docs.mjs';
 
 const CLI = fileURLToPath(new URL('../bin/reqsign.cjs', import.meta.url));
@@ -90,25 +90,7 @@ COMMANDS.forEach(([label, , budget], i) => {
   );
 });
 // The README's table is this run's (packages/cli/bench/startup-docs.mjs), with where and when it ran.
-const commit = (() => {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short=10', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head} (with uncommitted changes)` : head;
-  } catch {
-    return 'unknown';
-  }
-})();
-const cpu = cpus();
-const run = {
-  machine: `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'} (${process.platform} ${process.arch})`,
-  node: process.version,
-  commit,
-  date: new Date().toISOString().slice(0, 10),
-  rounds: ROUNDS,
-  floorMs: rows[0].ms,
-  rows: rows.slice(1),
-};
+const run = { ...stamp(), rounds: ROUNDS, floorMs: rows[0].ms, rows: rows.slice(1) };
 console.log(writeReadme(run) ? 'rewrote the start-up table of packages/cli/README.md' : 'packages/cli/README.md: unchanged');
 if (over > 0) {
   console.log(`${over} over budget (a noisy machine moves these by about 0.1x: run again before acting)`);

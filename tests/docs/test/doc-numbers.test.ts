@@ -12,8 +12,9 @@
  *   machine, not the doc. The bench writes its run into the doc with the machine, Node version and commit it ran on,
  *   and the raw figures in a comment beside the table; this test renders the table again from those figures with
  *   the bench's own renderer and fails when the table differs (a figure edited by hand) or is not stamped. Done for
- *   the CLI's start-up table (`npm run bench -w @reqsign/cli`); the nog, nops, nog-redis and nog-durable-objects
- *   bench tables are still written by hand (see the list in STILL_BY_HAND below).
+ *   the CLI's start-up table (`npm run bench -w @reqsign/cli`) and nOps's performance table (`npm run bench -w
+ *   @reqsign/nops`); the nog, nog-redis and nog-durable-objects bench tables are still written by hand (see the list
+ *   in STILL_BY_HAND below).
  * - Counts of vectors: tests/docs/test/readme-counts.test.ts.
  * - Limits and defaults quoted in prose (16384, 8192, 2^31 - 1 ms): each is an option's documented value, tested
  *   by its package's suite; not a measurement.
@@ -22,7 +23,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUDGETS, budgetFigures, renderStartup } from '../../../packages/cli/bench/startup-docs.mjs';
+import { BUDGETS, budgetFigures } from '../../../packages/cli/bench/startup-docs.mjs';
+import { budgetFigures as nopsBenchFigures } from '../../../packages/nops/bench/docs.mjs';
+import { renderBench } from '../../../scripts/lib/bench-docs.mjs';
 import { docFiles, regionsOf, rewriteRegions } from '../../../scripts/lib/doc-regions.js';
 import { measureSizes } from '../../../scripts/lib/size.js';
 import { SIZE_COMMAND, sizeFigures } from '../../../scripts/lib/size-docs.js';
@@ -33,7 +36,6 @@ const docs = docFiles(ROOT).map((file) => ({ file, text: readFileSync(join(ROOT,
 /** Bench tables still written by hand: each is a run on one machine, described in its README's prose. */
 export const STILL_BY_HAND = [
   'packages/nog/README.md (performance table)',
-  'packages/nops/README.md (performance table)',
   'packages/nog-redis/README.md (claims/s table)',
   'packages/nog-durable-objects/README.md (put/s table)',
 ];
@@ -98,52 +100,79 @@ describe('sizes in the docs are what npm run size writes', () => {
   });
 });
 
-describe("the CLI's start-up figures are the bench's run, stamped", () => {
-  const readme = docs.find((d) => d.file === 'packages/cli/README.md')!.text;
-  const regions = regionsOf(readme, 'bench-cli');
+/** The inline figures of each bench's regions (constants the prose quotes, such as budgets), by tool. */
+const BENCH_FIGURES: Readonly<Record<string, () => Record<string, string>>> = {
+  'bench-cli': budgetFigures,
+  'bench-nops': nopsBenchFigures,
+};
 
-  it('the table is what the bench renders from the figures beside it, with machine, Node and commit', () => {
-    const startup = regions.find((r) => r.key === 'startup');
-    expect(startup, 'packages/cli/README.md has no bench-cli:startup region').toBeDefined();
-    const raw = /^\s*<!-- (\{.*\}) -->/.exec(startup!.content)?.[1];
-    expect(raw, 'run npm run bench -w @reqsign/cli: the region holds no run').toBeDefined();
-    const run = JSON.parse(raw!) as Parameters<typeof renderStartup>[0];
-    expect(startup!.content.trim(), 'the table differs from its run: npm run bench -w @reqsign/cli rewrites it').toBe(renderStartup(run));
-    expect(run.machine).toMatch(/\S/);
-    expect(run.node).toMatch(/^v\d+\.\d+\.\d+$/);
-    expect(run.commit).toMatch(/^[0-9a-f]{7,40}( \(with uncommitted changes\))?$/);
-    // The commit is one of this repository's (a clone without history cannot tell, so only when git knows it).
-    const hash = run.commit.split(' ')[0]!;
-    let known = true;
-    try {
-      execFileSync('git', ['cat-file', '-e', `${hash}^{commit}`], { cwd: ROOT, stdio: 'ignore' });
-    } catch {
-      known = execFileSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: ROOT, encoding: 'utf8' }).trim() === 'true';
-    }
-    expect(known, `commit ${hash} of the start-up table is not in this repository`).toBe(true);
-    for (const row of run.rows) expect([null, BUDGETS.dispatcher, BUDGETS.command]).toContain(row.budget);
+/** Every `bench-*` region of every doc. */
+const benchRegions = docs.flatMap(({ file, text }) =>
+  [...new Set([...text.matchAll(/<!-- (bench-[a-z]+):[a-z0-9-]+ -->/g)].map((m) => m[1]!))].flatMap((tool) =>
+    regionsOf(text, tool).map((r) => ({ file, tool, ...r })),
+  ),
+);
+
+/** Whether git knows a commit (a shallow clone cannot tell: then yes). */
+function knownCommit(hash: string): boolean {
+  try {
+    execFileSync('git', ['cat-file', '-e', `${hash}^{commit}`], { cwd: ROOT, stdio: 'ignore' });
+    return true;
+  } catch {
+    return execFileSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: ROOT, encoding: 'utf8' }).trim() === 'true';
+  }
+}
+
+describe('benchmark figures are the benches’ runs, stamped', () => {
+  it('has the CLI’s start-up table and the nOps performance table', () => {
+    const keys = benchRegions.map((r) => `${r.file} ${r.tool}:${r.key}`);
+    expect(keys).toContain('packages/cli/README.md bench-cli:startup');
+    expect(keys).toContain('packages/nops/README.md bench-nops:performance');
   });
 
-  it('the budgets in the prose are the bench’s', () => {
-    const figures = budgetFigures() as Record<string, string>;
-    for (const r of regions.filter((x) => x.key !== 'startup')) {
-      expect(figures[r.key], `bench-cli:${r.key}`).toBeDefined();
-      expect(r.content, `bench-cli:${r.key}: npm run bench -w @reqsign/cli rewrites it`).toBe(figures[r.key]);
+  it.each(benchRegions.filter((r) => r.block).map((r) => [`${r.file}:${r.line} ${r.tool}:${r.key}`, r] as const))(
+    '%s: the table is what the bench renders from the run beside it, with machine, Node and commit',
+    (_id, r) => {
+      const raw = /^\s*<!-- (\{.*\}) -->/.exec(r.content)?.[1];
+      expect(raw, `${r.file}:${r.line}: the region holds no run: run the bench that writes ${r.tool}`).toBeDefined();
+      const run = JSON.parse(raw!) as Parameters<typeof renderBench>[0];
+      expect(r.content.trim(), `${r.file}:${r.line}: the table differs from its run (edited by hand?): run the bench again`).toBe(
+        renderBench(run),
+      );
+      expect(run.machine).toMatch(/\S/);
+      expect(run.node).toMatch(/^v\d+\.\d+\.\d+$/);
+      expect(run.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(run.commit).toMatch(/^[0-9a-f]{7,40}( \(with uncommitted changes\))?$/);
+      expect(knownCommit(run.commit.split(' ')[0]!), `commit ${run.commit} is not in this repository`).toBe(true);
+    },
+  );
+
+  it('the inline figures (budgets the prose quotes) are the benches’ constants', () => {
+    for (const r of benchRegions.filter((x) => !x.block)) {
+      const figures = BENCH_FIGURES[r.tool]?.();
+      expect(figures?.[r.key], `${r.file}:${r.line} ${r.tool}:${r.key} is no figure of the bench`).toBeDefined();
+      expect(r.content, `${r.file}:${r.line} ${r.tool}:${r.key}: run the bench again`).toBe(figures![r.key]);
     }
-    expect(regions.map((r) => r.key).sort()).toEqual(['budget-command', 'budget-dispatcher', 'startup']);
+  });
+
+  it('the CLI’s start-up rows are judged by the bench’s budgets', () => {
+    const r = benchRegions.find((x) => x.tool === 'bench-cli' && x.key === 'startup')!;
+    const run = JSON.parse(/<!-- (\{.*\}) -->/.exec(r.content)![1]!) as { rows: string[][] };
+    for (const row of run.rows) expect(['', `${BUDGETS.dispatcher}x`, `${BUDGETS.command}x`]).toContain(row[3]);
   });
 
   it('catches a ratio edited by hand (the check can fail)', () => {
     const run = {
+      command: 'x',
       machine: 'm',
       node: 'v20.0.0',
       commit: 'abcdef1234',
       date: '2026-01-01',
-      rounds: 1,
-      floorMs: 20,
-      rows: [{ label: 'x', ms: 25, ratio: 1.25, budget: 1.5 }],
+      columns: ['a', 'ratio'],
+      rows: [['x', '1.25x']],
     };
-    const table = renderStartup(run);
-    expect(table.replace('1.25x', '1.05x')).not.toBe(renderStartup(run));
+    const table = renderBench(run);
+    expect(table.replace('| 1.25x |', '| 1.05x |')).not.toBe(table);
+    expect(table.replace('| 1.25x |', '| 1.05x |')).not.toBe(renderBench(JSON.parse(/<!-- (\{.*\}) -->/.exec(table)![1]!)));
   });
 });
