@@ -5,6 +5,12 @@ export function budgetFigures(): Record<string, string>;
 export function writeReadme(
   run: Stamp & {
     readonly rounds: number;
-    readonly rows: readonly { readonly name: string; readonly raw: number; readonly ours: number; readonly ratio: number; readonly budget?: number }[];
+    readonly rows: readonly {
+      readonly name: string;
+      readonly raw: number;
+      readonly ours: number;
+      readonly ratio: number;
+      readonly budget?: number;
+    }[];
   },
 ): boolean;

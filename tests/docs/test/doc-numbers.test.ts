@@ -2,7 +2,7 @@
  * Numbers in docs are written by the scripts that measure them, and checked here against what the script would
  * write now. What each kind of number is and how it is kept true:
  *
- * - Bundle and file sizes (docs/RELEASING.md's tables, the sizes in the nog, nops and cli READMEs): `npm run size`
+ * - Bundle and file sizes (docs/RELEASING.md's tables, the sizes quoted in the package READMEs): `npm run size`
  *   writes them between `<!-- size:KEY -->` and `<!-- /size -->` (scripts/lib/size-docs.ts). Sizes do not depend on
  *   the machine, so this test measures them again (esbuild, the same way) and fails on any difference, naming
  *   `npm run size`. A byte figure next to "gzip" outside a region fails too.
@@ -66,7 +66,7 @@ describe('sizes in the docs are what npm run size writes', () => {
     expect(wrong, `${SIZE_COMMAND} rewrites these`).toEqual([]);
   });
 
-  it('the size tables and sizes quoted are in regions (RELEASING, nog, nops, cli)', () => {
+  it('the size tables and sizes quoted are in regions (RELEASING and the package READMEs)', () => {
     const keys = docs.flatMap(({ file, text }) => regionsOf(text, 'size').map((r) => `${file} ${r.key}`));
     for (const k of [
       'docs/RELEASING.md table-jose',
