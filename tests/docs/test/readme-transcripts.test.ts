@@ -77,9 +77,8 @@ describe('README terminal sessions run as shown', () => {
   });
 
   it.each(transcripts.map((t) => [`${t.readme}:${t.line}`, t] as const))('%s', (_id, t) => {
-    const dir = join(folder.dir, `t${t.line}`);
-    mkdirSync(dir, { recursive: true });
-    const outputs = run(t, dir);
+    // In the user's folder, with their key files (nops_private_key.pem, nops_public_key.pem).
+    const outputs = run(t, folder.dir);
     expect(outputs).toHaveLength(t.steps.length);
     t.steps.forEach((s, i) => {
       const expected = s.output.length > 0 && s.output.at(-1) === '' ? s.output.slice(0, -1) : s.output;
