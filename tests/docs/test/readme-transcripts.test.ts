@@ -1,5 +1,5 @@
 /**
- * Terminal sessions in READMEs (`<!-- snippet: transcript -->`, tests/docs/test/support/snippets.ts) run as pasted:
+ * Terminal sessions in READMEs and docs (`<!-- snippet: transcript -->`, tests/docs/test/support/snippets.ts) run as pasted:
  * each block in one bash, in a user's folder, with `reqsign` on PATH as npm installs it (its bin) and the
  * environment the READMEs set (NOG_KEYID, NOG_SECRETKEY, NOPS_API_KEY), and each command's output (stdout and stderr,
  * as a terminal shows them) must match the lines under it, `...` standing for any text.
@@ -8,11 +8,17 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
 import { ROOT } from '../../../scripts/lib/workspace.js';
+import { docFiles } from '../../../scripts/lib/doc-regions.js';
 import { parseReadme, readmes, type Transcript } from './support/snippets.js';
 import { NOG, NOPS_API_KEY, userFolder } from './support/userFolder.js';
 
-const transcripts = readmes(ROOT).flatMap((r) => parseReadme(ROOT, r).transcripts);
+// The specs' sessions run openssl.
+requirePrograms('openssl');
+
+/** Every README's and every doc's (docs/, docs/spec/) transcripts. */
+const transcripts = [...new Set([...readmes(ROOT), ...docFiles(ROOT)])].flatMap((r) => parseReadme(ROOT, r).transcripts);
 
 /** Whether `actual` lines match `expected` ones: `...` in a line is any text, a line of `...` any lines. */
 export function matches(expected: readonly string[], actual: readonly string[]): boolean {
@@ -72,13 +78,14 @@ function run(t: Transcript, dir: string): string[][] {
 }
 
 describe('README terminal sessions run as shown', () => {
-  it('finds the transcripts (the CLI README has them)', () => {
+  it('finds the transcripts (the CLI README and the specs have them)', () => {
     expect(transcripts.filter((t) => t.readme === 'packages/cli/README.md').length).toBeGreaterThanOrEqual(4);
+    expect(transcripts.filter((t) => t.readme.startsWith('docs/spec/')).length).toBeGreaterThanOrEqual(2);
   });
 
   it.each(transcripts.map((t) => [`${t.readme}:${t.line}`, t] as const))('%s', (_id, t) => {
     // In the user's folder, with their key files (nops_private_key.pem, nops_public_key.pem).
-    const outputs = run(t, folder.dir);
+    const outputs = run(t, t.cwd === undefined ? folder.dir : join(ROOT, t.cwd));
     expect(outputs).toHaveLength(t.steps.length);
     t.steps.forEach((s, i) => {
       const expected = s.output.length > 0 && s.output.at(-1) === '' ? s.output.slice(0, -1) : s.output;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
  * - `<!-- snippet: continues -->`: run after the block before it in the same README (it uses its names).
  * - `<!-- snippet: transcript -->` on a shell block: a terminal session, run and compared (readme-transcripts.test.ts):
  *   `$ command` lines, each followed by the output it prints; `...` stands for any text within a line, and a line of
- *   `...` alone for any number of lines.
+ *   `...` alone for any number of lines. `transcript cwd=DIR` runs it in DIR of the repository (a spec's test keys).
  *
  * Other shell blocks are not run: they name real hosts and install steps.
  *
@@ -80,6 +80,8 @@ export interface Transcript {
   readonly readme: string;
   /** The line of the opening fence (1-based). */
   readonly line: number;
+  /** The folder it runs in, relative to the repository (`cwd=` in its note); the user's folder without. */
+  readonly cwd?: string;
   readonly steps: readonly { readonly command: string; readonly output: readonly string[] }[];
 }
 
@@ -106,14 +108,15 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
     const note = /^\s*<!--\s*snippet:\s*(.*?)\s*-->\s*$/.exec(lines[k] ?? '')?.[1] ?? '';
     if (lang === undefined) {
       text.push(code);
-      if (/^\s*transcript\s*$/.test(note)) {
+      if (/^transcript\b/.test(note.trim())) {
+        const cwd = /\bcwd=(\S+)/.exec(note)?.[1];
         const steps: { command: string; output: string[] }[] = [];
         for (const l of body) {
           if (l.startsWith('$ ')) steps.push({ command: l.slice(2), output: [] });
           else if (steps.length > 0) steps.at(-1)!.output.push(l);
           else throw new Error(`${readme}:${i + 1}: a transcript starts with a "$ " line`);
         }
-        transcripts.push({ readme, line: i + 1, steps });
+        transcripts.push({ readme, line: i + 1, ...(cwd === undefined ? {} : { cwd }), steps });
       }
     } else {
       counts[lang] = (counts[lang] ?? 0) + 1;
