@@ -3,8 +3,7 @@
 // the machine): a bench writes its run between `<!-- bench-NAME:KEY -->` and `<!-- /bench-NAME -->` (the markers of
 // scripts/lib/doc-regions.ts) as a table stamped with the machine, Node version, commit and date it ran on, with the
 // raw run in a comment above it. tests/docs/test/doc-numbers.test.ts renders each such region again from its comment
-// with renderBench and fails when it differs (a figure edited by hand), or when the commit is not one of the
-// repository's. Plain JavaScript: the benches run under node and tsx alike.
+// with renderBench and fails when it differs (a figure edited by hand) or is not stamped. Plain JavaScript: the benches run under node and tsx alike.
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';

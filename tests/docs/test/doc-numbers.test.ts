@@ -20,7 +20,6 @@
  * - Limits and defaults quoted in prose (16384, 8192, 2^31 - 1 ms): each is an option's documented value, tested
  *   by its package's suite; not a measurement.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -118,16 +117,6 @@ const benchRegions = docs.flatMap(({ file, text }) =>
   ),
 );
 
-/** Whether git knows a commit (a shallow clone cannot tell: then yes). */
-function knownCommit(hash: string): boolean {
-  try {
-    execFileSync('git', ['cat-file', '-e', `${hash}^{commit}`], { cwd: ROOT, stdio: 'ignore' });
-    return true;
-  } catch {
-    return execFileSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: ROOT, encoding: 'utf8' }).trim() === 'true';
-  }
-}
-
 describe('benchmark figures are the benches’ runs, stamped', () => {
   it('has the CLI’s start-up table and the nOps performance table', () => {
     const keys = benchRegions.map((r) => `${r.file} ${r.tool}:${r.key}`);
@@ -150,7 +139,7 @@ describe('benchmark figures are the benches’ runs, stamped', () => {
       expect(run.node).toMatch(/^v\d+\.\d+\.\d+$/);
       expect(run.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(run.commit).toMatch(/^[0-9a-f]{7,40}( \(with uncommitted changes\))?$/);
-      expect(knownCommit(run.commit.split(' ')[0]!), `commit ${run.commit} is not in this repository`).toBe(true);
+      // Not asked of git: a squash or rebase at merge gives the commit another hash, and the figures stay true.
     },
   );
 
