@@ -1,11 +1,17 @@
 /**
  * Prints the minified + gzipped size of each scheme package's browser bundles (a signing client's imports, and
  * every export) against their ceilings, then each signing bundle next to jose 6's bundle for the same job, bundled
- * in the same run, with the ratio. Exits 1 when a bundle is over its ceiling or larger than jose's. Run after a
- * build: `npm run size`. The packaging test suite asserts the same on the packed tarballs.
+ * in the same run, with the ratio, and writes those figures into the docs' `<!-- size:KEY -->` regions
+ * (scripts/lib/size-docs.ts; `--check` only says which doc differs). Exits 1 when a bundle is over its ceiling or
+ * larger than jose's. Run after a build: `npm run size`. The packaging test suite asserts the same on the packed
+ * tarballs; tests/docs/test/doc-numbers.test.ts that the docs hold what this would write.
  */
 import { SCHEMES } from '@reqsign/conformance/portable';
-import { BUDGETS, JOSE_COMPARISONS, bundleSize, compareWithJose, formatComparison } from './lib/size.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { docFiles, rewriteRegions, writeRegions } from './lib/doc-regions.js';
+import { BUDGETS, JOSE_COMPARISONS, bundleSize, compareWithJose, formatComparison, measureSizes } from './lib/size.js';
+import { sizeFigures } from './lib/size-docs.js';
 import { ROOT, workspacePackages } from './lib/workspace.js';
 
 let over = 0;
@@ -34,5 +40,20 @@ for (const c of JOSE_COMPARISONS) {
   const r = await compareWithJose(c, ROOT, ROOT);
   if (r.ratio >= 1) over++;
   process.stdout.write(`${formatComparison(r)}\n`);
+}
+const figures = sizeFigures(await measureSizes(ROOT));
+if (process.argv.includes('--check')) {
+  for (const file of docFiles(ROOT)) {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    if (rewriteRegions(text, 'size', figures).text !== text) {
+      process.stdout.write(`\n${file}: its sizes differ from this run's (npm run size rewrites them)\n`);
+      over++;
+    }
+  }
+} else {
+  const { changed, unknown } = writeRegions(ROOT, docFiles(ROOT), 'size', figures);
+  process.stdout.write(`\ndocs: ${changed.length === 0 ? 'up to date' : `rewrote ${changed.join(', ')}`}\n`);
+  for (const u of unknown) process.stdout.write(`unknown size figure ${u} (scripts/lib/size-docs.ts)\n`);
+  over += unknown.length;
 }
 process.exit(over === 0 ? 0 : 1);

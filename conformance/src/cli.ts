@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { guardRun, write } from './internal/program.js';
 import { formatFuzz, fuzz } from './fuzz.js';
 import { FILE_OF } from './fuzz-inputs.js';
+import { FUZZ_OPTIONS, optionsBlock, parserOptions, RUN_OPTIONS } from './options.js';
 import { distinctNames, formatFailures, formatTable, formatTotals, toJson, toJUnit } from './report.js';
 import { runImplementation, totals, type Implementation, type ImplementationReport } from './runner.js';
 import { loadVectors, VECTORS_DIR, type VectorFile } from './vectors.js';
@@ -24,15 +25,7 @@ An implementation is a command that speaks the JSON Lines protocol in PROTOCOL.m
 --impl, the run covers ${program === 'reqsign-conformance' ? 'the reference Python port (reqsign conformance adds the\nreqsign TypeScript packages on both crypto paths)' : 'the reqsign TypeScript packages on both crypto paths and\nthe reference Python port'}.
 
 Options:
-  --impl COMMAND      a port to run (repeatable); "NAME=COMMAND" sets its label (NAME in lowercase, e.g.
-                      "mine=python3 port.py"; an all-caps NAME=... is read as an environment variable of COMMAND)
-  --vectors DIR       the vector directory (default: the vectors shipped with this package)
-  --report FILE       also write a report: JUnit XML for *.xml, JSON otherwise (repeatable)
-  --timeout MS        time allowed per request (default 10000)
-  --filter TEXT       only cases whose id or file name contains TEXT
-  --strict            count cases the port does not support as failures (in the output and the reports)
-  --quiet             print only failures and the closing line
-  -h, --help          this text
+${optionsBlock(RUN_OPTIONS)}
 
 Example:
   npx @reqsign/conformance --impl "python3 my_port.py" --report conformance.xml
@@ -100,16 +93,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   try {
     args = parseArgs({
       args: [...argv],
-      options: {
-        impl: { type: 'string', multiple: true },
-        vectors: { type: 'string' },
-        report: { type: 'string', multiple: true },
-        timeout: { type: 'string' },
-        filter: { type: 'string' },
-        strict: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: parserOptions(RUN_OPTIONS),
       strict: true,
       allowPositionals: false,
     }).values;
@@ -210,13 +194,7 @@ ${
     : '\nEach --impl is compared with the reqsign TypeScript packages (node:crypto); without --impl, the TypeScript\npackages on both crypto paths and the reference Python port are compared with each other.\n'
 }
 Options:
-  --impl COMMAND      an implementation (repeatable; "NAME=COMMAND" sets its label)
-  --runs N            inputs per operation (default 1000)
-  --seed N            the seed, to replay a run (default: a random one, printed)
-  --operation S/OP    only this operation, e.g. canonical/date (repeatable)
-  --out DIR           write a candidate vector file for each disagreement into DIR
-  --timeout MS        time allowed per request (default 10000)
-  -h, --help          this text
+${optionsBlock(FUZZ_OPTIONS)}
 
 Example:
   ${program} fuzz --impl "python3 my_port.py" --runs 5000 --out candidates
@@ -227,15 +205,7 @@ async function fuzzMain(argv: readonly string[], options: MainOptions, program: 
   try {
     args = parseArgs({
       args: [...argv],
-      options: {
-        impl: { type: 'string', multiple: true },
-        runs: { type: 'string' },
-        seed: { type: 'string' },
-        operation: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: parserOptions(FUZZ_OPTIONS),
       strict: true,
       allowPositionals: false,
     }).values;

@@ -27,15 +27,9 @@ export const SCHEME_ENTRIES = [
       about: 'nog-v1 signed URLs (HMAC-SHA256)',
       title: 'nog-v1 signed URLs (HMAC-SHA256), with the key in NOG_KEYID / NOG_SECRETKEY.',
       commands: {
-        sign: {
-          summary: 'sign a URL and print it',
-          usage: '[--date ISO-8601] [--expires N] [--nonce HEX | --no-nonce] [--json] METHOD URL',
-        },
-        verify: { summary: 'verify a signed URL and print the result as JSON', usage: '[--now ISO-8601] [--keys FILE] METHOD URL' },
-        explain: {
-          summary: 'show why a signed URL verifies or not: its stages and the proven causes',
-          usage: '[--now ISO-8601] [--keys FILE] [--expected-url URL] [--json] METHOD URL',
-        },
+        sign: { summary: 'sign a URL and print it' },
+        verify: { summary: 'verify a signed URL and print the result as JSON' },
+        explain: { summary: 'show why a signed URL verifies or not: its stages and the proven causes' },
       },
       /** A run of the startup bench: a command and its arguments, and the exit status it must end with. */
       startup: [
@@ -75,19 +69,10 @@ export const SCHEME_ENTRIES = [
       about: 'the nOps public API (RSA)',
       title: 'Requests to the nOps public API, signed with RSA (x-nops-signature).',
       commands: {
-        sign: {
-          summary: 'sign a request and print it as JSON or curl arguments',
-          usage: '--api-key KEY --private-key FILE [--date YYYY-MM-DD] [--api-key-in query|header] [--curl] URL',
-        },
-        verify: {
-          summary: 'verify an nOps signature with a public key',
-          usage: '--public-key FILE --api-key KEY --date YYYY-MM-DD --signature B64 URL',
-        },
-        explain: {
-          summary: 'show why an nOps signature verifies or not: its stages and the proven causes',
-          usage: '--public-key FILE --api-key KEY --date YYYY-MM-DD --signature B64 [--expected-url URL] [--json] URL',
-        },
-        keygen: { summary: 'generate an RSA key pair', usage: '[--bits N] [--out DIR]' },
+        sign: { summary: 'sign a request and print it as JSON or curl arguments' },
+        verify: { summary: 'verify an nOps signature with a public key' },
+        explain: { summary: 'show why an nOps signature verifies or not: its stages and the proven causes' },
+        keygen: { summary: 'generate an RSA key pair' },
       },
       startup: [
         {
@@ -134,8 +119,8 @@ export interface SchemeCli {
   readonly about: string;
   /** The group's help title. */
   readonly title: string;
-  /** Its commands: a summary for the group's help, the options for the top-level help. */
-  readonly commands: Readonly<Record<string, { readonly summary: string; readonly usage: string }>>;
+  /** Its commands: a summary for the group's help (their options are the CLI's own, packages/cli/src/internal/options.ts). */
+  readonly commands: Readonly<Record<string, { readonly summary: string }>>;
   /** The startup bench's runs of the group (`{nopsKey}` stands for a test RSA key). */
   readonly startup: readonly { readonly label: string; readonly args: readonly string[]; readonly status: number }[];
 }

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -87,6 +89,16 @@ export async function bundleSize(
 ): Promise<BundleSize> {
   const contents =
     only === undefined ? `export * from ${JSON.stringify(name)};` : `export { ${only.join(', ')} } from ${JSON.stringify(name)};`;
+  return bundleSource(name, contents, resolveDir, platform);
+}
+
+/** {@link bundleSize} of a module's source (`export * from 'a'; export * from 'b';`). */
+export async function bundleSource(
+  name: string,
+  contents: string,
+  resolveDir: string,
+  platform: 'browser' | 'node' = 'browser',
+): Promise<BundleSize> {
   const result = await build({
     stdin: { contents, resolveDir, loader: 'js' },
     bundle: true,
@@ -125,3 +137,42 @@ export const CRYPTO_MARKERS: Readonly<Record<'none' | 'hmac' | 'rsa', readonly R
   hmac: HMAC_MARKERS,
   rsa: RSA_MARKERS,
 };
+
+/** What `npm run size` measures for the docs: each budgeted bundle, each comparison with jose, the diagnose entry. */
+export interface SizeMeasurements {
+  readonly budgets: readonly {
+    readonly package: string;
+    readonly budget: SizeBudget;
+    readonly client: BundleSize;
+    readonly all: BundleSize;
+  }[];
+  readonly comparisons: readonly ComparedSize[];
+  /** What `@reqsign/nog/diagnose` adds to every export of `@reqsign/nog`, gzipped bytes. */
+  readonly nogDiagnoseAdds: number;
+  /** The JavaScript `reqsign nog sign` reads: the CLI's dispatcher and that command's bundle, as built, bytes. */
+  readonly cliNogSign: number;
+}
+
+/** Measures everything the docs quote, in the workspace (`root`): one esbuild run per bundle. */
+export async function measureSizes(root: string): Promise<SizeMeasurements> {
+  const budgets = await Promise.all(
+    Object.entries(BUDGETS).flatMap(([name, budget]) =>
+      budget === undefined
+        ? []
+        : [
+            (async () => ({
+              package: name,
+              budget,
+              client: await bundleSize(name, root, 'browser', budget.client),
+              all: await bundleSize(name, root),
+            }))(),
+          ],
+    ),
+  );
+  const comparisons = await Promise.all(JOSE_COMPARISONS.map((c) => compareWithJose(c, root, root)));
+  const both = await bundleSource('nog+diagnose', "export * from '@reqsign/nog'; export * from '@reqsign/nog/diagnose';", root);
+  const nog = budgets.find((b) => b.package === '@reqsign/nog')?.all ?? (await bundleSize('@reqsign/nog', root));
+  const cli = join(root, 'packages', 'cli', 'dist');
+  const cliNogSign = statSync(join(cli, 'reqsign.cjs')).size + statSync(join(cli, 'commands', 'nogSign.cjs')).size;
+  return { budgets, comparisons, nogDiagnoseAdds: both.gzip - nog.gzip, cliNogSign };
+}

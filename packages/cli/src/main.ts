@@ -2,7 +2,9 @@ import { describeError, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo }
 import { didYouMean } from './internal/suggest.js';
 import { quote } from './internal/text.js';
 import { version } from './version.js';
+import { FUZZ_OPTIONS, RUN_OPTIONS, type ConformanceOption } from '@reqsign/conformance/options';
 import { SCHEMES, type SchemeCli } from '@reqsign/conformance/schemes';
+import { COMMANDS, environmentDefaults, usageLines, type CommandName } from './internal/options.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
@@ -64,13 +66,37 @@ export const GROUPS: Readonly<Record<string, Group>> = Object.fromEntries(WITH_C
 
 const about = WITH_CLI.map(([, cli]) => cli.about);
 
+/** The top-level help's line for a command: its name and every option, wrapped, from its entry in COMMANDS. */
+const commandLine = (name: string): string => {
+  const spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
+  return spec === undefined ? `  ${name}` : usageLines(`  ${name}`, spec, 118);
+};
+
+/** `reqsign conformance`'s options, from @reqsign/conformance's own table (what its parser takes). */
+const conformanceLine = (mode: string, table: Readonly<Record<string, ConformanceOption>>): string =>
+  usageLines(
+    `  ${mode}`,
+    {
+      positionals: [],
+      options: Object.fromEntries(Object.entries(table).map(([n, o]) => [n, { ...o, required: false }])),
+    },
+    118,
+  );
+
+const environment = environmentDefaults();
+const envWidth = Math.max(...environment.map((e) => e.name.length)) + 3;
+
 export const HELP: string = `Usage: reqsign <command> [options]
 
 Sign and verify HTTP requests: ${about.length > 1 ? `${about.slice(0, -1).join(', ')} and ${about.at(-1)}` : about.join('')}.
 
 Commands:
-${WITH_CLI.flatMap(([name, cli]) => Object.entries(cli.commands).map(([c, { usage }]) => `  ${name} ${c} ${usage}`)).join('\n')}
-  conformance [--impl COMMAND]
+${WITH_CLI.flatMap(([name, cli]) => Object.keys(cli.commands).map((c) => commandLine(`${name} ${c}`))).join('\n')}
+${conformanceLine('conformance', RUN_OPTIONS)}
+${conformanceLine('conformance fuzz', FUZZ_OPTIONS)}
+
+Environment (read when the option is not given):
+${environment.map((e) => `  ${e.name.padEnd(envWidth)}${e.what}`).join('\n')}
 
 A URL given as - is read from standard input. Run "reqsign <command> --help" for a command's options,
 "reqsign --version" for the version. Exit status: 0 done or valid, 1 invalid, 2 usage error.

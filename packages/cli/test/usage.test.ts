@@ -167,11 +167,11 @@ describe('one command group per scheme', () => {
     for (const c of listed) expect(typeof (await LOADERS[c]!())).toBe('function');
   });
 
-  it('lists every command of every group in the top-level help, with its options from SCHEMES', async () => {
+  it('lists every command of every group in the top-level help, with its options (test/feedback.test.ts checks each)', async () => {
     const { SCHEMES } = await import('@reqsign/conformance/portable');
     const help = reqsign(['--help']).stdout;
     for (const s of SCHEMES) {
-      for (const [c, { usage }] of Object.entries(s.cli?.commands ?? {})) expect(help).toContain(`\n  ${s.command} ${c} ${usage}\n`);
+      for (const c of Object.keys(s.cli?.commands ?? {})) expect(help).toContain(`\n  ${s.command} ${c} `);
       if (s.cli !== undefined) expect(help).toContain(s.cli.about);
     }
   });

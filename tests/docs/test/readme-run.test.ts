@@ -3,16 +3,18 @@
  * folder of their own, with the network replaced by a local stub server (tests/docs/fixtures/route-fetch.mjs) and a
  * real redis-server; then every request the blocks sent is verified as the scheme that signed it.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 import { ROOT } from '../../../scripts/lib/workspace.js';
 import { startRedisServer, type RedisServer } from '../../../packages/nog-redis/test/helpers/redisServer.js';
-import { slug, source } from './support/programs.js';
-import { parseReadme, readmes } from './support/snippets.js';
+import { slug } from './support/programs.js';
+import { parseReadme, readmes, type SnippetFile } from './support/snippets.js';
 import { schemeOfRequest, STUB_SCHEMES, startStub } from './support/stub.js';
-import { run, userFolder } from './support/userFolder.js';
+import { NOG, run, userFolder } from './support/userFolder.js';
+import { sign as nogSign } from '@reqsign/nog';
 
 requirePrograms('redis-server');
 
@@ -41,25 +43,100 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** The package.json a user's project has: `npm init -y`'s (`"type": "commonjs"` in npm 11) unless the block asks for ESM. */
+function projectManifest(name: string, file: SnippetFile): string {
+  const byPackage = /\.(js|ts)$/.test(file.name) && file.module === 'esm';
+  return `${JSON.stringify({ name, version: '1.0.0', type: byPackage ? 'module' : 'commonjs' }, null, 2)}\n`;
+}
+
 describe('README blocks run', () => {
   const runnable = snippets.filter((s) => s.mode === 'run' && s.lang !== 'python');
+
+  it('every block that imports names its file in its first line (.mjs, or "type": "module")', () => {
+    const unnamed = snippets.filter((s) => s.lang !== 'python' && /^import /m.test(s.code) && s.file === undefined);
+    expect(
+      unnamed.map((s) => `${s.readme}:${s.line}`),
+      'start each with // <file>.mjs or // <file>.ts ("type": "module" in package.json)',
+    ).toEqual([]);
+  });
+
   it.each(runnable.map((s) => [s.id, s] as const))(
     '%s',
     async (_id, s) => {
-      const file = join(work, `${slug(s)}.${s.lang === 'ts' ? 'mts' : 'mjs'}`);
-      writeFileSync(file, source(s));
+      // The block as the file its first line names, in a project of its own: a package.json as npm init -y writes
+      // it (commonjs) unless the block says "type": "module", so an ES module block that does not say so fails.
+      const project = join(work, slug(s));
+      const file = s.file ?? { name: `${slug(s)}.${s.lang === 'ts' ? 'ts' : 'js'}`, module: 'cjs', typeModule: false };
+      mkdirSync(dirname(join(project, file.name)), { recursive: true });
+      writeFileSync(join(project, 'package.json'), projectManifest(slug(s).toLowerCase(), file));
+      writeFileSync(join(project, file.name), `${s.before}${s.code}`); // as pasted: nothing added
       const preload = join(ROOT, 'tests', 'docs', 'fixtures', 'route-fetch.mjs');
       const known = KNOWN[s.id];
       const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-      const r = await run(folder.dir, process.execPath, ['--import', tsx, '--import', preload, file], known ? 10_000 : 60_000, {
-        REDIS_URL: redis.url,
-        REQSIGN_STUB: stub.url,
-      });
+      const r = await run(
+        folder.dir,
+        process.execPath,
+        ['--import', tsx, '--import', preload, join(project, file.name)],
+        known ? 10_000 : 60_000,
+        {
+          REDIS_URL: redis.url,
+          REQSIGN_STUB: stub.url,
+        },
+      );
       if (known) {
         expect(r.signal, `${s.id} no longer hangs: remove it from KNOWN (${known.hangs})`).toBe('SIGKILL');
         return;
       }
-      expect(r.code, `${s.readme}:${s.line}\n${r.stderr}`).toBe(0);
+      expect(r.code, `${s.readme}:${s.line} as ${file.name}\n${r.stderr}`).toBe(0);
+    },
+    90_000,
+  );
+
+  const servers = snippets.filter((s) => s.mode === 'serve');
+  it.each(servers.map((s) => [s.id, s] as const))(
+    '%s: serves a signed request and refuses an unsigned one',
+    async (_id, s) => {
+      const project = join(work, slug(s));
+      const file = s.file ?? { name: `${slug(s)}.ts`, module: 'cjs', typeModule: false };
+      mkdirSync(dirname(join(project, file.name)), { recursive: true });
+      writeFileSync(join(project, 'package.json'), projectManifest(slug(s).toLowerCase(), file));
+      writeFileSync(join(project, file.name), `${s.before}${s.code}`);
+      const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+      const anywhere = join(ROOT, 'tests', 'docs', 'fixtures', 'listen-anywhere.mjs');
+      const child = spawn(process.execPath, ['--import', tsx, '--import', anywhere, join(project, file.name)], {
+        cwd: folder.dir,
+        env: { PATH: process.env.PATH ?? '', NOG_KEYID: NOG.id, NOG_SECRETKEY: NOG.secret },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      try {
+        let stderr = '';
+        const port = await new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${s.readme}:${s.line} did not listen in 60 s\n${stderr}`)), 60_000);
+          child.stderr!.on('data', (chunk: Buffer) => {
+            stderr += chunk.toString();
+            const m = /REQSIGN_LISTENING (\d+)/.exec(stderr);
+            if (m !== null) {
+              clearTimeout(timer);
+              resolve(Number(m[1]));
+            }
+          });
+          child.on('exit', (code) => reject(new Error(`${s.readme}:${s.line} exited (${code}) before listening\n${stderr}`)));
+        });
+        const base = `http://127.0.0.1:${port}`;
+        const signed = await nogSign('GET', `${base}/api/blobs/abc?x=1`, { id: NOG.id, secret: NOG.secret });
+        const ok = await fetch(signed.url);
+        const body = await ok.text();
+        expect(ok.status, `${s.readme}:${s.line}: ${body}`).toBe(200);
+        expect(body).toContain(NOG.id);
+        expect(body).toMatch(/x/);
+        expect(body).not.toMatch(/authsignature/);
+        // The node:http block's README line: `curl ...   # hello 0123..., you asked for /api/blobs/abc?x=1`.
+        if (body.startsWith('hello')) expect(body).toBe(`hello ${NOG.id}, you asked for /api/blobs/abc?x=1\n`);
+        const refused = await fetch(`${base}/api/blobs/abc?x=1`);
+        expect(refused.status).toBe(401);
+      } finally {
+        child.kill('SIGKILL');
+      }
     },
     90_000,
   );

@@ -1,14 +1,17 @@
 import type { NogAuthErrorCode } from '@reqsign/nog';
+import { commandHelp, NOG_EXPLAIN, parserOptions } from '../internal/options.js';
 import { diagnose, type NogDiagnosis } from '@reqsign/nog/diagnose';
 import { listOption, parse, positionals, stringOption } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
 import { EXIT_INVALID, EXIT_OK, type CliIo } from '../internal/io.js';
+import { secondsInWords } from '../internal/duration.js';
 import { renderFields, renderFindings, renderStages } from '../internal/stages.js';
 import { loadKeys } from './nogVerify.js';
 
-export const NOG_EXPLAIN_HELP = `Usage: reqsign nog explain [--now ISO-8601] [--keys FILE] [--expected-url URL] [--prefix PATH]...
-                          [--origin ORIGIN]... [--failure CODE] [--json] METHOD URL
-
+export const NOG_EXPLAIN_HELP: string = commandHelp(
+  'nog explain',
+  NOG_EXPLAIN,
+  `
 Explains why a nog-v1 signed URL verifies or not, for whoever holds the secret: the parameters, the target and
 string to sign the server computes beside what the client signed (the first differing character marked), the
 expected signature beside the one carried, and each cause that is proven: one is named only with its witness, the
@@ -18,21 +21,26 @@ change to the target, clock skew, expiry, a replay); else it says unexplained, w
 expected signature: keep its output to yourself.
 
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable keys (as nog verify).
-
-Options:
-  --now ISO-8601      the time to verify at (default: now)
-  --keys FILE         the keys, a JSON object {"<keyid>": "<secret>"} (default: NOG_KEYID / NOG_SECRETKEY);
-                      every other key's secret is tried too
-  --expected-url URL  what the client believes it signed: its signed URL, or the URL it gave its signer
-  --prefix PATH       a path prefix a router may have stripped (repeatable), e.g. --prefix /api
-  --origin ORIGIN     scheme://host the client may have signed with the path (repeatable)
-  --failure CODE      the code the server answered, from its log (ERR_AUTH_NONCE_INVALID: tells a replay, which a
-                      one-shot run cannot see)
-  --json              the whole diagnosis as one JSON object
-  -h, --help          this text
-`;
+`,
+);
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+/**
+ * A finding's message with its durations in words beside the seconds (src/internal/duration.ts has the rules):
+ * "expired 11 years 7 months (367028708 s) before". `--json` keeps the library's numbers, in seconds.
+ */
+function readable(f: NogDiagnosis['findings'][number], nowMs: number): string {
+  if (f.code === 'DIAG_EXPIRED') {
+    return f.message.replace(`expired ${f.bySeconds} s `, `expired ${secondsInWords(f.bySeconds, f.expiresAt.getTime())} `);
+  }
+  if (f.code === 'DIAG_CLOCK_SKEW') {
+    return f.message
+      .replace(`is ${f.offsetSeconds} s ahead`, `is ${secondsInWords(f.offsetSeconds, nowMs)} ahead`)
+      .replace(`at most ${f.maxClockSkew} s allowed`, `at most ${secondsInWords(f.maxClockSkew, nowMs)} allowed`);
+  }
+  return f.message;
+}
 
 /** The diagnosis as text: see NOG_EXPLAIN_HELP. */
 export function renderNog(d: NogDiagnosis): string {
@@ -58,13 +66,16 @@ export function renderNog(d: NogDiagnosis): string {
   const none = d.valid
     ? 'none: the request verifies'
     : `unexplained: no hypothesis verifies the request (${u?.hmacs ?? 0} tried${u?.exhausted ? ', the work budget spent' : ''}${u?.reason ? `; ${u.reason}` : ''}): another secret, or a change the diagnosis does not model (try --expected-url)`;
-  sections.push('', 'findings', renderFindings(d.findings, none), '');
+  const nowMs = r.now.getTime();
+  const findings = d.findings.map((f) => ({ code: f.code, message: readable(f, nowMs) }));
+  sections.push('', 'findings', renderFindings(findings, none), '');
   if (d.witness !== null) {
     const w = d.witness;
     const secret = w.secretName === null ? `the secret of ${w.keyId}` : `the secret of ${w.secretName}`;
     sections.splice(
       sections.length - 1,
       0,
+      '',
       'witness',
       renderFields([
         ['secret', secret],
@@ -73,22 +84,13 @@ export function renderNog(d: NogDiagnosis): string {
         ['encoding', w.encoding],
         ['verified at', w.verifiedAt.toISOString()],
       ]),
-      '',
     );
   }
   return sections.join('\n');
 }
 
 export async function nogExplain(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, {
-    now: { type: 'string' },
-    keys: { type: 'string' },
-    'expected-url': { type: 'string' },
-    prefix: { type: 'string', multiple: true },
-    origin: { type: 'string', multiple: true },
-    failure: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const args = parse(argv, parserOptions(NOG_EXPLAIN));
   if (args.values.help === true) {
     io.stdout(NOG_EXPLAIN_HELP);
     return EXIT_OK;

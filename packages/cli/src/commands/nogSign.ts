@@ -1,43 +1,30 @@
+import { commandHelp, NOG_SIGN, parserOptions } from '../internal/options.js';
 import { sign } from '@reqsign/nog';
 import { integerOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
 import { EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
 import { quote } from '../internal/text.js';
 
-export const NOG_SIGN_HELP = `Usage: reqsign nog sign [--date ISO-8601] [--expires N] [--nonce HEX | --no-nonce] [--json] METHOD URL
-
+export const NOG_SIGN_HELP: string = commandHelp(
+  'nog sign',
+  NOG_SIGN,
+  `
 Signs METHOD URL with nog-v1 and prints the signed URL and a newline, nothing else:
 
   curl "$(reqsign nog sign GET https://nog.example.org/api/blobs/abc)"
 
-The key comes from the environment, like the original tools/bin/sign-req:
-  NOG_KEYID       the key id
-  NOG_SECRETKEY   the secret key
+The key comes from the environment (below), like the original tools/bin/sign-req.
 
 URL is absolute (https://host/path?query) or a bare target (/path?query); the output has the form given. A
 #fragment is not signed and stays at the end. A URL given as - is read from standard input (one line).
 METHOD is signed as given: servers compare it with the method they receive, in capitals (GET, not get).
-
-Options:
-  --date ISO-8601   the signing time, e.g. 2015-04-20T12:34:56Z (default: now)
-  --expires N       seconds the signature stays valid (default 600)
-  --nonce HEX       the nonce to send (default: 20 random hex digits)
-  --no-nonce        send no nonce (the server then cannot refuse a replay)
-  --json            print one JSON line with every stage: target, stringToSign, signature, url, authdate,
-                    expires, nonce
-  -h, --help        this text
-`;
+`,
+);
 
 const MAX_EXPIRES = Number.MAX_SAFE_INTEGER;
 
 export async function nogSign(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, {
-    date: { type: 'string' },
-    expires: { type: 'string' },
-    nonce: { type: 'string' },
-    'no-nonce': { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
+  const args = parse(argv, parserOptions(NOG_SIGN));
   if (args.values.help === true) {
     io.stdout(NOG_SIGN_HELP);
     return EXIT_OK;

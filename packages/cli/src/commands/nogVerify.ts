@@ -1,3 +1,4 @@
+import { commandHelp, NOG_VERIFY, parserOptions } from '../internal/options.js';
 import { createVerifier } from '@reqsign/nog';
 import { parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
@@ -5,8 +6,10 @@ import { MAX_KEYS_FILE_BYTES, readText } from '../internal/files.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
 import { quote } from '../internal/text.js';
 
-export const NOG_VERIFY_HELP = `Usage: reqsign nog verify [--now ISO-8601] [--keys FILE] METHOD URL
-
+export const NOG_VERIFY_HELP: string = commandHelp(
+  'nog verify',
+  NOG_VERIFY,
+  `
 Verifies a nog-v1 signed URL as a Nog server would and prints one JSON line:
 
   {"valid":true,"keyId":"...","authdate":"...","expiresAt":"...","nonce":"...","target":"...","query":"..."}
@@ -17,12 +20,8 @@ Exit status: 0 valid, 1 invalid, 2 usage error or unreadable keys.
 Keys come from FILE, a JSON object {"<keyid>": "<secret>", ...}, or else from NOG_KEYID and NOG_SECRETKEY.
 A one-shot run has no memory of earlier nonces: it checks everything but replay. A URL given as - is read
 from standard input (one line).
-
-Options:
-  --now ISO-8601   the time to verify at, e.g. 2015-04-20T12:40:00Z (default: now)
-  --keys FILE      the keys (default: the environment pair)
-  -h, --help       this text
-`;
+`,
+);
 
 export function loadKeys(path: string | undefined, env: CliIo['env']): Record<string, string> {
   if (path === undefined) {
@@ -52,7 +51,7 @@ export function loadKeys(path: string | undefined, env: CliIo['env']): Record<st
 }
 
 export async function nogVerify(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, { now: { type: 'string' }, keys: { type: 'string' } });
+  const args = parse(argv, parserOptions(NOG_VERIFY));
   if (args.values.help === true) {
     io.stdout(NOG_VERIFY_HELP);
     return EXIT_OK;

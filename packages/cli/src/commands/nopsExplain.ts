@@ -1,3 +1,4 @@
+import { commandHelp, NOPS_EXPLAIN, parserOptions } from '../internal/options.js';
 import { basename } from 'node:path';
 import { diagnose, type NopsDiagnosis } from '@reqsign/nops/diagnose';
 import { choiceOption, listOption, parse, positionals, stringOption } from '../internal/args.js';
@@ -7,10 +8,10 @@ import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js
 import { renderFields, renderFindings, renderStages } from '../internal/stages.js';
 import { required } from './nopsVerify.js';
 
-export const NOPS_EXPLAIN_HELP = `Usage: reqsign nops explain --public-key FILE --api-key KEY --date DAY|ISO-8601 --signature B64
-                            [--time-zone ZONE] [--api-key-in query|header] [--expected-url URL]
-                            [--other-key FILE]... [--prefix PATH]... [--origin ORIGIN]... [--json] URL
-
+export const NOPS_EXPLAIN_HELP: string = commandHelp(
+  'nops explain',
+  NOPS_EXPLAIN,
+  `
 Explains why an nOps signature verifies or not: the parameters, the target and message the server builds beside
 what the client signed (the first differing character marked), the SHA-256 of the message beside the digest the
 signature holds, and each cause that is proven: one is named only with its witness, the key, padding, digest,
@@ -20,22 +21,8 @@ the other placement, a missing trailing slash, a proxy's change to the target); 
 was tried.
 
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable key (as nops verify).
-
-Options:
-  --public-key FILE          PEM (SPKI or PKCS#1) or JWK file
-  --api-key KEY              the API key the request was sent with (default: $NOPS_API_KEY)
-  --date DAY|ISO-8601        the day signed (YYYY-MM-DD), or the instant the request was signed at, whose day
-                             is taken in --time-zone
-  --time-zone ZONE           IANA time zone for an instant (default UTC)
-  --signature B64            the x-nops-signature value
-  --api-key-in query|header  where the key travelled (default query)
-  --expected-url URL         the URL the client gave its signer
-  --other-key FILE           another public key to try (repeatable); findings name it by file name
-  --prefix PATH              a path prefix a router may have stripped (repeatable)
-  --origin ORIGIN            scheme://host the client may have signed with the target (repeatable)
-  --json                     the whole diagnosis as one JSON object
-  -h, --help                 this text
-`;
+`,
+);
 
 /** The diagnosis as text: see NOPS_EXPLAIN_HELP. */
 export function renderNops(d: NopsDiagnosis): string {
@@ -66,6 +53,7 @@ export function renderNops(d: NopsDiagnosis): string {
     sections.splice(
       sections.length - 1,
       0,
+      '',
       'witness',
       renderFields([
         ['key', w.keyName ?? 'this public key'],
@@ -74,26 +62,13 @@ export function renderNops(d: NopsDiagnosis): string {
         ['encoding', w.encoding],
         ['message', JSON.stringify(w.message)],
       ]),
-      '',
     );
   }
   return sections.join('\n');
 }
 
 export async function nopsExplain(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, {
-    'public-key': { type: 'string' },
-    'api-key': { type: 'string' },
-    date: { type: 'string' },
-    'time-zone': { type: 'string' },
-    signature: { type: 'string' },
-    'api-key-in': { type: 'string' },
-    'expected-url': { type: 'string' },
-    'other-key': { type: 'string', multiple: true },
-    prefix: { type: 'string', multiple: true },
-    origin: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
-  });
+  const args = parse(argv, parserOptions(NOPS_EXPLAIN));
   if (args.values.help === true) {
     io.stdout(NOPS_EXPLAIN_HELP);
     return EXIT_OK;

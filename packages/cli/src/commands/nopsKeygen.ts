@@ -1,25 +1,25 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { generateKeyPair } from '@reqsign/nops';
 import { parse, positionals, stringOption } from '../internal/args.js';
 import { ensureDirectory } from '../internal/directory.js';
 import { EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
+import { commandHelp, NOPS_KEYGEN, parserOptions } from '../internal/options.js';
 import { quote } from '../internal/text.js';
 
-export const NOPS_KEYGEN_HELP = `Usage: reqsign nops keygen [--bits N] [--out DIR]
-
+export const NOPS_KEYGEN_HELP: string = commandHelp(
+  'nops keygen',
+  NOPS_KEYGEN,
+  `
 Generates an RSA key pair for nOps request signing: the private key as PKCS#8 PEM, the public key as SPKI PEM
 (BEGIN PUBLIC KEY), which is what the nOps console asks for.
 
 Without --out, prints the private key and then the public key. With --out, writes DIR/nops_private_key.pem
-(mode 0600) and DIR/nops_public_key.pem, never overwriting a file, and prints the public key.
-
-Options:
-  --bits N     modulus size: a multiple of 8 from 1024 to 16384 (default 2048). 1024 works with nOps but
-               is weak; 3072 and 4096 are common; larger keys take long to make and to sign with
-  --out DIR    the directory to write the two files to (created if missing)
-  -h, --help   this text
-`;
+(mode 0600) and DIR/nops_public_key.pem, never overwriting a file, prints the public key, and says on stderr
+where each file went. On a terminal, stderr shows the time spent while the key is made (an 8192-bit key takes
+tens of seconds); the line is erased when the key is ready.
+`,
+);
 
 // @reqsign/nops's generateKeyPair rule, said here before a key is made.
 const MIN_BITS = 1024;
@@ -38,8 +38,31 @@ function write(path: string, text: string, mode: number): void {
   }
 }
 
+/** How often the progress line's count of seconds is updated. */
+const TICK_MS = 1000;
+
+/**
+ * While `work` runs, a line on a terminal's stderr that counts the seconds spent, rewritten in place (`\r`) and
+ * erased when the work ends, whatever its outcome. Nothing when stderr is not a terminal (a pipe, a file, CI logs).
+ */
+async function withProgress<T>(io: CliIo, what: string, work: Promise<T>): Promise<T> {
+  if (io.isErrorTerminal?.() !== true) return work;
+  const started = Date.now();
+  const line = () => `\rreqsign nops keygen: ${what}... ${Math.floor((Date.now() - started) / 1000)} s`;
+  io.stderr(line());
+  const timer = setInterval(() => io.stderr(line()), TICK_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+    io.stderr('\r\u001b[K');
+  }
+}
+
+const withNewline = (pem: string): string => (pem.endsWith('\n') ? pem : `${pem}\n`);
+
 export async function nopsKeygen(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, { bits: { type: 'string' }, out: { type: 'string' } });
+  const args = parse(argv, parserOptions(NOPS_KEYGEN));
   if (args.values.help === true) {
     io.stdout(NOPS_KEYGEN_HELP);
     return EXIT_OK;
@@ -48,6 +71,7 @@ export async function nopsKeygen(argv: readonly string[], io: CliIo): Promise<nu
   const bitsText = stringOption(args, 'bits');
   const bits = bitsText === undefined ? 2048 : Number(bitsText);
   if (!/^\d+$/.test(bitsText ?? '2048') || bits < MIN_BITS || bits > MAX_BITS || bits % 8 !== 0) throw new UsageError(BITS_RULE);
+  const json = args.values.json === true;
   const out = stringOption(args, 'out');
   if (out !== undefined) {
     ensureDirectory(out);
@@ -56,16 +80,24 @@ export async function nopsKeygen(argv: readonly string[], io: CliIo): Promise<nu
       if (existsSync(path)) throw new UsageError(`${quote(path)} exists; not overwriting it`);
     }
   }
-  const pair = await generateKeyPair({ bits });
+  const pair = await withProgress(io, `generating a ${bits}-bit RSA key`, generateKeyPair({ bits }));
+  const publicKey = withNewline(pair.publicKey);
+  const privateKey = withNewline(pair.privateKey);
   if (out === undefined) {
-    io.stdout(pair.privateKey.endsWith('\n') ? pair.privateKey : `${pair.privateKey}\n`);
-    io.stdout(pair.publicKey.endsWith('\n') ? pair.publicKey : `${pair.publicKey}\n`);
+    io.stdout(json ? `${JSON.stringify({ bits, publicKey, privateKey })}\n` : `${privateKey}${publicKey}`);
     return EXIT_OK;
   }
-  const privatePath = join(out, PRIVATE_KEY_FILE);
-  const publicPath = join(out, PUBLIC_KEY_FILE);
-  write(privatePath, pair.privateKey, 0o600);
-  write(publicPath, pair.publicKey, 0o644);
-  io.stdout(pair.publicKey.endsWith('\n') ? pair.publicKey : `${pair.publicKey}\n`);
+  const privateKeyFile = resolve(out, PRIVATE_KEY_FILE);
+  const publicKeyFile = resolve(out, PUBLIC_KEY_FILE);
+  write(privateKeyFile, privateKey, 0o600);
+  write(publicKeyFile, publicKey, 0o644);
+  if (json) {
+    io.stdout(`${JSON.stringify({ bits, publicKey, privateKeyFile, publicKeyFile })}\n`);
+    return EXIT_OK;
+  }
+  // Where the files went, on stderr (stdout holds only the public key, for pasting or a pipe).
+  io.stderr(`reqsign nops keygen: wrote the private key to ${quote(privateKeyFile)} (mode 0600: keep it to yourself)\n`);
+  io.stderr(`reqsign nops keygen: wrote the public key to ${quote(publicKeyFile)}; it follows, for the nOps console\n`);
+  io.stdout(publicKey);
   return EXIT_OK;
 }

@@ -1,3 +1,4 @@
+import { commandHelp, NOPS_SIGN, parserOptions } from '../internal/options.js';
 import { sign } from '@reqsign/nops';
 import { choiceOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { checkDay } from '../internal/dates.js';
@@ -5,9 +6,10 @@ import { readKeyFile } from '../internal/files.js';
 import { EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
 import { shellQuote } from '../internal/shell.js';
 
-export const NOPS_SIGN_HELP = `Usage: reqsign nops sign --api-key KEY --private-key FILE [--date YYYY-MM-DD]
-                         [--api-key-in query|header] [--time-zone ZONE] [--curl] URL
-
+export const NOPS_SIGN_HELP: string = commandHelp(
+  'nops sign',
+  NOPS_SIGN,
+  `
 Signs a request to the nOps public API (RSA PKCS#1 v1.5, SHA-256) and prints one JSON line
 {"url","message","signature","headers"}, or with --curl the arguments for curl:
 
@@ -15,26 +17,11 @@ Signs a request to the nOps public API (RSA PKCS#1 v1.5, SHA-256) and prints one
 
 URL is absolute or a bare target (/path/?query); the output has the form given. A path without its trailing
 slash gets one (nOps signs the path with it). A URL given as - is read from standard input (one line).
-
-Options:
-  --api-key KEY            the nOps API key (default: $NOPS_API_KEY)
-  --private-key FILE       PEM (PKCS#8 or PKCS#1) or JWK file (default: $NOPS_PRIVATE_KEY_FILE)
-  --date YYYY-MM-DD        the day to sign (default: today in --time-zone)
-  --time-zone ZONE         IANA time zone for today's date (default UTC)
-  --api-key-in query|header  send the key as ?api_key= (default, the documented form) or X-Nops-Api-Key
-  --curl                   print curl arguments (-H ... 'URL') instead of JSON
-  -h, --help               this text
-`;
+`,
+);
 
 export async function nopsSign(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, {
-    'api-key': { type: 'string' },
-    'private-key': { type: 'string' },
-    date: { type: 'string' },
-    'time-zone': { type: 'string' },
-    'api-key-in': { type: 'string' },
-    curl: { type: 'boolean' },
-  });
+  const args = parse(argv, parserOptions(NOPS_SIGN));
   if (args.values.help === true) {
     io.stdout(NOPS_SIGN_HELP);
     return EXIT_OK;

@@ -1,12 +1,14 @@
+import { commandHelp, NOPS_VERIFY, parserOptions } from '../internal/options.js';
 import { verify } from '@reqsign/nops';
 import { choiceOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { checkDay } from '../internal/dates.js';
 import { readKeyFile } from '../internal/files.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
 
-export const NOPS_VERIFY_HELP = `Usage: reqsign nops verify --public-key FILE --api-key KEY --date YYYY-MM-DD --signature B64
-                           [--api-key-in query|header] URL
-
+export const NOPS_VERIFY_HELP: string = commandHelp(
+  'nops verify',
+  NOPS_VERIFY,
+  `
 Verifies an nOps request signature (x-nops-signature) and prints one JSON line:
 
   {"valid":true}
@@ -16,15 +18,8 @@ Exit status: 0 valid, 1 invalid, 2 usage error or unreadable key.
 
 URL is the request URL as sent (absolute or /path/?query); in the default query form it ends with
 api_key=<KEY>. A URL given as - is read from standard input (one line).
-
-Options:
-  --public-key FILE          PEM (SPKI or PKCS#1) or JWK file
-  --api-key KEY              the API key the request was sent with (default: $NOPS_API_KEY)
-  --date YYYY-MM-DD          the day that was signed
-  --signature B64            the x-nops-signature value
-  --api-key-in query|header  where the key travelled (default query)
-  -h, --help                 this text
-`;
+`,
+);
 
 export function required(value: string | undefined, flag: string): string {
   if (value === undefined || value === '') throw new UsageError(`${flag} is required`);
@@ -32,13 +27,7 @@ export function required(value: string | undefined, flag: string): string {
 }
 
 export async function nopsVerify(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parse(argv, {
-    'public-key': { type: 'string' },
-    'api-key': { type: 'string' },
-    date: { type: 'string' },
-    signature: { type: 'string' },
-    'api-key-in': { type: 'string' },
-  });
+  const args = parse(argv, parserOptions(NOPS_VERIFY));
   if (args.values.help === true) {
     io.stdout(NOPS_VERIFY_HELP);
     return EXIT_OK;

@@ -13,6 +13,11 @@ export interface CliIo {
    * set. Without it, no colour (a pipe, a file, a buffer).
    */
   readonly isTerminal?: () => boolean;
+  /**
+   * Whether `stderr` is a terminal: `reqsign nops keygen` shows its progress there only then. Without it, no
+   * progress.
+   */
+  readonly isErrorTerminal?: () => boolean;
 }
 
 /** Reads the process's stdin up to `maxBytes`; more is a usage error (the rest is not read). */
@@ -36,6 +41,7 @@ export const processIo: CliIo = {
   env: process.env,
   stdin: readProcessStdin,
   isTerminal: () => process.stdout.isTTY === true,
+  isErrorTerminal: () => process.stderr.isTTY === true,
 };
 
 /** Exit codes: 0 done (or valid), 1 verified invalid, 2 usage error, bad argument, unreadable key. */

@@ -5,11 +5,21 @@ import { join } from 'node:path';
  * How a fenced block is checked, from an HTML comment on the line before it (invisible on GitHub and npm):
  *
  * - no comment: a TypeScript or JavaScript block is type-checked and run; a Python block is run;
- * - `<!-- snippet: check -->`: type-checked only (a server that listens forever, code for another runtime);
+ * - `<!-- snippet: check -->`: type-checked only (code for another runtime, a Redis topology the test has not);
+ * - `<!-- snippet: serve -->`: a Node server that listens forever: type-checked, started (on a free port), sent a
+ *   signed and an unsigned request, then stopped (readme-run.test.ts);
  * - `<!-- snippet: check env=worker -->`, `env=deno`: type-checked against that runtime's globals;
  * - `<!-- snippet: continues -->`: run after the block before it in the same README (it uses its names).
+ * - `<!-- snippet: transcript -->` on a shell block: a terminal session, run and compared (readme-transcripts.test.ts):
+ *   `$ command` lines, each followed by the output it prints; `...` stands for any text within a line, and a line of
+ *   `...` alone for any number of lines. `transcript cwd=DIR` runs it in DIR of the repository (a spec's test keys).
  *
- * Shell blocks are not run: they name real hosts and install steps. The CLI's behaviour is in its own tests.
+ * Other shell blocks are not run: they name real hosts and install steps.
+ *
+ * A block that imports names the file a user saves it as in its first line, and so how Node runs it (npm 11's
+ * `npm init -y` writes `"type": "commonjs"`): `// sign.mjs` is an ES module by its extension; `// app.ts ("type":
+ * "module" in package.json)` one by its package (also: "... as an ES module"); any other `.js`/`.ts` is CommonJS,
+ * as in a project `npm init -y` made. A block that continues another says `// sign.mjs, continued`.
  */
 export interface Snippet {
   /** The README, relative to the repository. */
@@ -18,12 +28,32 @@ export interface Snippet {
   readonly id: string;
   readonly lang: 'ts' | 'js' | 'python';
   readonly code: string;
-  readonly mode: 'run' | 'check';
+  readonly mode: 'run' | 'check' | 'serve';
   readonly env: 'node' | 'worker' | 'deno';
   /** The code of the blocks this one continues, first. */
   readonly before: string;
   /** The line of the opening fence (1-based). */
   readonly line: number;
+  /** The file its first line names, and the module system Node runs it with there. */
+  readonly file?: SnippetFile;
+}
+
+export interface SnippetFile {
+  /** The file name (a path, for a framework's file such as `app/api/x/route.ts`). */
+  readonly name: string;
+  readonly module: 'esm' | 'cjs';
+  /** Whether the block asks for `"type": "module"` in its package.json. */
+  readonly typeModule: boolean;
+}
+
+/** The file a block's first line names (`// sign.mjs`, `// app.ts ("type": "module" in package.json)`). */
+export function fileOf(code: string): SnippetFile | undefined {
+  const m = /^\/\/ (\S+\.(mjs|mts|cjs|cts|js|ts))\b(.*)$/.exec(code.split('\n')[0] ?? '');
+  if (m === null) return undefined;
+  const typeModule = /"type": "module"/.test(m[3]!);
+  const ext = m[2]!;
+  const module = ext === 'mjs' || ext === 'mts' || typeModule || /as an ES module/.test(m[3]!) ? 'esm' : 'cjs';
+  return { name: m[1]!, module, typeModule };
 }
 
 /** Every README of the repository: the root's, each package's, the conformance suite's and its Python port's. */
@@ -45,11 +75,22 @@ function exists(path: string): boolean {
 
 const LANGS: Record<string, Snippet['lang']> = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js', python: 'python', py: 'python' };
 
+/** A shell block marked `transcript`: commands and the output each prints. */
+export interface Transcript {
+  readonly readme: string;
+  /** The line of the opening fence (1-based). */
+  readonly line: number;
+  /** The folder it runs in, relative to the repository (`cwd=` in its note); the user's folder without. */
+  readonly cwd?: string;
+  readonly steps: readonly { readonly command: string; readonly output: readonly string[] }[];
+}
+
 /** The fenced blocks of a README, with their checking mode; other languages (sh, none) are returned as `text`. */
-export function parseReadme(root: string, readme: string): { snippets: Snippet[]; text: string[] } {
+export function parseReadme(root: string, readme: string): { snippets: Snippet[]; text: string[]; transcripts: Transcript[] } {
   const lines = readFileSync(join(root, readme), 'utf8').split('\n');
   const snippets: Snippet[] = [];
   const text: string[] = [];
+  const transcripts: Transcript[] = [];
   const counts: Record<string, number> = {};
   const previous: Record<string, string> = {};
   for (let i = 0; i < lines.length; i++) {
@@ -65,8 +106,19 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
     let k = i - 1;
     while (k >= 0 && lines[k]!.trim() === '') k--;
     const note = /^\s*<!--\s*snippet:\s*(.*?)\s*-->\s*$/.exec(lines[k] ?? '')?.[1] ?? '';
-    if (lang === undefined) text.push(code);
-    else {
+    if (lang === undefined) {
+      text.push(code);
+      if (/^transcript\b/.test(note.trim())) {
+        const cwd = /\bcwd=(\S+)/.exec(note)?.[1];
+        const steps: { command: string; output: string[] }[] = [];
+        for (const l of body) {
+          if (l.startsWith('$ ')) steps.push({ command: l.slice(2), output: [] });
+          else if (steps.length > 0) steps.at(-1)!.output.push(l);
+          else throw new Error(`${readme}:${i + 1}: a transcript starts with a "$ " line`);
+        }
+        transcripts.push({ readme, line: i + 1, ...(cwd === undefined ? {} : { cwd }), steps });
+      }
+    } else {
       counts[lang] = (counts[lang] ?? 0) + 1;
       const words = note.split(/\s+/).filter(Boolean);
       const env = (words.find((w) => w.startsWith('env='))?.slice(4) ?? 'node') as Snippet['env'];
@@ -76,14 +128,15 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
         id: `${readme}#${lang}${counts[lang]}`,
         lang,
         code,
-        mode: words.includes('check') ? 'check' : 'run',
+        mode: words.includes('check') ? 'check' : words.includes('serve') ? 'serve' : 'run',
         env,
         before: continues ? (previous[lang] ?? '') : '',
         line: i + 1,
+        ...(fileOf(code) === undefined ? {} : { file: fileOf(code)! }),
       });
       previous[lang] = (continues ? (previous[lang] ?? '') : '') + code;
     }
     i = j;
   }
-  return { snippets, text };
+  return { snippets, text, transcripts };
 }
