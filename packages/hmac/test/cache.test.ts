@@ -87,5 +87,8 @@ describe('the key cache', () => {
     await expect(p.hmacHex('a secret', 'x')).rejects.toMatchObject({ constructor: SchemeError, code: 'ERR_CRYPTO_UNAVAILABLE' });
     vi.unstubAllGlobals();
     expect(await p.hmacHex('a secret', 'x')).toBe(node.createHmacProvider().hmacHex('a secret', 'x'));
+    // What is no string is refused with the same class, ERR_INVALID_ARGUMENT.
+    await expect(p.hmacHex(1 as never, 'x')).rejects.toMatchObject({ constructor: SchemeError, code: 'ERR_INVALID_ARGUMENT' });
+    await expect(p.hmacHex('k', null as never)).rejects.toMatchObject({ constructor: SchemeError, code: 'ERR_INVALID_ARGUMENT' });
   });
 });
