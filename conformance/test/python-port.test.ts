@@ -36,7 +36,7 @@ describe('the reference Python port', () => {
     const protocol = readFileSync(new URL('../PROTOCOL.md', import.meta.url), 'utf8');
     const shown = protocol.split('\n').find((l) => l.startsWith('< {"type":"hello"'));
     expect(shown, "PROTOCOL.md shows a session with the port's hello").toBeDefined();
-    expect(shown!.slice(2)).toBe(hello);
+    expect(shown!.slice(2), `set the example hello in conformance/PROTOCOL.md to the port's real hello: < ${hello}`).toBe(hello);
     // Every scheme of SCHEMES that the port implements is in it.
     for (const s of SCHEMES.filter((x) => x.ports.includes('python')))
       expect(
