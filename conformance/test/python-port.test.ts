@@ -13,6 +13,16 @@ const cases = files.reduce((n, f) => n + f.cases.length, 0);
 describe('the reference Python port', () => {
   it('passes every vector of every scheme and operation, none unsupported', async () => {
     const report = await runImplementation({ command: `python3 ${JSON.stringify(PYTHON_PORT)}` }, files);
+    // Every scheme and operation with vectors is in the port's OPERATIONS table (its hello lists them): name what is not.
+    const missing = [
+      ...new Set(
+        files.filter((f) => !report.hello?.supports[f.scheme]?.includes(f.operation)).map((f) => `("${f.scheme}", "${f.operation}")`),
+      ),
+    ];
+    expect(
+      missing,
+      `add to OPERATIONS in conformance/ports/python/reqsign_port.py, each with the function that answers its vectors' inputs (as ("nog-v1", "sign"): nog_sign does): ${missing.join(', ')}`,
+    ).toEqual([]);
     const failures = report.results.filter((r) => r.status !== 'pass');
     expect(failures).toEqual([]);
     expect(totals([report])).toEqual({ passed: cases, failed: 0, unsupported: 0 });
@@ -26,7 +36,7 @@ describe('the reference Python port', () => {
     const protocol = readFileSync(new URL('../PROTOCOL.md', import.meta.url), 'utf8');
     const shown = protocol.split('\n').find((l) => l.startsWith('< {"type":"hello"'));
     expect(shown, "PROTOCOL.md shows a session with the port's hello").toBeDefined();
-    expect(shown!.slice(2)).toBe(hello);
+    expect(shown!.slice(2), `set the example hello in conformance/PROTOCOL.md to the port's real hello: < ${hello}`).toBe(hello);
     // Every scheme of SCHEMES that the port implements is in it.
     for (const s of SCHEMES.filter((x) => x.ports.includes('python')))
       expect(

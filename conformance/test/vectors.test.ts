@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadVectors, SCHEMA_DIR, SCHEMES, VectorFileError } from '../src/index.js';
 import { canonicalDir } from './helpers.js';
+import { envelopeSchemaText, SCHEMAS_COMMAND } from '../../scripts/lib/schemas.js';
 
 type Json = Record<string, any>;
 
@@ -34,12 +35,21 @@ function rejection(edit: (file: Json) => void): VectorFileError {
 }
 
 describe('the list of schemes', () => {
+  it('the envelope enum is written from SCHEMES, in their order, and the rest of the file is kept (the check can fail)', () => {
+    const stale = '{\n  "properties": {\n    "scheme": { "enum": ["canonical"] },\n    "x": 1\n  }\n}\n';
+    const written = envelopeSchemaText(stale);
+    expect(written).not.toBe(stale);
+    expect((JSON.parse(written) as Json)['properties']).toEqual({ scheme: { enum: SCHEMES.map((s) => s.id) }, x: 1 });
+    expect(envelopeSchemaText(written)).toBe(written);
+  });
+
   it("is the envelope schema's list too, and every shipped file is of a listed scheme and operation", () => {
-    const envelope = JSON.parse(readFileSync(join(SCHEMA_DIR, 'envelope.schema.json'), 'utf8')) as Json;
+    const text = readFileSync(join(SCHEMA_DIR, 'envelope.schema.json'), 'utf8');
+    const envelope = JSON.parse(text) as Json;
     const ids = SCHEMES.map((s) => s.id);
-    expect(envelope['properties']['scheme']['enum'], `set schema/envelope.schema.json's scheme enum to ${JSON.stringify(ids)}`).toEqual(
-      ids,
-    );
+    // The enum is generated from SCHEMES (scripts/schemas.ts): the file is what the command writes.
+    expect(text, `schema/envelope.schema.json's scheme enum is not SCHEMES' ids: run ${SCHEMAS_COMMAND}`).toBe(envelopeSchemaText(text));
+    expect(envelope['properties']['scheme']['enum']).toEqual(ids);
     for (const f of loadVectors()) expect(SCHEMES.find((s) => s.id === f.scheme)!.operations).toContain(f.operation);
     // Every listed operation has vectors.
     const files = loadVectors();

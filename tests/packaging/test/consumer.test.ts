@@ -183,6 +183,19 @@ describe('the scheme packages the consumer suite installs alone', () => {
   });
 });
 
+/** The HMAC building block: in the tree of an HMAC scheme's project, in no other (an nOps install has no HMAC code). */
+const HMAC_PACKAGE = '@reqsign/hmac';
+
+/** A package and the packed packages it depends on at run time, transitively (from the packed package.json files). */
+function withDependencies(name: string): string[] {
+  const out = new Set([name]);
+  for (const n of out) {
+    const manifest = tarballs.find((t) => t.name === n)?.manifest as { dependencies?: Record<string, string> } | undefined;
+    for (const d of Object.keys(manifest?.dependencies ?? {})) if (has(d)) out.add(d);
+  }
+  return [...out].sort();
+}
+
 describe.each(ONLY)('a project that installs only %s', (name, others, kinds) => {
   const markers = kinds.flatMap((k) => CRYPTO_MARKERS[k]);
   const what = kinds.map((k) => k.toUpperCase()).join(' or ') || 'other';
@@ -193,7 +206,11 @@ describe.each(ONLY)('a project that installs only %s', (name, others, kinds) => 
 
   it.runIf(has(name))(`has ${others.join(', ')} nowhere in its tree, and no ${what} code in any installed file`, async () => {
     const installed = await installedNames(dir());
-    expect([...installed].sort()).toEqual([name, '@reqsign/canonical'].sort());
+    expect([...installed].sort()).toEqual(withDependencies(name));
+    expect([...installed]).toContain('@reqsign/canonical');
+    const crypto = SIGNING.find((s) => s.package === name)!.crypto;
+    if (crypto === 'hmac') expect([...installed], `an HMAC scheme takes its HMAC from ${HMAC_PACKAGE}`).toContain(HMAC_PACKAGE);
+    else expect([...installed]).not.toContain(HMAC_PACKAGE);
     for (const other of others) expect(existsSync(join(dir(), 'node_modules', ...other.split('/')))).toBe(false);
     for (const f of jsFiles(join(dir(), 'node_modules'))) {
       const code = readFileSync(f, 'utf8');

@@ -111,9 +111,36 @@ describe('imports agree with docs/ARCHITECTURE.md', () => {
           if (!rule.packages.includes(name)) wrong.push(`${rel}: ${spec}`);
         }
       }
-      expect(wrong).toEqual([]);
+      expect(
+        wrong,
+        `each import must be allowed in ${pkg}'s row of docs/ARCHITECTURE.md's table "What each package may import" (add it there, or drop the import)`,
+      ).toEqual([]);
     });
   }
+
+  it("every package a package's sources import is in its package.json (dependencies, or peers for types and peers)", () => {
+    const undeclared: string[] = [];
+    for (const p of workspacePackages()) {
+      let files: string[];
+      try {
+        files = sources(join(p.dir, 'src'));
+      } catch {
+        continue;
+      }
+      const declared = new Set([...Object.keys(p.manifest.dependencies ?? {}), ...Object.keys(p.manifest.peerDependencies ?? {})]);
+      for (const file of files) {
+        for (const spec of importsOf(file)) {
+          if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+          const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+          if (name !== p.name && !declared.has(name))
+            undeclared.push(`add "${name}" to ${p.path}/package.json's dependencies (${relative(p.dir, file)})`);
+        }
+      }
+    }
+    // A workspace links every package at the root, so an undeclared one still resolves here; an install from the
+    // registry would not have it.
+    expect([...new Set(undeclared)]).toEqual([]);
+  });
 
   it('reads the table: a row for each package, the rules as written', () => {
     expect(Object.keys(RULES).length).toBeGreaterThanOrEqual(8);
@@ -135,6 +162,7 @@ describe('imports agree with docs/ARCHITECTURE.md', () => {
             return false;
           }
         }),
+      `add a row for each to docs/ARCHITECTURE.md's table "What each package may import"`,
     ).toEqual([]);
   });
 });

@@ -184,7 +184,10 @@ describe('a release to a real registry (Verdaccio on loopback)', () => {
     const lock = JSON.parse(readFileSync(join(consumer, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, { version: string; integrity: string }>;
     };
-    for (const name of ['@reqsign/nog', '@reqsign/canonical']) {
+    // nog and its runtime dependencies (canonical, hmac), as its package.json names them.
+    const nogDeps = Object.keys(publicPackages().find((p) => p.name === '@reqsign/nog')!.manifest.dependencies ?? {});
+    expect(nogDeps).toContain('@reqsign/hmac');
+    for (const name of ['@reqsign/nog', ...nogDeps]) {
       const entry = lock.packages[`node_modules/${name}`];
       expect(entry?.version, name).toBe(first[name]);
       expect(entry?.integrity, name).toBe((await held(name)).integrity[first[name]!]);

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVectors } from '../../../conformance/dist/index.js';
 import { exec } from '../../../scripts/lib/exec.js';
-import { ROOT } from '../../../scripts/lib/workspace.js';
+import { publicPackages, ROOT } from '../../../scripts/lib/workspace.js';
+import { SCHEMES } from '../../../conformance/src/schemes.js';
 import { scratch } from '../../packaging/test/support/packages.js';
 import { bundleSuite } from './support/bundle.js';
 import { requireBinary, RUNTIMES } from './support/runtimes.js';
@@ -31,11 +32,20 @@ beforeAll(async () => {
 });
 afterAll(() => tmp.remove());
 
+/** The packages with two crypto builds: a `./webcrypto` export (every signing scheme of SCHEMES has one). */
+const TWO_BUILDS = publicPackages()
+  .filter((p) => Object.hasOwn((p.manifest['exports'] ?? {}) as object, './webcrypto'))
+  .map((p) => p.name)
+  .sort();
+
 describe.each(RUNTIMES)('$name', (rt) => {
   it('resolves the bare package names to the node:crypto builds and /webcrypto to the portable ones', async () => {
+    expect(TWO_BUILDS).toEqual(expect.arrayContaining(SCHEMES.filter((s) => s.crypto !== 'none').map((s) => s.package)));
     const r = await exec(requireBinary(rt), [...rt.command.slice(1), fixture('entry-probe.mjs')], { cwd: ROOT });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ nogDefault: 'node', nogWebcrypto: 'webcrypto', nopsDistinct: true });
+    const found = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(Object.keys(found).sort()).toEqual(TWO_BUILDS);
+    for (const name of TWO_BUILDS) expect(found[name], name).toEqual({ bare: 'node', webcrypto: 'webcrypto', distinct: true });
   });
 });
 
