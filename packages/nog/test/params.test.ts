@@ -114,8 +114,8 @@ describe('readAuthParams', () => {
     );
   });
 
-  // Targets shaped as a signer makes them (the auth parameters last, in the signer's order, which verify reads by a
-  // fast path of its own), and near misses of that shape: a client query that holds an auth name, plain, encoded or
+  // Targets shaped as a signer makes them (the auth parameters last, in the signer's order: what a fast path for
+  // them must read exactly as any other target), and near misses of that shape: a client query that holds an auth name, plain, encoded or
   // as a prefix of a longer name; values with `=`, `%` and `auth` in them; a parameter left out, repeated or
   // without `=`; a segment after the signature; a client query longer than the fast path's window.
   const value = fc.string({ unit: fc.constantFrom('a', 'u', 't', 'h', '=', '%', '6', 'B', '0', 'f', '-', '~', '?', '/'), maxLength: 16 });

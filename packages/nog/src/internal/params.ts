@@ -124,52 +124,14 @@ const HAND_SEGMENTS = 16;
  * original decoded but which we cannot accept without letting two spellings mean one parameter.
  */
 export function readAuthParams(target: string, q: number): AuthParams | null {
-  return readSignedSuffix(target, q) ?? readAnyOrder(target, q);
-}
-
-/**
- * A query as every signer of this package writes it: the client's own query, if any, holding neither `%` nor
- * `auth` (so no auth parameter, plain or percent-encoded), then the auth parameters, each with a `=`, in the
- * signer's order, only the nonce optional, `authsignature` last. One native match; its groups are the client's
- * query and the values.
- */
-const SIGNED_QUERY =
-  /(?:((?:[^%a]|a(?!uth))*)&)?authalgorithm=([^&]*)&authkeyid=([^&]*)&authdate=([^&]*)&authexpires=([^&]*)(?:&authnonce=([^&]*))?&authsignature=([^&]*)$/y;
-
-/**
- * {@link SIGNED_QUERY} read from the `?` at `q`, for a query of at most 1,024 characters (so that no query costs
- * this match's work and then the reading of {@link readAnyOrder} too, which reads anything else: null or undefined here).
- */
-function readSignedSuffix(target: string, q: number): AuthParams | null | undefined {
-  if (target.length - q > 1024) return undefined;
-  SIGNED_QUERY.lastIndex = q + 1;
-  const m = SIGNED_QUERY.exec(target);
-  // The groups after the client's query are the values in slot order; the last '&' is authsignature's.
-  return m && paramsOf(m.slice(2), target.lastIndexOf('&'), m[1] ?? null);
-}
-
-/** The parameters of the six slots' values. */
-function paramsOf(values: ReadonlyArray<string | undefined>, signatureAmp: number, rest: string | null): AuthParams {
-  return {
-    algorithm: values[ALGORITHM],
-    keyId: values[KEY_ID],
-    date: values[DATE],
-    expires: values[EXPIRES],
-    nonce: values[NONCE],
-    signature: values[SIGNATURE],
-    signatureAmp,
-    rest,
-  };
-}
-
-/** {@link readAuthParams} for any target: segment by segment. */
-function readAnyOrder(target: string, q: number): AuthParams | null {
   const values: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined];
   let signatureAmp = -1;
   const end = target.length;
   const mayBeEncoded = target.indexOf('%', q) !== -1;
-  // Where the first auth parameter's name starts (-1: none): the segments before it are all kept.
+  // Where the auth parameters begin and the last one ends, and whether another parameter comes after one of them.
   let firstAuth = -1;
+  let lastAuthEnd = -1;
+  let interleaved = false;
   let start = q + 1;
   // The next '=' at or after start (-1: none left), found once per '=' so that the scan stays linear.
   let nextEq = -2;
@@ -190,9 +152,12 @@ function readAnyOrder(target: string, q: number): AuthParams | null {
         values[slot] = nameEnd === segmentEnd ? '' : target.slice(nameEnd + 1, segmentEnd);
         if (slot === SIGNATURE) signatureAmp = segmentEnd === end ? amp : -1;
         if (firstAuth === -1) firstAuth = amp + 1;
+        else if (amp !== lastAuthEnd) interleaved = true;
+        lastAuthEnd = segmentEnd;
         // The value is no name: go on from the '&' that ends the segment.
         names.lastIndex = segmentEnd;
       }
+      if (lastAuthEnd !== -1 && lastAuthEnd !== end) interleaved = true;
       break;
     }
     let amp = target.indexOf('&', start);
@@ -205,18 +170,29 @@ function readAnyOrder(target: string, q: number): AuthParams | null {
       values[slot] = eq === amp ? '' : target.slice(eq + 1, amp);
       if (slot === SIGNATURE) signatureAmp = amp === end && start > q + 1 ? start - 1 : -1;
       if (firstAuth === -1) firstAuth = start;
+      lastAuthEnd = amp;
     } else {
       if (mayBeEncoded && isEncodedAuthName(target, start, eq)) return null;
+      if (firstAuth !== -1) interleaved = true;
     }
     start = amp + 1;
   }
+  let rest: string | null;
   // No auth parameter at all: the query is the rest as it is (a request that will fail; no second scan of it).
-  if (firstAuth === -1) return paramsOf(values, signatureAmp, target.slice(q + 1));
-  // Else the segments before the first auth parameter, `&`, and what stripAuthParams keeps from there on (so that a
-  // long query of the client's is not scanned again). `/p?auth...` had no query, `/p?&auth...` an empty one.
-  const tail = stripAuthParams(target.slice(firstAuth));
-  const head = target.slice(q + 1, firstAuth - 1);
-  return paramsOf(values, signatureAmp, firstAuth === q + 1 ? tail : tail === null ? head : `${head}&${tail}`);
+  if (firstAuth === -1) rest = target.slice(q + 1);
+  else if (interleaved) rest = stripAuthParams(target.slice(q + 1));
+  // The usual case: the auth parameters are a suffix. `/p?auth...` had no query, `/p?&auth...` an empty one.
+  else rest = firstAuth === q + 1 ? null : target.slice(q + 1, firstAuth - 1);
+  return {
+    algorithm: values[ALGORITHM],
+    keyId: values[KEY_ID],
+    date: values[DATE],
+    expires: values[EXPIRES],
+    nonce: values[NONCE],
+    signature: values[SIGNATURE],
+    signatureAmp,
+    rest,
+  };
 }
 
 /**
