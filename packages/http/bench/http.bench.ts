@@ -51,13 +51,15 @@ const cpuOf = (c: Child): Promise<number> =>
     c.proc.send('cpu');
   });
 
-function get(c: Child, path: string): Promise<number> {
+function get(c: Child, path: string, tries = 3): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: c.port, path, agent: c.agent }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
-    req.on('error', reject);
+    // A keep-alive socket the server closed while it idled (its keepAliveTimeout, during another server's turn):
+    // sent again on a new one. Not a request the server answered, so the count per request is unchanged.
+    req.on('error', (err) => (tries > 1 ? get(c, path, tries - 1).then(resolve, reject) : reject(err)));
     req.end();
   });
 }

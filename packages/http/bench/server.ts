@@ -32,7 +32,11 @@ async function nonceStore(): Promise<NonceStore> {
 
 const auth = mode === 'none' ? undefined : { verifier: createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: await nonceStore() }) };
 
+/** Idle keep-alive connections stay open between rounds (the driver loads the other servers meanwhile). */
+const KEEP_ALIVE_MS = 120_000;
+
 function listen(server: Server): Promise<number> {
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
@@ -49,7 +53,7 @@ if (framework === 'http') {
   });
   port = await listen(createServer(app));
 } else if (framework === 'fastify') {
-  const app = fastify();
+  const app = fastify({ keepAliveTimeout: KEEP_ALIVE_MS });
   if (auth !== undefined) await app.register(fastifyAuth, auth);
   app.get('/*', async () => 'ok');
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -59,7 +63,8 @@ if (framework === 'http') {
   if (auth !== undefined) app.use(honoAuth(auth));
   app.get('*', (c) => c.text('ok'));
   port = await new Promise<number>((resolve) => {
-    serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+    (server as Server).keepAliveTimeout = KEEP_ALIVE_MS;
   });
 } else {
   throw new Error(`unknown framework ${framework}`);
