@@ -1,6 +1,6 @@
 /**
  * The figures the sizing model of docs/SIZING.md is computed from, measured on this machine, and checked against
- * the figures the model uses (MODEL below, the same numbers as the document's table): the model holds when every
+ * the figures the model uses (MODEL, bench/sizing-model.ts, whose numbers test/sizing.test.ts finds in the document): the model holds when every
  * measured rate is at least the model's and every measured size at most the model's (PASS), so that a fleet sized
  * from the document has the capacity it promises on hardware like this.
  *
@@ -17,20 +17,7 @@ import { createVerifier, MemoryNonceStore, signSync } from '@reqsign/nog';
 import { createRedisNonceStore, type RedisNonceStoreOptions } from '../src/index.js';
 import { connect } from '../test/helpers/connect.mjs';
 import { startRedisServer } from '../test/helpers/redisServer.js';
-
-/** The figures docs/SIZING.md computes with (keep the two in step). */
-export const MODEL = {
-  /** Verifications a second per verifier core, memory store. */
-  verifyPerCoreMemory: 100_000,
-  /** Verifications a second per verifier core, Redis store (verification + Redis client). */
-  verifyPerCoreRedis: 40_000,
-  /** Claims a second per Redis shard (one core of redis-server). */
-  claimsPerShard: 150_000,
-  /** Redis memory per live nonce, bytes. */
-  redisBytesPerNonce: 200,
-  /** Memory store per live nonce, bytes (its table at its load factor). */
-  memoryBytesPerNonce: 150,
-} as const;
+import { MODEL } from './sizing-model.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const KEY = { id: 'bench-key', secret: '0123456789abcdef0123456789abcdef01234567' };
