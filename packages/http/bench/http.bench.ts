@@ -33,11 +33,18 @@ interface Child {
 
 const serverPath = fileURLToPath(new URL('./server.ts', import.meta.url));
 
+/** Every server started, killed when this process exits however it ends (a failed run leaves none behind). */
+const started: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const proc of started) proc.kill();
+});
+
 async function start(framework: string, mode: string, redisUrl: string): Promise<Child> {
   const proc = fork(serverPath, [framework, mode, redisUrl], {
     execArgv: ['--import', 'tsx', ...(process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  started.push(proc);
   const port = await new Promise<number>((resolve, reject) => {
     proc.once('message', (m) => resolve((m as { port: number }).port));
     proc.once('exit', (code) => reject(new Error(`server ${framework} ${mode} exited with ${code}`)));
