@@ -11,13 +11,15 @@
  *
  *   npm run bench -w @reqsign/nog-redis        (node --import tsx bench/nog-redis.bench.ts)
  */
-import { createRedisNonceStore, type RedisNonceStoreOptions } from '../src/index.js';
+import { createVerifier, signSync } from '@reqsign/nog';
+import { createRedisNonceStore, type RedisNonceStore, type RedisNonceStoreOptions } from '../src/index.js';
 import { keySlot } from '../src/internal/slot.js';
 import { connect } from '../test/helpers/connect.mjs';
 import { startRedisCluster } from '../test/helpers/redisCluster.js';
 import { startRedisServer } from '../test/helpers/redisServer.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
+const KEY = { id: 'bench-key', secret: '0123456789abcdef0123456789abcdef01234567' };
 const TTL = '630000'; // what the store sends for these claims: 600 s to expiry plus the 30 s clock tolerance
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -52,28 +54,43 @@ interface Row {
   raw: Run;
   store: Run;
   ratio: number;
+  budget: number | undefined;
 }
 const rows: Row[] = [];
 
+/** What the second column runs: a claim of the store's, or any operation on fresh inputs (`prepare` makes them). */
+type Measured =
+  | { claim: (c: { keyId: string; authdate: string; nonce: string; expiresAt: number; now: number }) => Promise<boolean> }
+  | { op: (i: number) => Promise<unknown>; prepare?: (ops: number) => void };
+
 let sequence = 0;
-/** Rounds of raw then store (alternating which goes first), each on fresh keys, with Redis emptied in between. */
+/**
+ * Rounds of raw then the measured operation (alternating which goes first), each on fresh keys, with Redis emptied
+ * in between. `budget`: the least ratio the issue asks for (PASS/FAIL).
+ */
 async function measure(
   name: string,
   concurrency: number,
   ops: number,
   raw: (key: string) => Promise<unknown>,
-  store: { claim: (c: { keyId: string; authdate: string; nonce: string; expiresAt: number; now: number }) => Promise<boolean> },
+  store: Measured,
   flush: () => Promise<unknown>,
+  budget?: number,
 ): Promise<void> {
   const tag = `${process.pid}-${sequence++}`;
   let round = 0;
   // The same keys, byte for byte, as the store's (its prefix and JSON array), so Redis does the same work for both.
   const rawOp = (i: number) => raw(`reqsign:nog:nonce:["raw","${tag}","${round}:${i}"]`);
   const now = Date.now();
-  const storeOp = (i: number) => store.claim({ keyId: 'store', authdate: tag, nonce: `${round}:${i}`, expiresAt: now + 600_000, now });
+  const storeOp =
+    'claim' in store
+      ? (i: number) => store.claim({ keyId: 'store', authdate: tag, nonce: `${round}:${i}`, expiresAt: now + 600_000, now })
+      : store.op;
+  const prepare = 'claim' in store ? undefined : store.prepare;
   // Warm up both paths.
   round = -1;
   await run(rawOp, ops, concurrency);
+  prepare?.(ops);
   await run(storeOp, ops, concurrency);
   const raws: Run[] = [];
   const stores: Run[] = [];
@@ -81,6 +98,7 @@ async function measure(
   for (let r = 0; r < ROUNDS; r++) {
     round = r;
     if (r % 5 === 0) await flush();
+    prepare?.(ops);
     let a: Run;
     let b: Run;
     if (r % 2 === 0) {
@@ -99,7 +117,7 @@ async function measure(
     p50: median(xs.map((x) => x.p50)),
     p99: median(xs.map((x) => x.p99)),
   });
-  rows.push({ name, concurrency, raw: med(raws), store: med(stores), ratio: median(ratios) });
+  rows.push({ name, concurrency, raw: med(raws), store: med(stores), ratio: median(ratios), budget });
   const last = rows.at(-1)!;
   console.error(`${name} @${concurrency}: ratio ${last.ratio.toFixed(2)}`);
 }
@@ -121,22 +139,72 @@ const storeOf = (c: unknown, options: Omit<RedisNonceStoreOptions, 'client'> = {
 const flushSingle = () => client.sendCommand(['FLUSHALL']);
 const flushCluster = () => Promise.all(cluster.nodes.slice(0, 3).map((n) => cluster.command(n, ['FLUSHALL']).catch(() => {})));
 
+/**
+ * The raw primitive of `durability`: the SETs one tick sends on a connection, then one `WAIT 1` on it; each SET is
+ * answered when its batch's WAIT is (the store adds a CLIENT INFO before and after, to prove one connection).
+ */
+function rawDurable(clientOf: (key: string) => Client): (key: string) => Promise<unknown> {
+  const waits = new Map<Client, Promise<unknown>>();
+  return (key) => {
+    const c = clientOf(key);
+    const set = c.sendCommand(setArgs(key));
+    let wait = waits.get(c);
+    if (wait === undefined) {
+      wait = Promise.resolve().then(() => {
+        waits.delete(c);
+        return c.sendCommand(['WAIT', '1', '5000']);
+      });
+      waits.set(c, wait);
+    }
+    return Promise.all([set, wait]);
+  };
+}
+
+/** A whole verification with a Redis store: fresh signed URLs (a random nonce each), signed before each batch. */
+function wholeVerify(store: RedisNonceStore): Measured {
+  const verifier = createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: store });
+  let urls: string[] = [];
+  return {
+    prepare: (ops) => {
+      urls = Array.from({ length: ops }, (_, i) => signSync('GET', `/api/items/${i}?format=v1`, KEY, { expires: 600 }).url);
+    },
+    op: async (i) => {
+      const result = await verifier.verify('GET', urls[i]!);
+      if (!result.ok) throw new Error(`bench: verification failed: ${result.code}`);
+    },
+  };
+}
+
+/** The A/A row: the raw primitive against itself, on fresh keys: the noise of the table. */
+function rawAgain(raw: (key: string) => Promise<unknown>): Measured {
+  let n = 0;
+  const tag = `${process.pid}-aa`;
+  return { op: () => raw(`reqsign:nog:nonce:["raw","${tag}","${n++}"]`) };
+}
+
 try {
   for (const [concurrency, ops] of [
     [1000, 10_000],
-    [1, 2000],
+    [50, 5000],
   ] as const) {
-    await measure('single server', concurrency, ops, (k) => client.sendCommand(setArgs(k)), storeOf(client), flushSingle);
+    const rawSingle = (k: string) => client.sendCommand(setArgs(k));
+    await measure('A/A: raw SET vs raw SET', concurrency, ops, rawSingle, rawAgain(rawSingle), flushSingle);
+    await measure('single server', concurrency, ops, rawSingle, storeOf(client), flushSingle);
+    await measure('single server: whole verify', concurrency, ops, rawSingle, wholeVerify(storeOf(client)), flushSingle, 0.75);
     // Raw SETs straight to the primary of each key's slot, on the connections the store uses.
     const rawCluster = (k: string) => clusterClient.slots[keySlot(k)]!.master.client!.sendCommand(setArgs(k));
     await measure('cluster (3 primaries)', concurrency, ops, rawCluster, storeOf(clusterClient), flushCluster);
+    await measure('cluster: whole verify', concurrency, ops, rawCluster, wholeVerify(storeOf(clusterClient)), flushCluster, 0.75);
+    const rawClusterDurable = rawDurable((k) => clusterClient.slots[keySlot(k)]!.master.client!);
+    await measure('A/A: raw SET + WAIT 1 vs itself', concurrency, ops, rawClusterDurable, rawAgain(rawClusterDurable), flushCluster);
     await measure(
-      'cluster + durability (WAIT 1)',
+      'cluster + durability vs raw SET + WAIT 1',
       concurrency,
       ops,
-      rawCluster,
+      rawClusterDurable,
       storeOf(clusterClient, { durability: { replicas: 1 } }),
       flushCluster,
+      0.8,
     );
     // For reference, in the "store" column: the same raw SETs through the cluster client's own routing.
     const routed = {
@@ -155,12 +223,22 @@ try {
 }
 
 const f = (n: number, digits = 2) => n.toFixed(digits);
-console.log(`\nRedis nonce store vs raw pipelined SET NX PX (same client, same concurrency), medians of ${ROUNDS} rounds, loopback\n`);
-console.log('| scenario | in flight | raw claims/s | store claims/s | ratio | raw p50 / p99 ms | store p50 / p99 ms |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
+console.log(
+  `\nRedis nonce store vs raw pipelined SET NX PX (same client, same concurrency), medians of ${ROUNDS} rounds, loopback; the A/A rows measure the raw primitive against itself (the noise)\n`,
+);
+console.log('| scenario | in flight | raw claims/s | store claims/s | ratio | budget | verdict | raw p50 / p99 ms | store p50 / p99 ms |');
+console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|');
+let failed = 0;
 for (const r of rows) {
+  const verdict = r.budget === undefined ? '' : r.ratio >= r.budget ? 'PASS' : 'FAIL';
+  if (verdict === 'FAIL') failed++;
   console.log(
     `| ${r.name} | ${r.concurrency} | ${Math.round(r.raw.perSecond)} | ${Math.round(r.store.perSecond)} | ${f(r.ratio)}x | ` +
+      `${r.budget === undefined ? '-' : `>= ${r.budget}x`} | ${verdict} | ` +
       `${f(r.raw.p50, 3)} / ${f(r.raw.p99, 3)} | ${f(r.store.p50, 3)} / ${f(r.store.p99, 3)} |`,
   );
+}
+if (failed > 0) {
+  console.log(`${failed} under budget`);
+  process.exitCode = 1;
 }

@@ -114,6 +114,69 @@ describe('readAuthParams', () => {
     );
   });
 
+  // Targets shaped as a signer makes them (the auth parameters last, in the signer's order: what a fast path for
+  // them must read exactly as any other target), and near misses of that shape: a client query that holds an auth name, plain, encoded or
+  // as a prefix of a longer name; values with `=`, `%` and `auth` in them; a parameter left out, repeated or
+  // without `=`; a segment after the signature; a client query longer than the fast path's window.
+  const value = fc.string({ unit: fc.constantFrom('a', 'u', 't', 'h', '=', '%', '6', 'B', '0', 'f', '-', '~', '?', '/'), maxLength: 16 });
+  const clientSegment = fc.oneof(
+    fc.constantFrom(
+      'x=1',
+      '',
+      '=',
+      '%',
+      'a%6B',
+      'auth',
+      'authx=1',
+      'author=z',
+      'auth%6Beyid=k',
+      '%61uthnonce=n',
+      'authkeyid=k',
+      'a'.repeat(600),
+    ),
+    fc.string({ unit: fc.constantFrom('a', 'u', 't', 'h', '=', '%', 'x', '1'), maxLength: 10 }),
+  );
+  const signedShape = fc
+    .record({
+      client: fc.option(fc.array(clientSegment, { maxLength: 4 }), { nil: undefined }),
+      values: fc.array(value, { minLength: 6, maxLength: 6 }),
+      present: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+      bare: fc.nat({ max: 12 }),
+      repeat: fc.nat({ max: 12 }),
+      after: fc.option(fc.constantFrom('x=1', 'authnonce=n', ''), { nil: undefined }),
+    })
+    .map(({ client, values, present, bare, repeat, after }) => {
+      const auth: string[] = [];
+      for (const [i, name] of AUTH_PARAMETERS.entries()) {
+        // Mostly all six, as a signer sends them.
+        if (!present[i] && i === bare % 6 && bare > 6) continue;
+        auth.push(i === bare ? name : `${name}=${values[i]}`);
+        if (i === repeat) auth.push(`${name}=${values[i]}`);
+      }
+      if (after !== undefined) auth.push(after);
+      return client === undefined ? auth.join('&') : [...client, ...auth].join('&');
+    });
+
+  it('reads targets of the signer shape, and its near misses, as splitting at every & and = does (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('/p', '/a/b'), signedShape, (path, q) => {
+        const target = `${path}?${q}`;
+        const got = readAuthParams(target, path.length);
+        const want = model(q);
+        if (want === null) {
+          expect(got).toBeNull();
+          return;
+        }
+        expect(got).not.toBeNull();
+        for (const slot of Object.values(SLOTS)) expect(got![slot]).toBe(want.values[slot]);
+        if (want.signatureLast) expect(target.slice(got!.signatureAmp)).toMatch(/^&authsignature(=|$)/);
+        else expect(got!.signatureAmp).toBe(-1);
+        expect(got!.rest).toBe(want.rest);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('reads the signer suffix: no query of the client, an empty one, a query before it', () => {
     const suffix = 'authalgorithm=nog-v1&authkeyid=k&authdate=d&authexpires=600&authnonce=n&authsignature=s';
     expect(readAuthParams(`/p?${suffix}`, 2)).toMatchObject({ keyId: 'k', nonce: 'n', rest: null });

@@ -22,7 +22,7 @@ export function createGate<Req>(options: GateOptions<Req>, candidatesOf: (prefix
   const mountPrefix = checkMountPrefix(options.mountPrefix);
   const originalUrl = checkOriginalUrl(options.originalUrl);
   const onFailure = checkOnFailure(options.onFailure);
-  return async (request, method, received) => {
+  const gate: Gate<Req> = async (request, method, received) => {
     const original = originalUrl?.(request);
     // A request with no URL string is refused the way the verifier refuses one, before a prefix goes on.
     if (typeof original !== 'string') assertString(received, 'url', NogError);
@@ -30,5 +30,22 @@ export function createGate<Req>(options: GateOptions<Req>, candidatesOf: (prefix
     const result = await verifyCandidates(verifier, method, candidates);
     if (!result.ok) reportFailure(onFailure, result, method, candidates[0]!);
     return result;
+  };
+  if (originalUrl !== undefined || mountPrefix !== '') return gate;
+  // No proxy options, the usual case: the one candidate is the received URL, and the verifier's own promise is the
+  // answer (no async frames of ours in between, each a promise and a microtask per request).
+  return (request, method, received) => {
+    if (typeof received !== 'string') return gate(request, method, received);
+    let verdict: VerifyResult | Promise<VerifyResult>;
+    try {
+      verdict = verifier.verify(method, received);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (onFailure === undefined && verdict instanceof Promise) return verdict;
+    return Promise.resolve(verdict).then((result) => {
+      if (!result.ok) reportFailure(onFailure, result, method, received);
+      return result;
+    });
   };
 }

@@ -1,0 +1,158 @@
+/**
+ * The HTTP path: the verifying server's own CPU time per request against the same server without authentication,
+ * for Node `http`, Express, Fastify and Hono on `@hono/node-server`, each against itself. Each server is a child
+ * process (bench/server.ts) that reports its `process.cpuUsage()`; this process is the load generator (keep-alive,
+ * CONCURRENCY requests in flight, a fresh signed URL with a nonce per request, signed before the round). Rounds
+ * alternate the order of the servers; every figure is a ratio to the no-auth server of the same framework in the
+ * same round, and the table shows the median over the rounds. The A/A row is a second no-auth server against the
+ * first: the noise of the measurement.
+ *
+ *   npm run bench -w @reqsign/http        (node --import tsx bench/http.bench.ts)
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { signSync } from '@reqsign/nog';
+import { startRedisServer } from '../../nog-redis/test/helpers/redisServer.js';
+import { KEY } from './key.js';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 9);
+const REQUESTS = Number(process.env.REQUESTS ?? 4000);
+const CONCURRENCY = 50;
+/** The budgets of issue 31: CPU per request of the verifying server over the same server without authentication. */
+const BUDGET = { memory: 1.12, redis: 1.3 };
+const FRAMEWORKS = (process.env.FRAMEWORKS ?? 'http,express,fastify,hono').split(',');
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Child {
+  readonly name: string;
+  readonly proc: ChildProcess;
+  readonly port: number;
+  readonly agent: Agent;
+}
+
+const serverPath = fileURLToPath(new URL('./server.ts', import.meta.url));
+
+/** Every server started, killed when this process exits however it ends (a failed run leaves none behind). */
+const started: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const proc of started) proc.kill();
+});
+
+async function start(framework: string, mode: string, redisUrl: string): Promise<Child> {
+  const proc = fork(serverPath, [framework, mode, redisUrl], {
+    execArgv: ['--import', 'tsx', ...(process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  started.push(proc);
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.once('message', (m) => resolve((m as { port: number }).port));
+    proc.once('exit', (code) => reject(new Error(`server ${framework} ${mode} exited with ${code}`)));
+  });
+  return { name: mode, proc, port, agent: new Agent({ keepAlive: true, maxSockets: CONCURRENCY }) };
+}
+
+const cpuOf = (c: Child): Promise<number> =>
+  new Promise((resolve) => {
+    c.proc.once('message', (m) => resolve((m as { cpu: number }).cpu));
+    c.proc.send('cpu');
+  });
+
+function get(c: Child, path: string, tries = 3): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: c.port, path, agent: c.agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    // A keep-alive socket the server closed while it idled (its keepAliveTimeout, during another server's turn):
+    // sent again on a new one. Not a request the server answered, so the count per request is unchanged.
+    req.on('error', (err) => (tries > 1 ? get(c, path, tries - 1).then(resolve, reject) : reject(err)));
+    req.end();
+  });
+}
+
+/** The server's CPU microseconds per request over `urls`, CONCURRENCY in flight; every answer must be 200. */
+async function load(c: Child, urls: string[]): Promise<number> {
+  let next = 0;
+  let bad = 0;
+  const before = await cpuOf(c);
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < urls.length) if ((await get(c, urls[next++]!)) !== 200) bad++;
+    }),
+  );
+  const after = await cpuOf(c);
+  if (bad > 0) throw new Error(`${c.name}: ${bad} requests not answered 200`);
+  return (after - before) / urls.length;
+}
+
+const sign = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => signSync('GET', `/api/items/${i}?format=v1&limit=100`, KEY, { expires: 300 }).url);
+
+const redis = await startRedisServer();
+interface Result {
+  framework: string;
+  row: string;
+  us: number;
+  ratio: number;
+  budget: number | undefined;
+}
+const results: Result[] = [];
+try {
+  for (const framework of FRAMEWORKS) {
+    const servers = [
+      await start(framework, 'none', redis.url),
+      await start(framework, 'none', redis.url),
+      await start(framework, 'memory', redis.url),
+      await start(framework, 'redis', redis.url),
+    ];
+    const [base, aa] = servers as [Child, Child, Child, Child];
+    const rows = ['A/A: no auth vs no auth', 'nog, memory store', 'nog, Redis store'];
+    const ratios: number[][] = [[], [], []];
+    const us: number[][] = [[], [], [], []];
+    // Warm up every server (JIT, connections).
+    for (const s of servers) await load(s, sign(REQUESTS / 2));
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? servers : [...servers].reverse();
+      const per = new Map<Child, number>();
+      for (const s of order) per.set(s, await load(s, sign(REQUESTS)));
+      const b = per.get(base)!;
+      for (const [i, s] of servers.entries()) us[i]!.push(per.get(s)!);
+      for (const [i, s] of [aa, servers[2]!, servers[3]!].entries()) ratios[i]!.push(per.get(s)! / b);
+    }
+    results.push({ framework, row: 'no auth', us: median(us[0]!), ratio: 1, budget: undefined });
+    for (const [i, row] of rows.entries()) {
+      results.push({
+        framework,
+        row,
+        us: median(us[i + 1]!),
+        ratio: median(ratios[i]!),
+        budget: i === 1 ? BUDGET.memory : i === 2 ? BUDGET.redis : undefined,
+      });
+    }
+    for (const s of servers) {
+      s.proc.send('exit');
+      s.agent.destroy();
+    }
+  }
+} finally {
+  await redis.stop();
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+console.log(
+  `\n@reqsign/http: server CPU per request (${REQUESTS} requests a round, ${CONCURRENCY} in flight, ${ROUNDS} rounds, medians), ratio to the same framework without auth`,
+);
+console.log(`${pad('framework', 10)}${pad('server', 28)}${pad('CPU us/req', 12)}${pad('ratio', 9)}${pad('budget', 9)}verdict`);
+let failed = 0;
+for (const r of results) {
+  const verdict = r.budget === undefined ? '' : r.ratio <= r.budget ? 'PASS' : 'FAIL';
+  if (verdict === 'FAIL') failed++;
+  console.log(
+    `${pad(r.framework, 10)}${pad(r.row, 28)}${pad(r.us.toFixed(1), 12)}${pad(`${r.ratio.toFixed(3)}x`, 9)}${pad(r.budget === undefined ? '-' : `${r.budget}x`, 9)}${verdict}`,
+  );
+}
+if (failed > 0) {
+  console.log(`${failed} over budget`);
+  process.exitCode = 1;
+}
