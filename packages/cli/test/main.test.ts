@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMES } from '@reqsign/conformance/schemes';
 import { bundle } from '../scripts/bundle.mjs';
-import { closest } from '../src/internal/suggest.js';
+import { closest } from '@reqsign/canonical';
 import { quote } from '../src/internal/text.js';
 import { CLI, expectUsageError, reqsign } from './helpers.js';
 

@@ -16,7 +16,9 @@ import { ReqsignError } from '@reqsign/canonical';
  *   parts do not belong together, found when signing.
  * - `ERR_NOPS_KEY_SIZE`: `generateKeyPair` asked for an unsupported size.
  * - `ERR_NOPS_ORIGIN`: `createNopsFetch` was asked to send to an origin other than its `baseUrl`'s.
- * - `ERR_NOPS_SIGNATURE_ENCODING`: the signature is not strict, padded, standard base64 (or is empty).
+ * - `ERR_NOPS_SIGNATURE_ENCODING`: the signature is not strict, padded, standard base64 (or is empty, or is not one
+ *   string: a repeated header).
+ * - `ERR_NOPS_SIGNATURE_MISSING`: the request carries no signature (a `verify` result, never thrown by a function).
  * - `ERR_CRYPTO_UNAVAILABLE`: the WebCrypto build found no `crypto.subtle` (a browser page over plain http).
  */
 export type NopsErrorCode =
@@ -29,6 +31,7 @@ export type NopsErrorCode =
   | 'ERR_NOPS_KEY_SIZE'
   | 'ERR_NOPS_ORIGIN'
   | 'ERR_NOPS_SIGNATURE_ENCODING'
+  | 'ERR_NOPS_SIGNATURE_MISSING'
   | 'ERR_CRYPTO_UNAVAILABLE';
 
 /** An nOps-specific error: a fixed message and a stable `code`. Messages never contain keys or signatures. */

@@ -91,8 +91,8 @@ export interface NopsServerStages {
   readonly target: string | null;
   /** `<client id>.<day>.<target>` from the request as it arrived (also when a rule refuses it before the RSA check). */
   readonly message: string;
-  /** The `x-nops-signature` as carried. */
-  readonly signature: string;
+  /** The `x-nops-signature` as carried; null when the request carried none, or not one string (the header twice). */
+  readonly signature: string | null;
   /** SHA-256 of the message, lowercase hex: what a signature of this message holds. */
   readonly messageDigest: string;
   /**
@@ -218,7 +218,8 @@ export interface NopsDiagnosis {
  */
 export type NopsDiagnoseFunction = (
   input: VerifyInput,
-  signature: string,
+  /** The `x-nops-signature` value as received, as for `verify`: none or several is a finding of `verify`, no error. */
+  signature: string | readonly string[] | null | undefined,
   publicKey: PublicKeyInput,
   options?: NopsDiagnoseOptions,
 ) => Promise<NopsDiagnosis>;
