@@ -19,15 +19,18 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate a misspelt `word` most likely meant: the closest within `maxEdits` edits (default a third of its
- * length, at least one), or a candidate it is a prefix of; `undefined` when none is close. Case is ignored in
- * `word`. Ties go to the first candidate.
+ * length, at least one), else a candidate it is a prefix of; `undefined` when none is close. Case is ignored. Ties
+ * go to the first candidate.
  */
 export function closest(word: string, candidates: readonly string[], maxEdits?: number): string | undefined {
   if (word.length > 64) return undefined;
+  const limit = maxEdits ?? Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
-  let bestDistance = (maxEdits ?? Math.max(1, Math.floor(word.length / 3))) + 1;
+  let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    const d = candidate.startsWith(word) && word.length >= 2 ? 1 : editDistance(word.toLowerCase(), candidate.toLowerCase());
+    let d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    // A candidate the word begins (`--no` for `--now`) counts as just within reach: any closer one still wins.
+    if (d > limit && word.length >= 2 && candidate.startsWith(word)) d = limit + 0.5;
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

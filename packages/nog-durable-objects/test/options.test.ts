@@ -53,6 +53,13 @@ describe('options', () => {
     expect(codeOf(() => new DurableObjectNonceStore(options as never))).toBe(code);
   });
 
+  it('refuses a misspelt option with the one meant', () => {
+    expect(() => new DurableObjectNonceStore({ namespace, shard: 4 } as never)).toThrow(
+      new NogError('ERR_INVALID_ARGUMENT', 'DurableObjectNonceStore: unknown option "shard" (did you mean shards?)'),
+    );
+    expect(() => createDurableObjectNonceStore({ namespace, timeout: 100 } as never)).toThrow('(did you mean timeoutMs?)');
+  });
+
   it('accepts the bounds', () => {
     expect(codeOf(() => new DurableObjectNonceStore({ namespace, shards: 1, timeoutMs: 1 }))).toBeUndefined();
     expect(codeOf(() => new DurableObjectNonceStore({ namespace, shards: 65_536, timeoutMs: 2 ** 31 - 1 }))).toBeUndefined();

@@ -3,6 +3,7 @@ export { NogError, type NogErrorCode, type NogAuthErrorCode } from './errors.js'
 export { DEFAULT_SIGN_EXPIRES, type NogKey, type SignOptions, type SignResult, type SignFunction } from './sign.js';
 export {
   VERIFIER_DEFAULTS,
+  VERIFIER_OPTION_NAMES,
   failureBody,
   type KeyLookup,
   type Verifier,

@@ -16,28 +16,34 @@ export interface VerifierOptions {
    * (503).
    */
   readonly keys: KeyLookup;
-  /** Milliseconds an async key lookup may take (default 5000, at most 2^31 - 1): then `ERR_AUTH_KEY_LOOKUP`. */
-  readonly keyLookupTimeoutMs?: number;
   /**
-   * The clock, milliseconds since the epoch (default `Date.now`). The nonce store is handed the same time. A `now`
+   * **Milliseconds** an async key lookup may take (default 5000, 1 to 2^31 - 1, the longest a timer holds): then
+   * `ERR_AUTH_KEY_LOOKUP`.
+   */
+  readonly keyLookupTimeoutMs?: number | undefined;
+  /**
+   * The clock, **milliseconds** since the epoch (default `Date.now`). The nonce store is handed the same time. A `now`
    * that throws or returns anything but a finite number (a `Date`, NaN, a BigInt) makes `verify` reject with
    * `ERR_CLOCK_INVALID`: it never verifies without a clock.
    */
-  readonly now?: () => number;
-  /** Seconds a signature without `authexpires` stays valid (default 300, as the original server). */
-  readonly defaultExpires?: number;
-  /** The largest `authexpires` accepted with a nonce (default 3600, as the original server). */
-  readonly maxExpiresWithNonce?: number;
-  /** The largest `authexpires` accepted without a nonce (default none, as the original server). */
-  readonly maxExpires?: number;
-  /** Seconds an authdate may lie in the future (default 900, as AWS). */
-  readonly maxClockSkew?: number;
+  readonly now?: (() => number) | undefined;
+  /** **Seconds** a signature without `authexpires` stays valid (default 300, as the original server; 0 to 86400). */
+  readonly defaultExpires?: number | undefined;
+  /** The largest `authexpires` accepted with a nonce, in **seconds** (default 3600, as the original server; 0 to 604800). */
+  readonly maxExpiresWithNonce?: number | undefined;
+  /**
+   * The largest `authexpires` accepted without a nonce, in **seconds** (default none, as the original server; 0 to
+   * 31622400, 366 days: for no bound, leave it out).
+   */
+  readonly maxExpires?: number | undefined;
+  /** **Seconds** an authdate may lie in the future (default 900, as AWS; 0 to 3600). */
+  readonly maxClockSkew?: number | undefined;
   /** Reject requests without `authnonce` (default false: the nonce is optional, as in the original). */
-  readonly requireNonce?: boolean;
+  readonly requireNonce?: boolean | undefined;
   /** Where seen nonces are kept (default: a new `MemoryNonceStore` of 8,000,000 entries). */
-  readonly nonceStore?: NonceStore;
+  readonly nonceStore?: NonceStore | undefined;
   /** The longest URL accepted, in UTF-16 code units (default 16384, Node's default header limit). */
-  readonly maxUrlLength?: number;
+  readonly maxUrlLength?: number | undefined;
 }
 
 /** A request whose signature checked out. */
@@ -76,7 +82,7 @@ export interface Verifier {
   verify(method: string, url: string): Promise<VerifyResult>;
 }
 
-export { VERIFIER_DEFAULTS } from './internal/checks.js';
+export { VERIFIER_DEFAULTS, VERIFIER_OPTION_NAMES } from './internal/checks.js';
 
 /**
  * The body of a failure response, exactly as the original Nog server answered and its clients parse it:

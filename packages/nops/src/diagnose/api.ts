@@ -59,13 +59,13 @@ export const DIAGNOSES: Readonly<Record<NopsDiagnosisCode, string>> = {
 
 export interface NopsDiagnoseOptions {
   /** The URL the client passed to its signer (the signer adds the slash and, in query form, `api_key`). */
-  readonly expectedUrl?: string;
+  readonly expectedUrl?: string | undefined;
   /** Other public keys to try, by a name of the caller's choosing: a finding names the one that verifies. */
-  readonly otherKeys?: Readonly<Record<string, PublicKeyInput>>;
+  readonly otherKeys?: Readonly<Record<string, PublicKeyInput>> | undefined;
   /** `scheme://host[:port]` the client may have signed in front of the target (`DIAG_HOST_SIGNED`), besides the URL's own. */
-  readonly origins?: readonly string[];
+  readonly origins?: readonly string[] | undefined;
   /** Path prefixes a router may have stripped before verification (`DIAG_MOUNT_PREFIX`), e.g. `['/api']`. */
-  readonly prefixes?: readonly string[];
+  readonly prefixes?: readonly string[] | undefined;
 }
 
 /** The request as the verifier reads it. */

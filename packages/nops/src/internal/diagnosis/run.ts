@@ -1,4 +1,5 @@
 import {
+  assertKnownOptions,
   assertObject,
   assertString,
   firstDifference,
@@ -71,6 +72,7 @@ function strings(value: unknown, name: string): readonly string[] {
 function checkOptions(options: NopsDiagnoseOptions | undefined) {
   if (options === undefined) return { expectedUrl: undefined, otherKeys: [], origins: [], prefixes: [] };
   assertObject(options, 'options', NopsError);
+  assertKnownOptions(options, ['expectedUrl', 'otherKeys', 'origins', 'prefixes'], 'diagnose', NopsError);
   if (options.expectedUrl !== undefined) assertString(options.expectedUrl, 'options.expectedUrl', NopsError);
   const others = options.otherKeys ?? {};
   assertObject(others, 'options.otherKeys', NopsError);
