@@ -18,7 +18,7 @@ export type NogAuthOptions = NogVerifierSource &
   NogProxyOptions<FastifyRequest> &
   NogHookOptions & {
     /** Remove the auth parameters from `request.url` and `request.query` after a success (default true). */
-    readonly rewriteUrl?: boolean;
+    readonly rewriteUrl?: boolean | undefined;
   };
 
 /**

@@ -28,7 +28,7 @@ export type NogAuthOptions = NogVerifierSource &
   NogProxyOptions<KoaContextLike> &
   NogHookOptions & {
     /** Remove the auth parameters from `ctx.url` and `ctx.originalUrl` after a success (default true). */
-    readonly rewriteUrl?: boolean;
+    readonly rewriteUrl?: boolean | undefined;
   };
 
 /** A Koa middleware. */

@@ -1,4 +1,4 @@
-import { ReqsignError } from '@reqsign/canonical';
+import { ReqsignError, type TargetErrorCode } from '@reqsign/canonical';
 
 /**
  * The codes a verification can fail with: the original Nog server's seven, then five for what it lacked (a future
@@ -18,7 +18,13 @@ export type NogAuthErrorCode =
   | 'ERR_AUTH_NONCE_STORE'
   | 'ERR_AUTH_KEY_LOOKUP';
 
-/** Every code a {@link NogError} carries: the verification codes, and those for bad arguments and options. */
+/**
+ * Every code a function of @reqsign/nog can throw, and the verification codes its results carry (never thrown): a
+ * {@link NogError}'s own, and those of the two errors that pass through unchanged, both `ReqsignError`s exported
+ * here: a `CanonicalError` for a URL that is no request target (`ERR_TARGET_*`) or an authdate that cannot be read
+ * (`ERR_DATE_FORMAT`, `ERR_DATE_RANGE`) given to `sign`, and a `NonceStoreError` from `MemoryNonceStore.claim`
+ * (`ERR_NONCE_STORE_FULL`, `ERR_NONCE_STORE_UNAVAILABLE`). {@link NOG_ERROR_CODES} lists them at run time.
+ */
 export type NogErrorCode =
   | NogAuthErrorCode
   /** An argument or option of the wrong type (the message names it). */
@@ -38,7 +44,52 @@ export type NogErrorCode =
   /** The verifier's `now()` threw, or returned something other than a finite number of milliseconds. */
   | 'ERR_CLOCK_INVALID'
   /** The WebCrypto build found no `crypto.subtle` or `crypto.getRandomValues` (an insecure browser context). */
-  | 'ERR_CRYPTO_UNAVAILABLE';
+  | 'ERR_CRYPTO_UNAVAILABLE'
+  /** (`CanonicalError`) `sign`: a URL that is no http(s) request target, or a signed URL over `maxUrlLength`. */
+  | TargetErrorCode
+  /** (`CanonicalError`) `sign`: an authdate string that is not `YYYY-MM-DDTHHMMSSZ`, or a date outside 0000-9999. */
+  | 'ERR_DATE_FORMAT'
+  | 'ERR_DATE_RANGE'
+  /** (`NonceStoreError`) `MemoryNonceStore.claim`: full, or a clock outside its 136 years (or out of memory). */
+  | 'ERR_NONCE_STORE_FULL'
+  | 'ERR_NONCE_STORE_UNAVAILABLE';
+
+/** Every {@link NogErrorCode}, at run time (a record, so that a code added to the union and not here is a type error). */
+const CODES: Readonly<Record<NogErrorCode, true>> = {
+  ERR_AUTH_FIELD_MISSING: true,
+  ERR_AUTH_DATE_INVALID: true,
+  ERR_AUTH_SIG_EXPIRED: true,
+  ERR_AUTH_KEY_UNKNOWN: true,
+  ERR_AUTH_SIG_INVALID: true,
+  ERR_AUTH_EXPIRES_INVALID: true,
+  ERR_AUTH_NONCE_INVALID: true,
+  ERR_AUTH_DATE_FUTURE: true,
+  ERR_AUTH_ALGORITHM_UNSUPPORTED: true,
+  ERR_AUTH_MALFORMED: true,
+  ERR_AUTH_NONCE_STORE: true,
+  ERR_AUTH_KEY_LOOKUP: true,
+  ERR_INVALID_ARGUMENT: true,
+  ERR_OPTION_RANGE: true,
+  ERR_SIGN_METHOD: true,
+  ERR_SIGN_KEY: true,
+  ERR_SIGN_EXPIRES: true,
+  ERR_SIGN_NONCE: true,
+  ERR_SIGN_AUTH_PARAMETER: true,
+  ERR_CLOCK_INVALID: true,
+  ERR_CRYPTO_UNAVAILABLE: true,
+  ERR_TARGET_EMPTY: true,
+  ERR_TARGET_TOO_LONG: true,
+  ERR_TARGET_CHARACTER: true,
+  ERR_TARGET_SCHEME: true,
+  ERR_TARGET_FORM: true,
+  ERR_TARGET_HOST: true,
+  ERR_DATE_FORMAT: true,
+  ERR_DATE_RANGE: true,
+  ERR_NONCE_STORE_FULL: true,
+  ERR_NONCE_STORE_UNAVAILABLE: true,
+};
+/** Every {@link NogErrorCode}: what `catch (e) { if (e instanceof ReqsignError) e.code }` can hold after a nog call. */
+export const NOG_ERROR_CODES: readonly NogErrorCode[] = /* @__PURE__ */ Object.freeze(Object.keys(CODES) as NogErrorCode[]);
 
 /** An error of @reqsign/nog: a stable `code` and a fixed message that never contains a key, secret or signature. */
 export class NogError extends ReqsignError<NogErrorCode> {}

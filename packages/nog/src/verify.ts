@@ -60,14 +60,23 @@ export interface VerifySuccess {
   readonly query: string | null;
 }
 
-/** A request that failed: a stable code, the fixed message, and the HTTP status to answer with. */
-export interface VerifyFailure {
+/** The verification codes of a failure of the verifier's own side (try again): answered with 503. */
+export type NogUnavailableCode = 'ERR_AUTH_NONCE_STORE' | 'ERR_AUTH_KEY_LOOKUP';
+
+/** A failure with the code `Code`: its status follows from the code, so `status` narrows with `code`. */
+export interface VerifyFailureOf<Code extends NogAuthErrorCode> {
   readonly ok: false;
-  readonly code: NogAuthErrorCode;
+  readonly code: Code;
   readonly message: string;
   /** 503 for `ERR_AUTH_NONCE_STORE` and `ERR_AUTH_KEY_LOOKUP` (the verifier's side failed, try again), else 401. */
-  readonly status: 401 | 503;
+  readonly status: Code extends NogUnavailableCode ? 503 : 401;
 }
+
+/**
+ * A request that failed: a stable code, the fixed message, and the HTTP status to answer with. A union over the
+ * codes, so that checking `code` narrows `status` (`if (r.code === 'ERR_AUTH_KEY_LOOKUP') r.status` is `503`).
+ */
+export type VerifyFailure = { readonly [Code in NogAuthErrorCode]: VerifyFailureOf<Code> }[NogAuthErrorCode];
 
 export type VerifyResult = VerifySuccess | VerifyFailure;
 

@@ -1,8 +1,12 @@
-import { ReqsignError } from '@reqsign/canonical';
+import { ReqsignError, type DateErrorCode, type TargetErrorCode } from '@reqsign/canonical';
 
 /**
- * Every error code that @reqsign/nops throws itself. Errors of @reqsign/canonical (`ERR_TARGET_*` for a URL that is
- * no request target, `ERR_DATE_FORMAT` / `ERR_DATE_RANGE` for a bad date, `ERR_TIME_ZONE`) pass through unchanged.
+ * Every error code that a function of @reqsign/nops can throw: a {@link NopsError}'s own, and those of
+ * @reqsign/canonical that pass through unchanged as a `CanonicalError` (exported here, a `ReqsignError` too):
+ * `ERR_TARGET_*` for a URL that is no request target, `ERR_DATE_FORMAT` / `ERR_DATE_RANGE` for a bad date,
+ * `ERR_TIME_ZONE`. `verify` resolves to a result for the codes of a request (`NopsVerifyErrorCode`) instead of
+ * throwing them; `ERR_NOPS_SIGNATURE_ENCODING` and `ERR_NOPS_SIGNATURE_MISSING` are only ever results.
+ * {@link NOPS_ERROR_CODES} lists them at run time.
  *
  * - `ERR_INVALID_ARGUMENT`: an argument of the wrong type or an unknown option value; the message names it.
  * - `ERR_NOPS_API_KEY`: the API key has no `.`, an empty client id, or a character that cannot go into a URL raw.
@@ -32,7 +36,35 @@ export type NopsErrorCode =
   | 'ERR_NOPS_ORIGIN'
   | 'ERR_NOPS_SIGNATURE_ENCODING'
   | 'ERR_NOPS_SIGNATURE_MISSING'
-  | 'ERR_CRYPTO_UNAVAILABLE';
+  | 'ERR_CRYPTO_UNAVAILABLE'
+  | TargetErrorCode
+  | DateErrorCode;
+
+/** Every {@link NopsErrorCode}, at run time (a record, so that a code added to the union and not here is a type error). */
+const CODES: Readonly<Record<NopsErrorCode, true>> = {
+  ERR_INVALID_ARGUMENT: true,
+  ERR_NOPS_API_KEY: true,
+  ERR_NOPS_API_KEY_PARAM: true,
+  ERR_NOPS_TRAILING_SLASH: true,
+  ERR_NOPS_DATE: true,
+  ERR_NOPS_KEY: true,
+  ERR_NOPS_KEY_SIZE: true,
+  ERR_NOPS_ORIGIN: true,
+  ERR_NOPS_SIGNATURE_ENCODING: true,
+  ERR_NOPS_SIGNATURE_MISSING: true,
+  ERR_CRYPTO_UNAVAILABLE: true,
+  ERR_TARGET_EMPTY: true,
+  ERR_TARGET_TOO_LONG: true,
+  ERR_TARGET_CHARACTER: true,
+  ERR_TARGET_SCHEME: true,
+  ERR_TARGET_FORM: true,
+  ERR_TARGET_HOST: true,
+  ERR_DATE_FORMAT: true,
+  ERR_DATE_RANGE: true,
+  ERR_TIME_ZONE: true,
+};
+/** Every {@link NopsErrorCode}: what `catch (e) { if (e instanceof ReqsignError) e.code }` can hold after an nOps call. */
+export const NOPS_ERROR_CODES: readonly NopsErrorCode[] = /* @__PURE__ */ Object.freeze(Object.keys(CODES) as NopsErrorCode[]);
 
 /** An nOps-specific error: a fixed message and a stable `code`. Messages never contain keys or signatures. */
 export class NopsError extends ReqsignError<NopsErrorCode> {}

@@ -76,7 +76,7 @@ export function fail(code: NogAuthErrorCode, message: string = AUTH_MESSAGES[cod
   let f = failures.get(k);
   if (f === undefined) {
     const status = code === 'ERR_AUTH_NONCE_STORE' || code === 'ERR_AUTH_KEY_LOOKUP' ? 503 : 401;
-    f = Object.freeze({ ok: false, code, message, status } as const);
+    f = Object.freeze({ ok: false, code, message, status } as const) as VerifyFailure;
     failures.set(k, f);
   }
   return f;
