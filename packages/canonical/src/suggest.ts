@@ -1,8 +1,18 @@
 import type { ArgumentErrorClass } from './errors.js';
-import { CanonicalError } from './errors.js';
+import { assertObject, assertString, CanonicalError } from './errors.js';
+
+/** Throws `ERR_INVALID_ARGUMENT` unless `value` is an array of strings. */
+function assertStrings(value: unknown, name: string): asserts value is readonly string[] {
+  let ok = Array.isArray(value);
+  // An index loop, not every(): a sparse array's holes are not strings either.
+  for (let i = 0; ok && i < (value as unknown[]).length; i++) ok = typeof (value as unknown[])[i] === 'string';
+  if (!ok) throw new CanonicalError('ERR_INVALID_ARGUMENT', `${name} must be an array of strings`);
+}
 
 /** The number of single-character edits (insert, delete, replace, swap two neighbours) from `a` to `b`. */
 export function editDistance(a: string, b: string): number {
+  assertString(a, 'a');
+  assertString(b, 'b');
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) rows.push([i]);
   for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
@@ -23,6 +33,11 @@ export function editDistance(a: string, b: string): number {
  * go to the first candidate.
  */
 export function closest(word: string, candidates: readonly string[], maxEdits?: number): string | undefined {
+  assertString(word, 'word');
+  assertStrings(candidates, 'candidates');
+  if (maxEdits !== undefined && (typeof maxEdits !== 'number' || !(maxEdits >= 0))) {
+    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'maxEdits must be a number from 0');
+  }
   if (word.length > 64) return undefined;
   const limit = maxEdits ?? Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
@@ -57,6 +72,9 @@ export function assertKnownOptions(
   where: string,
   Err: ArgumentErrorClass = CanonicalError,
 ): void {
+  assertObject(options, 'options', Err);
+  assertStrings(known, 'known');
+  assertString(where, 'where');
   for (const name in options) {
     if (!Object.hasOwn(options, name) || known.includes(name)) continue;
     const shown = name.length > 64 ? `${name.slice(0, 64)}...` : name;

@@ -524,7 +524,9 @@ const MODULES: Record<string, Record<string, unknown>> = {
 
 describe('@reqsign/http', () => {
   it('has an entry for every exported function of every entry point', () => {
-    for (const [name, module] of Object.entries(MODULES)) expect(unfuzzedExports(module, Object.keys(ENTRIES[name]!)), name).toEqual([]);
+    for (const [name, module] of Object.entries(MODULES)) {
+      expect(unfuzzedExports(module, Object.keys(ENTRIES[name]!), ['ReqsignError', 'NogError']), name).toEqual([]);
+    }
   });
 
   for (const [module, entries] of Object.entries(ENTRIES)) {

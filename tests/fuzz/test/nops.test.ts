@@ -311,7 +311,7 @@ for (const [name, nops] of [
 
   describe(`@reqsign/nops (${name})`, () => {
     it('has an entry for every exported function', () => {
-      expect(unfuzzedExports(nops, Object.keys(ENTRIES), ['NopsError'])).toEqual([]);
+      expect(unfuzzedExports(nops, Object.keys(ENTRIES), ['NopsError', 'ReqsignError', 'CanonicalError'])).toEqual([]);
     });
 
     for (const [entry, { args, call, runs, check, typed }] of Object.entries(ENTRIES)) {
