@@ -51,4 +51,4 @@ export {
   type ScopedNonceStore,
 } from './nonceStore.js';
 export { readClock, type ClockErrorClass } from './clock.js';
-export { editDistance, closest, didYouMean, assertKnownOptions } from './suggest.js';
+export { editDistance, closest, didYouMean, assertKnownOptions, assertOptionNames } from './suggest.js';

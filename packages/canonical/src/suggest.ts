@@ -84,3 +84,18 @@ export function assertKnownOptions(
     );
   }
 }
+
+/**
+ * The light form of {@link assertKnownOptions}, for code that goes into browser bundles (a signer): the same
+ * refusal (`ERR_INVALID_ARGUMENT` for an own enumerable name not in `known`), naming the options there are instead of
+ * guessing one (`sign: unknown option "expire" (the options are date, expires, nonce, maxUrlLength)`), so that it
+ * carries no edit-distance code. `known` is trusted (the package's own list).
+ */
+export function assertOptionNames(options: object, known: readonly string[], where: string, Err: ArgumentErrorClass = CanonicalError): void {
+  for (const name in options) {
+    if (!known.includes(name) && Object.hasOwn(options, name)) {
+      const shown = name.length > 64 ? `${name.slice(0, 64)}...` : name;
+      throw new Err('ERR_INVALID_ARGUMENT', `${where}: unknown option ${JSON.stringify(shown)} (the options are ${known.join(', ')})`);
+    }
+  }
+}

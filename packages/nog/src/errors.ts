@@ -54,42 +54,44 @@ export type NogErrorCode =
   | 'ERR_NONCE_STORE_FULL'
   | 'ERR_NONCE_STORE_UNAVAILABLE';
 
-/** Every {@link NogErrorCode}, at run time (a record, so that a code added to the union and not here is a type error). */
-const CODES: Readonly<Record<NogErrorCode, true>> = {
-  ERR_AUTH_FIELD_MISSING: true,
-  ERR_AUTH_DATE_INVALID: true,
-  ERR_AUTH_SIG_EXPIRED: true,
-  ERR_AUTH_KEY_UNKNOWN: true,
-  ERR_AUTH_SIG_INVALID: true,
-  ERR_AUTH_EXPIRES_INVALID: true,
-  ERR_AUTH_NONCE_INVALID: true,
-  ERR_AUTH_DATE_FUTURE: true,
-  ERR_AUTH_ALGORITHM_UNSUPPORTED: true,
-  ERR_AUTH_MALFORMED: true,
-  ERR_AUTH_NONCE_STORE: true,
-  ERR_AUTH_KEY_LOOKUP: true,
-  ERR_INVALID_ARGUMENT: true,
-  ERR_OPTION_RANGE: true,
-  ERR_SIGN_METHOD: true,
-  ERR_SIGN_KEY: true,
-  ERR_SIGN_EXPIRES: true,
-  ERR_SIGN_NONCE: true,
-  ERR_SIGN_AUTH_PARAMETER: true,
-  ERR_CLOCK_INVALID: true,
-  ERR_CRYPTO_UNAVAILABLE: true,
-  ERR_TARGET_EMPTY: true,
-  ERR_TARGET_TOO_LONG: true,
-  ERR_TARGET_CHARACTER: true,
-  ERR_TARGET_SCHEME: true,
-  ERR_TARGET_FORM: true,
-  ERR_TARGET_HOST: true,
-  ERR_DATE_FORMAT: true,
-  ERR_DATE_RANGE: true,
-  ERR_NONCE_STORE_FULL: true,
-  ERR_NONCE_STORE_UNAVAILABLE: true,
-};
+// Every code, at run time.
+const CODES = [
+  'ERR_AUTH_FIELD_MISSING',
+  'ERR_AUTH_DATE_INVALID',
+  'ERR_AUTH_SIG_EXPIRED',
+  'ERR_AUTH_KEY_UNKNOWN',
+  'ERR_AUTH_SIG_INVALID',
+  'ERR_AUTH_EXPIRES_INVALID',
+  'ERR_AUTH_NONCE_INVALID',
+  'ERR_AUTH_DATE_FUTURE',
+  'ERR_AUTH_ALGORITHM_UNSUPPORTED',
+  'ERR_AUTH_MALFORMED',
+  'ERR_AUTH_NONCE_STORE',
+  'ERR_AUTH_KEY_LOOKUP',
+  'ERR_INVALID_ARGUMENT',
+  'ERR_OPTION_RANGE',
+  'ERR_SIGN_METHOD',
+  'ERR_SIGN_KEY',
+  'ERR_SIGN_EXPIRES',
+  'ERR_SIGN_NONCE',
+  'ERR_SIGN_AUTH_PARAMETER',
+  'ERR_CLOCK_INVALID',
+  'ERR_CRYPTO_UNAVAILABLE',
+  'ERR_TARGET_EMPTY',
+  'ERR_TARGET_TOO_LONG',
+  'ERR_TARGET_CHARACTER',
+  'ERR_TARGET_SCHEME',
+  'ERR_TARGET_FORM',
+  'ERR_TARGET_HOST',
+  'ERR_DATE_FORMAT',
+  'ERR_DATE_RANGE',
+  'ERR_NONCE_STORE_FULL',
+  'ERR_NONCE_STORE_UNAVAILABLE',
+] as const;
+// A code added to the union and not to the list (or the reverse) is a type error here.
+const complete: [Exclude<NogErrorCode, (typeof CODES)[number]>, Exclude<(typeof CODES)[number], NogErrorCode>] extends [never, never] ? true : false = true;
 /** Every {@link NogErrorCode}: what `catch (e) { if (e instanceof ReqsignError) e.code }` can hold after a nog call. */
-export const NOG_ERROR_CODES: readonly NogErrorCode[] = /* @__PURE__ */ Object.freeze(Object.keys(CODES) as NogErrorCode[]);
+export const NOG_ERROR_CODES: readonly NogErrorCode[] = /* @__PURE__ */ Object.freeze(complete ? CODES : []);
 
 /** An error of @reqsign/nog: a stable `code` and a fixed message that never contains a key, secret or signature. */
 export class NogError extends ReqsignError<NogErrorCode> {}

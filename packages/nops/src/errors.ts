@@ -40,31 +40,33 @@ export type NopsErrorCode =
   | TargetErrorCode
   | DateErrorCode;
 
-/** Every {@link NopsErrorCode}, at run time (a record, so that a code added to the union and not here is a type error). */
-const CODES: Readonly<Record<NopsErrorCode, true>> = {
-  ERR_INVALID_ARGUMENT: true,
-  ERR_NOPS_API_KEY: true,
-  ERR_NOPS_API_KEY_PARAM: true,
-  ERR_NOPS_TRAILING_SLASH: true,
-  ERR_NOPS_DATE: true,
-  ERR_NOPS_KEY: true,
-  ERR_NOPS_KEY_SIZE: true,
-  ERR_NOPS_ORIGIN: true,
-  ERR_NOPS_SIGNATURE_ENCODING: true,
-  ERR_NOPS_SIGNATURE_MISSING: true,
-  ERR_CRYPTO_UNAVAILABLE: true,
-  ERR_TARGET_EMPTY: true,
-  ERR_TARGET_TOO_LONG: true,
-  ERR_TARGET_CHARACTER: true,
-  ERR_TARGET_SCHEME: true,
-  ERR_TARGET_FORM: true,
-  ERR_TARGET_HOST: true,
-  ERR_DATE_FORMAT: true,
-  ERR_DATE_RANGE: true,
-  ERR_TIME_ZONE: true,
-};
+// Every code, at run time.
+const CODES = [
+  'ERR_INVALID_ARGUMENT',
+  'ERR_NOPS_API_KEY',
+  'ERR_NOPS_API_KEY_PARAM',
+  'ERR_NOPS_TRAILING_SLASH',
+  'ERR_NOPS_DATE',
+  'ERR_NOPS_KEY',
+  'ERR_NOPS_KEY_SIZE',
+  'ERR_NOPS_ORIGIN',
+  'ERR_NOPS_SIGNATURE_ENCODING',
+  'ERR_NOPS_SIGNATURE_MISSING',
+  'ERR_CRYPTO_UNAVAILABLE',
+  'ERR_TARGET_EMPTY',
+  'ERR_TARGET_TOO_LONG',
+  'ERR_TARGET_CHARACTER',
+  'ERR_TARGET_SCHEME',
+  'ERR_TARGET_FORM',
+  'ERR_TARGET_HOST',
+  'ERR_DATE_FORMAT',
+  'ERR_DATE_RANGE',
+  'ERR_TIME_ZONE',
+] as const;
+// A code added to the union and not to the list (or the reverse) is a type error here.
+const complete: [Exclude<NopsErrorCode, (typeof CODES)[number]>, Exclude<(typeof CODES)[number], NopsErrorCode>] extends [never, never] ? true : false = true;
 /** Every {@link NopsErrorCode}: what `catch (e) { if (e instanceof ReqsignError) e.code }` can hold after an nOps call. */
-export const NOPS_ERROR_CODES: readonly NopsErrorCode[] = /* @__PURE__ */ Object.freeze(Object.keys(CODES) as NopsErrorCode[]);
+export const NOPS_ERROR_CODES: readonly NopsErrorCode[] = /* @__PURE__ */ Object.freeze(complete ? CODES : []);
 
 /** An nOps-specific error: a fixed message and a stable `code`. Messages never contain keys or signatures. */
 export class NopsError extends ReqsignError<NopsErrorCode> {}
