@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertKnownOptions, CanonicalError, closest, ReqsignError } from '../src/index.js';
+import { assertKnownOptions, assertOptionNames, CanonicalError, closest, ReqsignError } from '../src/index.js';
 
 /**
  * The reference distance, written apart from the one under test (a recursion over the two words, memoized): the
@@ -109,5 +109,21 @@ describe('assertKnownOptions', () => {
     expect(closest('maxExpire', LISTS[0]!, 2)).toBe('maxExpires');
     expect(closest('--no', ['--nonce', '--now'])).toBe('--now');
     expect(closest('--exp', ['--expires'])).toBe('--expires');
+  });
+});
+
+describe('assertOptionNames (the light check of browser-bundled signers)', () => {
+  it('refuses every name not known, naming the options, and passes known and inherited names', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...LISTS), fc.string({ unit: 'binary', maxLength: 20 }), (list, name) => {
+        const call = () => assertOptionNames({ [name]: 1 }, list, 'sign');
+        if (list.includes(name)) expect(call).not.toThrow();
+        else
+          expect(call).toThrow(
+            new CanonicalError('ERR_INVALID_ARGUMENT', `sign: unknown option ${JSON.stringify(name)} (the options are ${list.join(', ')})`),
+          );
+      }),
+    );
+    expect(() => assertOptionNames(Object.create({ x: 1 }), ['a'], 'sign')).not.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 // What both builds export besides the operations, which each build binds to its crypto provider.
-export { NogError, NOG_ERROR_CODES, type NogErrorCode, type NogAuthErrorCode } from './errors.js';
+export { NogError, type NogErrorCode, type NogAuthErrorCode } from './errors.js';
 // The base class of every reqsign error, and the error of canonical's checks that sign passes through: one import
 // catches any of them (`e instanceof ReqsignError`).
 export { ReqsignError, CanonicalError } from '@reqsign/canonical';

@@ -23,7 +23,7 @@ export type NogAuthErrorCode =
  * {@link NogError}'s own, and those of the two errors that pass through unchanged, both `ReqsignError`s exported
  * here: a `CanonicalError` for a URL that is no request target (`ERR_TARGET_*`) or an authdate that cannot be read
  * (`ERR_DATE_FORMAT`, `ERR_DATE_RANGE`) given to `sign`, and a `NonceStoreError` from `MemoryNonceStore.claim`
- * (`ERR_NONCE_STORE_FULL`, `ERR_NONCE_STORE_UNAVAILABLE`). {@link NOG_ERROR_CODES} lists them at run time.
+ * (`ERR_NONCE_STORE_FULL`, `ERR_NONCE_STORE_UNAVAILABLE`). `NOG_ERROR_CODES` (internal: the tests' list, kept out of bundles) lists them at run time.
  */
 export type NogErrorCode =
   | NogAuthErrorCode
@@ -89,7 +89,9 @@ const CODES = [
   'ERR_NONCE_STORE_UNAVAILABLE',
 ] as const;
 // A code added to the union and not to the list (or the reverse) is a type error here.
-const complete: [Exclude<NogErrorCode, (typeof CODES)[number]>, Exclude<(typeof CODES)[number], NogErrorCode>] extends [never, never] ? true : false = true;
+const complete: [Exclude<NogErrorCode, (typeof CODES)[number]>, Exclude<(typeof CODES)[number], NogErrorCode>] extends [never, never]
+  ? true
+  : false = true;
 /** Every {@link NogErrorCode}: what `catch (e) { if (e instanceof ReqsignError) e.code }` can hold after a nog call. */
 export const NOG_ERROR_CODES: readonly NogErrorCode[] = /* @__PURE__ */ Object.freeze(complete ? CODES : []);
 

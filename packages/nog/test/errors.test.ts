@@ -5,10 +5,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { diagnose } from '../src/diagnose/index.js';
+import { NOG_ERROR_CODES } from '../src/errors.js';
 import * as web from '../src/index.js';
 import { DATE_MS, KEY, KEYS, node } from './helpers.js';
 
-const { NOG_ERROR_CODES, ReqsignError, CanonicalError, NogError, NonceStoreError } = web;
+const { ReqsignError, CanonicalError, NogError, NonceStoreError } = web;
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -1,5 +1,5 @@
 // What both builds export besides the operations, which each build binds to its crypto provider.
-export { NopsError, NOPS_ERROR_CODES, type NopsErrorCode } from './errors.js';
+export { NopsError, type NopsErrorCode } from './errors.js';
 // The base class of every reqsign error, and the error of canonical's checks that passes through (a URL, a date):
 // one import catches any of them (`e instanceof ReqsignError`).
 export { ReqsignError, CanonicalError } from '@reqsign/canonical';

@@ -6,7 +6,7 @@ import { ReqsignError, type DateErrorCode, type TargetErrorCode } from '@reqsign
  * `ERR_TARGET_*` for a URL that is no request target, `ERR_DATE_FORMAT` / `ERR_DATE_RANGE` for a bad date,
  * `ERR_TIME_ZONE`. `verify` resolves to a result for the codes of a request (`NopsVerifyErrorCode`) instead of
  * throwing them; `ERR_NOPS_SIGNATURE_ENCODING` and `ERR_NOPS_SIGNATURE_MISSING` are only ever results.
- * {@link NOPS_ERROR_CODES} lists them at run time.
+ * `NOPS_ERROR_CODES` (internal: the tests' list, kept out of bundles) lists them at run time.
  *
  * - `ERR_INVALID_ARGUMENT`: an argument of the wrong type or an unknown option value; the message names it.
  * - `ERR_NOPS_API_KEY`: the API key has no `.`, an empty client id, or a character that cannot go into a URL raw.
@@ -64,7 +64,9 @@ const CODES = [
   'ERR_TIME_ZONE',
 ] as const;
 // A code added to the union and not to the list (or the reverse) is a type error here.
-const complete: [Exclude<NopsErrorCode, (typeof CODES)[number]>, Exclude<(typeof CODES)[number], NopsErrorCode>] extends [never, never] ? true : false = true;
+const complete: [Exclude<NopsErrorCode, (typeof CODES)[number]>, Exclude<(typeof CODES)[number], NopsErrorCode>] extends [never, never]
+  ? true
+  : false = true;
 /** Every {@link NopsErrorCode}: what `catch (e) { if (e instanceof ReqsignError) e.code }` can hold after an nOps call. */
 export const NOPS_ERROR_CODES: readonly NopsErrorCode[] = /* @__PURE__ */ Object.freeze(complete ? CODES : []);
 

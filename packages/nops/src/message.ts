@@ -24,8 +24,6 @@ export const SIGNING: Side = {
     return apiKeyIn === 'query' ? appendQuery(base, `api_key=${apiKey}`) : base;
   },
   day: dayOf,
-  // buildMessage takes sign's options too (the key is not used), so that the same object serves both.
-  known: ['apiKey', 'date', 'timeZone', 'apiKeyIn', 'trailingSlash', 'privateKey'],
 };
 
 /**

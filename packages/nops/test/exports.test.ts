@@ -10,7 +10,6 @@ describe('package entries', () => {
     expect(Object.keys(webBuild).sort()).toEqual([
       'CanonicalError',
       'DEFAULT_BASE_URL',
-      'NOPS_ERROR_CODES',
       'NopsError',
       'ReqsignError',
       'buildMessage',

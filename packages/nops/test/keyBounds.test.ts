@@ -17,7 +17,7 @@ const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 const base = { apiKey: DOC_KEY, date: '2022-01-10' };
 const URL_ = 'https://app.nops.io/nops_api/v1/billingGetTotal/';
 const RECEIVED = { url: `${URL_}?api_key=${DOC_KEY}`, apiKey: DOC_KEY, date: '2022-01-10' };
-const BOUND = 'must have 1024 to 16384 bits: make one of 2048 (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)';
+const BOUND = 'must have 1024 to 16384 bits';
 
 /** Every form a private key is given in: PKCS#8 and PKCS#1 PEM, JWK, KeyObject, CryptoKey. */
 async function privateForms(name: string): Promise<Record<string, unknown>> {

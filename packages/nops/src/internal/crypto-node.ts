@@ -33,13 +33,9 @@ function importKey(input: unknown, kind: KeyKind): KeyObject {
     }
   } catch (cause) {
     if (cause instanceof NopsError) throw cause;
-    throw keyError(
-      `${name} could not be read as an RSA key (another algorithm, such as EC or RSA-PSS, or damaged): check it with openssl pkey -in k.pem -noout -text`,
-      cause,
-    );
+    throw keyError(`${name} could not be read as an RSA key`, cause);
   }
-  if (key.type !== kind || key.asymmetricKeyType !== 'rsa')
-    throw keyError(`${name} is not an RSA ${kind} key: nOps signs with RSA (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)`);
+  if (key.type !== kind || key.asymmetricKeyType !== 'rsa') throw keyError(`${name} is not an RSA ${kind} key`);
   checkBits(key.asymmetricKeyDetails?.modulusLength, name);
   return key;
 }

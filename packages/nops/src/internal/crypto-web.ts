@@ -27,10 +27,7 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
     }
   } catch (cause) {
     if (cause instanceof NopsError) throw cause;
-    throw keyError(
-      `${name} could not be read as an RSA key (another algorithm, such as EC or RSA-PSS, or damaged): check it with openssl pkey -in k.pem -noout -text`,
-      cause,
-    );
+    throw keyError(`${name} could not be read as an RSA key`, cause);
   }
   checkBits((key.algorithm as { modulusLength?: number }).modulusLength, name);
   return key;

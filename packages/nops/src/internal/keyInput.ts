@@ -23,33 +23,7 @@ const PRIVATE_JWK = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 
 /** Throws `ERR_NOPS_KEY` unless a modulus of `bits` (`undefined`: unknown) is accepted ({@link sizeOk}). */
 export function checkBits(bits: number | undefined, name: string): void {
-  if (!sizeOk(bits)) {
-    throw keyError(`${name} must have 1024 to 16384 bits: make one of 2048 (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)`);
-  }
-}
-
-/** The text of a key given as bytes (what `readFileSync(path)` returns), as node:crypto reads a Buffer: PEM. */
-function pemBytes(bytes: Uint8Array, name: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch (cause) {
-    throw keyError(
-      `${name} is bytes that are not PEM text (DER?): pass the PEM file, or a KeyObject (crypto.create${name === 'privateKey' ? 'Private' : 'Public'}Key({ key, format: 'der', type }))`,
-      cause,
-    );
-  }
-}
-
-/** A JWK given as its JSON text (a `.jwk` or `.json` file's content). */
-function jwkText(text: string, name: string): object {
-  let jwk: unknown;
-  try {
-    jwk = JSON.parse(text);
-  } catch (cause) {
-    throw keyError(`${name} starts with "{" but is not valid JSON: pass a JWK's text unchanged, or the parsed object`, cause);
-  }
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw keyError(`${name} is JSON but not a JWK object`);
-  return jwk;
+  if (!sizeOk(bits)) throw keyError(`${name} must have 1024 to 16384 bits`);
 }
 
 const tag = (value: object): string => Object.prototype.toString.call(value);
@@ -61,38 +35,23 @@ const tag = (value: object): string => Object.prototype.toString.call(value);
  */
 export function classifyKey(input: unknown, kind: KeyKind): KeySource {
   const name = kind === 'private' ? 'privateKey' : 'publicKey';
-  // Bytes are PEM text, as node:crypto reads a Buffer; a text that starts with `{` is a JWK's JSON.
-  if (input instanceof Uint8Array || (typeof input === 'object' && input !== null && tag(input) === '[object Uint8Array]')) {
-    input = pemBytes(input as Uint8Array, name);
-  }
-  if (typeof input === 'string' && input.trimStart().startsWith('{')) input = jwkText(input, name);
   if (typeof input === 'string') {
-    const pem = parsePem(input, name);
+    const pem = parsePem(input);
     const isPrivate = pem.label === 'PRIVATE KEY' || pem.label === 'RSA PRIVATE KEY';
-    if (isPrivate !== (kind === 'private')) {
-      throw keyError(
-        isPrivate
-          ? `${name} is a private key PEM: pass the public key (openssl pkey -in k.pem -pubout -out k.pub.pem)`
-          : `${name} is a public key PEM: signing needs the private key`,
-      );
-    }
+    if (isPrivate !== (kind === 'private')) throw keyError(`${name} is a ${isPrivate ? 'private' : 'public'} key PEM`);
     // A PKCS#8 or SPKI key of another algorithm (EC, Ed25519, RSA-PSS) is refused by the provider's import.
     if (pem.label === 'RSA PRIVATE KEY') return { kind: 'der', format: 'pkcs8', der: pkcs1PrivateToPkcs8(pem.der) };
     if (pem.label === 'RSA PUBLIC KEY') return { kind: 'der', format: 'spki', der: pkcs1PublicToSpki(pem.der) };
     return { kind: 'der', format: isPrivate ? 'pkcs8' : 'spki', der: pem.der };
   }
   if (typeof input !== 'object' || input === null) {
-    throw new NopsError(
-      'ERR_INVALID_ARGUMENT',
-      `${name} must be a PEM (text or bytes), a JWK (object or JSON text), a KeyObject or a CryptoKey`,
-    );
+    throw new NopsError('ERR_INVALID_ARGUMENT', `${name} must be a PEM string, a JWK, a KeyObject or a CryptoKey`);
   }
   if (isCryptoKey(input)) return { kind: 'cryptokey', key: checkCryptoKey(input, kind, name) };
   if (tag(input) === '[object KeyObject]' && typeof (input as KeyObjectLike).export === 'function') {
     const key = input as KeyObjectLike;
-    if (key.type !== kind) throw keyError(`${name} is a ${key.type} KeyObject: pass the ${kind} key`);
-    if (key.asymmetricKeyType !== 'rsa')
-      throw keyError(`${name} is not an RSA key: nOps signs with RSA (openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048)`);
+    if (key.type !== kind) throw keyError(`${name} is a ${key.type} KeyObject`);
+    if (key.asymmetricKeyType !== 'rsa') throw keyError(`${name} is not an RSA key`);
     return { kind: 'keyobject', key };
   }
   return { kind: 'jwk', jwk: checkJwk(input as RsaJwk, kind, name) };
@@ -122,19 +81,17 @@ export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string):
 
 /** Checks an RSA JWK and returns only its key parameters (no `use`, `key_ops` or `ext` to trip an import). */
 export function checkJwk(jwk: RsaJwk, kind: KeyKind, name: string): RsaJwk {
-  if (jwk.kty !== 'RSA') throw keyError(`${name} is not an RSA JWK (kty must be "RSA"): nOps signs with RSA`);
-  if (jwk.alg !== undefined && jwk.alg !== 'RS256')
-    throw keyError(`${name} is a JWK for another algorithm than RS256: remove its alg, or use an RS256 key`);
-  if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') throw keyError(`${name} is a JWK without n and e: export the whole key`);
+  if (jwk.kty !== 'RSA') throw keyError(`${name} is not an RSA JWK`);
+  if (jwk.alg !== undefined && jwk.alg !== 'RS256') throw keyError(`${name} is a JWK for another algorithm than RS256`);
+  if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') throw keyError(`${name} is a JWK without n and e`);
   const out: Record<string, string> = { kty: 'RSA', n: jwk.n, e: jwk.e };
   if (kind === 'public') {
-    if (jwk.d !== undefined) throw keyError(`${name} is a private JWK: pass only kty, n and e`);
+    if (jwk.d !== undefined) throw keyError(`${name} is a private JWK`);
     return out as unknown as RsaJwk;
   }
   for (const p of PRIVATE_JWK) {
     const v = jwk[p];
-    if (typeof v !== 'string')
-      throw keyError(`${name} is a JWK without the private parameters d, p, q, dp, dq, qi: export the whole private key`);
+    if (typeof v !== 'string') throw keyError(`${name} is a JWK without the private parameters d, p, q, dp, dq, qi`);
     out[p] = v;
   }
   return out as unknown as RsaJwk;

@@ -1,12 +1,4 @@
-import {
-  assertOptionNames,
-  assertObject,
-  encodeNonAscii,
-  formatUrl,
-  parseQuery,
-  type QueryParam,
-  type RequestTarget,
-} from '@reqsign/canonical';
+import { assertObject, encodeNonAscii, formatUrl, parseQuery, type QueryParam, type RequestTarget } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from '../errors.js';
 import type { ApiKeyIn, DateInput } from '../types.js';
 import { clientIdOf } from './apiKey.js';
@@ -55,8 +47,6 @@ export interface Side {
   readonly target: (base: string, query: string | null, apiKey: string, apiKeyIn: ApiKeyIn) => string;
   /** The `YYYY-MM-DD` day of the date and zone given (`dayOf`; a verifier's remembers the last valid day). */
   readonly day: (date: unknown, timeZone: unknown) => string;
-  /** The option names this side takes, when it refuses any other (a signer's options; not a verifier's input). */
-  readonly known?: readonly string[];
 }
 
 /**
@@ -68,8 +58,6 @@ export interface Side {
  */
 export function messageOf(url: string, parts: MessageParts, side: Side): NopsMessage {
   assertObject(parts, side.name, NopsError);
-  // The light check (the options named, no guess): signing goes into browser bundles, which carry no edit distance.
-  if (side.known !== undefined) assertOptionNames(parts, side.known, side.name, NopsError);
   const apiKeyIn = apiKeyInOf(parts.apiKeyIn);
   const slash = side.slash(parts);
   if (slash !== 'add' && slash !== 'reject') invalidArgument('trailingSlash must be "add" or "reject"');
