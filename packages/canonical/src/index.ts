@@ -67,3 +67,4 @@ export {
   type ReqsignWarning,
   type WarningHandler,
 } from './client.js';
+export { editDistance, closest, didYouMean, assertKnownOptions, assertOptionNames } from './suggest.js';

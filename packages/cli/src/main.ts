@@ -1,5 +1,5 @@
 import { describeError, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './internal/io.js';
-import { didYouMean } from './internal/suggest.js';
+import { didYouMean } from '@reqsign/canonical';
 import { quote } from './internal/text.js';
 import { version } from './version.js';
 import { FUZZ_OPTIONS, RUN_OPTIONS, type ConformanceOption } from '@reqsign/conformance/options';

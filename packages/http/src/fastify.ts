@@ -20,7 +20,7 @@ export type NogAuthOptions = NogVerifierSource &
   NogHookOptions &
   NogPreflightOptions & {
     /** Remove the auth parameters from `request.url` and `request.query` after a success (default true). */
-    readonly rewriteUrl?: boolean;
+    readonly rewriteUrl?: boolean | undefined;
   };
 
 /**

@@ -22,3 +22,7 @@ export type {
   NogVerifierSource,
   NogProxyOptions,
 } from './types.js';
+// The errors the integrations throw (a NogError for a bad option, from here or from createVerifier), and their base
+// class: one import catches any of them.
+export { ReqsignError } from '@reqsign/canonical';
+export { NogError, type NogErrorCode } from '@reqsign/nog';

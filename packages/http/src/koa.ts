@@ -30,7 +30,7 @@ export type NogAuthOptions = NogVerifierSource &
   NogHookOptions &
   NogPreflightOptions & {
     /** Remove the auth parameters from `ctx.url` and `ctx.originalUrl` after a success (default true). */
-    readonly rewriteUrl?: boolean;
+    readonly rewriteUrl?: boolean | undefined;
   };
 
 /** A Koa middleware. */

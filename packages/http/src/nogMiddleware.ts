@@ -36,7 +36,7 @@ export type NogMiddlewareOptions = NogVerifierSource &
      * Remove the auth parameters from `req.url` (and `req.originalUrl`, and Express 4's parsed `req.query`) after a
      * successful verification, so the application sees the query without them (default true).
      */
-    readonly rewriteUrl?: boolean;
+    readonly rewriteUrl?: boolean | undefined;
   };
 
 /** A Connect / Express middleware; for plain `node:http`, call it with a `next` that runs your handler. */

@@ -24,13 +24,13 @@ export interface NogProxyOptions<Req> {
    * A path prefix that a proxy stripped before forwarding (`/api` when the client calls `/api/blobs/x` and the
    * proxy forwards `/blobs/x`). It is put back before verifying. Starts with `/`, does not end with `/`.
    */
-  readonly mountPrefix?: string;
+  readonly mountPrefix?: string | undefined;
   /**
    * Returns the URL the client signed (absolute or `/path?query`), e.g. from an `X-Original-URL` header that your
    * proxy sets, or `null`/`undefined` to use the request's own URL (with `mountPrefix`). Only read a header here
    * that your proxy always overwrites: a client-supplied value would let a caller choose what gets verified.
    */
-  readonly originalUrl?: (request: Req) => string | null | undefined;
+  readonly originalUrl?: ((request: Req) => string | null | undefined) | undefined;
 }
 
 /**
@@ -72,5 +72,5 @@ export interface NogHookOptions {
    * Called for each refused request, before the 401 or 503 goes out: for logs and metrics. It may not change the
    * answer; an exception from it is dropped.
    */
-  readonly onFailure?: (event: NogFailureEvent) => void;
+  readonly onFailure?: ((event: NogFailureEvent) => void) | undefined;
 }

@@ -1,3 +1,4 @@
+import { assertKnownOptions } from '@reqsign/canonical';
 import { type NonceClaim, NogError, type NonceStore, NonceStoreError } from '@reqsign/nog';
 import { CLAIMED, CLAIM_PATH, placeOf, SEEN } from './internal/wire.js';
 import type { NonceObjectNamespace, NonceObjectStub } from './types.js';
@@ -15,11 +16,11 @@ export interface DurableObjectNonceStoreOptions {
    * the SHA-256 of its key id, authdate and nonce modulo this: every verifier of a fleet must use the same value,
    * and changing it moves nonces to other objects (see the README).
    */
-  readonly shards?: number;
+  readonly shards?: number | undefined;
   /** The objects' names are `prefix + shard number` (default `nog-nonces-`): two stores with two prefixes share nothing. */
-  readonly prefix?: string;
-  /** How long a claim waits for its object (default {@link DEFAULT_CLAIM_TIMEOUT_MS}). */
-  readonly timeoutMs?: number;
+  readonly prefix?: string | undefined;
+  /** **Milliseconds** a claim waits for its object (default {@link DEFAULT_CLAIM_TIMEOUT_MS}, at most 2^31 - 1). */
+  readonly timeoutMs?: number | undefined;
 }
 
 /** The nonce store contract's claim (@reqsign/canonical's `ScopedNonceClaim`), by shape. */
@@ -47,6 +48,7 @@ export class DurableObjectNonceStore implements NonceStore {
 
   constructor(options: DurableObjectNonceStoreOptions) {
     if (typeof options !== 'object' || options === null) throw optionError('ERR_INVALID_ARGUMENT', 'options must be an object');
+    assertKnownOptions(options, ['namespace', 'shards', 'prefix', 'timeoutMs'], 'DurableObjectNonceStore', NogError);
     const { namespace, shards = DEFAULT_SHARDS, prefix = 'nog-nonces-', timeoutMs = DEFAULT_CLAIM_TIMEOUT_MS } = options;
     if (
       typeof namespace !== 'object' ||
@@ -63,7 +65,7 @@ export class DurableObjectNonceStore implements NonceStore {
     if (typeof prefix !== 'string') throw optionError('ERR_INVALID_ARGUMENT', 'prefix must be a string');
     if (typeof timeoutMs !== 'number') throw optionError('ERR_INVALID_ARGUMENT', 'timeoutMs must be a number');
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
-      throw optionError('ERR_OPTION_RANGE', 'timeoutMs must be a number of milliseconds above 0');
+      throw optionError('ERR_OPTION_RANGE', 'timeoutMs must be a number of milliseconds above 0 and at most 2147483647');
     }
     this.shards = shards;
     this.prefix = prefix;

@@ -14,3 +14,7 @@ export type {
   NonceObjectStub,
   NonceObjectTransaction,
 } from './types.js';
+// The errors the store throws (NogError for a bad option, NonceStoreError for a claim), and their base class: one
+// import catches any of them.
+export { NogError, NonceStoreError, type NogErrorCode, type NonceStoreErrorCode } from '@reqsign/nog';
+export { ReqsignError } from '@reqsign/canonical';

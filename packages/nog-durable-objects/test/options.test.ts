@@ -53,6 +53,28 @@ describe('options', () => {
     expect(codeOf(() => new DurableObjectNonceStore(options as never))).toBe(code);
   });
 
+  it('refuses a misspelt option with the one meant', () => {
+    expect(() => new DurableObjectNonceStore({ namespace, shard: 4 } as never)).toThrow(
+      new NogError('ERR_INVALID_ARGUMENT', 'DurableObjectNonceStore: unknown option "shard" (did you mean shards?)'),
+    );
+    expect(() => createDurableObjectNonceStore({ namespace, timeout: 100 } as never)).toThrow('(did you mean timeoutMs?)');
+  });
+
+  it('exports the errors it throws and their base class, the same classes as @reqsign/nog and canonical', async () => {
+    const own = await import('../src/index.js');
+    const nog = await import('@reqsign/nog');
+    expect(own.NogError).toBe(nog.NogError);
+    expect(own.NonceStoreError).toBe(nog.NonceStoreError);
+    expect(own.ReqsignError).toBe((await import('@reqsign/canonical')).ReqsignError);
+    let caught: unknown;
+    try {
+      new DurableObjectNonceStore({ namespace, shards: 0 });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(own.ReqsignError);
+  });
+
   it('accepts the bounds', () => {
     expect(codeOf(() => new DurableObjectNonceStore({ namespace, shards: 1, timeoutMs: 1 }))).toBeUndefined();
     expect(codeOf(() => new DurableObjectNonceStore({ namespace, shards: 65_536, timeoutMs: 2 ** 31 - 1 }))).toBeUndefined();

@@ -15,4 +15,6 @@ export type {
   RedisConnectionLike,
 } from './clients.js';
 export type { RedisNonceStoreMetrics, RedisClaimEvent, RedisNonceStoreFailure } from './metrics.js';
-export { NonceStoreError, type NonceStoreErrorCode } from '@reqsign/nog';
+// The errors the store throws (NogError for a bad option, NonceStoreError for a claim), and their base class.
+export { NogError, NonceStoreError, type NogErrorCode, type NonceStoreErrorCode } from '@reqsign/nog';
+export { ReqsignError } from '@reqsign/canonical';

@@ -17,35 +17,35 @@ export interface RedisNonceStoreOptions {
    */
   readonly client: RedisConnectionLike;
   /** Prepended to every key (default `reqsign:nog:nonce:`), so that several services can share one database. */
-  readonly prefix?: string;
+  readonly prefix?: string | undefined;
   /**
-   * The longest a claim may take, in milliseconds (default 250, at most 2^31 - 1): then it fails with
+   * The longest a claim may take, in **milliseconds** (default 250, at most 2^31 - 1): then it fails with
    * `ERR_NONCE_STORE_TIMEOUT`. A Redis that hangs is a store failure: the request is refused, never left waiting and
    * never accepted.
    */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /**
-   * Extra milliseconds a nonce is kept after `expiresAt` (default 30000). A claim keeps its nonce for
+   * Extra **milliseconds** a nonce is kept after `expiresAt` (default 30000). A claim keeps its nonce for
    * `expiresAt - now` by the claiming verifier's clock (`PX`, so the Redis server's clock does not matter); another
    * verifier whose clock runs behind would still accept the signature that much longer. The tolerance covers that
    * much clock difference between the verifiers that share the database.
    */
-  readonly clockToleranceMs?: number;
+  readonly clockToleranceMs?: number | undefined;
   /**
    * The most claims waiting for Redis at once (default 10,000). One more fails at once with
    * `ERR_NONCE_STORE_UNAVAILABLE` (reason `overloaded`), so a Redis that stops answering never makes the client queue
    * commands without bound; claims that timed out count until Redis answers them or the connection drops.
    */
-  readonly maxInFlight?: number;
+  readonly maxInFlight?: number | undefined;
   /**
    * Count a claim only once `replicas` replicas of its primary have it: each batch of claims on a connection is
-   * followed by `WAIT replicas timeoutMs`. Fewer acknowledgements within `timeoutMs` (default half the claim's
+   * followed by `WAIT replicas timeoutMs`. Fewer acknowledgements within `timeoutMs` (**milliseconds**, default half the claim's
    * `timeoutMs`, and less than it) fail the batch's new claims closed (`ERR_NONCE_STORE_UNAVAILABLE`, reason
    * `replicas`). What this does and does not guarantee: README, "Durability".
    */
-  readonly durability?: { readonly replicas: number; readonly timeoutMs?: number };
+  readonly durability?: { readonly replicas: number; readonly timeoutMs?: number | undefined } | undefined;
   /** Called once per claim with its outcome and duration, for metrics (what it throws is ignored). */
-  readonly onClaim?: (event: RedisClaimEvent) => void;
+  readonly onClaim?: ((event: RedisClaimEvent) => void) | undefined;
 }
 
 /** A `NonceStore` for @reqsign/nog whose memory is Redis, shared by every verifier that uses the same database. */

@@ -274,6 +274,11 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       bad(() => createRedisNonceStore({ client, durability: 1 as never }), 'ERR_INVALID_ARGUMENT', 'durability');
       bad(() => createRedisNonceStore({ client, durability: {} as never }), 'ERR_INVALID_ARGUMENT', 'durability.replicas');
       bad(() => createRedisNonceStore({ client, durability: { replicas: 0 } }), 'ERR_OPTION_RANGE', 'durability.replicas');
+      // A misspelt option is refused with the one meant, not silently ignored (the unit is in the range message).
+      bad(() => createRedisNonceStore({ client, timeout: 100 } as never), 'ERR_INVALID_ARGUMENT', '(did you mean timeoutMs?)');
+      bad(() => createRedisNonceStore({ client, clockTolerance: 5 } as never), 'ERR_INVALID_ARGUMENT', 'did you mean clockToleranceMs?');
+      bad(() => createRedisNonceStore({ client, durability: { replica: 1 } } as never), 'ERR_INVALID_ARGUMENT', 'did you mean replicas?');
+      bad(() => createRedisNonceStore({ client, timeoutMs: 0 }), 'ERR_OPTION_RANGE', 'of milliseconds from 1 to 2147483647');
       // WAIT must answer before the claims waiting on it time out.
       bad(
         () => createRedisNonceStore({ client, timeoutMs: 100, durability: { replicas: 1, timeoutMs: 100 } }),

@@ -22,7 +22,7 @@ const options = {
   prefixes: ['/api'],
   origins: ['https://nog.example'],
 };
-const verifier = node.createVerifier(options);
+const verifier = node.createVerifier({ keys: options.keys, now: options.now });
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const cpu = (): number => {
   const u = process.cpuUsage();

@@ -1,5 +1,8 @@
 // What both builds export besides the operations, which each build binds to its crypto provider.
 export { NogError, type NogErrorCode, type NogAuthErrorCode } from './errors.js';
+// The base class of every reqsign error, and the error of canonical's checks that sign passes through: one import
+// catches any of them (`e instanceof ReqsignError`).
+export { ReqsignError, CanonicalError } from '@reqsign/canonical';
 export {
   DEFAULT_SIGN_EXPIRES,
   type NogKey,
@@ -12,6 +15,7 @@ export {
 } from './sign.js';
 export {
   VERIFIER_DEFAULTS,
+  VERIFIER_OPTION_NAMES,
   failureBody,
   type KeyLookup,
   type Verifier,
@@ -19,6 +23,8 @@ export {
   type VerifyResult,
   type VerifySuccess,
   type VerifyFailure,
+  type VerifyFailureOf,
+  type NogUnavailableCode,
 } from './verify.js';
 export { AUTH_PARAMETERS } from './internal/params.js';
 export { NonceStoreError, scopedClaimOf, type NonceStore, type NonceClaim, type NonceStoreErrorCode } from './nonceStore.js';

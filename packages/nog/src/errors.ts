@@ -1,4 +1,4 @@
-import { ReqsignError } from '@reqsign/canonical';
+import { ReqsignError, type TargetErrorCode } from '@reqsign/canonical';
 
 /**
  * The codes a verification can fail with: the original Nog server's seven, then five for what it lacked (a future
@@ -18,7 +18,13 @@ export type NogAuthErrorCode =
   | 'ERR_AUTH_NONCE_STORE'
   | 'ERR_AUTH_KEY_LOOKUP';
 
-/** Every code a {@link NogError} carries: the verification codes, and those for bad arguments and options. */
+/**
+ * Every code a function of @reqsign/nog can throw, and the verification codes its results carry (never thrown): a
+ * {@link NogError}'s own, and those of the two errors that pass through unchanged, both `ReqsignError`s exported
+ * here: a `CanonicalError` for a URL that is no request target (`ERR_TARGET_*`) or an authdate that cannot be read
+ * (`ERR_DATE_FORMAT`, `ERR_DATE_RANGE`) given to `sign`, and a `NonceStoreError` from `MemoryNonceStore.claim`
+ * (`ERR_NONCE_STORE_FULL`, `ERR_NONCE_STORE_UNAVAILABLE`). `NOG_ERROR_CODES` (internal: the tests' list, kept out of bundles) lists them at run time.
+ */
 export type NogErrorCode =
   | NogAuthErrorCode
   /** An argument or option of the wrong type (the message names it). */
@@ -42,7 +48,56 @@ export type NogErrorCode =
   /** `createNogFetch`'s key provider threw or rejected; its error is the `cause`. */
   | 'ERR_KEY_PROVIDER'
   /** The WebCrypto build found no `crypto.subtle` or `crypto.getRandomValues` (an insecure browser context). */
-  | 'ERR_CRYPTO_UNAVAILABLE';
+  | 'ERR_CRYPTO_UNAVAILABLE'
+  /** (`CanonicalError`) `sign`: a URL that is no http(s) request target, or a signed URL over `maxUrlLength`. */
+  | TargetErrorCode
+  /** (`CanonicalError`) `sign`: an authdate string that is not `YYYY-MM-DDTHHMMSSZ`, or a date outside 0000-9999. */
+  | 'ERR_DATE_FORMAT'
+  | 'ERR_DATE_RANGE'
+  /** (`NonceStoreError`) `MemoryNonceStore.claim`: full, or a clock outside its 136 years (or out of memory). */
+  | 'ERR_NONCE_STORE_FULL'
+  | 'ERR_NONCE_STORE_UNAVAILABLE';
+
+// Every code, at run time.
+const CODES = [
+  'ERR_AUTH_FIELD_MISSING',
+  'ERR_AUTH_DATE_INVALID',
+  'ERR_AUTH_SIG_EXPIRED',
+  'ERR_AUTH_KEY_UNKNOWN',
+  'ERR_AUTH_SIG_INVALID',
+  'ERR_AUTH_EXPIRES_INVALID',
+  'ERR_AUTH_NONCE_INVALID',
+  'ERR_AUTH_DATE_FUTURE',
+  'ERR_AUTH_ALGORITHM_UNSUPPORTED',
+  'ERR_AUTH_MALFORMED',
+  'ERR_AUTH_NONCE_STORE',
+  'ERR_AUTH_KEY_LOOKUP',
+  'ERR_INVALID_ARGUMENT',
+  'ERR_OPTION_RANGE',
+  'ERR_SIGN_METHOD',
+  'ERR_SIGN_KEY',
+  'ERR_SIGN_EXPIRES',
+  'ERR_SIGN_NONCE',
+  'ERR_SIGN_AUTH_PARAMETER',
+  'ERR_CLOCK_INVALID',
+  'ERR_CRYPTO_UNAVAILABLE',
+  'ERR_TARGET_EMPTY',
+  'ERR_TARGET_TOO_LONG',
+  'ERR_TARGET_CHARACTER',
+  'ERR_TARGET_SCHEME',
+  'ERR_TARGET_FORM',
+  'ERR_TARGET_HOST',
+  'ERR_DATE_FORMAT',
+  'ERR_DATE_RANGE',
+  'ERR_NONCE_STORE_FULL',
+  'ERR_NONCE_STORE_UNAVAILABLE',
+] as const;
+// A code added to the union and not to the list (or the reverse) is a type error here.
+const complete: [Exclude<NogErrorCode, (typeof CODES)[number]>, Exclude<(typeof CODES)[number], NogErrorCode>] extends [never, never]
+  ? true
+  : false = true;
+/** Every {@link NogErrorCode}: what `catch (e) { if (e instanceof ReqsignError) e.code }` can hold after a nog call. */
+export const NOG_ERROR_CODES: readonly NogErrorCode[] = /* @__PURE__ */ Object.freeze(complete ? CODES : []);
 
 /** An error of @reqsign/nog: a stable `code` and a fixed message that never contains a key, secret or signature. */
 export class NogError extends ReqsignError<NogErrorCode> {}

@@ -1,6 +1,7 @@
 import {
   assertFunction,
   assertObject,
+  assertOptionNames,
   assertString,
   peekBody,
   resendable,
@@ -90,12 +91,26 @@ async function blamesDate(response: Response): Promise<boolean> {
   }
 }
 
+/** The options `createNogFetch` takes: any other name is refused (a misspelt option would be ignored silently). */
+const FETCH_OPTION_NAMES: readonly string[] = [
+  'key',
+  'baseUrl',
+  'fetch',
+  'expires',
+  'nonce',
+  'clockOffset',
+  'correctClock',
+  'retry',
+  'onWarning',
+];
+
 const invalid = (message: string): NogError => new NogError('ERR_INVALID_ARGUMENT', message);
 
 /** Binds `createNogFetch` to a `sign`. */
 export function createNogFetchWith(sign: SignFunction): (options: NogFetchOptions) => NogFetch {
   return function createNogFetch(options: NogFetchOptions): NogFetch {
     assertObject(options, 'options', NogError);
+    assertOptionNames(options, FETCH_OPTION_NAMES, 'createNogFetch', NogError);
     const provider = typeof options.key === 'function' ? options.key : null;
     let staticKey: NogKey | null = null;
     if (provider === null) {

@@ -1,4 +1,4 @@
-import { assertNonceClaim, type ScopedNonceClaim, type ScopedNonceStore } from '@reqsign/canonical';
+import { assertKnownOptions, assertNonceClaim, type ScopedNonceClaim, type ScopedNonceStore } from '@reqsign/canonical';
 import { NogError } from './errors.js';
 import { LiveCount } from './internal/memory/liveCount.js';
 import { Scopes } from './internal/memory/scopes.js';
@@ -7,7 +7,7 @@ import { NonceStoreError, type NonceClaim, type NonceStore } from './nonceStore.
 
 export interface MemoryNonceStoreOptions {
   /** The most nonces kept at once (default 8,000,000, about 340 MB when full). When full, claims are refused. */
-  readonly maxEntries?: number;
+  readonly maxEntries?: number | undefined;
 }
 
 /**
@@ -72,6 +72,7 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new NogError('ERR_INVALID_ARGUMENT', 'options must be an object');
     }
+    if (options !== undefined) assertKnownOptions(options, ['maxEntries'], 'MemoryNonceStore', NogError);
     const maxEntries = options?.maxEntries ?? DEFAULT_MAX_NONCES;
     if (typeof maxEntries !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'maxEntries must be a number');
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {

@@ -12,34 +12,35 @@ export interface NogKey {
 
 export interface SignOptions {
   /**
-   * The authdate: a Date or milliseconds since the epoch (milliseconds are dropped), or the authdate itself as
+   * The authdate: a Date or **milliseconds** since the epoch (milliseconds are dropped), or the authdate itself as
    * `YYYY-MM-DDTHHMMSSZ` (read strictly: `ERR_DATE_FORMAT`, `ERR_DATE_RANGE`); default now. Checked before anything
    * else, as nog-v1 orders the signer's checks.
    */
-  readonly date?: Date | number | string;
+  readonly date?: Date | number | string | undefined;
   /**
-   * Seconds the signature stays valid after `date` (the `authexpires` parameter), default 600: a whole number from 0
-   * whose deadline, `date + expires`, is not after 9999-12-31T23:59:59Z.
+   * **Seconds** the signature stays valid after `date` (the `authexpires` parameter), default 600: a whole number
+   * from 0 whose deadline, `date + expires`, is not after 9999-12-31T23:59:59Z. (A verifier accepts at most 3600 with
+   * a nonce by default.)
    */
-  readonly expires?: number;
+  readonly expires?: number | undefined;
   /**
    * The `authnonce`: default 20 random lowercase hex characters from a CSPRNG; a string of `A-Z a-z 0-9 - . _ ~`
    * to choose one; `false` to send no nonce (the request can then be replayed until it expires).
    */
-  readonly nonce?: string | false;
+  readonly nonce?: string | false | undefined;
   /**
    * The longest signed URL made, in UTF-16 code units, the fragment not counted (it is not sent): default 16384, the
    * verifier's `maxUrlLength`, so that what `sign` makes a verifier with the same limit takes. Longer is
    * `ERR_TARGET_TOO_LONG`.
    */
-  readonly maxUrlLength?: number;
+  readonly maxUrlLength?: number | undefined;
   /**
    * Where a warning goes when the request is signed but no usual server will take it ({@link NogWarningCode}):
    * default Node's `process.emitWarning` (type `ReqsignWarning`; `console.warn` where there is no `process`), each
    * distinct warning once per process. A function of yours is called with `{ code, message }` every time (one that
    * throws makes `sign` reject: a test can turn warnings into errors).
    */
-  readonly onWarning?: WarningHandler;
+  readonly onWarning?: WarningHandler | undefined;
 }
 
 /**

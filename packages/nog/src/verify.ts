@@ -16,28 +16,34 @@ export interface VerifierOptions {
    * (503).
    */
   readonly keys: KeyLookup;
-  /** Milliseconds an async key lookup may take (default 5000, at most 2^31 - 1): then `ERR_AUTH_KEY_LOOKUP`. */
-  readonly keyLookupTimeoutMs?: number;
   /**
-   * The clock, milliseconds since the epoch (default `Date.now`). The nonce store is handed the same time. A `now`
+   * **Milliseconds** an async key lookup may take (default 5000, 1 to 2^31 - 1, the longest a timer holds): then
+   * `ERR_AUTH_KEY_LOOKUP`.
+   */
+  readonly keyLookupTimeoutMs?: number | undefined;
+  /**
+   * The clock, **milliseconds** since the epoch (default `Date.now`). The nonce store is handed the same time. A `now`
    * that throws or returns anything but a finite number (a `Date`, NaN, a BigInt) makes `verify` reject with
    * `ERR_CLOCK_INVALID`: it never verifies without a clock.
    */
-  readonly now?: () => number;
-  /** Seconds a signature without `authexpires` stays valid (default 300, as the original server). */
-  readonly defaultExpires?: number;
-  /** The largest `authexpires` accepted with a nonce (default 3600, as the original server). */
-  readonly maxExpiresWithNonce?: number;
-  /** The largest `authexpires` accepted without a nonce (default none, as the original server). */
-  readonly maxExpires?: number;
-  /** Seconds an authdate may lie in the future (default 900, as AWS). */
-  readonly maxClockSkew?: number;
+  readonly now?: (() => number) | undefined;
+  /** **Seconds** a signature without `authexpires` stays valid (default 300, as the original server; 0 to 86400). */
+  readonly defaultExpires?: number | undefined;
+  /** The largest `authexpires` accepted with a nonce, in **seconds** (default 3600, as the original server; 0 to 604800). */
+  readonly maxExpiresWithNonce?: number | undefined;
+  /**
+   * The largest `authexpires` accepted without a nonce, in **seconds** (default none, as the original server; 0 to
+   * 31622400, 366 days: for no bound, leave it out).
+   */
+  readonly maxExpires?: number | undefined;
+  /** **Seconds** an authdate may lie in the future (default 900, as AWS; 0 to 3600). */
+  readonly maxClockSkew?: number | undefined;
   /** Reject requests without `authnonce` (default false: the nonce is optional, as in the original). */
-  readonly requireNonce?: boolean;
+  readonly requireNonce?: boolean | undefined;
   /** Where seen nonces are kept (default: a new `MemoryNonceStore` of 8,000,000 entries). */
-  readonly nonceStore?: NonceStore;
+  readonly nonceStore?: NonceStore | undefined;
   /** The longest URL accepted, in UTF-16 code units (default 16384, Node's default header limit). */
-  readonly maxUrlLength?: number;
+  readonly maxUrlLength?: number | undefined;
 }
 
 /** A request whose signature checked out. */
@@ -54,13 +60,16 @@ export interface VerifySuccess {
   readonly query: string | null;
 }
 
-/** A request that failed: a stable code, the fixed message, and the HTTP status to answer with. */
-export interface VerifyFailure {
+/** The verification codes of a failure of the verifier's own side (try again): answered with 503. */
+export type NogUnavailableCode = 'ERR_AUTH_NONCE_STORE' | 'ERR_AUTH_KEY_LOOKUP';
+
+/** A failure with the code `Code`: its status follows from the code, so `status` narrows with `code`. */
+export interface VerifyFailureOf<Code extends NogAuthErrorCode> {
   readonly ok: false;
-  readonly code: NogAuthErrorCode;
+  readonly code: Code;
   readonly message: string;
   /** 503 for `ERR_AUTH_NONCE_STORE` and `ERR_AUTH_KEY_LOOKUP` (the verifier's side failed, try again), else 401. */
-  readonly status: 401 | 503;
+  readonly status: Code extends NogUnavailableCode ? 503 : 401;
   /**
    * For a 503 only, what went wrong, for operators to log: what the key lookup threw or rejected with (a
    * `NogError` `ERR_KEY_LOOKUP_TIMEOUT` naming the milliseconds when it did not answer in time), or what the nonce
@@ -69,6 +78,12 @@ export interface VerifyFailure {
    */
   readonly cause?: unknown;
 }
+
+/**
+ * A request that failed: a stable code, the fixed message, and the HTTP status to answer with. A union over the
+ * codes, so that checking `code` narrows `status` (`if (r.code === 'ERR_AUTH_KEY_LOOKUP') r.status` is `503`).
+ */
+export type VerifyFailure = { readonly [Code in NogAuthErrorCode]: VerifyFailureOf<Code> }[NogAuthErrorCode];
 
 export type VerifyResult = VerifySuccess | VerifyFailure;
 
@@ -83,7 +98,7 @@ export interface Verifier {
   verify(method: string, url: string): Promise<VerifyResult>;
 }
 
-export { VERIFIER_DEFAULTS } from './internal/checks.js';
+export { VERIFIER_DEFAULTS, VERIFIER_OPTION_NAMES } from './internal/checks.js';
 
 /**
  * The body of a failure response, exactly as the original Nog server answered and its clients parse it:

@@ -1,5 +1,8 @@
 // What both builds export besides the operations, which each build binds to its crypto provider.
 export { NopsError, type NopsErrorCode } from './errors.js';
+// The base class of every reqsign error, and the error of canonical's checks that passes through (a URL, a date):
+// one import catches any of them (`e instanceof ReqsignError`).
+export { ReqsignError, CanonicalError } from '@reqsign/canonical';
 export { buildMessage, type MessageOptions, type NopsMessage } from './message.js';
 export {
   DEFAULT_BASE_URL,

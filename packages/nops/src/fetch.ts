@@ -1,5 +1,6 @@
 import {
   assertObject,
+  assertOptionNames,
   formatDay,
   resendable,
   retryOn503With,
@@ -100,6 +101,20 @@ const isStream = (body: unknown): boolean => typeof ReadableStream !== 'undefine
 /** A fetch that signs every request at send time, relative URLs resolved against `baseUrl`. */
 export type CreateNopsFetchFunction = (options: NopsFetchOptions) => NopsFetch;
 
+/** The options `createNopsFetch` takes: any other name is refused (a misspelt option would be ignored silently). */
+const FETCH_OPTION_NAMES: readonly string[] = [
+  'apiKey',
+  'privateKey',
+  'baseUrl',
+  'fetch',
+  'apiKeyIn',
+  'timeZone',
+  'trailingSlash',
+  'clockOffset',
+  'correctClock',
+  'retry',
+];
+
 /** Binds `createNopsFetch` to the signing part of a crypto provider. */
 export function createNopsFetchWith(crypto: SignCrypto): CreateNopsFetchFunction {
   const sign = signWith(crypto);
@@ -108,6 +123,7 @@ export function createNopsFetchWith(crypto: SignCrypto): CreateNopsFetchFunction
 
 function createNopsFetch(sign: ReturnType<typeof signWith>, crypto: SignCrypto, options: NopsFetchOptions): NopsFetch {
   assertObject(options, 'options', NopsError);
+  assertOptionNames(options, FETCH_OPTION_NAMES, 'createNopsFetch', NopsError);
   const { apiKey, privateKey, timeZone, trailingSlash } = options;
   if (typeof apiKey !== 'function') clientIdOf(apiKey);
   if (typeof privateKey !== 'function') {

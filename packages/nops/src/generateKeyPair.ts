@@ -1,4 +1,4 @@
-import { assertObject } from '@reqsign/canonical';
+import { assertObject, assertOptionNames } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from './errors.js';
 import { sizeOk } from './internal/keyInput.js';
 import type { KeygenCrypto } from './internal/provider.js';
@@ -25,6 +25,8 @@ export function generateKeyPairWith(crypto: KeygenCrypto): GenerateKeyPairFuncti
 
 async function generate(crypto: KeygenCrypto, options: GenerateKeyPairOptions = {}): Promise<NopsKeyPair> {
   assertObject(options, 'options', NopsError);
+  // The light check (in the browser bundle of every export): its one option named, no edit distance.
+  assertOptionNames(options, ['bits'], 'generateKeyPair', NopsError);
   // Only undefined means the default: `bits: null` is an error, not a 2048-bit key.
   const bits = options.bits === undefined ? 2048 : options.bits;
   if (typeof bits !== 'number') invalidArgument('bits must be a number');

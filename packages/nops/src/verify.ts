@@ -7,7 +7,13 @@ import { isFailureCode } from './internal/requestCodes.js';
 import type { PublicKeyInput } from './types.js';
 
 /** The parts of a request as sent, to verify its signature. */
-export interface ReceivedRequest extends Omit<MessageParts, 'trailingSlash'> {
+export interface ReceivedRequest extends Omit<MessageParts, 'trailingSlash' | 'apiKey'> {
+  /**
+   * The nOps API key: in query form the key the URL must end with (the caller's); in header form the request's
+   * `x-nops-api-key` value as received, where none (`undefined`) or several (an array) is the result
+   * `ERR_NOPS_API_KEY`, not an error.
+   */
+  readonly apiKey: string | readonly string[] | undefined;
   /**
    * The URL as sent (absolute, or origin-form where a leading `//` starts a path): in query form it ends with
    * `api_key=<apiKey>`.
@@ -27,6 +33,7 @@ export type VerifyInput = { readonly message: string } | ReceivedRequest;
 export type NopsVerifyErrorCode =
   | 'ERR_NOPS_SIGNATURE_INVALID'
   | 'ERR_NOPS_SIGNATURE_ENCODING'
+  | 'ERR_NOPS_SIGNATURE_MISSING'
   | 'ERR_NOPS_API_KEY'
   | 'ERR_NOPS_API_KEY_PARAM'
   | 'ERR_NOPS_TRAILING_SLASH'
@@ -55,7 +62,16 @@ export type VerifyResult = VerifySuccess | VerifyFailure;
  * rejects only for what the caller controls: an argument of the wrong type (`ERR_INVALID_ARGUMENT`), a public key
  * that is not an RSA public key of 1024 to 16384 bits (`ERR_NOPS_KEY`), no WebCrypto (`ERR_CRYPTO_UNAVAILABLE`).
  */
-export type VerifyFunction = (input: VerifyInput, signature: string, publicKey: PublicKeyInput) => Promise<VerifyResult>;
+export type VerifyFunction = (
+  input: VerifyInput,
+  /**
+   * The `x-nops-signature` value exactly as received. What a request can carry is a result, never an error: no header
+   * (`undefined`, `null`) is `ERR_NOPS_SIGNATURE_MISSING`; a repeated header (an array, as `headersDistinct` gives)
+   * or any other value that is not one string is `ERR_NOPS_SIGNATURE_ENCODING`.
+   */
+  signature: string | readonly string[] | null | undefined,
+  publicKey: PublicKeyInput,
+) => Promise<VerifyResult>;
 
 const INVALID: VerifyFailure = /* @__PURE__ */ Object.freeze({
   ok: false,
@@ -64,14 +80,27 @@ const INVALID: VerifyFailure = /* @__PURE__ */ Object.freeze({
 });
 
 /**
+ * The signature header's value as one string: a request without one, or with several (an array) or something else
+ * (a framework's parsed value), fails at the step of the signature's encoding (docs/spec/nops.md), as a result.
+ */
+function signatureText(signature: unknown): string {
+  if (typeof signature === 'string') return signature;
+  if (signature === undefined || signature === null) {
+    throw new NopsError('ERR_NOPS_SIGNATURE_MISSING', 'The request carries no x-nops-signature');
+  }
+  throw new NopsError(
+    'ERR_NOPS_SIGNATURE_ENCODING',
+    Array.isArray(signature) ? 'The request carries more than one x-nops-signature' : 'The signature is not a string',
+  );
+}
+
+/**
  * Binds `verify` to the verifying part of a crypto provider. The checks, in order: the input (the request parts,
  * as in `sign`), the signature's encoding, the key, then the signature itself.
  */
 export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
   return async function verify(input, signature, publicKey) {
     assertObject(input, 'input', NopsError);
-    // The caller's types first, before anything the request carries can answer.
-    assertString(signature, 'signature', NopsError);
     let message: string;
     let bytes: Uint8Array;
     try {
@@ -80,9 +109,17 @@ export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
         message = input.message;
       } else {
         if (input.date === undefined) invalidArgument('date is required to verify a request');
-        message = messageOf(input.url, input, RECEIVED).message;
+        // In header form the API key is the request's x-nops-api-key header: absent or repeated, it is the request's
+        // failure (in query form it is the caller's own key, and its type is the caller's).
+        if (input.apiKeyIn === 'header' && typeof input.apiKey !== 'string') {
+          throw new NopsError(
+            'ERR_NOPS_API_KEY',
+            Array.isArray(input.apiKey) ? 'The request carries more than one x-nops-api-key' : 'The request carries no x-nops-api-key',
+          );
+        }
+        message = messageOf(input.url, input as MessageParts, RECEIVED).message;
       }
-      bytes = crypto.decodeSignature(signature);
+      bytes = crypto.decodeSignature(signatureText(signature));
     } catch (err) {
       // What the request carried is a result; what the caller passed (types) stays an error.
       if (err instanceof ReqsignError && isFailureCode(err.code)) {

@@ -8,8 +8,10 @@ describe('package entries', () => {
   it('the node and WebCrypto builds export the same names', () => {
     expect(Object.keys(nodeBuild).sort()).toEqual(Object.keys(webBuild).sort());
     expect(Object.keys(webBuild).sort()).toEqual([
+      'CanonicalError',
       'DEFAULT_BASE_URL',
       'NopsError',
+      'ReqsignError',
       'buildMessage',
       'createNopsFetch',
       'generateKeyPair',

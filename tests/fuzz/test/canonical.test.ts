@@ -138,6 +138,24 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
     args: fc.tuple(near(urlish), near(urlish), variantOptions),
     call: (a, b, o) => canonical.findTargetChange(a as string, b as string, o as never),
   },
+  editDistance: { args: fc.tuple(near(text), near(text)), call: (a, b) => canonical.editDistance(a as string, b as string) },
+  closest: {
+    args: fc.tuple(near(text), near(fc.array(text, { maxLength: 5 })), fc.option(near(fc.nat({ max: 5 })), { nil: undefined })),
+    call: (w, c, m) => canonical.closest(w as string, c as string[], m as number),
+  },
+  didYouMean: {
+    args: fc.tuple(near(text), near(fc.array(text, { maxLength: 5 }))),
+    call: (w, c) => canonical.didYouMean(w as string, c as string[]),
+  },
+  assertKnownOptions: {
+    args: fc.tuple(near(fc.dictionary(text, hostile, { maxKeys: 3 })), near(fc.array(text, { maxLength: 5 })), near(text), errorClass),
+    call: (o, k, w, c) => canonical.assertKnownOptions(o as object, k as string[], w as string, c as never),
+  },
+  // `known` and `where` are the package's own (trusted): the options are what a caller passes.
+  assertOptionNames: {
+    args: fc.tuple(near(fc.dictionary(text, hostile, { maxKeys: 3 })), fc.constantFrom(['a', 'b'], ['date', 'expires']), errorClass),
+    call: (o, k, c) => canonical.assertOptionNames(o as object, k as string[], 'sign', c as never),
+  },
   stageOf: {
     args: fc.tuple(near(text), near(fc.array(near(fc.tuple(near(text), near(fc.option(text, { nil: null })))), { maxLength: 3 }))),
     call: (n, v) => canonical.stageOf(n as string, v as never),

@@ -526,7 +526,9 @@ const MODULES: Record<string, Record<string, unknown>> = {
 
 describe('@reqsign/http', () => {
   it('has an entry for every exported function of every entry point', () => {
-    for (const [name, module] of Object.entries(MODULES)) expect(unfuzzedExports(module, Object.keys(ENTRIES[name]!)), name).toEqual([]);
+    for (const [name, module] of Object.entries(MODULES)) {
+      expect(unfuzzedExports(module, Object.keys(ENTRIES[name]!), ['ReqsignError', 'NogError']), name).toEqual([]);
+    }
     // The typed entries add types only: their functions are the fuzzed ones themselves.
     expect({ ...httpExpress }).toEqual({ nogMiddleware: http.nogMiddleware, getNogAuth: http.getNogAuth });
     expect(httpExpress.nogMiddleware).toBe(http.nogMiddleware);

@@ -155,6 +155,16 @@ const signature = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary', maxLength: 400 }), weight: 1 },
 );
 
+/** A header's value as a server framework gives it: absent, empty, the value, repeated (an array), or parsed. */
+const headerValue = (value: fc.Arbitrary<string>) =>
+  fc.oneof(
+    { arbitrary: value, weight: 3 },
+    { arbitrary: fc.constantFrom(undefined, null, ''), weight: 2 },
+    { arbitrary: fc.array(fc.oneof(value, text), { maxLength: 3 }), weight: 2 },
+    { arbitrary: mutate(value), weight: 1 },
+    { arbitrary: hostile, weight: 1 },
+  );
+
 /** `ok` only for the signature the 1024- or 2048-bit key makes over the message (PKCS#1 v1.5 is deterministic). */
 function checkVerified(value: unknown, input: readonly unknown[]): void {
   const r = value as { ok: boolean; signedMessage?: string };
@@ -189,6 +199,7 @@ for (const [name, nops] of [
       call: (...a: unknown[]) => unknown;
       runs?: number;
       check?: (v: unknown, input: readonly unknown[]) => void;
+      typed?: (err: unknown) => boolean;
     }
   > = {
     sign: {
@@ -220,6 +231,30 @@ for (const [name, nops] of [
       args: fc.tuple(near(verifyInput), near(signature), near(publicKey)),
       call: (i, s, k) => nops.verify(i as never, s as string, k as never),
       check: checkVerified,
+    },
+    // What a server hands verify from a request: its target, and the header values as a framework gives them
+    // (absent, empty, repeated, parsed into something else). Only the caller's parts are fixed (its key, the day):
+    // verify must resolve for every one of them, never reject.
+    'verify (a request from the network)': {
+      args: fc.tuple(
+        fc.oneof(
+          signed.map((s) => s.url),
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          urlish,
+        ),
+        fc.constantFrom('query', 'header'),
+        headerValue(signed.map((s) => s.signature)),
+        headerValue(fc.constant(API_KEY)),
+      ),
+      call: (url, apiKeyIn, sig, keyHeader) =>
+        nops.verify(
+          { url: url as string, apiKey: apiKeyIn === 'header' ? (keyHeader as string) : API_KEY, date: DAY, apiKeyIn: apiKeyIn as 'query' },
+          sig as string,
+          pem('rsa1024.pub'),
+        ),
+      // A rejection of any kind is a finding here: nothing in these inputs is the caller's to get wrong.
+      typed: () => false,
+      check: (v, input) => checkVerified(v, [undefined, input[2]]),
     },
     generateKeyPair: {
       args: fc.tuple(failingKeygen),
@@ -276,16 +311,17 @@ for (const [name, nops] of [
 
   describe(`@reqsign/nops (${name})`, () => {
     it('has an entry for every exported function', () => {
-      expect(unfuzzedExports(nops, Object.keys(ENTRIES), ['NopsError'])).toEqual([]);
+      expect(unfuzzedExports(nops, Object.keys(ENTRIES), ['NopsError', 'ReqsignError', 'CanonicalError'])).toEqual([]);
     });
 
-    for (const [entry, { args, call, runs, check }] of Object.entries(ENTRIES)) {
+    for (const [entry, { args, call, runs, check, typed }] of Object.entries(ENTRIES)) {
       it(`${entry}: answers, or fails with a typed error that carries no secret, for any input`, async () => {
         expectClean(
           await fuzz(`nops(${name}).${entry}`, args, call, {
             secrets: SECRETS,
             ...(runs === undefined ? {} : { runs }),
             ...(check === undefined ? {} : { check }),
+            ...(typed === undefined ? {} : { typed }),
           }),
         );
       });

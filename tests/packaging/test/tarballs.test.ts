@@ -2,8 +2,9 @@
  * Every package as it would be published: `npm pack`, then on the tarball itself publint (strict), Are the Types
  * Wrong (ESM-only profile), the metadata the issue requires, a whitelist of paths, and internal ranges.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../../scripts/lib/workspace.js';
 import { checkTarball, manifestProblems, satisfies, typesFirst } from '../../../scripts/lib/checks.js';
@@ -55,7 +56,37 @@ describe.each(names)('%s tarball', (name) => {
   });
 });
 
+/** Each `sourceMappingURL` comment of a tarball's files, and the path it points to (relative to the package). */
+function sourceMapLinks(dir: string, files: readonly string[]): { file: string; target: string }[] {
+  return files
+    .filter((f) => /\.(c|m)?js$|\.d\.(c|m)?ts$/.test(f))
+    .flatMap((file) =>
+      [...readFileSync(join(dir, file), 'utf8').matchAll(/[#@] sourceMappingURL=(\S+)/g)]
+        .map((m) => m[1]!)
+        .filter((url) => !url.startsWith('data:'))
+        .map((url) => ({ file, target: posix.normalize(posix.join(posix.dirname(file), url)) })),
+    );
+}
+
+describe.each(names)('%s tarball: source maps', (name) => {
+  it('has no sourceMappingURL that points to a file the tarball does not carry', () => {
+    const { tarball, files } = packed.find((p) => p.name === name)!;
+    const dir = join(tmp.dir, 'unpacked', name.replace('/', '+'));
+    mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['-xzf', tarball, '-C', dir]);
+    const links = sourceMapLinks(join(dir, 'package'), files);
+    expect(links.filter((l) => !files.includes(l.target))).toEqual([]);
+  });
+});
+
 describe('the checks themselves catch broken packages', () => {
+  it('finds a sourceMappingURL to a map the tarball lacks (so the source map check can fail)', () => {
+    const dir = join(tmp.dir, 'maps');
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'index.js'), 'export {};\n//# sourceMappingURL=index.js.map\n');
+    expect(sourceMapLinks(dir, ['dist/index.js'])).toEqual([{ file: 'dist/index.js', target: 'dist/index.js.map' }]);
+  });
+
   it.each([
     [{ types: './a.d.ts', default: './a.js' }, true],
     [{ node: { types: './n.d.ts', default: './n.js' }, types: './a.d.ts', default: './a.js' }, true],

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError, type CliIo } from './io.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '@reqsign/canonical';
 import { quote } from './text.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -1,13 +1,16 @@
-import { assertFunction, assertObject } from '@reqsign/canonical';
-import { createVerifier, NogError, type Verifier } from '@reqsign/nog';
+import { assertFunction, assertKnownOptions, assertObject } from '@reqsign/canonical';
+import { createVerifier, NogError, VERIFIER_OPTION_NAMES, type Verifier } from '@reqsign/nog';
 import type { NogVerifierOptions, NogVerifierSource } from '../types.js';
 
 /** The options that are this package's own; every other option belongs to @reqsign/nog's `createVerifier`. */
 const OWN_OPTIONS: ReadonlySet<string> = new Set(['verifier', 'mountPrefix', 'originalUrl', 'rewriteUrl', 'onFailure', 'passPreflight']);
+/** Every option an integration takes: its own and the verifier's. Any other is refused, with the one meant. */
+const KNOWN_OPTIONS: readonly string[] = [...OWN_OPTIONS, ...VERIFIER_OPTION_NAMES];
 
 /** The verifier of the options: the one given, or one built from the verifier options. */
 export function verifierOf(options: NogVerifierSource): Verifier {
   assertObject(options, 'options', NogError);
+  assertKnownOptions(options, KNOWN_OPTIONS, 'options', NogError);
   if (options.verifier !== undefined) {
     if (typeof options.verifier !== 'object' || options.verifier === null || typeof options.verifier.verify !== 'function') {
       throw new NogError('ERR_INVALID_ARGUMENT', 'verifier must have a verify(method, url) function');

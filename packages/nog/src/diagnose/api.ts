@@ -72,22 +72,22 @@ export interface DiagnoseOptions extends VerifierOptions {
    * What the client believes it signed: its signed URL (with the auth parameters and `authsignature`, as its logs
    * show it) or the URL it passed to `sign` (the request's own auth parameters are then appended as a signer does).
    */
-  readonly expectedUrl?: string;
+  readonly expectedUrl?: string | undefined;
   /**
    * The failure the verifier answered for this request. A diagnosis never claims a nonce (it would burn it), so a
    * replay is found only from the verifier's own `ERR_AUTH_NONCE_INVALID`.
    */
-  readonly failure?: { readonly code: NogAuthErrorCode };
+  readonly failure?: { readonly code: NogAuthErrorCode } | undefined;
   /** `scheme://host[:port]` the client may have signed with the path (`DIAG_HOST_SIGNED`), besides the URL's own. */
-  readonly origins?: readonly string[];
+  readonly origins?: readonly string[] | undefined;
   /** Path prefixes a router may have stripped before verification (`DIAG_MOUNT_PREFIX`), e.g. `['/api']`. */
-  readonly prefixes?: readonly string[];
+  readonly prefixes?: readonly string[] | undefined;
   /**
    * Secrets to try besides each key's own, by a name of the caller's choosing (e.g. `{ 'before rotation': old }`):
    * a finding names the one that verifies, never the secret. With `keys` as a record or map, every other key's
    * secret is tried too, named by its key id.
    */
-  readonly otherSecrets?: Readonly<Record<string, string>> | ReadonlyMap<string, string>;
+  readonly otherSecrets?: Readonly<Record<string, string>> | ReadonlyMap<string, string> | undefined;
 }
 
 /** One query parameter of the request, raw, in order. */

@@ -1,5 +1,6 @@
 import {
   assertBoolean,
+  assertKnownOptions,
   assertFunction,
   assertObject,
   assertString,
@@ -85,7 +86,7 @@ export function fail(code: NogAuthErrorCode, message: string = AUTH_MESSAGES[cod
   let f = failures.get(k);
   if (f === undefined) {
     const status = code === 'ERR_AUTH_NONCE_STORE' || code === 'ERR_AUTH_KEY_LOOKUP' ? 503 : 401;
-    f = Object.freeze({ ok: false, code, message, status } as const);
+    f = Object.freeze({ ok: false, code, message, status } as const) as VerifyFailure;
     failures.set(k, f);
   }
   return f;
@@ -97,17 +98,44 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function seconds(
-  options: VerifierOptions,
-  name: keyof typeof VERIFIER_DEFAULTS | 'maxExpires',
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
+/** The names of `createVerifier`'s options: any other is refused (a misspelt one would be ignored). */
+export const VERIFIER_OPTION_NAMES: readonly string[] = Object.freeze([
+  'keys',
+  'keyLookupTimeoutMs',
+  'now',
+  'defaultExpires',
+  'maxExpiresWithNonce',
+  'maxExpires',
+  'maxClockSkew',
+  'requireNonce',
+  'nonceStore',
+  'maxUrlLength',
+]);
+
+/**
+ * The range of each number option, with its unit. The seconds options end where only a number of milliseconds
+ * would be meant (README, "Units and ranges"): a millisecond value in a seconds option widens a window a thousand
+ * times and passes silently, so it is refused; a seconds value in a milliseconds option (a 5 ms timeout) fails
+ * loudly at the first request, and keeps the range a timer takes.
+ */
+export const VERIFIER_RANGES: Readonly<
+  Record<keyof typeof VERIFIER_DEFAULTS | 'maxExpires', { readonly min: number; readonly max: number; readonly unit: string }>
+> = {
+  defaultExpires: { min: 0, max: 86_400, unit: 'seconds' },
+  maxExpiresWithNonce: { min: 0, max: 604_800, unit: 'seconds' },
+  maxExpires: { min: 0, max: 31_622_400, unit: 'seconds' },
+  maxClockSkew: { min: 0, max: 3_600, unit: 'seconds' },
+  maxUrlLength: { min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'UTF-16 code units' },
+  keyLookupTimeoutMs: { min: 1, max: MAX_TIMER_MS, unit: 'milliseconds' },
+};
+
+function seconds(options: VerifierOptions, name: keyof typeof VERIFIER_DEFAULTS | 'maxExpires'): number | undefined {
   const v = options[name];
   if (v === undefined) return name === 'maxExpires' ? undefined : VERIFIER_DEFAULTS[name];
   if (typeof v !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', `${name} must be a number`);
+  const { min, max, unit } = VERIFIER_RANGES[name];
   if (!Number.isSafeInteger(v) || v < min || v > max) {
-    throw new NogError('ERR_OPTION_RANGE', `${name} must be a whole number from ${min} to ${max}`);
+    throw new NogError('ERR_OPTION_RANGE', `${name} must be a whole number of ${unit} from ${min} to ${max}`);
   }
   return v;
 }
@@ -127,8 +155,13 @@ function toLookup(keys: unknown): (keyId: string) => unknown {
 }
 
 /** Checks a verifier's options once, when it is built. */
-export function resolveVerifierOptions(options: VerifierOptions): VerifierConfig {
+export function resolveVerifierOptions(
+  options: VerifierOptions,
+  known: readonly string[] = VERIFIER_OPTION_NAMES,
+  where = 'createVerifier',
+): VerifierConfig {
   assertObject(options, 'options', NogError);
+  assertKnownOptions(options, known, where, NogError);
   const lookup = toLookup(options.keys);
   const now: unknown = options.now ?? Date.now;
   assertFunction(now, 'now', NogError);
@@ -141,14 +174,14 @@ export function resolveVerifierOptions(options: VerifierOptions): VerifierConfig
   return {
     lookup,
     now: now as () => number,
-    defaultExpires: seconds(options, 'defaultExpires', 0)!,
-    maxExpiresWithNonce: seconds(options, 'maxExpiresWithNonce', 0)!,
-    maxExpires: seconds(options, 'maxExpires', 0),
-    skewMs: seconds(options, 'maxClockSkew', 0)! * 1000,
+    defaultExpires: seconds(options, 'defaultExpires')!,
+    maxExpiresWithNonce: seconds(options, 'maxExpiresWithNonce')!,
+    maxExpires: seconds(options, 'maxExpires'),
+    skewMs: seconds(options, 'maxClockSkew')! * 1000,
     requireNonce,
     store,
-    urlOptions: { maxLength: seconds(options, 'maxUrlLength', 1)! },
-    keyLookupTimeoutMs: seconds(options, 'keyLookupTimeoutMs', 1, MAX_TIMER_MS)!,
+    urlOptions: { maxLength: seconds(options, 'maxUrlLength')! },
+    keyLookupTimeoutMs: seconds(options, 'keyLookupTimeoutMs')!,
     lastDate: undefined,
     lastDateMs: 0,
   };

@@ -1,5 +1,6 @@
 import {
   assertObject,
+  assertOptionNames,
   assertString,
   CanonicalError,
   formatDateTime,
@@ -13,6 +14,9 @@ import { NogError } from '../errors.js';
 import type { NogKey, SignOptions } from '../sign.js';
 import { DEFAULT_MAX_URL_LENGTH, MAX_DEADLINE_MS } from './limits.js';
 import { AUTH_PARAMETERS } from './params.js';
+
+/** The names of `sign`'s options: any other is refused (a misspelt one would be silently ignored). */
+const SIGN_OPTION_NAMES: readonly string[] = ['date', 'expires', 'nonce', 'maxUrlLength', 'onWarning'];
 
 /** The default `authexpires` of the signer, as the original Python client and bash tool: 600 seconds. */
 export const DEFAULT_SIGN_EXPIRES = 600;
@@ -162,7 +166,11 @@ export function prepare(
   const { id, secret } = key;
   assertString(id, 'key.id', NogError);
   assertString(secret, 'key.secret', NogError);
-  if (options !== undefined) assertObject(options, 'options', NogError);
+  if (options !== undefined) {
+    assertObject(options, 'options', NogError);
+    // The light check (the options named, no guess): sign goes into browser bundles, which carry no edit distance.
+    assertOptionNames(options, SIGN_OPTION_NAMES, 'sign', NogError);
+  }
   // The date first (an authdate given as text is read strictly), then the method, the URL, the key, the options.
   const date = options?.date ?? Date.now();
   const authdate = typeof date === 'string' ? date : formatDateTime(date);

@@ -59,13 +59,13 @@ export const DIAGNOSES: Readonly<Record<NopsDiagnosisCode, string>> = {
 
 export interface NopsDiagnoseOptions {
   /** The URL the client passed to its signer (the signer adds the slash and, in query form, `api_key`). */
-  readonly expectedUrl?: string;
+  readonly expectedUrl?: string | undefined;
   /** Other public keys to try, by a name of the caller's choosing: a finding names the one that verifies. */
-  readonly otherKeys?: Readonly<Record<string, PublicKeyInput>>;
+  readonly otherKeys?: Readonly<Record<string, PublicKeyInput>> | undefined;
   /** `scheme://host[:port]` the client may have signed in front of the target (`DIAG_HOST_SIGNED`), besides the URL's own. */
-  readonly origins?: readonly string[];
+  readonly origins?: readonly string[] | undefined;
   /** Path prefixes a router may have stripped before verification (`DIAG_MOUNT_PREFIX`), e.g. `['/api']`. */
-  readonly prefixes?: readonly string[];
+  readonly prefixes?: readonly string[] | undefined;
 }
 
 /** The request as the verifier reads it. */
@@ -91,8 +91,8 @@ export interface NopsServerStages {
   readonly target: string | null;
   /** `<client id>.<day>.<target>` from the request as it arrived (also when a rule refuses it before the RSA check). */
   readonly message: string;
-  /** The `x-nops-signature` as carried. */
-  readonly signature: string;
+  /** The `x-nops-signature` as carried; null when the request carried none, or not one string (the header twice). */
+  readonly signature: string | null;
   /** SHA-256 of the message, lowercase hex: what a signature of this message holds. */
   readonly messageDigest: string;
   /**
@@ -218,7 +218,8 @@ export interface NopsDiagnosis {
  */
 export type NopsDiagnoseFunction = (
   input: VerifyInput,
-  signature: string,
+  /** The `x-nops-signature` value as received, as for `verify`: none or several is a finding of `verify`, no error. */
+  signature: string | readonly string[] | null | undefined,
   publicKey: PublicKeyInput,
   options?: NopsDiagnoseOptions,
 ) => Promise<NopsDiagnosis>;

@@ -10,6 +10,7 @@ const NOPS_REQUEST_CODES: Readonly<
   Record<Exclude<NopsVerifyErrorCode, 'ERR_NOPS_SIGNATURE_INVALID' | TargetErrorCode | DateErrorCode>, true>
 > = {
   ERR_NOPS_SIGNATURE_ENCODING: true,
+  ERR_NOPS_SIGNATURE_MISSING: true,
   ERR_NOPS_API_KEY: true,
   ERR_NOPS_API_KEY_PARAM: true,
   ERR_NOPS_TRAILING_SLASH: true,

@@ -12,7 +12,7 @@ import type {
 import { AUTH_MESSAGES, NogError } from '../../errors.js';
 import type { NonceStore } from '../../nonceStore.js';
 import type { VerifyResult } from '../../verify.js';
-import { resolveVerifierOptions, verifyRequest, type VerifierConfig } from '../checks.js';
+import { resolveVerifierOptions, VERIFIER_OPTION_NAMES, verifyRequest, type VerifierConfig } from '../checks.js';
 import type { CryptoProvider } from '../provider.js';
 import {
   frame,
@@ -261,13 +261,23 @@ const kindOf = (h: Hypothesis): string => {
   return kinds.length === 0 ? 'the request as received' : kinds.join(' + ');
 };
 
+/** diagnose's options: the verifier's, and its own. */
+const DIAGNOSE_OPTION_NAMES: readonly string[] = [
+  ...VERIFIER_OPTION_NAMES,
+  'expectedUrl',
+  'failure',
+  'origins',
+  'prefixes',
+  'otherSecrets',
+];
+
 /** The diagnosis of one request: see `diagnose` in diagnose.ts. */
 export async function runDiagnosis(provider: CryptoProvider, method: string, url: string, options: DiagnoseOptions): Promise<NogDiagnosis> {
   assertString(method, 'method', NogError);
   assertString(url, 'url', NogError);
   assertObject(options, 'options', NogError);
   const extras = checkExtras(options);
-  const config = resolveVerifierOptions({ ...options, nonceStore: UNCLAIMED });
+  const config = resolveVerifierOptions({ ...options, nonceStore: UNCLAIMED }, DIAGNOSE_OPTION_NAMES, 'diagnose');
   const nowMs = config.now();
   // Each key is looked up once per diagnosis, however many hypotheses ask, and within the verifier's timeout: a
   // store that throws or never answers is ERR_AUTH_KEY_LOOKUP, as for the verifier, its error not passed on.

@@ -1,4 +1,5 @@
 import {
+  assertKnownOptions,
   assertObject,
   assertString,
   firstDifference,
@@ -71,6 +72,7 @@ function strings(value: unknown, name: string): readonly string[] {
 function checkOptions(options: NopsDiagnoseOptions | undefined) {
   if (options === undefined) return { expectedUrl: undefined, otherKeys: [], origins: [], prefixes: [] };
   assertObject(options, 'options', NopsError);
+  assertKnownOptions(options, ['expectedUrl', 'otherKeys', 'origins', 'prefixes'], 'diagnose', NopsError);
   if (options.expectedUrl !== undefined) assertString(options.expectedUrl, 'options.expectedUrl', NopsError);
   const others = options.otherKeys ?? {};
   assertObject(others, 'options.otherKeys', NopsError);
@@ -159,13 +161,13 @@ export async function runDiagnosis(
   crypto: VerifyCrypto,
   platform: DiagnosisCrypto,
   input: VerifyInput,
-  signature: string,
+  signature: unknown,
   publicKey: PublicKeyInput,
   options?: NopsDiagnoseOptions,
 ): Promise<NopsDiagnosis> {
   const extras = checkOptions(options);
   // verify checks the arguments and the key, and throws where it throws.
-  const received = await verifyWith(crypto)(input, signature, publicKey);
+  const received = await verifyWith(crypto)(input, signature as string, publicKey);
   // Every other key is read as verify reads a key: one it would refuse (ERR_NOPS_KEY) is refused here too.
   for (const [, other] of extras.otherKeys) await resolved(crypto.key(other, 'public'));
   const read = readNops(input);
@@ -210,7 +212,7 @@ export async function runDiagnosis(
     server = {
       target: read.target,
       message: read.message,
-      signature,
+      signature: typeof signature === 'string' ? signature : null,
       messageDigest: await resolved(sha256Hex(read.message)),
       signatureKey: opened?.kind ?? null,
       signedHash: opened?.kind === 'this-key' ? opened.hash : null,
