@@ -91,7 +91,12 @@ export function assertKnownOptions(
  * guessing one (`sign: unknown option "expire" (the options are date, expires, nonce, maxUrlLength)`), so that it
  * carries no edit-distance code. `known` is trusted (the package's own list).
  */
-export function assertOptionNames(options: object, known: readonly string[], where: string, Err: ArgumentErrorClass = CanonicalError): void {
+export function assertOptionNames(
+  options: object,
+  known: readonly string[],
+  where: string,
+  Err: ArgumentErrorClass = CanonicalError,
+): void {
   for (const name in options) {
     if (!known.includes(name) && Object.hasOwn(options, name)) {
       const shown = name.length > 64 ? `${name.slice(0, 64)}...` : name;
