@@ -10,7 +10,8 @@ import type { ArgumentErrorClass } from './errors.js';
 /**
  * Decides whether to send a request again after `response` (the `sends`-th answer to it): resolves to true once it
  * has waited what it wants, false to return the response. It rejects with the signal's reason when the signal aborts
- * during its wait. Each new send is signed afresh.
+ * during its wait. Each new send is signed afresh. Only `true` sends again, and never more than {@link MAX_SENDS}
+ * sends in all (with the clock's one), whatever a strategy of the caller's answers.
  */
 export type RetryStrategy = (response: Response, sends: number, signal: AbortSignal | null | undefined) => Promise<boolean>;
 
@@ -33,7 +34,8 @@ export const BACKOFF_BASE_MS = 100;
  * HTTP-date, less `now` (never below 0). `undefined` for no header or one that is neither.
  */
 export function retryAfterMs(value: string | null | undefined, now: number): number | undefined {
-  const text = value?.trim() ?? '';
+  // What a header holds is a string; anything else (a stub's header object) is no header.
+  const text = typeof value === 'string' ? value.trim() : '';
   if (/^\d+$/.test(text)) return +text * 1000;
   // An HTTP-date: IMF-fixdate and RFC 850's form say GMT; asctime's has no zone and means GMT.
   const at = /^[a-z]{3,9}, .+ GMT$/i.test(text)
@@ -139,17 +141,30 @@ export interface SendLoop {
    * response until it answers true; a request is sent again for it once at most.
    */
   readonly clockRetry: (response: Response) => Promise<boolean>;
+  /** The scheme's error class, for a `fetch` of the caller's that resolves to no response. */
+  readonly Err: ArgumentErrorClass;
 }
 
-/** Sends a request, again once when `clockRetry` says so, and again while `retry` says so. */
-export async function sendWithRetries({ send, canResend, signal, retry, clockRetry }: SendLoop): Promise<Response> {
+/**
+ * The most sends of one request, the clock's resend included: a strategy that always answers true (a caller's own)
+ * ends there, with the last response, instead of sending for ever.
+ */
+export const MAX_SENDS = 11;
+
+/** Sends a request, again once when `clockRetry` says so, and again while `retry` says so (`MAX_SENDS` at most). */
+export async function sendWithRetries({ send, canResend, signal, retry, clockRetry, Err }: SendLoop): Promise<Response> {
   let clockRetried = false;
   for (let sends = 1; ; sends++) {
     const response = await send();
-    if (!clockRetried && (await clockRetry(response)) && canResend) {
+    // A fetch of the caller's (a stub, a wrapper) may resolve to anything: only a response (by its shape: node-fetch's
+    // and undici's are not the global Response) is read.
+    if (typeof (response as Partial<Response> | null)?.headers?.get !== 'function' || typeof response.status !== 'number') {
+      throw new Err('ERR_INVALID_ARGUMENT', 'fetch resolved to something that is not a Response');
+    }
+    if (!clockRetried && (await clockRetry(response)) && canResend && sends < MAX_SENDS) {
       clockRetried = true;
       discard(response);
-    } else if (!canResend || !(await retry?.(response, sends, signal))) {
+    } else if (!canResend || sends >= MAX_SENDS || (await retry?.(response, sends, signal)) !== true) {
       return response;
     }
   }

@@ -61,6 +61,7 @@ export {
   peekBody,
   defaultWarningHandler,
   BACKOFF_BASE_MS,
+  MAX_SENDS,
   type RetryOptions,
   type RetryStrategy,
   type SendLoop,

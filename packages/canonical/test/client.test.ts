@@ -7,8 +7,10 @@ import {
   defaultWarningHandler,
   delay,
   peekBody,
+  MAX_SENDS,
   retryOn503With,
   retryAfterMs,
+  sendWithRetries,
 } from '../src/index.js';
 
 /** Timers this process holds (Node's own count: what a leaked wait would leave behind). */
@@ -165,5 +167,67 @@ describe('peekBody', () => {
     expect((await response.text()).length).toBe(1000 * 1000);
     expect(await peekBody(new Response(null), 10)).toBe('');
     expect(await peekBody(new Response('{"a":1}'), 10)).toBe('{"a":1}');
+  });
+});
+
+describe('sendWithRetries', () => {
+  const loop = (retry: unknown, clock: boolean, canResend = true) => {
+    let sends = 0;
+    let clockAsked = 0;
+    const done = sendWithRetries({
+      send: async () => {
+        sends++;
+        return new Response(null, { status: 503 });
+      },
+      canResend,
+      signal: undefined,
+      retry: retry as never,
+      clockRetry: async () => {
+        clockAsked++;
+        return clock;
+      },
+      Err: CanonicalError,
+    });
+    return done.then((response) => ({ response, sends, clockAsked }));
+  };
+
+  it("a strategy that always says yes (a caller's own) ends at MAX_SENDS sends, with the last response", async () => {
+    // It says yes up to 100 sends: without the bound the test ends there (and fails) instead of never.
+    const { response, sends } = await loop(async (_r: Response, n: number) => n < 100, false);
+    expect(response.status).toBe(503);
+    expect(sends).toBe(MAX_SENDS);
+  });
+
+  it("the clock's resend counts among the MAX_SENDS, and comes once", async () => {
+    const { sends, clockAsked } = await loop(async (_r: Response, n: number) => n < 100, true);
+    expect(sends).toBe(MAX_SENDS);
+    expect(clockAsked).toBe(1);
+  });
+
+  it('only true sends again: a truthy answer of another kind returns the response', async () => {
+    for (const answer of [1, 'yes', {}, [], () => true]) {
+      expect((await loop(async () => answer, false)).sends).toBe(1);
+      expect((await loop(() => answer, false)).sends).toBe(1);
+    }
+  });
+
+  it('a body that cannot be sent twice is sent once, whatever the strategy and the clock say', async () => {
+    const { sends, clockAsked } = await loop(async () => true, true, false);
+    expect(sends).toBe(1);
+    expect(clockAsked).toBe(1);
+  });
+
+  it('a fetch that resolves to no response is a typed error, not a TypeError', async () => {
+    for (const answer of [undefined, null, 'ok', {}, { status: 200 }, { headers: {} }]) {
+      const p = sendWithRetries({
+        send: async () => answer as never,
+        canResend: true,
+        signal: undefined,
+        retry: undefined,
+        clockRetry: async () => false,
+        Err: CanonicalError,
+      });
+      await expect(p).rejects.toMatchObject({ name: 'CanonicalError', code: 'ERR_INVALID_ARGUMENT' });
+    }
   });
 });

@@ -100,7 +100,14 @@ describe('verifiers sharing one Redis', () => {
     const stoppedAt = Date.now();
     const after = await Promise.all(Array.from({ length: 200 }, (_, i) => verifyFresh(200 + i)));
     for (const { result } of after) {
-      expect(result).toEqual({ ok: false, code: 'ERR_AUTH_NONCE_STORE', message: 'Nonce store unavailable.', status: 503 });
+      // The cause is kept for operators: the store's typed error (its own cause says what Redis did).
+      expect(result).toEqual({
+        ok: false,
+        code: 'ERR_AUTH_NONCE_STORE',
+        message: 'Nonce store unavailable.',
+        status: 503,
+        cause: expect.objectContaining({ name: 'NonceStoreError', code: 'ERR_NONCE_STORE_UNAVAILABLE' }),
+      });
     }
     // Those in flight at the crash: accepted only if they started before it, never a pass after.
     for (const { result, started } of await Promise.all(during)) {

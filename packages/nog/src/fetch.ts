@@ -174,6 +174,7 @@ export function createNogFetchWith(sign: SignFunction): (options: NogFetchOption
       // The body is read into memory (a Request's URL cannot be changed), so every retry sends the same bytes.
       const resend = await resendable(request);
       return sendWithRetries({
+        Err: NogError,
         async send() {
           const date = Date.now() + offset;
           const signed = await sign(request.method, request.url, key, { ...signOptions, date } satisfies SignOptions);

@@ -180,6 +180,7 @@ function createNopsFetch(sign: ReturnType<typeof signWith>, crypto: SignCrypto, 
     let sendOffset: number | null = null;
     let signedDay = '';
     return sendWithRetries({
+      Err: NopsError,
       async send() {
         const date = new Date(Date.now() + (sendOffset ?? clockOffset));
         const signed = await sign(url, { apiKey: key, privateKey: secret, apiKeyIn, timeZone, trailingSlash, date });

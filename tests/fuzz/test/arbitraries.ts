@@ -159,3 +159,32 @@ export function options(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbit
   const known = fc.record(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, near(v)])), { requiredKeys: [] });
   return near(known, 6);
 }
+
+/**
+ * What a server can answer a signing client: any status a client reads (200, the 401/403 that may blame the date, the
+ * 503 that may be retried, others), a `Date` of every form (the IMF date, the obsolete forms, far past and future, text),
+ * a `Retry-After` of every form, a body that names an auth code or is anything. A function: each call a new Response.
+ * No answer asks for a wait a fuzz run would notice: the clients under fuzz retry with `maxDelayMs: 0`.
+ */
+export const serverAnswers: fc.Arbitrary<() => Response> = fc
+  .record({
+    status: fc.constantFrom(200, 204, 401, 403, 429, 500, 503),
+    date: fc.option(
+      fc.oneof(
+        fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toUTCString())),
+        fc.constantFrom('Sunday, 06-Nov-94 08:49:37 GMT', 'Sun Nov  6 08:49:37 1994', 'Thu, 01 Jan 1970 00:00:00 GMT', ''),
+        text,
+      ),
+    ),
+    retryAfter: fc.option(fc.oneof(fc.constantFrom('0', '1', '-1', '1.5', '', '99999999999'), fc.nat().map(String), text)),
+    body: fc.oneof(fc.constantFrom('{"code":"ERR_AUTH_DATE_FUTURE"}', '{"code":"ERR_AUTH_SIG_EXPIRED"}', '{"code":1}', '{', ''), text),
+  })
+  .map(({ status, date, retryAfter, body }) => () => {
+    const headers = new Headers();
+    // A header value Headers refuses (a control character) is a server that sends none.
+    try {
+      if (date !== null) headers.set('date', date);
+      if (retryAfter !== null) headers.set('retry-after', retryAfter);
+    } catch {}
+    return new Response(status === 204 ? null : body, { status, headers });
+  });

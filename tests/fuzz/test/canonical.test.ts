@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as canonical from '@reqsign/canonical';
 import { describe, expect, it } from 'vitest';
-import { hostile, lowByteTwin, near, options, text, twinned, urlish } from './arbitraries.js';
+import { hostile, lowByteTwin, near, options, serverAnswers, text, twinned, urlish } from './arbitraries.js';
 import { draw, RUNS, replay, expectClean, fuzz, unfuzzedExports } from './harness.js';
 
 const { CanonicalError } = canonical;
@@ -137,6 +137,69 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
   findTargetChange: {
     args: fc.tuple(near(urlish), near(urlish), variantOptions),
     call: (a, b, o) => canonical.findTargetChange(a as string, b as string, o as never),
+  },
+  // The signing clients' send loop and its parts: what a server answers is any answer; a wait ends at once (its
+  // signal is aborted with a typed reason, which is what a caller's abort rejects with).
+  retryAfterMs: {
+    args: fc.tuple(
+      near(fc.oneof(fc.constantFrom('0', '120', '-1', '1.5', '', 'Sun, 06 Nov 1994 08:49:37 GMT', 'Sunday, 06-Nov-94 08:49:37 GMT'), text)),
+      // The clock is the client's own: any number.
+      fc.oneof(fc.integer(), fc.double()),
+    ),
+    call: (v, now) => canonical.retryAfterMs(v as string, now as number),
+  },
+  // The retry count and the bound are the client's own (trusted): every number form, nothing else.
+  backoffMs: {
+    args: fc.tuple(fc.oneof(fc.integer({ min: -1, max: 64 }), fc.double()), fc.oneof(fc.integer({ min: -1, max: 2 ** 31 }), fc.double())),
+    call: (n, max) => canonical.backoffMs(n as number, max as number),
+  },
+  // The milliseconds are the client's own (trusted): every number form, nothing else.
+  delay: {
+    args: fc.tuple(fc.oneof(fc.integer({ min: -5, max: 2 ** 31 }), fc.double())),
+    call: (ms) => {
+      const controller = new AbortController();
+      const waiting = canonical.delay(ms as number, controller.signal);
+      controller.abort(new CanonicalError('ERR_INVALID_ARGUMENT', 'aborted by the fuzz run'));
+      return waiting;
+    },
+  },
+  discard: { args: fc.tuple(serverAnswers), call: (answer) => canonical.discard((answer as () => Response)()) },
+  peekBody: {
+    args: fc.tuple(serverAnswers, near(fc.integer({ min: -1, max: 1000 }))),
+    call: (answer, limit) => canonical.peekBody((answer as () => Response)(), limit as number),
+  },
+  defaultWarningHandler: {
+    args: fc.tuple(fc.record({ code: fc.constantFrom('WARN_FUZZ'), message: text })),
+    call: (w) => canonical.defaultWarningHandler(w as never),
+  },
+  retryOn503With: {
+    args: fc.tuple(errorClass, options({ attempts: fc.integer({ min: -1, max: 11 }), maxDelayMs: fc.integer({ min: -1, max: 3 }) })),
+    call: (c, o) => canonical.retryOn503With((c ?? CanonicalError) as never)(o as never),
+  },
+  sendWithRetries: {
+    args: fc.tuple(
+      serverAnswers,
+      fc.boolean(),
+      fc.constantFrom<unknown>(
+        undefined,
+        canonical.retryOn503With(CanonicalError)({ attempts: 3, maxDelayMs: 0 }),
+        async () => true,
+        () => 'yes',
+        async () => {
+          throw new CanonicalError('ERR_INVALID_ARGUMENT', 'a strategy that fails');
+        },
+      ),
+      fc.boolean(),
+    ),
+    call: (answer, canResend, retry, clock) =>
+      canonical.sendWithRetries({
+        send: async () => (answer as () => Response)(),
+        canResend: canResend as boolean,
+        signal: undefined,
+        retry: retry as never,
+        clockRetry: async () => clock as boolean,
+        Err: CanonicalError,
+      }),
   },
   editDistance: { args: fc.tuple(near(text), near(text)), call: (a, b) => canonical.editDistance(a as string, b as string) },
   closest: {

@@ -4,7 +4,7 @@ import * as webNog from '@reqsign/nog/webcrypto';
 import * as nogDiagnose from '@reqsign/nog/diagnose';
 import { parseReceivedTarget } from '@reqsign/canonical';
 import { describe, expect, it } from 'vitest';
-import { hostile, mutate, near, options, text, twinned, urlish } from './arbitraries.js';
+import { hostile, mutate, near, options, serverAnswers, text, twinned, urlish } from './arbitraries.js';
 import { DATE, KEY, SECRET, signedUrls } from './signed.js';
 import { draw, RUNS, replay, expectClean, fuzz, unfuzzedExports } from './harness.js';
 
@@ -100,8 +100,12 @@ for (const [name, nog] of [
           clockOffset: fc.oneof(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.double()),
           fetch: fc.oneof(
             fc.constant(async () => new Response('ok')),
+            serverAnswers.map((answer) => async () => answer()),
             fc.func(hostile),
           ),
+          correctClock: fc.boolean(),
+          retry: fc.constant(nog.retryOn503({ attempts: 3, maxDelayMs: 0 })),
+          onWarning: fc.constant(() => {}),
         }),
         near(
           fc.oneof(
@@ -118,6 +122,25 @@ for (const [name, nog] of [
             ? { ...o, fetch: async () => new Response('ok') }
             : o;
         return nog.createNogFetch(withFetch as never)(input as string, init as never);
+      },
+    },
+    retryOn503: {
+      // The strategy of a 503, made from any options and asked about any answer and count of sends. A wait it starts
+      // ends at once: the signal is aborted with a NogError (what a caller's abort rejects with is its reason).
+      args: fc.tuple(
+        options({
+          attempts: fc.integer({ min: -1, max: 11 }),
+          maxDelayMs: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(2 ** 31)),
+        }),
+        serverAnswers,
+        fc.integer({ min: 0, max: 12 }),
+      ),
+      call: (o, answer, sends) => {
+        const strategy = nog.retryOn503(o as never);
+        const controller = new AbortController();
+        const pending = strategy(answer(), sends, controller.signal);
+        controller.abort(new nog.NogError('ERR_INVALID_ARGUMENT', 'aborted by the fuzz run'));
+        return pending;
       },
     },
     diagnose: {

@@ -5,7 +5,7 @@ import * as nodeNops from '@reqsign/nops';
 import * as webNops from '@reqsign/nops/webcrypto';
 import * as nopsDiagnose from '@reqsign/nops/diagnose';
 import { describe, expect, it } from 'vitest';
-import { hostile, lowByteTwin, mutate, near, options, text, twinned, urlish } from './arbitraries.js';
+import { hostile, lowByteTwin, mutate, near, options, serverAnswers, text, twinned, urlish } from './arbitraries.js';
 import { draw, RUNS, replay, expectClean, fuzz, unfuzzedExports } from './harness.js';
 
 const KEYS = new URL('../../../packages/nops/test/fixtures/keys/', import.meta.url);
@@ -276,12 +276,15 @@ for (const [name, nops] of [
           baseUrl: fc.oneof(fc.constantFrom('https://app.nops.io', 'http://[::1]:8080/api/', 'relative/', ''), text),
           fetch: fc.oneof(
             fc.constant(async () => new Response('ok')),
+            serverAnswers.map((answer) => async () => answer()),
             fc.func(hostile),
           ),
           apiKeyIn: fc.constantFrom('query', 'header', 'x'),
           timeZone: zone,
           trailingSlash: fc.constantFrom('add', 'reject', 'x'),
           clockOffset: fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.double()),
+          correctClock: fc.boolean(),
+          retry: fc.constant(nops.retryOn503({ attempts: 3, maxDelayMs: 0 })),
         }),
         near(
           fc.oneof(
@@ -305,6 +308,25 @@ for (const [name, nops] of [
             ? { ...o, fetch: async () => new Response('ok') }
             : o;
         return nops.createNopsFetch(withFetch as never)(input as string, init as never);
+      },
+    },
+    retryOn503: {
+      // The strategy of a 503, made from any options and asked about any answer and count of sends. A wait it starts
+      // ends at once: the signal is aborted with a NopsError (what a caller's abort rejects with is its reason).
+      args: fc.tuple(
+        options({
+          attempts: fc.integer({ min: -1, max: 11 }),
+          maxDelayMs: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(2 ** 31)),
+        }),
+        serverAnswers,
+        fc.integer({ min: 0, max: 12 }),
+      ),
+      call: (o, answer, sends) => {
+        const strategy = nops.retryOn503(o as never);
+        const controller = new AbortController();
+        const pending = strategy(answer(), sends, controller.signal);
+        controller.abort(new nops.NopsError('ERR_INVALID_ARGUMENT', 'aborted by the fuzz run'));
+        return pending;
       },
     },
   };
