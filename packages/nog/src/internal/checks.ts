@@ -5,7 +5,6 @@ import {
   assertString,
   parseDateTime,
   parseReceivedTarget,
-  timingSafeEqual,
   readClock,
 } from '@reqsign/canonical';
 import { AUTH_MESSAGES, NogError, type NogAuthErrorCode } from '../errors.js';
@@ -277,8 +276,20 @@ function checkSignature(c: VerifierConfig, provider: CryptoProvider, r: Pending,
   return typeof expected === 'string' ? afterSignature(c, r, expected) : expected.then((h) => afterSignature(c, r, h));
 }
 
+/**
+ * Whether the received signature is the computed one, in time that depends on neither (both are 64 characters,
+ * checked before the HMAC): every character compared, the differences ORed. The same as canonical's
+ * `timingSafeEqual` for two strings, but on one call site that V8 sees only strings at, which makes it several times
+ * cheaper.
+ */
+function sameHex(expected: string, received: string): boolean {
+  let diff = 0;
+  for (let i = 0; i < 64; i++) diff |= expected.charCodeAt(i) ^ received.charCodeAt(i);
+  return diff === 0;
+}
+
 function afterSignature(c: VerifierConfig, r: Pending, expected: string): VerifyResult | Promise<VerifyResult> {
-  if (!timingSafeEqual(expected, r.p.signature!)) return fail('ERR_AUTH_SIG_INVALID');
+  if (!sameHex(expected, r.p.signature!)) return fail('ERR_AUTH_SIG_INVALID');
   return claimNonce(c, r);
 }
 
