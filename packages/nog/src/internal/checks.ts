@@ -292,20 +292,24 @@ function checkSignature(c: VerifierConfig, provider: CryptoProvider, r: Pending,
   return typeof expected === 'string' ? afterSignature(c, r, expected) : expected.then((h) => afterSignature(c, r, h));
 }
 
+/** What `authsignature=` takes up after the `&` at `signatureAmp`: the signature starts after it. */
+const SIGNATURE_AT = '&authsignature='.length;
+
 /**
- * Whether the received signature is the computed one, in time that depends on neither (both are 64 characters,
- * checked before the HMAC): every character compared, the differences ORed. The same as canonical's
- * `timingSafeEqual` for two strings, but on one call site that V8 sees only strings at, which makes it several times
- * cheaper.
+ * Whether the received signature is the computed one, in time that depends on neither: every character compared,
+ * the differences ORed (the received one is 64 characters, checked before the HMAC, and ends the target). Read in
+ * place from the target rather than from the sliced value: the target as a server hands it over is a flat string,
+ * whose characters V8 reads more cheaply. The same as canonical's `timingSafeEqual` for two strings, but on one call
+ * site that V8 sees only strings at, which makes it several times cheaper.
  */
-function sameHex(expected: string, received: string): boolean {
+function sameHex(expected: string, target: string, at: number): boolean {
   let diff = 0;
-  for (let i = 0; i < 64; i++) diff |= expected.charCodeAt(i) ^ received.charCodeAt(i);
+  for (let i = 0; i < 64; i++) diff |= expected.charCodeAt(i) ^ target.charCodeAt(at + i);
   return diff === 0;
 }
 
 function afterSignature(c: VerifierConfig, r: Pending, expected: string): VerifyResult | Promise<VerifyResult> {
-  if (!sameHex(expected, r.p.signature!)) return fail('ERR_AUTH_SIG_INVALID');
+  if (!sameHex(expected, r.target, r.signatureAmp + SIGNATURE_AT)) return fail('ERR_AUTH_SIG_INVALID');
   return claimNonce(c, r);
 }
 
