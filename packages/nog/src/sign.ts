@@ -1,7 +1,7 @@
-import { defaultWarningHandler, formatUrl, type ReqsignWarning, type WarningHandler } from '@reqsign/canonical';
+import { defaultWarningHandler, type ReqsignWarning, type WarningHandler } from '@reqsign/canonical';
 import { NogError } from './errors.js';
 import { createNonceSource } from './internal/nonce.js';
-import { DEFAULT_SIGN_EXPIRES, prepare, type Checked, type Prepared } from './internal/prepare.js';
+import { DEFAULT_SIGN_EXPIRES, prepare, type Prepared, uncheckedState } from './internal/prepare.js';
 import type { CryptoProvider, SyncCryptoProvider } from './internal/provider.js';
 
 /** A nog-v1 key: the id sent in the URL and the secret that keys the HMAC (its UTF-8 bytes, never hex-decoded). */
@@ -108,7 +108,11 @@ function createWarner(): (p: Prepared, method: string, options: SignOptions | un
 
 function finish(p: Prepared, signature: string): SignResult {
   return {
-    url: formatUrl(p, `${p.target}&authsignature=${signature}`),
+    // formatUrl's concatenation, without its argument checks (prepare made every part).
+    url:
+      p.fragment === null
+        ? `${p.origin}${p.target}&authsignature=${signature}`
+        : `${p.origin}${p.target}&authsignature=${signature}#${p.fragment}`,
     target: p.target,
     stringToSign: p.stringToSign,
     signature,
@@ -121,7 +125,7 @@ function finish(p: Prepared, signature: string): SignResult {
 /** Binds `sign` to a crypto provider. */
 export function signWith(provider: CryptoProvider): SignFunction {
   const nextNonce = createNonceSource(provider.randomFill);
-  const checked: Checked = { method: null, id: null };
+  const checked = uncheckedState();
   const warn = createWarner();
   // Not an async function: with a synchronous HMAC the result is ready at once, so skip the async machinery.
   return function sign(method, url, key, options) {
@@ -142,7 +146,7 @@ export type SignSyncFunction = (method: string, url: string, key: NogKey, option
 /** Binds a synchronous `sign` to a provider whose HMAC is synchronous (node:crypto). */
 export function signSyncWith(provider: SyncCryptoProvider): SignSyncFunction {
   const nextNonce = createNonceSource(provider.randomFill);
-  const checked: Checked = { method: null, id: null };
+  const checked = uncheckedState();
   const warn = createWarner();
   return function signSync(method, url, key, options) {
     const p = prepare(checked, nextNonce, method, url, key, options);

@@ -52,5 +52,38 @@ describe('authexpires is judged by its value, and no result holds an invalid dat
         { numRuns: name === 'WebCrypto' ? 300 : 2000 },
       );
     });
+
+    it(`one verifier over many requests: the same authdate and authexpires again give the same deadline, and no other (${name})`, async () => {
+      // The verifier keeps its last authdate and deadline: drawn from a few values, so that requests repeat one or
+      // both of the last request's, in any order, against the BigInt arithmetic.
+      let nowMs = 0;
+      const verifier = build.createVerifier({ keys: { [KEY.id]: KEY.secret }, now: () => nowMs });
+      const fewDates = fc.constantFrom(...[0, 1, 2].map((i) => Date.UTC(2015, 3, 20, 12, 34, 56 + i)), MAX_DEADLINE_MS - 1000);
+      const fewExpires = fc.constantFrom(
+        ...['300', '0300', '600', '1', '2', '-5', '', 'x'].map((text) => ({ text, value: /^-?\d+$/.test(text) ? BigInt(text) : null })),
+      );
+      const anyExpires = expires.map((e) => ({ text: e.text, value: e.value as bigint | null }));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(fewDates, authdate),
+          fc.oneof(fewExpires, anyExpires),
+          fc.integer({ min: -900, max: 4000 }),
+          async (auth, e, offset) => {
+            nowMs = auth + offset * 1000;
+            const r = await verifier.verify('GET', signedWith(formatDateTime(auth), e.text));
+            const deadline = e.value === null ? null : BigInt(auth) + e.value * 1000n;
+            const want =
+              deadline === null || deadline > MAX_MS
+                ? 'ERR_AUTH_EXPIRES_INVALID'
+                : BigInt(nowMs) > deadline
+                  ? 'ERR_AUTH_SIG_EXPIRED'
+                  : 'valid';
+            expect(r.ok ? 'valid' : r.code).toBe(want);
+            if (r.ok) expect(BigInt(r.expiresAt.getTime())).toBe(deadline);
+          },
+        ),
+        { numRuns: name === 'WebCrypto' ? 300 : 3000 },
+      );
+    });
   }
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createHmac } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { builds, DATE_MS, KEY, node, type web } from './helpers.js';
 import { readAuthParams } from '../src/internal/params.js';
@@ -368,4 +369,47 @@ describe('sign warns where a usual server will refuse what it signed', () => {
     node.signSync('get', '/p', KEY, { onWarning, expires: 3601 });
     expect(got.map((w) => w.code)).toEqual(['WARN_SIGN_METHOD_CASE', 'WARN_SIGN_EXPIRES_NONCE']);
   });
+});
+
+describe('sign reads each URL anew: one signer, URLs and limits in any order', () => {
+  // A signer keeps the last URL it read: the same URL under another limit, or another URL after it, must be read
+  // again. Each expected URL is put together here from the parts written out by hand, its HMAC by node:crypto.
+  const cases = [
+    { url: 'https://example.com:8443/a?b=1#frag', origin: 'https://example.com:8443', target: '/a?b=1', fragment: '#frag' },
+    { url: 'https://example.com:8443/a?b=1', origin: 'https://example.com:8443', target: '/a?b=1', fragment: '' },
+    { url: 'http://u@h/a', origin: 'http://u@h', target: '/a', fragment: '' },
+    { url: 'HTTPS://h?x', origin: 'HTTPS://h', target: '/?x', fragment: '' },
+    { url: '/a?b=1', origin: '', target: '/a?b=1', fragment: '' },
+    { url: '/a?b=1&authkeyid=x', origin: '', target: null, fragment: '' },
+    { url: 'ftp://h/a', origin: '', target: null, fragment: '' },
+  ];
+  const D = '2015-04-20T123456Z';
+  for (const [name, build] of [...builds, ['signSync', { sign: node.signSync }] as const]) {
+    it(`gives what each URL alone gives (${name})`, async () => {
+      const sign = build.sign as (...args: Parameters<typeof node.signSync>) => unknown;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.constantFrom(...cases), fc.integer({ min: 140, max: 260 })), { minLength: 1, maxLength: 8 }),
+          async (calls) => {
+            for (const [c, max] of calls) {
+              const run = async () => sign('GET', c.url, KEY, { date: D, nonce: false, maxUrlLength: max });
+              if (c.target === null) {
+                await expect(run()).rejects.toThrow(
+                  c.url.startsWith('ftp')
+                    ? expect.objectContaining({ code: 'ERR_TARGET_SCHEME' })
+                    : expect.objectContaining({ code: 'ERR_SIGN_AUTH_PARAMETER' }),
+                );
+                continue;
+              }
+              const target = `${c.target}${c.target.includes('?') ? '&' : '?'}authalgorithm=nog-v1&authkeyid=${KEY.id}&authdate=${D}&authexpires=600`;
+              const sent = `${c.origin}${target}&authsignature=${createHmac('sha256', KEY.secret).update(`GET\n${target}\n`).digest('hex')}`;
+              if (sent.length > max) await expect(run()).rejects.toThrow(expect.objectContaining({ code: 'ERR_TARGET_TOO_LONG' }));
+              else expect(((await run()) as { url: string }).url).toBe(`${sent}${c.fragment}`);
+            }
+          },
+        ),
+        { numRuns: name === 'WebCrypto' ? 100 : 500 },
+      );
+    });
+  }
 });

@@ -6,7 +6,6 @@ import {
   assertString,
   parseDateTime,
   parseReceivedTarget,
-  timingSafeEqual,
   readClock,
 } from '@reqsign/canonical';
 import { AUTH_MESSAGES, NogError, type NogAuthErrorCode } from '../errors.js';
@@ -51,6 +50,10 @@ export interface VerifierConfig {
   /** The authdate changes once a second: the last one parsed, and its time. */
   lastDate: string | undefined;
   lastDateMs: number;
+  /** Likewise the deadline: the last authdate's time and `authexpires` (raw) it was worked out for. */
+  lastExpires: string | undefined;
+  lastExpiresFrom: number;
+  lastDeadline: number;
 }
 
 /** A request on its way through the checks, once steps 0-3 have passed. */
@@ -184,6 +187,9 @@ export function resolveVerifierOptions(
     keyLookupTimeoutMs: seconds(options, 'keyLookupTimeoutMs')!,
     lastDate: undefined,
     lastDateMs: 0,
+    lastExpires: undefined,
+    lastExpiresFrom: Number.NaN,
+    lastDeadline: 0,
   };
 }
 
@@ -290,8 +296,17 @@ function checkAuthdate(c: VerifierConfig, date: string): number | VerifyFailure 
 
 /** 3. Expiry (the deadline itself is still valid), then the clock skew for dates in the future. */
 function checkExpiry(c: VerifierConfig, authMs: number, expires: string | undefined, nowMs: number): number | VerifyFailure {
-  const deadline = deadlineOf(authMs, expires, c.defaultExpires);
-  if (Number.isNaN(deadline)) return fail('ERR_AUTH_EXPIRES_INVALID');
+  let deadline: number;
+  // A pure function of the two (the default is the verifier's own): a client sends the same authexpires within a
+  // second many times. Only a valid deadline is kept.
+  if (authMs === c.lastExpiresFrom && expires === c.lastExpires) deadline = c.lastDeadline;
+  else {
+    deadline = deadlineOf(authMs, expires, c.defaultExpires);
+    if (Number.isNaN(deadline)) return fail('ERR_AUTH_EXPIRES_INVALID');
+    c.lastExpires = expires;
+    c.lastExpiresFrom = authMs;
+    c.lastDeadline = deadline;
+  }
   if (nowMs > deadline) return fail('ERR_AUTH_SIG_EXPIRED');
   if (authMs > nowMs + c.skewMs) return fail('ERR_AUTH_DATE_FUTURE');
   return deadline;
@@ -310,8 +325,24 @@ function checkSignature(c: VerifierConfig, provider: CryptoProvider, r: Pending,
   return typeof expected === 'string' ? afterSignature(c, r, expected) : expected.then((h) => afterSignature(c, r, h));
 }
 
+/** What `authsignature=` takes up after the `&` at `signatureAmp`: the signature starts after it. */
+const SIGNATURE_AT = '&authsignature='.length;
+
+/**
+ * Whether the received signature is the computed one, in time that depends on neither: every character compared,
+ * the differences ORed (the received one is 64 characters, checked before the HMAC, and ends the target). Read in
+ * place from the target rather than from the sliced value: the target as a server hands it over is a flat string,
+ * whose characters V8 reads more cheaply. The same as canonical's `timingSafeEqual` for two strings, but on one call
+ * site that V8 sees only strings at, which makes it several times cheaper.
+ */
+function sameHex(expected: string, target: string, at: number): boolean {
+  let diff = 0;
+  for (let i = 0; i < 64; i++) diff |= expected.charCodeAt(i) ^ target.charCodeAt(at + i);
+  return diff === 0;
+}
+
 function afterSignature(c: VerifierConfig, r: Pending, expected: string): VerifyResult | Promise<VerifyResult> {
-  if (!timingSafeEqual(expected, r.p.signature!)) return fail('ERR_AUTH_SIG_INVALID');
+  if (!sameHex(expected, r.target, r.signatureAmp + SIGNATURE_AT)) return fail('ERR_AUTH_SIG_INVALID');
   return claimNonce(c, r);
 }
 

@@ -44,15 +44,22 @@ function slotAt(s: string, at: number, end: number): number {
     return -1;
   }
   const fifth = s.charCodeAt(at + 4);
+  // No array destructuring here: on the verifier's hot path it allocated a pair per segment.
   let name: string;
   let slot: number;
-  if (len === 8) [name, slot] = ['authdate', DATE];
-  else if (len === 9 && fifth === 0x6b) [name, slot] = ['authkeyid', KEY_ID];
-  else if (len === 9) [name, slot] = ['authnonce', NONCE];
-  else if (len === 11) [name, slot] = ['authexpires', EXPIRES];
-  else if (len === 13 && fifth === 0x61) [name, slot] = ['authalgorithm', ALGORITHM];
-  else if (len === 13) [name, slot] = ['authsignature', SIGNATURE];
-  else return -1;
+  if (len === 8) {
+    name = 'authdate';
+    slot = DATE;
+  } else if (len === 9) {
+    name = fifth === 0x6b ? 'authkeyid' : 'authnonce';
+    slot = fifth === 0x6b ? KEY_ID : NONCE;
+  } else if (len === 11) {
+    name = 'authexpires';
+    slot = EXPIRES;
+  } else if (len === 13) {
+    name = fifth === 0x61 ? 'authalgorithm' : 'authsignature';
+    slot = fifth === 0x61 ? ALGORITHM : SIGNATURE;
+  } else return -1;
   for (let i = 4; i < len; i++) if (s.charCodeAt(at + i) !== name.charCodeAt(i)) return -1;
   return slot;
 }

@@ -40,7 +40,18 @@ export interface Prepared {
 export interface Checked {
   method: string | null;
   id: string | null;
+  /**
+   * The last URL read (with the length limit it was read under) and its parts: a client signs the same few URLs
+   * over and over, and reading one (the characters, the scheme and authority, the auth-parameter check) costs a
+   * sixth of a `signSync`. Only a URL that passed is kept; the parts are a pure function of the two.
+   */
+  url: string | null;
+  urlMax: number;
+  parts: RequestTarget | null;
 }
+
+/** A fresh {@link Checked}: nothing passed yet. */
+export const uncheckedState = (): Checked => ({ method: null, id: null, url: null, urlMax: 0, parts: null });
 
 // ---- The checks, one rule each, in the order prepare() runs them (nog-v1's; docs/spec/nog-v1.md, Signing). ----
 
@@ -81,12 +92,16 @@ function hasAuthParameter(query: string): boolean {
 }
 
 /** The URL as a request target within the length limit, with no auth parameter of its own. */
-function readTarget(url: string, maxLength: number): RequestTarget {
+function readTarget(checked: Checked, url: string, maxLength: number): RequestTarget {
+  if (url === checked.url && maxLength === checked.urlMax) return checked.parts!;
   const parts = parseRequestTarget(url, maxLength === DEFAULT_MAX_URL_LENGTH ? DEFAULT_LIMIT : { maxLength });
   // The signer adds the auth parameters: one already there would be repeated, which every verifier refuses.
   if (parts.query !== null && hasAuthParameter(parts.query)) {
     throw new NogError('ERR_SIGN_AUTH_PARAMETER', 'The URL already has an auth parameter (authkeyid, authdate, ...)');
   }
+  checked.url = url;
+  checked.urlMax = maxLength;
+  checked.parts = parts;
   return parts;
 }
 
@@ -177,7 +192,7 @@ export function prepare(
   const ms = typeof date === 'string' ? parseDateTime(date).getTime() : typeof date === 'number' ? date : date.getTime();
   checkMethod(checked, method);
   const maxLength = readMaxLength(options);
-  const parts = readTarget(url, maxLength);
+  const parts = readTarget(checked, url, maxLength);
   checkKey(checked, id, secret);
   const expires = readExpires(options);
   const nonce = readNonce(options, nextNonce);
