@@ -73,7 +73,8 @@ export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
       return;
     }
     req.nogAuth = result;
-    rememberNogAuth(req, result);
+    // Express sets `originalUrl` and swaps the request's prototype (registry.ts).
+    rememberNogAuth(req, result, req.originalUrl !== undefined);
     if (rewriteUrl) {
       rewriteNodeRequest(req, result);
       // Express 4 parses req.query before any middleware runs; Express 5 re-parses req.url on access. Only an own

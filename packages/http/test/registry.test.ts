@@ -31,6 +31,17 @@ describe('the verification remembered per request (getNogAuth)', () => {
     }
   });
 
+  it('answers the newest verification, whichever way each was kept (table or field)', () => {
+    for (const o of [{}, Object.freeze({}), Object.setPrototypeOf({}, { app: {} })]) {
+      rememberNogAuth(o, auth(1), true);
+      expect(recallNogAuth(o)!.keyId).toBe('k1');
+      rememberNogAuth(o, auth(2));
+      expect(recallNogAuth(o)!.keyId).toBe('k2');
+      rememberNogAuth(o, auth(3), true);
+      expect(recallNogAuth(o)!.keyId).toBe('k3');
+    }
+  });
+
   it('answers undefined for anything that is not an object, as a WeakMap lookup does', () => {
     for (const v of [undefined, null, 0, 'req', true, Symbol('s'), 1n]) expect(getNogAuth(v as never)).toBeUndefined();
   });

@@ -20,9 +20,15 @@ class Stamp extends Host {
     this.#auth = auth;
   }
 
-  static set(request: object, auth: NogAuth): void {
-    if (#auth in request) (request as Stamp).#auth = auth;
-    else new Stamp(request, auth);
+  /** Updates the verification the request carries; false when it carries none. */
+  static update(request: object, auth: NogAuth): boolean {
+    if (!(#auth in request)) return false;
+    (request as Stamp).#auth = auth;
+    return true;
+  }
+
+  static add(request: object, auth: NogAuth): void {
+    new Stamp(request, auth);
   }
 
   static get(request: object): NogAuth | undefined {
@@ -33,10 +39,20 @@ class Stamp extends Host {
 /** For an object that cannot take a private field (an engine that refuses them on non-extensible objects). */
 const fallback = new WeakMap<object, NogAuth>();
 
-/** Remembers the verification of a request object, for `getNogAuth`. Held weakly: it goes with the request. */
-export function rememberNogAuth(request: object, auth: NogAuth): void {
+/**
+ * Remembers the verification of a request object, for `getNogAuth`. Held weakly: it goes with the request. `table`:
+ * keep it in the table instead, for an object whose prototype was swapped (Express's requests): V8 adds a property to
+ * such an object on a slow path, microseconds, more than a table entry costs. Either way getNogAuth reads it.
+ */
+export function rememberNogAuth(request: object, auth: NogAuth, table = false): void {
+  // The newest verification wins: a request that carries one gets it there (getNogAuth reads that first).
+  if (Stamp.update(request, auth)) return;
+  if (table) {
+    fallback.set(request, auth);
+    return;
+  }
   try {
-    Stamp.set(request, auth);
+    Stamp.add(request, auth);
   } catch {
     fallback.set(request, auth);
   }
