@@ -36,7 +36,7 @@ class Stamp extends Host {
   }
 }
 
-/** For an object that cannot take a private field (an engine that refuses them on non-extensible objects). */
+/** The table: Express's requests, and an object that cannot take a private field (an engine may refuse them on a non-extensible one). */
 const fallback = new WeakMap<object, NogAuth>();
 
 /**
@@ -45,12 +45,13 @@ const fallback = new WeakMap<object, NogAuth>();
  * such an object on a slow path, microseconds, more than a table entry costs. Either way getNogAuth reads it.
  */
 export function rememberNogAuth(request: object, auth: NogAuth, table = false): void {
-  // The newest verification wins: a request that carries one gets it there (getNogAuth reads that first).
-  if (Stamp.update(request, auth)) return;
+  // The newest verification wins: a table entry is read first, and one made as a field removes the entry.
   if (table) {
     fallback.set(request, auth);
     return;
   }
+  fallback.delete(request);
+  if (Stamp.update(request, auth)) return;
   try {
     Stamp.add(request, auth);
   } catch {
@@ -62,5 +63,5 @@ export function rememberNogAuth(request: object, auth: NogAuth, table = false): 
 export function recallNogAuth(request: object): NogAuth | undefined {
   // `#auth in` takes objects only; a WeakMap answers anything else with undefined.
   if ((typeof request !== 'object' || request === null) && typeof request !== 'function') return undefined;
-  return Stamp.get(request) ?? fallback.get(request);
+  return fallback.get(request) ?? Stamp.get(request);
 }
