@@ -27,7 +27,8 @@ async function nonceStore(): Promise<NonceStore> {
   const client = createClient({ url: redisUrl!, disableOfflineQueue: true });
   client.on('error', () => {});
   await client.connect();
-  return createRedisNonceStore({ client });
+  // A generous timeout: a busy neighbour on this machine must not turn a measurement into 503s (a failed run).
+  return createRedisNonceStore({ client, timeoutMs: 10_000 });
 }
 
 const auth = mode === 'none' ? undefined : { verifier: createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: await nonceStore() }) };

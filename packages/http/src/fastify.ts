@@ -50,8 +50,9 @@ export const nogAuth: FastifyPluginAsync<NogAuthOptions> = Object.assign(
     fastify.decorateRequest('nogAuth', undefined);
     fastify.addHook('onRequest', async (request, reply) => {
       // @fastify/cors answers a preflight in its OPTIONS route, which runs after the onRequest hooks.
-      if (passPreflight && isPreflight(request.raw.method ?? '', (name) => request.headers[name])) return undefined;
-      const result = await gate(request, request.raw.method ?? '', receivedUrl(request.raw));
+      const method = request.raw.method ?? '';
+      if (passPreflight && method === 'OPTIONS' && isPreflight(method, (name) => request.headers[name])) return undefined;
+      const result = await gate(request, method, receivedUrl(request.raw));
       if (!result.ok) {
         const { status, headers, body } = failureResponse(result);
         return reply.code(status).headers(headers).send(body);

@@ -43,7 +43,8 @@ export function nogAuth(options: NogAuthOptions): MiddlewareHandler<NogAuthEnv> 
   const rewriteUrl = checkRewriteUrl(options.rewriteUrl);
   const passPreflight = checkPassPreflight(options.passPreflight);
   return async (c, next) => {
-    if (!(passPreflight && isPreflight(c.req.method, (name) => c.req.raw.headers.get(name) ?? undefined))) {
+    const method = c.req.method;
+    if (!(passPreflight && method === 'OPTIONS' && isPreflight(method, (name) => c.req.raw.headers.get(name) ?? undefined))) {
       const auth = await authenticate(c.req.raw);
       if (auth instanceof Response) return auth;
       c.set('nogAuth', auth);

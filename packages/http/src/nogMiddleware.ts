@@ -1,3 +1,4 @@
+import type { VerifyResult } from '@reqsign/nog';
 import { failureResponse } from './internal/failure.js';
 import { createGate } from './internal/gate.js';
 import { checkRewriteUrl, receivedUrl, rewriteNodeRequest, stripAuthParameters } from './internal/node.js';
@@ -63,18 +64,7 @@ export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
   const rewriteUrl = checkRewriteUrl(options.rewriteUrl);
   const passPreflight = checkPassPreflight(options.passPreflight);
 
-  return async (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void): Promise<void> => {
-    if (passPreflight && isPreflight(req.method ?? '', (name) => req.headers?.[name])) {
-      next();
-      return;
-    }
-    let result;
-    try {
-      result = await gate(req, req.method ?? '', receivedUrl(req));
-    } catch (err) {
-      next(err);
-      return;
-    }
+  const finish = (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void, result: VerifyResult): void => {
     if (!result.ok) {
       const { status, headers, body } = failureResponse(result);
       res.statusCode = status;
@@ -83,12 +73,39 @@ export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
       return;
     }
     req.nogAuth = result;
-    rememberNogAuth(req, result);
+    // Express sets `originalUrl` and swaps the request's prototype (registry.ts).
+    rememberNogAuth(req, result, req.originalUrl !== undefined);
     if (rewriteUrl) {
       rewriteNodeRequest(req, result);
-      // Express 4 parses req.query before any middleware runs; Express 5 re-parses req.url on access.
-      stripAuthParameters(Object.getOwnPropertyDescriptor(req, 'query')?.value);
+      // Express 4 parses req.query before any middleware runs; Express 5 re-parses req.url on access. Only an own
+      // data property is a parsed query (no descriptor object made for a request that has none).
+      if (Object.hasOwn(req, 'query')) stripAuthParameters(Object.getOwnPropertyDescriptor(req, 'query')?.value);
     }
     next();
+  };
+
+  // Not an async function (the verifier's promise and one `then` on it are the promises of a request), with an async
+  // function's outcomes: whatever throws, `next` included, rejects the returned promise.
+  return (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void): Promise<void> => {
+    try {
+      const method = req.method ?? '';
+      if (passPreflight && method === 'OPTIONS' && isPreflight(method, (name) => req.headers?.[name])) {
+        next();
+        return Promise.resolve();
+      }
+      let verdict: Promise<VerifyResult>;
+      try {
+        verdict = gate(req, method, receivedUrl(req));
+      } catch (err) {
+        next(err);
+        return Promise.resolve();
+      }
+      return verdict.then(
+        (result) => finish(req, res, next, result),
+        (err: unknown) => next(err),
+      );
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
 }
