@@ -138,7 +138,7 @@ for (const [name, nog] of [
       call: (o, answer, sends) => {
         const strategy = nog.retryOn503(o as never);
         const controller = new AbortController();
-        const pending = strategy(answer(), sends, controller.signal);
+        const pending = strategy((answer as () => Response)(), sends as number, controller.signal);
         controller.abort(new nog.NogError('ERR_INVALID_ARGUMENT', 'aborted by the fuzz run'));
         return pending;
       },

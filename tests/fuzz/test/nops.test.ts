@@ -324,7 +324,7 @@ for (const [name, nops] of [
       call: (o, answer, sends) => {
         const strategy = nops.retryOn503(o as never);
         const controller = new AbortController();
-        const pending = strategy(answer(), sends, controller.signal);
+        const pending = strategy((answer as () => Response)(), sends as number, controller.signal);
         controller.abort(new nops.NopsError('ERR_INVALID_ARGUMENT', 'aborted by the fuzz run'));
         return pending;
       },
