@@ -1,5 +1,5 @@
 /**
- * The API reference: TypeDoc over every published package (typedoc.json at the root, `npm run docs`), built here
+ * The API reference: TypeDoc over every published package (typedoc.config.mjs at the root, `npm run docs`), built here
  * as CI builds it, offline. It must document every name each entry point exports (per api/*.api.md's reading of
  * the built declarations), under that entry point.
  */
