@@ -65,6 +65,23 @@ describe('the errors of @reqsign/nog', () => {
     // 200 years after the first claim: outside the 136 years a store counts in 32 bits of seconds.
     await reach(() => full.claim(claim('c', DATE_MS + 200 * 365 * 86_400_000)), 'ERR_NONCE_STORE_UNAVAILABLE');
     await reach(() => diagnose('GET', '/p', { keys: KEYS, origins: ['https://h/p'] }), 'ERR_OPTION_RANGE');
+    // The signing client: a key provider that throws.
+    await reach(
+      () =>
+        web.createNogFetch({
+          key: () => {
+            throw new Error('the vault is down');
+          },
+          fetch: async () => new Response(),
+        })('https://h.example/p'),
+      'ERR_KEY_PROVIDER',
+    );
+    // Never thrown: the cause of a 503 whose key lookup did not answer in time (verify.test.ts).
+    const slow = await web
+      .createVerifier({ keys: () => new Promise<string>(() => {}), keyLookupTimeoutMs: 1 })
+      .verify('GET', (await web.sign('GET', '/p', KEY)).url);
+    expect(slow).toMatchObject({ ok: false, code: 'ERR_AUTH_KEY_LOOKUP', cause: { code: 'ERR_KEY_LOOKUP_TIMEOUT' } });
+    reached.add('ERR_KEY_LOOKUP_TIMEOUT');
     // The WebCrypto build without crypto.subtle (a page over plain http).
     const real = globalThis.crypto;
     vi.stubGlobal('crypto', { getRandomValues: (b: Uint8Array) => real.getRandomValues(b), subtle: undefined });

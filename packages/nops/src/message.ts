@@ -1,4 +1,4 @@
-import { appendQuery, parseRequestTarget } from '@reqsign/canonical';
+import { appendQuery, assertObject, assertOptionNames, parseRequestTarget } from '@reqsign/canonical';
 import { NopsError } from './errors.js';
 import { dayOf } from './internal/day.js';
 import { apiKeyParams, messageOf, type MessageParts, type NopsMessage, type Side } from './internal/messageOf.js';
@@ -7,6 +7,15 @@ export type { NopsMessage };
 
 /** The options that make up the message: the API key, the day and its zone, where the key goes, the slash rule. */
 export type MessageOptions = MessageParts;
+
+/** The names of {@link MessageOptions}: any other is refused (a misspelt option would be ignored silently). */
+export const MESSAGE_OPTION_NAMES: readonly string[] = ['apiKey', 'date', 'timeZone', 'apiKeyIn', 'trailingSlash'];
+
+/** Refuses an option name not in `names` (after the options' own check: an object). */
+export function checkNames(options: unknown, names: readonly string[], where: string): void {
+  assertObject(options, 'options', NopsError);
+  assertOptionNames(options, names, where, NopsError);
+}
 
 /**
  * A signer builds what a well-behaved client sends: the slash added (or refused), no `api_key` already in the URL
@@ -35,5 +44,6 @@ export const SIGNING: Side = {
  * Non-ASCII characters are percent-encoded as UTF-8, the form in which they travel; all else stays as given.
  */
 export function buildMessage(url: string, options: MessageOptions): NopsMessage {
+  checkNames(options, MESSAGE_OPTION_NAMES, 'buildMessage');
   return messageOf(url, options, SIGNING);
 }

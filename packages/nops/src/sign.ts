@@ -1,7 +1,7 @@
 import { NopsError, keyError } from './errors.js';
 import { messageOf } from './internal/messageOf.js';
 import type { SignCrypto } from './internal/provider.js';
-import { SIGNING, type MessageOptions } from './message.js';
+import { checkNames, MESSAGE_OPTION_NAMES, SIGNING, type MessageOptions } from './message.js';
 import type { PrivateKeyInput } from './types.js';
 
 export interface SignOptions extends MessageOptions {
@@ -25,9 +25,12 @@ export interface SignResult {
 /** Signs a request for the nOps API: see {@link SignOptions}. */
 export type SignFunction = (url: string, options: SignOptions) => Promise<SignResult>;
 
+const SIGN_OPTION_NAMES: readonly string[] = [...MESSAGE_OPTION_NAMES, 'privateKey'];
+
 /** Binds `sign` to the signing part of a crypto provider. */
 export function signWith(crypto: SignCrypto): SignFunction {
   return async function sign(url, options) {
+    checkNames(options, SIGN_OPTION_NAMES, 'sign');
     const m = messageOf(url, options, SIGNING);
     const key = await crypto.key(options.privateKey, 'private');
     let signature: string;

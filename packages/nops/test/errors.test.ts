@@ -41,7 +41,24 @@ describe.each(builds)('the errors of @reqsign/nops (%s)', (_name, build) => {
     await reach(sign('/p/', { timeZone: 'UTC' }), 'ERR_NOPS_DATE');
     await reach(sign('/p/', { privateKey: pem('ec256') }), 'ERR_NOPS_KEY');
     await reach(() => build.generateKeyPair({ bits: 1000 }), 'ERR_NOPS_KEY_SIZE');
-    await reach(() => build.createNopsFetch({ ...base, fetch: async () => new Response() })('https://evil.example/p/'), 'ERR_NOPS_ORIGIN');
+    await reach(
+      () =>
+        build.createNopsFetch({ apiKey: base.apiKey, privateKey: base.privateKey, fetch: async () => new Response() })(
+          'https://evil.example/p/',
+        ),
+      'ERR_NOPS_ORIGIN',
+    );
+    await reach(
+      () =>
+        build.createNopsFetch({
+          apiKey: base.apiKey,
+          privateKey: () => {
+            throw new Error('the vault is down');
+          },
+          fetch: async () => new Response(),
+        })('/p/'),
+      'ERR_KEY_PROVIDER',
+    );
     await reach(sign(''), 'ERR_TARGET_EMPTY');
     await reach(sign(`/${'a'.repeat(20_000)}/`), 'ERR_TARGET_TOO_LONG');
     await reach(sign('/p q/'), 'ERR_TARGET_CHARACTER');

@@ -6,10 +6,22 @@ import { DOC_KEY, builds, codeOf, pem } from './helpers.js';
 describe.each(builds)('option names (%s)', (_name, build) => {
   const base = { apiKey: DOC_KEY, date: '2022-01-10' };
 
-  it('sign, buildMessage and signWithCryptoKey do not check names (browser size budget: README)', async () => {
-    expect((await build.sign('/p/', { ...base, privateKey: pem('rsa1024'), timezone: 'UTC' } as never)).message).toBe(
-      `123.2022-01-10./p/?api_key=${DOC_KEY}`,
+  it('sign, buildMessage and signWithCryptoKey refuse an unknown option, naming the options', async () => {
+    const privateKey = pem('rsa1024');
+    await expect(build.sign('/p/', { ...base, privateKey, timezone: 'UTC' } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+      message: 'sign: unknown option "timezone" (the options are apiKey, date, timeZone, apiKeyIn, trailingSlash, privateKey)',
+    });
+    expect(() => build.buildMessage('/p/', { ...base, trailingslash: 'add' } as never)).toThrow(
+      'buildMessage: unknown option "trailingslash" (the options are apiKey, date, timeZone, apiKeyIn, trailingSlash)',
     );
+    // The names come first: before the key (no CryptoKey needed to show it).
+    await expect(build.signWithCryptoKey('/p/', { ...base, privateKey: 'x', apikeyIn: 'header' } as never)).rejects.toThrow(
+      'sign: unknown option "apikeyIn"',
+    );
+    // The names it knows still sign, and a non-object is the options' own error first.
+    expect((await build.sign('/p/', { ...base, privateKey, timeZone: undefined })).message).toBe(`123.2022-01-10./p/?api_key=${DOC_KEY}`);
+    expect(() => build.buildMessage('/p/', 'apiKey' as never)).toThrow('options must be an object');
   });
 
   it('generateKeyPair and diagnose refuse an unknown option', async () => {
