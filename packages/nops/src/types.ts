@@ -35,16 +35,18 @@ export interface CryptoKeyLike {
 }
 
 /**
- * A private RSA key: PEM (`BEGIN PRIVATE KEY` PKCS#8 or `BEGIN RSA PRIVATE KEY` PKCS#1, unencrypted), an RSA JWK
- * with its private parts, a node `KeyObject`, or a WebCrypto `CryptoKey` for RSASSA-PKCS1-v1_5 / SHA-256.
+ * A private RSA key: PEM (`BEGIN PRIVATE KEY` PKCS#8 or `BEGIN RSA PRIVATE KEY` PKCS#1, unencrypted) as text or as
+ * its bytes (what `readFileSync(path)` returns), an RSA JWK with its private parts (the object or its JSON text), a
+ * node `KeyObject`, or a WebCrypto `CryptoKey` for RSASSA-PKCS1-v1_5 / SHA-256. An encrypted PEM is refused with
+ * what to do (decrypt it, or pass `crypto.createPrivateKey({ key, passphrase })`).
  */
-export type PrivateKeyInput = string | RsaJwk | KeyObjectLike | CryptoKeyLike;
+export type PrivateKeyInput = string | Uint8Array | RsaJwk | KeyObjectLike | CryptoKeyLike;
 
 /**
- * A public RSA key: PEM (`BEGIN PUBLIC KEY` SPKI or `BEGIN RSA PUBLIC KEY` PKCS#1), an RSA JWK without private
- * parts, a node `KeyObject` of type `public`, or a WebCrypto public `CryptoKey` for RSASSA-PKCS1-v1_5 / SHA-256.
+ * A public RSA key: PEM (`BEGIN PUBLIC KEY` SPKI or `BEGIN RSA PUBLIC KEY` PKCS#1) as text or bytes, an RSA JWK
+ * without private parts (the object or its JSON text), a node `KeyObject` of type `public`, or a WebCrypto public `CryptoKey` for RSASSA-PKCS1-v1_5 / SHA-256.
  */
-export type PublicKeyInput = string | RsaJwk | KeyObjectLike | CryptoKeyLike;
+export type PublicKeyInput = string | Uint8Array | RsaJwk | KeyObjectLike | CryptoKeyLike;
 
 /** Where the API key travels: in the query as `api_key=<key>` (the documented form) or in `X-Nops-Api-Key`. */
 export type ApiKeyIn = 'query' | 'header';

@@ -35,6 +35,16 @@ const tag = (value: object): string => Object.prototype.toString.call(value);
  */
 export function classifyKey(input: unknown, kind: KeyKind): KeySource {
   const name = kind === 'private' ? 'privateKey' : 'publicKey';
+  // What Node reads a key file as (readFileSync's Buffer, a Uint8Array) is its text; a JWK file's text is the JWK.
+  if (input instanceof Uint8Array) input = new TextDecoder().decode(input);
+  if (typeof input === 'string' && input.trimStart().startsWith('{')) {
+    try {
+      input = JSON.parse(input);
+    } catch (cause) {
+      throw keyError(`${name} starts with "{" but is no JSON: pass a JWK's exact JSON text or the JWK object`, cause);
+    }
+    if (typeof input !== 'object' || input === null) throw keyError(`${name} is JSON but no JWK object`);
+  }
   if (typeof input === 'string') {
     const pem = parsePem(input);
     const isPrivate = pem.label === 'PRIVATE KEY' || pem.label === 'RSA PRIVATE KEY';
@@ -45,7 +55,10 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
     return { kind: 'der', format: isPrivate ? 'pkcs8' : 'spki', der: pem.der };
   }
   if (typeof input !== 'object' || input === null) {
-    throw new NopsError('ERR_INVALID_ARGUMENT', `${name} must be a PEM string, a JWK, a KeyObject or a CryptoKey`);
+    throw new NopsError(
+      'ERR_INVALID_ARGUMENT',
+      `${name} must be a PEM (text or bytes), a JWK (object or JSON text), a KeyObject or a CryptoKey`,
+    );
   }
   if (isCryptoKey(input)) return { kind: 'cryptokey', key: checkCryptoKey(input, kind, name) };
   if (tag(input) === '[object KeyObject]' && typeof (input as KeyObjectLike).export === 'function') {

@@ -17,8 +17,13 @@ const BLOCK = /^\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]*?)\r?\n?
  * `CERTIFICATE`, ...), several blocks, PEM headers (`Proc-Type:`) and bad base64 are `ERR_NOPS_KEY`.
  */
 export function parsePem(text: string): Pem {
+  if (/ENCRYPTED/.test(text)) {
+    throw keyError(
+      'The PEM key is encrypted: decrypt it first (openssl pkey -in key.pem -out plain.pem) or pass crypto.createPrivateKey({ key, passphrase })',
+    );
+  }
   const m = BLOCK.exec(text);
-  if (m === null) throw keyError('The key is not a single PEM block');
+  if (m === null) throw keyError('The key is not a single PEM block (pass the whole text of one key file)');
   const label = m[1]!;
   if (!LABELS.has(label))
     throw keyError('The PEM block is not an unencrypted RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY)');
