@@ -52,7 +52,7 @@ describe.each(builds)('option names (%s)', (_name, build) => {
     // sign goes into browser bundles: it names the options there are rather than guessing (no edit distance).
     await expect(build.sign('GET', '/p', KEY, { expire: 60 } as never)).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
-      message: 'sign: unknown option "expire" (the options are date, expires, nonce, maxUrlLength)',
+      message: 'sign: unknown option "expire" (the options are date, expires, nonce, maxUrlLength, onWarning)',
     });
     await expect(build.sign('GET', '/p', KEY, { nonce: false, data: 0 } as never)).rejects.toThrow('unknown option "data"');
   });
