@@ -57,6 +57,12 @@ describe.each(builds)('option names (%s)', (_name, build) => {
     await expect(build.sign('GET', '/p', KEY, { nonce: false, data: 0 } as never)).rejects.toThrow('unknown option "data"');
   });
 
+  it('createNogFetch refuses an unknown option when it is made, naming the options', () => {
+    expect(() => build.createNogFetch({ key: KEY, clockOfset: 5 } as never)).toThrow(
+      'createNogFetch: unknown option "clockOfset" (the options are key, baseUrl, fetch, expires, nonce, clockOffset, correctClock, retry, onWarning)',
+    );
+  });
+
   it('MemoryNonceStore and diagnose refuse unknown options', async () => {
     expect(refused(() => new build.MemoryNonceStore({ maxEntris: 5 } as never)).message).toBe(
       'MemoryNonceStore: unknown option "maxEntris" (did you mean maxEntries?)',

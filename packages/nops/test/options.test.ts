@@ -24,6 +24,12 @@ describe.each(builds)('option names (%s)', (_name, build) => {
     expect(() => build.buildMessage('/p/', 'apiKey' as never)).toThrow('options must be an object');
   });
 
+  it('createNopsFetch refuses an unknown option when it is made, naming the options', () => {
+    expect(() => build.createNopsFetch({ apiKey: DOC_KEY, privateKey: pem('rsa1024'), timezone: 'UTC' } as never)).toThrow(
+      'createNopsFetch: unknown option "timezone" (the options are apiKey, privateKey, baseUrl, fetch, apiKeyIn, timeZone, trailingSlash, clockOffset, correctClock, retry)',
+    );
+  });
+
   it('generateKeyPair and diagnose refuse an unknown option', async () => {
     await expect(build.generateKeyPair({ bit: 2048 } as never)).rejects.toThrow(
       'generateKeyPair: unknown option "bit" (the options are bits)',
