@@ -9,22 +9,48 @@ function assertStrings(value: unknown, name: string): asserts value is readonly 
   if (!ok) throw new CanonicalError('ERR_INVALID_ARGUMENT', `${name} must be an array of strings`);
 }
 
-/** The number of single-character edits (insert, delete, replace, swap two neighbours) from `a` to `b`. */
-export function editDistance(a: string, b: string): number {
+/**
+ * The number of single-character edits (insert, delete, replace, swap two neighbours; characters are UTF-16 code
+ * units) from `a` to `b`. With `limit`, the answer past it is `Math.floor(limit) + 1`, and the work is bounded by it:
+ * only the cells within `limit + 1` of the diagonal are computed (at most `(2 * limit + 3) * a.length` steps), and it
+ * stops once every cell of two neighbouring rows is past the limit. Memory is three rows of `b.length + 1` numbers.
+ */
+export function editDistance(a: string, b: string, limit?: number): number {
   assertString(a, 'a');
   assertString(b, 'b');
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i]);
-  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = d;
-    }
+  if (limit !== undefined && (typeof limit !== 'number' || !(limit >= 0))) {
+    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'limit must be a number from 0');
   }
-  return rows[a.length]![b.length]!;
+  // `over` is the answer for "past the limit"; every cell is capped at it. A cell (i, j) is at least |i - j|, so the
+  // cells further than `over` from the diagonal are `over` and need no computing.
+  const over = limit === undefined || limit >= a.length + b.length ? a.length + b.length + 1 : Math.floor(limit) + 1;
+  if (Math.abs(a.length - b.length) >= over) return over;
+  // Three rows: the one before last (for a swap), the last, and the one being written.
+  let before = new Array<number>(b.length + 1).fill(over);
+  let last = Array.from({ length: b.length + 1 }, (_, j) => Math.min(j, over));
+  let row = new Array<number>(b.length + 1).fill(over);
+  let lastLeast = 0;
+  for (let i = 1; i <= a.length; i++) {
+    const lo = Math.max(1, i - over);
+    const hi = Math.min(b.length, i + over);
+    row[0] = Math.min(i, over);
+    if (lo > 1) row[lo - 1] = over;
+    let least = row[0];
+    for (let j = lo; j <= hi; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(last[j]! + 1, row[j - 1]! + 1, last[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row[j] = d < over ? d : over;
+      if (d < least) least = d;
+    }
+    if (hi < b.length) row[hi + 1] = over;
+    // A later row's cells are at least this row's least, or the row before's least + 1 (a swap reads two rows up):
+    // once both reach the bound, the distance is past the limit for good.
+    if (least >= over && lastLeast + 1 >= over) return over;
+    lastLeast = least;
+    [before, last, row] = [last, row, before];
+  }
+  return last[b.length]!;
 }
 
 /**
@@ -43,7 +69,7 @@ export function closest(word: string, candidates: readonly string[], maxEdits?: 
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
-    let d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    let d = editDistance(word.toLowerCase(), candidate.toLowerCase(), limit);
     // A candidate the word begins (`--no` for `--now`) counts as just within reach: any closer one still wins.
     if (d > limit && word.length >= 2 && candidate.startsWith(word)) d = limit + 0.5;
     if (d < bestDistance) {

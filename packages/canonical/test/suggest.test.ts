@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertKnownOptions, assertOptionNames, CanonicalError, closest, ReqsignError } from '../src/index.js';
+import { assertKnownOptions, assertOptionNames, CanonicalError, closest, editDistance, ReqsignError } from '../src/index.js';
 
 /**
  * The reference distance, written apart from the one under test (a recursion over the two words, memoized): the
  * fewest inserts, deletes, replacements and swaps of two neighbours, case ignored.
  */
-function referenceDistance(x: string, y: string): number {
-  const a = x.toLowerCase();
-  const b = y.toLowerCase();
+function referenceDistance(x: string, y: string, exactCase = false): number {
+  const a = exactCase ? x : x.toLowerCase();
+  const b = exactCase ? y : y.toLowerCase();
   const memo = new Map<string, number>();
   const d = (i: number, j: number): number => {
     if (i === 0) return j;
@@ -57,6 +57,50 @@ function applyEdit(word: string, [kind, at, c]: [string, number, string]): strin
   if (kind === 'replace') return word.slice(0, i) + c + word.slice(i + 1);
   return i + 1 < word.length ? word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2) : word;
 }
+
+describe('editDistance', () => {
+  // Words drawn from a small alphabet as well as from all of UTF-16, so that matches, swaps and near words are common.
+  const word = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', '\u00e9', '\ud83d', '\ude00'), maxLength: 10 }),
+    fc.string({ unit: 'binary', maxLength: 10 }),
+  );
+
+  it('counts the fewest inserts, deletes, replacements and neighbour swaps of UTF-16 units, as the reference does', () => {
+    fc.assert(
+      fc.property(word, word, (a, b) => {
+        expect(editDistance(a, b)).toBe(referenceDistance(a, b, true));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('with a limit, answers the distance up to it and Math.floor(limit) + 1 past it', () => {
+    fc.assert(
+      fc.property(word, word, fc.oneof(fc.nat(12), fc.double({ min: 0, max: 12, noNaN: true })), (a, b, limit) => {
+        const exact = referenceDistance(a, b, true);
+        expect(editDistance(a, b, limit)).toBe(exact <= limit ? exact : Math.floor(limit) + 1);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('stops early with a limit: two unlike words of 200,000 units each take a few rows, not 4e10 steps', () => {
+    // Unbounded, this pair would take minutes (and, before the rows were reused, 40 GB): the test would time out.
+    const a = 'a'.repeat(200_000);
+    const b = 'b'.repeat(200_000);
+    expect(editDistance(a, b, 2)).toBe(3);
+    expect(editDistance(a, `${a}bbb`, 2)).toBe(3);
+    expect(editDistance(`${a}x`, `${a}y`, 2)).toBe(1);
+  });
+
+  it('refuses a limit that is not a number from 0', () => {
+    for (const limit of [-1, Number.NaN, '2', null]) {
+      expect(() => editDistance('a', 'b', limit as number)).toThrow(
+        new CanonicalError('ERR_INVALID_ARGUMENT', 'limit must be a number from 0'),
+      );
+    }
+  });
+});
 
 describe('assertKnownOptions', () => {
   it('refuses every misspelling one or two edits from a known option, and suggests an option at least as close', () => {
