@@ -40,7 +40,7 @@ export function editDistance(a: string, b: string, limit?: number): number {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let d = Math.min(last[j]! + 1, row[j - 1]! + 1, last[j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
-      row[j] = d < over ? d : over;
+      row[j] = Math.min(d, over);
       if (d < least) least = d;
     }
     if (hi < b.length) row[hi + 1] = over;
