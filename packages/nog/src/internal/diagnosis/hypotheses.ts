@@ -1,4 +1,12 @@
-import { encodeNonAscii, findTargetChange, fromBase64, removeDotSegments, toHex, type TargetChangeCode } from '@reqsign/canonical';
+import {
+  editDistance,
+  encodeNonAscii,
+  findTargetChange,
+  fromBase64,
+  removeDotSegments,
+  toHex,
+  type TargetChangeCode,
+} from '@reqsign/canonical';
 import type { NogDiagnosisCode, NogSignatureEncoding } from '../../diagnose/api.js';
 import { APPENDED } from './read.js';
 
@@ -506,27 +514,10 @@ export function lazyList<T>(source: Iterator<T>): Iterable<T> {
   };
 }
 
-/** Levenshtein distance, bounded: `limit + 1` once it exceeds `limit`. */
-export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      row.push(v);
-      best = Math.min(best, v);
-    }
-    if (best > limit) return limit + 1;
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
 /**
- * The secrets to try besides the key id's own: known key ids close to the carried one (a typo: edit distance 2 at
- * most, or equal but for case), nearest first, then the other secrets named by the caller, then every other key's.
+ * The secrets to try besides the key id's own: known key ids close to the carried one (a typo: at most 2 inserts,
+ * deletes, replacements or swaps of two neighbours, or equal but for case), nearest first, then the other secrets
+ * named by the caller, then every other key's.
  */
 export function secretAlternatives(
   keyId: string,
