@@ -113,11 +113,14 @@ function checkKey(checked: Checked, id: string, secret: string): void {
   if (secret.length === 0) throw new NogError('ERR_SIGN_KEY', 'key.secret must not be empty');
 }
 
-/** `authexpires`: a whole number of seconds, 0 or more. */
+/**
+ * `authexpires`: a whole number of seconds, 0 or more. A number past 2^53 is whole too (its value is an integer): its
+ * deadline is past the limit, which {@link checkDeadline} says after the nonce is checked, in the spec's order.
+ */
 function readExpires(options: SignOptions | undefined): number {
   const expires = options?.expires ?? DEFAULT_SIGN_EXPIRES;
   if (typeof expires !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'options.expires must be a number');
-  if (!Number.isSafeInteger(expires) || expires < 0) {
+  if (!Number.isInteger(expires) || expires < 0) {
     throw new NogError('ERR_SIGN_EXPIRES', 'options.expires must be a whole number of seconds, 0 or more');
   }
   return expires;
