@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requirePrograms } from '../../../scripts/lib/programs.js';
+import { RUNTIME_BINARIES, requirePrograms } from '../../../scripts/lib/programs.js';
 import { ROOT } from '../../../scripts/lib/workspace.js';
 import { startRedisServer, type RedisServer } from '../../../packages/nog-redis/test/helpers/redisServer.js';
 import { slug } from './support/programs.js';
@@ -16,7 +16,7 @@ import { schemeOfRequest, STUB_SCHEMES, startStub } from './support/stub.js';
 import { NOG, run, userFolder } from './support/userFolder.js';
 import { sign as nogSign } from '@reqsign/nog';
 
-requirePrograms('redis-server');
+requirePrograms('redis-server', 'runtimes');
 
 /** Blocks known to hang, with the reason: none now (a block that hangs fails like any other). */
 const KNOWN: Record<string, { readonly hangs: string }> = {};
@@ -50,7 +50,16 @@ function projectManifest(name: string, file: SnippetFile): string {
 }
 
 describe('README blocks run', () => {
-  const runnable = snippets.filter((s) => s.mode === 'run' && s.lang !== 'python');
+  // Node's blocks: those for workerd, Deno and Redis topologies run in readme-workers, readme-deno and
+  // readme-redis-topologies.test.ts.
+  const runnable = snippets.filter((s) => s.mode === 'run' && s.lang !== 'python' && s.env === 'node' && s.needs === undefined);
+
+  it('no block is only type-checked: each one runs somewhere (a `check` note names no runner)', () => {
+    expect(
+      snippets.filter((s) => s.mode === 'check').map((s) => `${s.readme}:${s.line}`),
+      'give each block a runner: serve, serve env=worker|deno|bun, needs=redis-topologies (tests/docs/test/support/snippets.ts)',
+    ).toEqual([]);
+  });
 
   it('every block that imports names its file in its first line (.mjs, or "type": "module")', () => {
     const unnamed = snippets.filter((s) => s.lang !== 'python' && /^import /m.test(s.code) && s.file === undefined);
@@ -92,7 +101,8 @@ describe('README blocks run', () => {
     90_000,
   );
 
-  const servers = snippets.filter((s) => s.mode === 'serve');
+  // Node's servers, and the modules Bun serves (a default export with `fetch`, as Hono's apps are).
+  const servers = snippets.filter((s) => s.mode === 'serve' && (s.env === 'node' || s.env === 'bun'));
   it.each(servers.map((s) => [s.id, s] as const))(
     '%s: serves a signed request and refuses an unsigned one',
     async (_id, s) => {
@@ -102,8 +112,12 @@ describe('README blocks run', () => {
       writeFileSync(join(project, 'package.json'), projectManifest(slug(s).toLowerCase(), file));
       writeFileSync(join(project, file.name), `${s.before}${s.code}`);
       const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-      const anywhere = join(ROOT, 'tests', 'docs', 'fixtures', 'listen-anywhere.mjs');
-      const child = spawn(process.execPath, ['--import', tsx, '--import', anywhere, join(project, file.name)], {
+      const fixtures = join(ROOT, 'tests', 'docs', 'fixtures');
+      const [command, args] =
+        s.env === 'bun'
+          ? [RUNTIME_BINARIES.bun, ['run', '--preload', join(fixtures, 'bun-serve-anywhere.mjs'), join(project, file.name)]]
+          : [process.execPath, ['--import', tsx, '--import', join(fixtures, 'listen-anywhere.mjs'), join(project, file.name)]];
+      const child = spawn(command, args, {
         cwd: folder.dir,
         env: { PATH: process.env.PATH ?? '', NOG_KEYID: NOG.id, NOG_SECRETKEY: NOG.secret },
         stdio: ['ignore', 'ignore', 'pipe'],

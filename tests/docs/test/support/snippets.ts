@@ -5,10 +5,16 @@ import { join } from 'node:path';
  * How a fenced block is checked, from an HTML comment on the line before it (invisible on GitHub and npm):
  *
  * - no comment: a TypeScript or JavaScript block is type-checked and run; a Python block is run;
- * - `<!-- snippet: check -->`: type-checked only (code for another runtime, a Redis topology the test has not);
+ * - `<!-- snippet: check -->`: type-checked only. No README may keep one: every block runs (readme-run.test.ts fails
+ *   on a `check` block);
  * - `<!-- snippet: serve -->`: a Node server that listens forever: type-checked, started (on a free port), sent a
  *   signed and an unsigned request, then stopped (readme-run.test.ts);
- * - `<!-- snippet: check env=worker -->`, `env=deno`: type-checked against that runtime's globals;
+ * - `<!-- snippet: serve env=worker -->`, `env=deno`: type-checked against that runtime's globals, and served by that
+ *   runtime: a worker module in workerd (readme-workers.test.ts), a Deno program by Deno with its `npm:` imports from
+ *   a registry on loopback (readme-deno.test.ts); `serve env=bun`: a module whose default export has `fetch` (a Hono
+ *   app), served by Bun and type-checked as Node's (readme-run.test.ts);
+ * - `needs=redis-topologies`: runs against a real Redis Cluster and Sentinel-managed primary on loopback, its
+ *   hosts mapped to them (readme-redis-topologies.test.ts), not in readme-run.test.ts;
  * - `<!-- snippet: continues -->`: run after the block before it in the same README (it uses its names).
  * - `<!-- snippet: transcript -->` on a shell block: a terminal session, run and compared (readme-transcripts.test.ts):
  *   `$ command` lines, each followed by the output it prints; `...` stands for any text within a line, and a line of
@@ -29,7 +35,9 @@ export interface Snippet {
   readonly lang: 'ts' | 'js' | 'python';
   readonly code: string;
   readonly mode: 'run' | 'check' | 'serve';
-  readonly env: 'node' | 'worker' | 'deno';
+  readonly env: 'node' | 'worker' | 'deno' | 'bun';
+  /** What it runs against beyond a plain Redis (`needs=` in its note): `redis-topologies`. */
+  readonly needs?: string;
   /** The code of the blocks this one continues, first. */
   readonly before: string;
   /** The line of the opening fence (1-based). */
@@ -123,6 +131,7 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
       const words = note.split(/\s+/).filter(Boolean);
       const env = (words.find((w) => w.startsWith('env='))?.slice(4) ?? 'node') as Snippet['env'];
       const continues = words.includes('continues');
+      const needs = words.find((w) => w.startsWith('needs='))?.slice(6);
       snippets.push({
         readme,
         id: `${readme}#${lang}${counts[lang]}`,
@@ -130,6 +139,7 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
         code,
         mode: words.includes('check') ? 'check' : words.includes('serve') ? 'serve' : 'run',
         env,
+        ...(needs === undefined ? {} : { needs }),
         before: continues ? (previous[lang] ?? '') : '',
         line: i + 1,
         ...(fileOf(code) === undefined ? {} : { file: fileOf(code)! }),
