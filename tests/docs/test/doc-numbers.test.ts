@@ -31,6 +31,7 @@ import { BUDGETS, budgetFigures } from '../../../packages/cli/bench/startup-docs
 import { budgetFigures as nopsBenchFigures } from '../../../packages/nops/bench/docs.mjs';
 import { inlineFigures as durableObjectsFigures } from '../../../packages/nog-durable-objects/bench/docs.mjs';
 import { DEFAULT_MAX_NONCES } from '@reqsign/nog';
+import { MODEL } from '../../../packages/nog-redis/bench/sizing-model.js';
 import { renderBench } from '../../../scripts/lib/bench-docs.mjs';
 import { docFiles, regionsOf, rewriteRegions } from '../../../scripts/lib/doc-regions.js';
 import { measureSizes } from '../../../scripts/lib/size.js';
@@ -223,6 +224,24 @@ describe("the memory nonce store's capacity is arithmetic on its default size", 
     expect(m, 'the memory store row of "Which nonce store where"').not.toBeNull();
     expect(m![1]).toBe(DEFAULT_MAX_NONCES.toLocaleString('en-US'));
     expect(m![2]).toBe(sustained(Number(m![3])));
+  });
+});
+
+describe("docs/SIZING.md's single process with the memory store is the model's arithmetic", () => {
+  it('cores = R / V_mem, memory = R * E * B_mem, live nonces = R * E (within DEFAULT_MAX_NONCES or not)', () => {
+    const sizing = docs.find((d) => d.file === 'docs/SIZING.md')!.text.replace(/\s+/g, ' ');
+    const m =
+      /at ([\d,]+) req\/s it needs ([\d.]+) core for the verification and ([\d.]+) GB \(`E = (\d+)`\) or ([\d.]+) GB \(`E = (\d+)`\) for the nonces, and ([\d.]+) M live nonces at `E = (\d+)` is within the default `maxEntries`; ([\d,]+) req\/s at `E = (\d+)` is not/.exec(
+        sizing,
+      );
+    expect(m, 'the "A single process with the memory store" paragraph').not.toBeNull();
+    const [rate, cores, gb1, e1, gb2, e2, liveM, eLive, over, eOver] = m!.slice(1).map((x) => Number(x!.replaceAll(',', '')));
+    expect(cores).toBe(rate! / MODEL.verifyPerCoreMemory);
+    expect(gb1).toBeCloseTo((rate! * e1! * MODEL.memoryBytesPerNonce) / 1e9, 2);
+    expect(gb2).toBeCloseTo((rate! * e2! * MODEL.memoryBytesPerNonce) / 1e9, 2);
+    expect(liveM! * 1e6).toBe(rate! * eLive!);
+    expect(rate! * eLive!).toBeLessThanOrEqual(DEFAULT_MAX_NONCES);
+    expect(over! * eOver!).toBeGreaterThan(DEFAULT_MAX_NONCES);
   });
 });
 
