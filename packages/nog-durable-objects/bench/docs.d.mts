@@ -8,6 +8,7 @@ export interface MedianRun {
 }
 export const COMMAND: string;
 export const PER_OBJECT: string;
+export const AA: string;
 export function sizingRun(
   measured: Stamp & { readonly rounds: number; readonly rows: readonly { name: string; raw: MedianRun; store: MedianRun }[] },
 ): BenchRun;

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { writeBenchRegions } from '../../../scripts/lib/bench-docs.mjs';
 
 export const COMMAND = 'npm run bench -w @reqsign/nog-durable-objects';
+/** The A/A row: raw against raw, one object, 64 in flight (not a claim: left out of the figures the prose quotes). */
+export const AA = 'A/A: raw against raw, one object, 64 in flight (the noise)';
 /** The scenario whose claims/s is "what one object sustains". */
 export const PER_OBJECT = 'one object, 64 in flight (claims/s per object)';
 
@@ -28,9 +30,12 @@ export function sizingRun({ rounds, rows, ...where }) {
   };
 }
 
-/** The figures the prose quotes, from a table's run: the range of the ratios, and one object's claims/s (to 10). */
+/**
+ * The figures the prose quotes, from a table's run: the range of the claims' ratios (not the A/A row's), and one
+ * object's claims/s (to 10).
+ */
 export function inlineFigures(run) {
-  const ratios = run.rows.map((r) => Number(r[3]));
+  const ratios = run.rows.filter((r) => r[0] !== AA).map((r) => Number(r[3]));
   const perObject = run.rows.find((r) => r[0] === PER_OBJECT);
   if (perObject === undefined) throw new Error(`no row "${PER_OBJECT}" in the bench-do run`);
   return {
