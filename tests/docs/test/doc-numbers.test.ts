@@ -246,7 +246,7 @@ describe("docs/SIZING.md's single process with the memory store is the model's a
 });
 
 describe('figures the Durable Objects prose derives from its run', () => {
-  it('are the range of the claims' ratios (not the A/A row's) and one object’s claims/s, from the rows (the check can fail)', () => {
+  it('are the range of the claims’ ratios (not the A/A row’s) and one object’s claims/s, from the rows (the check can fail)', () => {
     const run = {
       command: 'x',
       machine: 'm',
