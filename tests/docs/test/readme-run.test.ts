@@ -3,7 +3,7 @@
  * folder of their own, with the network replaced by a local stub server (tests/docs/fixtures/route-fetch.mjs) and a
  * real redis-server; then every request the blocks sent is verified as the scheme that signed it.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { RUNTIME_BINARIES, requirePrograms } from '../../../scripts/lib/programs
 import { ROOT } from '../../../scripts/lib/workspace.js';
 import { startRedisServer, type RedisServer } from '../../../packages/nog-redis/test/helpers/redisServer.js';
 import { slug } from './support/programs.js';
+import { docFiles } from '../../../scripts/lib/doc-regions.js';
 import { parseReadme, readmes, type SnippetFile } from './support/snippets.js';
 import { schemeOfRequest, STUB_SCHEMES, startStub } from './support/stub.js';
 import { NOG, run, userFolder } from './support/userFolder.js';
@@ -22,6 +23,52 @@ requirePrograms('redis-server', 'runtimes');
 const KNOWN: Record<string, { readonly hangs: string }> = {};
 
 const snippets = readmes(ROOT).flatMap((r) => parseReadme(ROOT, r).snippets);
+/** Every README's and doc's shell blocks: those marked `run`, and the others. */
+const shellFiles = [...new Set([...readmes(ROOT), ...docFiles(ROOT)])].map((r) => parseReadme(ROOT, r));
+const shells = shellFiles.flatMap((r) => r.shells);
+const unrun = shellFiles.flatMap((r) => r.unrun);
+
+/**
+ * The shell blocks no test runs, by README and first line, with why. A block that is neither run nor listed fails
+ * (mark it `<!-- snippet: run -->` or `transcript`, or say here why it cannot run).
+ */
+const NOT_RUN: Readonly<Record<string, string>> = {
+  'README.md npm ci && npm run conformance': "the repository's own set-up and whole test suite (CI runs it)",
+  'README.md CI=true bash .ci/run': 'the CI script itself',
+  'README.md reqsign nog explain --keys keys.json':
+    'a sketch with $CLIENT_URL / $RECEIVED_URL; explain is run in packages/cli/README.md transcripts',
+  'README.md npx changeset': "the maintainer's release steps (tests/packaging/test/registry.test.ts runs version and release)",
+  'README.md npx @reqsign/conformance --impl "python3 my_port.py"':
+    'installs from the registry (npx); the runner is run on the Python port by conformance/test',
+  'packages/cli/README.md npm install -g @reqsign/cli': 'a global install from the registry',
+  'packages/cli/README.md export NOPS_API_KEY=123.aaaa4432454ccccb5a2280e755fdzzzz':
+    'a key in ~/.nops and a sample output with a 2024 date; nops sign is run in packages/cli/test',
+  'packages/cli/README.md reqsign conformance --impl "myport=./target/release/nog-port" --report results.xml':
+    'a port binary of the reader’s own',
+  'packages/debugger/README.md npm run debugger':
+    'a server that runs until stopped (packages/debugger/test serves and loads it in Chromium)',
+  'packages/http/README.md curl "$(reqsign nog sign GET \'http://127.0.0.1:8080/api/blobs/abc?x=1\')"':
+    'the server block above is started and sent this request; its answer is compared with the comment',
+  'packages/nops/README.md npx -p @reqsign/cli reqsign nops keygen --out .':
+    'installs from the registry (npx -p); keygen is run in packages/cli/test',
+  "packages/nops/README.md export NOPS_API_KEY='123.aaaa4432454ccccb5a2280e755fdzzzz' NOPS_PRIVATE_KEY_FILE=nops_private_key.pem":
+    'installs from the registry (npx -p); nops sign --curl is run in packages/cli/test',
+  'conformance/README.md npx @reqsign/conformance --impl "python3 my_port.py"':
+    'installs from the registry (npx); the runner is run on the Python port by conformance/test',
+  'conformance/README.md npx @reqsign/conformance --impl "my-port=python3 my_port.py"':
+    "its output is the README's sample, checked by conformance/test/readme.test.ts",
+  'conformance/README.md npx reqsign conformance fuzz --impl "python3 my_port.py"':
+    'minutes of fuzzing; conformance fuzz is run in conformance/test',
+  'conformance/ports/python/README.md npx @reqsign/conformance --impl "python3 node_modules/@reqsign/conformance/ports/python/reqsign_port.py"':
+    'installs from the registry (npx); the port is run by conformance/test',
+  'conformance/ports/python/README.md npx @reqsign/conformance --impl "python3 my_port.py" --filter nog-sign':
+    'installs from the registry (npx); the port is run by conformance/test',
+  'docs/RELEASING.md git clone https://github.com/reqsign/reqsign && cd reqsign':
+    'a clone from GitHub; tests/packaging/test/registry.test.ts rebuilds a release elsewhere and compares the bytes',
+  'docs/RELEASING.md npm run build': "the repository's own test commands",
+};
+const notRunKey = (b: { readme: string; code: string }): string | undefined =>
+  Object.keys(NOT_RUN).find((k) => `${b.readme} ${b.code.split('\n')[0]}`.startsWith(k));
 const work = join(ROOT, 'tests', 'docs', '.tmp', 'run');
 
 let stub: Awaited<ReturnType<typeof startStub>>;
@@ -68,6 +115,36 @@ describe('README blocks run', () => {
       'start each with // <file>.mjs or // <file>.ts ("type": "module" in package.json)',
     ).toEqual([]);
   });
+
+  it('every shell block runs (`run` or `transcript`) or is listed in NOT_RUN with why, and NOT_RUN lists no other', () => {
+    expect(
+      unrun.filter((b) => notRunKey(b) === undefined).map((b) => `${b.readme}:${b.line}: ${b.code.split('\n')[0]}`),
+      'mark it <!-- snippet: run --> (or transcript), or add it to NOT_RUN with why',
+    ).toEqual([]);
+    const used = new Set(unrun.map(notRunKey));
+    expect(Object.keys(NOT_RUN).filter((k) => !used.has(k))).toEqual([]);
+    expect(shells.length).toBeGreaterThan(0);
+  });
+
+  it.each(shells.map((b) => [`${b.readme}:${b.line}`, b] as const))(
+    '%s (shell, with bash): runs as pasted, its curl sent to the stub',
+    async (_id, b) => {
+      const script = join(work, `${`${b.readme}-${b.line}`.replace(/[^A-Za-z0-9]+/g, '-')}.sh`);
+      writeFileSync(script, b.code);
+      const curl = execFileSync('sh', ['-c', 'command -v curl'], { encoding: 'utf8' }).trim();
+      const bin = join(ROOT, 'tests', 'docs', 'fixtures', 'bin');
+      const before = stub.received.length;
+      const r = await run(folder.dir, 'bash', ['-e', '-o', 'pipefail', script], 60_000, {
+        PATH: `${bin}:${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+        REQSIGN_STUB: stub.url,
+        REQSIGN_CURL: curl,
+      });
+      expect(r.code, `${b.readme}:${b.line}\n${r.stderr}`).toBe(0);
+      // Its requests reached the stub (verified below with the others).
+      expect(stub.received.length, `${b.readme}:${b.line} sent nothing`).toBeGreaterThan(before);
+    },
+    90_000,
+  );
 
   it.each(runnable.map((s) => [s.id, s] as const))(
     '%s',

@@ -20,7 +20,11 @@ import { join } from 'node:path';
  *   `$ command` lines, each followed by the output it prints; `...` stands for any text within a line, and a line of
  *   `...` alone for any number of lines. `transcript cwd=DIR` runs it in DIR of the repository (a spec's test keys).
  *
- * Other shell blocks are not run: they name real hosts and install steps.
+ * - `<!-- snippet: run -->` on a shell block: run with bash in the user's folder (readme-run.test.ts), `reqsign` on
+ *   PATH and `curl` sent to the local stub (tests/docs/fixtures/bin/curl), which verifies what it receives.
+ *
+ * Other shell blocks are not run: they install packages or need what a README test has not (readme-run.test.ts
+ * lists them with why, and fails on one it does not know).
  *
  * A block that imports names the file a user saves it as in its first line, and so how Node runs it (npm 11's
  * `npm init -y` writes `"type": "commonjs"`): `// sign.mjs` is an ES module by its extension; `// app.ts ("type":
@@ -93,12 +97,25 @@ export interface Transcript {
   readonly steps: readonly { readonly command: string; readonly output: readonly string[] }[];
 }
 
+/** A shell block marked `run`: a script run with bash in the user's folder. */
+export interface ShellBlock {
+  readonly readme: string;
+  /** The line of the opening fence (1-based). */
+  readonly line: number;
+  readonly code: string;
+}
+
 /** The fenced blocks of a README, with their checking mode; other languages (sh, none) are returned as `text`. */
-export function parseReadme(root: string, readme: string): { snippets: Snippet[]; text: string[]; transcripts: Transcript[] } {
+export function parseReadme(
+  root: string,
+  readme: string,
+): { snippets: Snippet[]; text: string[]; transcripts: Transcript[]; shells: ShellBlock[]; unrun: ShellBlock[] } {
   const lines = readFileSync(join(root, readme), 'utf8').split('\n');
   const snippets: Snippet[] = [];
   const text: string[] = [];
   const transcripts: Transcript[] = [];
+  const shells: ShellBlock[] = [];
+  const unrun: ShellBlock[] = [];
   const counts: Record<string, number> = {};
   const previous: Record<string, string> = {};
   for (let i = 0; i < lines.length; i++) {
@@ -125,6 +142,8 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
           else throw new Error(`${readme}:${i + 1}: a transcript starts with a "$ " line`);
         }
         transcripts.push({ readme, line: i + 1, ...(cwd === undefined ? {} : { cwd }), steps });
+      } else if (/^(sh|bash|shell)$/i.test(open[2]!)) {
+        (/^run\b/.test(note.trim()) ? shells : unrun).push({ readme, line: i + 1, code });
       }
     } else {
       counts[lang] = (counts[lang] ?? 0) + 1;
@@ -148,5 +167,5 @@ export function parseReadme(root: string, readme: string): { snippets: Snippet[]
     }
     i = j;
   }
-  return { snippets, text, transcripts };
+  return { snippets, text, transcripts, shells, unrun };
 }
