@@ -25,7 +25,8 @@ const KNOWN: Record<string, { readonly hangs: string }> = {};
 const snippets = readmes(ROOT).flatMap((r) => parseReadme(ROOT, r).snippets);
 /** Every README's and doc's shell blocks: those marked `run`, and the others. */
 const shellFiles = [...new Set([...readmes(ROOT), ...docFiles(ROOT)])].map((r) => parseReadme(ROOT, r));
-const shells = shellFiles.flatMap((r) => r.shells);
+// Those that install from npm run against a registry in readme-registry.test.ts.
+const shells = shellFiles.flatMap((r) => r.shells).filter((b) => b.needs === undefined);
 const unrun = shellFiles.flatMap((r) => r.unrun);
 
 /**
@@ -97,7 +98,7 @@ function projectManifest(name: string, file: SnippetFile): string {
 }
 
 describe('README blocks run', () => {
-  // Node's blocks: those for workerd, Deno and Redis topologies run in readme-workers, readme-deno and
+  // Node's blocks: those for workerd, Deno and Redis topologies run in readme-workers, readme-registry and
   // readme-redis-topologies.test.ts.
   const runnable = snippets.filter((s) => s.mode === 'run' && s.lang !== 'python' && s.env === 'node' && s.needs === undefined);
 

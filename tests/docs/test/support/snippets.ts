@@ -11,7 +11,7 @@ import { join } from 'node:path';
  *   signed and an unsigned request, then stopped (readme-run.test.ts);
  * - `<!-- snippet: serve env=worker -->`, `env=deno`: type-checked against that runtime's globals, and served by that
  *   runtime: a worker module in workerd (readme-workers.test.ts), a Deno program by Deno with its `npm:` imports from
- *   a registry on loopback (readme-deno.test.ts); `serve env=bun`: a module whose default export has `fetch` (a Hono
+ *   a registry on loopback (readme-registry.test.ts); `serve env=bun`: a module whose default export has `fetch` (a Hono
  *   app), served by Bun and type-checked as Node's (readme-run.test.ts);
  * - `needs=redis-topologies`: runs against a real Redis Cluster and Sentinel-managed primary on loopback, its
  *   hosts mapped to them (readme-redis-topologies.test.ts), not in readme-run.test.ts;
@@ -21,7 +21,9 @@ import { join } from 'node:path';
  *   `...` alone for any number of lines. `transcript cwd=DIR` runs it in DIR of the repository (a spec's test keys).
  *
  * - `<!-- snippet: run -->` on a shell block: run with bash in the user's folder (readme-run.test.ts), `reqsign` on
- *   PATH and `curl` sent to the local stub (tests/docs/fixtures/bin/curl), which verifies what it receives.
+ *   PATH and `curl` sent to the local stub (tests/docs/fixtures/bin/curl), which verifies what it receives;
+ *   `run needs=registry`: one that installs from npm (`npx -p @reqsign/cli`), run against a registry on loopback
+ *   that holds the packed packages (readme-registry.test.ts).
  *
  * Other shell blocks are not run: they install packages or need what a README test has not (readme-run.test.ts
  * lists them with why, and fails on one it does not know).
@@ -100,6 +102,8 @@ export interface Transcript {
 /** A shell block marked `run`: a script run with bash in the user's folder. */
 export interface ShellBlock {
   readonly readme: string;
+  /** What it runs against (`needs=` in its note): `registry`, a registry on loopback (readme-registry.test.ts). */
+  readonly needs?: string;
   /** The line of the opening fence (1-based). */
   readonly line: number;
   readonly code: string;
@@ -143,7 +147,8 @@ export function parseReadme(
         }
         transcripts.push({ readme, line: i + 1, ...(cwd === undefined ? {} : { cwd }), steps });
       } else if (/^(sh|bash|shell)$/i.test(open[2]!)) {
-        (/^run\b/.test(note.trim()) ? shells : unrun).push({ readme, line: i + 1, code });
+        const needs = /\bneeds=(\S+)/.exec(note)?.[1];
+        (/^run\b/.test(note.trim()) ? shells : unrun).push({ readme, line: i + 1, code, ...(needs === undefined ? {} : { needs }) });
       }
     } else {
       counts[lang] = (counts[lang] ?? 0) + 1;
