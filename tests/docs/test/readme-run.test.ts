@@ -50,10 +50,6 @@ const NOT_RUN: Readonly<Record<string, string>> = {
     'a server that runs until stopped (packages/debugger/test serves and loads it in Chromium)',
   'packages/http/README.md curl "$(reqsign nog sign GET \'http://127.0.0.1:8080/api/blobs/abc?x=1\')"':
     'the server block above is started and sent this request; its answer is compared with the comment',
-  'packages/nops/README.md npx -p @reqsign/cli reqsign nops keygen --out .':
-    'installs from the registry (npx -p); keygen is run in packages/cli/test',
-  "packages/nops/README.md export NOPS_API_KEY='123.aaaa4432454ccccb5a2280e755fdzzzz' NOPS_PRIVATE_KEY_FILE=nops_private_key.pem":
-    'installs from the registry (npx -p); nops sign --curl is run in packages/cli/test',
   'conformance/README.md npx @reqsign/conformance --impl "python3 my_port.py"':
     'installs from the registry (npx); the runner is run on the Python port by conformance/test',
   'conformance/README.md npx @reqsign/conformance --impl "my-port=python3 my_port.py"':
