@@ -81,39 +81,60 @@ function bindingConfig(b: Binding): string {
 
 /** The Cap'n Proto config of one worker on one loopback socket (port 0: workerd picks it and reports it). */
 export function workerdConfig(options: WorkerdOptions, moduleFile: string): string {
-  const dos = options.durableObjects ?? [];
-  const services = [`(name = "main", worker = .worker)`];
-  if (options.storageDir !== undefined) {
-    services.push(`(name = "do-storage", disk = (path = ${capnpString(options.storageDir)}, writable = true))`);
-  }
-  const worker = [
-    `modules = [ (name = "worker.js", esModule = embed ${capnpString(basename(moduleFile))}) ]`,
-    `compatibilityDate = ${capnpString(options.compatibilityDate ?? '2025-09-01')}`,
-    `bindings = [ ${(options.bindings ?? []).map(bindingConfig).join(', ')} ]`,
-  ];
-  if (dos.length > 0) {
-    worker.push(
-      `durableObjectNamespaces = [ ${dos
-        .map((d) => `(className = ${capnpString(d.className)}, uniqueKey = ${capnpString(d.uniqueKey)}, enableSql = true)`)
-        .join(', ')} ]`,
-      `durableObjectStorage = ${options.storageDir !== undefined ? '(localDisk = "do-storage")' : '(inMemory = void)'}`,
-    );
+  return workerdSetConfig([options], [moduleFile]);
+}
+
+/**
+ * The config of several workers, each on a loopback socket of its own (`http`, then `http1`, `http2`, ...), served by
+ * one workerd process; Durable Object storage goes under the first `storageDir` given.
+ */
+export function workerdSetConfig(workers: readonly WorkerdOptions[], moduleFiles: readonly string[]): string {
+  const storageDir = workers.find((w) => w.storageDir !== undefined)?.storageDir;
+  const services: string[] = [];
+  const sockets: string[] = [];
+  const consts: string[] = [];
+  workers.forEach((options, i) => {
+    const service = i === 0 ? 'main' : `main${i}`;
+    const constName = i === 0 ? 'worker' : `worker${i}`;
+    services.push(`(name = ${capnpString(service)}, worker = .${constName})`);
+    sockets.push(`(name = ${capnpString(socketName(i))}, address = "127.0.0.1:0", http = (), service = ${capnpString(service)})`);
+    const dos = options.durableObjects ?? [];
+    const worker = [
+      `modules = [ (name = "worker.js", esModule = embed ${capnpString(basename(moduleFiles[i]!))}) ]`,
+      `compatibilityDate = ${capnpString(options.compatibilityDate ?? '2025-09-01')}`,
+      `bindings = [ ${(options.bindings ?? []).map(bindingConfig).join(', ')} ]`,
+    ];
+    if (dos.length > 0) {
+      worker.push(
+        `durableObjectNamespaces = [ ${dos
+          .map((d) => `(className = ${capnpString(d.className)}, uniqueKey = ${capnpString(d.uniqueKey)}, enableSql = true)`)
+          .join(', ')} ]`,
+        `durableObjectStorage = ${options.storageDir !== undefined ? '(localDisk = "do-storage")' : '(inMemory = void)'}`,
+      );
+    }
+    consts.push(`const ${constName} :Workerd.Worker = (\n  ${worker.join(',\n  ')},\n);`);
+  });
+  if (storageDir !== undefined) {
+    services.push(`(name = "do-storage", disk = (path = ${capnpString(storageDir)}, writable = true))`);
   }
   return [
     'using Workerd = import "/workerd/workerd.capnp";',
     'const config :Workerd.Config = (',
     `  services = [ ${services.join(', ')} ],`,
-    '  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],',
+    `  sockets = [ ${sockets.join(', ')} ],`,
     ');',
-    `const worker :Workerd.Worker = (\n  ${worker.join(',\n  ')},\n);`,
+    ...consts,
     '',
   ].join('\n');
 }
 
-/** The first `listen` event on the control fd: the port workerd bound. */
-function listenPort(control: Readable, child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<number> {
+const socketName = (i: number): string => (i === 0 ? 'http' : `http${i}`);
+
+/** The `listen` events on the control fd: the port workerd bound for each of `count` sockets, in order. */
+function listenPorts(control: Readable, child: ChildProcess, stderr: () => string, timeoutMs: number, count: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
     let buffer = '';
+    const ports = new Map<string, number>();
     const timer = setTimeout(() => done(new Error(`workerd did not listen within ${timeoutMs} ms: ${stderr()}`)), timeoutMs);
     const onExit = (code: number | null, signal: string | null): void =>
       done(new Error(`workerd exited (${code ?? signal}) before listening: ${stderr()}`));
@@ -123,18 +144,24 @@ function listenPort(control: Readable, child: ChildProcess, stderr: () => string
         const line = buffer.slice(0, i);
         buffer = buffer.slice(i + 1);
         const event = JSON.parse(line) as { event?: string; socket?: string; port?: number };
-        if (event.event === 'listen' && event.socket === 'http' && typeof event.port === 'number') {
-          done(undefined, event.port);
-          return;
+        if (event.event === 'listen' && typeof event.socket === 'string' && typeof event.port === 'number') {
+          ports.set(event.socket, event.port);
+          if (ports.size === count) {
+            done(
+              undefined,
+              Array.from({ length: count }, (_, i) => ports.get(socketName(i))!),
+            );
+            return;
+          }
         }
       }
     };
-    function done(err: Error | undefined, port?: number): void {
+    function done(err: Error | undefined, found?: number[]): void {
       clearTimeout(timer);
       child.off('exit', onExit);
       control.off('data', onData);
       if (err) reject(err);
-      else resolve(port!);
+      else resolve(found!);
     }
     child.on('exit', onExit);
     control.on('data', onData);
@@ -143,13 +170,27 @@ function listenPort(control: Readable, child: ChildProcess, stderr: () => string
 
 /** Starts workerd on a worker; resolves once it listens on loopback. */
 export async function startWorkerd(options: WorkerdOptions, startTimeoutMs = 60_000): Promise<Workerd> {
+  const set = await startWorkerdSet([options], startTimeoutMs);
+  return { url: set.urls[0]!, process: set.process, stderr: set.stderr, stop: set.stop };
+}
+
+/** Several workers served by one workerd process (one start for a test file); `urls` in the order given. */
+export interface WorkerdSet extends Omit<Workerd, 'url'> {
+  readonly urls: readonly string[];
+}
+
+/** Starts one workerd on several workers, each on a loopback port of its own; resolves once all listen. */
+export async function startWorkerdSet(workers: readonly WorkerdOptions[], startTimeoutMs = 60_000): Promise<WorkerdSet> {
   const bin = requireWorkerd();
   const dir = mkdtempSync(join(tmpdir(), 'reqsign-workerd-'));
-  const moduleFile = join(dir, 'worker.js');
-  writeFileSync(moduleFile, options.code);
-  if (options.storageDir !== undefined) mkdirSync(options.storageDir, { recursive: true });
+  const moduleFiles = workers.map((w, i) => {
+    const file = join(dir, i === 0 ? 'worker.js' : `worker${i}.js`);
+    writeFileSync(file, w.code);
+    if (w.storageDir !== undefined) mkdirSync(w.storageDir, { recursive: true });
+    return file;
+  });
   const configFile = join(dir, 'config.capnp');
-  writeFileSync(configFile, workerdConfig(options, moduleFile));
+  writeFileSync(configFile, workerdSetConfig(workers, moduleFiles));
   const child = spawn(bin, ['serve', configFile, '--verbose', '--control-fd=3'], {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
@@ -165,9 +206,9 @@ export async function startWorkerd(options: WorkerdOptions, startTimeoutMs = 60_
     }),
   );
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
-  let port: number;
+  let ports: number[];
   try {
-    port = await listenPort(child.stdio[3] as Readable, child, stderr, startTimeoutMs);
+    ports = await listenPorts(child.stdio[3] as Readable, child, stderr, startTimeoutMs, workers.length);
   } catch (e) {
     child.kill('SIGKILL');
     await exited;
@@ -175,7 +216,7 @@ export async function startWorkerd(options: WorkerdOptions, startTimeoutMs = 60_
     throw e;
   }
   return {
-    url: `http://127.0.0.1:${port}`,
+    urls: ports.map((port) => `http://127.0.0.1:${port}`),
     process: child,
     stderr,
     async stop(signal = 'SIGTERM', graceMs = 10_000) {

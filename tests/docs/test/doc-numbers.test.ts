@@ -13,9 +13,13 @@
  *   and the raw figures in a comment beside the table; this test renders the table again from those figures with
  *   the bench's own renderer and fails when the table differs (a figure edited by hand) or is not stamped. Done for
  *   the CLI's start-up table (`npm run bench -w @reqsign/cli`), nOps's performance table (`npm run bench -w
- *   @reqsign/nops`) and nog's performance and capacity tables (`npm run bench -w @reqsign/nog`); the nog-redis and
- *   nog-durable-objects bench tables, which need a Redis cluster and workerd, are still written by hand (see the list
- *   in STILL_BY_HAND below).
+ *   @reqsign/nops`), nog's performance and capacity tables (`npm run bench -w @reqsign/nog`) and the Durable Objects
+ *   sizing table, run in workerd (`npm run bench -w @reqsign/nog-durable-objects`), whose prose figures (the ratio
+ *   range, one object's claims/s) are derived again here from the run in its table; the nog-redis bench table, which
+ *   needs a Redis cluster, and http's server-CPU table are still written by hand (see STILL_BY_HAND below).
+ * - The memory nonce store's capacity (nog's table and the figure http's which-store table quotes): arithmetic on
+ *   its default size, `DEFAULT_MAX_NONCES / authexpires` requests a second, rounded down to a hundred; checked below
+ *   against the constant.
  * - Counts of vectors: tests/docs/test/readme-counts.test.ts.
  * - Limits and defaults quoted in prose (16384, 8192, 2^31 - 1 ms): each is an option's documented value, tested
  *   by its package's suite; not a measurement.
@@ -25,6 +29,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUDGETS, budgetFigures } from '../../../packages/cli/bench/startup-docs.mjs';
 import { budgetFigures as nopsBenchFigures } from '../../../packages/nops/bench/docs.mjs';
+import { inlineFigures as durableObjectsFigures } from '../../../packages/nog-durable-objects/bench/docs.mjs';
+import { DEFAULT_MAX_NONCES } from '@reqsign/nog';
+import { MODEL } from '../../../packages/nog-redis/bench/sizing-model.js';
 import { renderBench } from '../../../scripts/lib/bench-docs.mjs';
 import { docFiles, regionsOf, rewriteRegions } from '../../../scripts/lib/doc-regions.js';
 import { measureSizes } from '../../../scripts/lib/size.js';
@@ -35,13 +42,12 @@ const docs = docFiles(ROOT).map((file) => ({ file, text: readFileSync(join(ROOT,
 
 /**
  * Benchmark figures still written by hand, by file, with why: each is one run on a set-up the docs describe, which
- * the bench cannot yet write back (they need a Redis cluster or workerd). Any other table row with a ratio outside
+ * the bench cannot yet write back. Any other table row with a ratio outside
  * a bench region fails below.
  */
 export const STILL_BY_HAND: Readonly<Record<string, string>> = {
   'packages/nog-redis/README.md': 'claims/s on a single server and a 3-primary cluster (npm run bench -w @reqsign/nog-redis)',
-  'packages/nog-durable-objects/README.md': 'put/s and claims/s in workerd (npm run bench -w @reqsign/nog-durable-objects)',
-  'packages/http/README.md': "the which-store table quotes nog-durable-objects' figures",
+  'packages/http/README.md': 'the server-CPU table: two runs side by side (npm run bench -w @reqsign/http)',
 };
 
 describe('sizes in the docs are what npm run size writes', () => {
@@ -104,10 +110,17 @@ describe('sizes in the docs are what npm run size writes', () => {
   });
 });
 
-/** The inline figures of each bench's regions (constants the prose quotes, such as budgets), by tool. */
-const BENCH_FIGURES: Readonly<Record<string, () => Record<string, string>>> = {
+/**
+ * The inline figures of each bench's regions, by tool: constants the prose quotes (budgets), or figures derived from
+ * the run in the same file's table (given as `run`).
+ */
+const BENCH_FIGURES: Readonly<Record<string, (run: Parameters<typeof renderBench>[0] | undefined) => Record<string, string>>> = {
   'bench-cli': budgetFigures,
   'bench-nops': nopsBenchFigures,
+  'bench-do': (run) => {
+    if (run === undefined) throw new Error('bench-do figures without the bench-do:sizing run in the same file');
+    return durableObjectsFigures(run);
+  },
 };
 
 /** Every `bench-*` region of every doc. */
@@ -124,6 +137,9 @@ describe('benchmark figures are the benches’ runs, stamped', () => {
     expect(keys).toContain('packages/nops/README.md bench-nops:performance');
     expect(keys).toContain('packages/nog/README.md bench-nog:performance');
     expect(keys).toContain('packages/nog/README.md bench-nog:capacity');
+    expect(keys).toContain('packages/nog-durable-objects/README.md bench-do:sizing');
+    expect(keys).toContain('packages/nog-durable-objects/README.md bench-do:ratio-range');
+    expect(keys).toContain('packages/nog-durable-objects/README.md bench-do:claims-per-object');
   });
 
   it.each(benchRegions.filter((r) => r.block).map((r) => [`${r.file}:${r.line} ${r.tool}:${r.key}`, r] as const))(
@@ -143,9 +159,12 @@ describe('benchmark figures are the benches’ runs, stamped', () => {
     },
   );
 
-  it('the inline figures (budgets the prose quotes) are the benches’ constants', () => {
+  it('the inline figures are the benches’ constants (budgets) or derived from the run in the same file', () => {
     for (const r of benchRegions.filter((x) => !x.block)) {
-      const figures = BENCH_FIGURES[r.tool]?.();
+      // The run of the same tool's table in the same file, for figures derived from it.
+      const table = benchRegions.find((x) => x.file === r.file && x.tool === r.tool && x.block);
+      const raw = table === undefined ? undefined : /^\s*<!-- (\{.*\}) -->/.exec(table.content)?.[1];
+      const figures = BENCH_FIGURES[r.tool]?.(raw === undefined ? undefined : JSON.parse(raw));
       expect(figures?.[r.key], `${r.file}:${r.line} ${r.tool}:${r.key} is no figure of the bench`).toBeDefined();
       expect(r.content, `${r.file}:${r.line} ${r.tool}:${r.key}: run the bench again`).toBe(figures![r.key]);
     }
@@ -182,5 +201,65 @@ describe('benchmark figures are the benches’ runs, stamped', () => {
     const table = renderBench(run);
     expect(table.replace('| 1.25x |', '| 1.05x |')).not.toBe(table);
     expect(table.replace('| 1.25x |', '| 1.05x |')).not.toBe(renderBench(JSON.parse(/<!-- (\{.*\}) -->/.exec(table)![1]!)));
+  });
+});
+
+describe("the memory nonce store's capacity is arithmetic on its default size", () => {
+  /** Requests a second a store of the default size sustains at `authexpires` seconds, rounded down to a hundred. */
+  const sustained = (authexpires: number): string => (Math.floor(DEFAULT_MAX_NONCES / authexpires / 100) * 100).toLocaleString('en-US');
+  const text = (file: string): string => docs.find((d) => d.file === file)!.text;
+
+  it("nog's capacity table: each row is DEFAULT_MAX_NONCES / authexpires, under a heading naming the default", () => {
+    const nog = text('packages/nog/README.md');
+    expect(nog).toContain(`| \`authexpires\` | requests/s sustained at the default ${DEFAULT_MAX_NONCES.toLocaleString('en-US')} |`);
+    const rows = [...nog.matchAll(/^\| (\d+) \([^)]*\) \| ([\d,]+) \|/gm)].map((m) => [Number(m[1]), m[2]] as const);
+    expect(rows.map(([e]) => e)).toEqual([300, 600, 3600]);
+    for (const [authexpires, figure] of rows) expect(figure, `authexpires ${authexpires}`).toBe(sustained(authexpires));
+  });
+
+  it("http's which-store table quotes the default and the rate at authexpires=600", () => {
+    const m = /([\d,]+) live nonces by default: ([\d,]+) nonce-carrying requests a second sustained at `authexpires=(\d+)`/.exec(
+      text('packages/http/README.md'),
+    );
+    expect(m, 'the memory store row of "Which nonce store where"').not.toBeNull();
+    expect(m![1]).toBe(DEFAULT_MAX_NONCES.toLocaleString('en-US'));
+    expect(m![2]).toBe(sustained(Number(m![3])));
+  });
+});
+
+describe("docs/SIZING.md's single process with the memory store is the model's arithmetic", () => {
+  it('cores = R / V_mem, memory = R * E * B_mem, live nonces = R * E (within DEFAULT_MAX_NONCES or not)', () => {
+    const sizing = docs.find((d) => d.file === 'docs/SIZING.md')!.text.replace(/\s+/g, ' ');
+    const m =
+      /at ([\d,]+) req\/s it needs ([\d.]+) core for the verification and ([\d.]+) GB \(`E = (\d+)`\) or ([\d.]+) GB \(`E = (\d+)`\) for the nonces, and ([\d.]+) M live nonces at `E = (\d+)` is within the default `maxEntries`; ([\d,]+) req\/s at `E = (\d+)` is not/.exec(
+        sizing,
+      );
+    expect(m, 'the "A single process with the memory store" paragraph').not.toBeNull();
+    const [rate, cores, gb1, e1, gb2, e2, liveM, eLive, over, eOver] = m!.slice(1).map((x) => Number(x!.replaceAll(',', '')));
+    expect(cores).toBe(rate! / MODEL.verifyPerCoreMemory);
+    expect(gb1).toBeCloseTo((rate! * e1! * MODEL.memoryBytesPerNonce) / 1e9, 2);
+    expect(gb2).toBeCloseTo((rate! * e2! * MODEL.memoryBytesPerNonce) / 1e9, 2);
+    expect(liveM! * 1e6).toBe(rate! * eLive!);
+    expect(rate! * eLive!).toBeLessThanOrEqual(DEFAULT_MAX_NONCES);
+    expect(over! * eOver!).toBeGreaterThan(DEFAULT_MAX_NONCES);
+  });
+});
+
+describe('figures the Durable Objects prose derives from its run', () => {
+  it('are the range of the claims’ ratios (not the A/A row’s) and one object’s claims/s, from the rows (the check can fail)', () => {
+    const run = {
+      command: 'x',
+      machine: 'm',
+      node: 'v20.0.0',
+      commit: 'abcdef1234',
+      date: '2026-01-01',
+      columns: [],
+      rows: [
+        ['A/A: raw against raw, one object, 64 in flight (the noise)', '10', '5', '0.50', '', ''],
+        ['a', '10', '9', '0.90', '', ''],
+        ['one object, 64 in flight (claims/s per object)', '300', '314', '1.05', '', ''],
+      ],
+    };
+    expect(durableObjectsFigures(run)).toEqual({ 'ratio-range': '0.90 to 1.05', 'claims-per-object': '310' });
   });
 });

@@ -3,25 +3,69 @@
  * folder of their own, with the network replaced by a local stub server (tests/docs/fixtures/route-fetch.mjs) and a
  * real redis-server; then every request the blocks sent is verified as the scheme that signed it.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requirePrograms } from '../../../scripts/lib/programs.js';
+import { RUNTIME_BINARIES, requirePrograms } from '../../../scripts/lib/programs.js';
 import { ROOT } from '../../../scripts/lib/workspace.js';
 import { startRedisServer, type RedisServer } from '../../../packages/nog-redis/test/helpers/redisServer.js';
 import { slug } from './support/programs.js';
+import { docFiles } from '../../../scripts/lib/doc-regions.js';
 import { parseReadme, readmes, type SnippetFile } from './support/snippets.js';
 import { schemeOfRequest, STUB_SCHEMES, startStub } from './support/stub.js';
 import { NOG, run, userFolder } from './support/userFolder.js';
 import { sign as nogSign } from '@reqsign/nog';
 
-requirePrograms('redis-server');
+requirePrograms('redis-server', 'runtimes');
 
 /** Blocks known to hang, with the reason: none now (a block that hangs fails like any other). */
 const KNOWN: Record<string, { readonly hangs: string }> = {};
 
 const snippets = readmes(ROOT).flatMap((r) => parseReadme(ROOT, r).snippets);
+/** Every README's and doc's shell blocks: those marked `run`, and the others. */
+const shellFiles = [...new Set([...readmes(ROOT), ...docFiles(ROOT)])].map((r) => parseReadme(ROOT, r));
+// Those that install from npm run against a registry in readme-registry.test.ts.
+const shells = shellFiles.flatMap((r) => r.shells).filter((b) => b.needs === undefined);
+const unrun = shellFiles.flatMap((r) => r.unrun);
+
+/**
+ * The shell blocks no test runs, by README and first line, with why. A block that is neither run nor listed fails
+ * (mark it `<!-- snippet: run -->` or `transcript`, or say here why it cannot run).
+ */
+const NOT_RUN: Readonly<Record<string, string>> = {
+  'README.md npm ci && npm run conformance': "the repository's own set-up and whole test suite (CI runs it)",
+  'README.md CI=true bash .ci/run': 'the CI script itself',
+  'README.md reqsign nog explain --keys keys.json':
+    'a sketch with $CLIENT_URL / $RECEIVED_URL; explain is run in packages/cli/README.md transcripts',
+  'README.md npx changeset': "the maintainer's release steps (tests/packaging/test/registry.test.ts runs version and release)",
+  'README.md npx @reqsign/conformance --impl "python3 my_port.py"':
+    'installs from the registry (npx); the runner is run on the Python port by conformance/test',
+  'packages/cli/README.md npm install -g @reqsign/cli': 'a global install from the registry',
+  'packages/cli/README.md export NOPS_API_KEY=123.aaaa4432454ccccb5a2280e755fdzzzz':
+    'a key in ~/.nops and a sample output with a 2024 date; nops sign is run in packages/cli/test',
+  'packages/cli/README.md reqsign conformance --impl "myport=./target/release/nog-port" --report results.xml':
+    'a port binary of the reader’s own',
+  'packages/debugger/README.md npm run debugger':
+    'a server that runs until stopped (packages/debugger/test serves and loads it in Chromium)',
+  'packages/http/README.md curl "$(reqsign nog sign GET \'http://127.0.0.1:8080/api/blobs/abc?x=1\')"':
+    'the server block above is started and sent this request; its answer is compared with the comment',
+  'conformance/README.md npx @reqsign/conformance --impl "python3 my_port.py"':
+    'installs from the registry (npx); the runner is run on the Python port by conformance/test',
+  'conformance/README.md npx @reqsign/conformance --impl "my-port=python3 my_port.py"':
+    "its output is the README's sample, checked by conformance/test/readme.test.ts",
+  'conformance/README.md npx reqsign conformance fuzz --impl "python3 my_port.py"':
+    'minutes of fuzzing; conformance fuzz is run in conformance/test',
+  'conformance/ports/python/README.md npx @reqsign/conformance --impl "python3 node_modules/@reqsign/conformance/ports/python/reqsign_port.py"':
+    'installs from the registry (npx); the port is run by conformance/test',
+  'conformance/ports/python/README.md npx @reqsign/conformance --impl "python3 my_port.py" --filter nog-sign':
+    'installs from the registry (npx); the port is run by conformance/test',
+  'docs/RELEASING.md git clone https://github.com/reqsign/reqsign && cd reqsign':
+    'a clone from GitHub; tests/packaging/test/registry.test.ts rebuilds a release elsewhere and compares the bytes',
+  'docs/RELEASING.md npm run build': "the repository's own test commands",
+};
+const notRunKey = (b: { readme: string; code: string }): string | undefined =>
+  Object.keys(NOT_RUN).find((k) => `${b.readme} ${b.code.split('\n')[0]}`.startsWith(k));
 const work = join(ROOT, 'tests', 'docs', '.tmp', 'run');
 
 let stub: Awaited<ReturnType<typeof startStub>>;
@@ -50,7 +94,16 @@ function projectManifest(name: string, file: SnippetFile): string {
 }
 
 describe('README blocks run', () => {
-  const runnable = snippets.filter((s) => s.mode === 'run' && s.lang !== 'python');
+  // Node's blocks: those for workerd, Deno and Redis topologies run in readme-workers, readme-registry and
+  // readme-redis-topologies.test.ts.
+  const runnable = snippets.filter((s) => s.mode === 'run' && s.lang !== 'python' && s.env === 'node' && s.needs === undefined);
+
+  it('no block is only type-checked: each one runs somewhere (a `check` note names no runner)', () => {
+    expect(
+      snippets.filter((s) => s.mode === 'check').map((s) => `${s.readme}:${s.line}`),
+      'give each block a runner: serve, serve env=worker|deno|bun, needs=redis-topologies (tests/docs/test/support/snippets.ts)',
+    ).toEqual([]);
+  });
 
   it('every block that imports names its file in its first line (.mjs, or "type": "module")', () => {
     const unnamed = snippets.filter((s) => s.lang !== 'python' && /^import /m.test(s.code) && s.file === undefined);
@@ -59,6 +112,36 @@ describe('README blocks run', () => {
       'start each with // <file>.mjs or // <file>.ts ("type": "module" in package.json)',
     ).toEqual([]);
   });
+
+  it('every shell block runs (`run` or `transcript`) or is listed in NOT_RUN with why, and NOT_RUN lists no other', () => {
+    expect(
+      unrun.filter((b) => notRunKey(b) === undefined).map((b) => `${b.readme}:${b.line}: ${b.code.split('\n')[0]}`),
+      'mark it <!-- snippet: run --> (or transcript), or add it to NOT_RUN with why',
+    ).toEqual([]);
+    const used = new Set(unrun.map(notRunKey));
+    expect(Object.keys(NOT_RUN).filter((k) => !used.has(k))).toEqual([]);
+    expect(shells.length).toBeGreaterThan(0);
+  });
+
+  it.each(shells.map((b) => [`${b.readme}:${b.line}`, b] as const))(
+    '%s (shell, with bash): runs as pasted, its curl sent to the stub',
+    async (_id, b) => {
+      const script = join(work, `${`${b.readme}-${b.line}`.replace(/[^A-Za-z0-9]+/g, '-')}.sh`);
+      writeFileSync(script, b.code);
+      const curl = execFileSync('sh', ['-c', 'command -v curl'], { encoding: 'utf8' }).trim();
+      const bin = join(ROOT, 'tests', 'docs', 'fixtures', 'bin');
+      const before = stub.received.length;
+      const r = await run(folder.dir, 'bash', ['-e', '-o', 'pipefail', script], 60_000, {
+        PATH: `${bin}:${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+        REQSIGN_STUB: stub.url,
+        REQSIGN_CURL: curl,
+      });
+      expect(r.code, `${b.readme}:${b.line}\n${r.stderr}`).toBe(0);
+      // Its requests reached the stub (verified below with the others).
+      expect(stub.received.length, `${b.readme}:${b.line} sent nothing`).toBeGreaterThan(before);
+    },
+    90_000,
+  );
 
   it.each(runnable.map((s) => [s.id, s] as const))(
     '%s',
@@ -92,7 +175,8 @@ describe('README blocks run', () => {
     90_000,
   );
 
-  const servers = snippets.filter((s) => s.mode === 'serve');
+  // Node's servers, and the modules Bun serves (a default export with `fetch`, as Hono's apps are).
+  const servers = snippets.filter((s) => s.mode === 'serve' && (s.env === 'node' || s.env === 'bun'));
   it.each(servers.map((s) => [s.id, s] as const))(
     '%s: serves a signed request and refuses an unsigned one',
     async (_id, s) => {
@@ -102,8 +186,12 @@ describe('README blocks run', () => {
       writeFileSync(join(project, 'package.json'), projectManifest(slug(s).toLowerCase(), file));
       writeFileSync(join(project, file.name), `${s.before}${s.code}`);
       const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-      const anywhere = join(ROOT, 'tests', 'docs', 'fixtures', 'listen-anywhere.mjs');
-      const child = spawn(process.execPath, ['--import', tsx, '--import', anywhere, join(project, file.name)], {
+      const fixtures = join(ROOT, 'tests', 'docs', 'fixtures');
+      const [command, args] =
+        s.env === 'bun'
+          ? [RUNTIME_BINARIES.bun, ['run', '--preload', join(fixtures, 'bun-serve-anywhere.mjs'), join(project, file.name)]]
+          : [process.execPath, ['--import', tsx, '--import', join(fixtures, 'listen-anywhere.mjs'), join(project, file.name)]];
+      const child = spawn(command, args, {
         cwd: folder.dir,
         env: { PATH: process.env.PATH ?? '', NOG_KEYID: NOG.id, NOG_SECRETKEY: NOG.secret },
         stdio: ['ignore', 'ignore', 'pipe'],

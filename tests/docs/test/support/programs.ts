@@ -47,7 +47,8 @@ export const PROGRAMS = {
 /** The type errors of one program's blocks (written under `work`), each named by its README and line. */
 export function typeErrors(snippets: readonly Snippet[], work: string, name: keyof typeof PROGRAMS): string[] {
   const program = PROGRAMS[name];
-  const mine = snippets.filter((s) => s.lang === program.lang && s.env === program.env);
+  // Bun runs Node's code: its blocks are checked as Node's.
+  const mine = snippets.filter((s) => s.lang === program.lang && (s.env === 'bun' ? 'node' : s.env) === program.env);
   if (mine.length === 0) return [];
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../../../scripts/lib/workspace.js';
@@ -9,12 +9,14 @@ export const NOG = { id: '0123456789abcdef0123', secret: '0123456789abcdef012345
 export const NOPS_API_KEY = '123.aaaa4432454ccccb5a2280e755fdzzzz';
 export const KEYS: string = join(ROOT, 'packages', 'nops', 'test', 'fixtures', 'keys');
 
-/** The folder a user runs the snippets in: their key files, and a port of their own (the reference port). */
+/** The folder a user runs the snippets in: their key files, a port of their own (the reference port), a blob to upload. */
 export function userFolder(): { readonly dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'reqsign-readme-'));
   copyFileSync(join(KEYS, 'rsa2048.pem'), join(dir, 'nops_private_key.pem'));
   copyFileSync(join(KEYS, 'rsa2048.pub.pem'), join(dir, 'nops_public_key.pem'));
   copyFileSync(join(ROOT, 'conformance', 'ports', 'python', 'reqsign_port.py'), join(dir, 'my_port.py'));
+  // The file the CLI README's upload sends (`?size=42`).
+  writeFileSync(join(dir, 'blob.bin'), Buffer.alloc(42, 0x61));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
