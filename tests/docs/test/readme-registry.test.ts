@@ -209,6 +209,38 @@ describe('README blocks for Deno, in Deno, from a registry', () => {
   );
 });
 
+describe("the http README's note on Deno's minimum dependency age", () => {
+  it('a version published a moment ago is refused by default and taken with --minimum-dependency-age=0, as it says', async () => {
+    const readme = readFileSync(join(ROOT, 'packages/http/README.md'), 'utf8');
+    expect(readme).toContain('pass `--minimum-dependency-age=0` to take the newest at once');
+    // A package of one file, published now (its time is the registry's clock, as on a release day).
+    const dir = join(tmp.dir, 'fresh-release', 'package');
+    mkdirSync(dir, { recursive: true });
+    const manifest = { name: 'reqsign-fresh-release', version: '1.0.0', type: 'module', main: 'index.js' };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest));
+    writeFileSync(join(dir, 'index.js'), 'export const fresh = "taken";\n');
+    const tarball = join(tmp.dir, 'fresh-release', 'reqsign-fresh-release-1.0.0.tgz');
+    execFileSync('tar', ['-czf', tarball, '-C', dirname(dir), 'package']);
+    await publish(registry, { name: manifest.name, version: manifest.version, tarball, files: ['package.json', 'index.js'], manifest });
+    const script = join(tmp.dir, 'fresh-release', 'main.ts');
+    writeFileSync(script, "import { fresh } from 'npm:reqsign-fresh-release';\nconsole.log(fresh);\n");
+    const deno = (flags: string[], cache: string) =>
+      run(join(tmp.dir, 'fresh-release'), RUNTIME_BINARIES.deno, ['run', ...flags, script], 90_000, {
+        PATH: process.env.PATH ?? '',
+        HOME: tmp.dir,
+        DENO_DIR: join(tmp.dir, cache),
+        NPM_CONFIG_REGISTRY: registry.url,
+        NO_COLOR: '1',
+      });
+    const refused = await deno([], 'deno-dir-fresh-1');
+    expect(refused.code, refused.stdout).not.toBe(0);
+    expect(refused.stderr).toMatch(/minimum dependency age/i);
+    const taken = await deno(['--minimum-dependency-age=0'], 'deno-dir-fresh-2');
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stdout.trim()).toBe('taken');
+  }, 120_000);
+});
+
 describe('README shell blocks that install with npx, from a registry', () => {
   const folder = join(tmp.dir, 'user');
   const npmEnv = (): Record<string, string> => ({
