@@ -3,7 +3,7 @@ import { NogError, type NonceClaim, type NonceStore } from '@reqsign/nog';
 import type { RedisConnectionLike } from './clients.js';
 import { Claims, PendingClaim } from './internal/claims.js';
 import { DurableBatches } from './internal/durable.js';
-import { nonceKey } from './internal/key.js';
+import { nonceKeys } from './internal/key.js';
 import { readOptions } from './internal/options.js';
 import { topologyOf } from './internal/topology.js';
 import type { RedisClaimEvent, RedisNonceStoreMetrics } from './metrics.js';
@@ -88,13 +88,14 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
   const claims = new Claims(config.timeoutMs, config.maxInFlight, config.onClaim);
   const durable = config.durability && new DurableBatches(topology, config.durability.replicas, config.durability.timeoutMs);
 
+  const keyOf = nonceKeys(prefix);
   const keyFor = (claim: Pick<NonceClaim, 'keyId' | 'authdate' | 'nonce'>): string => {
     if (typeof claim !== 'object' || claim === null) throw invalid('claim must be an object');
     const { keyId, authdate, nonce } = claim;
     if (typeof keyId !== 'string') throw invalid('claim.keyId must be a string');
     if (typeof authdate !== 'string') throw invalid('claim.authdate must be a string');
     if (typeof nonce !== 'string') throw invalid('claim.nonce must be a string');
-    return nonceKey(prefix, keyId, authdate, nonce);
+    return keyOf(keyId, authdate, nonce);
   };
 
   /** `SET key 1 NX PX ttl`, the ttl by the claim's clock; PX takes a positive integer, rounded up so never early. */
