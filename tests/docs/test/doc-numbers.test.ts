@@ -13,9 +13,10 @@
  *   and the raw figures in a comment beside the table; this test renders the table again from those figures with
  *   the bench's own renderer and fails when the table differs (a figure edited by hand) or is not stamped. Done for
  *   the CLI's start-up table (`npm run bench -w @reqsign/cli`), nOps's performance table (`npm run bench -w
- *   @reqsign/nops`) and nog's performance and capacity tables (`npm run bench -w @reqsign/nog`); the nog-redis and
- *   nog-durable-objects bench tables, which need a Redis cluster and workerd, are still written by hand (see the list
- *   in STILL_BY_HAND below).
+ *   @reqsign/nops`), nog's performance and capacity tables (`npm run bench -w @reqsign/nog`) and nog-redis's
+ *   performance table (`npm run bench -w @reqsign/nog-redis`, which starts its own Redis server and cluster); the
+ *   nog-durable-objects bench table, which needs workerd, is still written by hand (see the list in STILL_BY_HAND
+ *   below).
  * - Counts of vectors: tests/docs/test/readme-counts.test.ts.
  * - Limits and defaults quoted in prose (16384, 8192, 2^31 - 1 ms): each is an option's documented value, tested
  *   by its package's suite; not a measurement.
@@ -35,11 +36,10 @@ const docs = docFiles(ROOT).map((file) => ({ file, text: readFileSync(join(ROOT,
 
 /**
  * Benchmark figures still written by hand, by file, with why: each is one run on a set-up the docs describe, which
- * the bench cannot yet write back (they need a Redis cluster or workerd). Any other table row with a ratio outside
+ * the bench cannot yet write back (they need workerd). Any other table row with a ratio outside
  * a bench region fails below.
  */
 export const STILL_BY_HAND: Readonly<Record<string, string>> = {
-  'packages/nog-redis/README.md': 'claims/s on a single server and a 3-primary cluster (npm run bench -w @reqsign/nog-redis)',
   'packages/nog-durable-objects/README.md': 'put/s and claims/s in workerd (npm run bench -w @reqsign/nog-durable-objects)',
   'packages/http/README.md': "the which-store table quotes nog-durable-objects' figures",
 };
@@ -124,6 +124,7 @@ describe('benchmark figures are the benches’ runs, stamped', () => {
     expect(keys).toContain('packages/nops/README.md bench-nops:performance');
     expect(keys).toContain('packages/nog/README.md bench-nog:performance');
     expect(keys).toContain('packages/nog/README.md bench-nog:capacity');
+    expect(keys).toContain('packages/nog-redis/README.md bench-nogredis:performance');
   });
 
   it.each(benchRegions.filter((r) => r.block).map((r) => [`${r.file}:${r.line} ${r.tool}:${r.key}`, r] as const))(
