@@ -7,11 +7,21 @@
  *
  * Each scenario keeps `concurrency` claims in flight (a closed loop: each answer starts the next claim) for `ops`
  * claims; rounds alternate raw and store, and the table shows medians over the rounds. Wall-clock time, because the
- * cost includes Redis's own; the ratio is store claims/s over raw claims/s.
+ * cost includes Redis's own; the ratio is store claims/s over raw claims/s. Beside each rate, where its time goes:
+ * this process's CPU per operation (`process.cpuUsage`: the Redis client, the store, the verification and the bench
+ * loop) and Redis's (`INFO CPU` of every server of the set-up, before and after the run). On a 2-core machine
+ * redis-server takes one core and this process the other, so the side with more CPU per operation sets the rate.
+ *
+ * The "verify alone" row is the ceiling of a whole verification: the same verifier and URLs with a store that answers
+ * `true` at once (no Redis), against raw SETs. A whole verify with any store can go no faster than that.
+ *
+ * The table is written into the README (`bench-nogredis:performance`, scripts/lib/bench-docs.mjs), stamped with the
+ * machine, Node version, commit and date; tests/docs/test/doc-numbers.test.ts checks it against its run.
  *
  *   npm run bench -w @reqsign/nog-redis        (node --import tsx bench/nog-redis.bench.ts)
  */
 import { createVerifier, signSync } from '@reqsign/nog';
+import { stamp, writeBenchRegions } from '../../../scripts/lib/bench-docs.mjs';
 import { createRedisNonceStore, type RedisNonceStore, type RedisNonceStoreOptions } from '../src/index.js';
 import { keySlot } from '../src/internal/slot.js';
 import { connect } from '../test/helpers/connect.mjs';
@@ -27,10 +37,19 @@ interface Run {
   perSecond: number;
   p50: number;
   p99: number;
+  /** This process's CPU time per operation, microseconds. */
+  cpuUs: number;
+  /** The Redis servers' CPU time per operation, microseconds. */
+  redisUs: number;
 }
 
-/** `ops` calls of `op(i)`, `concurrency` at a time; every call's latency in ms. */
-async function run(op: (i: number) => Promise<unknown>, ops: number, concurrency: number): Promise<Run> {
+const cpuMicros = (): number => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+/** `ops` calls of `op(i)`, `concurrency` at a time; every call's latency in ms. `redisCpu`: the servers' CPU seconds. */
+async function run(op: (i: number) => Promise<unknown>, ops: number, concurrency: number, redisCpu: () => Promise<number>): Promise<Run> {
   const latencies = new Float64Array(ops);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -41,11 +60,21 @@ async function run(op: (i: number) => Promise<unknown>, ops: number, concurrency
       latencies[i] = performance.now() - t;
     }
   };
+  const redisBefore = await redisCpu();
+  const cpuBefore = cpuMicros();
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = performance.now() - started;
+  const cpu = cpuMicros() - cpuBefore;
+  const redis = (await redisCpu()) - redisBefore;
   latencies.sort();
-  return { perSecond: (ops / elapsed) * 1000, p50: latencies[Math.floor(ops * 0.5)]!, p99: latencies[Math.floor(ops * 0.99)]! };
+  return {
+    perSecond: (ops / elapsed) * 1000,
+    p50: latencies[Math.floor(ops * 0.5)]!,
+    p99: latencies[Math.floor(ops * 0.99)]!,
+    cpuUs: cpu / ops,
+    redisUs: (redis * 1e6) / ops,
+  };
 }
 
 interface Row {
@@ -74,9 +103,10 @@ async function measure(
   ops: number,
   raw: (key: string) => Promise<unknown>,
   store: Measured,
-  flush: () => Promise<unknown>,
+  servers: Servers,
   budget?: number,
 ): Promise<void> {
+  const { flush, cpu } = servers;
   const tag = `${process.pid}-${sequence++}`;
   let round = 0;
   // The same keys, byte for byte, as the store's (its prefix and JSON array), so Redis does the same work for both.
@@ -89,9 +119,9 @@ async function measure(
   const prepare = 'claim' in store ? undefined : store.prepare;
   // Warm up both paths.
   round = -1;
-  await run(rawOp, ops, concurrency);
+  await run(rawOp, ops, concurrency, cpu);
   prepare?.(ops);
-  await run(storeOp, ops, concurrency);
+  await run(storeOp, ops, concurrency, cpu);
   const raws: Run[] = [];
   const stores: Run[] = [];
   const ratios: number[] = [];
@@ -102,11 +132,11 @@ async function measure(
     let a: Run;
     let b: Run;
     if (r % 2 === 0) {
-      a = await run(rawOp, ops, concurrency);
-      b = await run(storeOp, ops, concurrency);
+      a = await run(rawOp, ops, concurrency, cpu);
+      b = await run(storeOp, ops, concurrency, cpu);
     } else {
-      b = await run(storeOp, ops, concurrency);
-      a = await run(rawOp, ops, concurrency);
+      b = await run(storeOp, ops, concurrency, cpu);
+      a = await run(rawOp, ops, concurrency, cpu);
     }
     raws.push(a);
     stores.push(b);
@@ -116,6 +146,8 @@ async function measure(
     perSecond: median(xs.map((x) => x.perSecond)),
     p50: median(xs.map((x) => x.p50)),
     p99: median(xs.map((x) => x.p99)),
+    cpuUs: median(xs.map((x) => x.cpuUs)),
+    redisUs: median(xs.map((x) => x.redisUs)),
   });
   rows.push({ name, concurrency, raw: med(raws), store: med(stores), ratio: median(ratios), budget });
   const last = rows.at(-1)!;
@@ -133,11 +165,30 @@ type Cluster = {
   destroy(): void;
 };
 const client = (await connect({ kind: 'client', url: server.url })) as unknown as Client;
+const redisVersion = /^redis_version:(\S+)/m.exec(String(await client.sendCommand(['INFO', 'SERVER'])))?.[1] ?? 'unknown';
 const clusterClient = (await connect({ kind: 'cluster', rootNodes: cluster.rootNodes })) as unknown as Cluster;
 const storeOf = (c: unknown, options: Omit<RedisNonceStoreOptions, 'client'> = {}) =>
   createRedisNonceStore({ client: c as RedisNonceStoreOptions['client'], timeoutMs: 10_000, ...options });
-const flushSingle = () => client.sendCommand(['FLUSHALL']);
-const flushCluster = () => Promise.all(cluster.nodes.slice(0, 3).map((n) => cluster.command(n, ['FLUSHALL']).catch(() => {})));
+/** Emptying a set-up's data between rounds, and its servers' CPU seconds so far (`INFO CPU`, user + system). */
+interface Servers {
+  flush(): Promise<unknown>;
+  cpu(): Promise<number>;
+}
+const cpuOf = (info: unknown): number => {
+  const text = String(info);
+  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+};
+const single: Servers = {
+  flush: () => client.sendCommand(['FLUSHALL']),
+  cpu: async () => cpuOf(await client.sendCommand(['INFO', 'CPU'])),
+};
+// Every node of the cluster, replicas too (they apply the primaries' writes).
+const clustered: Servers = {
+  flush: () => Promise.all(cluster.nodes.slice(0, 3).map((n) => cluster.command(n, ['FLUSHALL']).catch(() => {}))),
+  cpu: async () =>
+    (await Promise.all(cluster.nodes.map(async (n) => cpuOf(await cluster.command(n, ['INFO', 'CPU']))))).reduce((a, b) => a + b, 0),
+};
 
 /**
  * The raw primitive of `durability`: the SETs one tick sends on a connection, then one `WAIT 1` on it; each SET is
@@ -161,7 +212,7 @@ function rawDurable(clientOf: (key: string) => Client): (key: string) => Promise
 }
 
 /** A whole verification with a Redis store: fresh signed URLs (a random nonce each), signed before each batch. */
-function wholeVerify(store: RedisNonceStore): Measured {
+function wholeVerify(store: Pick<RedisNonceStore, 'claim'>): Measured {
   const verifier = createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: store });
   let urls: string[] = [];
   return {
@@ -173,6 +224,11 @@ function wholeVerify(store: RedisNonceStore): Measured {
       if (!result.ok) throw new Error(`bench: verification failed: ${result.code}`);
     },
   };
+}
+
+/** The ceiling of a whole verification: the same verifier and URLs with a store that answers at once, no Redis. */
+function verifyAlone(): Measured {
+  return wholeVerify({ claim: () => Promise.resolve(true) } as unknown as RedisNonceStore);
 }
 
 /** The A/A row: the raw primitive against itself, on fresh keys: the noise of the table. */
@@ -188,22 +244,30 @@ try {
     [50, 5000],
   ] as const) {
     const rawSingle = (k: string) => client.sendCommand(setArgs(k));
-    await measure('A/A: raw SET vs raw SET', concurrency, ops, rawSingle, rawAgain(rawSingle), flushSingle);
-    await measure('single server', concurrency, ops, rawSingle, storeOf(client), flushSingle);
-    await measure('single server: whole verify', concurrency, ops, rawSingle, wholeVerify(storeOf(client)), flushSingle, 0.75);
+    await measure('A/A: raw SET vs raw SET', concurrency, ops, rawSingle, rawAgain(rawSingle), single);
+    await measure('single server', concurrency, ops, rawSingle, storeOf(client), single);
+    await measure(
+      'single server: verify alone, a store that answers at once (ceiling)',
+      concurrency,
+      ops,
+      rawSingle,
+      verifyAlone(),
+      single,
+    );
+    await measure('single server: whole verify', concurrency, ops, rawSingle, wholeVerify(storeOf(client)), single, 0.75);
     // Raw SETs straight to the primary of each key's slot, on the connections the store uses.
     const rawCluster = (k: string) => clusterClient.slots[keySlot(k)]!.master.client!.sendCommand(setArgs(k));
-    await measure('cluster (3 primaries)', concurrency, ops, rawCluster, storeOf(clusterClient), flushCluster);
-    await measure('cluster: whole verify', concurrency, ops, rawCluster, wholeVerify(storeOf(clusterClient)), flushCluster, 0.75);
+    await measure('cluster (3 primaries)', concurrency, ops, rawCluster, storeOf(clusterClient), clustered);
+    await measure('cluster: whole verify', concurrency, ops, rawCluster, wholeVerify(storeOf(clusterClient)), clustered, 0.75);
     const rawClusterDurable = rawDurable((k) => clusterClient.slots[keySlot(k)]!.master.client!);
-    await measure('A/A: raw SET + WAIT 1 vs itself', concurrency, ops, rawClusterDurable, rawAgain(rawClusterDurable), flushCluster);
+    await measure('A/A: raw SET + WAIT 1 vs itself', concurrency, ops, rawClusterDurable, rawAgain(rawClusterDurable), clustered);
     await measure(
       'cluster + durability vs raw SET + WAIT 1',
       concurrency,
       ops,
       rawClusterDurable,
       storeOf(clusterClient, { durability: { replicas: 1 } }),
-      flushCluster,
+      clustered,
       0.8,
     );
     // For reference, in the "store" column: the same raw SETs through the cluster client's own routing.
@@ -213,7 +277,7 @@ try {
         return clusterClient.sendCommand(key, false, setArgs(key)) as Promise<boolean>;
       },
     };
-    await measure('cluster: raw SET via cluster.sendCommand (reference)', concurrency, ops, rawCluster, routed, flushCluster);
+    await measure('cluster: raw SET via cluster.sendCommand (reference)', concurrency, ops, rawCluster, routed, clustered);
   }
 } finally {
   client.destroy();
@@ -223,21 +287,51 @@ try {
 }
 
 const f = (n: number, digits = 2) => n.toFixed(digits);
+const columns = [
+  'scenario',
+  'in flight',
+  'raw /s',
+  'measured /s',
+  'ratio',
+  'budget',
+  'this process CPU us/op, raw / measured',
+  'Redis CPU us/op, raw / measured',
+  'p50 / p99 ms, raw / measured',
+];
+const table = rows.map((r) => {
+  const verdict = r.budget === undefined ? '' : r.ratio >= r.budget ? ' PASS' : ' FAIL';
+  return [
+    r.name,
+    String(r.concurrency),
+    String(Math.round(r.raw.perSecond)),
+    String(Math.round(r.store.perSecond)),
+    `${f(r.ratio)}x`,
+    r.budget === undefined ? '-' : `>= ${r.budget}x${verdict}`,
+    `${f(r.raw.cpuUs)} / ${f(r.store.cpuUs)}`,
+    `${f(r.raw.redisUs)} / ${f(r.store.redisUs)}`,
+    `${f(r.raw.p50, 2)} / ${f(r.raw.p99, 2)}, ${f(r.store.p50, 2)} / ${f(r.store.p99, 2)}`,
+  ];
+});
 console.log(
   `\nRedis nonce store vs raw pipelined SET NX PX (same client, same concurrency), medians of ${ROUNDS} rounds, loopback; the A/A rows measure the raw primitive against itself (the noise)\n`,
 );
-console.log('| scenario | in flight | raw claims/s | store claims/s | ratio | budget | verdict | raw p50 / p99 ms | store p50 / p99 ms |');
-console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|');
-let failed = 0;
-for (const r of rows) {
-  const verdict = r.budget === undefined ? '' : r.ratio >= r.budget ? 'PASS' : 'FAIL';
-  if (verdict === 'FAIL') failed++;
-  console.log(
-    `| ${r.name} | ${r.concurrency} | ${Math.round(r.raw.perSecond)} | ${Math.round(r.store.perSecond)} | ${f(r.ratio)}x | ` +
-      `${r.budget === undefined ? '-' : `>= ${r.budget}x`} | ${verdict} | ` +
-      `${f(r.raw.p50, 3)} / ${f(r.raw.p99, 3)} | ${f(r.store.p50, 3)} / ${f(r.store.p99, 3)} |`,
-  );
-}
+console.log(`| ${columns.join(' | ')} |`);
+console.log(`|${columns.map(() => '---').join('|')}|`);
+for (const row of table) console.log(`| ${row.join(' | ')} |`);
+const failed = rows.filter((r) => r.budget !== undefined && r.ratio < r.budget).length;
+// The README's table is this run's, stamped with where and when it ran.
+const changed = writeBenchRegions(new URL('../README.md', import.meta.url), 'bench-nogredis', {
+  performance: {
+    command: 'npm run bench -w @reqsign/nog-redis',
+    ...stamp(),
+    note:
+      `medians of ${ROUNDS} alternating rounds on loopback, one redis-server and a cluster of 3 primaries with a replica each (Redis ${redisVersion}, node-redis 6); ` +
+      'raw is pipelined SET key 1 NX PX on the same connections with as many in flight; a missed budget ends the run with exit status 1',
+    columns,
+    rows: table,
+  },
+});
+console.log(changed ? 'rewrote the performance table of packages/nog-redis/README.md' : 'packages/nog-redis/README.md: unchanged');
 if (failed > 0) {
   console.log(`${failed} under budget`);
   process.exitCode = 1;

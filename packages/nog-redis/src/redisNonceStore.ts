@@ -3,9 +3,9 @@ import { NogError, type NonceClaim, type NonceStore } from '@reqsign/nog';
 import type { RedisConnectionLike } from './clients.js';
 import { Claims, PendingClaim } from './internal/claims.js';
 import { DurableBatches } from './internal/durable.js';
-import { nonceKey } from './internal/key.js';
+import { nonceKeys } from './internal/key.js';
 import { readOptions } from './internal/options.js';
-import { topologyOf } from './internal/topology.js';
+import { isRedirect, type Route, topologyOf } from './internal/topology.js';
 import type { RedisClaimEvent, RedisNonceStoreMetrics } from './metrics.js';
 
 export type { NonceClaim, NonceStore };
@@ -67,6 +67,16 @@ export interface RedisNonceStore extends NonceStore, ScopedNonceStore {
 
 const invalid = (message: string): NogError => new NogError('ERR_INVALID_ARGUMENT', message);
 
+/** `route.send` (or, after a redirect, `route.follow`) as a promise, whatever the client returns or throws. */
+function sendOn(route: Route, key: string, args: string[], follow = false): Promise<unknown> {
+  try {
+    // A client of the wrong shape may answer with no promise: its value is the reply (and fails as one).
+    return Promise.resolve(follow ? route.follow!(key, args) : route.send(key, args));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /**
  * A Redis nonce store: each claim is one atomic `SET <prefix>[keyId,authdate,nonce] 1 NX PX <ttl>`, so any number of
  * verifier processes sharing the database accept a given nonce exactly once, and Redis forgets it only after its
@@ -88,13 +98,14 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
   const claims = new Claims(config.timeoutMs, config.maxInFlight, config.onClaim);
   const durable = config.durability && new DurableBatches(topology, config.durability.replicas, config.durability.timeoutMs);
 
+  const keys = nonceKeys(prefix);
   const keyFor = (claim: Pick<NonceClaim, 'keyId' | 'authdate' | 'nonce'>): string => {
     if (typeof claim !== 'object' || claim === null) throw invalid('claim must be an object');
     const { keyId, authdate, nonce } = claim;
     if (typeof keyId !== 'string') throw invalid('claim.keyId must be a string');
     if (typeof authdate !== 'string') throw invalid('claim.authdate must be a string');
     if (typeof nonce !== 'string') throw invalid('claim.nonce must be a string');
-    return nonceKey(prefix, keyId, authdate, nonce);
+    return keys.key(keyId, authdate, nonce);
   };
 
   /** `SET key 1 NX PX ttl`, the ttl by the claim's clock; PX takes a positive integer, rounded up so never early. */
@@ -128,23 +139,26 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
     }
     const key = args[1]!;
     if (claims.inFlight >= claims.maxInFlight) return claims.refuse('overloaded');
-    const route = topology.route(key);
+    const route = topology.slotted ? topology.route(key, keys.slotOf(key)) : topology.route(key);
     if (route === undefined || !route.ready()) return claims.refuse('disconnected');
     if (durable !== undefined) {
       return new Promise((resolve, reject) => durable.add(route, new PendingClaim(claims, args, false, resolve, reject)));
     }
     return new Promise((resolve, reject) => {
       const pending = new PendingClaim(claims, args, true, resolve, reject);
-      let sent: Promise<unknown>;
-      try {
-        // A client of the wrong shape may answer with no promise: its value is the reply (and fails as one).
-        sent = Promise.resolve(route.send(key, args));
-      } catch (error) {
-        sent = Promise.reject(error);
-      }
-      sent.then(
+      sendOn(route, key, args).then(
         (reply) => pending.answer(reply),
-        (error: unknown) => pending.fail(error),
+        (error: unknown) => {
+          // A cluster node answered that the key's slot is served elsewhere: the SET did not run; send it again
+          // through the cluster client, which follows the redirect.
+          if (route.follow === undefined || !isRedirect(error)) pending.fail(error);
+          else {
+            sendOn(route, key, args, true).then(
+              (reply) => pending.answer(reply),
+              (again: unknown) => pending.fail(again),
+            );
+          }
+        },
       );
     });
   };

@@ -13,10 +13,11 @@
  *   and the raw figures in a comment beside the table; this test renders the table again from those figures with
  *   the bench's own renderer and fails when the table differs (a figure edited by hand) or is not stamped. Done for
  *   the CLI's start-up table (`npm run bench -w @reqsign/cli`), nOps's performance table (`npm run bench -w
- *   @reqsign/nops`), nog's performance and capacity tables (`npm run bench -w @reqsign/nog`) and the Durable Objects
- *   sizing table, run in workerd (`npm run bench -w @reqsign/nog-durable-objects`), whose prose figures (the ratio
- *   range, one object's claims/s) are derived again here from the run in its table; the nog-redis bench table, which
- *   needs a Redis cluster, and http's server-CPU table are still written by hand (see STILL_BY_HAND below).
+ *   @reqsign/nops`), nog's performance and capacity tables (`npm run bench -w @reqsign/nog`), nog-redis's
+ *   performance table (`npm run bench -w @reqsign/nog-redis`, which starts its own Redis server and cluster) and the
+ *   Durable Objects sizing table, run in workerd (`npm run bench -w @reqsign/nog-durable-objects`), whose prose
+ *   figures (the ratio range, one object's claims/s) are derived again here from the run in its table; http's
+ *   server-CPU table is still written by hand (see STILL_BY_HAND below).
  * - The memory nonce store's capacity (nog's table and the figure http's which-store table quotes): arithmetic on
  *   its default size, `DEFAULT_MAX_NONCES / authexpires` requests a second, rounded down to a hundred; checked below
  *   against the constant.
@@ -46,7 +47,6 @@ const docs = docFiles(ROOT).map((file) => ({ file, text: readFileSync(join(ROOT,
  * a bench region fails below.
  */
 export const STILL_BY_HAND: Readonly<Record<string, string>> = {
-  'packages/nog-redis/README.md': 'claims/s on a single server and a 3-primary cluster (npm run bench -w @reqsign/nog-redis)',
   'packages/http/README.md': 'the server-CPU table: two runs side by side (npm run bench -w @reqsign/http)',
 };
 
@@ -140,6 +140,7 @@ describe('benchmark figures are the benches’ runs, stamped', () => {
     expect(keys).toContain('packages/nog-durable-objects/README.md bench-do:sizing');
     expect(keys).toContain('packages/nog-durable-objects/README.md bench-do:ratio-range');
     expect(keys).toContain('packages/nog-durable-objects/README.md bench-do:claims-per-object');
+    expect(keys).toContain('packages/nog-redis/README.md bench-nogredis:performance');
   });
 
   it.each(benchRegions.filter((r) => r.block).map((r) => [`${r.file}:${r.line} ${r.tool}:${r.key}`, r] as const))(

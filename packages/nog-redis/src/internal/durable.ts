@@ -3,12 +3,16 @@ import { isRedirect, type Route, type Settled, type Topology } from './topology.
 
 /** Asks the connection who it is: `id=... addr=... laddr=...` and more (Redis 6.2 and later). */
 const CLIENT_INFO = ['CLIENT', 'INFO'];
-const IDENTITY_FIELDS = ['id', 'addr', 'laddr'] as const;
+
+/** A `name=value` token of `CLIENT INFO` for one of the three names: at the start or after white space. */
+const IDENTITY_FIELD = /(?<!\S)(id|addr|laddr)=(\S*)/g;
 
 /**
  * The identity of the connection that answered `CLIENT INFO`: its client id on the server, its address and the
  * server's address (ids are counted per server process, so another server, or the same one restarted, may hand out
- * the same id again; the addresses tell those apart). Undefined for a reply without them.
+ * the same id again; the addresses tell those apart). Undefined for a reply without them. The reply is `name=value`
+ * tokens separated by white space; the last token of a name counts. Only the three tokens are read (it runs twice
+ * per durable batch).
  */
 export function connectionIdentity(reply: unknown): string | undefined {
   let text: string;
@@ -16,18 +20,17 @@ export function connectionIdentity(reply: unknown): string | undefined {
   else if (reply instanceof Uint8Array) text = new TextDecoder().decode(reply);
   else if (reply instanceof String) text = String(reply);
   else return undefined;
-  const fields = new Map<string, string>();
-  for (const token of text.trim().split(/\s+/)) {
-    const eq = token.indexOf('=');
-    if (eq > 0) fields.set(token.slice(0, eq), token.slice(eq + 1));
+  let id: string | undefined;
+  let addr: string | undefined;
+  let laddr: string | undefined;
+  IDENTITY_FIELD.lastIndex = 0;
+  for (let m = IDENTITY_FIELD.exec(text); m !== null; m = IDENTITY_FIELD.exec(text)) {
+    if (m[1] === 'id') id = m[2];
+    else if (m[1] === 'addr') addr = m[2];
+    else laddr = m[2];
   }
-  const parts: string[] = [];
-  for (const name of IDENTITY_FIELDS) {
-    const value = fields.get(name);
-    if (value === undefined || value === '') return undefined;
-    parts.push(`${name}=${value}`);
-  }
-  return parts.join(' ');
+  if (!id || !addr || !laddr) return undefined;
+  return `id=${id} addr=${addr} laddr=${laddr}`;
 }
 
 /**

@@ -8,9 +8,11 @@ for (let i = 0; i < 256; i++) {
 
 const step = (crc: number, byte: number): number => ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ byte) & 0xff]!;
 
-/** The CRC16 of `text[from, to)` as UTF-8 (what node-redis sends: a lone surrogate becomes U+FFFD). */
-function crc16(text: string, from: number, to: number): number {
-  let crc = 0;
+/**
+ * The CRC16 of `text[from, to)` as UTF-8 (what node-redis sends: a lone surrogate becomes U+FFFD), continuing from
+ * `crc`, the CRC16 of what comes before (0 for nothing).
+ */
+export function crc16(text: string, from: number, to: number, crc = 0): number {
   for (let i = from; i < to; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {

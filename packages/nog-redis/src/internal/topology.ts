@@ -14,16 +14,23 @@ const failed = (error: unknown): Settled => ({ ok: false, error });
 export interface Route {
   /** False when the connection is known to be down (the claim then fails at once). */
   ready(): boolean;
-  /** Sends one command for `key`, with the client's own handling of redirects (a cluster follows MOVED and ASK). */
+  /** Sends one command for `key` to the primary this route is for. */
   send(key: string, args: string[]): Promise<unknown>;
+  /**
+   * Sends it again after `send` was answered MOVED or ASK (the command did not run), through the client's own routing,
+   * which follows the redirect and learns the new slot map. Only a cluster has it.
+   */
+  follow?(key: string, args: string[]): Promise<unknown>;
   /** Sends the commands in order on this one connection; settles when every reply is in. */
   pipeline(commands: readonly string[][]): Promise<Settled[]>;
 }
 
 /** How the store reaches the primary of a key, whichever client it was given. */
 export interface Topology {
-  /** The route for `key`; undefined when no primary is known for it (a cluster before it connected). */
-  route(key: string): Route | undefined;
+  /** Whether routes depend on the key's cluster slot (then `route` takes it, when the caller knows it already). */
+  readonly slotted: boolean;
+  /** The route for `key` (of cluster slot `slot`); undefined when no primary is known for it (a cluster before it connected). */
+  route(key: string, slot?: number): Route | undefined;
   /** A batch got MOVED or ASK for `key`: let the client learn the new slot map (by sending a command it routes). */
   redirected(key: string): void;
 }
@@ -42,7 +49,7 @@ const pipelineOn = (send: (args: string[]) => Promise<unknown>, commands: readon
 
 /** One route for every key: a client's one connection, or a Sentinel primary. */
 function one(route: Route): Topology {
-  return { route: () => route, redirected: () => {} };
+  return { slotted: false, route: () => route, redirected: () => {} };
 }
 
 function single(client: RedisClientLike): Topology {
@@ -84,16 +91,17 @@ function cluster(client: RedisClusterLike): Topology {
     return {
       ready: () => node.client?.isReady !== false,
       // Straight to the primary's connection (the cluster client's own routing costs more than the claim); a
-      // redirect is re-sent through the cluster client, which follows it and learns the new slot map. A redirected
-      // SET did not run.
-      send: (key, args) =>
-        direct(args).catch((error: unknown) => (isRedirect(error) ? client.sendCommand(key, false, args) : Promise.reject(error))),
+      // redirect is re-sent through the cluster client (`follow`), which follows it and learns the new slot map. A
+      // redirected SET did not run.
+      send: (_key, args) => direct(args),
+      follow: (key, args) => client.sendCommand(key, false, args),
       pipeline,
     };
   };
   return {
-    route: (key) => {
-      const node = client.slots[keySlot(key)]?.master;
+    slotted: true,
+    route: (key, slot = keySlot(key)) => {
+      const node = client.slots[slot]?.master;
       if (node === undefined) return undefined;
       let route = routes.get(node);
       if (route === undefined) {
