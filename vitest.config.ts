@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './scripts/test-sequencer.js';
 
 // One project per workspace package that has tests. Each package's tests live in `<dir>/test`.
 const dirs = [
@@ -21,9 +22,19 @@ const dirs = [
  */
 const TEST_TIMEOUT: Record<string, number> = { 'tests/fuzz': 900_000 };
 
+/**
+ * Test files run side by side, two at a time: vitest's default on a 2-core machine is one (cores - 1), and much of the
+ * suite waits on other processes (npm, tsc, Chromium, workerd, the conformance ports). `REQSIGN_TEST_WORKERS` sets
+ * another count (1 for a run that must not share the machine).
+ */
+const WORKERS = Number(process.env['REQSIGN_TEST_WORKERS'] ?? 2);
+
 export default defineConfig({
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    maxWorkers: WORKERS,
+    // Longest file first (scripts/test-times.json), so that no long file starts when the others are done.
+    sequence: { sequencer: LongestFirst },
     // A Redis on loopback for the suites that share one (unless REQSIGN_REDIS_URL names one).
     globalSetup: ['./scripts/test-services.ts'],
     testTimeout: 60_000,

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -85,6 +86,16 @@ export default class SummaryReporter implements Reporter {
         missingProgram: missing?.message,
       };
     });
+    // Each file's wall time, for the order of the next runs (scripts/test-sequencer.ts): `REQSIGN_TEST_TIMES=<file>`.
+    const timesFile = process.env['REQSIGN_TEST_TIMES'];
+    if (timesFile !== undefined && timesFile !== '') {
+      const times = Object.fromEntries(
+        testModules
+          .map((mod) => [relative(process.cwd(), mod.moduleId), Math.round(mod.diagnostic().duration / 100) / 10] as const)
+          .sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
+      writeFileSync(timesFile, `${JSON.stringify(times, null, 2)}\n`);
+    }
     process.stdout.write(`${summaryLines(files, unhandledErrors.length).join('\n')}\n`);
   }
 }

@@ -188,3 +188,68 @@ export const serverAnswers: fc.Arbitrary<() => Response> = fc
     } catch {}
     return new Response(status === 204 ? null : body, { status, headers });
   });
+
+/**
+ * Options near what works, for an entry whose deep code runs only when every option passes (a client that sends a
+ * request): mostly a whole valid object (each optional name present or not), then a valid object with one option made
+ * hostile or one unknown name added (each refusal, one at a time), now and then anything {@link options} draws from
+ * `wide` (each option near-valid, hostile objects).
+ */
+export function nearValidOptions(
+  required: Record<string, fc.Arbitrary<unknown>>,
+  optional: Record<string, fc.Arbitrary<unknown>>,
+  wide: Record<string, fc.Arbitrary<unknown>>,
+): fc.Arbitrary<unknown> {
+  const valid = fc.record({ ...required, ...optional }, { requiredKeys: Object.keys(required) as never[] });
+  const names = [...Object.keys(required), ...Object.keys(optional)];
+  // An unknown name: any string, or a known one misspelt (what a did-you-mean answers).
+  const unknown = fc
+    .oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom(...names).map((n) => `${n}s`),
+      fc.constantFrom(...names).map((n) => n.toUpperCase()),
+    )
+    .filter((n) => !names.includes(n));
+  const oneWrong = fc
+    .tuple(valid, fc.constantFrom(...names, ''), unknown, fc.oneof(hostile, fc.string({ maxLength: 12 })))
+    .map(([o, name, other, bad]) => ({ ...(o as object), [name === '' ? other : name]: bad }));
+  return fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: oneWrong, weight: 2 }, { arbitrary: options(wide), weight: 1 });
+}
+
+/**
+ * The fetch option of a signing client: mostly a server that answers anything {@link serverAnswers} draws, sometimes a
+ * plain 200, or a function that returns anything (no Response).
+ */
+export const clientFetch: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: serverAnswers.map((answer) => async () => answer()), weight: 8 },
+  { arbitrary: fc.constant(async () => new Response('ok')), weight: 1 },
+  { arbitrary: fc.func(hostile), weight: 1 },
+);
+
+/**
+ * The `retryOn503` entry of a scheme: its strategy for a 503, made from any options and asked about any answer and
+ * count of sends. A wait it starts ends at once: the signal is aborted with the scheme's error (what a caller's abort
+ * rejects with is its reason).
+ */
+export function retryOn503Entry(
+  retryOn503: (options?: never) => (response: Response, sends: number, signal: AbortSignal) => unknown,
+  abortReason: () => unknown,
+): { args: fc.Arbitrary<unknown[]>; call: (...a: unknown[]) => unknown } {
+  return {
+    args: fc.tuple(
+      options({
+        attempts: fc.integer({ min: -1, max: 11 }),
+        maxDelayMs: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(2 ** 31)),
+      }),
+      serverAnswers,
+      fc.integer({ min: 0, max: 12 }),
+    ),
+    call: (o, answer, sends) => {
+      const strategy = retryOn503(o as never);
+      const controller = new AbortController();
+      const pending = strategy((answer as () => Response)(), sends as number, controller.signal);
+      controller.abort(abortReason());
+      return pending;
+    },
+  };
+}

@@ -166,8 +166,9 @@ describe('@reqsign/nog-redis', () => {
         check: (value) => {
           const { timeoutMs, claimed } = value as { timeoutMs: number; claimed: boolean };
           expect(Number.isSafeInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1).toBe(true);
-          // A fresh nonce on a live Redis: accepted, unless the caller asked for a 1 ms budget.
-          if (timeoutMs > 50) expect(claimed).toBe(true);
+          // A fresh nonce on a live Redis: accepted, unless the caller's budget is one a loaded machine (the suite runs
+          // files side by side) can miss; a budget of seconds is never missed for a claim on loopback.
+          if (timeoutMs >= 10_000) expect(claimed).toBe(true);
         },
       },
     );

@@ -4,7 +4,7 @@ import * as webNog from '@reqsign/nog/webcrypto';
 import * as nogDiagnose from '@reqsign/nog/diagnose';
 import { parseReceivedTarget } from '@reqsign/canonical';
 import { describe, expect, it } from 'vitest';
-import { hostile, mutate, near, options, serverAnswers, text, twinned, urlish } from './arbitraries.js';
+import { clientFetch, hostile, mutate, near, nearValidOptions, options, retryOn503Entry, text, twinned, urlish } from './arbitraries.js';
 import { DATE, KEY, SECRET, signedUrls } from './signed.js';
 import { draw, RUNS, replay, expectClean, fuzz, unfuzzedExports } from './harness.js';
 
@@ -91,29 +91,55 @@ for (const [name, nog] of [
       },
     },
     createNogFetch: {
+      // Options, URL and init that reach a real request most of the time (a server that answers anything), each option
+      // made wrong one at a time, and now and then anything at all.
       args: fc.tuple(
-        options({
-          key: near(key),
-          baseUrl: fc.oneof(fc.constantFrom('https://h.example/api/', 'http://[::1]:8080', 'relative/', ''), text),
-          expires: fc.integer({ min: -1, max: 700 }),
-          nonce: fc.constant(false),
-          clockOffset: fc.oneof(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.double()),
-          fetch: fc.oneof(
-            fc.constant(async () => new Response('ok')),
-            serverAnswers.map((answer) => async () => answer()),
-            fc.func(hostile),
-          ),
-          correctClock: fc.boolean(),
-          retry: fc.constant(nog.retryOn503({ attempts: 3, maxDelayMs: 0 })),
-          onWarning: fc.constant(() => {}),
-        }),
-        near(
-          fc.oneof(
-            urlish.map((u) => URL.parse(u, 'https://h.example')?.href ?? u),
-            urlish,
-          ),
+        nearValidOptions(
+          {
+            key: fc.constantFrom<unknown>(
+              KEY,
+              () => KEY,
+              async () => KEY,
+            ),
+            fetch: clientFetch,
+          },
+          {
+            baseUrl: fc.constantFrom('https://h.example/api/', 'http://[::1]:8080'),
+            expires: fc.integer({ min: 1, max: 700 }),
+            nonce: fc.constant(false),
+            clockOffset: fc.integer({ min: -10_000_000, max: 10_000_000 }),
+            correctClock: fc.boolean(),
+            retry: fc.constant(nog.retryOn503({ attempts: 3, maxDelayMs: 0 })),
+            onWarning: fc.constant(() => {}),
+          },
+          {
+            key: near(key),
+            baseUrl: fc.oneof(fc.constantFrom('https://h.example/api/', 'http://[::1]:8080', 'relative/', ''), text),
+            expires: fc.integer({ min: -1, max: 700 }),
+            nonce: fc.constant(false),
+            clockOffset: fc.oneof(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.double()),
+            fetch: clientFetch,
+            correctClock: fc.boolean(),
+            retry: fc.constant(nog.retryOn503({ attempts: 3, maxDelayMs: 0 })),
+            onWarning: fc.constant(() => {}),
+          },
         ),
-        near(fc.record({ method: near(method), headers: near(fc.dictionary(fc.string(), fc.string())) }, { requiredKeys: [] })),
+        fc.oneof(
+          { arbitrary: fc.constantFrom('https://h.example/api/x?y=1', 'https://h.example/', 'https://h.example/a%20b?c=%41'), weight: 5 },
+          { arbitrary: fc.constant('/api/blobs/x'), weight: 1 },
+          { arbitrary: urlish.map((u) => URL.parse(u, 'https://h.example')?.href ?? u), weight: 2 },
+          { arbitrary: urlish, weight: 1 },
+          { arbitrary: hostile, weight: 1 },
+        ),
+        fc.oneof(
+          { arbitrary: fc.constantFrom(undefined, { method: 'GET' }, { method: 'POST', body: 'x' }), weight: 8 },
+          {
+            arbitrary: near(
+              fc.record({ method: near(method), headers: near(fc.dictionary(fc.string(), fc.string())) }, { requiredKeys: [] }),
+            ),
+            weight: 1,
+          },
+        ),
       ),
       // Never the network: without a fetch of the caller's, the global one would answer (and fail) for real.
       call: (o, input, init) => {
@@ -124,25 +150,7 @@ for (const [name, nog] of [
         return nog.createNogFetch(withFetch as never)(input as string, init as never);
       },
     },
-    retryOn503: {
-      // The strategy of a 503, made from any options and asked about any answer and count of sends. A wait it starts
-      // ends at once: the signal is aborted with a NogError (what a caller's abort rejects with is its reason).
-      args: fc.tuple(
-        options({
-          attempts: fc.integer({ min: -1, max: 11 }),
-          maxDelayMs: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(2 ** 31)),
-        }),
-        serverAnswers,
-        fc.integer({ min: 0, max: 12 }),
-      ),
-      call: (o, answer, sends) => {
-        const strategy = nog.retryOn503(o as never);
-        const controller = new AbortController();
-        const pending = strategy((answer as () => Response)(), sends as number, controller.signal);
-        controller.abort(new nog.NogError('ERR_INVALID_ARGUMENT', 'aborted by the fuzz run'));
-        return pending;
-      },
-    },
+    retryOn503: retryOn503Entry(nog.retryOn503 as never, () => new nog.NogError('ERR_INVALID_ARGUMENT', 'aborted by the fuzz run')),
     diagnose: {
       args: fc.tuple(
         near(method),

@@ -5,7 +5,19 @@ import * as nodeNops from '@reqsign/nops';
 import * as webNops from '@reqsign/nops/webcrypto';
 import * as nopsDiagnose from '@reqsign/nops/diagnose';
 import { describe, expect, it } from 'vitest';
-import { hostile, lowByteTwin, mutate, near, options, serverAnswers, text, twinned, urlish } from './arbitraries.js';
+import {
+  clientFetch,
+  hostile,
+  lowByteTwin,
+  mutate,
+  near,
+  nearValidOptions,
+  options,
+  retryOn503Entry,
+  text,
+  twinned,
+  urlish,
+} from './arbitraries.js';
 import { draw, RUNS, replay, expectClean, fuzz, unfuzzedExports } from './harness.js';
 
 const KEYS = new URL('../../../packages/nops/test/fixtures/keys/', import.meta.url);
@@ -269,36 +281,71 @@ for (const [name, nops] of [
       check: (v) => expect((v as { publicKey: string }).publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----\n/),
     },
     createNopsFetch: {
+      // Options, URL and init that reach a real request most of the time (a server that answers anything), each option
+      // made wrong one at a time, and now and then anything at all.
       args: fc.tuple(
-        options({
-          apiKey,
-          privateKey,
-          baseUrl: fc.oneof(fc.constantFrom('https://app.nops.io', 'http://[::1]:8080/api/', 'relative/', ''), text),
-          fetch: fc.oneof(
-            fc.constant(async () => new Response('ok')),
-            serverAnswers.map((answer) => async () => answer()),
-            fc.func(hostile),
-          ),
-          apiKeyIn: fc.constantFrom('query', 'header', 'x'),
-          timeZone: zone,
-          trailingSlash: fc.constantFrom('add', 'reject', 'x'),
-          clockOffset: fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.double()),
-          correctClock: fc.boolean(),
-          retry: fc.constant(nops.retryOn503({ attempts: 3, maxDelayMs: 0 })),
-        }),
-        near(
-          fc.oneof(
-            url,
-            fc
+        nearValidOptions(
+          {
+            apiKey: fc.constantFrom<unknown>(API_KEY, () => API_KEY),
+            privateKey: fc.oneof(
+              { arbitrary: fc.constantFrom<unknown>(PRIVATE, pem('rsa1024-pkcs1'), jwk, keyObject, () => PRIVATE), weight: 4 },
+              { arbitrary: privateKey, weight: 1 },
+            ),
+            fetch: clientFetch,
+          },
+          {
+            // The origin of the URLs below: another one is ERR_NOPS_ORIGIN (the wide options draw those).
+            baseUrl: fc.constantFrom('https://app.nops.io', 'https://app.nops.io/nops_api/'),
+            apiKeyIn: fc.constantFrom('query', 'header'),
+            timeZone: fc.constantFrom('UTC', 'Europe/Berlin', 'Pacific/Kiritimati'),
+            trailingSlash: fc.constantFrom('add', 'reject'),
+            clockOffset: fc.integer({ min: -1e9, max: 1e9 }),
+            correctClock: fc.boolean(),
+            retry: fc.constant(nops.retryOn503({ attempts: 3, maxDelayMs: 0 })),
+          },
+          {
+            apiKey,
+            privateKey,
+            baseUrl: fc.oneof(fc.constantFrom('https://app.nops.io', 'http://[::1]:8080/api/', 'relative/', ''), text),
+            fetch: clientFetch,
+            apiKeyIn: fc.constantFrom('query', 'header', 'x'),
+            timeZone: zone,
+            trailingSlash: fc.constantFrom('add', 'reject', 'x'),
+            clockOffset: fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.double()),
+            correctClock: fc.boolean(),
+            retry: fc.constant(nops.retryOn503({ attempts: 3, maxDelayMs: 0 })),
+          },
+        ),
+        fc.oneof(
+          {
+            arbitrary: fc.constantFrom(
+              'https://app.nops.io/nops_api/v1/billingGetTotal/',
+              'https://app.nops.io/c/?page=2',
+              'https://app.nops.io/p/?a=1&b=2',
+            ),
+            weight: 7,
+          },
+          { arbitrary: fc.constant('/nops_api/v1/x/'), weight: 1 },
+          {
+            arbitrary: fc
               .constantFrom('GET', 'POST')
               .map((m) => new Request('https://app.nops.io/p/', { method: m, ...(m === 'POST' ? { body: 'x' } : {}) })),
-          ),
+            weight: 1,
+          },
+          { arbitrary: url, weight: 1 },
+          { arbitrary: hostile, weight: 1 },
         ),
-        near(
-          fc.record(
-            { method: near(fc.constantFrom('GET', 'POST', 'bad method')), headers: near(fc.dictionary(fc.string(), fc.string())) },
-            { requiredKeys: [] },
-          ),
+        fc.oneof(
+          { arbitrary: fc.constantFrom(undefined, { method: 'GET' }, { method: 'POST', body: 'x' }), weight: 8 },
+          {
+            arbitrary: near(
+              fc.record(
+                { method: near(fc.constantFrom('GET', 'POST', 'bad method')), headers: near(fc.dictionary(fc.string(), fc.string())) },
+                { requiredKeys: [] },
+              ),
+            ),
+            weight: 1,
+          },
         ),
       ),
       // Never the network: without a fetch of the caller's, the global one would answer (and fail) for real.
@@ -310,25 +357,7 @@ for (const [name, nops] of [
         return nops.createNopsFetch(withFetch as never)(input as string, init as never);
       },
     },
-    retryOn503: {
-      // The strategy of a 503, made from any options and asked about any answer and count of sends. A wait it starts
-      // ends at once: the signal is aborted with a NopsError (what a caller's abort rejects with is its reason).
-      args: fc.tuple(
-        options({
-          attempts: fc.integer({ min: -1, max: 11 }),
-          maxDelayMs: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constant(2 ** 31)),
-        }),
-        serverAnswers,
-        fc.integer({ min: 0, max: 12 }),
-      ),
-      call: (o, answer, sends) => {
-        const strategy = nops.retryOn503(o as never);
-        const controller = new AbortController();
-        const pending = strategy((answer as () => Response)(), sends as number, controller.signal);
-        controller.abort(new nops.NopsError('ERR_INVALID_ARGUMENT', 'aborted by the fuzz run'));
-        return pending;
-      },
-    },
+    retryOn503: retryOn503Entry(nops.retryOn503 as never, () => new nops.NopsError('ERR_INVALID_ARGUMENT', 'aborted by the fuzz run')),
   };
 
   describe(`@reqsign/nops (${name})`, () => {
