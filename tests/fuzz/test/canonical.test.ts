@@ -201,7 +201,14 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
         Err: CanonicalError,
       }),
   },
-  editDistance: { args: fc.tuple(near(text), near(text)), call: (a, b) => canonical.editDistance(a as string, b as string) },
+  editDistance: {
+    args: fc.tuple(
+      near(text),
+      near(text),
+      fc.option(near(fc.oneof(fc.nat({ max: 8 }), fc.double({ min: 0, max: 8 }))), { nil: undefined }),
+    ),
+    call: (a, b, limit) => canonical.editDistance(a as string, b as string, limit as number),
+  },
   closest: {
     args: fc.tuple(near(text), near(fc.array(text, { maxLength: 5 })), fc.option(near(fc.nat({ max: 5 })), { nil: undefined })),
     call: (w, c, m) => canonical.closest(w as string, c as string[], m as number),
