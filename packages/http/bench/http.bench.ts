@@ -2,9 +2,10 @@
  * The HTTP path: the verifying server's own CPU time per request against the same server without authentication,
  * for Node `http`, Express, Fastify and Hono on `@hono/node-server`, each against itself. Each server is a child
  * process (bench/server.ts) that reports its `process.cpuUsage()`; this process is the load generator (keep-alive,
- * CONCURRENCY requests in flight, a fresh signed URL with a nonce per request, signed before the round). Rounds
- * alternate the order of the servers; every figure is a ratio to the no-auth server of the same framework in the
- * same round, and the table shows the median over the rounds. The A/A row is a second no-auth server against the
+ * CONCURRENCY requests in flight to each server, a fresh signed URL with a nonce per request, signed before the
+ * round). The servers of a framework are loaded at the same time, so a busy neighbour weighs on all of them alike;
+ * every figure is a ratio to the no-auth server of the same framework in the same round, and the table shows the
+ * median over the rounds. The A/A row is a second no-auth server against the
  * first: the noise of the measurement.
  *
  *   npm run bench -w @reqsign/http        (node --import tsx bench/http.bench.ts)
@@ -41,7 +42,13 @@ process.on('exit', () => {
 
 async function start(framework: string, mode: string, redisUrl: string): Promise<Child> {
   const proc = fork(serverPath, [framework, mode, redisUrl], {
-    execArgv: ['--import', 'tsx', ...(process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.PROFILE_DIR
+        ? ['--cpu-prof', '--cpu-prof-interval', process.env.PROFILE_INTERVAL ?? '1000', '--cpu-prof-dir', process.env.PROFILE_DIR]
+        : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   started.push(proc);
@@ -71,19 +78,28 @@ function get(c: Child, path: string, tries = 3): Promise<number> {
   });
 }
 
-/** The server's CPU microseconds per request over `urls`, CONCURRENCY in flight; every answer must be 200. */
-async function load(c: Child, urls: string[]): Promise<number> {
-  let next = 0;
-  let bad = 0;
-  const before = await cpuOf(c);
+/**
+ * The CPU microseconds per request of each server over its `urls`, all servers loaded at once: CONCURRENCY requests
+ * in flight to each, every server sent its next request as soon as one of its own is answered, and the CPU of all
+ * read at the same instants before and after. Every server thus runs through the same seconds of a shared machine
+ * (a neighbour's burst lands on all of them, not on whichever one had its turn), and the ratios within a round
+ * compare like with like. Every answer must be 200.
+ */
+async function load(cs: readonly Child[], urls: readonly string[][]): Promise<number[]> {
+  const before = await Promise.all(cs.map(cpuOf));
+  const bad = cs.map(() => 0);
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < urls.length) if ((await get(c, urls[next++]!)) !== 200) bad++;
+    cs.flatMap((c, i) => {
+      let next = 0;
+      const list = urls[i]!;
+      return Array.from({ length: CONCURRENCY }, async () => {
+        while (next < list.length) if ((await get(c, list[next++]!)) !== 200) bad[i]!++;
+      });
     }),
   );
-  const after = await cpuOf(c);
-  if (bad > 0) throw new Error(`${c.name}: ${bad} requests not answered 200`);
-  return (after - before) / urls.length;
+  const after = await Promise.all(cs.map(cpuOf));
+  for (const [i, c] of cs.entries()) if (bad[i]! > 0) throw new Error(`${c.name}: ${bad[i]} requests not answered 200`);
+  return cs.map((_, i) => (after[i]! - before[i]!) / urls[i]!.length);
 }
 
 const sign = (n: number): string[] =>
@@ -106,19 +122,22 @@ try {
       await start(framework, 'memory', redis.url),
       await start(framework, 'redis', redis.url),
     ];
-    const [base, aa] = servers as [Child, Child, Child, Child];
     const rows = ['A/A: no auth vs no auth', 'nog, memory store', 'nog, Redis store'];
     const ratios: number[][] = [[], [], []];
     const us: number[][] = [[], [], [], []];
     // Warm up every server (JIT, connections).
-    for (const s of servers) await load(s, sign(REQUESTS / 2));
+    await load(
+      servers,
+      servers.map(() => sign(REQUESTS / 2)),
+    );
     for (let r = 0; r < ROUNDS; r++) {
-      const order = r % 2 === 0 ? servers : [...servers].reverse();
-      const per = new Map<Child, number>();
-      for (const s of order) per.set(s, await load(s, sign(REQUESTS)));
-      const b = per.get(base)!;
-      for (const [i, s] of servers.entries()) us[i]!.push(per.get(s)!);
-      for (const [i, s] of [aa, servers[2]!, servers[3]!].entries()) ratios[i]!.push(per.get(s)! / b);
+      const per = await load(
+        servers,
+        servers.map(() => sign(REQUESTS)),
+      );
+      const b = per[0]!;
+      for (const [i, x] of per.entries()) us[i]!.push(x);
+      for (const [i, x] of per.slice(1).entries()) ratios[i]!.push(x / b);
     }
     results.push({ framework, row: 'no auth', us: median(us[0]!), ratio: 1, budget: undefined });
     for (const [i, row] of rows.entries()) {
