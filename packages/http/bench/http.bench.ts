@@ -5,10 +5,12 @@
  * CONCURRENCY requests in flight to each server, a fresh signed URL with a nonce per request, signed before the
  * round). The servers of a framework are loaded at the same time, so a busy neighbour weighs on all of them alike;
  * every figure is a ratio to the no-auth server of the same framework in the same round, and the table shows the
- * median over the rounds. The A/A row is a second no-auth server against the
- * first: the noise of the measurement.
+ * median over the rounds. The A/A row is a second no-auth server against the first: the noise of the measurement.
  *
  *   npm run bench -w @reqsign/http        (node --import tsx bench/http.bench.ts)
+ *   FRAMEWORKS=express,hono ROUNDS=5      some frameworks, fewer rounds
+ *   HANDLER=sync                          handlers that answer inside the request event (bench/server.ts)
+ *   PROFILE_DIR=/tmp/p PROFILE_INTERVAL=200   a V8 CPU profile of each server (--cpu-prof), sampled every 200 us
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
