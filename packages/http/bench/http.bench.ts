@@ -2,12 +2,15 @@
  * The HTTP path: the verifying server's own CPU time per request against the same server without authentication,
  * for Node `http`, Express, Fastify and Hono on `@hono/node-server`, each against itself. Each server is a child
  * process (bench/server.ts) that reports its `process.cpuUsage()`; this process is the load generator (keep-alive,
- * CONCURRENCY requests in flight, a fresh signed URL with a nonce per request, signed before the round). Rounds
- * alternate the order of the servers; every figure is a ratio to the no-auth server of the same framework in the
- * same round, and the table shows the median over the rounds. The A/A row is a second no-auth server against the
- * first: the noise of the measurement.
+ * CONCURRENCY requests in flight to each server, a fresh signed URL with a nonce per request, signed before the
+ * round). The servers of a framework are loaded at the same time, so a busy neighbour weighs on all of them alike;
+ * every figure is a ratio to the no-auth server of the same framework in the same round, and the table shows the
+ * median over the rounds. The A/A row is a second no-auth server against the first: the noise of the measurement.
  *
  *   npm run bench -w @reqsign/http        (node --import tsx bench/http.bench.ts)
+ *   FRAMEWORKS=express,hono ROUNDS=5      some frameworks, fewer rounds
+ *   HANDLER=sync                          handlers that answer inside the request event (bench/server.ts)
+ *   PROFILE_DIR=/tmp/p PROFILE_INTERVAL=200   a V8 CPU profile of each server (--cpu-prof), sampled every 200 us
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -41,7 +44,13 @@ process.on('exit', () => {
 
 async function start(framework: string, mode: string, redisUrl: string): Promise<Child> {
   const proc = fork(serverPath, [framework, mode, redisUrl], {
-    execArgv: ['--import', 'tsx', ...(process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.PROFILE_DIR
+        ? ['--cpu-prof', '--cpu-prof-interval', process.env.PROFILE_INTERVAL ?? '1000', '--cpu-prof-dir', process.env.PROFILE_DIR]
+        : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   started.push(proc);
@@ -52,9 +61,10 @@ async function start(framework: string, mode: string, redisUrl: string): Promise
   return { name: mode, proc, port, agent: new Agent({ keepAlive: true, maxSockets: CONCURRENCY }) };
 }
 
-const cpuOf = (c: Child): Promise<number> =>
+/** The server's CPU time so far, microseconds: user + system, and the system (kernel) part of it. */
+const cpuOf = (c: Child): Promise<{ cpu: number; system: number }> =>
   new Promise((resolve) => {
-    c.proc.once('message', (m) => resolve((m as { cpu: number }).cpu));
+    c.proc.once('message', (m) => resolve(m as { cpu: number; system: number }));
     c.proc.send('cpu');
   });
 
@@ -71,19 +81,31 @@ function get(c: Child, path: string, tries = 3): Promise<number> {
   });
 }
 
-/** The server's CPU microseconds per request over `urls`, CONCURRENCY in flight; every answer must be 200. */
-async function load(c: Child, urls: string[]): Promise<number> {
-  let next = 0;
-  let bad = 0;
-  const before = await cpuOf(c);
+/**
+ * The CPU microseconds per request of each server over its `urls`, all servers loaded at once: CONCURRENCY requests
+ * in flight to each, every server sent its next request as soon as one of its own is answered, and the CPU of all
+ * read at the same instants before and after. Every server thus runs through the same seconds of a shared machine
+ * (a neighbour's burst lands on all of them, not on whichever one had its turn), and the ratios within a round
+ * compare like with like. Every answer must be 200.
+ */
+async function load(cs: readonly Child[], urls: readonly string[][]): Promise<{ cpu: number; system: number }[]> {
+  const before = await Promise.all(cs.map(cpuOf));
+  const bad = cs.map(() => 0);
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < urls.length) if ((await get(c, urls[next++]!)) !== 200) bad++;
+    cs.flatMap((c, i) => {
+      let next = 0;
+      const list = urls[i]!;
+      return Array.from({ length: CONCURRENCY }, async () => {
+        while (next < list.length) if ((await get(c, list[next++]!)) !== 200) bad[i]!++;
+      });
     }),
   );
-  const after = await cpuOf(c);
-  if (bad > 0) throw new Error(`${c.name}: ${bad} requests not answered 200`);
-  return (after - before) / urls.length;
+  const after = await Promise.all(cs.map(cpuOf));
+  for (const [i, c] of cs.entries()) if (bad[i]! > 0) throw new Error(`${c.name}: ${bad[i]} requests not answered 200`);
+  return cs.map((_, i) => ({
+    cpu: (after[i]!.cpu - before[i]!.cpu) / urls[i]!.length,
+    system: (after[i]!.system - before[i]!.system) / urls[i]!.length,
+  }));
 }
 
 const sign = (n: number): string[] =>
@@ -94,6 +116,8 @@ interface Result {
   framework: string;
   row: string;
   us: number;
+  /** The kernel's part of `us` (the sockets' system calls). */
+  system: number;
   ratio: number;
   budget: number | undefined;
 }
@@ -106,26 +130,34 @@ try {
       await start(framework, 'memory', redis.url),
       await start(framework, 'redis', redis.url),
     ];
-    const [base, aa] = servers as [Child, Child, Child, Child];
     const rows = ['A/A: no auth vs no auth', 'nog, memory store', 'nog, Redis store'];
     const ratios: number[][] = [[], [], []];
     const us: number[][] = [[], [], [], []];
+    const system: number[][] = [[], [], [], []];
     // Warm up every server (JIT, connections).
-    for (const s of servers) await load(s, sign(REQUESTS / 2));
+    await load(
+      servers,
+      servers.map(() => sign(REQUESTS / 2)),
+    );
     for (let r = 0; r < ROUNDS; r++) {
-      const order = r % 2 === 0 ? servers : [...servers].reverse();
-      const per = new Map<Child, number>();
-      for (const s of order) per.set(s, await load(s, sign(REQUESTS)));
-      const b = per.get(base)!;
-      for (const [i, s] of servers.entries()) us[i]!.push(per.get(s)!);
-      for (const [i, s] of [aa, servers[2]!, servers[3]!].entries()) ratios[i]!.push(per.get(s)! / b);
+      const per = await load(
+        servers,
+        servers.map(() => sign(REQUESTS)),
+      );
+      const b = per[0]!.cpu;
+      for (const [i, x] of per.entries()) {
+        us[i]!.push(x.cpu);
+        system[i]!.push(x.system);
+      }
+      for (const [i, x] of per.slice(1).entries()) ratios[i]!.push(x.cpu / b);
     }
-    results.push({ framework, row: 'no auth', us: median(us[0]!), ratio: 1, budget: undefined });
+    results.push({ framework, row: 'no auth', us: median(us[0]!), system: median(system[0]!), ratio: 1, budget: undefined });
     for (const [i, row] of rows.entries()) {
       results.push({
         framework,
         row,
         us: median(us[i + 1]!),
+        system: median(system[i + 1]!),
         ratio: median(ratios[i]!),
         budget: i === 1 ? BUDGET.memory : i === 2 ? BUDGET.redis : undefined,
       });
@@ -143,13 +175,15 @@ const pad = (s: string, n: number) => s.padEnd(n);
 console.log(
   `\n@reqsign/http: server CPU per request (${REQUESTS} requests a round, ${CONCURRENCY} in flight, ${ROUNDS} rounds, medians), ratio to the same framework without auth`,
 );
-console.log(`${pad('framework', 10)}${pad('server', 28)}${pad('CPU us/req', 12)}${pad('ratio', 9)}${pad('budget', 9)}verdict`);
+console.log(
+  `${pad('framework', 10)}${pad('server', 28)}${pad('CPU us/req', 12)}${pad('of it sys', 11)}${pad('ratio', 9)}${pad('budget', 9)}verdict`,
+);
 let failed = 0;
 for (const r of results) {
   const verdict = r.budget === undefined ? '' : r.ratio <= r.budget ? 'PASS' : 'FAIL';
   if (verdict === 'FAIL') failed++;
   console.log(
-    `${pad(r.framework, 10)}${pad(r.row, 28)}${pad(r.us.toFixed(1), 12)}${pad(`${r.ratio.toFixed(3)}x`, 9)}${pad(r.budget === undefined ? '-' : `${r.budget}x`, 9)}${verdict}`,
+    `${pad(r.framework, 10)}${pad(r.row, 28)}${pad(r.us.toFixed(1), 12)}${pad(r.system.toFixed(1), 11)}${pad(`${r.ratio.toFixed(3)}x`, 9)}${pad(r.budget === undefined ? '-' : `${r.budget}x`, 9)}${verdict}`,
   );
 }
 if (failed > 0) {

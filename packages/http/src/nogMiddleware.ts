@@ -1,10 +1,10 @@
 import type { VerifyResult } from '@reqsign/nog';
 import { failureResponse } from './internal/failure.js';
 import { createGate } from './internal/gate.js';
-import { checkRewriteUrl, receivedUrl, rewriteNodeRequest, stripAuthParameters } from './internal/node.js';
+import { checkRewriteUrl, stripAuthParameters } from './internal/node.js';
 import { checkPassPreflight, isPreflight } from './internal/preflight.js';
 import { rememberNogAuth } from './internal/registry.js';
-import { withPrefix } from './internal/target.js';
+import { replaceQuery, withPrefix } from './internal/target.js';
 import type { NogAuth, NogHookOptions, NogPreflightOptions, NogProxyOptions, NogVerifierSource } from './types.js';
 
 /**
@@ -64,7 +64,18 @@ export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
   const rewriteUrl = checkRewriteUrl(options.rewriteUrl);
   const passPreflight = checkPassPreflight(options.passPreflight);
 
-  const finish = (req: NodeRequestLike, res: NodeResponseLike, next: (err?: unknown) => void, result: VerifyResult): void => {
+  // `url` and `originalUrl` as read before the verification: each property of the request is read once and written
+  // once, its one new property (`nogAuth`) last. Express swaps the prototype of its requests, which gives every one of
+  // them a V8 map of its own: each access to one misses V8's inline caches (a runtime call), and each property added
+  // copies its map (registry.ts).
+  const finish = (
+    req: NodeRequestLike,
+    res: NodeResponseLike,
+    next: (err?: unknown) => void,
+    url: string | undefined,
+    originalUrl: string | undefined,
+    result: VerifyResult,
+  ): void => {
     if (!result.ok) {
       const { status, headers, body } = failureResponse(result);
       res.statusCode = status;
@@ -72,15 +83,17 @@ export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
       res.end(body);
       return;
     }
-    req.nogAuth = result;
-    // Express sets `originalUrl` and swaps the request's prototype (registry.ts).
-    rememberNogAuth(req, result, req.originalUrl !== undefined);
     if (rewriteUrl) {
-      rewriteNodeRequest(req, result);
+      // With an `originalUrl` option the request's own URLs were not read: only strings are rewritten.
+      if (typeof url === 'string') req.url = replaceQuery(url, result.query);
+      if (typeof originalUrl === 'string') req.originalUrl = replaceQuery(originalUrl, result.query);
       // Express 4 parses req.query before any middleware runs; Express 5 re-parses req.url on access. Only an own
       // data property is a parsed query (no descriptor object made for a request that has none).
       if (Object.hasOwn(req, 'query')) stripAuthParameters(Object.getOwnPropertyDescriptor(req, 'query')?.value);
     }
+    req.nogAuth = result;
+    // Express sets `originalUrl`: the mark goes on the verification that req.nogAuth now holds, not on the request.
+    rememberNogAuth(req, result, originalUrl !== undefined);
     next();
   };
 
@@ -93,15 +106,18 @@ export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
         next();
         return Promise.resolve();
       }
+      const url = req.url;
+      const originalUrl = req.originalUrl;
       let verdict: Promise<VerifyResult>;
       try {
-        verdict = gate(req, method, receivedUrl(req));
+        // The URL the client signed, as the server received it: before a router stripped its mount path.
+        verdict = gate(req, method, originalUrl ?? url ?? '');
       } catch (err) {
         next(err);
         return Promise.resolve();
       }
       return verdict.then(
-        (result) => finish(req, res, next, result),
+        (result) => finish(req, res, next, url, originalUrl, result),
         (err: unknown) => next(err),
       );
     } catch (err) {

@@ -337,3 +337,35 @@ describe('hono', () => {
     expect(() => honoNogAuth({ keys: KEYS, passPreflight: 1 } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
   });
 });
+
+describe('express', () => {
+  it("getNogAuth(req) answers req.nogAuth while it holds that very request's verification: not a copy, not another request's", async () => {
+    const app = express5();
+    app.use(nogMiddleware({ keys: KEYS }));
+    let before: unknown;
+    app.get('/p', (req, res) => {
+      const r = req as typeof req & { nogAuth?: unknown };
+      const verified = getNogAuth(req);
+      const checks = { same: verified !== undefined && verified === r.nogAuth, copy: false, other: false, restored: false };
+      r.nogAuth = { ...(verified as object) };
+      checks.copy = getNogAuth(req) === undefined;
+      if (before !== undefined) {
+        r.nogAuth = before;
+        checks.other = getNogAuth(req) === undefined;
+      }
+      r.nogAuth = verified;
+      checks.restored = getNogAuth(req) === verified;
+      before = verified;
+      res.json(checks);
+    });
+    const { base, close } = await listen(createServer(app));
+    try {
+      const first = await (await fetch(await signed('GET', `${base}/p?x=1`))).json();
+      expect(first).toEqual({ same: true, copy: true, other: false, restored: true });
+      const second = await (await fetch(await signed('GET', `${base}/p?x=2`))).json();
+      expect(second).toEqual({ same: true, copy: true, other: true, restored: true });
+    } finally {
+      await close();
+    }
+  });
+});
