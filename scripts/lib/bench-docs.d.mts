@@ -7,6 +7,8 @@ export interface Stamp {
 }
 export interface BenchRun extends Stamp {
   readonly command: string;
+  /** The machine's one-minute load average as the run ended (a busy neighbour moves the figures). */
+  readonly load?: string;
   readonly note?: string;
   readonly columns: readonly string[];
   readonly rows: readonly (readonly string[])[];

@@ -33,7 +33,7 @@ export function renderBench(run) {
   return [
     `<!-- ${JSON.stringify(run)} -->`,
     '',
-    `Measured by \`${run.command}\` on ${run.machine}, Node ${run.node}, at commit ${run.commit} (${run.date})${run.note ? `: ${run.note}` : '.'}`,
+    `Measured by \`${run.command}\` on ${run.machine}, Node ${run.node}, at commit ${run.commit} (${run.date})${run.load === undefined ? '' : `, load average ${run.load}`}${run.note ? `: ${run.note}` : '.'}`,
     '',
     `| ${run.columns.join(' | ')} |`,
     `|${run.columns.map(() => '---').join('|')}|`,

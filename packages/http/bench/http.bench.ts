@@ -11,11 +11,16 @@
  *   FRAMEWORKS=express,hono ROUNDS=5      some frameworks, fewer rounds
  *   HANDLER=sync                          handlers that answer inside the request event (bench/server.ts)
  *   PROFILE_DIR=/tmp/p PROFILE_INTERVAL=200   a V8 CPU profile of each server (--cpu-prof), sampled every 200 us
+ *
+ * A run of every framework with the defaults writes its table into the README (`bench-http:server-cpu`,
+ * scripts/lib/bench-docs.mjs), stamped with the machine, Node and commit; tests/docs/test/doc-numbers.test.ts checks it.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { signSync } from '@reqsign/nog';
+import { stamp, writeBenchRegions } from '../../../scripts/lib/bench-docs.mjs';
 import { startRedisServer } from '../../nog-redis/test/helpers/redisServer.js';
 import { KEY } from './key.js';
 
@@ -185,6 +190,33 @@ for (const r of results) {
   console.log(
     `${pad(r.framework, 10)}${pad(r.row, 28)}${pad(r.us.toFixed(1), 12)}${pad(r.system.toFixed(1), 11)}${pad(`${r.ratio.toFixed(3)}x`, 9)}${pad(r.budget === undefined ? '-' : `${r.budget}x`, 9)}${verdict}`,
   );
+}
+// The README's table is this run's, when it is the whole default run (every framework, the default rounds and handler).
+const whole =
+  process.env.FRAMEWORKS === undefined &&
+  process.env.ROUNDS === undefined &&
+  process.env.REQUESTS === undefined &&
+  process.env.HANDLER === undefined &&
+  process.env.PROFILE_DIR === undefined;
+if (whole) {
+  const changed = writeBenchRegions(new URL('../README.md', import.meta.url), 'bench-http', {
+    'server-cpu': {
+      command: 'npm run bench -w @reqsign/http',
+      ...stamp(),
+      load: loadavg()[0]!.toFixed(1),
+      note: `${REQUESTS} requests a round to each server, ${CONCURRENCY} in flight, the median of ${ROUNDS} rounds; a ratio over budget ends the run with exit status 1`,
+      columns: ['framework', 'server', 'CPU us/request', 'of it system', 'ratio', 'budget'],
+      rows: results.map((r) => [
+        r.framework,
+        r.row,
+        r.us.toFixed(1),
+        r.system.toFixed(1),
+        `${r.ratio.toFixed(2)}x`,
+        r.budget === undefined ? '-' : `<= ${r.budget}x ${r.ratio <= r.budget ? 'PASS' : 'FAIL'}`,
+      ]),
+    },
+  });
+  console.log(changed ? 'rewrote the server-CPU table of packages/http/README.md' : 'packages/http/README.md: unchanged');
 }
 if (failed > 0) {
   console.log(`${failed} over budget`);

@@ -21,6 +21,7 @@
  *   npm run bench -w @reqsign/nog-redis        (node --import tsx bench/nog-redis.bench.ts)
  */
 import { createVerifier, signSync } from '@reqsign/nog';
+import { loadavg } from 'node:os';
 import { stamp, writeBenchRegions } from '../../../scripts/lib/bench-docs.mjs';
 import { createRedisNonceStore, type RedisNonceStore, type RedisNonceStoreOptions } from '../src/index.js';
 import { keySlot } from '../src/internal/slot.js';
@@ -324,6 +325,7 @@ const changed = writeBenchRegions(new URL('../README.md', import.meta.url), 'ben
   performance: {
     command: 'npm run bench -w @reqsign/nog-redis',
     ...stamp(),
+    load: loadavg()[0]!.toFixed(1),
     note:
       `medians of ${ROUNDS} alternating rounds on loopback, one redis-server and a cluster of 3 primaries with a replica each (Redis ${redisVersion}, node-redis 6); ` +
       'raw is pipelined SET key 1 NX PX on the same connections with as many in flight; a missed budget ends the run with exit status 1',

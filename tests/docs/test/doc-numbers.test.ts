@@ -16,8 +16,8 @@
  *   @reqsign/nops`), nog's performance and capacity tables (`npm run bench -w @reqsign/nog`), nog-redis's
  *   performance table (`npm run bench -w @reqsign/nog-redis`, which starts its own Redis server and cluster) and the
  *   Durable Objects sizing table, run in workerd (`npm run bench -w @reqsign/nog-durable-objects`), whose prose
- *   figures (the ratio range, one object's claims/s) are derived again here from the run in its table; http's
- *   server-CPU table is still written by hand (see STILL_BY_HAND below).
+ *   figures (the ratio range, one object's claims/s) are derived again here from the run in its table, and http's
+ *   server-CPU table (`npm run bench -w @reqsign/http`).
  * - The memory nonce store's capacity (nog's table and the figure http's which-store table quotes): arithmetic on
  *   its default size, `DEFAULT_MAX_NONCES / authexpires` requests a second, rounded down to a hundred; checked below
  *   against the constant.
@@ -46,9 +46,7 @@ const docs = docFiles(ROOT).map((file) => ({ file, text: readFileSync(join(ROOT,
  * the bench cannot yet write back. Any other table row with a ratio outside
  * a bench region fails below.
  */
-export const STILL_BY_HAND: Readonly<Record<string, string>> = {
-  'packages/http/README.md': 'the server-CPU table: two runs side by side (npm run bench -w @reqsign/http)',
-};
+export const STILL_BY_HAND: Readonly<Record<string, string>> = {};
 
 describe('sizes in the docs are what npm run size writes', () => {
   let figures: Record<string, string>;
@@ -141,6 +139,7 @@ describe('benchmark figures are the benches’ runs, stamped', () => {
     expect(keys).toContain('packages/nog-durable-objects/README.md bench-do:ratio-range');
     expect(keys).toContain('packages/nog-durable-objects/README.md bench-do:claims-per-object');
     expect(keys).toContain('packages/nog-redis/README.md bench-nogredis:performance');
+    expect(keys).toContain('packages/http/README.md bench-http:server-cpu');
   });
 
   it.each(benchRegions.filter((r) => r.block).map((r) => [`${r.file}:${r.line} ${r.tool}:${r.key}`, r] as const))(
