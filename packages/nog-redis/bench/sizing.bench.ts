@@ -13,6 +13,8 @@
  *
  *   npm run bench -w @reqsign/nog-redis        (runs this after nog-redis.bench.ts)
  */
+import { loadavg } from 'node:os';
+import { stamp, writeBenchRegions } from '../../../scripts/lib/bench-docs.mjs';
 import { createVerifier, MemoryNonceStore, signSync } from '@reqsign/nog';
 import { createRedisNonceStore, type RedisNonceStoreOptions } from '../src/index.js';
 import { connect } from '../test/helpers/connect.mjs';
@@ -130,6 +132,23 @@ for (const r of rows) {
     `${pad(r.what, 52)}${pad(Math.round(r.value).toLocaleString('en'), 12)}${pad(`${r.atLeast ? '>=' : '<='} ${r.model.toLocaleString('en')}`, 12)}${pass ? 'PASS' : 'FAIL'}`,
   );
 }
+// docs/SIZING.md's table of this run, stamped with where and when it ran.
+const changed = writeBenchRegions(new URL('../../../docs/SIZING.md', import.meta.url), 'bench-sizing', {
+  measured: {
+    command: 'npm run bench -w @reqsign/nog-redis',
+    ...stamp(),
+    load: loadavg()[0]!.toFixed(1),
+    note: `bench/sizing.bench.ts, medians of ${ROUNDS} rounds; a figure that does not hold the model's ends the run with exit status 1`,
+    columns: ['figure', 'measured', 'the model uses', 'verdict'],
+    rows: rows.map((r) => [
+      r.what,
+      Math.round(r.value).toLocaleString('en'),
+      `${r.atLeast ? '>=' : '<='} ${r.model.toLocaleString('en')}`,
+      (r.atLeast ? r.value >= r.model : r.value <= r.model) ? 'PASS' : 'FAIL',
+    ]),
+  },
+});
+console.log(changed ? 'rewrote the measured table of docs/SIZING.md' : 'docs/SIZING.md: unchanged');
 if (failed > 0) {
   console.log(`${failed} figures the model uses do not hold here`);
   process.exitCode = 1;

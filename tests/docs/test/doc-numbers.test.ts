@@ -140,6 +140,7 @@ describe('benchmark figures are the benches’ runs, stamped', () => {
     expect(keys).toContain('packages/nog-durable-objects/README.md bench-do:claims-per-object');
     expect(keys).toContain('packages/nog-redis/README.md bench-nogredis:performance');
     expect(keys).toContain('packages/http/README.md bench-http:server-cpu');
+    expect(keys).toContain('docs/SIZING.md bench-sizing:measured');
   });
 
   it.each(benchRegions.filter((r) => r.block).map((r) => [`${r.file}:${r.line} ${r.tool}:${r.key}`, r] as const))(
