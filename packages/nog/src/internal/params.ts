@@ -138,81 +138,41 @@ export const FIRST_AUTH = 13;
 /** 1 when a parameter of the application's comes after an auth parameter (the auth parameters are no suffix). */
 export const INTERLEAVED = 14;
 
-/** The lengths of the names, by slot. */
-const NAME_LENGTHS = [13, 9, 8, 11, 9, 13];
-
-/** `slot` when a name ends at `after` in a segment ending at `end`: the segment ends there or a `=` follows. */
-const endOfName = (s: string, after: number, end: number, slot: number): number =>
-  after === end || (after < end && s.charCodeAt(after) === 0x3d) /* = */ ? slot : -1;
+/** The slot of a name starting `auth` by its fifth character (`authkeyid`: `k`), or -1. */
+function slotOfFifth(c: number): number {
+  switch (c) {
+    case 0x61 /* a */:
+      return ALGORITHM;
+    case 0x6b /* k */:
+      return KEY_ID;
+    case 0x64 /* d */:
+      return DATE;
+    case 0x65 /* e */:
+      return EXPIRES;
+    case 0x6e /* n */:
+      return NONCE;
+    case 0x73 /* s */:
+      return SIGNATURE;
+    default:
+      return -1;
+  }
+}
 
 /**
  * The slot of the auth parameter whose name starts at `at` in a segment ending at `end` (exclusive), its name being
  * everything up to the segment's first `=` or its end; -1 for any other name. No slicing, and no search for the `=`:
- * the name is compared in place, character by character against constants, then the character after it must end it.
+ * the fifth character says which name it can be, the character after that name must end it, then the name is
+ * compared in place.
  */
 function nameSlot(s: string, at: number, end: number): number {
-  if (
-    end - at < 8 ||
-    s.charCodeAt(at) !== 0x61 ||
-    s.charCodeAt(at + 1) !== 0x75 ||
-    s.charCodeAt(at + 2) !== 0x74 ||
-    s.charCodeAt(at + 3) !== 0x68
-  ) {
-    return -1;
-  }
-  switch (s.charCodeAt(at + 4)) {
-    case 0x61 /* authalgorithm */:
-      return s.charCodeAt(at + 5) === 0x6c &&
-        s.charCodeAt(at + 6) === 0x67 &&
-        s.charCodeAt(at + 7) === 0x6f &&
-        s.charCodeAt(at + 8) === 0x72 &&
-        s.charCodeAt(at + 9) === 0x69 &&
-        s.charCodeAt(at + 10) === 0x74 &&
-        s.charCodeAt(at + 11) === 0x68 &&
-        s.charCodeAt(at + 12) === 0x6d
-        ? endOfName(s, at + 13, end, ALGORITHM)
-        : -1;
-    case 0x6b /* authkeyid */:
-      return s.charCodeAt(at + 5) === 0x65 &&
-        s.charCodeAt(at + 6) === 0x79 &&
-        s.charCodeAt(at + 7) === 0x69 &&
-        s.charCodeAt(at + 8) === 0x64
-        ? endOfName(s, at + 9, end, KEY_ID)
-        : -1;
-    case 0x64 /* authdate */:
-      return s.charCodeAt(at + 5) === 0x61 && s.charCodeAt(at + 6) === 0x74 && s.charCodeAt(at + 7) === 0x65
-        ? endOfName(s, at + 8, end, DATE)
-        : -1;
-    case 0x65 /* authexpires */:
-      return s.charCodeAt(at + 5) === 0x78 &&
-        s.charCodeAt(at + 6) === 0x70 &&
-        s.charCodeAt(at + 7) === 0x69 &&
-        s.charCodeAt(at + 8) === 0x72 &&
-        s.charCodeAt(at + 9) === 0x65 &&
-        s.charCodeAt(at + 10) === 0x73
-        ? endOfName(s, at + 11, end, EXPIRES)
-        : -1;
-    case 0x6e /* authnonce */:
-      return s.charCodeAt(at + 5) === 0x6f &&
-        s.charCodeAt(at + 6) === 0x6e &&
-        s.charCodeAt(at + 7) === 0x63 &&
-        s.charCodeAt(at + 8) === 0x65
-        ? endOfName(s, at + 9, end, NONCE)
-        : -1;
-    case 0x73 /* authsignature */:
-      return s.charCodeAt(at + 5) === 0x69 &&
-        s.charCodeAt(at + 6) === 0x67 &&
-        s.charCodeAt(at + 7) === 0x6e &&
-        s.charCodeAt(at + 8) === 0x61 &&
-        s.charCodeAt(at + 9) === 0x74 &&
-        s.charCodeAt(at + 10) === 0x75 &&
-        s.charCodeAt(at + 11) === 0x72 &&
-        s.charCodeAt(at + 12) === 0x65
-        ? endOfName(s, at + 13, end, SIGNATURE)
-        : -1;
-    default:
-      return -1;
-  }
+  if (end - at < 8 || s.charCodeAt(at) !== 0x61 /* a */) return -1;
+  const slot = slotOfFifth(s.charCodeAt(at + 4));
+  if (slot === -1) return -1;
+  const name = AUTH_PARAMETERS[slot]!;
+  const after = at + name.length;
+  if (after > end || (after < end && s.charCodeAt(after) !== 0x3d) /* = */) return -1;
+  for (let i = 1; i < name.length; i++) if (s.charCodeAt(at + i) !== name.charCodeAt(i)) return -1;
+  return slot;
 }
 
 /**
@@ -266,7 +226,7 @@ export function scanAuthParams(target: string, q: number): boolean {
     const slot = nameSlot(target, start, amp);
     if (slot !== -1) {
       if (spans[2 * slot]! !== -1) return false;
-      const valueAt = start + NAME_LENGTHS[slot]!;
+      const valueAt = start + AUTH_PARAMETERS[slot]!.length;
       spans[2 * slot] = valueAt === amp ? amp : valueAt + 1;
       spans[2 * slot + 1] = amp;
       if (slot === SIGNATURE) spans[SIGNATURE_AMP] = amp === end && start > q + 1 ? start - 1 : -1;
