@@ -135,3 +135,76 @@ describe('the auth parameter names, compared in place', () => {
     }
   });
 });
+
+describe('the auth parameters as a signer writes them, read in one match', () => {
+  /** An independent reading: split at every `&`, the name up to the first `=` (no `%` is generated). */
+  function model(query: string) {
+    const values: Record<string, string> = {};
+    const kept: string[] = [];
+    const segments = query.split('&');
+    for (const seg of segments) {
+      const eq = seg.indexOf('=');
+      const name = eq === -1 ? seg : seg.slice(0, eq);
+      if (!(AUTH_PARAMETERS as readonly string[]).includes(name)) {
+        kept.push(seg);
+        continue;
+      }
+      if (name in values) return null;
+      values[name] = eq === -1 ? '' : seg.slice(eq + 1);
+    }
+    const last = segments[segments.length - 1]!;
+    const signatureLast = segments.length > 1 && (last === 'authsignature' || last.startsWith('authsignature='));
+    return { values, signatureLast, rest: kept.length === 0 ? null : kept.join('&') };
+  }
+  const value = fc.string({ unit: fc.constantFrom('a', '0', '=', '?', '-', 'T', 'Z', 'u', 't', 'h', 'auth'), maxLength: 8 });
+  const filler = fc.oneof(fc.constantFrom('', 'x=1', '=', '?', 'auth', 'xauthkeyid=1', 'a=auth', '?authalgorithm=x', 'authfoo'), value);
+  // The signer's order, each name sometimes changed (dropped `=`, a near name, a repeat), so that both the one match
+  // and the scan it falls back to are read.
+  const suffix = fc
+    .tuple(
+      fc.tuple(value, value, value, value, value, value),
+      fc.boolean(),
+      fc.constantFrom('none', 'no-eq', 'near', 'repeat', 'swap'),
+      fc.nat(5),
+    )
+    .map(([[a, k, d, e, n, s], withNonce, change, which]) => {
+      const parts: Array<[string, string]> = [
+        ['authalgorithm', a],
+        ['authkeyid', k],
+        ['authdate', d],
+        ['authexpires', e],
+        ...(withNonce ? [['authnonce', n] as [string, string]] : []),
+        ['authsignature', s],
+      ];
+      const i = which % parts.length;
+      const segs = parts.map(([name, v]) => `${name}=${v}`);
+      if (change === 'no-eq') segs[i] = parts[i]![0];
+      if (change === 'near') segs[i] = `${parts[i]![0]}x=${parts[i]![1]}`;
+      if (change === 'repeat') segs.splice(i, 0, segs[i]!);
+      if (change === 'swap' && i > 0) [segs[i - 1], segs[i]] = [segs[i]!, segs[i - 1]!];
+      return segs.join('&');
+    });
+
+  it('reads what splitting at every & and = reads (property)', () => {
+    fc.assert(
+      // The suffix after a `&`, or glued to a `?` in the text before it (a `?` in a query is text, no separator).
+      fc.property(fc.array(filler, { maxLength: 5 }), suffix, fc.constantFrom('&', '?'), (prefix, tail, glue) => {
+        const query = prefix.length === 0 ? tail : `${prefix.join('&')}${glue}${tail}`;
+        const target = `/p?${query}`;
+        const got = readAuthParams(target, 2);
+        const want = model(query);
+        if (want === null) {
+          expect(got).toBeNull();
+          return;
+        }
+        expect(got).not.toBeNull();
+        const slots = ['algorithm', 'keyId', 'date', 'expires', 'nonce', 'signature'] as const;
+        expect(slots.map((s) => got![s])).toEqual(AUTH_PARAMETERS.map((name) => want.values[name]));
+        expect(got!.rest).toBe(want.rest);
+        if (want.signatureLast) expect(target.slice(got!.signatureAmp)).toMatch(/^&authsignature(=|$)/);
+        else expect(got!.signatureAmp).toBe(-1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

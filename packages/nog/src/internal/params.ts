@@ -176,6 +176,58 @@ function nameSlot(s: string, at: number, end: number): number {
 }
 
 /**
+ * The auth parameters as a signer writes them, ending the target: `authalgorithm`, `authkeyid`, `authdate`,
+ * `authexpires`, an optional `authnonce`, then `authsignature`, each with `=`. Tried (sticky) where the query first
+ * says `auth`, when that starts a segment: one native match instead of a scan segment by segment.
+ */
+const SIGNED_SUFFIX =
+  /[?&]authalgorithm=([^&]*)&authkeyid=([^&]*)&authdate=([^&]*)&authexpires=([^&]*)(?:&authnonce=([^&]*))?&authsignature=([^&]*)$/y;
+
+/**
+ * Reads a query without `%` whose auth parameters are {@link SIGNED_SUFFIX} into {@link SPANS}, and returns true;
+ * false (SPANS unspecified) for any other, which the scan reads. The same answer as the scan: no segment before the
+ * suffix can be an auth parameter (no `auth` is there, and with no `%` no name is encoded), the suffix's segments
+ * are the six names once each, and a value runs to the next `&`. Positions follow from the values' lengths.
+ */
+function signedSuffix(target: string, q: number, spans: Int32Array): boolean {
+  const first = target.indexOf('auth', q);
+  // The first `auth` must start a segment: right after the `?`, or after a `&` (a `?` later in the query is text).
+  if (first === -1 || (first !== q + 1 && target.charCodeAt(first - 1) !== 0x26)) return false;
+  SIGNED_SUFFIX.lastIndex = first - 1;
+  const m = SIGNED_SUFFIX.exec(target);
+  if (m === null) return false;
+  let at = first + 'authalgorithm='.length;
+  spans[2 * ALGORITHM] = at;
+  at += m[1]!.length;
+  spans[2 * ALGORITHM + 1] = at;
+  at += '&authkeyid='.length;
+  spans[2 * KEY_ID] = at;
+  at += m[2]!.length;
+  spans[2 * KEY_ID + 1] = at;
+  at += '&authdate='.length;
+  spans[2 * DATE] = at;
+  at += m[3]!.length;
+  spans[2 * DATE + 1] = at;
+  at += '&authexpires='.length;
+  spans[2 * EXPIRES] = at;
+  at += m[4]!.length;
+  spans[2 * EXPIRES + 1] = at;
+  const nonce = m[5];
+  if (nonce !== undefined) {
+    at += '&authnonce='.length;
+    spans[2 * NONCE] = at;
+    at += nonce.length;
+    spans[2 * NONCE + 1] = at;
+  }
+  spans[SIGNATURE_AMP] = at;
+  spans[2 * SIGNATURE] = at + '&authsignature='.length;
+  spans[2 * SIGNATURE + 1] = target.length;
+  spans[FIRST_AUTH] = first;
+  spans[INTERLEAVED] = 0;
+  return true;
+}
+
+/**
  * Reads the auth parameters of `target` (path and query, no fragment), whose query starts after index `q`, into
  * {@link SPANS}. A parameter without `=` has the value `''`, as in the original's query parser. Returns false when
  * the request is malformed: an auth parameter repeated, or one whose name is percent-encoded (`auth%6Beyid`), which
@@ -187,6 +239,7 @@ export function scanAuthParams(target: string, q: number): boolean {
   spans[INTERLEAVED] = 0;
   const end = target.length;
   const mayBeEncoded = target.indexOf('%', q) !== -1;
+  if (!mayBeEncoded && signedSuffix(target, q, spans)) return true;
   // Where the auth parameters begin and the last one ends, and whether another parameter comes after one of them.
   let firstAuth = -1;
   let lastAuthEnd = -1;
