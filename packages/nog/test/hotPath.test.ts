@@ -162,7 +162,24 @@ describe('the auth parameters as a signer writes them, read in one match', () =>
   // and the scan it falls back to are read.
   const suffix = fc
     .tuple(
-      fc.tuple(value, value, value, value, value, value),
+      fc.tuple(
+        fc.oneof(fc.constant('nog-v1'), value),
+        value,
+        // Dates of the signer's shape (any digits), near it, or anything.
+        fc.oneof(
+          fc.constantFrom('2015-04-20T123456Z', '2015-04-20T12345Z', '2015-04-20t123456Z', '2015-04-20T123456Z0'),
+          fc
+            .tuple(fc.nat(9999), fc.nat(99), fc.nat(99), fc.nat(999999))
+            .map(
+              ([y, m, d, t]) =>
+                `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(t).padStart(6, '0')}Z`,
+            ),
+          value,
+        ),
+        value,
+        value,
+        value,
+      ),
       fc.boolean(),
       fc.constantFrom('none', 'no-eq', 'near', 'repeat', 'swap'),
       fc.nat(5),
