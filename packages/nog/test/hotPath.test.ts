@@ -136,7 +136,7 @@ describe('the auth parameter names, compared in place', () => {
   });
 });
 
-describe('the auth parameters as a signer writes them, read in one match', () => {
+describe("the auth parameters in the signer's order, and near misses of it, after any query", () => {
   /** An independent reading: split at every `&`, the name up to the first `=` (no `%` is generated). */
   function model(query: string) {
     const values: Record<string, string> = {};
@@ -158,8 +158,7 @@ describe('the auth parameters as a signer writes them, read in one match', () =>
   }
   const value = fc.string({ unit: fc.constantFrom('a', '0', '=', '?', '-', 'T', 'Z', 'u', 't', 'h', 'auth'), maxLength: 8 });
   const filler = fc.oneof(fc.constantFrom('', 'x=1', '=', '?', 'auth', 'xauthkeyid=1', 'a=auth', '?authalgorithm=x', 'authfoo'), value);
-  // The signer's order, each name sometimes changed (dropped `=`, a near name, a repeat), so that both the one match
-  // and the scan it falls back to are read.
+  // The signer's order, each name sometimes changed (dropped `=`, a near name, a repeat, two swapped).
   const suffix = fc
     .tuple(
       fc.tuple(

@@ -176,58 +176,6 @@ function nameSlot(s: string, at: number, end: number): number {
 }
 
 /**
- * The auth parameters as nog's signer writes them, ending the target: `authalgorithm=nog-v1`, `authkeyid`, an
- * `authdate` of the right shape, `authexpires`, an optional `authnonce`, then `authsignature`, each with `=`. Tested
- * (sticky, no captures: no match object to build) where the query first says `auth`, when that starts a segment: one
- * native match instead of a scan segment by segment. Anything else (another algorithm, a malformed date, another
- * order) is read by the scan, whose answer is the same.
- */
-const SIGNED_SUFFIX =
-  /[?&]authalgorithm=nog-v1&authkeyid=[^&]*&authdate=\d{4}-\d\d-\d\dT\d{6}Z&authexpires=[^&]*(?:&authnonce=[^&]*)?&authsignature=[^&]*$/y;
-
-const KEY_ID_AT = '?authalgorithm=nog-v1&authkeyid='.length;
-
-/**
- * Reads a query without `%` whose auth parameters are {@link SIGNED_SUFFIX} into {@link SPANS}, and returns true;
- * false (SPANS unspecified) for any other, which the scan reads. The same answer as the scan: no segment before the
- * suffix can be an auth parameter (no `auth` is there, and with no `%` no name is encoded), the suffix's segments
- * are the names once each, and a value runs to the next `&` (which the match has shown to be where the next name is).
- */
-function signedSuffix(target: string, q: number, spans: Int32Array): boolean {
-  const first = target.indexOf('auth', q);
-  // The first `auth` must start a segment: right after the `?`, or after a `&` (a `?` later in the query is text).
-  if (first === -1 || (first !== q + 1 && target.charCodeAt(first - 1) !== 0x26)) return false;
-  SIGNED_SUFFIX.lastIndex = first - 1;
-  if (!SIGNED_SUFFIX.test(target)) return false;
-  spans[2 * ALGORITHM] = first + 'authalgorithm='.length;
-  spans[2 * ALGORITHM + 1] = first + 'authalgorithm=nog-v1'.length;
-  const keyId = first - 1 + KEY_ID_AT;
-  const keyIdEnd = target.indexOf('&', keyId);
-  spans[2 * KEY_ID] = keyId;
-  spans[2 * KEY_ID + 1] = keyIdEnd;
-  const date = keyIdEnd + '&authdate='.length;
-  spans[2 * DATE] = date;
-  spans[2 * DATE + 1] = date + 18;
-  const expires = date + 18 + '&authexpires='.length;
-  let amp = target.indexOf('&', expires);
-  spans[2 * EXPIRES] = expires;
-  spans[2 * EXPIRES + 1] = amp;
-  // `&authnonce=` or `&authsignature=`: the sixth character tells.
-  if (target.charCodeAt(amp + 5) === 0x6e /* n */) {
-    const nonce = amp + '&authnonce='.length;
-    spans[2 * NONCE] = nonce;
-    amp = target.indexOf('&', nonce);
-    spans[2 * NONCE + 1] = amp;
-  }
-  spans[SIGNATURE_AMP] = amp;
-  spans[2 * SIGNATURE] = amp + '&authsignature='.length;
-  spans[2 * SIGNATURE + 1] = target.length;
-  spans[FIRST_AUTH] = first;
-  spans[INTERLEAVED] = 0;
-  return true;
-}
-
-/**
  * Reads the auth parameters of `target` (path and query, no fragment), whose query starts after index `q`, into
  * {@link SPANS}. A parameter without `=` has the value `''`, as in the original's query parser. Returns false when
  * the request is malformed: an auth parameter repeated, or one whose name is percent-encoded (`auth%6Beyid`), which
@@ -239,7 +187,6 @@ export function scanAuthParams(target: string, q: number): boolean {
   spans[INTERLEAVED] = 0;
   const end = target.length;
   const mayBeEncoded = target.indexOf('%', q) !== -1;
-  if (!mayBeEncoded && signedSuffix(target, q, spans)) return true;
   // Where the auth parameters begin and the last one ends, and whether another parameter comes after one of them.
   let firstAuth = -1;
   let lastAuthEnd = -1;
