@@ -57,6 +57,7 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
   readonly maxEntries: number;
   /** The slot hash's seed and the three seeds of a hashed nonce. */
   readonly #seeds = randomSeeds(4);
+  readonly #nonceSeeds = this.#seeds.subarray(1);
   #table = new Uint32Array(MIN_SLOTS * STRIDE);
   #mask = MIN_SLOTS - 1;
   /** Slots ever written since the last rebuild (live or expired). */
@@ -93,28 +94,27 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
    */
   claim(claim: NonceClaim | ScopedNonceClaim): boolean {
     if (typeof claim !== 'object' || claim === null) throw new NogError('ERR_INVALID_ARGUMENT', 'claim must be an object');
-    let scope: readonly string[];
-    let expiresAt: number;
     if ('scope' in claim) {
       assertNonceClaim(claim, NogError);
-      scope = claim.scope;
-      expiresAt = claim.deadline;
-    } else {
-      const { keyId, authdate } = claim;
-      if (typeof keyId !== 'string' || typeof authdate !== 'string' || typeof claim.nonce !== 'string') {
-        throw new NogError('ERR_INVALID_ARGUMENT', 'claim.keyId, claim.authdate and claim.nonce must be strings');
-      }
-      expiresAt = claim.expiresAt;
-      if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
-        throw new NogError('ERR_INVALID_ARGUMENT', 'claim.expiresAt must be a number');
-      }
-      if (typeof claim.now !== 'number' || !Number.isFinite(claim.now)) {
-        throw new NogError('ERR_INVALID_ARGUMENT', 'claim.now must be a finite number of milliseconds');
-      }
-      scope = [keyId, authdate];
+      return this.#claim(claim.scope, '', '', claim.nonce, claim.deadline, claim.now);
     }
+    const { keyId, authdate } = claim;
+    if (typeof keyId !== 'string' || typeof authdate !== 'string' || typeof claim.nonce !== 'string') {
+      throw new NogError('ERR_INVALID_ARGUMENT', 'claim.keyId, claim.authdate and claim.nonce must be strings');
+    }
+    const expiresAt = claim.expiresAt;
+    if (typeof expiresAt !== 'number' || Number.isNaN(expiresAt)) {
+      throw new NogError('ERR_INVALID_ARGUMENT', 'claim.expiresAt must be a number');
+    }
+    if (typeof claim.now !== 'number' || !Number.isFinite(claim.now)) {
+      throw new NogError('ERR_INVALID_ARGUMENT', 'claim.now must be a finite number of milliseconds');
+    }
+    return this.#claim(null, keyId, authdate, claim.nonce, expiresAt, claim.now);
+  }
+
+  /** A checked claim: in `scope`, or when it is null in nog's scope of two parts, `keyId` and `authdate`. */
+  #claim(scope: readonly string[] | null, keyId: string, authdate: string, nonce: string, expiresAt: number, now: number): boolean {
     if (!workerChecked) warnInWorker();
-    const { nonce, now } = claim;
     if (Number.isNaN(this.#base)) this.#base = Math.floor(now / 1000) - 0x80000000;
     // A slot counts seconds from the base in 32 bits: a clock outside them (more than 68 years from the first claim)
     // would read every entry as expired, and accept a replay. Refused, before anything changes.
@@ -131,10 +131,10 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     const second = base + expiry;
     // A slot whose expiry is below this is expired.
     const liveFrom = nowSecond;
-    let known = this.#scopes.find(scope, now);
+    let known = scope === null ? this.#scopes.findPair(keyId, authdate, now) : this.#scopes.find(scope, now);
     const id = known === undefined ? this.#scopes.next : known.id;
     const words = this.#words;
-    nonceWords(nonce, this.#seeds.subarray(1), words);
+    nonceWords(nonce, this.#nonceSeeds, words);
     const w0 = words[0]!;
     const w1 = words[1]!;
     const w2 = words[2]!;
@@ -165,7 +165,7 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
       this.#live.removeGone(base + t[j * STRIDE + 4]!);
     }
     if (this.#live.live >= this.maxEntries) throw new NonceStoreError('ERR_NONCE_STORE_FULL', 'The nonce store is full');
-    if (known === undefined) known = this.#scopes.add(scope, second);
+    if (known === undefined) known = this.#scopes.add(scope ?? [keyId, authdate], second);
     else if (second > known.until) known.until = second;
 
     const at = free * STRIDE;

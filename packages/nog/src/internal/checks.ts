@@ -14,7 +14,20 @@ import { NonceStoreError, type NonceStore } from '../nonceStore.js';
 import type { VerifierOptions, VerifyFailure, VerifyResult, VerifySuccess } from '../verify.js';
 import { deadlineOf } from './deadline.js';
 import { DEFAULT_MAX_URL_LENGTH } from './limits.js';
-import { readAuthParams, type AuthParams } from './params.js';
+import {
+  ALGORITHM,
+  DATE,
+  EXPIRES,
+  FIRST_AUTH,
+  INTERLEAVED,
+  KEY_ID,
+  NONCE,
+  restOf,
+  scanAuthParams,
+  SIGNATURE,
+  SIGNATURE_AMP,
+  SPANS,
+} from './params.js';
 import type { CryptoProvider } from './provider.js';
 
 /**
@@ -56,20 +69,30 @@ export interface VerifierConfig {
   lastDeadline: number;
 }
 
-/** A request on its way through the checks, once steps 0-3 have passed. */
+/**
+ * A request on its way through the checks, once steps 0-3 have passed: the one object a request makes before its
+ * result. Its parts are indices into the target; only the values a later step needs as strings are sliced.
+ */
 interface Pending {
   readonly method: string;
   readonly target: string;
-  readonly path: string;
-  readonly p: AuthParams;
+  /** Where the query's `?` is. */
+  readonly q: number;
   readonly keyId: string;
   readonly date: string;
+  readonly nonce: string | undefined;
   readonly authMs: number;
   readonly nowMs: number;
+  /** `authexpires` in seconds (or the default). */
   readonly expires: number;
   readonly deadline: number;
   /** Where `&authsignature=` starts, or -1 when the signature does not end the URL as received. */
   readonly signatureAmp: number;
+  /** The length of the signature's value. */
+  readonly signatureLength: number;
+  /** Where the first auth parameter starts, and whether a parameter of the application's follows one. */
+  readonly firstAuth: number;
+  readonly interleaved: boolean;
 }
 
 const failures = new Map<string, VerifyFailure>();
@@ -233,51 +256,89 @@ function withTimeout(lookup: PromiseLike<unknown>, ms: number): Promise<unknown>
   return Promise.race([lookup, late]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * What may stand in a request line: anything but space, C0 controls and DEL (canonical's `parseReceivedTarget`
+ * checks the same; a test holds the two equal on every string).
+ */
+const REQUEST_LINE = /^[\u0021-\u007e\u0080-\uffff]*$/;
+
+/** Whether `s` from `at` to `end` is `nog-v1`, compared in place (startsWith costs several times more in V8). */
+const isNogV1 = (s: string, at: number, end: number): boolean =>
+  end - at === 6 &&
+  s.charCodeAt(at) === 0x6e /* n */ &&
+  s.charCodeAt(at + 1) === 0x6f /* o */ &&
+  s.charCodeAt(at + 2) === 0x67 /* g */ &&
+  s.charCodeAt(at + 3) === 0x2d /* - */ &&
+  s.charCodeAt(at + 4) === 0x76 /* v */ &&
+  s.charCodeAt(at + 5) === 0x31; /* 1 */
+
 /** Steps 0-3: everything that needs no key. */
 function checkRequest(c: VerifierConfig, method: string, url: string, nowMs: number): Pending | VerifyFailure {
-  // 0. Parse: a request target (a received `//a/b` is a path), its auth parameters each at most once.
-  let parts;
-  try {
-    parts = parseReceivedTarget(url, c.urlOptions);
-  } catch {
-    return fail('ERR_AUTH_MALFORMED');
+  // 0. Parse: a request target (a received `//a/b` is a path), its auth parameters each at most once. An
+  // origin-form target, what a server receives, is read here (canonical's parse, without the object it returns);
+  // any other by canonical's parseReceivedTarget.
+  let target: string;
+  let fragment: boolean;
+  if (url.charCodeAt(0) === 0x2f /* / */ && url.length <= c.urlOptions.maxLength && REQUEST_LINE.test(url)) {
+    const hash = url.indexOf('#');
+    fragment = hash !== -1;
+    target = fragment ? url.slice(0, hash) : url;
+  } else {
+    try {
+      const parts = parseReceivedTarget(url, c.urlOptions);
+      target = parts.target;
+      fragment = parts.fragment !== null;
+    } catch {
+      return fail('ERR_AUTH_MALFORMED');
+    }
   }
-  const { target } = parts;
   const q = target.indexOf('?');
   if (q === -1) return missing('authkeyid');
-  const p = readAuthParams(target, q);
-  if (p === null) return fail('ERR_AUTH_MALFORMED');
-  const fields = checkFields(c, p);
-  if (fields !== undefined) return fields;
-  const authMs = checkAuthdate(c, p.date!);
+  if (!scanAuthParams(target, q)) return fail('ERR_AUTH_MALFORMED');
+  // What the scan found, read before anything else runs (SPANS is the module's).
+  const spans = SPANS;
+  const keyIdAt = spans[2 * KEY_ID]!;
+  const dateAt = spans[2 * DATE]!;
+  const expiresAt = spans[2 * EXPIRES]!;
+  const nonceAt = spans[2 * NONCE]!;
+  const signatureAt = spans[2 * SIGNATURE]!;
+  const algorithmAt = spans[2 * ALGORITHM]!;
+  // 1. The three fields the original requires, in its order; the algorithm, when given; a required nonce.
+  if (keyIdAt === -1) return missing('authkeyid');
+  if (signatureAt === -1) return missing('authsignature');
+  if (dateAt === -1) return missing('authdate');
+  if (algorithmAt !== -1 && !isNogV1(target, algorithmAt, spans[2 * ALGORITHM + 1]!)) return fail('ERR_AUTH_ALGORITHM_UNSUPPORTED');
+  if (c.requireNonce && nonceAt === -1) return missing('authnonce');
+  const date = target.slice(dateAt, spans[2 * DATE + 1]!);
+  const expires = expiresAt === -1 ? undefined : target.slice(expiresAt, spans[2 * EXPIRES + 1]!);
+  const keyId = target.slice(keyIdAt, spans[2 * KEY_ID + 1]!);
+  const nonce = nonceAt === -1 ? undefined : target.slice(nonceAt, spans[2 * NONCE + 1]!);
+  const signatureLength = spans[2 * SIGNATURE + 1]! - signatureAt;
+  // The signature must end the URL as received, as the original's anchored match required: anything after it,
+  // even a `#fragment` (Node's http server passes one through in req.url), would be an unsigned tail.
+  const signatureAmp = fragment ? -1 : spans[SIGNATURE_AMP]!;
+  const firstAuth = spans[FIRST_AUTH]!;
+  const interleaved = spans[INTERLEAVED] === 1;
+  const authMs = checkAuthdate(c, date);
   if (isFailure(authMs)) return authMs;
-  const deadline = checkExpiry(c, authMs, p.expires, nowMs);
+  const deadline = checkExpiry(c, authMs, expires, nowMs);
   if (isFailure(deadline)) return deadline;
   return {
     method,
     target,
-    path: parts.path,
-    p,
-    keyId: p.keyId!,
-    date: p.date!,
+    q,
+    keyId,
+    date,
+    nonce,
     authMs,
     nowMs,
     expires: (deadline - authMs) / 1000,
     deadline,
-    // The signature must end the URL as received, as the original's anchored match required: anything after it,
-    // even a `#fragment` (Node's http server passes one through in req.url), would be an unsigned tail.
-    signatureAmp: parts.fragment === null ? p.signatureAmp : -1,
+    signatureAmp,
+    signatureLength,
+    firstAuth,
+    interleaved,
   };
-}
-
-/** 1. The three fields the original requires, in its order; the algorithm, when given; a required nonce. */
-function checkFields(c: VerifierConfig, p: AuthParams): VerifyFailure | undefined {
-  if (p.keyId === undefined) return missing('authkeyid');
-  if (p.signature === undefined) return missing('authsignature');
-  if (p.date === undefined) return missing('authdate');
-  if (p.algorithm !== undefined && p.algorithm !== 'nog-v1') return fail('ERR_AUTH_ALGORITHM_UNSUPPORTED');
-  if (c.requireNonce && p.nonce === undefined) return missing('authnonce');
-  return undefined;
 }
 
 /** 2. The authdate: the pattern and a date that exists (the original let 2015-13-45 through as NaN). */
@@ -320,7 +381,7 @@ function checkExpiry(c: VerifierConfig, authMs: number, expires: string | undefi
 function checkSignature(c: VerifierConfig, provider: CryptoProvider, r: Pending, secret: unknown): VerifyResult | Promise<VerifyResult> {
   if (secret === undefined || secret === null || secret === '') return fail('ERR_AUTH_KEY_UNKNOWN');
   if (typeof secret !== 'string') throw new NogError('ERR_INVALID_ARGUMENT', 'keys must give a secret string or undefined');
-  if (r.signatureAmp === -1 || r.p.signature!.length !== 64) return fail('ERR_AUTH_SIG_INVALID');
+  if (r.signatureAmp === -1 || r.signatureLength !== 64) return fail('ERR_AUTH_SIG_INVALID');
   const expected = provider.hmacHex(secret, `${r.method}\n${r.target.slice(0, r.signatureAmp)}\n`);
   return typeof expected === 'string' ? afterSignature(c, r, expected) : expected.then((h) => afterSignature(c, r, h));
 }
@@ -337,7 +398,14 @@ const SIGNATURE_AT = '&authsignature='.length;
  */
 function sameHex(expected: string, target: string, at: number): boolean {
   let diff = 0;
-  for (let i = 0; i < 64; i++) diff |= expected.charCodeAt(i) ^ target.charCodeAt(at + i);
+  // Four characters a step: as many reads, but fewer loop checks, and independent ones for the processor to overlap.
+  for (let i = 0; i < 64; i += 4) {
+    diff |=
+      (expected.charCodeAt(i) ^ target.charCodeAt(at + i)) |
+      (expected.charCodeAt(i + 1) ^ target.charCodeAt(at + i + 1)) |
+      (expected.charCodeAt(i + 2) ^ target.charCodeAt(at + i + 2)) |
+      (expected.charCodeAt(i + 3) ^ target.charCodeAt(at + i + 3));
+  }
   return diff === 0;
 }
 
@@ -348,7 +416,7 @@ function afterSignature(c: VerifierConfig, r: Pending, expected: string): Verify
 
 /** 6. The limits on expires, then the nonce, claimed only now that the signature checked out. */
 function claimNonce(c: VerifierConfig, r: Pending): VerifyResult | Promise<VerifyResult> {
-  const nonce = r.p.nonce;
+  const nonce = r.nonce;
   if (nonce === undefined) {
     return c.maxExpires !== undefined && r.expires > c.maxExpires ? fail('ERR_AUTH_EXPIRES_INVALID') : accepted(r);
   }
@@ -382,14 +450,16 @@ function afterClaim(r: Pending, claimed: unknown): VerifyResult {
 
 /** 7. What the application sees: the query without the auth parameters. */
 function accepted(r: Pending): VerifySuccess {
-  const query = r.p.rest;
+  const query = restOf(r.target, r.q, r.firstAuth, r.interleaved);
   return {
     ok: true,
     keyId: r.keyId,
     authdate: new Date(r.authMs),
     expiresAt: new Date(r.deadline),
-    nonce: r.p.nonce ?? null,
-    target: query === null ? r.path : `${r.path}?${query}`,
+    nonce: r.nonce ?? null,
+    // The path, with the query when there is one: when the auth parameters end the target, the target before them.
+    target:
+      query === null ? r.target.slice(0, r.q) : r.interleaved ? `${r.target.slice(0, r.q)}?${query}` : r.target.slice(0, r.firstAuth - 1),
     query,
   };
 }

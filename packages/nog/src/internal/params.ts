@@ -23,12 +23,12 @@ export interface AuthParams {
 }
 
 // Slot numbers, in the signer's order.
-const ALGORITHM = 0;
-const KEY_ID = 1;
-const DATE = 2;
-const EXPIRES = 3;
-const NONCE = 4;
-const SIGNATURE = 5;
+export const ALGORITHM = 0;
+export const KEY_ID = 1;
+export const DATE = 2;
+export const EXPIRES = 3;
+export const NONCE = 4;
+export const SIGNATURE = 5;
 
 /** The slot of an auth parameter name that starts at `at` and ends at `end` (exclusive), or -1; no slicing. */
 function slotAt(s: string, at: number, end: number): number {
@@ -125,14 +125,66 @@ const ENCODED_AUTH_NAME = /* @__PURE__ */ (() =>
 const HAND_SEGMENTS = 16;
 
 /**
- * Reads the auth parameters from `target` (path and query, no fragment), whose query starts after index `q`.
- * A parameter without `=` has the value `''`, as in the original's query parser. Returns null when the request
- * is malformed: an auth parameter repeated, or one whose name is percent-encoded (`auth%6Beyid`), which the
- * original decoded but which we cannot accept without letting two spellings mean one parameter.
+ * Where {@link scanAuthParams} leaves what it found, as indices into the target: for each slot (in the signer's
+ * order) where its value starts and ends (`-1` when the parameter is absent), then {@link SIGNATURE_AMP},
+ * {@link FIRST_AUTH} and {@link INTERLEAVED}. One array for the module, read by the caller right after the scan and
+ * before anything else runs: a scan builds no object and no string.
  */
-export function readAuthParams(target: string, q: number): AuthParams | null {
-  const values: Array<string | undefined> = [undefined, undefined, undefined, undefined, undefined, undefined];
-  let signatureAmp = -1;
+export const SPANS: Int32Array = /* @__PURE__ */ new Int32Array(15);
+/** Index in the target of the `&` before `authsignature`, or -1 when it is not the last parameter after a `&`. */
+export const SIGNATURE_AMP = 12;
+/** Where the first auth parameter's name starts, or -1 when there is none. */
+export const FIRST_AUTH = 13;
+/** 1 when a parameter of the application's comes after an auth parameter (the auth parameters are no suffix). */
+export const INTERLEAVED = 14;
+
+/** The slot of a name starting `auth` by its fifth character (`authkeyid`: `k`), or -1. */
+function slotOfFifth(c: number): number {
+  switch (c) {
+    case 0x61 /* a */:
+      return ALGORITHM;
+    case 0x6b /* k */:
+      return KEY_ID;
+    case 0x64 /* d */:
+      return DATE;
+    case 0x65 /* e */:
+      return EXPIRES;
+    case 0x6e /* n */:
+      return NONCE;
+    case 0x73 /* s */:
+      return SIGNATURE;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * The slot of the auth parameter whose name starts at `at` in a segment ending at `end` (exclusive), its name being
+ * everything up to the segment's first `=` or its end; -1 for any other name. No slicing, and no search for the `=`:
+ * the fifth character says which name it can be, the character after that name must end it, then the name is
+ * compared in place.
+ */
+function nameSlot(s: string, at: number, end: number): number {
+  if (end - at < 8 || s.charCodeAt(at) !== 0x61 /* a */) return -1;
+  const slot = slotOfFifth(s.charCodeAt(at + 4));
+  if (slot === -1) return -1;
+  const name = AUTH_PARAMETERS[slot]!;
+  const after = at + name.length;
+  if (after > end || (after < end && s.charCodeAt(after) !== 0x3d) /* = */) return -1;
+  for (let i = 1; i < name.length; i++) if (s.charCodeAt(at + i) !== name.charCodeAt(i)) return -1;
+  return slot;
+}
+
+/**
+ * Reads the auth parameters of `target` (path and query, no fragment), whose query starts after index `q`, into
+ * {@link SPANS}. A parameter without `=` has the value `''`, as in the original's query parser. Returns false when
+ * the request is malformed: an auth parameter repeated, or one whose name is percent-encoded (`auth%6Beyid`), which
+ * the original decoded but which we cannot accept without letting two spellings mean one parameter.
+ */
+export function scanAuthParams(target: string, q: number): boolean {
+  const spans = SPANS;
+  for (let i = 0; i < 14; i++) spans[i] = -1;
+  spans[INTERLEAVED] = 0;
   const end = target.length;
   const mayBeEncoded = target.indexOf('%', q) !== -1;
   // Where the auth parameters begin and the last one ends, and whether another parameter comes after one of them.
@@ -140,7 +192,8 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
   let lastAuthEnd = -1;
   let interleaved = false;
   let start = q + 1;
-  // The next '=' at or after start (-1: none left), found once per '=' so that the scan stays linear.
+  // The next '=' at or after start (-1: none left), found once per '=' so that the scan stays linear; only needed
+  // for a name that may be percent-encoded.
   let nextEq = -2;
   for (let n = 0; start <= end; n++) {
     if (n === HAND_SEGMENTS) {
@@ -149,15 +202,16 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
       const names = mayBeEncoded ? ENCODED_AUTH_NAME : AUTH_NAME;
       names.lastIndex = start - 1;
       for (let m = names.exec(target); m !== null; m = names.exec(target)) {
-        if (mayBeEncoded && m[0].includes('%')) return null;
+        if (mayBeEncoded && m[0].includes('%')) return false;
         const amp = m.index;
         const nameEnd = amp + m[0].length;
         let segmentEnd = nameEnd === end || target.charCodeAt(nameEnd) === 0x26 /* & */ ? nameEnd : target.indexOf('&', nameEnd);
         if (segmentEnd === -1) segmentEnd = end;
         const slot = slotAt(target, amp + 1, nameEnd);
-        if (values[slot] !== undefined) return null;
-        values[slot] = nameEnd === segmentEnd ? '' : target.slice(nameEnd + 1, segmentEnd);
-        if (slot === SIGNATURE) signatureAmp = segmentEnd === end ? amp : -1;
+        if (spans[2 * slot]! !== -1) return false;
+        spans[2 * slot] = nameEnd === segmentEnd ? segmentEnd : nameEnd + 1;
+        spans[2 * slot + 1] = segmentEnd;
+        if (slot === SIGNATURE) spans[SIGNATURE_AMP] = segmentEnd === end ? amp : -1;
         if (firstAuth === -1) firstAuth = amp + 1;
         else if (amp !== lastAuthEnd) interleaved = true;
         lastAuthEnd = segmentEnd;
@@ -169,36 +223,61 @@ export function readAuthParams(target: string, q: number): AuthParams | null {
     }
     let amp = target.indexOf('&', start);
     if (amp === -1) amp = end;
-    if (nextEq !== -1 && nextEq < start) nextEq = target.indexOf('=', start);
-    const eq = nextEq === -1 || nextEq > amp ? amp : nextEq;
-    const slot = slotAt(target, start, eq);
+    const slot = nameSlot(target, start, amp);
     if (slot !== -1) {
-      if (values[slot] !== undefined) return null;
-      values[slot] = eq === amp ? '' : target.slice(eq + 1, amp);
-      if (slot === SIGNATURE) signatureAmp = amp === end && start > q + 1 ? start - 1 : -1;
+      if (spans[2 * slot]! !== -1) return false;
+      const valueAt = start + AUTH_PARAMETERS[slot]!.length;
+      spans[2 * slot] = valueAt === amp ? amp : valueAt + 1;
+      spans[2 * slot + 1] = amp;
+      if (slot === SIGNATURE) spans[SIGNATURE_AMP] = amp === end && start > q + 1 ? start - 1 : -1;
       if (firstAuth === -1) firstAuth = start;
       lastAuthEnd = amp;
     } else {
-      if (mayBeEncoded && isEncodedAuthName(target, start, eq)) return null;
+      if (mayBeEncoded) {
+        if (nextEq !== -1 && nextEq < start) nextEq = target.indexOf('=', start);
+        const eq = nextEq === -1 || nextEq > amp ? amp : nextEq;
+        if (isEncodedAuthName(target, start, eq)) return false;
+      }
       if (firstAuth !== -1) interleaved = true;
     }
     start = amp + 1;
   }
-  let rest: string | null;
+  spans[FIRST_AUTH] = firstAuth;
+  spans[INTERLEAVED] = interleaved ? 1 : 0;
+  return true;
+}
+
+/**
+ * The query without the auth parameters (see {@link stripAuthParams}) of a target whose query starts after `q`, from
+ * what {@link scanAuthParams} found: `firstAuth` and `interleaved`.
+ */
+export function restOf(target: string, q: number, firstAuth: number, interleaved: boolean): string | null {
   // No auth parameter at all: the query is the rest as it is (a request that will fail; no second scan of it).
-  if (firstAuth === -1) rest = target.slice(q + 1);
-  else if (interleaved) rest = stripAuthParams(target.slice(q + 1));
+  if (firstAuth === -1) return target.slice(q + 1);
+  if (interleaved) return stripAuthParams(target.slice(q + 1));
   // The usual case: the auth parameters are a suffix. `/p?auth...` had no query, `/p?&auth...` an empty one.
-  else rest = firstAuth === q + 1 ? null : target.slice(q + 1, firstAuth - 1);
+  return firstAuth === q + 1 ? null : target.slice(q + 1, firstAuth - 1);
+}
+
+/** The value of a slot that {@link scanAuthParams} found, or undefined. */
+const slotValue = (target: string, slot: number): string | undefined =>
+  SPANS[2 * slot]! === -1 ? undefined : target.slice(SPANS[2 * slot]!, SPANS[2 * slot + 1]!);
+
+/**
+ * The auth parameters of `target` (path and query, no fragment), whose query starts after index `q`, as an object
+ * (what {@link scanAuthParams} finds); null when the request is malformed.
+ */
+export function readAuthParams(target: string, q: number): AuthParams | null {
+  if (!scanAuthParams(target, q)) return null;
   return {
-    algorithm: values[ALGORITHM],
-    keyId: values[KEY_ID],
-    date: values[DATE],
-    expires: values[EXPIRES],
-    nonce: values[NONCE],
-    signature: values[SIGNATURE],
-    signatureAmp,
-    rest,
+    algorithm: slotValue(target, ALGORITHM),
+    keyId: slotValue(target, KEY_ID),
+    date: slotValue(target, DATE),
+    expires: slotValue(target, EXPIRES),
+    nonce: slotValue(target, NONCE),
+    signature: slotValue(target, SIGNATURE),
+    signatureAmp: SPANS[SIGNATURE_AMP]!,
+    rest: restOf(target, q, SPANS[FIRST_AUTH]!, SPANS[INTERLEAVED] === 1),
   };
 }
 

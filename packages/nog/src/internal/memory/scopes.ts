@@ -49,6 +49,16 @@ export class Scopes {
     return scope;
   }
 
+  /** The scope of the two parts `[first, second]`, when it has one: {@link find} without an array. */
+  findPair(first: string, second: string, now: number): Scope | undefined {
+    const last = this.#last;
+    if (last !== undefined && last.parts.length === 2 && first === last.parts[0] && second === last.parts[1]) return last;
+    if (this.#count >= this.#sweepAt) this.#sweep(now);
+    const scope = this.#pairs.get(first)?.get(second);
+    if (scope !== undefined) this.#last = scope;
+    return scope;
+  }
+
   add(parts: readonly string[], second: number): Scope {
     const scope: Scope = { id: this.#next, parts: parts.map(ownCopy), until: second };
     if (parts.length === 2) {
