@@ -5,6 +5,7 @@
  * disagree on). The same texts go to the Python reference port through the conformance line protocol, one process.
  */
 import { spawnSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DOC_KEY, builds, codeOf, pem } from './helpers.js';
@@ -152,5 +153,21 @@ describe('the PEM rule in the Python reference port', () => {
     });
     expect(wrong).toEqual([]);
     expect(samples.filter(accepted).length).toBeGreaterThan(50);
+  });
+});
+
+describe.each(builds)('JWK text and bytes (%s)', (_name, build) => {
+  const jwk = JSON.stringify(createPrivateKey(pem('rsa1024')).export({ format: 'jwk' }));
+  const sign = (privateKey: unknown) => codeOf(build.sign('/p/', { apiKey: DOC_KEY, privateKey: privateKey as never, date: '2022-01-10' }));
+
+  it("reads a JWK's JSON text after a byte-order mark and JSON's whitespace, as text and as bytes, and no other", async () => {
+    for (const text of [jwk, `\uFEFF${jwk}`, `\uFEFF \t\r\n${jwk}\n`]) {
+      expect(await sign(text), text.slice(0, 8)).toBe('no error');
+      expect(await sign(new TextEncoder().encode(text)), text.slice(0, 8)).toBe('no error');
+    }
+    for (const text of [`\uFEFF\uFEFF${jwk}`, `\u00a0${jwk}`, `\u2028${jwk}`, ` \uFEFF${jwk}`]) {
+      expect(await sign(text), text.slice(0, 8)).toBe('ERR_NOPS_KEY');
+      expect(await sign(new TextEncoder().encode(text)), text.slice(0, 8)).toBe('ERR_NOPS_KEY');
+    }
   });
 });
