@@ -821,7 +821,9 @@ def pkcs1_public(der):  # RSAPublicKey ::= SEQUENCE { n, e }
     return {"n": n, "e": e}
 
 
-PEM = re.compile(r"\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]*?)\r?\n?-----END \1-----\s*")
+# docs/spec/nops.md, "Keys": an optional byte-order mark, then exactly space, tab, CR or LF around one block (not
+# Python's \s, which is another set than JavaScript's); inside, non-empty base64 lines, each line ending in LF or CRLF.
+PEM = re.compile(r"\ufeff?[ \t\r\n]*-----BEGIN ([A-Z0-9 ]+)-----\r?\n((?:[A-Za-z0-9+/=]+\r?\n)+)-----END \1-----[ \t\r\n]*")
 
 
 def rsa_key_from_pem(text, kind):
@@ -854,15 +856,20 @@ def rsa_key_from_pem(text, kind):
 
 
 def b64url_int(text):
-    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", text, re.ASCII):
-        raise key_error("a JWK parameter is not base64url")
-    return int.from_bytes(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)), "big")
+    """A JWK member: strict base64url without padding (RFC 7518, RFC 4648 section 5), not empty: one encoding per
+    byte string, so no "=", no "+" or "/", no length of 4k+1 and no stray bits in the last character."""
+    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", text, re.ASCII) or len(text) % 4 == 1:
+        raise key_error("a JWK parameter is not base64url without padding")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if base64.urlsafe_b64encode(data).decode("ascii").rstrip("=") != text:
+        raise key_error("a JWK parameter is not base64url without padding")
+    return int.from_bytes(data, "big")
 
 
 def rsa_key_from_jwk(jwk, kind):
     if jwk.get("kty") != "RSA":
         raise key_error("not an RSA JWK")
-    if jwk.get("alg") not in (None, "RS256"):
+    if "alg" in jwk and jwk["alg"] != "RS256":  # absent or exactly "RS256" (null is another algorithm)
         raise key_error("a JWK for another algorithm than RS256")
     key = {"n": b64url_int(jwk.get("n")), "e": b64url_int(jwk.get("e"))}
     if kind == "public":

@@ -36,10 +36,12 @@ const tag = (value: object): string => Object.prototype.toString.call(value);
 export function classifyKey(input: unknown, kind: KeyKind): KeySource {
   const name = kind === 'private' ? 'privateKey' : 'publicKey';
   // What Node reads a key file as (readFileSync's Buffer, a Uint8Array) is its text; a JWK file's text is the JWK.
-  if (input instanceof Uint8Array) input = new TextDecoder().decode(input);
-  if (typeof input === 'string' && input.trimStart().startsWith('{')) {
+  // The decoder keeps a byte-order mark, so bytes and their text are read by the same rule (one mark allowed).
+  if (input instanceof Uint8Array) input = new TextDecoder('utf-8', { ignoreBOM: true }).decode(input);
+  // A JWK's text: a "{" after an optional byte-order mark and JSON's whitespace (space, tab, CR, LF).
+  if (typeof input === 'string' && /^\uFEFF?[ \t\r\n]*\{/.test(input)) {
     try {
-      input = JSON.parse(input);
+      input = JSON.parse(input.replace(/^\uFEFF/, ''));
     } catch (cause) {
       throw keyError(`${name} starts with "{" but is no JSON: pass a JWK's exact JSON text or the JWK object`, cause);
     }
@@ -67,7 +69,7 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
     if (key.asymmetricKeyType !== 'rsa') throw keyError(`${name} is not an RSA key`);
     return { kind: 'keyobject', key };
   }
-  return { kind: 'jwk', jwk: checkJwk(input as RsaJwk, kind, name) };
+  return { kind: 'jwk', jwk: checkJwk(input as RsaJwk, kind, name, true) };
 }
 
 /** Whether a value is a WebCrypto `CryptoKey` (by its tag, which works across realms and polyfill-free runtimes). */
@@ -92,12 +94,26 @@ export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string):
   return key;
 }
 
-/** Checks an RSA JWK and returns only its key parameters (no `use`, `key_ops` or `ext` to trip an import). */
-export function checkJwk(jwk: RsaJwk, kind: KeyKind, name: string): RsaJwk {
+/**
+ * A JWK member as RFC 7518 writes it: strict base64url without padding (RFC 4648 section 5), not empty, no stray bits
+ * in the last character. Key imports are lenient (node and WebCrypto also read `=`, `+` and `/`), so it is checked here.
+ */
+function base64url(value: string, name: string): string {
+  const rest = value.length & 3;
+  if (/^[\w-]+$/.test(value) && rest !== 1 && (!rest || (rest & 1 ? 'AEIMQUYcgkosw048' : 'AQgw').includes(value.at(-1)!))) return value;
+  throw keyError(`${name} is a JWK whose parameters are not base64url without padding`);
+}
+
+/**
+ * Checks an RSA JWK and returns only its key parameters (no `use`, `key_ops` or `ext` to trip an import); `given`: a
+ * JWK from the caller, whose parameters must be strict base64url (not one a KeyObject exported).
+ */
+export function checkJwk(jwk: RsaJwk, kind: KeyKind, name: string, given?: boolean): RsaJwk {
+  const read = (value: string): string => (given ? base64url(value, name) : value);
   if (jwk.kty !== 'RSA') throw keyError(`${name} is not an RSA JWK`);
   if (jwk.alg !== undefined && jwk.alg !== 'RS256') throw keyError(`${name} is a JWK for another algorithm than RS256`);
   if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') throw keyError(`${name} is a JWK without n and e`);
-  const out: Record<string, string> = { kty: 'RSA', n: jwk.n, e: jwk.e };
+  const out: Record<string, string> = { kty: 'RSA', n: read(jwk.n), e: read(jwk.e) };
   if (kind === 'public') {
     if (jwk.d !== undefined) throw keyError(`${name} is a private JWK`);
     return out as unknown as RsaJwk;
@@ -105,7 +121,7 @@ export function checkJwk(jwk: RsaJwk, kind: KeyKind, name: string): RsaJwk {
   for (const p of PRIVATE_JWK) {
     const v = jwk[p];
     if (typeof v !== 'string') throw keyError(`${name} is a JWK without the private parameters d, p, q, dp, dq, qi`);
-    out[p] = v;
+    out[p] = read(v);
   }
   return out as unknown as RsaJwk;
 }

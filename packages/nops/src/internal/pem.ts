@@ -8,33 +8,42 @@ export interface Pem {
   readonly der: Uint8Array;
 }
 
-const LABELS: ReadonlySet<string> = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'PUBLIC KEY', 'RSA PUBLIC KEY']);
-// One block, optional whitespace around it; lines of base64 (any length, LF or CRLF) between the markers.
-const BLOCK = /^\s*-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]*?)\r?\n?-----END \1-----\s*$/;
+// The rule of docs/spec/nops.md ("Keys"): an optional byte-order mark, then space, tab, CR or LF only around one
+// block of an RSA key label; inside it, the BEGIN line, one or more non-empty lines of base64 characters, the END
+// line with the same label, each line ending in LF or CRLF (the END line may end the text). No blank or indented
+// lines, no headers.
+const BLOCK =
+  /^\uFEFF?[ \t\r\n]*-----BEGIN ((?:RSA )?(?:PRIVATE|PUBLIC) KEY)-----\r?\n((?:[A-Za-z0-9+/=]+\r?\n)+)-----END \1-----[ \t\r\n]*$/;
 
 /**
  * Reads one unencrypted RSA key PEM block (RFC 7468). Other labels (`ENCRYPTED PRIVATE KEY`, `EC PRIVATE KEY`,
- * `CERTIFICATE`, ...), several blocks, PEM headers (`Proc-Type:`) and bad base64 are `ERR_NOPS_KEY`.
+ * `CERTIFICATE`, ...), several blocks, PEM headers (`Proc-Type:`), other text or whitespace and bad base64 are
+ * `ERR_NOPS_KEY`.
  */
 export function parsePem(text: string): Pem {
-  if (/ENCRYPTED/.test(text)) {
+  const m = BLOCK.exec(text);
+  if (m === null) {
+    // An encrypted key is named for what to do, whether its label says so or a Proc-Type header breaks the block.
     throw keyError(
-      'The PEM key is encrypted: decrypt it first (openssl pkey -in key.pem -out plain.pem) or pass crypto.createPrivateKey({ key, passphrase })',
+      /ENCRYPTED/.test(text)
+        ? 'The PEM key is encrypted: decrypt it first (openssl pkey -in key.pem -out plain.pem) or pass crypto.createPrivateKey({ key, passphrase })'
+        : 'The key is not one PEM block of an unencrypted RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY) and nothing else',
     );
   }
-  const m = BLOCK.exec(text);
-  if (m === null) throw keyError('The key is not a single PEM block (pass the whole text of one key file)');
-  const label = m[1]!;
-  if (!LABELS.has(label))
-    throw keyError('The PEM block is not an unencrypted RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY)');
+  const label = m[1] as PemLabel;
   let der: Uint8Array;
   try {
     der = fromBase64(m[2]!.replace(/\r?\n/g, ''));
   } catch (cause) {
     throw keyError('The PEM block has malformed base64', cause);
   }
-  if (der.length === 0) throw keyError('The PEM block is empty');
-  return { label: label as PemLabel, der };
+  // One DER SEQUENCE (a length in 1 to 4 bytes) and nothing after it, which OpenSSL's import would ignore.
+  const n = der[1]!;
+  const head = n < 128 ? 2 : 2 + (n & 127);
+  let length = n < 128 ? n : 0;
+  for (let i = 2; i < head; i++) length = length * 256 + der[i]!;
+  if (der[0] !== 48 || n === 128 || head > 6 || head + length !== der.length) throw keyError('The PEM block is not one DER SEQUENCE');
+  return { label, der };
 }
 
 /** PEM text for DER bytes: base64 in lines of 64, ending with a newline (what openssl and node write). */
