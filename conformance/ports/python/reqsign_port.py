@@ -887,6 +887,8 @@ def rsa_key(data, kind):
     key = rsa_key_from_pem(pem, kind) if pem is not None else rsa_key_from_jwk(field(data, kind + "KeyJwk", dict), kind)
     if key["n"].bit_length() < 1024:
         raise key_error("The key is smaller than 1024 bits")
+    if key["n"].bit_length() > 16384:
+        raise key_error("The key is larger than 16384 bits")
     return key
 
 
