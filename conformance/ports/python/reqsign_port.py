@@ -253,6 +253,12 @@ def parse_datetime(text):
 
 # Files of a zone database that name no zone of its own (canonical.md, "Dates").
 NOT_ZONES = {"localtime", "posixrules", "factory"}
+# Names that a zone directory may still hold (an older tzdata, Debian's tzdata-legacy) and ICU still takes, but that
+# are no Zone or Link of the IANA database: ICU's Java-style ids (three letters ending in T, not CET EET MET WET EST
+# HST MST GMT UCT), SystemV/* ("sy": no IANA name starts so), US/Pacific-New, Canada/East-Saskatchewan and Factory.
+# The TypeScript reference refuses the same with the same pattern (canonical's date.ts), so neither depends on the
+# zone data a machine carries.
+NOT_IANA = re.compile(r"(\W|(?![cemw]e|[ehm]s|gm|uc)..t\Z|sy|us.pacific-|canada.east-|factory\Z)", re.IGNORECASE | re.ASCII)
 ZONES = None
 # 400 Gregorian years: the calendar, weekdays included, repeats after them, and so do a zone's rules.
 CYCLE_MS = 146097 * 86400000
@@ -262,7 +268,8 @@ def zone_of(time_zone):
     """The IANA zone of a name, compared case-insensitively as ECMA-402 does; ERR_TIME_ZONE for anything else."""
     global ZONES
     if ZONES is None:
-        ZONES = {name.lower(): name for name in zoneinfo.available_timezones() if name.lower() not in NOT_ZONES}
+        ZONES = {name.lower(): name for name in zoneinfo.available_timezones()
+                 if name.lower() not in NOT_ZONES and not NOT_IANA.match(name)}
     name = ZONES.get(time_zone.lower()) if time_zone.isascii() else None
     if name is None:
         raise PortError("ERR_TIME_ZONE", "Unknown time zone")
