@@ -411,7 +411,9 @@ def nog_sign(data):
     key_id = field(data, "keyId", str)
     secret = field(data, "secret", str)
     authdate = field(data, "authdate", str)
-    nonce = field(data, "nonce", str, required=False)  # null: no authnonce parameter at all
+    if "nonce" not in data:  # required; null is not absent here but no authnonce parameter at all
+        raise PortError("ERR_VECTOR_INPUT", "vector input nonce is required (null: no authnonce)")
+    nonce = field(data, "nonce", str, required=False)
     expires_input = field(data, "expires", float)
     max_url_length = field(data, "maxUrlLength", int, required=False) or 16384  # the verifier's limit, by default
     parse_datetime(authdate)  # the authdate to sign must itself be well formed
@@ -541,7 +543,9 @@ class NonceStore:
 
 
 def option(options, name, minimum=0):
-    value = options.get(name, VERIFIER_DEFAULTS.get(name))
+    value = options.get(name)  # null is absent: the default
+    if value is None:
+        value = VERIFIER_DEFAULTS.get(name)
     if value is None:
         return None
     if whole_number(value) is None or value < minimum:
@@ -718,7 +722,8 @@ def nops_day(data):
 
 
 def api_key_in(data):
-    where = field(data, "apiKeyIn", str, required=False) or "query"
+    where = field(data, "apiKeyIn", str, required=False)
+    where = "query" if where is None else where
     if where not in ("query", "header"):
         raise PortError("ERR_INVALID_ARGUMENT", "apiKeyIn must be query or header")
     return where
@@ -727,7 +732,10 @@ def api_key_in(data):
 def nops_message(data):
     """The target, message and URL of a request to sign, with the checks in the reference order."""
     where = api_key_in(data)
-    slash = field(data, "trailingSlash", str, required=False) or "add"
+    slash = field(data, "trailingSlash", str, required=False)
+    slash = "add" if slash is None else slash
+    if slash not in ("add", "reject"):  # an option's value, like apiKeyIn's, before every other check
+        raise PortError("ERR_INVALID_ARGUMENT", "trailingSlash must be add or reject")
     api_key = field(data, "apiKey", str)
     client_id = client_id_of(api_key)
     parts = parse_request_target(field(data, "url", str))
