@@ -70,7 +70,7 @@ function pythonAccepts(zones: readonly string[], env: NodeJS.ProcessEnv = proces
     '    except p.PortError as e:',
     '        assert e.code == "ERR_TIME_ZONE", e.code',
     '        return False',
-    // surrogatepass: fast-check's strings may hold lone surrogates, which JSON carries as escapes.
+    // fast-check's strings may hold lone surrogates: JSON.stringify escapes them, and Python's json reads them back.
     'print(json.dumps([ok(z) for z in json.load(sys.stdin)]))',
   ].join('\n');
   const out = execFileSync('python3', ['-c', script], { input: JSON.stringify(zones), encoding: 'utf8', timeout: 60_000, env });
