@@ -253,6 +253,12 @@ def parse_datetime(text):
 
 # Files of a zone database that name no zone of its own (canonical.md, "Dates").
 NOT_ZONES = {"localtime", "posixrules", "factory"}
+# Names that a zone directory may still hold (an older tzdata, Debian's tzdata-legacy) and ICU still takes, but that
+# are no Zone or Link of the IANA database: ICU's Java-style ids (three letters ending in T, not CET EET MET WET EST
+# HST MST GMT UCT), SystemV/* ("sy": no IANA name starts so), US/Pacific-New, Canada/East-Saskatchewan and Factory.
+# The TypeScript reference refuses the same with the same pattern (canonical's date.ts), so neither depends on the
+# zone data a machine carries.
+NOT_IANA = re.compile(r"(\W|(?![cemw]e|[ehm]s|gm|uc)..t\Z|sy|us.pacific-|canada.east-|factory\Z)", re.IGNORECASE | re.ASCII)
 ZONES = None
 # 400 Gregorian years: the calendar, weekdays included, repeats after them, and so do a zone's rules.
 CYCLE_MS = 146097 * 86400000
@@ -262,7 +268,8 @@ def zone_of(time_zone):
     """The IANA zone of a name, compared case-insensitively as ECMA-402 does; ERR_TIME_ZONE for anything else."""
     global ZONES
     if ZONES is None:
-        ZONES = {name.lower(): name for name in zoneinfo.available_timezones() if name.lower() not in NOT_ZONES}
+        ZONES = {name.lower(): name for name in zoneinfo.available_timezones()
+                 if name.lower() not in NOT_ZONES and not NOT_IANA.match(name)}
     name = ZONES.get(time_zone.lower()) if time_zone.isascii() else None
     if name is None:
         raise PortError("ERR_TIME_ZONE", "Unknown time zone")
@@ -404,7 +411,9 @@ def nog_sign(data):
     key_id = field(data, "keyId", str)
     secret = field(data, "secret", str)
     authdate = field(data, "authdate", str)
-    nonce = field(data, "nonce", str, required=False)  # null: no authnonce parameter at all
+    if "nonce" not in data:  # required; null is not absent here but no authnonce parameter at all
+        raise PortError("ERR_VECTOR_INPUT", "vector input nonce is required (null: no authnonce)")
+    nonce = field(data, "nonce", str, required=False)
     expires_input = field(data, "expires", float)
     max_url_length = field(data, "maxUrlLength", int, required=False) or 16384  # the verifier's limit, by default
     parse_datetime(authdate)  # the authdate to sign must itself be well formed
@@ -534,7 +543,9 @@ class NonceStore:
 
 
 def option(options, name, minimum=0):
-    value = options.get(name, VERIFIER_DEFAULTS.get(name))
+    value = options.get(name)  # null is absent: the default
+    if value is None:
+        value = VERIFIER_DEFAULTS.get(name)
     if value is None:
         return None
     if whole_number(value) is None or value < minimum:
@@ -711,7 +722,8 @@ def nops_day(data):
 
 
 def api_key_in(data):
-    where = field(data, "apiKeyIn", str, required=False) or "query"
+    where = field(data, "apiKeyIn", str, required=False)
+    where = "query" if where is None else where
     if where not in ("query", "header"):
         raise PortError("ERR_INVALID_ARGUMENT", "apiKeyIn must be query or header")
     return where
@@ -720,7 +732,10 @@ def api_key_in(data):
 def nops_message(data):
     """The target, message and URL of a request to sign, with the checks in the reference order."""
     where = api_key_in(data)
-    slash = field(data, "trailingSlash", str, required=False) or "add"
+    slash = field(data, "trailingSlash", str, required=False)
+    slash = "add" if slash is None else slash
+    if slash not in ("add", "reject"):  # an option's value, like apiKeyIn's, before every other check
+        raise PortError("ERR_INVALID_ARGUMENT", "trailingSlash must be add or reject")
     api_key = field(data, "apiKey", str)
     client_id = client_id_of(api_key)
     parts = parse_request_target(field(data, "url", str))

@@ -8,7 +8,7 @@ type NogModule = typeof import('@reqsign/nog/webcrypto');
 function verifierOptions(input: Record<string, unknown>): Record<string, unknown> {
   const o = optional(input, 'options', 'object') ?? {};
   const out: Record<string, unknown> = {};
-  for (const name of ['defaultExpires', 'maxExpiresWithNonce', 'maxExpires', 'maxClockSkew'] as const) {
+  for (const name of ['defaultExpires', 'maxExpiresWithNonce', 'maxExpires', 'maxClockSkew', 'maxUrlLength'] as const) {
     const v = optional(o, name, 'number');
     if (v !== undefined) out[name] = v;
   }
@@ -58,7 +58,8 @@ export async function nogHandlers(webcrypto: boolean): Promise<Handlers> {
           date: field(input, 'authdate', 'string'),
           expires: field(input, 'expires', 'number'),
           nonce,
-          ...(input['maxUrlLength'] === undefined ? {} : { maxUrlLength: field(input, 'maxUrlLength', 'number') }),
+          // null is absent (PROTOCOL.md, "Operations"): the default.
+          ...(optional(input, 'maxUrlLength', 'number') === undefined ? {} : { maxUrlLength: field(input, 'maxUrlLength', 'number') }),
           // A vector signs what it signs (a lowercase method, a long expiry): no warnings on the port's stderr.
           onWarning: () => {},
         },
