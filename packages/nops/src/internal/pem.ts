@@ -27,7 +27,7 @@ export function parsePem(text: string): Pem {
     throw keyError(
       /ENCRYPTED/.test(text)
         ? 'The PEM key is encrypted: decrypt it first (openssl pkey -in key.pem -out plain.pem) or pass crypto.createPrivateKey({ key, passphrase })'
-        : 'The key is not one PEM block of an unencrypted RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY) and nothing else',
+        : 'The key is not one PEM block of an RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY) alone',
     );
   }
   const label = m[1] as PemLabel;
@@ -35,14 +35,14 @@ export function parsePem(text: string): Pem {
   try {
     der = fromBase64(m[2]!.replace(/\r?\n/g, ''));
   } catch (cause) {
-    throw keyError('The PEM block has malformed base64', cause);
+    throw keyError('The PEM block is not one DER SEQUENCE in base64', cause);
   }
   // One DER SEQUENCE (a length in 1 to 4 bytes) and nothing after it, which OpenSSL's import would ignore.
   const n = der[1]!;
   const head = n < 128 ? 2 : 2 + (n & 127);
   let length = n < 128 ? n : 0;
   for (let i = 2; i < head; i++) length = length * 256 + der[i]!;
-  if (der[0] !== 48 || n === 128 || head > 6 || head + length !== der.length) throw keyError('The PEM block is not one DER SEQUENCE');
+  if (der[0] !== 48 || n === 128 || head > 6 || head + length !== der.length) throw keyError('The PEM block is not one DER SEQUENCE in base64');
   return { label, der };
 }
 
