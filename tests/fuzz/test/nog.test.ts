@@ -271,7 +271,9 @@ for (const [name, nog] of [
         auth: fc.constantFrom('/p?authkeyid=x', '/p?auth%6Beyid', '/p?x&authsignature'),
         keyId: fc.oneof(fc.constant(''), twinned(fc.constant(KEY.id))),
         secret: fc.constant(''),
-        expires: fc.constantFrom(-1, 1.5, Number.MAX_SAFE_INTEGER + 2),
+        // Not whole, or below 0. A whole number past 2^53 (1e21) is whole: its fault is the deadline's (below).
+        expires: fc.constantFrom(-1, 1.5, -0.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+        deadlineExpires: fc.constantFrom(1, 2 ** 53, Number.MAX_SAFE_INTEGER + 2, 1e21),
         nonce: fc.oneof(fc.constant(''), twinned(fc.constant('0123456789'))),
       };
       const input = fc.record({
@@ -283,6 +285,7 @@ for (const [name, nog] of [
         keyId: wrong.keyId,
         secret: wrong.secret,
         expires: wrong.expires,
+        deadlineExpires: wrong.deadlineExpires,
         nonce: wrong.nonce,
       });
       const differ: string[] = [];
@@ -291,7 +294,7 @@ for (const [name, nog] of [
         const url = bad.has('url') ? v.url : bad.has('auth') ? v.auth : '/p';
         const options = {
           date: bad.has('date') ? v.date : bad.has('deadline') ? '9999-12-31T235959Z' : DATE,
-          expires: bad.has('expires') ? v.expires : 1,
+          expires: bad.has('expires') ? v.expires : bad.has('deadline') ? v.deadlineExpires : 1,
           nonce: bad.has('nonce') ? v.nonce : '0123456789',
           maxUrlLength: bad.has('length') ? 100 : 16384,
         };
