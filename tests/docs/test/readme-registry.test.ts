@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '@reqsign/nog';
@@ -48,7 +48,7 @@ function needed(): { workspace: string[]; thirdParty: string[] } {
   const pkgs = publicPackages();
   const roots = [
     ...blocks.flatMap((s) => [...s.code.matchAll(/from 'npm:(@reqsign\/[a-z-]+)/g)].map((m) => m[1]!)),
-    ...shellBlocks.flatMap((b) => [...b.code.matchAll(/npx -p (@reqsign\/[a-z-]+)/g)].map((m) => m[1]!)),
+    ...shellBlocks.flatMap((b) => [...b.code.matchAll(/npx (?:-p )?(@reqsign\/[a-z-]+)/g)].map((m) => m[1]!)),
   ];
   const workspace = new Set<string>();
   const thirdParty = new Set<string>();
@@ -164,8 +164,17 @@ function listening(child: ChildProcess, what: string): Promise<number> {
 describe('README blocks for Deno, in Deno, from a registry', () => {
   it('finds the http block and the npx blocks (the test cannot pass by finding none)', () => {
     expect(blocks.map((s) => s.readme)).toEqual(['packages/http/README.md']);
-    expect(shellBlocks.map((b) => b.readme)).toEqual(['packages/nops/README.md', 'packages/nops/README.md']);
-    expect(needed().workspace).toEqual(expect.arrayContaining(['@reqsign/http', '@reqsign/nog', '@reqsign/canonical', '@reqsign/cli']));
+    expect(shellBlocks.map((b) => b.readme).sort()).toEqual([
+      'README.md',
+      'conformance/README.md',
+      'conformance/ports/python/README.md',
+      'conformance/ports/python/README.md',
+      'packages/nops/README.md',
+      'packages/nops/README.md',
+    ]);
+    expect(needed().workspace).toEqual(
+      expect.arrayContaining(['@reqsign/http', '@reqsign/nog', '@reqsign/canonical', '@reqsign/cli', '@reqsign/conformance']),
+    );
   });
 
   it.each(blocks.map((s) => [s.id, s] as const))(
@@ -259,12 +268,20 @@ describe('README shell blocks that install with npx, from a registry', () => {
     '%s: runs as pasted (bash), in README order in one folder',
     async (_id, b, i) => {
       mkdirSync(folder, { recursive: true });
+      // The port a reader has written, which the conformance blocks run (`python3 my_port.py`): here the reference
+      // port, so that a block passes only if the runner it installs runs every vector and finds them all passed.
+      copyFileSync(join(ROOT, 'conformance', 'ports', 'python', 'reqsign_port.py'), join(folder, 'my_port.py'));
       const script = join(tmp.dir, `block-${i}.sh`);
       writeFileSync(script, b.code);
       const before = stub.received.length;
       const r = await run(folder, 'bash', ['-e', '-o', 'pipefail', script], 120_000, npmEnv());
       expect(r.code, `${b.readme}:${b.line}\n${r.stdout}\n${r.stderr}`).toBe(0);
       if (/\bcurl\b/.test(b.code)) expect(stub.received.length, `${b.readme}:${b.line} sent nothing`).toBeGreaterThan(before);
+      // A conformance run ends with its totals: every case passed, none unsupported.
+      if (/npx @reqsign\/conformance/.test(b.code)) {
+        expect(r.stdout, `${b.readme}:${b.line}`).toMatch(/\b[1-9]\d* passed, 0 failed/);
+        if (/--report conformance\.xml/.test(b.code)) expect(existsSync(join(folder, 'conformance.xml'))).toBe(true);
+      }
     },
     150_000,
   );

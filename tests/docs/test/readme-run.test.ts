@@ -39,8 +39,6 @@ const NOT_RUN: Readonly<Record<string, string>> = {
   'README.md reqsign nog explain --keys keys.json':
     'a sketch with $CLIENT_URL / $RECEIVED_URL; explain is run in packages/cli/README.md transcripts',
   'README.md npx changeset': "the maintainer's release steps (tests/packaging/test/registry.test.ts runs version and release)",
-  'README.md npx @reqsign/conformance --impl "python3 my_port.py"':
-    'installs from the registry (npx); the runner is run on the Python port by conformance/test',
   'packages/cli/README.md npm install -g @reqsign/cli': 'a global install from the registry',
   'packages/cli/README.md export NOPS_API_KEY=123.aaaa4432454ccccb5a2280e755fdzzzz':
     'a key in ~/.nops and a sample output with a 2024 date; nops sign is run in packages/cli/test',
@@ -50,16 +48,10 @@ const NOT_RUN: Readonly<Record<string, string>> = {
     'a server that runs until stopped (packages/debugger/test serves and loads it in Chromium)',
   'packages/http/README.md curl "$(reqsign nog sign GET \'http://127.0.0.1:8080/api/blobs/abc?x=1\')"':
     'the server block above is started and sent this request; its answer is compared with the comment',
-  'conformance/README.md npx @reqsign/conformance --impl "python3 my_port.py"':
-    'installs from the registry (npx); the runner is run on the Python port by conformance/test',
   'conformance/README.md npx @reqsign/conformance --impl "my-port=python3 my_port.py"':
     "its output is the README's sample, checked by conformance/test/readme.test.ts",
-  'conformance/README.md npx reqsign conformance fuzz --impl "python3 my_port.py"':
+  'conformance/README.md npx -p @reqsign/cli reqsign conformance fuzz --impl "python3 my_port.py"':
     'minutes of fuzzing; conformance fuzz is run in conformance/test',
-  'conformance/ports/python/README.md npx @reqsign/conformance --impl "python3 node_modules/@reqsign/conformance/ports/python/reqsign_port.py"':
-    'installs from the registry (npx); the port is run by conformance/test',
-  'conformance/ports/python/README.md npx @reqsign/conformance --impl "python3 my_port.py" --filter nog-sign':
-    'installs from the registry (npx); the port is run by conformance/test',
   'docs/RELEASING.md git clone https://github.com/reqsign/reqsign && cd reqsign':
     'a clone from GitHub; tests/packaging/test/registry.test.ts rebuilds a release elsewhere and compares the bytes',
   'docs/RELEASING.md npm run build': "the repository's own test commands",
