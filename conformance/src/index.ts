@@ -1,4 +1,4 @@
-export { PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
+export { jsonLine, PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
 export { SCHEMES, SCHEME_ENTRIES, schemeOf, type Scheme, type SchemeInfo, type SchemeCli, type SchemeBundle } from './schemes.js';
 export { respond } from './respond.js';
 export { loadVectors, VECTORS_DIR, SCHEMA_DIR, VectorFileError, type VectorFile, type VectorCase, type Expected } from './vectors.js';

@@ -1,6 +1,6 @@
 import { clip, LineReader } from './internal/lines.js';
 import { release, startProcess, type PortProcess } from './internal/processes.js';
-import { PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
+import { jsonLine, PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
 
 /**
  * Why a port gave no usable answer: `start` (no hello in time), `timeout` (no answer in time), `crash` (the
@@ -129,7 +129,7 @@ export class Port {
   }
 
   async #exchange(request: Request, previous: string | undefined): Promise<Reply> {
-    this.#proc.child.stdin.write(`${JSON.stringify(request)}\n`);
+    this.#proc.child.stdin.write(jsonLine(request));
     const deadline = Date.now() + this.#timeoutMs;
     let extra: ExtraLine | undefined;
     const fault = (kind: FaultKind, detail: string): Reply => ({ ...this.#fault(kind, detail), ...(extra ? { extra } : {}) });

@@ -3,7 +3,7 @@
  * answer of one case, and the helpers for reading vector inputs. For hosts that are no Node process (the browser
  * suite, workers) and for adapters that run the vectors in-process.
  */
-export { PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
+export { jsonLine, PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
 export { SCHEMES, SCHEME_ENTRIES, schemeOf, type Scheme, type SchemeInfo, type SchemeCli, type SchemeBundle } from './schemes.js';
 export { respond } from './respond.js';
 export { judge, deepEqual, type Verdict } from './judge.js';

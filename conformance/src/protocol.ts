@@ -33,3 +33,12 @@ export type Response =
   | { readonly type: 'response'; readonly id: string; readonly output: Record<string, unknown> }
   | { readonly type: 'response'; readonly id: string; readonly error: { readonly code: string; readonly message?: string } }
   | { readonly type: 'response'; readonly id: string; readonly unsupported: true };
+
+/**
+ * A message as one line of the protocol: its JSON with U+2028 and U+2029 written as `\u2028` / `\u2029` (JSON allows
+ * both forms), then `\n`. Readers that also end lines at those two characters (Node 22+'s and Deno's and Bun's
+ * `readline`, Python's `str.splitlines`) then read one message per line.
+ */
+export function jsonLine(message: unknown): string {
+  return `${JSON.stringify(message).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)}\n`;
+}

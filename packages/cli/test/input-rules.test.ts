@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadVectors, runImplementation, type VectorCase, type VectorFile } from '@reqsign/conformance';
+import { loadVectors, runImplementation, type Scheme, type VectorCase, type VectorFile } from '@reqsign/conformance';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('python3', 'tzdata');
@@ -35,7 +35,7 @@ function variant(name: string, id: string, description: string, change: Record<s
     expected: error === undefined ? c.expected : { result: 'invalid', error },
   };
 }
-function file(name: string, scheme: 'canonical' | 'nog-v1' | 'nops', operation: string, cases: VectorCase[]): VectorFile {
+function file(name: string, scheme: Scheme, operation: string, cases: VectorCase[]): VectorFile {
   return { name, path: `${name}.json`, scheme, operation, version: '0.0.0', notes: {}, cases };
 }
 

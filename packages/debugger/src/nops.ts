@@ -4,10 +4,11 @@ import { control, el, list, onSubmit, raw, show, value } from './dom.js';
 import { fieldsTable, findingsList, stagesTable, verdict } from './render.js';
 import { instant } from './time.js';
 
-/** A key typed or pasted: a PEM as it is, a JSON Web Key when it is a JSON object. */
-function keyInput(text: string): PublicKeyInput {
-  return text.startsWith('{') ? (JSON.parse(text) as PublicKeyInput) : text;
-}
+/**
+ * A key as pasted, not trimmed: the library reads PEM text and a JWK's JSON text by its own rule (whitespace around
+ * a PEM block is space, tab, CR and LF only), so the page answers what the library answers for the same text.
+ */
+const keyInput = (id: string): PublicKeyInput => raw(id);
 
 /** An instant (with a `T`: its day is taken in the time zone), else a day, as given (the library checks it). */
 const dateInput = (text: string): string | Date => (text.includes('T') ? new Date(instant(text, 'Day')) : text);
@@ -52,7 +53,7 @@ export function setUpNops(): void {
   onSubmit('nops-verify', 'nops-result', async () => {
     const timeZone = value('nops-tz');
     const expectedUrl = value('nops-expected');
-    const other = value('nops-otherkey');
+    const other = raw('nops-otherkey');
     const d = await diagnose(
       {
         url: value('nops-url'),
@@ -62,11 +63,11 @@ export function setUpNops(): void {
         ...(timeZone === '' ? {} : { timeZone }),
       },
       raw('nops-signature'),
-      keyInput(value('nops-publickey')),
+      keyInput('nops-publickey'),
       {
         prefixes: list('nops-prefixes'),
         origins: list('nops-origins'),
-        ...(other === '' ? {} : { otherKeys: { 'the other key': keyInput(other) } }),
+        ...(other.trim() === '' ? {} : { otherKeys: { 'the other key': other } }),
         ...(expectedUrl === '' ? {} : { expectedUrl }),
       },
     );
@@ -78,7 +79,7 @@ export function setUpNops(): void {
     const dateText = value('nopss-date');
     const r = await sign(value('nopss-url'), {
       apiKey: value('nopss-apikey'),
-      privateKey: keyInput(value('nopss-privatekey')),
+      privateKey: keyInput('nopss-privatekey'),
       apiKeyIn: value('nopss-apikeyin') as ApiKeyIn,
       ...(dateText === '' ? {} : { date: dateInput(dateText) }),
       ...(timeZone === '' ? {} : { timeZone }),

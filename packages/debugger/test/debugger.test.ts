@@ -273,7 +273,9 @@ describe('nOps in the page', () => {
     await tab('nops');
     const cases = files
       .find((f) => f.operation === 'sign')!
-      .cases.filter((c) => (c.input as { trailingSlash?: string }).trailingSlash === undefined);
+      .cases.filter((c) => (c.input as { trailingSlash?: string }).trailingSlash === undefined)
+      // A textarea's value has its line breaks normalized to LF (HTML): a key with a lone CR cannot be pasted as is.
+      .filter((c) => !/\r(?!\n)/.test(String((c.input as { privateKeyPem?: string }).privateKeyPem ?? '')));
     for (const c of cases) {
       const i = c.input as Record<string, unknown>;
       const { date, tz } = nopsDate(i['date']);

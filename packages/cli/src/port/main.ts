@@ -5,8 +5,7 @@
  * portable WebCrypto builds instead of the node:crypto ones. `reqsign conformance` runs it on both paths.
  */
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { PROTOCOL, respond, type Handlers, type Hello, type Request, type Response } from '@reqsign/conformance/portable';
+import { jsonLine, PROTOCOL, respond, type Handlers, type Hello, type Request, type Response } from '@reqsign/conformance/portable';
 import { schemeHandlers } from './handlers.js';
 
 const webcrypto = process.argv.includes('--webcrypto');
@@ -20,7 +19,7 @@ const hello: Hello = {
   version: pkg.version,
   supports: Object.fromEntries(Object.entries(schemes).map(([s, h]) => [s, Object.keys(h)])),
 };
-process.stdout.write(`${JSON.stringify(hello)}\n`);
+process.stdout.write(jsonLine(hello));
 
 async function answer(line: string): Promise<Response> {
   const req = JSON.parse(line) as Request;
@@ -33,8 +32,16 @@ async function answer(line: string): Promise<Response> {
   }
 }
 
-// One request at a time, answered in order.
-for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-  if (line.trim() === '') continue;
-  process.stdout.write(`${JSON.stringify(await answer(line))}\n`);
+// One request at a time, answered in order. Lines end at "\n" only (CRLF too): not readline, which in Node 22+,
+// Deno and Bun also ends a line at U+2028 and U+2029, characters a JSON string may hold raw.
+let pending = '';
+process.stdin.setEncoding('utf8');
+for await (const chunk of process.stdin as AsyncIterable<string>) {
+  pending += chunk;
+  for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+    const line = pending.slice(0, nl).replace(/\r$/, '');
+    pending = pending.slice(nl + 1);
+    if (line.trim() !== '') process.stdout.write(jsonLine(await answer(line)));
+  }
 }
+if (pending.trim() !== '') process.stdout.write(jsonLine(await answer(pending)));

@@ -43,7 +43,7 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
     try {
       input = JSON.parse(input.replace(/^\uFEFF/, ''));
     } catch (cause) {
-      throw keyError(`${name} starts with "{" but is no JSON: pass a JWK's exact JSON text or the JWK object`, cause);
+      throw keyError(`${name} starts with "{" but is no JSON: pass a JWK's JSON text or object`, cause);
     }
     if (typeof input !== 'object' || input === null) throw keyError(`${name} is JSON but no JWK object`);
   }
@@ -85,7 +85,7 @@ export function isCryptoKey(input: unknown): input is CryptoKeyLike {
 export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string): CryptoKeyLike {
   const alg = key.algorithm as { name?: string; hash?: { name?: string }; modulusLength?: number };
   if (alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256') {
-    throw keyError(`${name} is a CryptoKey for another algorithm than RSASSA-PKCS1-v1_5 with SHA-256`);
+    throw keyError(`${name} is a CryptoKey not for RSASSA-PKCS1-v1_5 with SHA-256`);
   }
   if (key.type !== kind) throw keyError(`${name} is a ${key.type} CryptoKey`);
   const usage = kind === 'private' ? 'sign' : 'verify';
@@ -101,7 +101,7 @@ export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string):
 function base64url(value: string, name: string): string {
   const rest = value.length & 3;
   if (/^[\w-]+$/.test(value) && rest !== 1 && (!rest || (rest & 1 ? 'AEIMQUYcgkosw048' : 'AQgw').includes(value.at(-1)!))) return value;
-  throw keyError(`${name} is a JWK whose parameters are not base64url without padding`);
+  throw keyError(`${name} is a JWK with a parameter not in unpadded base64url`);
 }
 
 /**

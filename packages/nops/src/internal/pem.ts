@@ -26,8 +26,8 @@ export function parsePem(text: string): Pem {
     // An encrypted key is named for what to do, whether its label says so or a Proc-Type header breaks the block.
     throw keyError(
       /ENCRYPTED/.test(text)
-        ? 'The PEM key is encrypted: decrypt it first (openssl pkey -in key.pem -out plain.pem) or pass crypto.createPrivateKey({ key, passphrase })'
-        : 'The key is not one PEM block of an RSA key (PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY, RSA PUBLIC KEY) alone',
+        ? 'The PEM key is encrypted: decrypt it (openssl pkey -in key.pem -out plain.pem) or pass crypto.createPrivateKey({ key, passphrase })'
+        : 'The key is not one PEM block of an RSA key alone',
     );
   }
   const label = m[1] as PemLabel;
@@ -35,14 +35,24 @@ export function parsePem(text: string): Pem {
   try {
     der = fromBase64(m[2]!.replace(/\r?\n/g, ''));
   } catch (cause) {
-    throw keyError('The PEM block is not one DER SEQUENCE in base64', cause);
+    throw keyError('The PEM block holds no key of its label', cause);
   }
   // One DER SEQUENCE (a length in 1 to 4 bytes) and nothing after it, which OpenSSL's import would ignore.
   const n = der[1]!;
   const head = n < 128 ? 2 : 2 + (n & 127);
   let length = n < 128 ? n : 0;
   for (let i = 2; i < head; i++) length = length * 256 + der[i]!;
-  if (der[0] !== 48 || n === 128 || head > 6 || head + length !== der.length) throw keyError('The PEM block is not one DER SEQUENCE in base64');
+  // The label's own structure, which some key imports (BoringSSL's in workerd, Bun's) do not check: SPKI starts with
+  // its algorithm (a SEQUENCE) where PKCS#1's public key starts with the modulus (an INTEGER); after the version
+  // (02 01 00), PKCS#8 has its algorithm (a SEQUENCE) where PKCS#1's private key has the modulus (an INTEGER).
+  if (
+    der[0] !== 48 ||
+    n === 128 ||
+    head > 6 ||
+    head + length !== der.length ||
+    der[label.includes('PUB') ? head : head + 3] !== (label[0] === 'R' ? 2 : 48)
+  )
+    throw keyError('The PEM block holds no key of its label');
   return { label, der };
 }
 
