@@ -107,6 +107,21 @@ const io = () => {
 const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unknown[]) => unknown; runs?: number; timeoutMs?: number }> = {
   judge: { args: fc.tuple(expected, response), call: (e, r) => conformance.judge(e as never, r as never) },
   deepEqual: { args: fc.tuple(hostile, hostile), call: (a, b) => conformance.deepEqual(a, b) },
+  jsonLine: {
+    // A message is a JSON value (what the protocol sends); the line parses back to it, ends with its only "\n", and
+    // carries no raw U+2028 / U+2029.
+    args: fc.tuple(
+      fc.jsonValue({
+        stringUnit: fc.oneof(fc.constantFrom('\u2028', '\u2029', '\n', '"', '\ud800'), fc.string({ unit: 'binary', maxLength: 1 })),
+      }),
+    ),
+    call: (m) => {
+      const line = conformance.jsonLine(m);
+      if (!line.endsWith('\n') || line.indexOf('\n') !== line.length - 1 || /[\u2028\u2029]/.test(line)) throw new Error('not one line');
+      if (JSON.stringify(JSON.parse(line)) !== JSON.stringify(m)) throw new Error('does not parse back');
+      return line;
+    },
+  },
   field: {
     args: fc.tuple(near(fc.dictionary(text, hostile)), text, typeName),
     call: (i, n, t) => conformance.field(i as never, n as string, t as 'string'),
