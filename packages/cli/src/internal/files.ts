@@ -64,20 +64,23 @@ export function readText(path: string, what: string, maxBytes: number): string {
   }
 }
 
-/** A key file: PEM text as it is, or a JSON Web Key when the file holds a JSON object. */
+/**
+ * A key file: PEM text as it is, or a JSON Web Key when the file holds a JSON object. What may stand before either is
+ * what @reqsign/nops allows around a key (a byte-order mark, then space, tab, CR and LF), so that a file the library
+ * would refuse as text is not read here by a looser rule.
+ */
 export function readKeyFile(path: string, what: string): string | Record<string, unknown> {
   const text = readText(path, what, MAX_KEY_FILE_BYTES);
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
+  if (/^\uFEFF?[ \t\r\n]*\{/.test(text)) {
     try {
-      const jwk: unknown = JSON.parse(trimmed);
+      const jwk: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
       if (typeof jwk === 'object' && jwk !== null && !Array.isArray(jwk)) return jwk as Record<string, unknown>;
     } catch {
       // fall through to the error below
     }
     throw new UsageError(`cannot read ${what} ${quote(path)}: not a JSON Web Key`);
   }
-  if (!trimmed.startsWith('-----BEGIN ')) {
+  if (!/^\uFEFF?[ \t\r\n]*-----BEGIN /.test(text)) {
     throw new UsageError(`cannot read ${what} ${quote(path)}: not a PEM key or a JSON Web Key`);
   }
   return text;
