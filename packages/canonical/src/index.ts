@@ -16,6 +16,7 @@ export {
 export {
   parseRequestTarget,
   parseReceivedTarget,
+  receivedTargetOf,
   formatUrl,
   DEFAULT_MAX_URL_LENGTH,
   type RequestTarget,

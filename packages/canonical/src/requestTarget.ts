@@ -55,6 +55,28 @@ export function parseReceivedTarget(target: string, options?: RequestTargetOptio
   return parse(target, options, true);
 }
 
+/**
+ * The target as sent (path and query, without the fragment) of a URL a server received, or `null` where
+ * {@link parseReceivedTarget} throws a `ERR_TARGET_*` code: the same checks, for a verifier's hot path, with no parts
+ * object and no exception for what the network sent. An origin-form target is read in one pass. Throws
+ * `ERR_INVALID_ARGUMENT` for a `url` that is not a string or a `maxLength` that is not a positive integer.
+ */
+export function receivedTargetOf(url: string, maxLength: number = DEFAULT_MAX_URL_LENGTH): string | null {
+  assertString(url, 'url');
+  if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
+    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'maxLength must be a positive integer');
+  }
+  if (url.charCodeAt(0) === 0x2f /* / */ && url.length <= maxLength && ALLOWED.test(url)) {
+    const hash = url.indexOf('#');
+    return hash === -1 ? url : url.slice(0, hash);
+  }
+  try {
+    return parse(url, { maxLength }, true).target;
+  } catch {
+    return null;
+  }
+}
+
 function parse(url: string, options: RequestTargetOptions | undefined, received: boolean): RequestTarget {
   assertString(url, 'url');
   const maxLength = options?.maxLength ?? DEFAULT_MAX_URL_LENGTH;

@@ -45,6 +45,22 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
     args: fc.tuple(near(urlish), options({ maxLength: fc.integer({ min: -1, max: 100 }) })),
     call: (u, o) => canonical.parseReceivedTarget(u as string, o as never),
   },
+  receivedTargetOf: {
+    // The target parseReceivedTarget gives, or null where it throws a target code: checked on every input.
+    args: fc.tuple(near(urlish), fc.option(near(fc.integer({ min: -1, max: 100 })), { nil: undefined })),
+    call: (u, m) => {
+      const got = canonical.receivedTargetOf(u as string, m as number);
+      let want: string | null;
+      try {
+        want = canonical.parseReceivedTarget(u as string, m === undefined ? undefined : { maxLength: m as number }).target;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'ERR_INVALID_ARGUMENT') throw new Error('answered where the parser refuses the arguments');
+        want = null;
+      }
+      if (got !== want) throw new Error(`receivedTargetOf ${JSON.stringify(got)}, parseReceivedTarget ${JSON.stringify(want)}`);
+      return got;
+    },
+  },
   formatUrl: { args: fc.tuple(near(targetParts), near(urlish)), call: (p, t) => canonical.formatUrl(p as never, t as string) },
   hasQuery: { args: fc.tuple(near(urlish)), call: (t) => canonical.hasQuery(t as string) },
   appendQuery: {

@@ -5,7 +5,7 @@ import {
   assertObject,
   assertString,
   parseDateTime,
-  parseReceivedTarget,
+  receivedTargetOf,
   readClock,
 } from '@reqsign/canonical';
 import { AUTH_MESSAGES, NogError, type NogAuthErrorCode } from '../errors.js';
@@ -256,12 +256,6 @@ function withTimeout(lookup: PromiseLike<unknown>, ms: number): Promise<unknown>
   return Promise.race([lookup, late]).finally(() => clearTimeout(timer));
 }
 
-/**
- * What may stand in a request line: anything but space, C0 controls and DEL (canonical's `parseReceivedTarget`
- * checks the same; a test holds the two equal on every string).
- */
-const REQUEST_LINE = /^[\u0021-\u007e\u0080-\uffff]*$/;
-
 /** Whether `s` from `at` to `end` is `nog-v1`, compared in place (startsWith costs several times more in V8). */
 const isNogV1 = (s: string, at: number, end: number): boolean =>
   end - at === 6 &&
@@ -274,24 +268,11 @@ const isNogV1 = (s: string, at: number, end: number): boolean =>
 
 /** Steps 0-3: everything that needs no key. */
 function checkRequest(c: VerifierConfig, method: string, url: string, nowMs: number): Pending | VerifyFailure {
-  // 0. Parse: a request target (a received `//a/b` is a path), its auth parameters each at most once. An
-  // origin-form target, what a server receives, is read here (canonical's parse, without the object it returns);
-  // any other by canonical's parseReceivedTarget.
-  let target: string;
-  let fragment: boolean;
-  if (url.charCodeAt(0) === 0x2f /* / */ && url.length <= c.urlOptions.maxLength && REQUEST_LINE.test(url)) {
-    const hash = url.indexOf('#');
-    fragment = hash !== -1;
-    target = fragment ? url.slice(0, hash) : url;
-  } else {
-    try {
-      const parts = parseReceivedTarget(url, c.urlOptions);
-      target = parts.target;
-      fragment = parts.fragment !== null;
-    } catch {
-      return fail('ERR_AUTH_MALFORMED');
-    }
-  }
+  // 0. Parse: a request target (a received `//a/b` is a path), its auth parameters each at most once.
+  const target = receivedTargetOf(url, c.urlOptions.maxLength);
+  if (target === null) return fail('ERR_AUTH_MALFORMED');
+  // A fragment is what follows the URL's first `#`, in either form.
+  const fragment = url.includes('#');
   const q = target.indexOf('?');
   if (q === -1) return missing('authkeyid');
   if (!scanAuthParams(target, q)) return fail('ERR_AUTH_MALFORMED');
