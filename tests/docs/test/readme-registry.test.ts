@@ -11,7 +11,7 @@
  *   npm pointed at the registry with a cache of its own; `curl` goes to a local stub (tests/docs/fixtures/bin/curl),
  *   and each request it gets is verified with the public key in that folder.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,6 +26,7 @@ import { scratch } from '../../packaging/test/support/packages.js';
 import { type Registry, startVerdaccio } from '../../packaging/test/support/verdaccio.js';
 import { docFiles } from '../../../scripts/lib/doc-regions.js';
 import { parseReadme, readmes } from './support/snippets.js';
+import { listening } from './support/listening.js';
 import { startStub } from './support/stub.js';
 import { NOG, run } from './support/userFolder.js';
 
@@ -141,26 +142,6 @@ async function publish(to: Registry, t: PackedPackage): Promise<void> {
   if (!r.ok) throw new Error(`publishing ${t.name}@${t.version}: ${r.status} ${await r.text()}`);
 }
 
-/** The port a server block reports (tests/docs/fixtures/deno-serve-anywhere.mjs), or its stderr when it fails. */
-function listening(child: ChildProcess, what: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not listen in 90 s\n${stderr}`)), 90_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const m = /REQSIGN_LISTENING (\d+)/.exec(stderr);
-      if (m !== null) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited (${code}) before listening\n${stderr}`));
-    });
-  });
-}
-
 describe('README blocks for Deno, in Deno, from a registry', () => {
   it('finds the http block and the npx blocks (the test cannot pass by finding none)', () => {
     expect(blocks.map((s) => s.readme)).toEqual(['packages/http/README.md']);
@@ -202,7 +183,7 @@ describe('README blocks for Deno, in Deno, from a registry', () => {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       try {
-        const port = await listening(child, `${s.readme}:${s.line}`);
+        const port = await listening(child, `${s.readme}:${s.line}`, 90_000);
         const base = `http://127.0.0.1:${port}`;
         const { url } = await sign('GET', `${base}/api/blobs/abc?x=1`, { id: NOG.id, secret: NOG.secret });
         const ok = await fetch(url);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_BINARIES, requirePrograms } from '../../../scripts/lib/programs.js';
 import { ROOT } from '../../../scripts/lib/workspace.js';
 import { startRedisServer, type RedisServer } from '../../../packages/nog-redis/test/helpers/redisServer.js';
+import { listening } from './support/listening.js';
 import { slug } from './support/programs.js';
 import { docFiles } from '../../../scripts/lib/doc-regions.js';
 import { parseReadme, readmes, type SnippetFile } from './support/snippets.js';
@@ -189,19 +190,7 @@ describe('README blocks run', () => {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       try {
-        let stderr = '';
-        const port = await new Promise<number>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`${s.readme}:${s.line} did not listen in 60 s\n${stderr}`)), 60_000);
-          child.stderr!.on('data', (chunk: Buffer) => {
-            stderr += chunk.toString();
-            const m = /REQSIGN_LISTENING (\d+)/.exec(stderr);
-            if (m !== null) {
-              clearTimeout(timer);
-              resolve(Number(m[1]));
-            }
-          });
-          child.on('exit', (code) => reject(new Error(`${s.readme}:${s.line} exited (${code}) before listening\n${stderr}`)));
-        });
+        const port = await listening(child, `${s.readme}:${s.line}`, 60_000);
         const base = `http://127.0.0.1:${port}`;
         const signed = await nogSign('GET', `${base}/api/blobs/abc?x=1`, { id: NOG.id, secret: NOG.secret });
         const ok = await fetch(signed.url);
