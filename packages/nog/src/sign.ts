@@ -109,10 +109,7 @@ function createWarner(): (p: Prepared, method: string, options: SignOptions | un
 function finish(p: Prepared, signature: string): SignResult {
   return {
     // formatUrl's concatenation, without its argument checks (prepare made every part).
-    url:
-      p.fragment === null
-        ? `${p.origin}${p.target}&authsignature=${signature}`
-        : `${p.origin}${p.target}&authsignature=${signature}#${p.fragment}`,
+    url: p.fragment === null ? `${p.signedUrl}&authsignature=${signature}` : `${p.signedUrl}&authsignature=${signature}#${p.fragment}`,
     target: p.target,
     stringToSign: p.stringToSign,
     signature,

@@ -413,3 +413,92 @@ describe('sign reads each URL anew: one signer, URLs and limits in any order', (
     });
   }
 });
+
+describe('one signer over many calls', () => {
+  // A signer keeps what it made last (the checked method, key id and URL, and the signed target up to the nonce) and
+  // reuses it when the next call repeats it. Calls that repeat and change each input in turn, through one signer,
+  // each held to the spec's construction written here and to createHmac: a reused part that should have been made
+  // anew would show as a wrong target or signature.
+  const KEY2 = { id: 'other-key_1.~', secret: 'another secret' };
+  const URLS = [
+    '/p',
+    '/p?x=1',
+    '/p?',
+    '/a/b?y=2&z',
+    'https://example.com/p?x=1',
+    'http://example.com:8080/p',
+    '/p?x=1#frag',
+    'https://example.com/p#f',
+  ];
+  const split = (url: string) => {
+    const hash = url.indexOf('#');
+    const beforeFragment = hash === -1 ? url : url.slice(0, hash);
+    const m = /^(https?:\/\/[^/?]*)?(.*)$/.exec(beforeFragment)!;
+    return { origin: m[1] ?? '', target: m[2]!, fragment: hash === -1 ? null : url.slice(hash + 1) };
+  };
+  const call = fc.record({
+    method: fc.constantFrom('GET', 'POST', 'PUT'),
+    url: fc.constantFrom(...URLS),
+    key: fc.constantFrom(KEY, KEY2),
+    // The same second, the next second, a second before.
+    date: fc.constantFrom(DATE_MS, DATE_MS + 400, DATE_MS + 1000, DATE_MS - 1000),
+    expires: fc.constantFrom(undefined, 0, 60, 600),
+    nonce: fc.constantFrom(undefined, false as const, 'n1', 'a-much-longer_nonce.~'),
+    // No limit, one the URL fits exactly, one a character short of it.
+    limit: fc.constantFrom(undefined, 0, -1),
+  });
+  for (const [name, signer] of [
+    ['signSync', (m: string, u: string, k: typeof KEY, o: object) => node.signSync(m, u, k, o)],
+    ['sign', (m: string, u: string, k: typeof KEY, o: object) => node.sign(m, u, k, o)],
+  ] as const) {
+    it(`${name}: every result is the spec's, whatever the previous call was (property)`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 12 }), async (calls) => {
+          for (const c of calls) {
+            const parts = split(c.url);
+            const authdate = new Date(Math.floor(c.date / 1000) * 1000)
+              .toISOString()
+              .replace(/[-:]|\.\d{3}/g, '')
+              .replace(/^(\d{4})(\d\d)(\d\d)/, '$1-$2-$3');
+            const expires = c.expires ?? 600;
+            const base = `${parts.target}${parts.target.includes('?') ? '&' : '?'}authalgorithm=nog-v1&authkeyid=${c.key.id}&authdate=${authdate}&authexpires=${expires}`;
+            // The length the signed URL will have, for the limits (a default nonce is 20 characters).
+            const nonceLength = c.nonce === false ? 0 : '&authnonce='.length + (c.nonce === undefined ? 20 : c.nonce.length);
+            const length = parts.origin.length + base.length + nonceLength + '&authsignature='.length + 64;
+            const options = {
+              date: c.date,
+              onWarning: () => {},
+              ...(c.expires === undefined ? {} : { expires: c.expires }),
+              ...(c.nonce === undefined ? {} : { nonce: c.nonce }),
+              ...(c.limit === undefined ? {} : { maxUrlLength: length + c.limit }),
+            };
+            let r: Awaited<ReturnType<typeof node.sign>>;
+            try {
+              r = await signer(c.method, c.url, c.key, options);
+            } catch (err) {
+              expect(c.limit).toBe(-1);
+              expect(err).toMatchObject({ code: 'ERR_TARGET_TOO_LONG' });
+              continue;
+            }
+            expect(c.limit).not.toBe(-1);
+            const nonce = c.nonce === undefined ? r.nonce : c.nonce === false ? null : c.nonce;
+            if (c.nonce === undefined) expect(nonce).toMatch(/^[0-9a-f]{20}$/);
+            const target = nonce === null ? base : `${base}&authnonce=${nonce}`;
+            const signature = createHmac('sha256', c.key.secret).update(`${c.method}\n${target}\n`).digest('hex');
+            expect(r).toEqual({
+              url: `${parts.origin}${target}&authsignature=${signature}${parts.fragment === null ? '' : `#${parts.fragment}`}`,
+              target,
+              stringToSign: `${c.method}\n${target}\n`,
+              signature,
+              authdate,
+              expires,
+              nonce,
+            });
+            expect(r.url.length - (parts.fragment === null ? 0 : parts.fragment.length + 1)).toBe(length);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
+});
