@@ -50,37 +50,17 @@ export interface Checked {
   urlMax: number;
   parts: RequestTarget | null;
   /**
-   * The last signed target up to its nonce, and the URL and string to sign likewise: within a second, a client
-   * signs the same URL with the same key and options, and only the nonce changes. Kept with what they were made from
-   * (a pure function of it) and flattened once, so that a request joins three strings rather than a dozen.
+   * The signed target before its nonce, with what it was made from: within a second a client signs the same URL with
+   * the same key and `expires` many times, and only the nonce changes. See {@link signedHead}.
    */
   head: Head | null;
 }
 
-interface Head {
-  readonly parts: RequestTarget;
-  readonly method: string;
-  readonly id: string;
-  readonly authdate: string;
-  readonly expires: number;
-  readonly withNonce: boolean;
-  /** The signed target up to the nonce's value (`...&authnonce=`), or all of it without a nonce. */
-  readonly target: string;
-  /** `METHOD\n` and {@link target}. */
-  readonly stringToSign: string;
-  /** The origin and {@link target}. */
-  readonly url: string;
-}
+/** What {@link signedHead} made last: the parts, method, key id, authdate and `expires`, then the target, string to sign and URL. */
+type Head = readonly [RequestTarget, string, string, string, number, string, string, string];
 
 /** A fresh {@link Checked}: nothing passed yet. */
 export const uncheckedState = (): Checked => ({ method: null, id: null, url: null, urlMax: 0, parts: null, head: null });
-
-/** `s`, its characters in one piece: a string made by joining is a tree of its parts until something flattens it. */
-function flattened(s: string): string {
-  // Reading a character flattens a joined string in place (V8; elsewhere a no-op).
-  s.charCodeAt(0);
-  return s;
-}
 
 // ---- The checks, one rule each, in the order prepare() runs them (nog-v1's; docs/spec/nog-v1.md, Signing). ----
 
@@ -178,47 +158,25 @@ function readNonce(options: SignOptions | undefined, nextNonce: () => string): s
 const SIGNATURE_LENGTH = '&authsignature='.length + 2 * 32;
 
 /**
- * The signed target without `authsignature`, with the string to sign and the URL up to the signature. The original
- * JS signer's separator: `&` when there is a query, even an empty one (`/p?` -> `/p?&authalgorithm=`). The URL with
- * the signature must fit `maxLength`.
+ * The signed target up to the nonce (`authsignature` and `authnonce` come after), the string to sign and the URL
+ * likewise, made anew only when the method, URL, key id, authdate or `expires` differ from the last call's (a pure
+ * function of those). The original JS signer's separator: `&` when there is a query, even an empty one (`/p?` ->
+ * `/p?&authalgorithm=`).
  */
-function signedHead(
-  checked: Checked,
-  parts: RequestTarget,
-  method: string,
-  id: string,
-  authdate: string,
-  expires: number,
-  withNonce: boolean,
-): Head {
-  const last = checked.head;
-  if (
-    last !== null &&
-    last.parts === parts &&
-    last.method === method &&
-    last.id === id &&
-    last.authdate === authdate &&
-    last.expires === expires &&
-    last.withNonce === withNonce
-  ) {
-    return last;
+function signedHead(checked: Checked, parts: RequestTarget, method: string, id: string, authdate: string, expires: number): Head {
+  let h = checked.head;
+  if (h === null || h[0] !== parts || h[1] !== method || h[2] !== id || h[3] !== authdate || h[4] !== expires) {
+    const target = `${parts.target}${parts.query === null ? '?' : '&'}authalgorithm=nog-v1&authkeyid=${id}&authdate=${authdate}&authexpires=${expires}`;
+    const stringToSign = `${method}\n${target}`;
+    const url = parts.origin + target;
+    // Reading a character flattens a joined string in place (V8): each request then copies three flat strings, not
+    // a tree of a dozen parts.
+    target.charCodeAt(0);
+    stringToSign.charCodeAt(0);
+    url.charCodeAt(0);
+    h = checked.head = [parts, method, id, authdate, expires, target, stringToSign, url];
   }
-  let target = `${parts.target}${parts.query === null ? '?' : '&'}authalgorithm=nog-v1&authkeyid=${id}&authdate=${authdate}&authexpires=${expires}`;
-  if (withNonce) target += '&authnonce=';
-  target = flattened(target);
-  const head: Head = {
-    parts,
-    method,
-    id,
-    authdate,
-    expires,
-    withNonce,
-    target,
-    stringToSign: flattened(`${method}\n${target}`),
-    url: parts.origin === '' ? target : flattened(`${parts.origin}${target}`),
-  };
-  checked.head = head;
-  return head;
+  return h;
 }
 
 /** Checks the arguments in nog-v1's order and builds the string to sign: everything but the HMAC. */
@@ -253,29 +211,20 @@ export function prepare(
   const expires = readExpires(options);
   const nonce = readNonce(options, nextNonce);
   checkDeadline(ms, expires);
-  const head = signedHead(checked, parts, method, id, authdate, expires, nonce !== null);
-  if (head.url.length + (nonce === null ? 0 : nonce.length) + SIGNATURE_LENGTH > maxLength) {
+  const h = signedHead(checked, parts, method, id, authdate, expires);
+  const tail = nonce === null ? '' : `&authnonce=${nonce}`;
+  // The URL with the signature must fit `maxLength`.
+  if (h[7].length + tail.length + SIGNATURE_LENGTH > maxLength) {
     throw new CanonicalError('ERR_TARGET_TOO_LONG', 'The signed URL would be longer than the limit');
   }
-  return nonce === null
-    ? {
-        signedUrl: head.url,
-        fragment: parts.fragment,
-        target: head.target,
-        stringToSign: `${head.stringToSign}\n`,
-        secret,
-        authdate,
-        expires,
-        nonce,
-      }
-    : {
-        signedUrl: head.url + nonce,
-        fragment: parts.fragment,
-        target: head.target + nonce,
-        stringToSign: `${head.stringToSign}${nonce}\n`,
-        secret,
-        authdate,
-        expires,
-        nonce,
-      };
+  return {
+    signedUrl: h[7] + tail,
+    fragment: parts.fragment,
+    target: h[5] + tail,
+    stringToSign: `${h[6]}${tail}\n`,
+    secret,
+    authdate,
+    expires,
+    nonce,
+  };
 }
