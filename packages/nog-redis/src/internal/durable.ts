@@ -56,6 +56,22 @@ function identityFailure(before: Settled, after: Settled): Error | undefined {
 }
 
 /**
+ * The number of replicas a `WAIT` answered, or undefined when its reply is not one: an integer (a number, or a bigint,
+ * or the decimal digits of a client's type mapping as a string or bytes). Anything else (an array, a boolean, a map,
+ * `"0x1"`, `" 1"`, which `Number()` would all read as replicas) is no count, and the batch's new claims fail closed
+ * (reason `reply`).
+ */
+export function replicaCount(reply: unknown): number | undefined {
+  if (typeof reply === 'number') return Number.isSafeInteger(reply) && reply >= 0 ? reply : undefined;
+  if (typeof reply === 'bigint') return reply >= 0n ? Number(reply) : undefined;
+  let text: string;
+  if (typeof reply === 'string') text = reply;
+  else if (reply instanceof Uint8Array) text = new TextDecoder().decode(reply);
+  else return undefined;
+  return /^(0|[1-9][0-9]{0,15})$/.test(text) ? Number(text) : undefined;
+}
+
+/**
  * Claims that count only once `replicas` replicas have them: per connection to a primary (a {@link Route}), a batch
  * of `SET NX`s and one `WAIT replicas timeoutMs` after them on the same connection. `WAIT` answers how many replicas
  * acknowledged every write the connection made before it, so one `WAIT` covers the whole batch.
@@ -123,7 +139,8 @@ export class DurableBatches {
   #answer(batch: readonly PendingClaim[], replies: readonly Settled[]): void {
     const wait = replies[batch.length + 1]!;
     const stranger = identityFailure(replies[0]!, replies[batch.length + 2]!);
-    const acknowledged = wait.ok && Number(wait.value) >= this.#replicas;
+    const count = wait.ok ? replicaCount(wait.value) : undefined;
+    const acknowledged = count !== undefined && count >= this.#replicas;
     let redirected: string | undefined;
     for (let i = 0; i < batch.length; i++) {
       const claim = batch[i]!;
@@ -140,8 +157,10 @@ export class DurableBatches {
         claim.settle(reasonOf(wait.error), wait.error);
       } else if (stranger !== undefined) {
         claim.settle('error', stranger);
+      } else if (count === undefined) {
+        claim.settle('reply', new Error(`WAIT answered ${kindOf(wait.value)}, not a number of replicas`));
       } else {
-        claim.settle(acknowledged ? true : 'replicas', undefined, `${Number(wait.value)} of ${this.#replicas} within ${this.#wait[2]} ms`);
+        claim.settle(acknowledged ? true : 'replicas', undefined, `${count} of ${this.#replicas} within ${this.#wait[2]} ms`);
       }
     }
     if (redirected !== undefined) this.#topology.redirected(redirected);

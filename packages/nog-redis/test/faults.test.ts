@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVerifier, sign } from '@reqsign/nog';
+import { createRedisNonceStore, type NonceStoreError, type RedisNonceStore } from '@reqsign/nog-redis';
+import { createClient } from 'redis';
+import { connect, REDIS_MAJORS } from './helpers/connect.mjs';
+import { startFaultProxy, type FaultProxy } from './helpers/faultProxy.js';
+import { startRedisServer, type RedisServer } from './helpers/redisServer.js';
+import { requirePrograms } from '../../../scripts/lib/programs.js';
+
+requirePrograms('redis-server');
+
+/**
+ * Faults injected where they happen, between the store's client and a real redis-server: a RESP-aware proxy on
+ * loopback (helpers/faultProxy.ts) cuts a connection after a command ran but before its reply reached the client, or
+ * puts a reply of another type in the place of the real one. One primary with one replica and one proxy serve the
+ * whole file; each test sets the proxy's fault and puts it back.
+ */
+
+const HOUR = 3_600_000;
+const KEY = { id: 'fault-key', secret: '0123456789abcdef0123456789abcdef01234567' };
+let n = 0;
+const nonce = () => `fault-${process.pid}-${++n}`;
+const claimOf = (value = nonce()) => ({
+  keyId: 'k',
+  authdate: '2015-04-20T123456Z',
+  nonce: value,
+  expiresAt: Date.now() + HOUR,
+  now: Date.now(),
+});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+type Client = { isReady: boolean; destroy(): void; once(event: 'ready', listener: () => void): unknown };
+const whenReady = (client: Client) => until('the client to reconnect', async () => client.isReady || undefined);
+
+let primary: RedisServer;
+let replica: RedisServer;
+let proxy: FaultProxy;
+let admin: ReturnType<typeof createClient>;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  primary = await startRedisServer({ args: () => ['--repl-diskless-sync-delay', '0'] });
+  replica = await startRedisServer({ args: () => ['--replicaof', '127.0.0.1', String(primary.port)] });
+  proxy = await startFaultProxy(primary.port);
+  admin = createClient({ url: primary.url, RESP: 2 });
+  admin.on('error', () => {});
+  await admin.connect();
+  await until(
+    'the replica to sync',
+    async () => /connected_slaves:1[\s\S]*state=online/.test(await admin.info('replication')) || undefined,
+  );
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  admin?.destroy();
+  await proxy?.close();
+  await replica?.stop();
+  await primary?.stop();
+});
+
+async function clientOf(redis: string, resp?: 2 | 3): Promise<Client> {
+  const client = (await connect({ redis, resp, kind: 'client', url: proxy.url })) as Client;
+  clients.push(client);
+  return client;
+}
+
+/** Runs `body` with `fault` deciding the fate of each reply, then lets replies through again. */
+async function withFault<T>(fault: FaultProxy['onReply'], body: () => Promise<T>): Promise<T> {
+  proxy.onReply = fault;
+  try {
+    return await body();
+  } finally {
+    proxy.onReply = undefined;
+  }
+}
+
+const exists = async (store: RedisNonceStore, value: string) => Number(await admin.exists(store.keyFor(claimOf(value)))) === 1;
+
+for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
+  describe(`node-redis ${major}`, () => {
+    it('a SET that ran on the server but whose reply was cut: the verifier answers 503, the nonce is burned (401 afterwards)', async () => {
+      const client = await clientOf(redis);
+      const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000 });
+      const verifier = createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: store });
+      const { url } = await sign('GET', `/cut/${nonce()}`, KEY);
+      const result = await withFault(
+        (command) => (command[0] === 'SET' ? 'cut' : undefined),
+        () => verifier.verify('GET', url),
+      );
+      expect(result).toMatchObject({ ok: false, code: 'ERR_AUTH_NONCE_STORE', status: 503 });
+      expect(store.metrics().reasons.error).toBe(1);
+      // The SET ran: the key is there, and once the client is back the same request is a replay.
+      expect(await admin.dbSize()).toBeGreaterThan(0);
+      await whenReady(client);
+      expect(await verifier.verify('GET', url)).toMatchObject({ ok: false, code: 'ERR_AUTH_NONCE_INVALID', status: 401 });
+    });
+
+    for (const durability of [undefined, { replicas: 1, timeoutMs: 5000 }]) {
+      it(`${durability ? 'with' : 'without'} durability: 500 claims in flight when the connection is cut after the 200th SET reply each get their own answer`, async () => {
+        const client = await clientOf(redis);
+        const store = createRedisNonceStore({ client: client as never, timeoutMs: 20_000, durability });
+        const nonces = Array.from({ length: 500 }, () => nonce());
+        let sets = 0;
+        const results = await withFault(
+          (command) => (command[0] === 'SET' && ++sets === 200 ? 'cut' : undefined),
+          () => Promise.allSettled(nonces.map((value) => store.claim(claimOf(value)))),
+        );
+        // Every nonce is new: no claim may be answered "seen before" (a reply matched to the wrong claim would be).
+        for (const r of results) {
+          if (r.status === 'fulfilled') expect(r.value).toBe(true);
+          else expect((r.reason as NonceStoreError).code).toBe('ERR_NONCE_STORE_UNAVAILABLE');
+        }
+        const accepted = nonces.filter((_, i) => results[i]!.status === 'fulfilled');
+        // Without durability, the 199 replies forwarded before the cut are the ones accepted (durably, none: the
+        // batch's WAIT never came back); each accepted nonce is in Redis.
+        expect(accepted).toHaveLength(durability ? 0 : 199);
+        for (const value of accepted) expect(await exists(store, value)).toBe(true);
+        await whenReady(client);
+        // And every accepted nonce is refused from now on.
+        for (const value of accepted) expect(await store.claim(claimOf(value))).toBe(false);
+      });
+    }
+
+    for (const resp of [2, 3] as const) {
+      it(`RESP${resp}: a WAIT answered with something other than an integer (array, boolean, map, a string that is no number) never accepts a claim`, async () => {
+        const client = await clientOf(redis, resp);
+        const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000, durability: { replicas: 1, timeoutMs: 5000 } });
+        // Each would count as one replica or more if read loosely (Number([1]) is 1, Number(true) is 1).
+        const wrong = ['*1\r\n:1\r\n', '*1\r\n$1\r\n2\r\n', '#t\r\n', '%1\r\n:1\r\n:1\r\n', '+1 \r\n', '$3\r\n0x1\r\n'];
+        const outcomes: Record<string, string> = {};
+        for (const reply of wrong) {
+          const [r] = await withFault(
+            (command) => (command[0] === 'WAIT' ? Buffer.from(reply, 'latin1') : undefined),
+            () => Promise.allSettled([store.claim(claimOf())]),
+          );
+          outcomes[reply] =
+            r!.status === 'fulfilled' ? `accepted: ${r!.value}` : ((r as PromiseRejectedResult).reason as NonceStoreError).code;
+        }
+        expect(outcomes).toEqual(Object.fromEntries(wrong.map((reply) => [reply, 'ERR_NONCE_STORE_REPLY'])));
+        expect(store.metrics().reasons.reply).toBe(wrong.length);
+        // The real answer still accepts.
+        expect(await store.claim(claimOf())).toBe(true);
+      });
+    }
+  });
+}
