@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, sign } from '@reqsign/nog';
 import { createRedisNonceStore, type NonceStoreError, type RedisNonceStore } from '@reqsign/nog-redis';
@@ -154,3 +156,44 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
     }
   });
 }
+
+describe('a durable batch that hangs (primary frozen with SIGSTOP: connected, never answering)', () => {
+  it('does not keep the claims that timed out waiting behind it: memory stays bounded however long it hangs', async () => {
+    // A full garbage collection on demand (a flag of the running V8, then its gc function from a fresh context).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const client = await clientOf('redis');
+    const store = createRedisNonceStore({ client: client as never, timeoutMs: 50, durability: { replicas: 1, timeoutMs: 20 } });
+    const refs: Array<WeakRef<Promise<boolean>>> = [];
+    primary.signal('SIGSTOP');
+    let first: Promise<unknown>;
+    try {
+      // The first batch goes out and hangs; every later claim waits for it, times out, and is refused (503).
+      first = store.claim(claimOf()).catch(() => undefined);
+      for (let round = 0; round < 30; round++) {
+        const settled = await Promise.allSettled(
+          Array.from({ length: 100 }, () => {
+            const claim = store.claim(claimOf());
+            refs.push(new WeakRef(claim));
+            return claim;
+          }),
+        );
+        for (const r of settled)
+          expect((r as PromiseRejectedResult).reason as NonceStoreError).toMatchObject({ code: 'ERR_NONCE_STORE_TIMEOUT' });
+      }
+      expect(store.metrics().reasons.timeout).toBe(3001);
+      // Claims that are over are no longer held by the store: the garbage collector takes all but a few times the
+      // claims that waited at once (100 a round), however many rounds the batch hangs (it kept all 3,000).
+      await new Promise((r) => setImmediate(r));
+      gc();
+      await new Promise((r) => setImmediate(r));
+      const kept = refs.filter((ref) => ref.deref() !== undefined).length;
+      expect(kept).toBeLessThanOrEqual(400);
+    } finally {
+      primary.signal('SIGCONT');
+    }
+    await first;
+    // The batch is answered after the thaw, and claims work again.
+    await until('claims to work again', async () => (await store.claim(claimOf())) || undefined);
+  });
+});

@@ -1,6 +1,9 @@
 import { isOk, kindOf, type PendingClaim, reasonOf } from './claims.js';
 import { isRedirect, type Route, type Settled, type Topology } from './topology.js';
 
+/** The shortest waiting list that is searched for claims that timed out (see `DurableBatches.#compactAt`). */
+const COMPACT_MIN = 64;
+
 /** Asks the connection who it is: `id=... addr=... laddr=...` and more (Redis 6.2 and later). */
 const CLIENT_INFO = ['CLIENT', 'INFO'];
 
@@ -90,6 +93,14 @@ export class DurableBatches {
   readonly #replicas: number;
   readonly #wait: string[];
   readonly #waiting = new Map<Route, PendingClaim[]>();
+  /**
+   * Per route, the length of its waiting list at which claims that timed out are dropped from it. While a batch
+   * hangs (a connection that neither answers nor closes), every claim after it waits, times out and is refused, but
+   * stayed in the list until the batch was answered: memory grew with the request rate for as long as it hung.
+   * Dropping them when the list has doubled since the last drop keeps it at most twice the claims still waiting
+   * (at most `maxInFlight`), for a constant cost per claim.
+   */
+  readonly #compactAt = new Map<Route, number>();
   readonly #busy = new Set<Route>();
   #scheduled = false;
   readonly #flush = (): void => {
@@ -105,9 +116,18 @@ export class DurableBatches {
 
   /** Queues a claim for the next batch on `route`'s connection (sent at the end of this tick if none is in flight). */
   add(route: Route, claim: PendingClaim): void {
-    const list = this.#waiting.get(route);
-    if (list === undefined) this.#waiting.set(route, [claim]);
-    else list.push(claim);
+    let list = this.#waiting.get(route);
+    if (list === undefined) {
+      this.#waiting.set(route, [claim]);
+    } else {
+      if (list.length >= (this.#compactAt.get(route) ?? COMPACT_MIN)) {
+        // Claims that timed out while waiting were counted as done when they expired: they are never sent.
+        list = list.filter((waiting) => !waiting.settled);
+        this.#waiting.set(route, list);
+        this.#compactAt.set(route, Math.max(COMPACT_MIN, list.length * 2));
+      }
+      list.push(claim);
+    }
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.#flush);
@@ -117,6 +137,7 @@ export class DurableBatches {
   #send(route: Route): void {
     const queued = this.#waiting.get(route)!;
     this.#waiting.delete(route);
+    this.#compactAt.delete(route);
     // Claims that timed out while waiting are not sent at all.
     const batch = queued.filter((claim) => claim.send());
     if (batch.length === 0) return;
