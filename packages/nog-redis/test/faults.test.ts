@@ -133,12 +133,49 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       });
     }
 
+    it('a SET answered with something other than OK or nil (an integer, an array, a boolean, QUEUED, an error): the verifier answers 503, never accepts', async () => {
+      const client = await clientOf(redis, 3);
+      const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000 });
+      const verifier = createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: store });
+      const wrong: Record<string, string> = {
+        ':1\r\n': 'ERR_NONCE_STORE_REPLY',
+        '*1\r\n+OK\r\n': 'ERR_NONCE_STORE_REPLY',
+        '#t\r\n': 'ERR_NONCE_STORE_REPLY',
+        '+QUEUED\r\n': 'ERR_NONCE_STORE_REPLY',
+        '+ok\r\n': 'ERR_NONCE_STORE_REPLY',
+        '-ERR injected\r\n': 'ERR_NONCE_STORE_UNAVAILABLE',
+      };
+      const outcomes: Record<string, unknown> = {};
+      for (const reply of Object.keys(wrong)) {
+        const { url } = await sign('GET', `/wrong/${nonce()}`, KEY);
+        const result = await withFault(
+          (command) => (command[0] === 'SET' ? Buffer.from(reply, 'latin1') : undefined),
+          () => verifier.verify('GET', url),
+        );
+        outcomes[reply] = result.ok ? 'accepted' : [result.code, result.status, (result.cause as NonceStoreError | undefined)?.code];
+      }
+      expect(outcomes).toEqual(
+        Object.fromEntries(Object.entries(wrong).map(([reply, code]) => [reply, ['ERR_AUTH_NONCE_STORE', 503, code]])),
+      );
+    });
+
     for (const resp of [2, 3] as const) {
       it(`RESP${resp}: a WAIT answered with something other than an integer (array, boolean, map, a string that is no number) never accepts a claim`, async () => {
         const client = await clientOf(redis, resp);
         const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000, durability: { replicas: 1, timeoutMs: 5000 } });
         // Each would count as one replica or more if read loosely (Number([1]) is 1, Number(true) is 1).
-        const wrong = ['*1\r\n:1\r\n', '*1\r\n$1\r\n2\r\n', '#t\r\n', '%1\r\n:1\r\n:1\r\n', '+1 \r\n', '$3\r\n0x1\r\n'];
+        // (node-redis's decoder reads the digits of an integer without checking them, `:abc` as 5451: that is out of
+        // the store's reach; an integer too large to be exact, or negative, is not.)
+        const wrong = [
+          ':99999999999999999999\r\n',
+          ':-1\r\n',
+          '*1\r\n:1\r\n',
+          '*1\r\n$1\r\n2\r\n',
+          '#t\r\n',
+          '%1\r\n:1\r\n:1\r\n',
+          '+1 \r\n',
+          '$3\r\n0x1\r\n',
+        ];
         const outcomes: Record<string, string> = {};
         for (const reply of wrong) {
           const [r] = await withFault(
