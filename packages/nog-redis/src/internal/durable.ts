@@ -171,7 +171,11 @@ export class DurableBatches {
         if (isRedirect(reply.error)) redirected = claim.args[1];
         claim.settle(reasonOf(reply.error), reply.error);
       } else if (reply.value === null) {
-        claim.settle(false);
+        // Seen before, unless the connection changed during the batch: node-redis re-sends a command that failed
+        // with its connection, and a SET that had run before the break answers nil when it is re-sent (the nonce
+        // is this claim's own). Then the store cannot tell, and fails closed rather than call it a replay.
+        if (stranger === undefined) claim.settle(false);
+        else claim.settle('error', stranger);
       } else if (!isOk(reply.value)) {
         claim.settle('reply', undefined, kindOf(reply.value));
       } else if (!wait.ok) {

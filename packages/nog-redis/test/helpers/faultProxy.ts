@@ -102,6 +102,9 @@ export async function startFaultProxy(target: number): Promise<FaultProxy> {
     let requests = Buffer.alloc(0);
     let replies = Buffer.alloc(0);
     let cut = false;
+    // After PSYNC or SYNC the connection carries a replication stream (an RDB, then commands without replies):
+    // passed through as it is.
+    let raw = false;
     const end = () => {
       cut = true;
       sockets.delete(down);
@@ -110,20 +113,35 @@ export async function startFaultProxy(target: number): Promise<FaultProxy> {
       up.destroy();
     };
     down.on('data', (chunk: Buffer) => {
+      if (raw) {
+        up.write(chunk);
+        return;
+      }
       requests = Buffer.concat([requests, chunk]);
       let at = 0;
       for (let next = frameEnd(requests, at); next !== -1; next = frameEnd(requests, at)) {
-        pending.push(commandOf(requests.subarray(at, next)));
+        const command = commandOf(requests.subarray(at, next));
         at = next;
+        if (command[0] === 'PSYNC' || command[0] === 'SYNC') {
+          raw = true;
+          break;
+        }
+        pending.push(command);
       }
       requests = requests.subarray(at);
       up.write(chunk);
     });
     up.on('data', (chunk: Buffer) => {
+      if (raw && pending.length === 0) {
+        // Every reply before the PSYNC is forwarded: the rest is the replication stream.
+        down.write(Buffer.concat([replies, chunk]));
+        replies = Buffer.alloc(0);
+        return;
+      }
       replies = Buffer.concat([replies, chunk]);
       let at = 0;
       const out: Buffer[] = [];
-      for (let next = frameEnd(replies, at); next !== -1 && !cut; next = frameEnd(replies, at)) {
+      for (let next = frameEnd(replies, at); next !== -1 && !cut; next = raw && pending.length === 0 ? -1 : frameEnd(replies, at)) {
         const frame = replies.subarray(at, next);
         at = next;
         if (frame[0] === 0x3e /* > push */) {
@@ -142,6 +160,10 @@ export async function startFaultProxy(target: number): Promise<FaultProxy> {
         out.push(fault ?? frame);
       }
       replies = replies.subarray(at);
+      if (raw && pending.length === 0) {
+        out.push(replies);
+        replies = Buffer.alloc(0);
+      }
       if (out.length > 0) down.write(Buffer.concat(out));
     });
     down.on('close', end).on('error', end);
