@@ -194,6 +194,40 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
   });
 }
 
+describe('too few replicas', () => {
+  it('a primary that refuses writes (min-replicas-to-write, NOREPLICAS) fails claims closed, reason replicas, with durability or without', async () => {
+    const client = await clientOf('redis');
+    const stores = [undefined, { replicas: 1, timeoutMs: 5000 }].map((durability) =>
+      createRedisNonceStore({ client: client as never, timeoutMs: 10_000, durability }),
+    );
+    await admin.configSet('min-replicas-to-write', '2');
+    try {
+      for (const store of stores) {
+        const [r] = await Promise.allSettled([store.claim(claimOf())]);
+        expect((r as PromiseRejectedResult).reason as NonceStoreError).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE' });
+        expect(String(((r as PromiseRejectedResult).reason as Error).cause)).toMatch(/NOREPLICAS/);
+        expect(store.metrics().reasons.replicas).toBe(1);
+      }
+    } finally {
+      await admin.configSet('min-replicas-to-write', '0');
+    }
+  });
+
+  it('with durability, a WAIT that counts too few fails a new claim closed, and a replay is still refused as one (refusing needs no replica)', async () => {
+    const client = await clientOf('redis');
+    const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000, durability: { replicas: 1, timeoutMs: 5000 } });
+    const seen = nonce();
+    expect(await store.claim(claimOf(seen))).toBe(true);
+    const results = await withFault(
+      (command) => (command[0] === 'WAIT' ? Buffer.from(':0\r\n') : undefined),
+      () => Promise.allSettled([store.claim(claimOf()), store.claim(claimOf(seen))]),
+    );
+    expect((results[0] as PromiseRejectedResult).reason as NonceStoreError).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE' });
+    expect(results[1]).toEqual({ status: 'fulfilled', value: false });
+    expect(store.metrics()).toMatchObject({ accepted: 1, replays: 1, reasons: { replicas: 1 } });
+  });
+});
+
 describe('a durable batch that hangs (primary frozen with SIGSTOP: connected, never answering)', () => {
   it('does not keep the claims that timed out waiting behind it: memory stays bounded however long it hangs', async () => {
     // A full garbage collection on demand (a flag of the running V8, then its gc function from a fresh context).
