@@ -102,6 +102,12 @@ export class DurableBatches {
    */
   readonly #compactAt = new Map<Route, number>();
   readonly #busy = new Set<Route>();
+  /**
+   * The connection each route's last batch ran on (its `CLIENT INFO` identity). A batch that node-redis re-sent whole
+   * on a new connection (its first reply was lost with the old one) names one connection twice, but not the one
+   * before: its nils may be its own `SET`s, which had run on the old connection.
+   */
+  readonly #lastConnection = new WeakMap<Route, string>();
   #scheduled = false;
   readonly #flush = (): void => {
     this.#scheduled = false;
@@ -146,7 +152,7 @@ export class DurableBatches {
     Promise.resolve()
       .then(() => route.pipeline(commands))
       .then(
-        (replies) => this.#answer(batch, replies),
+        (replies) => this.#answer(route, batch, replies),
         (error: unknown) => {
           for (const claim of batch) claim.fail(error);
         },
@@ -157,9 +163,24 @@ export class DurableBatches {
       });
   }
 
-  #answer(batch: readonly PendingClaim[], replies: readonly Settled[]): void {
+  #answer(route: Route, batch: readonly PendingClaim[], replies: readonly Settled[]): void {
     const wait = replies[batch.length + 1]!;
     const stranger = identityFailure(replies[0]!, replies[batch.length + 2]!);
+    const first = replies[0]!;
+    const last = replies[batch.length + 2]!;
+    const connection = first.ok ? connectionIdentity(first.value) : undefined;
+    const previous = this.#lastConnection.get(route);
+    // The connection the batch ended on is the one the next batch should find.
+    const now = last.ok ? connectionIdentity(last.value) : undefined;
+    if (now !== undefined) this.#lastConnection.set(route, now);
+    // Why a nil cannot be trusted as "seen before": the connection changed during the batch or since the last one.
+    const resent =
+      stranger ??
+      (previous !== undefined && connection !== undefined && connection !== previous
+        ? new Error(
+            `the batch ran on another connection than the batch before it (${previous}, then ${connection}): a SET answered nil may have been re-sent after it had run`,
+          )
+        : undefined);
     const count = wait.ok ? replicaCount(wait.value) : undefined;
     const acknowledged = count !== undefined && count >= this.#replicas;
     let redirected: string | undefined;
@@ -171,11 +192,12 @@ export class DurableBatches {
         if (isRedirect(reply.error)) redirected = claim.args[1];
         claim.settle(reasonOf(reply.error), reply.error);
       } else if (reply.value === null) {
-        // Seen before, unless the connection changed during the batch: node-redis re-sends a command that failed
-        // with its connection, and a SET that had run before the break answers nil when it is re-sent (the nonce
-        // is this claim's own). Then the store cannot tell, and fails closed rather than call it a replay.
-        if (stranger === undefined) claim.settle(false);
-        else claim.settle('error', stranger);
+        // Seen before, unless the connection changed during the batch or since the route's last batch: node-redis
+        // re-sends a command that failed with its connection, and a SET that had run before the break answers nil
+        // when it is re-sent (the nonce is this claim's own). Then the store cannot tell, and fails closed rather
+        // than call it a replay.
+        if (resent === undefined) claim.settle(false);
+        else claim.settle('error', resent);
       } else if (!isOk(reply.value)) {
         claim.settle('reply', undefined, kindOf(reply.value));
       } else if (!wait.ok) {
