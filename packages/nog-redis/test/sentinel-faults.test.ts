@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createVerifier, sign } from '@reqsign/nog';
 import { createRedisNonceStore, type NonceStoreError } from '@reqsign/nog-redis';
 import { connect, REDIS_MAJORS } from './helpers/connect.mjs';
@@ -55,7 +55,7 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
           // The batch's two CLIENT INFO answers name two connections (cut at the SET), or one that is not the
           // connection of the batch before (the whole batch re-sent): the nil of the re-sent SET proves nothing.
           expect(code).toBe('ERR_AUTH_NONCE_STORE');
-          expect(((result as { cause?: NonceStoreError }).cause?.cause as Error).message).toMatch(/another connection/);
+          expect(String(((result as { cause?: NonceStoreError }).cause as NonceStoreError).cause)).toMatch(/another connection/);
         } else {
           // A lone SET re-sent: its nil is taken as "seen before" (README, Topologies).
           expect(code).toBe('ERR_AUTH_NONCE_INVALID');
