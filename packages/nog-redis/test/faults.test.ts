@@ -213,6 +213,24 @@ describe('too few replicas', () => {
     }
   });
 
+  it('a client given a replica (READONLY) fails claims closed, reason error, the READONLY reply as the cause, with durability or without', async () => {
+    for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
+      const client = (await connect({ redis, kind: 'client', url: replica.url })) as Client;
+      clients.push(client);
+      for (const durability of [undefined, { replicas: 1, timeoutMs: 5000 }]) {
+        const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000, durability });
+        const [r] = await Promise.allSettled([store.claim(claimOf())]);
+        expect({ major, durability, code: ((r as PromiseRejectedResult).reason as NonceStoreError).code }).toEqual({
+          major,
+          durability,
+          code: 'ERR_NONCE_STORE_UNAVAILABLE',
+        });
+        expect(String(((r as PromiseRejectedResult).reason as Error).cause)).toMatch(/READONLY/);
+        expect(store.metrics().reasons.error).toBe(1);
+      }
+    }
+  });
+
   it('with durability, a WAIT that counts too few fails a new claim closed, and a replay is still refused as one (refusing needs no replica)', async () => {
     const client = await clientOf('redis');
     const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000, durability: { replicas: 1, timeoutMs: 5000 } });
