@@ -149,10 +149,11 @@ export class DurableBatches {
     if (batch.length === 0) return;
     this.#busy.add(route);
     const commands = [CLIENT_INFO, ...batch.map((claim) => claim.args), this.#wait, CLIENT_INFO];
+    const breaks = route.breaks?.();
     Promise.resolve()
       .then(() => route.pipeline(commands))
       .then(
-        (replies) => this.#answer(route, batch, replies),
+        (replies) => this.#answer(route, batch, replies, breaks !== undefined && route.breaks!() !== breaks),
         (error: unknown) => {
           for (const claim of batch) claim.fail(error);
         },
@@ -163,7 +164,7 @@ export class DurableBatches {
       });
   }
 
-  #answer(route: Route, batch: readonly PendingClaim[], replies: readonly Settled[]): void {
+  #answer(route: Route, batch: readonly PendingClaim[], replies: readonly Settled[], broke: boolean): void {
     const wait = replies[batch.length + 1]!;
     const stranger = identityFailure(replies[0]!, replies[batch.length + 2]!);
     const first = replies[0]!;
@@ -180,7 +181,9 @@ export class DurableBatches {
         ? new Error(
             `the batch ran on another connection than the batch before it (${previous}, then ${connection}): a SET answered nil may have been re-sent after it had run`,
           )
-        : undefined);
+        : broke
+          ? new Error('the connection to the primary broke while the batch was in flight and it was re-sent: a nil may be its own write')
+          : undefined);
     const count = wait.ok ? replicaCount(wait.value) : undefined;
     const acknowledged = count !== undefined && count >= this.#replicas;
     let redirected: string | undefined;
