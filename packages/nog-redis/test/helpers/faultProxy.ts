@@ -105,11 +105,13 @@ export async function startFaultProxy(target: number): Promise<FaultProxy> {
     // After PSYNC or SYNC the connection carries a replication stream (an RDB, then commands without replies):
     // passed through as it is.
     let raw = false;
+    // Set by a cut: the client's side is closing in order, with what was written to it before.
+    let closing = false;
     const end = () => {
       cut = true;
       sockets.delete(down);
       sockets.delete(up);
-      down.destroy();
+      if (!closing) down.destroy();
       up.destroy();
     };
     down.on('data', (chunk: Buffer) => {
@@ -152,9 +154,12 @@ export async function startFaultProxy(target: number): Promise<FaultProxy> {
         const fault = proxy.onReply?.(command, frame);
         if (fault === 'cut') {
           cut = true;
-          // What came before the cut still reaches the client, in one write; then the connection is gone.
-          if (out.length > 0) down.write(Buffer.concat(out), () => end());
-          else end();
+          // What came before the cut still reaches the client, then an orderly close (FIN, never a reset that could
+          // drop those bytes); the server's side goes at once, with what it had not sent yet.
+          closing = true;
+          if (out.length > 0) down.write(Buffer.concat(out));
+          down.end();
+          end();
           return;
         }
         out.push(fault ?? frame);
