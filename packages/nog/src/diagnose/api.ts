@@ -210,7 +210,10 @@ export type NogFinding =
       /** Seconds the authdate lies ahead of the verifier's clock. */
       readonly offsetSeconds: number;
       readonly maxClockSkew: number;
-      /** When the offset is a whole number of quarter hours (within a minute): the UTC offset of a local time written with Z. */
+      /**
+       * When the offset is a whole number of quarter hours (within a minute): the UTC offset of a local time written with
+       * Z, had it been one (a clock off by that much is not told apart from it).
+       */
       readonly utcOffsetMinutes: number | null;
     })
   | (FindingOf<'DIAG_EXPIRED'> & {

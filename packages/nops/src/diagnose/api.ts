@@ -16,7 +16,8 @@ import type { NopsVerifyErrorCode, VerifyInput } from '../verify.js';
  * - `DIAG_DAY_FORMAT`: the day written in another format (`format`, e.g. `YYYYMMDD`).
  * - `DIAG_MESSAGE_FRAMING`: the message signed with a trailing newline (`echo`) or `\r\n` (`framing`).
  * - `DIAG_CLIENT_ID`: the client signed the whole API key, or its part after the `.`, as the client id (`signedClientId`).
- * - `DIAG_TIME_ZONE`: the client signed the day before or after: the day of the instant in another time zone.
+ * - `DIAG_TIME_ZONE`: the client signed the day before or after: the day of the instant in another time zone, or a
+ *   signature made before midnight and checked after it, or a clock ahead past midnight (not told apart).
  * - `DIAG_API_KEY_PLACEMENT`: the client signed in the other placement of the API key (`signedIn`).
  * - `DIAG_TRAILING_SLASH`: the path lost its trailing slash in transit, or the client signed it without one.
  * - `DIAG_HOST_SIGNED`: the client signed the scheme and host with the target.

@@ -277,7 +277,8 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
       target: target.replace(/%([0-9A-Fa-f]{2})/g, '%25$1'),
       code: 'DIAG_DOUBLE_ENCODING',
       kind: 'double encoding (signed)',
-      message: 'the client signed the target percent-encoded twice (%2520 for %20), and sent it encoded once',
+      message:
+        'the target was signed with %2520 where %20 arrived: the client signed it percent-encoded twice and sent it encoded once, or a proxy decoded %25 to % in transit: the two cannot be told apart',
     });
   }
   // The changes of @reqsign/canonical's TargetChange (same codes and words), each one pass over the target and
@@ -480,7 +481,11 @@ function* targetChanges(received: string, prefixes: readonly string[]): Generato
   const slashes: number[] = [];
   for (let i = path.indexOf('/'); i !== -1 && slashes.length < MAX_PLACES; i = path.indexOf('/', i + 1)) slashes.push(i);
   for (const i of slashes) {
-    const message = 'a doubled slash was merged into one in transit (as nginx merge_slashes does)';
+    // A slash doubled at the path's end: merged, or one of two trailing slashes removed, gives the same target.
+    const message =
+      i === path.length - 1
+        ? 'a doubled slash was merged into one in transit (as nginx merge_slashes does), or one of two trailing slashes was removed: the two cannot be told apart'
+        : 'a doubled slash was merged into one in transit (as nginx merge_slashes does)';
     yield change('DIAG_DOUBLE_SLASH', 'merged slash', message, join(`${path.slice(0, i)}/${path.slice(i)}`, query));
   }
   for (const i of slashes) {
