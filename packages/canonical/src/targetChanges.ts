@@ -257,7 +257,7 @@ export function targetVariants(received: string, options?: TargetVariantOptions)
     const prefix = path.slice(0, i);
     add(
       'mount-prefix',
-      `the prefix ${prefix} was added in transit (a proxy forwarded the request under it)`,
+      `the client signed the path without the prefix ${prefix} (before joining it to a base URL), or a proxy added it in transit: the two cannot be told apart`,
       join(path.slice(i), query),
       prefix,
     );

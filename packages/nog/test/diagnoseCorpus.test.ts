@@ -138,6 +138,13 @@ const CASES: Case[] = [
     options: { prefixes: ['/api'] },
   },
   {
+    mistake: 'the client signed the path before joining it to its base URL (/v1)',
+    received: signed('/files/a').replace('/files/a', '/v1/files/a'),
+    causes: ['DIAG_MOUNT_PREFIX'],
+    cannotTell:
+      /the client signed the path without the prefix \/v1 \(before joining it to a base URL\), or a proxy added it in transit: the two cannot be told apart/,
+  },
+  {
     mistake: 'nginx merge_slashes merged a doubled slash',
     received: signed('/api//files/a').replace('//', '/'),
     causes: ['DIAG_DOUBLE_SLASH'],

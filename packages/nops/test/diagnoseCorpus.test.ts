@@ -149,6 +149,14 @@ const CASES: Case[] = [
     causes: ['DIAG_QUERY_REORDERED'],
   },
   {
+    mistake: 'the client signed the path before joining it to its base URL (/v1)',
+    url: q(`/v1${PATH}`),
+    signature: signature(),
+    causes: ['DIAG_MOUNT_PREFIX'],
+    cannotTell:
+      /the client signed the path without the prefix \/v1 \(before joining it to a base URL\), or a proxy added it in transit: the two cannot be told apart/,
+  },
+  {
     mistake: 'a gateway stripped its prefix',
     url: q(PATH),
     signature: signature({ target: q(`/gateway${PATH}`) }),

@@ -491,7 +491,7 @@ function* targetChanges(received: string, prefixes: readonly string[]): Generato
   for (const i of slashes) {
     if (i === 0) continue;
     const prefix = path.slice(0, i);
-    const message = `the prefix ${prefix} was added in transit (a proxy forwarded the request under it)`;
+    const message = `the client signed the path without the prefix ${prefix} (before joining it to a base URL), or a proxy added it in transit: the two cannot be told apart`;
     yield change('DIAG_MOUNT_PREFIX', `prefix ${prefix} added`, message, join(path.slice(i), query), prefix);
   }
 }
