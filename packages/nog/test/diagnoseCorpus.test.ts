@@ -73,10 +73,10 @@ interface Case {
   readonly now?: number;
   readonly failure?: string;
   /**
-   * Where the request does not tell the cause apart from another (the two give the same string to sign, or the same
-   * clock): the findings' messages must say so, in words matching this.
+   * What the findings' messages must say: where the request does not tell the cause apart from another (the two give
+   * the same string to sign, or the same clock), that they cannot be told apart.
    */
-  readonly cannotTell?: RegExp;
+  readonly says?: RegExp;
   /** The search is bounded: the causes named, or no finding and `unexplained.exhausted` (it says it ran out). */
   readonly orExhausted?: boolean;
 }
@@ -141,8 +141,7 @@ const CASES: Case[] = [
     mistake: 'the client signed the path before joining it to its base URL (/v1)',
     received: signed('/files/a').replace('/files/a', '/v1/files/a'),
     causes: ['DIAG_MOUNT_PREFIX'],
-    cannotTell:
-      /the client signed the path without the prefix \/v1 \(before joining it to a base URL\), or a proxy added it in transit: the two cannot be told apart/,
+    says: /the client signed the path without the prefix \/v1 \(before joining it to a base URL\), or a proxy added it in transit: the two cannot be told apart/,
   },
   {
     mistake: 'nginx merge_slashes merged a doubled slash',
@@ -163,13 +162,13 @@ const CASES: Case[] = [
     mistake: 'a proxy decoded %25 once (the client signed and sent a literal %2520)',
     received: signed('/api/a%2520b').replace('%2520', '%20'),
     causes: ['DIAG_DOUBLE_ENCODING'],
-    cannotTell: /or a proxy decoded %25 to % in transit: the two cannot be told apart/,
+    says: /or a proxy decoded %25 to % in transit: the two cannot be told apart/,
   },
   {
     mistake: 'the client signed /p// and a proxy stripped one trailing slash',
     received: signed('/api/p//').replace('/p//?', '/p/?'),
     causes: ['DIAG_DOUBLE_SLASH'],
-    cannotTell: /or one of two trailing slashes was removed: the two cannot be told apart/,
+    says: /or one of two trailing slashes was removed: the two cannot be told apart/,
   },
   {
     mistake: 'the client signed NFD, a proxy sent NFC',
@@ -253,6 +252,18 @@ const CASES: Case[] = [
     causes: ['DIAG_KEY_ID_TYPO'],
   },
   { mistake: 'the key id has a trailing space (+)', received: signed('/api/p', { keyId: `${KEY_ID}+` }), causes: ['DIAG_KEY_ID_TYPO'] },
+  {
+    mistake: 'the key id was read from a file with its newline (sent as %0A)',
+    received: signed('/api/p', { keyId: `${KEY_ID}%0A` }),
+    causes: ['DIAG_KEY_ID_TYPO'],
+    says: /is key id 0123456789abcdef0123 with whitespace around it/,
+  },
+  {
+    mistake: 'the key id was pasted with a leading space (sent as %20)',
+    received: signed('/api/p', { keyId: `%20${KEY_ID}` }),
+    causes: ['DIAG_KEY_ID_TYPO'],
+    says: /is key id 0123456789abcdef0123 with whitespace around it/,
+  },
   { mistake: 'the key id lost a digit', received: signed('/api/p', { keyId: KEY_ID.slice(1) }), causes: ['DIAG_KEY_ID_TYPO'] },
   // --- mistakes no hypothesis covers: nothing may be named
   { mistake: 'the client hex-decoded the secret', received: signed('/api/p', { secret: Buffer.from(SECRET, 'hex') }), causes: [] },
@@ -267,7 +278,7 @@ const CASES: Case[] = [
       return withAuth.replace('&authnonce', `&authsignature=${signature}&authnonce`);
     })(),
     causes: ['DIAG_QUERY_REORDERED'],
-    cannotTell: /the client put it there, or it was moved in transit: the two cannot be told apart/,
+    says: /the client put it there, or it was moved in transit: the two cannot be told apart/,
   },
   { mistake: 'the client wrote the authdate with colons', received: signed('/api/p', { authdate: '2015-04-20T12:34:56Z' }), causes: [] },
   { mistake: 'the client wrote authexpires=600.0', received: signed('/api/p', { expires: '600.0' }), causes: [] },
@@ -295,27 +306,25 @@ const CASES: Case[] = [
     mistake: 'the client wrote local time (UTC+02:00) with Z',
     received: signed('/api/p', { authdate: authdate(NOW + 2 * 3600_000 - 30_000) }),
     causes: ['DIAG_CLOCK_SKEW'],
-    cannotTell: /a local time in UTC\+02:00 written with Z, or a clock off by that much: the two cannot be told apart/,
+    says: /a local time in UTC\+02:00 written with Z, or a clock off by that much: the two cannot be told apart/,
   },
   {
     mistake: "the client's clock is exactly an hour fast (not a zone)",
     received: signed('/api/p', { authdate: authdate(NOW + 3600_000) }),
     causes: ['DIAG_CLOCK_SKEW'],
-    cannotTell: /a local time in UTC\+01:00 written with Z, or a clock off by that much: the two cannot be told apart/,
+    says: /a local time in UTC\+01:00 written with Z, or a clock off by that much: the two cannot be told apart/,
   },
   {
     mistake: 'the client wrote local time (UTC-05:00) with Z',
     received: signed('/api/p', { authdate: authdate(NOW - 5 * 3600_000 - 30_000) }),
     causes: ['DIAG_EXPIRED'],
-    cannotTell:
-      /a local time in UTC-05:00 written with Z, or a URL used that late \(or a clock off by that much\): the two cannot be told apart/,
+    says: /a local time in UTC-05:00 written with Z, or a URL used that late \(or a clock off by that much\): the two cannot be told apart/,
   },
   {
     mistake: 'the signed URL was used an hour late (not a zone)',
     received: signed('/api/p', { authdate: authdate(NOW - 3600_000) }),
     causes: ['DIAG_EXPIRED'],
-    cannotTell:
-      /a local time in UTC-01:00 written with Z, or a URL used that late \(or a clock off by that much\): the two cannot be told apart/,
+    says: /a local time in UTC-01:00 written with Z, or a URL used that late \(or a clock off by that much\): the two cannot be told apart/,
   },
   {
     mistake: 'the signed URL was sent twice',
@@ -399,7 +408,7 @@ describe('diagnose against broken clients written from the spec', () => {
     if (c.orExhausted && codes.length === 0) expect(d.unexplained?.exhausted).toBe(true);
     else expect([...new Set(codes)].sort()).toEqual([...c.causes].sort());
     if (codes.length === 0) expect(d.unexplained).not.toBeNull();
-    if (c.cannotTell) expect(d.findings.map((f) => f.message).join('\n')).toMatch(c.cannotTell);
+    if (c.says) expect(d.findings.map((f) => f.message).join('\n')).toMatch(c.says);
   });
 });
 

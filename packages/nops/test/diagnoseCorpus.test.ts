@@ -54,8 +54,8 @@ interface Case {
   readonly apiKeyIn?: 'query' | 'header';
   readonly causes: readonly string[];
   readonly options?: Record<string, unknown>;
-  /** Where the request does not tell the cause apart from another: the findings' messages must say so. */
-  readonly cannotTell?: RegExp;
+  /** What the findings' messages must say: where the request does not tell two causes apart, that they cannot be. */
+  readonly says?: RegExp;
 }
 
 const hex = (b: Buffer): string => b.toString('hex');
@@ -99,15 +99,14 @@ const CASES: Case[] = [
     mistake: 'the client in UTC+10:00 signed its local day (tomorrow at UTC)',
     signature: signature({ day: '2024-05-04' }),
     causes: ['DIAG_TIME_ZONE'],
-    cannotTell: /in another time zone than the verifier, or signed with a clock ahead past midnight: the two cannot be told apart/,
+    says: /in another time zone than the verifier, or signed with a clock ahead past midnight: the two cannot be told apart/,
   },
   {
     mistake: 'the client in UTC-05:00 signed its local day (yesterday at UTC), the day given as YYYY-MM-DD',
     at: '2024-05-03',
     signature: signature({ day: '2024-05-02' }),
     causes: ['DIAG_TIME_ZONE'],
-    cannotTell:
-      /in another time zone than the verifier, or signed before midnight and checked after it \(a request in flight at midnight, a retry, a reused signature\): the two cannot be told apart/,
+    says: /in another time zone than the verifier, or signed before midnight and checked after it \(a request in flight at midnight, a retry, a reused signature\): the two cannot be told apart/,
   },
   { mistake: 'the client reused a signature from 3 days ago', signature: signature({ day: '2024-04-30' }), causes: ['DIAG_STALE_DAY'] },
   {
@@ -140,7 +139,7 @@ const CASES: Case[] = [
     url: q('/nops_api/v1/x/'),
     signature: signature({ target: q('/nops_api/v1/x//') }),
     causes: ['DIAG_DOUBLE_SLASH'],
-    cannotTell: /or one of two trailing slashes was removed: the two cannot be told apart/,
+    says: /or one of two trailing slashes was removed: the two cannot be told apart/,
   },
   {
     mistake: 'a proxy sorted the query',
@@ -153,8 +152,7 @@ const CASES: Case[] = [
     url: q(`/v1${PATH}`),
     signature: signature(),
     causes: ['DIAG_MOUNT_PREFIX'],
-    cannotTell:
-      /the client signed the path without the prefix \/v1 \(before joining it to a base URL\), or a proxy added it in transit: the two cannot be told apart/,
+    says: /the client signed the path without the prefix \/v1 \(before joining it to a base URL\), or a proxy added it in transit: the two cannot be told apart/,
   },
   {
     mistake: 'a gateway stripped its prefix',
@@ -216,8 +214,7 @@ const CASES: Case[] = [
     at: new Date('2024-05-04T00:00:02Z'),
     signature: signature({ day: '2024-05-03' }),
     causes: ['DIAG_TIME_ZONE'],
-    cannotTell:
-      /in another time zone than the verifier, or signed before midnight and checked after it \(a request in flight at midnight, a retry, a reused signature\): the two cannot be told apart/,
+    says: /in another time zone than the verifier, or signed before midnight and checked after it \(a request in flight at midnight, a retry, a reused signature\): the two cannot be told apart/,
   },
 ];
 
@@ -230,7 +227,7 @@ describe('nOps diagnose against broken clients written from the spec', () => {
     expect(verdict.ok).toBe(false);
     expect([...new Set(codes)].sort()).toEqual([...c.causes].sort());
     if (codes.length === 0) expect(d.unexplained).not.toBeNull();
-    if (c.cannotTell) expect(d.findings.map((f) => f.message).join('\n')).toMatch(c.cannotTell);
+    if (c.says) expect(d.findings.map((f) => f.message).join('\n')).toMatch(c.says);
   });
 });
 

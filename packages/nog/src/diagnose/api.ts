@@ -9,7 +9,8 @@ import type { VerifierOptions } from '../verify.js';
  *
  * - `DIAG_WRONG_SECRET`: the signature verifies with another secret the caller gave (another key's, or one of
  *   `otherSecrets`).
- * - `DIAG_KEY_ID_TYPO`: it verifies with the secret of a known key id close to the one sent (`secretName`).
+ * - `DIAG_KEY_ID_TYPO`: it verifies with the secret of a known key id close to the one sent, or equal to it but for
+ *   whitespace around it, raw or percent-encoded (`secretName`).
  * - `DIAG_HOST_SIGNED`: the client signed the scheme and host (or the host alone) with the path (nog-v1 signs the
  *   path and query only).
  * - `DIAG_METHOD_CASE`: the client signed the method in another case; `DIAG_METHOD`: another method (GET for HEAD).

@@ -533,18 +533,30 @@ export function secretAlternatives(
 ): SecretAlternative[] {
   const near: Array<[number, string, string]> = [];
   const far: Array<[string, string]> = [];
+  // The key id with whitespace around it, raw or percent-encoded (read from a file with its newline, pasted with a
+  // space): the secret is the right one, so it is the key id that is wrong, not the secret.
+  let bare = keyId;
+  try {
+    bare = decodeURIComponent(keyId.replaceAll('+', ' '));
+  } catch {
+    // a malformed escape: compared as sent
+  }
+  bare = bare.trim();
+  const padded = (id: string): boolean => bare === id && keyId !== id;
   for (const [id, secret] of keys) {
     if (id === keyId) continue;
-    const d = id.toLowerCase() === keyId.toLowerCase() ? 0 : editDistance(id, keyId, 2);
+    const d = id.toLowerCase() === keyId.toLowerCase() || padded(id) ? 0 : editDistance(id, keyId, 2);
     if (d <= 2) near.push([d, id, secret]);
     else far.push([id, secret]);
   }
   near.sort((a, b) => a[0] - b[0]);
   const out: SecretAlternative[] = [];
   for (const [, id, secret] of near) {
-    const message = keyKnown
-      ? `the client signed with the secret of key id ${id}, close to the key id ${keyId} it sent: a key id typo`
-      : `key id ${keyId} is unknown, but the signature verifies with the secret of key id ${id}, close to it: a key id typo`;
+    const message = padded(id)
+      ? `key id ${keyId} is key id ${id} with whitespace around it (raw or percent-encoded), and the signature verifies with the secret of ${id}: strip the key id`
+      : keyKnown
+        ? `the client signed with the secret of key id ${id}, close to the key id ${keyId} it sent: a key id typo`
+        : `key id ${keyId} is unknown, but the signature verifies with the secret of key id ${id}, close to it: a key id typo`;
     out.push({ secret, secretName: id, code: 'DIAG_KEY_ID_TYPO', kind: `key id ${id}`, message, extra: { secretName: id, keyId: id } });
   }
   for (const [name, secret] of [...others, ...far]) {
