@@ -108,6 +108,12 @@ const CASES: Case[] = [
     causes: ['DIAG_TIME_ZONE'],
     says: /in another time zone than the verifier, or signed before midnight and checked after it \(a request in flight at midnight, a retry, a reused signature\): the two cannot be told apart/,
   },
+  {
+    mistake: "the client reused yesterday's signature at 15:00 UTC (no zone's day is yesterday then)",
+    signature: signature({ day: '2024-05-02' }),
+    causes: ['DIAG_STALE_DAY'],
+    says: /the client signed 2024-05-02, 1 day before 2024-05-03/,
+  },
   { mistake: 'the client reused a signature from 3 days ago', signature: signature({ day: '2024-04-30' }), causes: ['DIAG_STALE_DAY'] },
   {
     mistake: 'the client signed in header form, sent in query form',

@@ -12,7 +12,8 @@ import type { NopsVerifyErrorCode, VerifyInput } from '../verify.js';
  * - `DIAG_PADDING`: this key signed the message with RSA-PSS, not PKCS#1 v1.5.
  * - `DIAG_SIGNATURE_ENCODING`: the signature is right, written otherwise than strict base64 (`encoding`: hex,
  *   base64url, line breaks, a trailing newline).
- * - `DIAG_STALE_DAY`: the client signed a day 2 to 7 days before (`day`, `daysBefore`).
+ * - `DIAG_STALE_DAY`: the client signed a day 2 to 7 days before, or the day before when no time zone's day is the
+ *   day before at the instant given (`day`, `daysBefore`).
  * - `DIAG_DAY_FORMAT`: the day written in another format (`format`, e.g. `YYYYMMDD`).
  * - `DIAG_MESSAGE_FRAMING`: the message signed with a trailing newline (`echo`) or `\r\n` (`framing`).
  * - `DIAG_CLIENT_ID`: the client signed the whole API key, or its part after the `.`, as the client id (`signedClientId`).
