@@ -6,7 +6,7 @@
 import { constants, sign as rsaSign } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../src/diagnose/node.js';
+import { DIAGNOSES, diagnose } from '../src/diagnose/node.js';
 import { verify } from '../src/node.js';
 import { pem } from './helpers.js';
 
@@ -234,6 +234,10 @@ describe('nOps diagnose against broken clients written from the spec', () => {
     expect([...new Set(codes)].sort()).toEqual([...c.causes].sort());
     if (codes.length === 0) expect(d.unexplained).not.toBeNull();
     if (c.says) expect(d.findings.map((f) => f.message).join('\n')).toMatch(c.says);
+  });
+
+  it('titles DIAG_TIME_ZONE with both of its causes, not a zone alone', () => {
+    expect(DIAGNOSES.DIAG_TIME_ZONE).toMatch(/time zone, or midnight/);
   });
 });
 

@@ -52,7 +52,7 @@ export const DIAGNOSES: Readonly<Record<NopsDiagnosisCode, string>> = {
   DIAG_DAY_FORMAT: 'The day in another format',
   DIAG_MESSAGE_FRAMING: 'The message with a trailing newline',
   DIAG_CLIENT_ID: 'Another client id signed',
-  DIAG_TIME_ZONE: 'The day taken in another time zone',
+  DIAG_TIME_ZONE: 'The day before or after: another time zone, or midnight',
   DIAG_API_KEY_PLACEMENT: 'The API key signed in the other placement',
   DIAG_HOST_SIGNED: 'The scheme and host were signed',
   ...TARGET_CHANGE_TITLES,
