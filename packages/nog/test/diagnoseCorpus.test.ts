@@ -214,6 +214,13 @@ const CASES: Case[] = [
   { mistake: 'the client signed the method in lowercase', received: signed('/api/p', { method: 'get' }), causes: ['DIAG_METHOD_CASE'] },
   { mistake: 'the client signed GET, sent HEAD', method: 'HEAD', received: signed('/api/p'), causes: ['DIAG_METHOD'] },
   {
+    mistake: 'the client signed and sent POST; a method-override middleware made it PUT before verification',
+    method: 'PUT',
+    received: signed('/api/p', { method: 'POST' }),
+    causes: ['DIAG_METHOD'],
+    says: /the client signed the request as POST, and it reached the verifier as PUT \(sent so, or changed on the way, as a method override does\)/,
+  },
+  {
     mistake: 'the client signed without the final newline',
     received: signed('/api/p', { frame: (m, t) => `${m}\n${t}` }),
     causes: ['DIAG_STRING_TO_SIGN'],

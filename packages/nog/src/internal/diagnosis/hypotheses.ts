@@ -113,7 +113,7 @@ export function methodAlternatives(method: string): MethodAlternative[] {
     method: m,
     code: 'DIAG_METHOD',
     kind: `method ${m}`,
-    message: `the client signed the request as ${m} but sent it as ${method} (the method is part of the string to sign)`,
+    message: `the client signed the request as ${m}, and it reached the verifier as ${method} (sent so, or changed on the way, as a method override does): the method is part of the string to sign`,
     extra: { signedMethod: m },
   });
   const out: MethodAlternative[] = [other(others[0]!), other(others[1]!)];
