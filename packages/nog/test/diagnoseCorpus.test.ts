@@ -106,6 +106,12 @@ const CASES: Case[] = [
     orExhausted: true,
   },
   {
+    mistake: 'a proxy uppercased percent-escapes, the client URL given (expectedUrl)',
+    received: signed('/api/caf%c3%a9').replace('%c3%a9', '%C3%A9'),
+    causes: ['DIAG_PERCENT_ENCODING'],
+    options: { expectedUrl: signed('/api/caf%c3%a9') },
+  },
+  {
     mistake: 'a proxy lowercased percent-escapes',
     received: signed('/api/a%2Fb').replace('%2F', '%2f'),
     causes: ['DIAG_PERCENT_ENCODING'],
