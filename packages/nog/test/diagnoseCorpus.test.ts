@@ -581,3 +581,30 @@ describe('diagnose on a signed target after one known change in transit', () => 
     expect(named).toBeGreaterThan(100);
   }, 60_000);
 });
+
+/** A valid signature under any clock offset: the clock finding has the offset's figures, and a zone never alone. */
+describe('diagnose under any clock offset', () => {
+  it('names the skew or the expiry with its seconds, and a zone only beside "cannot be told apart"', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -2 * 86_400, max: 2 * 86_400 }), fc.integer({ min: 0, max: 3600 }), async (offset, expires) => {
+        const at = NOW + offset * 1000;
+        const received = signed('/api/p', { authdate: authdate(at), expires: String(expires) });
+        const options = { keys: KEYS, now: () => NOW, maxClockSkew: 900 };
+        const verdict = await createVerifier(options).verify('GET', received);
+        const d = await diagnose('GET', received, { ...options, ...(verdict.ok ? {} : { failure: verdict }) });
+        const codes = d.findings.map((f) => f.code);
+        if (verdict.ok) expect(codes).toEqual([]);
+        else if (verdict.code === 'ERR_AUTH_DATE_FUTURE') {
+          expect(codes).toEqual(['DIAG_CLOCK_SKEW']);
+          expect(d.findings[0]).toMatchObject({ offsetSeconds: offset });
+        } else {
+          expect(verdict.code).toBe('ERR_AUTH_SIG_EXPIRED');
+          expect(codes).toEqual(['DIAG_EXPIRED']);
+          expect(d.findings[0]).toMatchObject({ bySeconds: -offset - expires });
+        }
+        for (const f of d.findings) if (/UTC[+-]\d\d:\d\d/.test(f.message)) expect(f.message).toContain('the two cannot be told apart');
+      }),
+      { numRuns: 200, seed: 5 },
+    );
+  }, 60_000);
+});
