@@ -536,12 +536,14 @@ export function secretAlternatives(
   // The key id with whitespace around it, raw or percent-encoded (read from a file with its newline, pasted with a
   // space): the secret is the right one, so it is the key id that is wrong, not the secret.
   let bare = keyId;
-  try {
-    bare = decodeURIComponent(keyId.replaceAll('+', ' '));
-  } catch {
-    // a malformed escape: compared as sent
+  if (/[%+\s]/.test(keyId)) {
+    try {
+      bare = decodeURIComponent(keyId.replaceAll('+', ' '));
+    } catch {
+      // a malformed escape: compared as sent
+    }
+    bare = bare.trim();
   }
-  bare = bare.trim();
   const padded = (id: string): boolean => bare === id && keyId !== id;
   for (const [id, secret] of keys) {
     if (id === keyId) continue;
