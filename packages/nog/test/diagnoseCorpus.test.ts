@@ -365,6 +365,12 @@ const CASES: Case[] = [
     orExhausted: true,
   },
   {
+    mistake: 'the host signed and the query sorted, the client URL given (expectedUrl)',
+    received: signed('https://files.example/api/s?z=1&a=2').slice(21).replace('z=1&a=2', 'a=2&z=1'),
+    causes: ['DIAG_HOST_SIGNED', 'DIAG_QUERY_REORDERED'],
+    options: { expectedUrl: signed('https://files.example/api/s?z=1&a=2') },
+  },
+  {
     mistake: '\\r\\n and a stripped prefix',
     received: signed('/api/p', { frame: (m, t) => `${m}\r\n${t}\r\n` }).slice(4),
     causes: ['DIAG_STRING_TO_SIGN', 'DIAG_MOUNT_PREFIX'],

@@ -128,6 +128,9 @@ export function methodAlternatives(method: string): MethodAlternative[] {
 }
 
 /** Each origin with its scheme, then its host alone (a client that signed `host/path`). */
+/** The kind of the target alternative that `expectedUrl` says the client signed. */
+export const CLIENT_TARGET_KIND = 'the client target (expectedUrl)';
+
 export function originAlternatives(origins: readonly string[]): OriginAlternative[] {
   const out: OriginAlternative[] = [];
   const seen = new Set<string>();
@@ -209,7 +212,7 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
     yield* emit({
       target: t.clientTarget,
       code: change?.code ?? 'DIAG_TARGET_CHANGED',
-      kind: 'the client target (expectedUrl)',
+      kind: CLIENT_TARGET_KIND,
       message,
       ...(change?.prefix === undefined ? {} : { extra: { prefix: change.prefix } }),
     });

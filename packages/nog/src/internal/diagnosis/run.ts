@@ -15,6 +15,7 @@ import type { VerifyResult } from '../../verify.js';
 import { resolveVerifierOptions, VERIFIER_OPTION_NAMES, verifyRequest, type VerifierConfig } from '../checks.js';
 import type { CryptoProvider } from '../provider.js';
 import {
+  CLIENT_TARGET_KIND,
   frame,
   frameAlternatives,
   methodAlternatives,
@@ -229,13 +230,18 @@ function* search(
     t: Iterable<TargetAlternative>;
     f: readonly FrameAlternative[];
     s: readonly SecretAlternative[];
+    /** The origin of an absolute `expectedUrl`: tried with its target right after it (the client signed both). */
+    clientOrigin?: OriginAlternative | undefined;
   },
 ): Generator<Hypothesis> {
   const { m, o, f, s } = dims;
   const t = (n: number): TargetAlternative[] => take(dims.t, n);
   if (own) {
     yield {};
-    for (const a of t(6)) yield { t: a };
+    for (const a of t(6)) {
+      yield { t: a };
+      if (a.kind === CLIENT_TARGET_KIND && dims.clientOrigin !== undefined) yield { o: dims.clientOrigin, t: a };
+    }
     for (const a of f.slice(0, 4)) yield { f: a };
     for (const a of m.slice(0, 3)) yield { m: a };
     for (const a of o) yield { o: a };
@@ -373,9 +379,11 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
           meter,
         }),
       );
+      const originList = originAlternatives(origins);
       const dims = {
+        clientOrigin: clientOrigin === '' ? undefined : originList.find((a) => a.origin === clientOrigin),
         m: methodAlternatives(method),
-        o: originAlternatives(origins),
+        o: originList,
         t: targets,
         f: frameAlternatives(),
         s: secretAlternatives(
