@@ -513,7 +513,7 @@ describe('diagnose on a signed target with one character changed anywhere', () =
           }
         },
       ),
-      { numRuns: 300, seed: 31 },
+      { numRuns: 200, seed: 31 },
     );
     // The property saw each kind of change named at least once (it can fail).
     expect(Object.keys(named).sort()).toEqual(
@@ -582,9 +582,9 @@ describe('diagnose on a signed target after one known change in transit', () => 
             throw new Error(`${code}: ${target} arrived as ${received}: named ${codes.join(', ')}`);
         },
       ),
-      { numRuns: 400, seed: 7 },
+      { numRuns: 300, seed: 7 },
     );
-    expect(named).toBeGreaterThan(100);
+    expect(named).toBeGreaterThan(50);
   }, 60_000);
 });
 
@@ -610,7 +610,7 @@ describe('diagnose under any clock offset', () => {
         }
         for (const f of d.findings) if (/UTC[+-]\d\d:\d\d/.test(f.message)) expect(f.message).toContain('the two cannot be told apart');
       }),
-      { numRuns: 200, seed: 5 },
+      { numRuns: 120, seed: 5 },
     );
   }, 60_000);
 });

@@ -337,7 +337,7 @@ describe('nOps diagnose with one character changed anywhere', () => {
           }
         },
       ),
-      { numRuns: 150, seed: 31 },
+      { numRuns: 100, seed: 31 },
     );
     expect(Object.keys(named)).toEqual(expect.arrayContaining(['DIAG_PERCENT_ENCODING']));
   }, 60_000);
