@@ -2,7 +2,7 @@ import { assertKnownOptions, assertNonceClaim, type ScopedNonceClaim, type Scope
 import { NogError } from './errors.js';
 import { LiveCount } from './internal/memory/liveCount.js';
 import { Scopes } from './internal/memory/scopes.js';
-import { nonceWords, randomSeeds, slotHash } from './internal/memory/words.js';
+import { hex4, nonceWords, randomSeeds, slotHash } from './internal/memory/words.js';
 import { NonceStoreError, type NonceClaim, type NonceStore } from './nonceStore.js';
 
 export interface MemoryNonceStoreOptions {
@@ -58,6 +58,8 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
   /** The slot hash's seed and the three seeds of a hashed nonce. */
   readonly #seeds = randomSeeds(4);
   readonly #nonceSeeds = this.#seeds.subarray(1);
+  /** The slot hash's seed, as a number. */
+  readonly #seed = this.#seeds[0]!;
   #table = new Uint32Array(MIN_SLOTS * STRIDE);
   #mask = MIN_SLOTS - 1;
   /** Slots ever written since the last rebuild (live or expired). */
@@ -133,16 +135,32 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     const liveFrom = nowSecond;
     let known = scope === null ? this.#scopes.findPair(keyId, authdate, now) : this.#scopes.find(scope, now);
     const id = known === undefined ? this.#scopes.next : known.id;
-    const words = this.#words;
-    nonceWords(nonce, this.#nonceSeeds, words);
-    const w0 = words[0]!;
-    const w1 = words[1]!;
-    const w2 = words[2]!;
+    // Every Nog client's nonce, 20 hex digits, is read here four digits at a time (the words nonceWords gives it);
+    // any other by nonceWords.
+    const d0 = nonce.length === 20 ? hex4(nonce, 0) : -1;
+    const d1 = d0 === -1 ? -1 : hex4(nonce, 4);
+    const d2 = d1 === -1 ? -1 : hex4(nonce, 8);
+    const d3 = d2 === -1 ? -1 : hex4(nonce, 12);
+    const d4 = d3 === -1 ? -1 : hex4(nonce, 16);
+    let w0: number;
+    let w1: number;
+    let w2: number;
+    if (d4 !== -1) {
+      w0 = d0 * 0x10000 + d1;
+      w1 = d2 * 0x10000 + d3;
+      w2 = d4 + 20 * 0x1000000;
+    } else {
+      const words = this.#words;
+      nonceWords(nonce, this.#nonceSeeds, words);
+      w0 = words[0]!;
+      w1 = words[1]!;
+      w2 = words[2]!;
+    }
 
     // Linear probing from the hash; the first expired or empty slot is where a new entry goes.
     const t = this.#table;
     const mask = this.#mask;
-    let i = slotHash(this.#seeds[0]!, id, w0, w1, w2) & mask;
+    let i = slotHash(this.#seed, id, w0, w1, w2) & mask;
     let free = -1;
     for (;;) {
       const at = i * STRIDE;
@@ -180,7 +198,7 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     return true;
   }
 
-  /** Moves the live entries to a fresh table in which they take at most half of the slots. */
+  /** Drops the expired entries; the live ones take at most half of the slots after (a table of another size when not). */
   #rebuild(now: number): void {
     const old = this.#table;
     const liveFrom = Math.ceil(now / 1000) - this.#base;
@@ -188,6 +206,47 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     for (let at = 0; at < old.length; at += STRIDE) if (old[at] !== 0 && old[at + 4]! >= liveFrom) live++;
     let slots = MIN_SLOTS;
     while (slots < live * 2 + 2) slots *= 2;
+    if (slots === this.#mask + 1) this.#clean(liveFrom);
+    else this.#rehash(old, slots, liveFrom);
+    this.#used = live;
+    this.#live.clearGone();
+  }
+
+  /**
+   * Drops the expired entries of a table that keeps its size, in place: no new table to allocate and zero. The slots
+   * are taken in order from one after an empty slot, each live entry moved to the first empty slot from its hash.
+   * That slot is never after its own (the entry was reachable from its hash through taken slots, all of which are
+   * already in order), and the slots in order are never emptied again, so every entry stays reachable.
+   */
+  #clean(liveFrom: number): void {
+    const t = this.#table;
+    const mask = this.#mask;
+    const seed = this.#seed;
+    let start = 0;
+    while (t[start * STRIDE] !== 0) start++;
+    for (let n = 1; n <= mask; n++) {
+      const at = ((start + n) & mask) * STRIDE;
+      const scope = t[at]!;
+      if (scope === 0) continue;
+      t[at] = 0;
+      const expiry = t[at + 4]!;
+      if (expiry < liveFrom) continue;
+      const w0 = t[at + 1]!;
+      const w1 = t[at + 2]!;
+      const w2 = t[at + 3]!;
+      let i = slotHash(seed, scope, w0, w1, w2) & mask;
+      while (t[i * STRIDE] !== 0) i = (i + 1) & mask;
+      const to = i * STRIDE;
+      t[to] = scope;
+      t[to + 1] = w0;
+      t[to + 2] = w1;
+      t[to + 3] = w2;
+      t[to + 4] = expiry;
+    }
+  }
+
+  /** Moves the live entries to a new table of `slots` slots. */
+  #rehash(old: Uint32Array, slots: number, liveFrom: number): void {
     let t: Uint32Array<ArrayBuffer>;
     try {
       t = new Uint32Array(slots * STRIDE);
@@ -202,7 +261,7 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
       const w0 = old[at + 1]!;
       const w1 = old[at + 2]!;
       const w2 = old[at + 3]!;
-      let i = slotHash(this.#seeds[0]!, scope, w0, w1, w2) & mask;
+      let i = slotHash(this.#seed, scope, w0, w1, w2) & mask;
       while (t[i * STRIDE] !== 0) i = (i + 1) & mask;
       const to = i * STRIDE;
       t[to] = scope;
@@ -213,7 +272,5 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     }
     this.#table = t;
     this.#mask = mask;
-    this.#used = live;
-    this.#live.clearGone();
   }
 }
