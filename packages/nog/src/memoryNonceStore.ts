@@ -49,8 +49,8 @@ function warnInWorker(): void {
  * Entries live in an open-addressing table of 32-bit words, hashed with a random per-store seed: no object per entry,
  * so nothing for the garbage collector to trace: 20 bytes a slot, two to four slots a nonce (about 42 bytes a nonce),
  * whatever the nonce (one that is not 0-22 lowercase hex digits is kept as an 88-bit hash; internal/memory/words.ts).
- * Expired slots are reused, and the table is rebuilt (growing or shrinking) when three quarters of its slots are
- * taken. A clock that steps back finds the expired entries still in the table live again, and counts them in at
+ * Expired slots are reused, and the table is rebuilt (growing or shrinking, or cleaned in place when it keeps its
+ * size) when three quarters of its slots are taken. A clock that steps back finds the expired entries still in the table live again, and counts them in at
  * the cost of the seconds it crosses (internal/memory/liveCount.ts).
  */
 export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
