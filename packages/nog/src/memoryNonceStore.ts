@@ -2,7 +2,7 @@ import { assertKnownOptions, assertNonceClaim, type ScopedNonceClaim, type Scope
 import { NogError } from './errors.js';
 import { LiveCount } from './internal/memory/liveCount.js';
 import { Scopes } from './internal/memory/scopes.js';
-import { hex4, nonceWords, randomSeeds, slotHash } from './internal/memory/words.js';
+import { nonceWords, randomSeeds, slotHash } from './internal/memory/words.js';
 import { NonceStoreError, type NonceClaim, type NonceStore } from './nonceStore.js';
 
 export interface MemoryNonceStoreOptions {
@@ -135,27 +135,11 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     const liveFrom = nowSecond;
     let known = scope === null ? this.#scopes.findPair(keyId, authdate, now) : this.#scopes.find(scope, now);
     const id = known === undefined ? this.#scopes.next : known.id;
-    // Every Nog client's nonce, 20 hex digits, is read here four digits at a time (the words nonceWords gives it);
-    // any other by nonceWords.
-    const d0 = nonce.length === 20 ? hex4(nonce, 0) : -1;
-    const d1 = d0 === -1 ? -1 : hex4(nonce, 4);
-    const d2 = d1 === -1 ? -1 : hex4(nonce, 8);
-    const d3 = d2 === -1 ? -1 : hex4(nonce, 12);
-    const d4 = d3 === -1 ? -1 : hex4(nonce, 16);
-    let w0: number;
-    let w1: number;
-    let w2: number;
-    if (d4 !== -1) {
-      w0 = d0 * 0x10000 + d1;
-      w1 = d2 * 0x10000 + d3;
-      w2 = d4 + 20 * 0x1000000;
-    } else {
-      const words = this.#words;
-      nonceWords(nonce, this.#nonceSeeds, words);
-      w0 = words[0]!;
-      w1 = words[1]!;
-      w2 = words[2]!;
-    }
+    const words = this.#words;
+    nonceWords(nonce, this.#nonceSeeds, words);
+    const w0 = words[0]!;
+    const w1 = words[1]!;
+    const w2 = words[2]!;
 
     // Linear probing from the hash; the first expired or empty slot is where a new entry goes.
     const t = this.#table;
@@ -206,71 +190,51 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     for (let at = 0; at < old.length; at += STRIDE) if (old[at] !== 0 && old[at + 4]! >= liveFrom) live++;
     let slots = MIN_SLOTS;
     while (slots < live * 2 + 2) slots *= 2;
-    if (slots === this.#mask + 1) this.#clean(liveFrom);
-    else this.#rehash(old, slots, liveFrom);
+    let t = this.#table;
+    if (slots !== this.#mask + 1) {
+      try {
+        t = new Uint32Array(slots * STRIDE);
+      } catch (cause) {
+        throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The nonce store cannot grow (out of memory)', { cause });
+      }
+    }
+    this.#move(old, t, liveFrom);
+    this.#table = t;
+    this.#mask = slots - 1;
     this.#used = live;
     this.#live.clearGone();
   }
 
   /**
-   * Drops the expired entries of a table that keeps its size, in place: no new table to allocate and zero. The slots
-   * are taken in order from one after an empty slot, each live entry moved to the first empty slot from its hash.
-   * That slot is never after its own (the entry was reachable from its hash through taken slots, all of which are
-   * already in order), and the slots in order are never emptied again, so every entry stays reachable.
+   * Moves the live entries of `from` to the first empty slot from their hash in `to`, and empties `from`. When `to`
+   * is `from` (a table that keeps its size: nothing to allocate and zero), the slots are taken in order from one
+   * after an empty slot: an entry's new slot is then never after its own (it was reachable from its hash through
+   * taken slots, all of which are already in order), and slots in order are never emptied again, so every entry
+   * stays reachable.
    */
-  #clean(liveFrom: number): void {
-    const t = this.#table;
-    const mask = this.#mask;
-    const seed = this.#seed;
+  #move(from: Uint32Array, to: Uint32Array, liveFrom: number): void {
+    const fromMask = from.length / STRIDE - 1;
+    const mask = to.length / STRIDE - 1;
     let start = 0;
-    while (t[start * STRIDE] !== 0) start++;
-    for (let n = 1; n <= mask; n++) {
-      const at = ((start + n) & mask) * STRIDE;
-      const scope = t[at]!;
+    if (from === to) while (from[start * STRIDE] !== 0) start++;
+    for (let n = 1; n <= fromMask + 1; n++) {
+      const at = ((start + n) & fromMask) * STRIDE;
+      const scope = from[at]!;
       if (scope === 0) continue;
-      t[at] = 0;
-      const expiry = t[at + 4]!;
+      from[at] = 0;
+      const expiry = from[at + 4]!;
       if (expiry < liveFrom) continue;
-      const w0 = t[at + 1]!;
-      const w1 = t[at + 2]!;
-      const w2 = t[at + 3]!;
-      let i = slotHash(seed, scope, w0, w1, w2) & mask;
-      while (t[i * STRIDE] !== 0) i = (i + 1) & mask;
-      const to = i * STRIDE;
-      t[to] = scope;
-      t[to + 1] = w0;
-      t[to + 2] = w1;
-      t[to + 3] = w2;
-      t[to + 4] = expiry;
-    }
-  }
-
-  /** Moves the live entries to a new table of `slots` slots. */
-  #rehash(old: Uint32Array, slots: number, liveFrom: number): void {
-    let t: Uint32Array<ArrayBuffer>;
-    try {
-      t = new Uint32Array(slots * STRIDE);
-    } catch (cause) {
-      throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The nonce store cannot grow (out of memory)', { cause });
-    }
-    const mask = slots - 1;
-    for (let at = 0; at < old.length; at += STRIDE) {
-      const scope = old[at]!;
-      const expiry = old[at + 4]!;
-      if (scope === 0 || expiry < liveFrom) continue;
-      const w0 = old[at + 1]!;
-      const w1 = old[at + 2]!;
-      const w2 = old[at + 3]!;
+      const w0 = from[at + 1]!;
+      const w1 = from[at + 2]!;
+      const w2 = from[at + 3]!;
       let i = slotHash(this.#seed, scope, w0, w1, w2) & mask;
-      while (t[i * STRIDE] !== 0) i = (i + 1) & mask;
-      const to = i * STRIDE;
-      t[to] = scope;
-      t[to + 1] = w0;
-      t[to + 2] = w1;
-      t[to + 3] = w2;
-      t[to + 4] = expiry;
+      while (to[i * STRIDE] !== 0) i = (i + 1) & mask;
+      const dest = i * STRIDE;
+      to[dest] = scope;
+      to[dest + 1] = w0;
+      to[dest + 2] = w1;
+      to[dest + 3] = w2;
+      to[dest + 4] = expiry;
     }
-    this.#table = t;
-    this.#mask = mask;
   }
 }

@@ -33,9 +33,6 @@ export class Scopes {
   #next = 1;
   /** The scope used last: consecutive claims mostly share one. */
   #last: Scope | undefined;
-  /** Its two parts when it has two (else never equal to a string), read without going through the scope. */
-  #lastFirst: string | undefined;
-  #lastSecond: string | undefined;
 
   /** The number a new scope would get, which no live entry has. */
   get next(): number {
@@ -48,16 +45,17 @@ export class Scopes {
     if (last !== undefined && same(parts, last.parts)) return last;
     if (this.#count >= this.#sweepAt) this.#sweep(now);
     const scope = parts.length === 2 ? this.#pairs.get(parts[0]!)?.get(parts[1]!) : this.#others.get(nonceStoreKey(parts, ''));
-    if (scope !== undefined) this.#remember(scope);
+    if (scope !== undefined) this.#last = scope;
     return scope;
   }
 
   /** The scope of the two parts `[first, second]`, when it has one: {@link find} without an array. */
   findPair(first: string, second: string, now: number): Scope | undefined {
-    if (second === this.#lastSecond && first === this.#lastFirst) return this.#last;
+    const last = this.#last;
+    if (last !== undefined && last.parts.length === 2 && first === last.parts[0] && second === last.parts[1]) return last;
     if (this.#count >= this.#sweepAt) this.#sweep(now);
     const scope = this.#pairs.get(first)?.get(second);
-    if (scope !== undefined) this.#remember(scope);
+    if (scope !== undefined) this.#last = scope;
     return scope;
   }
 
@@ -75,15 +73,8 @@ export class Scopes {
     }
     this.#next = this.#next === 0xffffffff ? 1 : this.#next + 1;
     this.#count++;
-    this.#remember(scope);
-    return scope;
-  }
-
-  #remember(scope: Scope | undefined): void {
     this.#last = scope;
-    const two = scope !== undefined && scope.parts.length === 2;
-    this.#lastFirst = two ? scope.parts[0] : undefined;
-    this.#lastSecond = two ? scope.parts[1] : undefined;
+    return scope;
   }
 
   #sweep(now: number): void {
@@ -103,6 +94,6 @@ export class Scopes {
       }
     }
     this.#sweepAt = Math.max(MIN_SWEEP, this.#count * 2);
-    this.#remember(undefined);
+    this.#last = undefined;
   }
 }

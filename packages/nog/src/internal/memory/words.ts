@@ -28,28 +28,6 @@ function hexWord(s: string, from: number, to: number): number {
   return w >>> 0;
 }
 
-/**
- * The four lowercase hex digits s[at..at+4) as a number (0-65535), or -1 when one is not one. Four reads and then
- * arithmetic without a table or a branch a character: reading a character of a string sliced out of a URL costs more
- * than the arithmetic, and this lets the reads overlap. `((c - lo) | (hi - c))` is negative just when c is outside
- * lo..hi; a digit's value is its low four bits, plus 9 for a letter (bit 6 set).
- */
-export function hex4(s: string, at: number): number {
-  const a = s.charCodeAt(at);
-  const b = s.charCodeAt(at + 1);
-  const c = s.charCodeAt(at + 2);
-  const d = s.charCodeAt(at + 3);
-  const outside =
-    (((a - 48) | (57 - a)) & ((a - 97) | (102 - a))) |
-    (((b - 48) | (57 - b)) & ((b - 97) | (102 - b))) |
-    (((c - 48) | (57 - c)) & ((c - 97) | (102 - c))) |
-    (((d - 48) | (57 - d)) & ((d - 97) | (102 - d)));
-  if (outside < 0) return -1;
-  return (
-    (((a & 15) + 9 * (a >> 6)) << 12) | (((b & 15) + 9 * (b >> 6)) << 8) | (((c & 15) + 9 * (c >> 6)) << 4) | ((d & 15) + 9 * (d >> 6))
-  );
-}
-
 /** The three words of a nonce, written into `out` (see above); seeds are the table's. */
 export function nonceWords(nonce: string, seeds: Uint32Array, out: Uint32Array): void {
   const n = nonce.length;
