@@ -104,6 +104,9 @@ const API_KEY_NAME = /^(a|%61)(p|%70)(i|%69)(_|%5[Ff])(k|%6[Bb])(e|%65)(y|%79)(=
  */
 export function apiKeyCount(query: string | null): number {
   let count = 0;
-  if (query !== null) for (const segment of query.split('&')) if (API_KEY_NAME.test(segment)) count++;
+  // Only a query that names api_key or has an escape can hold one: most are never split.
+  if (query !== null && (query.includes('api_key') || query.includes('%'))) {
+    for (const segment of query.split('&')) if (API_KEY_NAME.test(segment)) count++;
+  }
   return count;
 }
