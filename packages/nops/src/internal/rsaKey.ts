@@ -15,113 +15,74 @@ export interface RsaDer {
 }
 
 const fail = (): never => {
-  throw keyError('The PEM block holds no key of its label');
+  throw keyError('The PEM block holds no RSA key of its label in DER');
 };
 
 /**
- * The contents [start, end) of the DER element at `at` (X.690 DER): the tag must be `tag`, the length definite and
- * minimal (short form below 128, else 1 to 3 octets without a leading zero), the contents within `end`.
+ * The contents of every INTEGER in [s, e), in order, descending into SEQUENCEs (any constructed element), OCTET
+ * STRINGs and BIT STRINGs (also `[1]`, PKCS#8's publicKey) after their unused-bits octet, at most 3 levels deep.
+ * Lenient on purpose: {@link readKeyDer} compares the input with the one DER encoding of what this found.
  */
-function element(d: Uint8Array, at: number, end: number, tag: number): [number, number] {
-  if (at + 2 > end || d[at] !== tag) fail();
-  let length = d[at + 1]!;
-  let i = at + 2;
-  if (length > 127) {
-    const stop = i + length - 128;
-    if (stop === i || stop > i + 3 || stop > end || d[i] === 0) fail();
-    for (length = 0; i < stop; ) length = length * 256 + d[i++]!;
-    if (length < 128) fail();
+function integers(d: Uint8Array, s: number, e: number, out: Uint8Array[], depth: number): Uint8Array[] {
+  while (s < e && depth < 4) {
+    const tag = d[s]!;
+    let length = d[s + 1]!;
+    let i = s + 2;
+    if (length > 128) {
+      let count = length - 128;
+      for (length = 0; count--; ) length = length * 256 + d[i++]!;
+    }
+    const end = i + length;
+    if (!(end <= e)) fail();
+    if (tag === 2) {
+      // The magnitude: without leading zero octets (one 0 stays for zero).
+      while (d[i] === 0 && i < end - 1) i++;
+      out.push(d.subarray(i, end));
+    } else if (tag & 32 || tag === 4 || tag === 3 || tag === 0x81) integers(d, i + (tag & 1), end, out, depth + 1);
+    s = end;
   }
-  if (i + length > end) fail();
-  return [i, i + length];
-}
-
-/**
- * A DER INTEGER that must be positive or zero, minimally encoded (no leading 00 unless the next octet has its high
- * bit set), as its magnitude; `[next offset, magnitude]`.
- */
-function integer(d: Uint8Array, at: number, end: number): [number, Uint8Array] {
-  const [s, e] = element(d, at, end, 2);
-  if (s === e || d[s]! > 127 || (d[s] === 0 && e - s > 1 && d[s + 1]! < 128)) fail();
-  return [e, d.subarray(d[s] === 0 && e - s > 1 ? s + 1 : s, e)];
-}
-
-/** `count` INTEGERs filling [at, end) exactly. */
-function integers(d: Uint8Array, at: number, end: number, count: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  while (out.length < count) {
-    const [next, value] = integer(d, at, end);
-    out.push(value);
-    at = next;
-  }
-  if (at !== end) fail();
   return out;
 }
 
-/** RSAPublicKey ::= SEQUENCE { n, e }, exactly [at, end). */
-function rsaPublicKey(d: Uint8Array, at: number, end: number): RsaNumbers {
-  const [s, e] = element(d, at, end, 48);
-  if (e !== end) fail();
-  return integers(d, s, e, 2);
-}
-
-/** RSAPrivateKey ::= SEQUENCE { version 0 (two primes), n, e, d, p, q, dp, dq, qi }, exactly [at, end). */
-function rsaPrivateKey(d: Uint8Array, at: number, end: number): RsaNumbers {
-  const [s, e] = element(d, at, end, 48);
-  if (e !== end) fail();
-  const [version, ...numbers] = integers(d, s, e, 9);
-  if (version!.length !== 1 || version![0] !== 0) fail();
-  return numbers;
-}
-
-/** The AlgorithmIdentifier at `at`, which must be { rsaEncryption, NULL } byte for byte; the offset after it. */
-function rsaAlgorithm(d: Uint8Array, at: number): number {
-  for (let i = 0; i < RSA_ALGORITHM.length; i++) {
-    if (d[at + i] !== RSA_ALGORITHM[i]) throw keyError('The key is not an rsaEncryption RSA key');
-  }
-  return at + RSA_ALGORITHM.length;
-}
+/** A DER INTEGER of a magnitude. */
+const int = (m: Uint8Array): Uint8Array => tlv(2, m[0]! > 127 ? Uint8Array.of(0, ...m) : m);
+/** RSAPublicKey ::= SEQUENCE { n, e } */
+const rsaPublicKey = (n: Uint8Array, e: Uint8Array): Uint8Array => tlv(48, int(n), int(e));
 
 /**
- * Reads a PEM block's DER strictly by its label (docs/spec/nops.md, "Keys", [PemDer]): one DER element of the
- * label's structure and nothing after it, rsaEncryption with NULL parameters, a PKCS#8 key of version 0, or of
- * version 1 (RFC 5958) whose optional `[1] publicKey` is the key's own public part. Every runtime then imports the
- * same canonical bytes (a PKCS#1 key wrapped, a version-1 PKCS#8 key rewritten as version 0).
+ * Reads a PEM block's DER strictly by its label (docs/spec/nops.md, "Keys", [PemDer]): the bytes must be exactly the
+ * one DER encoding (X.690: minimal lengths, minimal INTEGERs, nothing after the structure) of the label's structure,
+ * rsaEncryption with NULL parameters, a BIT STRING without unused bits, a two-prime RSAPrivateKey of version 0, a
+ * PKCS#8 key of version 0, or of version 1 (RFC 5958) without attributes whose optional `[1] publicKey` is the key's
+ * own public part. So the integers are read leniently, then the canonical encoding of what was read is built and
+ * compared with the input, byte for byte. Every runtime then imports the same canonical bytes (a PKCS#1 key wrapped,
+ * a version-1 PKCS#8 key rewritten as version 0).
  */
 export function readKeyDer(label: PemLabel, d: Uint8Array): RsaDer {
-  const end = d.length;
-  if (label === 'RSA PUBLIC KEY') {
-    const numbers = rsaPublicKey(d, 0, end);
-    return { der: pkcs1PublicToSpki(d), numbers };
+  let canonical: Uint8Array;
+  let der: Uint8Array;
+  let numbers: Uint8Array[];
+  try {
+    const found = integers(d, 0, d.length, [], 0);
+    const priv = label.includes('PRIV');
+    const version = label === 'PRIVATE KEY' ? found.shift()! : Uint8Array.of(0);
+    numbers = priv ? found.slice(1, 9) : found.slice(0, 2);
+    const pkcs1 = priv ? tlv(48, int(found[0]!), ...numbers.map(int)) : rsaPublicKey(numbers[0]!, numbers[1]!);
+    der = priv ? pkcs1PrivateToPkcs8(pkcs1) : pkcs1PublicToSpki(pkcs1);
+    const withPublic = found.length > 9 ? [tlv(0x81, Uint8Array.of(0), rsaPublicKey(numbers[0]!, numbers[1]!))] : [];
+    canonical = label[0] === 'R' ? pkcs1 : version[0] ? tlv(48, int(version), RSA_ALGORITHM, tlv(4, pkcs1), ...withPublic) : der;
+    if (
+      version.length > 1 ||
+      version[0]! > 1 ||
+      (priv && found[0]![0]) ||
+      found.length !== (priv ? 9 : 2) + (version[0] ? withPublic.length * 2 : 0)
+    )
+      fail();
+  } catch {
+    fail();
   }
-  if (label === 'RSA PRIVATE KEY') {
-    const numbers = rsaPrivateKey(d, 0, end);
-    return { der: pkcs1PrivateToPkcs8(d), numbers };
-  }
-  const [s, e] = element(d, 0, end, 48);
-  if (e !== end) fail();
-  if (label === 'PUBLIC KEY') {
-    // SubjectPublicKeyInfo ::= SEQUENCE { algorithm, BIT STRING (no unused bits) { RSAPublicKey } }
-    const [bs, be] = element(d, rsaAlgorithm(d, s), e, 3);
-    if (be !== e || d[bs] !== 0) fail();
-    return { der: d, numbers: rsaPublicKey(d, bs + 1, be) };
-  }
-  // OneAsymmetricKey ::= SEQUENCE { version 0 | 1, algorithm, OCTET STRING { RSAPrivateKey }, [1] publicKey (v1) }
-  const [at, version] = integer(d, s, e);
-  if (version.length !== 1 || version[0]! > 1) fail();
-  const [os, oe] = element(d, rsaAlgorithm(d, at), e, 4);
-  const numbers = rsaPrivateKey(d, os, oe);
-  if (oe !== e) {
-    // [1] IMPLICIT BIT STRING (no unused bits) holding the RSAPublicKey of the same n and e.
-    const [ps, pe] = element(d, oe, e, 0x81);
-    const own = rsaPublicKey(d, ps + 1, pe);
-    if (version[0] !== 1 || pe !== e || d[ps] !== 0 || !same(own[0]!, numbers[0]!) || !same(own[1]!, numbers[1]!)) fail();
-  }
-  return { der: version[0] ? pkcs1PrivateToPkcs8(d.subarray(os, oe)) : d, numbers };
-}
-
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (canonical!.length !== d.length || canonical!.some((b, i) => b !== d[i])) fail();
+  return { der: der!, numbers: numbers! };
 }
 
 /** Whether a public exponent (big-endian octets) is odd and 3 <= e < 2^32. */
