@@ -1,7 +1,7 @@
 import { fromBase64, subtleCrypto, toBase64, utf8 } from '@reqsign/canonical';
 import { NopsError, keyError } from '../errors.js';
 import { cachedImport } from './keyCache.js';
-import { checkBits, classifyKey, type KeyKind } from './keyInput.js';
+import { classifyKey, type KeyKind } from './keyInput.js';
 import { toPem } from './pem.js';
 import { publicSpki } from './rsaKey.js';
 import type { KeygenCrypto, SignCrypto, VerifyCrypto } from './provider.js';
@@ -28,7 +28,6 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
     if (cause instanceof NopsError) throw cause;
     throw keyError(`${name} could not be read as an RSA key`, cause);
   }
-  checkBits((key.algorithm as { modulusLength?: number }).modulusLength, name);
   // Once per imported private key: its signature of a fixed message verifies under its own public part.
   if (kind === 'private' && !(await selfCheck(key, source.numbers))) throw keyError('privateKey could not sign (an inconsistent RSA key)');
   return key;

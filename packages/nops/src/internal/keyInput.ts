@@ -1,6 +1,6 @@
 import { NopsError, keyError } from '../errors.js';
 import type { CryptoKeyLike, KeyObjectLike, RsaJwk } from '../types.js';
-import { fromBase64Url } from '@reqsign/canonical';
+import { fromBase64 } from '@reqsign/canonical';
 import { parsePem } from './pem.js';
 import { checkNumbers, exponentOk, readKeyDer, type RsaNumbers } from './rsaKey.js';
 
@@ -66,7 +66,12 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
       `${name} must be a PEM (text or bytes), a JWK (object or JSON text), a KeyObject or a CryptoKey`,
     );
   }
-  if (isCryptoKey(input)) return { kind: 'cryptokey', key: checkCryptoKey(input, kind, name) };
+  if (isCryptoKey(input)) {
+    // Only e can be read from a non-extractable key (its import read n): the rule of checkNumbers, for a verifier.
+    const { publicExponent } = checkCryptoKey(input, kind, name).algorithm as { publicExponent?: Uint8Array };
+    if (kind === 'public' && !exponentOk(publicExponent ?? [])) throw keyError(`${name} is no valid RSA key: e must be odd, 3 <= e < 2^32`);
+    return { kind: 'cryptokey', key: input };
+  }
   if (tag(input) === '[object KeyObject]' && typeof (input as KeyObjectLike).export === 'function') {
     const key = input as KeyObjectLike;
     if (key.type !== kind) throw keyError(`${name} is a ${key.type} KeyObject`);
@@ -87,7 +92,7 @@ export function isCryptoKey(input: unknown): input is CryptoKeyLike {
  * import code.
  */
 export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string): CryptoKeyLike {
-  const alg = key.algorithm as { name?: string; hash?: { name?: string }; modulusLength?: number; publicExponent?: Uint8Array };
+  const alg = key.algorithm as { name?: string; hash?: { name?: string }; modulusLength?: number };
   if (alg.name !== 'RSASSA-PKCS1-v1_5' || alg.hash?.name !== 'SHA-256') {
     throw keyError(`${name} is a CryptoKey not for RSASSA-PKCS1-v1_5 with SHA-256`);
   }
@@ -95,8 +100,6 @@ export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string):
   const usage = kind === 'private' ? 'sign' : 'verify';
   if (!key.usages.includes(usage)) throw keyError(`${name} is a CryptoKey without the usage "${usage}"`);
   checkBits(alg.modulusLength, name);
-  // Only e can be read from a non-extractable key (the modulus was checked by its import): the rule of checkNumbers.
-  if (!exponentOk(alg.publicExponent ?? [])) throw keyError(`${name} is no valid RSA key: e must be odd, 3 <= e < 2^32`);
   return key;
 }
 
@@ -116,12 +119,12 @@ export function checkJwk(jwk: RsaJwk, kind: KeyKind, name: string): { jwk: RsaJw
   for (const p of kind === 'public' ? (['n', 'e'] as const) : PRIVATE_JWK) {
     const v = jwk[p];
     if (typeof v !== 'string') throw keyError(`${name} is a JWK without ${kind === 'public' ? 'n and e' : 'n, e, d, p, q, dp, dq, qi'}`);
-    let bytes: Uint8Array;
-    try {
-      bytes = fromBase64Url(v);
-    } catch {
-      bytes = Uint8Array.of();
-    }
+    // Strict unpadded base64url (RFC 4648 section 5): no stray bits in the last character, no length of 4k+1.
+    const rest = v.length & 3;
+    const bytes =
+      /^[\w-]+$/.test(v) && rest !== 1 && (!rest || (rest & 1 ? 'AEIMQUYcgkosw048' : 'AQgw').includes(v.at(-1)!))
+        ? fromBase64(v.replace(/-/g, '+').replace(/_/g, '/') + '=='.slice(0, (4 - rest) & 3))
+        : Uint8Array.of();
     if (!bytes.length || (bytes[0] === 0 && bytes.length > 1)) {
       throw keyError(`${name} is a JWK with a parameter not in unpadded base64url of the fewest octets`);
     }

@@ -1,4 +1,5 @@
 import { keyError } from '../errors.js';
+import { checkBits } from './keyInput.js';
 import { RSA_ALGORITHM, pkcs1PrivateToPkcs8, pkcs1PublicToSpki, tlv } from './der.js';
 import type { PemLabel } from './pem.js';
 
@@ -15,7 +16,7 @@ export interface RsaDer {
 }
 
 const fail = (): never => {
-  throw keyError('The PEM block holds no RSA key of its label in DER');
+  throw keyError('The PEM block holds no key of its label');
 };
 
 /**
@@ -103,8 +104,7 @@ const big = (bytes: Uint8Array): bigint => bytes.reduce((v, b) => (v << 8n) | Bi
  */
 export function checkNumbers(numbers: RsaNumbers, name: string): void {
   const [n, e] = numbers as [Uint8Array, Uint8Array];
-  const bits = n.length * 8 - Math.clz32(n[0] ?? 0) + 24;
-  if (!(bits >= 1024 && bits <= 16384)) throw keyError(`${name} must have 1024 to 16384 bits`);
+  checkBits(n.length * 8 - Math.clz32(n[0] ?? 0) + 24, name);
   if (!(n[n.length - 1]! & 1) || !exponentOk(e)) {
     throw keyError(`${name} is no valid RSA key: n must be odd, e odd with 3 <= e < 2^32`);
   }
@@ -120,13 +120,12 @@ export function checkNumbers(numbers: RsaNumbers, name: string): void {
       (E * dq) % (q - 1n) !== 1n ||
       (q * qi) % p !== 1n
     ) {
-      throw keyError(`${name} could not sign (an inconsistent RSA key)`);
+      throw keyError('privateKey could not sign (an inconsistent RSA key)');
     }
   }
 }
 
 /** The SPKI of a key's public part, from its numbers (what a provider checks a new private key's signature with). */
 export function publicSpki(numbers: RsaNumbers): Uint8Array {
-  const int = (m: Uint8Array): Uint8Array => tlv(2, m[0]! > 127 ? Uint8Array.of(0, ...m) : m);
-  return pkcs1PublicToSpki(tlv(48, int(numbers[0]!), int(numbers[1]!)));
+  return pkcs1PublicToSpki(rsaPublicKey(numbers[0]!, numbers[1]!));
 }
