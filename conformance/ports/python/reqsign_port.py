@@ -931,13 +931,13 @@ def rsa_key_from_jwk(jwk, kind):
 
 
 def check_rsa_key(key):
-    """docs/spec/nops.md, "Keys" [RsaNumbers]: n odd, of 1024 to 16384 bits; e odd, 3 <= e < 2^32 (so e < n); a
+    """docs/spec/nops.md, "Keys" [RsaNumbers]: n odd, of 1024 to 16384 bits; e one of 3, 17, 37, 65537; a
     private key's parts belong together, and its signature verifies under its own public part."""
     n, e = key["n"], key["e"]
     if not 1024 <= n.bit_length() <= 16384:
         raise key_error("The key is not of 1024 to 16384 bits")
-    if n % 2 == 0 or e % 2 == 0 or not 3 <= e < 2**32:
-        raise key_error("n must be odd, e odd with 3 <= e < 2^32")
+    if n % 2 == 0 or e not in (3, 17, 37, 65537):
+        raise key_error("n must be odd, e one of 3, 17, 37, 65537")
     if "d" in key:
         d, p, q, dp, dq, qi = (key[name] for name in ("d", "p", "q", "dp", "dq", "qi"))
         if p < 2 or q < 2 or n != p * q or dp != d % (p - 1) or dq != d % (q - 1) or e * dp % (p - 1) != 1 \

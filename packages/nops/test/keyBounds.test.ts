@@ -126,7 +126,7 @@ describe('the RSA modulus bound: 1024 to 16384 bits', async () => {
     it(`${name}: verify and diagnose refuse an exponent that would cost seconds (a 16384-bit n and e): ERR_NOPS_KEY`, async () => {
       const jwk = public16384.jwk as RsaJwk as { n: string };
       // An odd exponent as long as the modulus: OpenSSL refuses it, and s^e mod n in BigInt would take some 6 s. The
-      // key rule (e < 2^32) refuses it before either.
+      // key rule (e one of 3, 17, 37, 65537) refuses it before either.
       const e = Buffer.from(jwk.n, 'base64url');
       e[e.length - 1]! |= 1;
       e[0] = 0x7f;
@@ -176,7 +176,7 @@ describe('a private key whose parts do not belong together', () => {
         for (const err of errors) {
           expect([what, err.code, err.cause]).toEqual([what, 'ERR_NOPS_KEY', undefined]);
           expect(err.message).toMatch(
-            /^privateKey (could not sign \(an inconsistent RSA key\)|is no valid RSA key: n must be odd, e odd with 3 <= e < 2\^32|is a JWK with a parameter not in unpadded base64url of the fewest octets)$/,
+            /^privateKey (could not sign \(an inconsistent RSA key\)|is no valid RSA key: n must be odd, e one of 3, 17, 37, 65537|is a JWK with a parameter not in unpadded base64url of the fewest octets)$/,
           );
           for (const secret of secrets(key)) expect(texts(err).join('\n')).not.toContain(secret);
         }

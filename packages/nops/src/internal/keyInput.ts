@@ -69,7 +69,8 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
   if (isCryptoKey(input)) {
     // Only e can be read from a non-extractable key (its import read n): the rule of checkNumbers, for a verifier.
     const { publicExponent } = checkCryptoKey(input, kind, name).algorithm as { publicExponent?: Uint8Array };
-    if (kind === 'public' && !exponentOk(publicExponent ?? [])) throw keyError(`${name} is no valid RSA key: e must be odd, 3 <= e < 2^32`);
+    if (kind === 'public' && !exponentOk(publicExponent ?? []))
+      throw keyError(`${name} is no valid RSA key: n must be odd, e one of 3, 17, 37, 65537`);
     return { kind: 'cryptokey', key: input };
   }
   if (tag(input) === '[object KeyObject]' && typeof (input as KeyObjectLike).export === 'function') {

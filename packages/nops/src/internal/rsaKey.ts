@@ -86,18 +86,21 @@ export function readKeyDer(label: PemLabel, d: Uint8Array): RsaDer {
   return { der: der!, numbers: numbers! };
 }
 
-/** Whether a public exponent (big-endian octets) is odd and 3 <= e < 2^32. */
+/**
+ * Whether a public exponent (big-endian octets) is 3, 17, 37 or 65537: odd and 3 <= e < n as RFC 8017 asks, and
+ * exactly what every runtime imports (Cloudflare's workerd takes no other; 65537 is what key tools write).
+ */
 export function exponentOk(e: ArrayLike<number>): boolean {
   let v = 0;
   for (let i = 0; i < e.length; i++) v = v * 256 + e[i]!;
-  return v >= 3 && v < 2 ** 32 && v % 2 === 1;
+  return [3, 17, 37, 65537].includes(v);
 }
 
 const big = (bytes: Uint8Array): bigint => bytes.reduce((v, b) => (v << 8n) | BigInt(b), 0n);
 
 /**
  * The rule every key meets, whatever its form (docs/spec/nops.md, "Keys", [RsaNumbers]): n odd, of 1024 to 16384
- * bits; e odd, 3 <= e < 2^32 (so e < n); for a private key, its parts belong together: n = p q, dp = d mod (p-1),
+ * bits; e one of 3, 17, 37, 65537; for a private key, its parts belong together: n = p q, dp = d mod (p-1),
  * dq = d mod (q-1), e dp = 1 mod (p-1), e dq = 1 mod (q-1), q qi = 1 mod p. A key that breaks it is `ERR_NOPS_KEY`:
  * e = 1 would make any message its own signature, and an inconsistent private key signs wrongly, differently on
  * each runtime (OpenSSL falls back from CRT, BoringSSL fails).
@@ -106,7 +109,7 @@ export function checkNumbers(numbers: RsaNumbers, name: string): void {
   const [n, e] = numbers as [Uint8Array, Uint8Array];
   checkBits(n.length * 8 - Math.clz32(n[0] ?? 0) + 24, name);
   if (!(n[n.length - 1]! & 1) || !exponentOk(e)) {
-    throw keyError(`${name} is no valid RSA key: n must be odd, e odd with 3 <= e < 2^32`);
+    throw keyError(`${name} is no valid RSA key: n must be odd, e one of 3, 17, 37, 65537`);
   }
   if (numbers.length > 2) {
     const [N, E, d, p, q, dp, dq, qi] = numbers.map(big) as bigint[] as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
