@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
@@ -161,6 +162,12 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
     // The DER is read, and the key checked, before any import: an EC key or a 512-bit RSA key is refused when the
     // fetch is made, in both builds.
     for (const name of ['ec256', 'rsa512']) expect(await codeOf(make(pem(name)))).toBe('ERR_NOPS_KEY');
+    // A private key whose parts disagree (qi off by one, which OpenSSL would still sign with) and one with e = 1.
+    const jwk = createPrivateKey(pem('rsa2048')).export({ format: 'jwk' }) as Record<string, string>;
+    const qi = Buffer.from(jwk.qi!, 'base64url');
+    qi[qi.length - 1]! ^= 2;
+    expect(await codeOf(make({ ...jwk, qi: qi.toString('base64url') }))).toBe('ERR_NOPS_KEY');
+    expect(await codeOf(make({ ...jwk, e: 'AQ' }))).toBe('ERR_NOPS_KEY');
   });
 
   it('signs the day of the clock moved by clockOffset, for a client whose clock is off', async () => {
