@@ -127,17 +127,6 @@ function ruleSays(c: KeyCase): string {
 
 const SIGNATURE = opensslSign(keyPath('rsa1024'), Buffer.from(DOC_MESSAGE));
 const none: Enc = { longAt: -1, padAt: -1 };
-const base: Omit<KeyCase, 'form'> = {
-  numbers: K,
-  enc: none,
-  params: 'null',
-  unusedBits: 0,
-  trailing: 0,
-  pkcs8Version: 0n,
-  publicKey: 'none',
-  attributes: false,
-  rsaVersion: 0n,
-};
 const exponent = fc.oneof(
   fc.constantFrom(
     65537n,
