@@ -15,7 +15,8 @@ const gz = (n: number): string => bytes(n);
  * - `table-budgets`: each scheme's client and every-export bundle with its ceiling (conformance/src/schemes.ts);
  * - `<package>-client`, `<package>-all`: those sizes (`nog-client`, `nops-all`);
  * - `<package>-<export>`: a comparison's bundle of other exports than the client (`nops-signwithcryptokey`);
- * - `<package>-<exports>-below-jose`: how far a compared bundle is below jose's for the same job (`nops-sign-below-jose`);
+ * - `<package>-<exports>-vs-jose`: how far a compared bundle is below or above jose's for the same job
+ *   (`nops-sign-vs-jose`: "75 B below");
  * - `cli-nog-sign`: the JavaScript `reqsign nog sign` reads (the CLI's dispatcher and that command's bundle);
  * - `nog-diagnose`: what `@reqsign/nog/diagnose` adds to a bundle of every export of `@reqsign/nog`.
  */
@@ -31,7 +32,8 @@ export function sizeFigures(m: SizeMeasurements): Record<string, string> {
     );
     const name = `${short(k.package)}-${k.ours.join('-').toLowerCase()}`;
     figures[name] = gz(c.ours.gzip);
-    figures[`${name}-below-jose`] = bytes(c.jose.gzip - c.ours.gzip);
+    const d = c.jose.gzip - c.ours.gzip;
+    figures[`${name}-vs-jose`] = `${bytes(Math.abs(d))} ${d >= 0 ? 'below' : 'above'}`;
   }
   figures['table-jose'] = jose.join('\n');
   const budgets = ['| bundle | gzipped | ceiling | minified |', '|---|---|---|---|'];

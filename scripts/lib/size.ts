@@ -28,21 +28,26 @@ export interface JoseComparison {
   readonly ours: readonly string[];
   /** jose 6's exports that do the same job. */
   readonly jose: readonly string[];
+  /** Our gzipped size over jose's must be below this (1 unless SCHEMES records a decision). */
+  readonly maxRatio: number;
 }
 
 /**
  * The targets: each of our signing bundles is smaller than the bundle of jose 6 that a browser app would use for the
- * same job (jose is the best-known small signing library; its bundles are measured the same way, in the same run).
+ * same job (jose is the best-known small signing library; its bundles are measured the same way, in the same run),
+ * or within the ratio SCHEMES records for it with its reason.
  */
 export const JOSE_COMPARISONS: readonly JoseComparison[] = SCHEMES.flatMap(({ package: name, bundle }) =>
-  bundle === undefined ? [] : bundle.jose.map((j) => ({ what: j.what, package: name, ours: j.ours ?? bundle.client, jose: j.jose })),
+  bundle === undefined
+    ? []
+    : bundle.jose.map((j) => ({ what: j.what, package: name, ours: j.ours ?? bundle.client, jose: j.jose, maxRatio: j.maxRatio ?? 1 })),
 );
 
 export interface ComparedSize {
   readonly comparison: JoseComparison;
   readonly ours: BundleSize;
   readonly jose: BundleSize;
-  /** Our gzipped size over jose's: below 1 meets the target. */
+  /** Our gzipped size over jose's: below the comparison's `maxRatio` meets the target. */
   readonly ratio: number;
 }
 
@@ -57,10 +62,11 @@ export async function compareWithJose(c: JoseComparison, resolveDir: string, jos
 
 /** One line for a comparison: both sizes and the ratio. */
 export function formatComparison(r: ComparedSize): string {
-  const ok = r.ratio < 1;
+  const ok = r.ratio < r.comparison.maxRatio;
   return (
     `${ok ? 'ok  ' : 'OVER'} ${r.comparison.what}: { ${r.comparison.ours.join(', ')} } ${r.ours.gzip} B gzipped, ` +
-    `jose { ${r.comparison.jose.join(', ')} } ${r.jose.gzip} B: ${r.ratio.toFixed(2)}x`
+    `jose { ${r.comparison.jose.join(', ')} } ${r.jose.gzip} B: ${r.ratio.toFixed(2)}x` +
+    (r.comparison.maxRatio === 1 ? '' : ` (below ${r.comparison.maxRatio}x, SCHEMES)`)
   );
 }
 

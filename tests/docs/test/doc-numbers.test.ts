@@ -79,7 +79,7 @@ describe('sizes in the docs are what npm run size writes', () => {
     for (const k of [
       'docs/RELEASING.md table-jose',
       'docs/RELEASING.md table-budgets',
-      'docs/RELEASING.md nops-sign-below-jose',
+      'docs/RELEASING.md nops-sign-vs-jose',
       'packages/nops/README.md nops-signwithcryptokey',
       'packages/nops/README.md nops-client',
       'packages/nog/README.md nog-diagnose',

@@ -243,13 +243,13 @@ describe.each(ONLY)('a project that installs only %s', (name, others, kinds) => 
   );
 
   // The targets: each signing bundle of the installed package is smaller than jose 6's for the same job (jose from
-  // the workspace's dev dependencies), measured in the same run.
+  // the workspace's dev dependencies), measured in the same run, or within the ratio SCHEMES records for it.
   for (const c of JOSE_COMPARISONS.filter((j) => j.package === name)) {
-    it.runIf(has(name))(`is smaller than jose: ${c.what}`, async () => {
+    it.runIf(has(name))(`is ${c.maxRatio === 1 ? 'smaller than jose' : `below ${c.maxRatio}x jose`}: ${c.what}`, async () => {
       const r = await compareWithJose(c, dir(), ROOT);
       console.log(`size ${formatComparison(r)}`);
       expect(r.jose.code).toMatch(/\bjose\b|JWS|JOSE/); // jose's bundle really is jose
-      expect(r.ratio).toBeLessThan(1);
+      expect(r.ratio).toBeLessThan(c.maxRatio);
     });
   }
 
