@@ -58,7 +58,10 @@ export type SchemaDocs = Readonly<Record<string, Schema>>;
 
 function pointer(doc: Schema, ref: string): Schema {
   let at: unknown = doc;
-  for (const part of ref.replace(/^#\/?/, '').split('/').filter((p) => p !== '')) {
+  for (const part of ref
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p !== '')) {
     at = (at as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
   if (typeof at !== 'object' || at === null) throw new Error(`schema $ref ${ref} names nothing`);
@@ -155,9 +158,12 @@ class Validator {
       structure(`must match ${schema['pattern']}`);
     }
     if (Array.isArray(v)) {
-      if (typeof schema['minItems'] === 'number' && v.length < schema['minItems']) structure(`must have ${schema['minItems']} items or more`);
-      if (typeof schema['maxItems'] === 'number' && v.length > schema['maxItems']) structure(`must have ${schema['maxItems']} items or fewer`);
-      if (typeof schema['items'] === 'object') v.forEach((item, i) => out.push(...this.faults(schema['items'] as Schema, item, `${path}/${i}`, doc)));
+      if (typeof schema['minItems'] === 'number' && v.length < schema['minItems'])
+        structure(`must have ${schema['minItems']} items or more`);
+      if (typeof schema['maxItems'] === 'number' && v.length > schema['maxItems'])
+        structure(`must have ${schema['maxItems']} items or fewer`);
+      if (typeof schema['items'] === 'object')
+        v.forEach((item, i) => out.push(...this.faults(schema['items'] as Schema, item, `${path}/${i}`, doc)));
     }
     if (isType(v, 'object')) {
       const o = v as Record<string, Json>;
@@ -178,7 +184,8 @@ class Validator {
     }
     if (Array.isArray(schema['oneOf'])) {
       const n = (schema['oneOf'] as Schema[]).filter((s) => this.faults(s, v, path, doc).length === 0).length;
-      if (n !== 1) structure(n === 0 ? 'matches none of the forms the schema allows (oneOf)' : 'matches more than one form (oneOf): give exactly one');
+      if (n !== 1)
+        structure(n === 0 ? 'matches none of the forms the schema allows (oneOf)' : 'matches more than one form (oneOf): give exactly one');
     }
     if (typeof schema['not'] === 'object' && this.faults(schema['not'] as Schema, v, path, doc).length === 0) {
       structure('has a form the schema excludes (not)');

@@ -111,7 +111,10 @@ describe('the units of the verifier options', () => {
         code: 'ERR_OPTION_RANGE',
         message: 'maxUrlLength must be a whole number of UTF-16 code units from 1 to 9007199254740991',
       });
-      expect(refused(() => new node.MemoryNonceStore({ maxEntries: v })), String(v)).toMatchObject({
+      expect(
+        refused(() => new node.MemoryNonceStore({ maxEntries: v })),
+        String(v),
+      ).toMatchObject({
         code: 'ERR_OPTION_RANGE',
         message: message('maxEntries'),
       });

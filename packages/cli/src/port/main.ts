@@ -30,7 +30,8 @@ async function answer(line: string): Promise<Response> {
   try {
     if (handler === undefined) return await respond(req.id, undefined);
     const checked = checkers[`${req.scheme}/${req.operation}`]?.(req.input);
-    if (checked !== undefined && !checked.ok) return { type: 'response', id: req.id, error: { code: checked.code, message: checked.message } };
+    if (checked !== undefined && !checked.ok)
+      return { type: 'response', id: req.id, error: { code: checked.code, message: checked.message } };
     return await respond(req.id, () => handler(checked?.input ?? req.input));
   } catch (err) {
     // An untyped exception is a bug: say so in the answer, so that the runner reports the case as failed.
