@@ -163,7 +163,7 @@ class Validator {
       if (typeof schema['maxItems'] === 'number' && v.length > schema['maxItems'])
         structure(`must have ${schema['maxItems']} items or fewer`);
       if (typeof schema['items'] === 'object')
-        v.forEach((item, i) => out.push(...this.faults(schema['items'] as Schema, item, `${path}/${i}`, doc)));
+        for (const [i, item] of v.entries()) out.push(...this.faults(schema['items'] as Schema, item, `${path}/${i}`, doc));
     }
     if (isType(v, 'object')) {
       const o = v as Record<string, Json>;
