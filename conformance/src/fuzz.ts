@@ -262,18 +262,24 @@ function writeCandidate(
   mkdirSync(out, { recursive: true });
   const path = join(out, `${file}.json`);
   const said = answers.map(({ name, answer }) => `${name}: ${JSON.stringify(answer)}`).join('; ');
+  const reference = answers[0]!.answer;
+  const breaks = 'error' in reference && (reference.error === 'ERR_VECTOR_INPUT' || reference.error === 'ERR_OPTION_RANGE');
   const data = {
     $schema: `../schema/${file}.schema.json`,
     scheme,
     operation,
     version: '0.0.0',
     description: `A candidate vector from reqsign-conformance fuzz --seed ${seed}: the implementations disagreed. Decide the rule in the specification, then move the case into vectors/${file}.json with the decided answer.`,
-    notes: { Fuzz: `Found and shrunk by the differential fuzz mode (seed ${seed}). The answers: ${said}` },
+    notes: {
+      Fuzz: `Found and shrunk by the differential fuzz mode (seed ${seed}). The answers: ${said}`,
+      ...(breaks ? { BreaksSchema: "The input breaks the operation's schema: the reference's input check refused it (PROTOCOL.md)." } : {}),
+    },
     cases: [
       {
         id: `${file}-fuzz-001`,
         description: `implementations disagree; expected is ${answers[0]!.name}'s answer. ${said}`,
-        flags: ['Fuzz'],
+        // An input the reference's input check refused breaks the schema: so flagged, the file's schema takes it.
+        flags: breaks ? ['Fuzz', 'BreaksSchema'] : ['Fuzz'],
         input,
         expected: expectedOf(answers[0]!.answer),
       },
