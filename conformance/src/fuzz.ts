@@ -6,7 +6,7 @@ import { deepEqual } from './judge.js';
 import { Port, type PortOptions } from './port.js';
 import type { Scheme } from './protocol.js';
 import type { Implementation } from './runner.js';
-import { loadVectors, VECTORS_DIR, type Expected, type VectorFile } from './vectors.js';
+import { loadInputCheckers, loadVectors, VECTORS_DIR, type Expected, type VectorFile } from './vectors.js';
 
 /** What an implementation answered to one input, reduced to what is compared. */
 export type Answer =
@@ -263,6 +263,9 @@ function writeCandidate(
   const path = join(out, `${file}.json`);
   const said = answers.map(({ name, answer }) => `${name}: ${JSON.stringify(answer)}`).join('; ');
   const reference = answers[0]!.answer;
+  // null is absent (PROTOCOL.md): written without such members, which the file's schema does not take.
+  const checked = loadInputCheckers()[`${scheme}/${operation}`]?.(input);
+  const written = checked?.ok === true ? checked.input : input;
   const breaks = 'error' in reference && (reference.error === 'ERR_VECTOR_INPUT' || reference.error === 'ERR_OPTION_RANGE');
   const data = {
     $schema: `../schema/${file}.schema.json`,
@@ -280,7 +283,7 @@ function writeCandidate(
         description: `implementations disagree; expected is ${answers[0]!.name}'s answer. ${said}`,
         // An input the reference's input check refused breaks the schema: so flagged, the file's schema takes it.
         flags: breaks ? ['Fuzz', 'BreaksSchema'] : ['Fuzz'],
-        input,
+        input: written,
         expected: expectedOf(answers[0]!.answer),
       },
     ],

@@ -54,7 +54,7 @@ interface Fault {
 }
 
 /** The schema documents by file name (`nops-sign.schema.json`), to resolve `$ref`s between them. */
-export type SchemaDocs = Readonly<Record<string, Schema>>;
+export type SchemaDocs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
 function pointer(doc: Schema, ref: string): Schema {
   let at: unknown = doc;

@@ -976,7 +976,10 @@ def nops_verify(data):
 # which wins when both occur. Messages name the member and the rule, never the value.
 # =====================================================================================================================
 
-SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schema")
+# The runner names its schema directory in REQSIGN_CONFORMANCE_SCHEMA_DIR; beside this file is where the package keeps it.
+SCHEMA_DIR = os.environ.get("REQSIGN_CONFORMANCE_SCHEMA_DIR") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "schema"
+)
 SCHEMA_KEYWORDS = {
     "$schema", "$id", "$ref", "title", "description", "type", "enum", "const", "required", "properties",
     "additionalProperties", "items", "minItems", "maxItems", "pattern", "minimum", "maximum", "oneOf", "anyOf",
