@@ -6,7 +6,8 @@ import { deepEqual } from './judge.js';
 import { Port, type PortOptions } from './port.js';
 import type { Scheme } from './protocol.js';
 import type { Implementation } from './runner.js';
-import { loadInputCheckers, loadVectors, VECTORS_DIR, type Expected, type VectorFile } from './vectors.js';
+import { loadInputCheckers } from './input-schemas.js';
+import { loadVectors, VECTORS_DIR, type Expected, type VectorFile } from './vectors.js';
 
 /** What an implementation answered to one input, reduced to what is compared. */
 export type Answer =

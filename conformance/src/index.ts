@@ -3,7 +3,6 @@ export { SCHEMES, SCHEME_ENTRIES, schemeOf, type Scheme, type SchemeInfo, type S
 export { respond } from './respond.js';
 export {
   loadVectors,
-  loadInputCheckers,
   BREAKS_SCHEMA,
   VECTORS_DIR,
   SCHEMA_DIR,
@@ -13,7 +12,7 @@ export {
   type VectorCase,
   type Expected,
 } from './vectors.js';
-export { inputChecker, inputCheckers, type InputCheck, type InputCheckCode, type SchemaDocs } from './input-check.js';
+export { inputChecker, inputCheckers, loadInputCheckers, type InputCheck, type InputCheckCode, type SchemaDocs } from './input-schemas.js';
 export { judge, deepEqual, type Verdict } from './judge.js';
 export type { Handler, Handlers } from './handlers.js';
 export { field, optional } from './handlers.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { type InputCheck, inputCheckers } from './input-check.js';
+import { SCHEMA_DIR } from './input-schemas.js';
 import { schemeOf, type Scheme } from './schemes.js';
 
 export type Expected =
@@ -32,8 +32,7 @@ export interface VectorFile {
 const here = dirname(fileURLToPath(import.meta.url));
 /** The vectors shipped with this package. */
 export const VECTORS_DIR: string = resolve(here, '..', 'vectors');
-/** Their JSON Schemas. */
-export const SCHEMA_DIR: string = resolve(here, '..', 'schema');
+export { SCHEMA_DIR };
 
 /** The one code of {@link VectorFileError}. */
 export type VectorFileErrorCode = 'ERR_VECTOR_FILE';
@@ -147,16 +146,4 @@ export function loadVectors(dir: string = VECTORS_DIR, schemaDir: string = SCHEM
     files.push({ ...file, cases, name: base, path });
   }
   return files;
-}
-
-/**
- * The input check of every operation, keyed `scheme/operation` (PROTOCOL.md, "Inputs that break the schema"), built
- * from the schema files in `schemaDir`: what a port runs on each request's input before anything else.
- */
-export function loadInputCheckers(schemaDir: string = SCHEMA_DIR): Readonly<Record<string, (input: unknown) => InputCheck>> {
-  const docs: Record<string, Record<string, unknown>> = {};
-  for (const f of listDirectory(schemaDir, 'schema directory').filter((n) => n.endsWith('.schema.json'))) {
-    docs[f] = JSON.parse(readFileSync(join(schemaDir, f), 'utf8')) as Record<string, unknown>;
-  }
-  return inputCheckers(docs);
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { SCHEMA_DIR } from '../vectors.js';
+import { SCHEMA_DIR } from '../input-schemas.js';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**

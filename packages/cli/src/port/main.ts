@@ -5,7 +5,7 @@
  * portable WebCrypto builds instead of the node:crypto ones. `reqsign conformance` runs it on both paths.
  */
 import { readFileSync } from 'node:fs';
-import { loadInputCheckers } from '@reqsign/conformance';
+import { loadInputCheckers } from '@reqsign/conformance/input-check';
 import { jsonLine, PROTOCOL, respond, type Handlers, type Hello, type Request, type Response } from '@reqsign/conformance/portable';
 import { schemeHandlers } from './handlers.js';
 
