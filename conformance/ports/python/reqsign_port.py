@@ -123,6 +123,10 @@ def parse_request_target(url, max_length=DEFAULT_MAX_URL_LENGTH, received=False)
         host = authority[authority.rfind("@") + 1:]  # userinfo@ belongs to the origin, not the host
         if host == "" or host.startswith(":"):
             raise PortError("ERR_TARGET_HOST", "The URL has an empty host")
+        # WHATWG URL parsers (fetch, browsers) end an http(s) authority at a backslash as at a slash: the host and
+        # target they send would not be these (http://h\p goes to h as /p).
+        if "\\" in authority:
+            raise PortError("ERR_TARGET_HOST", "The URL has a backslash in its authority")
         origin = scheme.group(0) + rest[:end]
         target = rest[end:]
         if not target.startswith("/"):
@@ -568,7 +572,10 @@ class Verifier:
         self.nonces = NonceStore(option(options, "nonceStoreMaxEntries", 1) or 1_000_000)
 
     def verify(self, method, url, now_ms):
-        # 0. Parse: not a request target, a repeated or percent-encoded auth parameter is malformed.
+        # 0. Parse: a method that is no HTTP token (as on a request line, and as the signer requires), not a request
+        #    target, a repeated or percent-encoded auth parameter is malformed.
+        if not TOKEN.fullmatch(method):
+            raise Rejected("ERR_AUTH_MALFORMED")
         try:
             # A received target: //a/b is a path, not a host.
             parts = parse_request_target(url, self.max_url_length, received=True)
@@ -698,6 +705,16 @@ def client_id_of(api_key):
     return api_key[:dot]
 
 
+# A query segment whose name percent-decodes to api_key (each character itself or %XX, either case of hex digit), then
+# "=" or its end: a server that decodes names reads it as the key. A malformed escape decodes to no name.
+API_KEY_NAME = re.compile(r"(a|%61)(p|%70)(i|%69)(_|%5[Ff])(k|%6[Bb])(e|%65)(y|%79)(=|$)", re.ASCII)
+
+
+def api_key_count(query):
+    """How many parameters of a query (as sent) are named api_key, under any spelling of the name."""
+    return 0 if query is None else sum(1 for segment in query.split("&") if API_KEY_NAME.match(segment))
+
+
 def wire_form(text):
     """Non-ASCII characters percent-encoded as UTF-8 with uppercase hex, as browsers and HTTP clients send them;
     every ASCII character, existing %XX escapes included, stays as given."""
@@ -746,11 +763,14 @@ def nops_message(data):
         if slash == "reject":
             raise PortError("ERR_NOPS_TRAILING_SLASH", "The path does not end in '/', which nOps requires")
         path += "/"
-    if query and any(name == "api_key" for name, _ in parse_query(query)):
+    if api_key_count(query) > 0:
         raise PortError("ERR_NOPS_API_KEY_PARAM", "The URL already has an api_key parameter")
-    day = nops_day(data)
     base = path if query is None else path + "?" + query
     target = append_query(base, "api_key=" + api_key) if where == "query" else base
+    # The URL as sent (scheme and host, the encoded target; no fragment) must fit the verifier's limit.
+    if utf16_length(parts["origin"] + target) > DEFAULT_MAX_URL_LENGTH:
+        raise PortError("ERR_TARGET_TOO_LONG", "The signed URL is longer than the limit")
+    day = nops_day(data)
     url = parts["origin"] + target + ("" if parts["fragment"] is None else "#" + parts["fragment"])
     headers = {"x-nops-api-key": api_key} if where == "header" else {}
     return {"target": target, "message": f"{client_id}.{day}.{target}", "url": url, "headers": headers}
@@ -767,7 +787,7 @@ def received_message(data):
     if not path.endswith("/"):
         raise PortError("ERR_NOPS_TRAILING_SLASH", "The path does not end in '/', which nOps requires")
     params = [] if query is None else parse_query(query)
-    keyed = [n for n, _ in params].count("api_key")
+    keyed = api_key_count(query)  # every spelling of the name: api%5Fkey is a second key
     if where == "query":
         if not params or params[-1] != ["api_key", api_key] or keyed != 1:
             raise PortError("ERR_NOPS_API_KEY_PARAM", "In query form the URL must end with the api_key parameter, once")
@@ -953,15 +973,19 @@ def nops_sign(data):
 
 def nops_verify(data):
     message = field(data, "message", str, required=False)
+    # A "#" in a URL as received: what follows it is a tail the signature does not cover (false, at the last step).
+    tail = False
     if message is None:
         message = received_message(data)
+        tail = "#" in data["url"]
     try:
         signature = from_base64(field(data, "signature", str))
     except PortError:
         signature = b""
     if signature == b"":
         raise PortError("ERR_NOPS_SIGNATURE_ENCODING", "The signature is not strict, padded standard base64")
-    return {"valid": rsa_verify(rsa_key(data, "public"), utf8(message), signature)}
+    valid = rsa_verify(rsa_key(data, "public"), utf8(message), signature)
+    return {"valid": valid and not tail}
 
 
 # =====================================================================================================================

@@ -40,7 +40,7 @@ const ALLOWED = /^[\u0021-\u007e\u0080-\uffff]*$/;
  * Throws a {@link CanonicalError} for what cannot be an HTTP request target: `ERR_TARGET_EMPTY`,
  * `ERR_TARGET_TOO_LONG`, `ERR_TARGET_CHARACTER` (space or control character), `ERR_TARGET_SCHEME` (not http or
  * https), `ERR_TARGET_FORM` (neither `scheme://` nor a leading `/`, or a scheme-relative `//host/path`, which names
- * no scheme), `ERR_TARGET_HOST` (empty host).
+ * no scheme), `ERR_TARGET_HOST` (empty host, or a `\` in the authority, where WHATWG URL parsers end it).
  */
 export function parseRequestTarget(url: string, options?: RequestTargetOptions): RequestTarget {
   return parse(url, options, false);
@@ -130,6 +130,12 @@ function parse(url: string, options: RequestTargetOptions | undefined, received:
     // The host is neither empty nor only a :port.
     if (host === end || beforeFragment.charCodeAt(host) === 0x3a /* : */) {
       throw new CanonicalError('ERR_TARGET_HOST', 'The URL has an empty host');
+    }
+    // No `\` in the authority: WHATWG URL parsers (fetch, browsers) end an http(s) authority there as at a `/`, so
+    // the host and target they send would not be these (`http://h\p` goes to h as `/p`). Searched backwards from
+    // the authority's end: only the scheme and authority are read, however long the rest.
+    if (beforeFragment.lastIndexOf('\\', end - 1) >= from) {
+      throw new CanonicalError('ERR_TARGET_HOST', 'The URL has a backslash in its authority');
     }
     origin = beforeFragment.slice(0, end);
     target = beforeFragment.slice(end);

@@ -239,7 +239,10 @@ export function targetVariants(received: string, options?: TargetVariantOptions)
   for (const i of slashes) {
     add(
       'slashes',
-      'a doubled slash was merged into one in transit (as nginx merge_slashes does)',
+      // A slash doubled at the path's end: merged, or one of two trailing slashes removed, gives the same target.
+      i === path.length - 1
+        ? 'a doubled slash was merged into one in transit (as nginx merge_slashes does), or one of two trailing slashes was removed: the two cannot be told apart'
+        : 'a doubled slash was merged into one in transit (as nginx merge_slashes does)',
       join(`${path.slice(0, i)}/${path.slice(i)}`, query),
     );
   }
@@ -254,7 +257,7 @@ export function targetVariants(received: string, options?: TargetVariantOptions)
     const prefix = path.slice(0, i);
     add(
       'mount-prefix',
-      `the prefix ${prefix} was added in transit (a proxy forwarded the request under it)`,
+      `the client signed the path without the prefix ${prefix} (before joining it to a base URL), or a proxy added it in transit: the two cannot be told apart`,
       join(path.slice(i), query),
       prefix,
     );

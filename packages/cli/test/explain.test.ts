@@ -107,6 +107,25 @@ describe('reqsign nog explain', () => {
     }
   });
 
+  it('guesses no cause when nothing verifies: the right HMAC over a bad field, a 20-byte HMAC, a spent budget', () => {
+    // authexpires=600.0 (Python hmac over it): the signature is right, the field is not; no secret is to blame.
+    const expires = signed('/api/blobs/abc').replace('authexpires=600', 'authexpires=600.0');
+    const part = expires.slice(0, expires.indexOf('&authsignature='));
+    const [right] = pythonHmacs([[SECRET, `GET\n${part}\n`]]);
+    const a = reqsign(['nog', 'explain', ...NOW, 'GET', `${part}&authsignature=${right}`], ENV);
+    expect(a.stdout).toContain('ERR_AUTH_EXPIRES_INVALID');
+    expect(a.stdout).toContain('the signature is the HMAC of');
+    expect(a.stdout).not.toContain('another secret');
+    // HMAC-SHA1 (40 hex digits): no secret gives 20 bytes.
+    const b = reqsign(['nog', 'explain', ...NOW, 'GET', `${part.replace('600.0', '600')}&authsignature=${'ab'.repeat(20)}`], ENV);
+    expect(b.stdout).toContain('not 32 bytes');
+    expect(b.stdout).not.toContain('another secret');
+    // Escapes upper-cased in transit on a short URL: modelled, but beyond the work budget. Said so.
+    const c = reqsign(['nog', 'explain', ...NOW, 'GET', signed('/api/caf%c3%a9', (u) => u.replace('%c3%a9', '%C3%A9'))], ENV);
+    expect(c.stdout).toContain('the work budget spent');
+    expect(c.stdout).toContain('possible, not proven: a change it models but did not reach within its budget');
+  });
+
   it('exits 2 with one line for bad arguments, as nog verify', () => {
     expectUsageError(reqsign(['nog', 'explain', 'GET', '/p']));
     expectUsageError(reqsign(['nog', 'explain', '--failure', 'ERR_NOPE', 'GET', '/p'], ENV));

@@ -27,11 +27,22 @@ function keyIdOf(url: string): string {
   return m === null ? '' : m[1]!;
 }
 
+/**
+ * What remains possible when nothing verified, never a cause: nothing when the diagnosis has its reason (shown beside
+ * it: the right HMAC over a field the verifier refuses, a signature that is no HMAC-SHA256), and a change beyond the
+ * work budget first when the budget ran out.
+ */
+function unproven(u: NogDiagnosis['unexplained']): string {
+  if (u === null || u.reason !== null) return '';
+  const beyond = u.exhausted ? 'a change this page models but did not reach within its budget, ' : '';
+  return ` Possible, not proven: ${beyond}another secret, or a change this page does not model; give the client\u2019s URL to compare.`;
+}
+
 export function renderNog(d: NogDiagnosis): HTMLElement[] {
   const r = d.request;
   const none = d.valid
     ? 'Nothing to diagnose: the request verifies.'
-    : `Unexplained: no hypothesis verifies the request${d.unexplained === null ? '' : ` (${d.unexplained.hmacs} tried${d.unexplained.exhausted ? ', the work budget spent' : ''})`}. Another secret, or a change this page does not model; give the client\u2019s URL to compare.`;
+    : `Unexplained: no hypothesis verifies the request${d.unexplained === null ? '' : ` (${d.unexplained.hmacs} tried${d.unexplained.exhausted ? ', the work budget spent' : ''})`}.${unproven(d.unexplained)}`;
   // The answer first: the verdict and the proven causes (each with its witness), then the tables.
   const out: HTMLElement[] = [
     verdict(d.valid, d.code, d.message),

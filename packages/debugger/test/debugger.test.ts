@@ -4,6 +4,7 @@
  * does not hold), and makes no network request; the screenshots it writes are the README's.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -239,6 +240,32 @@ describe('nog-v1 in the page', () => {
       ].sort(),
     );
   }, 120_000);
+
+  it('guesses no cause when nothing verifies: the right HMAC over authexpires=600.0 blames no secret', async () => {
+    const secret = '0123456789abcdef0123456789abcdef01234567';
+    const part = '/api/p?authalgorithm=nog-v1&authkeyid=0123456789abcdef0123&authdate=2015-04-20T123456Z&authexpires=600.0';
+    const values = {
+      'nog-method': 'GET',
+      'nog-secret': secret,
+      'nog-now': '2015-04-20T12:35:00Z',
+      'nog-expected': '',
+      'nog-prefixes': '',
+      'nog-origins': '',
+      'nog-others': '',
+      'nog-failure': '',
+    };
+    const right = createHmac('sha256', secret).update(`GET\n${part}\n`).digest('hex');
+    const shown = await submit('nog-diagnose', 'nog-result', { ...values, 'nog-url': `${part}&authsignature=${right}` });
+    expect(shown.code).toBe('ERR_AUTH_EXPIRES_INVALID');
+    expect(shown.text).toContain('the signature is the HMAC of');
+    expect(shown.text).not.toContain('Another secret');
+    // Nothing verifies and no reason: the possibilities, marked as such.
+    const other = await submit('nog-diagnose', 'nog-result', {
+      ...values,
+      'nog-url': `${part.replace('600.0', '600')}&authsignature=${'0'.repeat(64)}`,
+    });
+    expect(other.text).toMatch(/Possible, not proven: .*another secret/);
+  }, 60_000);
 
   it('shows the stages with the first difference marked, as a user sees them (screenshot)', async () => {
     await fresh();

@@ -109,6 +109,24 @@ describe('nogMiddleware (node:http)', () => {
     expect(JSON.parse(wrongMethod.body).errorCode).toBe('ERR_AUTH_SIG_INVALID');
   });
 
+  it('verifies the method as the request line carried it; a non-token method (a method override) is ERR_AUTH_MALFORMED', async () => {
+    // An application that takes the method from elsewhere (a method-override header) may hand over anything: a
+    // string that is no token is the request's failure, never a verified signature over it. Without the header,
+    // node:http hands over the method as received, and it is verified as signed.
+    const base = await serve({ keys: KEYS }, (req) => {
+      const override = req.headers['x-http-method-override'];
+      if (typeof override === 'string') req.method = override;
+    });
+    for (const method of ['PROPFIND', 'PATCH', 'M-SEARCH']) {
+      expect((await send(base, method, await signed(method, '/api/blobs/abc'))).status).toBe(200);
+    }
+    const target = await signed('GET', '/api/blobs/abc');
+    const refused = await send(base, 'GET', target, { 'x-http-method-override': 'G T' });
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body).errorCode).toBe('ERR_AUTH_MALFORMED');
+    expect((await send(base, 'GET', target)).status).toBe(200);
+  });
+
   it('answers 503 when the nonce store fails, and never calls the application', async () => {
     const base = await serve({ keys: KEYS, nonceStore: new MemoryNonceStore({ maxEntries: 1 }) });
     expect((await send(base, 'GET', await signed('GET', '/a'))).status).toBe(200);

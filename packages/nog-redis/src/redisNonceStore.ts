@@ -146,8 +146,9 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
     }
     return new Promise((resolve, reject) => {
       const pending = new PendingClaim(claims, args, true, resolve, reject);
+      const breaks = route.breaks?.();
       sendOn(route, key, args).then(
-        (reply) => pending.answer(reply),
+        (reply) => (breaks === undefined || route.breaks!() === breaks ? pending.answer(reply) : pending.answerAcrossBreak(reply)),
         (error: unknown) => {
           // A cluster node answered that the key's slot is served elsewhere: the SET did not run; send it again
           // through the cluster client, which follows the redirect.

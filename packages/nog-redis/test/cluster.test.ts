@@ -122,6 +122,46 @@ describe('a Redis Cluster of 3 primaries, each with a replica', () => {
     }
   });
 
+  for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
+    it(`node-redis ${major}: while a slot migrates (ASK), a new claim is re-sent to the importing primary, no nonce is accepted twice whichever side holds its key, and a durable claim of a new nonce fails closed`, async () => {
+      const prefix = `{ask${major}}:`;
+      const slot = keySlot(prefix);
+      const from = await cluster.primaryOf(slot);
+      const to = await cluster.primaryOf(cluster.firstSlotOf((cluster.shardOf(slot) + 1) % 3));
+      const client = await clusterClient(redis);
+      const plain = createRedisNonceStore({ client, prefix, timeoutMs: 5000 });
+      const durable = createRedisNonceStore({ client, prefix, timeoutMs: 5000, durability: { replicas: 1 } });
+      const stays = claimOf();
+      const moves = claimOf();
+      expect(await plain.claim(stays)).toBe(true);
+      expect(await plain.claim(moves)).toBe(true);
+      await cluster.command(to, ['CLUSTER', 'SETSLOT', String(slot), 'IMPORTING', from.id]);
+      await cluster.command(from, ['CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', to.id]);
+      const fresh = claimOf();
+      try {
+        // Half-way: one key already on the importing primary, the other still on the migrating one.
+        await cluster.command(from, ['MIGRATE', '127.0.0.1', String(to.port), '', '0', '5000', 'KEYS', plain.keyFor(moves)]);
+        // The migrating primary answers ASK for a key it does not hold: the claim is re-sent (ASKING) to the other.
+        expect(await plain.claim(fresh)).toBe(true);
+        expect(await plain.claim(fresh)).toBe(false);
+        expect(await plain.claim(stays)).toBe(false);
+        expect(await plain.claim(moves)).toBe(false);
+        // A durable batch does not follow a redirect: closed (503), the ASK in the cause; a replay on the
+        // migrating primary is still refused.
+        const [r] = await Promise.allSettled([durable.claim(claimOf())]);
+        expect(r).toMatchObject({ status: 'rejected', reason: { code: 'ERR_NONCE_STORE_UNAVAILABLE' } });
+        expect(String(((r as PromiseRejectedResult).reason as Error).cause)).toMatch(/\bASK /);
+        expect(await durable.claim(stays)).toBe(false);
+      } finally {
+        await cluster.moveSlot(slot, to);
+      }
+      // The claim that followed the ASK lives on the importing primary, now the slot's owner.
+      expect(await cluster.command(to, ['EXISTS', plain.keyFor(fresh)])).toBe(1);
+      for (const c of [stays, moves, fresh]) expect(await plain.claim(c)).toBe(false);
+      await cluster.moveSlot(slot, from);
+    });
+  }
+
   it('with durability, refuses claims while a primary cannot reach its replica (fails closed); without it, accepts them', async () => {
     const client = await clusterClient();
     const durable = createRedisNonceStore({ client, prefix: 'lag:', timeoutMs: 300, durability: { replicas: 1, timeoutMs: 100 } });

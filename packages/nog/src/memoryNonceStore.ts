@@ -49,8 +49,8 @@ function warnInWorker(): void {
  * Entries live in an open-addressing table of 32-bit words, hashed with a random per-store seed: no object per entry,
  * so nothing for the garbage collector to trace: 20 bytes a slot, two to four slots a nonce (about 42 bytes a nonce),
  * whatever the nonce (one that is not 0-22 lowercase hex digits is kept as an 88-bit hash; internal/memory/words.ts).
- * Expired slots are reused, and the table is rebuilt (growing or shrinking) when three quarters of its slots are
- * taken. A clock that steps back finds the expired entries still in the table live again, and counts them in at
+ * Expired slots are reused, and the table is rebuilt (growing or shrinking, or cleaned in place when it keeps its
+ * size) when three quarters of its slots are taken. A clock that steps back finds the expired entries still in the table live again, and counts them in at
  * the cost of the seconds it crosses (internal/memory/liveCount.ts).
  */
 export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
@@ -58,6 +58,8 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
   /** The slot hash's seed and the three seeds of a hashed nonce. */
   readonly #seeds = randomSeeds(4);
   readonly #nonceSeeds = this.#seeds.subarray(1);
+  /** The slot hash's seed, as a number. */
+  readonly #seed = this.#seeds[0]!;
   #table = new Uint32Array(MIN_SLOTS * STRIDE);
   #mask = MIN_SLOTS - 1;
   /** Slots ever written since the last rebuild (live or expired). */
@@ -142,7 +144,7 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     // Linear probing from the hash; the first expired or empty slot is where a new entry goes.
     const t = this.#table;
     const mask = this.#mask;
-    let i = slotHash(this.#seeds[0]!, id, w0, w1, w2) & mask;
+    let i = slotHash(this.#seed, id, w0, w1, w2) & mask;
     let free = -1;
     for (;;) {
       const at = i * STRIDE;
@@ -180,7 +182,7 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     return true;
   }
 
-  /** Moves the live entries to a fresh table in which they take at most half of the slots. */
+  /** Drops the expired entries; the live ones take at most half of the slots after (a table of another size when not). */
   #rebuild(now: number): void {
     const old = this.#table;
     const liveFrom = Math.ceil(now / 1000) - this.#base;
@@ -188,32 +190,51 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     for (let at = 0; at < old.length; at += STRIDE) if (old[at] !== 0 && old[at + 4]! >= liveFrom) live++;
     let slots = MIN_SLOTS;
     while (slots < live * 2 + 2) slots *= 2;
-    let t: Uint32Array<ArrayBuffer>;
-    try {
-      t = new Uint32Array(slots * STRIDE);
-    } catch (cause) {
-      throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The nonce store cannot grow (out of memory)', { cause });
+    let t = this.#table;
+    if (slots !== this.#mask + 1) {
+      try {
+        t = new Uint32Array(slots * STRIDE);
+      } catch (cause) {
+        throw new NonceStoreError('ERR_NONCE_STORE_UNAVAILABLE', 'The nonce store cannot grow (out of memory)', { cause });
+      }
     }
-    const mask = slots - 1;
-    for (let at = 0; at < old.length; at += STRIDE) {
-      const scope = old[at]!;
-      const expiry = old[at + 4]!;
-      if (scope === 0 || expiry < liveFrom) continue;
-      const w0 = old[at + 1]!;
-      const w1 = old[at + 2]!;
-      const w2 = old[at + 3]!;
-      let i = slotHash(this.#seeds[0]!, scope, w0, w1, w2) & mask;
-      while (t[i * STRIDE] !== 0) i = (i + 1) & mask;
-      const to = i * STRIDE;
-      t[to] = scope;
-      t[to + 1] = w0;
-      t[to + 2] = w1;
-      t[to + 3] = w2;
-      t[to + 4] = expiry;
-    }
+    this.#move(old, t, liveFrom);
     this.#table = t;
-    this.#mask = mask;
+    this.#mask = slots - 1;
     this.#used = live;
     this.#live.clearGone();
+  }
+
+  /**
+   * Moves the live entries of `from` to the first empty slot from their hash in `to`, and empties `from`. When `to`
+   * is `from` (a table that keeps its size: nothing to allocate and zero), the slots are taken in order from one
+   * after an empty slot: an entry's new slot is then never after its own (it was reachable from its hash through
+   * taken slots, all of which are already in order), and slots in order are never emptied again, so every entry
+   * stays reachable.
+   */
+  #move(from: Uint32Array, to: Uint32Array, liveFrom: number): void {
+    const fromMask = from.length / STRIDE - 1;
+    const mask = to.length / STRIDE - 1;
+    let start = 0;
+    if (from === to) while (from[start * STRIDE] !== 0) start++;
+    for (let n = 1; n <= fromMask + 1; n++) {
+      const at = ((start + n) & fromMask) * STRIDE;
+      const scope = from[at]!;
+      if (scope === 0) continue;
+      from[at] = 0;
+      const expiry = from[at + 4]!;
+      if (expiry < liveFrom) continue;
+      const w0 = from[at + 1]!;
+      const w1 = from[at + 2]!;
+      const w2 = from[at + 3]!;
+      let i = slotHash(this.#seed, scope, w0, w1, w2) & mask;
+      while (to[i * STRIDE] !== 0) i = (i + 1) & mask;
+      const dest = i * STRIDE;
+      to[dest] = scope;
+      to[dest + 1] = w0;
+      to[dest + 2] = w1;
+      to[dest + 3] = w2;
+      to[dest + 4] = expiry;
+    }
   }
 }

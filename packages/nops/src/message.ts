@@ -1,7 +1,7 @@
 import { appendQuery, assertObject, assertOptionNames, parseRequestTarget } from '@reqsign/canonical';
 import { NopsError } from './errors.js';
 import { dayOf } from './internal/day.js';
-import { apiKeyParams, messageOf, type MessageParts, type NopsMessage, type Side } from './internal/messageOf.js';
+import { apiKeyCount, messageOf, type MessageParts, type NopsMessage, type Side } from './internal/messageOf.js';
 
 export type { NopsMessage };
 
@@ -19,18 +19,23 @@ export function checkNames(options: unknown, names: readonly string[], where: st
 
 /**
  * A signer builds what a well-behaved client sends: the slash added (or refused), no `api_key` already in the URL
- * (in either form: a key in the header and another in the query would be ambiguous), then, in query form,
- * `api_key=<key>` appended.
+ * under any spelling (in either form: a key in the header and another in the query would be ambiguous), then, in
+ * query form, `api_key=<key>` appended. The URL as sent (origin and target, non-ASCII encoded, no fragment) must fit
+ * the verifier's limit, so that what is signed is taken (`ERR_TARGET_TOO_LONG`).
  */
 export const SIGNING: Side = {
   name: 'options',
   parse: (url) => parseRequestTarget(url),
   slash: (parts) => parts.trailingSlash ?? 'add',
-  target(base, query, apiKey, apiKeyIn) {
-    if (apiKeyParams(query).length > 0) {
+  target(base, query, apiKey, apiKeyIn, origin) {
+    if (apiKeyCount(query) > 0) {
       throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'The URL already has an api_key parameter; pass the key as apiKey only');
     }
-    return apiKeyIn === 'query' ? appendQuery(base, `api_key=${apiKey}`) : base;
+    const target = apiKeyIn === 'query' ? appendQuery(base, `api_key=${apiKey}`) : base;
+    // The URL as sent, read again: only its length can fail (encoding and api_key add printable ASCII), with the
+    // canonical code and limit, ERR_TARGET_TOO_LONG (smaller in a bundle than a check of its own).
+    parseRequestTarget(origin + target);
+    return target;
   },
   day: dayOf,
 };

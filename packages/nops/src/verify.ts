@@ -96,13 +96,17 @@ function signatureText(signature: unknown): string {
 
 /**
  * Binds `verify` to the verifying part of a crypto provider. The checks, in order: the input (the request parts,
- * as in `sign`), the signature's encoding, the key, then the signature itself.
+ * as in `sign`), the signature's encoding, the key, then the signature itself, which must cover the URL as received
+ * to its end: a `#fragment` there is an unsigned tail, `ERR_NOPS_SIGNATURE_INVALID` (as nog-v1's verifier answers).
  */
 export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
   return async function verify(input, signature, publicKey) {
     assertObject(input, 'input', NopsError);
     let message: string;
     let bytes: Uint8Array;
+    // A `#` in the URL as received: what follows it is a tail the signature does not cover (a client never sends a
+    // fragment, and a server that keeps it, as Node's req.url does, may read it as part of the query).
+    let tail = false;
     try {
       if ('message' in input) {
         assertString(input.message, 'input.message', NopsError);
@@ -118,6 +122,7 @@ export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
           );
         }
         message = messageOf(input.url, input as MessageParts, RECEIVED).message;
+        tail = input.url.includes('#');
       }
       bytes = crypto.decodeSignature(signatureText(signature));
     } catch (err) {
@@ -131,6 +136,6 @@ export function verifyWith(crypto: VerifyCrypto): VerifyFunction {
     const key = pending instanceof Promise ? await pending : pending;
     const result = crypto.verify(key, message, bytes);
     const valid = typeof result === 'boolean' ? result : await result;
-    return valid ? { ok: true, signedMessage: message } : INVALID;
+    return valid && !tail ? { ok: true, signedMessage: message } : INVALID;
   };
 }

@@ -8,6 +8,17 @@ import { secondsInWords } from '../internal/duration.js';
 import { renderFields, renderFindings, renderStages } from '../internal/stages.js';
 import { loadKeys } from './nogVerify.js';
 
+/**
+ * What remains possible when nothing verified, never a cause: none when the diagnosis gave its reason (the right HMAC
+ * over a field the verifier refuses, a signature of no HMAC-SHA256's length, an unknown key), and a change beyond the
+ * work budget first when the budget ran out.
+ */
+function unproven(u: { readonly exhausted: boolean; readonly reason: string | null } | null): string {
+  if (u === null || u.reason !== null) return '';
+  const beyond = u.exhausted ? 'a change it models but did not reach within its budget, ' : '';
+  return `; possible, not proven: ${beyond}another secret, or a change the diagnosis does not model (try --expected-url)`;
+}
+
 export const NOG_EXPLAIN_HELP: string = commandHelp(
   'nog explain',
   NOG_EXPLAIN,
@@ -65,7 +76,7 @@ export function renderNog(d: NogDiagnosis): string {
   const u = d.unexplained;
   const none = d.valid
     ? 'none: the request verifies'
-    : `unexplained: no hypothesis verifies the request (${u?.hmacs ?? 0} tried${u?.exhausted ? ', the work budget spent' : ''}${u?.reason ? `; ${u.reason}` : ''}): another secret, or a change the diagnosis does not model (try --expected-url)`;
+    : `unexplained: no hypothesis verifies the request (${u?.hmacs ?? 0} tried${u?.exhausted ? ', the work budget spent' : ''}${u?.reason ? `; ${u.reason}` : ''})${unproven(u)}`;
   const nowMs = r.now.getTime();
   const findings = d.findings.map((f) => ({ code: f.code, message: readable(f, nowMs) }));
   sections.push('', 'findings', renderFindings(findings, none), '');

@@ -182,6 +182,22 @@ export class PendingClaim implements Expiring {
     else this.settle('reply', undefined, kindOf(reply));
   }
 
+  /**
+   * The answer to a lone `SET NX` that was out while the connection to the primary broke (`Route.breaks`): the client
+   * may have re-sent it after it had run, so a nil may be the claim's own write. OK still means new; nil fails closed.
+   */
+  answerAcrossBreak(reply: unknown): void {
+    if (reply !== null) {
+      this.answer(reply);
+      return;
+    }
+    this.done();
+    this.settle(
+      'error',
+      new Error('the connection to the primary broke while the claim was in flight and its SET was re-sent: its nil may be its own write'),
+    );
+  }
+
   /** The lone `SET NX` failed. */
   fail(error: unknown): void {
     this.done();

@@ -1,6 +1,9 @@
 import { isOk, kindOf, type PendingClaim, reasonOf } from './claims.js';
 import { isRedirect, type Route, type Settled, type Topology } from './topology.js';
 
+/** The shortest waiting list that is searched for claims that timed out (see `DurableBatches.#compactAt`). */
+const COMPACT_MIN = 64;
+
 /** Asks the connection who it is: `id=... addr=... laddr=...` and more (Redis 6.2 and later). */
 const CLIENT_INFO = ['CLIENT', 'INFO'];
 
@@ -56,6 +59,22 @@ function identityFailure(before: Settled, after: Settled): Error | undefined {
 }
 
 /**
+ * The number of replicas a `WAIT` answered, or undefined when its reply is not one: an integer (a number, or a bigint,
+ * or the decimal digits of a client's type mapping as a string or bytes). Anything else (an array, a boolean, a map,
+ * `"0x1"`, `" 1"`, which `Number()` would all read as replicas) is no count, and the batch's new claims fail closed
+ * (reason `reply`).
+ */
+export function replicaCount(reply: unknown): number | undefined {
+  if (typeof reply === 'number') return Number.isSafeInteger(reply) && reply >= 0 ? reply : undefined;
+  if (typeof reply === 'bigint') return reply >= 0n ? Number(reply) : undefined;
+  let text: string;
+  if (typeof reply === 'string') text = reply;
+  else if (reply instanceof Uint8Array) text = new TextDecoder().decode(reply);
+  else return undefined;
+  return /^(0|[1-9][0-9]{0,15})$/.test(text) ? Number(text) : undefined;
+}
+
+/**
  * Claims that count only once `replicas` replicas have them: per connection to a primary (a {@link Route}), a batch
  * of `SET NX`s and one `WAIT replicas timeoutMs` after them on the same connection. `WAIT` answers how many replicas
  * acknowledged every write the connection made before it, so one `WAIT` covers the whole batch.
@@ -74,7 +93,21 @@ export class DurableBatches {
   readonly #replicas: number;
   readonly #wait: string[];
   readonly #waiting = new Map<Route, PendingClaim[]>();
+  /**
+   * Per route, the length of its waiting list at which claims that timed out are dropped from it. While a batch
+   * hangs (a connection that neither answers nor closes), every claim after it waits, times out and is refused, but
+   * stayed in the list until the batch was answered: memory grew with the request rate for as long as it hung.
+   * Dropping them when the list has doubled since the last drop keeps it at most twice the claims still waiting
+   * (at most `maxInFlight`), for a constant cost per claim.
+   */
+  readonly #compactAt = new Map<Route, number>();
   readonly #busy = new Set<Route>();
+  /**
+   * The connection each route's last batch ran on (its `CLIENT INFO` identity). A batch that node-redis re-sent whole
+   * on a new connection (its first reply was lost with the old one) names one connection twice, but not the one
+   * before: its nils may be its own `SET`s, which had run on the old connection.
+   */
+  readonly #lastConnection = new WeakMap<Route, string>();
   #scheduled = false;
   readonly #flush = (): void => {
     this.#scheduled = false;
@@ -89,9 +122,18 @@ export class DurableBatches {
 
   /** Queues a claim for the next batch on `route`'s connection (sent at the end of this tick if none is in flight). */
   add(route: Route, claim: PendingClaim): void {
-    const list = this.#waiting.get(route);
-    if (list === undefined) this.#waiting.set(route, [claim]);
-    else list.push(claim);
+    let list = this.#waiting.get(route);
+    if (list === undefined) {
+      this.#waiting.set(route, [claim]);
+    } else {
+      if (list.length >= (this.#compactAt.get(route) ?? COMPACT_MIN)) {
+        // Claims that timed out while waiting were counted as done when they expired: they are never sent.
+        list = list.filter((waiting) => !waiting.settled);
+        this.#waiting.set(route, list);
+        this.#compactAt.set(route, Math.max(COMPACT_MIN, list.length * 2));
+      }
+      list.push(claim);
+    }
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.#flush);
@@ -101,15 +143,17 @@ export class DurableBatches {
   #send(route: Route): void {
     const queued = this.#waiting.get(route)!;
     this.#waiting.delete(route);
+    this.#compactAt.delete(route);
     // Claims that timed out while waiting are not sent at all.
     const batch = queued.filter((claim) => claim.send());
     if (batch.length === 0) return;
     this.#busy.add(route);
     const commands = [CLIENT_INFO, ...batch.map((claim) => claim.args), this.#wait, CLIENT_INFO];
+    const breaks = route.breaks?.();
     Promise.resolve()
       .then(() => route.pipeline(commands))
       .then(
-        (replies) => this.#answer(batch, replies),
+        (replies) => this.#answer(route, batch, replies, breaks !== undefined && route.breaks!() !== breaks),
         (error: unknown) => {
           for (const claim of batch) claim.fail(error);
         },
@@ -120,10 +164,28 @@ export class DurableBatches {
       });
   }
 
-  #answer(batch: readonly PendingClaim[], replies: readonly Settled[]): void {
+  #answer(route: Route, batch: readonly PendingClaim[], replies: readonly Settled[], broke: boolean): void {
     const wait = replies[batch.length + 1]!;
     const stranger = identityFailure(replies[0]!, replies[batch.length + 2]!);
-    const acknowledged = wait.ok && Number(wait.value) >= this.#replicas;
+    const first = replies[0]!;
+    const last = replies[batch.length + 2]!;
+    const connection = first.ok ? connectionIdentity(first.value) : undefined;
+    const previous = this.#lastConnection.get(route);
+    // The connection the batch ended on is the one the next batch should find.
+    const now = last.ok ? connectionIdentity(last.value) : undefined;
+    if (now !== undefined) this.#lastConnection.set(route, now);
+    // Why a nil cannot be trusted as "seen before": the connection changed during the batch or since the last one.
+    const resent =
+      stranger ??
+      (previous !== undefined && connection !== undefined && connection !== previous
+        ? new Error(
+            `the batch ran on another connection than the batch before it (${previous}, then ${connection}): a SET answered nil may have been re-sent after it had run`,
+          )
+        : broke
+          ? new Error('the connection to the primary broke while the batch was in flight and it was re-sent: a nil may be its own write')
+          : undefined);
+    const count = wait.ok ? replicaCount(wait.value) : undefined;
+    const acknowledged = count !== undefined && count >= this.#replicas;
     let redirected: string | undefined;
     for (let i = 0; i < batch.length; i++) {
       const claim = batch[i]!;
@@ -133,15 +195,22 @@ export class DurableBatches {
         if (isRedirect(reply.error)) redirected = claim.args[1];
         claim.settle(reasonOf(reply.error), reply.error);
       } else if (reply.value === null) {
-        claim.settle(false);
+        // Seen before, unless the connection changed during the batch or since the route's last batch: node-redis
+        // re-sends a command that failed with its connection, and a SET that had run before the break answers nil
+        // when it is re-sent (the nonce is this claim's own). Then the store cannot tell, and fails closed rather
+        // than call it a replay.
+        if (resent === undefined) claim.settle(false);
+        else claim.settle('error', resent);
       } else if (!isOk(reply.value)) {
         claim.settle('reply', undefined, kindOf(reply.value));
       } else if (!wait.ok) {
         claim.settle(reasonOf(wait.error), wait.error);
       } else if (stranger !== undefined) {
         claim.settle('error', stranger);
+      } else if (count === undefined) {
+        claim.settle('reply', new Error(`WAIT answered ${kindOf(wait.value)}, not a number of replicas`));
       } else {
-        claim.settle(acknowledged ? true : 'replicas', undefined, `${Number(wait.value)} of ${this.#replicas} within ${this.#wait[2]} ms`);
+        claim.settle(acknowledged ? true : 'replicas', undefined, `${count} of ${this.#replicas} within ${this.#wait[2]} ms`);
       }
     }
     if (redirected !== undefined) this.#topology.redirected(redirected);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { startRedisServer, type RedisServer } from './redisServer.js';
+import { startFaultProxy, type FaultProxy } from './faultProxy.js';
 import { startRelay, type Relay } from './relay.js';
 
 /**
@@ -23,6 +24,8 @@ export interface RedisSentinelSet {
   failover(): Promise<RedisServer>;
   /** With `relay: true`, the relay in front of the first primary (replicas, sentinel and clients reach it through it). */
   readonly relay: Relay | undefined;
+  /** With `faults: true`, the fault proxy in front of the first primary (instead of a relay). */
+  readonly faults: FaultProxy | undefined;
   /** Sends a command to a server or the sentinel, by port. */
   command(port: number, args: string[]): Promise<unknown>;
   /** The sentinel's port. */
@@ -42,7 +45,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-export async function startRedisSentinel(options: { replicas?: number; relay?: boolean } = {}): Promise<RedisSentinelSet> {
+export async function startRedisSentinel(
+  options: { replicas?: number; relay?: boolean; faults?: boolean } = {},
+): Promise<RedisSentinelSet> {
   const name = 'reqsign';
   const dir = mkdtempSync(join(tmpdir(), 'reqsign-sentinel-'));
   // A replica's first sync starts at once (the default waits 5 s for more replicas to share it).
@@ -51,7 +56,9 @@ export async function startRedisSentinel(options: { replicas?: number; relay?: b
   // Everyone reaches the first primary through the relay, when there is one: the sentinel sees the replicas follow
   // the address it monitors, and leaves them be.
   const relay = options.relay ? await startRelay(primary.port) : undefined;
-  const addressOf = (server: RedisServer) => (server === primary && relay !== undefined ? relay.port : server.port);
+  const faults = options.faults ? await startFaultProxy(primary.port) : undefined;
+  const front = relay ?? faults;
+  const addressOf = (server: RedisServer) => (server === primary && front !== undefined ? front.port : server.port);
   const replicas = await Promise.all(
     Array.from({ length: options.replicas ?? 1 }, () =>
       startRedisServer({ args: () => [...fast, '--replicaof', '127.0.0.1', String(addressOf(primary))] }),
@@ -111,6 +118,7 @@ export async function startRedisSentinel(options: { replicas?: number; relay?: b
     servers,
     sentinels: [{ host: '127.0.0.1', port: sentinel.port }],
     relay,
+    faults,
     command: send,
     sentinelPort: sentinel.port,
     primary: primaryServer,
@@ -129,6 +137,7 @@ export async function startRedisSentinel(options: { replicas?: number; relay?: b
     async stop() {
       for (const c of clients.values()) c.destroy();
       await relay?.close();
+      await faults?.close();
       await Promise.all([sentinel, ...servers].map((s) => s.stop()));
       rmSync(dir, { recursive: true, force: true });
     },

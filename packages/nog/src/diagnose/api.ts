@@ -9,7 +9,8 @@ import type { VerifierOptions } from '../verify.js';
  *
  * - `DIAG_WRONG_SECRET`: the signature verifies with another secret the caller gave (another key's, or one of
  *   `otherSecrets`).
- * - `DIAG_KEY_ID_TYPO`: it verifies with the secret of a known key id close to the one sent (`secretName`).
+ * - `DIAG_KEY_ID_TYPO`: it verifies with the secret of a known key id close to the one sent, or equal to it but for
+ *   whitespace around it, raw or percent-encoded (`secretName`).
  * - `DIAG_HOST_SIGNED`: the client signed the scheme and host (or the host alone) with the path (nog-v1 signs the
  *   path and query only).
  * - `DIAG_METHOD_CASE`: the client signed the method in another case; `DIAG_METHOD`: another method (GET for HEAD).
@@ -210,7 +211,10 @@ export type NogFinding =
       /** Seconds the authdate lies ahead of the verifier's clock. */
       readonly offsetSeconds: number;
       readonly maxClockSkew: number;
-      /** When the offset is a whole number of quarter hours (within a minute): the UTC offset of a local time written with Z. */
+      /**
+       * When the offset is a whole number of quarter hours (within a minute): the UTC offset of a local time written with
+       * Z, had it been one (a clock off by that much is not told apart from it).
+       */
       readonly utcOffsetMinutes: number | null;
     })
   | (FindingOf<'DIAG_EXPIRED'> & {

@@ -4,6 +4,7 @@ import {
   assertFunction,
   assertObject,
   assertString,
+  isHttpToken,
   parseDateTime,
   receivedTargetOf,
   readClock,
@@ -60,6 +61,8 @@ export interface VerifierConfig {
   readonly store: NonceStore;
   readonly urlOptions: { readonly maxLength: number };
   readonly keyLookupTimeoutMs: number;
+  /** The last method found to be an HTTP token: a server sees few methods. */
+  lastMethod: string | undefined;
   /** The authdate changes once a second: the last one parsed, and its time. */
   lastDate: string | undefined;
   lastDateMs: number;
@@ -208,6 +211,7 @@ export function resolveVerifierOptions(
     store,
     urlOptions: { maxLength: seconds(options, 'maxUrlLength')! },
     keyLookupTimeoutMs: seconds(options, 'keyLookupTimeoutMs')!,
+    lastMethod: undefined,
     lastDate: undefined,
     lastDateMs: 0,
     lastExpires: undefined,
@@ -268,7 +272,13 @@ const isNogV1 = (s: string, at: number, end: number): boolean =>
 
 /** Steps 0-3: everything that needs no key. */
 function checkRequest(c: VerifierConfig, method: string, url: string, nowMs: number): Pending | VerifyFailure {
-  // 0. Parse: a request target (a received `//a/b` is a path), its auth parameters each at most once.
+  // 0. Parse: the method an HTTP token, as on a request line (a method with a space or a line break would change
+  // what the string to sign means); a request target (a received `//a/b` is a path), its auth parameters each at
+  // most once.
+  if (method !== c.lastMethod) {
+    if (!isHttpToken(method)) return fail('ERR_AUTH_MALFORMED');
+    c.lastMethod = method;
+  }
   const target = receivedTargetOf(url, c.urlOptions.maxLength);
   if (target === null) return fail('ERR_AUTH_MALFORMED');
   // A fragment is what follows the URL's first `#`, in either form.

@@ -12,11 +12,13 @@ import type { NopsVerifyErrorCode, VerifyInput } from '../verify.js';
  * - `DIAG_PADDING`: this key signed the message with RSA-PSS, not PKCS#1 v1.5.
  * - `DIAG_SIGNATURE_ENCODING`: the signature is right, written otherwise than strict base64 (`encoding`: hex,
  *   base64url, line breaks, a trailing newline).
- * - `DIAG_STALE_DAY`: the client signed a day 2 to 7 days before (`day`, `daysBefore`).
+ * - `DIAG_STALE_DAY`: the client signed a day 2 to 7 days before, or the day before when no time zone's day is the
+ *   day before at the instant given (`day`, `daysBefore`).
  * - `DIAG_DAY_FORMAT`: the day written in another format (`format`, e.g. `YYYYMMDD`).
  * - `DIAG_MESSAGE_FRAMING`: the message signed with a trailing newline (`echo`) or `\r\n` (`framing`).
  * - `DIAG_CLIENT_ID`: the client signed the whole API key, or its part after the `.`, as the client id (`signedClientId`).
- * - `DIAG_TIME_ZONE`: the client signed the day before or after: the day of the instant in another time zone.
+ * - `DIAG_TIME_ZONE`: the client signed the day before or after: the day of the instant in another time zone, or a
+ *   signature made before midnight and checked after it, or a clock ahead past midnight (not told apart).
  * - `DIAG_API_KEY_PLACEMENT`: the client signed in the other placement of the API key (`signedIn`).
  * - `DIAG_TRAILING_SLASH`: the path lost its trailing slash in transit, or the client signed it without one.
  * - `DIAG_HOST_SIGNED`: the client signed the scheme and host with the target.
@@ -50,7 +52,7 @@ export const DIAGNOSES: Readonly<Record<NopsDiagnosisCode, string>> = {
   DIAG_DAY_FORMAT: 'The day in another format',
   DIAG_MESSAGE_FRAMING: 'The message with a trailing newline',
   DIAG_CLIENT_ID: 'Another client id signed',
-  DIAG_TIME_ZONE: 'The day taken in another time zone',
+  DIAG_TIME_ZONE: 'The day before or after: another time zone, or midnight',
   DIAG_API_KEY_PLACEMENT: 'The API key signed in the other placement',
   DIAG_HOST_SIGNED: 'The scheme and host were signed',
   ...TARGET_CHANGE_TITLES,

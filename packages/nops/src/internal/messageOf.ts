@@ -1,4 +1,4 @@
-import { assertObject, encodeNonAscii, formatUrl, parseQuery, type QueryParam, type RequestTarget } from '@reqsign/canonical';
+import { assertObject, encodeNonAscii, formatUrl, type RequestTarget } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from '../errors.js';
 import type { ApiKeyIn, DateInput } from '../types.js';
 import { clientIdOf } from './apiKey.js';
@@ -43,8 +43,11 @@ export interface Side {
   readonly parse: (url: string) => RequestTarget;
   /** What to do with a path without its trailing slash (a verifier never adds one). */
   readonly slash: (parts: MessageParts) => 'add' | 'reject';
-  /** Checks the `api_key` parameters of the query (as sent, non-ASCII encoded), and returns the target. */
-  readonly target: (base: string, query: string | null, apiKey: string, apiKeyIn: ApiKeyIn) => string;
+  /**
+   * Checks the `api_key` parameters of the query (as sent, non-ASCII encoded), and returns the target; a signer also
+   * checks that the URL as sent (`origin` and the target) fits the limit.
+   */
+  readonly target: (base: string, query: string | null, apiKey: string, apiKeyIn: ApiKeyIn, origin: string) => string;
   /** The `YYYY-MM-DD` day of the date and zone given (`dayOf`; a verifier's remembers the last valid day). */
   readonly day: (date: unknown, timeZone: unknown) => string;
 }
@@ -76,7 +79,7 @@ export function messageOf(url: string, parts: MessageParts, side: Side): NopsMes
     path += '/';
   }
   const base = query === null ? path : `${path}?${query}`;
-  const signed = side.target(base, query, apiKey, apiKeyIn);
+  const signed = side.target(base, query, apiKey, apiKeyIn, target.origin);
   const day = side.day(parts.date, parts.timeZone);
   return {
     url: formatUrl(target, signed),
@@ -86,7 +89,24 @@ export function messageOf(url: string, parts: MessageParts, side: Side): NopsMes
   };
 }
 
-/** The `api_key` parameters of a query. Only a query that mentions api_key can hold one: most are never split. */
-export function apiKeyParams(query: string | null): QueryParam[] {
-  return query === null || !query.includes('api_key') ? [] : parseQuery(query).filter((p) => p.name === 'api_key');
+/**
+ * A query segment whose name percent-decodes to `api_key`: each character as itself or as `%XX` (either case of hex
+ * digit), as a server that decodes names reads it (`api%5Fkey`), then `=` or the segment's end. A malformed escape
+ * decodes to no name, so it never matches. The match is anchored and each alternative is fixed: a segment costs at
+ * most its first 22 characters' work, and no exception (decodeURIComponent on a segment of `%&%&...` throws once a
+ * segment, a hundred times the cost).
+ */
+const API_KEY_NAME = /^(a|%61)(p|%70)(i|%69)(_|%5[Ff])(k|%6[Bb])(e|%65)(y|%79)(=|$)/;
+
+/**
+ * How many parameters of a query (as sent) are named `api_key`, under any spelling of the name: an encoded one is a
+ * second key to a server that decodes names. Linear: one split, each segment matched once against a fixed pattern.
+ */
+export function apiKeyCount(query: string | null): number {
+  let count = 0;
+  // Only a query that names api_key or has an escape can hold one: most are never split.
+  if (query !== null && (query.includes('api_key') || query.includes('%'))) {
+    for (const segment of query.split('&')) if (API_KEY_NAME.test(segment)) count++;
+  }
+  return count;
 }

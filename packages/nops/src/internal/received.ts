@@ -1,11 +1,12 @@
 import { parseReceivedTarget } from '@reqsign/canonical';
 import { NopsError } from '../errors.js';
 import { dayOf } from './day.js';
-import { apiKeyParams, type Side } from './messageOf.js';
+import { apiKeyCount, type Side } from './messageOf.js';
 
 /**
  * A verifier checks a request as a server got it: its URL read as received (a leading `//` starts a path), nothing
- * added or corrected, in query form ending with `api_key=<key>` once, in header form with no `api_key` at all.
+ * added or corrected, in query form ending with `api_key=<key>` once, in header form with no `api_key` at all (under
+ * any spelling of the name: `api%5Fkey` is a second key to a server that decodes names).
  */
 export const RECEIVED: Side = /* @__PURE__ */ receivedSide();
 
@@ -18,8 +19,8 @@ function receivedSide(): Side {
     slash: () => 'reject',
     target(base, query, apiKey, apiKeyIn) {
       // The usual case, checked without splitting the query (or building the expected tail): it ends with
-      // api_key=<key>, its only mention of api_key.
-      if (apiKeyIn === 'query' && query !== null) {
+      // api_key=<key>, its only mention of api_key, and has no `%` (so no encoded spelling of the name either).
+      if (apiKeyIn === 'query' && query !== null && !query.includes('%')) {
         const at = query.length - apiKey.length - 8;
         if (
           at >= 0 &&
@@ -31,14 +32,14 @@ function receivedSide(): Side {
           return base;
         }
       }
-      const params = apiKeyParams(query);
-      if (apiKeyIn === 'header' && params.length > 0) {
+      const count = apiKeyCount(query);
+      if (apiKeyIn === 'header' && count > 0) {
         throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In header form the URL must not carry an api_key parameter');
       }
       if (apiKeyIn === 'query') {
         // Split: the last parameter must be exactly api_key=<key>, and the only api_key.
         const last = query === null ? undefined : query.slice(query.lastIndexOf('&') + 1);
-        if (params.length !== 1 || last !== `api_key=${apiKey}`) {
+        if (count !== 1 || last !== `api_key=${apiKey}`) {
           throw new NopsError('ERR_NOPS_API_KEY_PARAM', 'In query form the URL must end with the api_key parameter, once');
         }
       }

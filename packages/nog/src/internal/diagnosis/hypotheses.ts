@@ -113,7 +113,7 @@ export function methodAlternatives(method: string): MethodAlternative[] {
     method: m,
     code: 'DIAG_METHOD',
     kind: `method ${m}`,
-    message: `the client signed the request as ${m} but sent it as ${method} (the method is part of the string to sign)`,
+    message: `the client signed the request as ${m}, and it reached the verifier as ${method} (sent so, or changed on the way, as a method override does): the method is part of the string to sign`,
     extra: { signedMethod: m },
   });
   const out: MethodAlternative[] = [other(others[0]!), other(others[1]!)];
@@ -128,6 +128,9 @@ export function methodAlternatives(method: string): MethodAlternative[] {
 }
 
 /** Each origin with its scheme, then its host alone (a client that signed `host/path`). */
+/** The kind of the target alternative that `expectedUrl` says the client signed. */
+export const CLIENT_TARGET_KIND = 'the client target (expectedUrl)';
+
 export function originAlternatives(origins: readonly string[]): OriginAlternative[] {
   const out: OriginAlternative[] = [];
   const seen = new Set<string>();
@@ -209,7 +212,7 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
     yield* emit({
       target: t.clientTarget,
       code: change?.code ?? 'DIAG_TARGET_CHANGED',
-      kind: 'the client target (expectedUrl)',
+      kind: CLIENT_TARGET_KIND,
       message,
       ...(change?.prefix === undefined ? {} : { extra: { prefix: change.prefix } }),
     });
@@ -277,7 +280,8 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
       target: target.replace(/%([0-9A-Fa-f]{2})/g, '%25$1'),
       code: 'DIAG_DOUBLE_ENCODING',
       kind: 'double encoding (signed)',
-      message: 'the client signed the target percent-encoded twice (%2520 for %20), and sent it encoded once',
+      message:
+        'the target was signed with %2520 where %20 arrived: the client signed it percent-encoded twice and sent it encoded once, or a proxy decoded %25 to % in transit: the two cannot be told apart',
     });
   }
   // The changes of @reqsign/canonical's TargetChange (same codes and words), each one pass over the target and
@@ -480,13 +484,17 @@ function* targetChanges(received: string, prefixes: readonly string[]): Generato
   const slashes: number[] = [];
   for (let i = path.indexOf('/'); i !== -1 && slashes.length < MAX_PLACES; i = path.indexOf('/', i + 1)) slashes.push(i);
   for (const i of slashes) {
-    const message = 'a doubled slash was merged into one in transit (as nginx merge_slashes does)';
+    // A slash doubled at the path's end: merged, or one of two trailing slashes removed, gives the same target.
+    const message =
+      i === path.length - 1
+        ? 'a doubled slash was merged into one in transit (as nginx merge_slashes does), or one of two trailing slashes was removed: the two cannot be told apart'
+        : 'a doubled slash was merged into one in transit (as nginx merge_slashes does)';
     yield change('DIAG_DOUBLE_SLASH', 'merged slash', message, join(`${path.slice(0, i)}/${path.slice(i)}`, query));
   }
   for (const i of slashes) {
     if (i === 0) continue;
     const prefix = path.slice(0, i);
-    const message = `the prefix ${prefix} was added in transit (a proxy forwarded the request under it)`;
+    const message = `the client signed the path without the prefix ${prefix} (before joining it to a base URL), or a proxy added it in transit: the two cannot be told apart`;
     yield change('DIAG_MOUNT_PREFIX', `prefix ${prefix} added`, message, join(path.slice(i), query), prefix);
   }
 }
@@ -528,18 +536,32 @@ export function secretAlternatives(
 ): SecretAlternative[] {
   const near: Array<[number, string, string]> = [];
   const far: Array<[string, string]> = [];
+  // The key id with whitespace around it, raw or percent-encoded (read from a file with its newline, pasted with a
+  // space): the secret is the right one, so it is the key id that is wrong, not the secret.
+  let bare = keyId;
+  if (/[%+\s]/.test(keyId)) {
+    try {
+      bare = decodeURIComponent(keyId.replaceAll('+', ' '));
+    } catch {
+      // a malformed escape: compared as sent
+    }
+    bare = bare.trim();
+  }
+  const padded = (id: string): boolean => bare === id && keyId !== id;
   for (const [id, secret] of keys) {
     if (id === keyId) continue;
-    const d = id.toLowerCase() === keyId.toLowerCase() ? 0 : editDistance(id, keyId, 2);
+    const d = id.toLowerCase() === keyId.toLowerCase() || padded(id) ? 0 : editDistance(id, keyId, 2);
     if (d <= 2) near.push([d, id, secret]);
     else far.push([id, secret]);
   }
   near.sort((a, b) => a[0] - b[0]);
   const out: SecretAlternative[] = [];
   for (const [, id, secret] of near) {
-    const message = keyKnown
-      ? `the client signed with the secret of key id ${id}, close to the key id ${keyId} it sent: a key id typo`
-      : `key id ${keyId} is unknown, but the signature verifies with the secret of key id ${id}, close to it: a key id typo`;
+    const message = padded(id)
+      ? `key id ${keyId} is key id ${id} with whitespace around it (raw or percent-encoded), and the signature verifies with the secret of ${id}: strip the key id`
+      : keyKnown
+        ? `the client signed with the secret of key id ${id}, close to the key id ${keyId} it sent: a key id typo`
+        : `key id ${keyId} is unknown, but the signature verifies with the secret of key id ${id}, close to it: a key id typo`;
     out.push({ secret, secretName: id, code: 'DIAG_KEY_ID_TYPO', kind: `key id ${id}`, message, extra: { secretName: id, keyId: id } });
   }
   for (const [name, secret] of [...others, ...far]) {

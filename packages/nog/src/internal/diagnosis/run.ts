@@ -15,6 +15,7 @@ import type { VerifyResult } from '../../verify.js';
 import { resolveVerifierOptions, VERIFIER_OPTION_NAMES, verifyRequest, type VerifierConfig } from '../checks.js';
 import type { CryptoProvider } from '../provider.js';
 import {
+  CLIENT_TARGET_KIND,
   frame,
   frameAlternatives,
   methodAlternatives,
@@ -153,7 +154,8 @@ async function confirm(x: Context, match: Match, signed: NogSignedAs, failure: s
   const own = (witness: NogWitness): NogFinding[] => {
     const list = alternatives(h).map((a) => ({ code: a.code, message: a.message, signed, witness, ...a.extra }) as NogFinding);
     if (h.t === undefined && !x.read.signatureLast) {
-      const message = 'authsignature was moved from the end of the query in transit';
+      const message =
+        'authsignature is not at the end of the query, where a signer puts it: the client put it there, or it was moved in transit: the two cannot be told apart';
       list.push({ code: 'DIAG_QUERY_REORDERED', message, signed, witness });
     }
     if (encoding !== 'hex') {
@@ -181,7 +183,9 @@ async function confirm(x: Context, match: Match, signed: NogSignedAs, failure: s
     const maxClockSkew = seconds(x.config.skewMs);
     const utcOffsetMinutes = zoneOffset(authMs - x.nowMs);
     const zone =
-      utcOffsetMinutes === null ? '' : `; that is UTC${clock(utcOffsetMinutes)}: a local time written with Z (or a clock off by that zone)`;
+      utcOffsetMinutes === null
+        ? ''
+        : `; that is a local time in UTC${clock(utcOffsetMinutes)} written with Z, or a clock off by that much: the two cannot be told apart`;
     const message = `the authdate is ${offsetSeconds} s ahead of the verifier's clock (at most ${maxClockSkew} s allowed): the client's clock or the verifier's is off by about that much${zone}`;
     return [...own(witness), { code: 'DIAG_CLOCK_SKEW', message, signed, witness, offsetSeconds, maxClockSkew, utcOffsetMinutes }];
   }
@@ -193,7 +197,7 @@ async function confirm(x: Context, match: Match, signed: NogSignedAs, failure: s
     const zone =
       utcOffsetMinutes === null
         ? ''
-        : `; the authdate lies a whole UTC${clock(utcOffsetMinutes)} behind: it may be a local time written with Z`;
+        : `; the authdate lies a whole UTC${clock(utcOffsetMinutes)} behind: a local time in UTC${clock(utcOffsetMinutes)} written with Z, or a URL used that late (or a clock off by that much): the two cannot be told apart`;
     const message = `the signature expired ${bySeconds} s before the verifier's time (its deadline, authdate + authexpires, was ${expiresAt.toISOString()})${zone}`;
     return [...own(witness), { code: 'DIAG_EXPIRED', message, signed, witness, bySeconds, expiresAt, utcOffsetMinutes }];
   }
@@ -226,13 +230,18 @@ function* search(
     t: Iterable<TargetAlternative>;
     f: readonly FrameAlternative[];
     s: readonly SecretAlternative[];
+    /** The origin of an absolute `expectedUrl`: tried with its target right after it (the client signed both). */
+    clientOrigin?: OriginAlternative | undefined;
   },
 ): Generator<Hypothesis> {
   const { m, o, f, s } = dims;
   const t = (n: number): TargetAlternative[] => take(dims.t, n);
   if (own) {
     yield {};
-    for (const a of t(6)) yield { t: a };
+    for (const a of t(6)) {
+      yield { t: a };
+      if (a.kind === CLIENT_TARGET_KIND && dims.clientOrigin !== undefined) yield { o: dims.clientOrigin, t: a };
+    }
     for (const a of f.slice(0, 4)) yield { f: a };
     for (const a of m.slice(0, 3)) yield { m: a };
     for (const a of o) yield { o: a };
@@ -370,9 +379,11 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
           meter,
         }),
       );
+      const originList = originAlternatives(origins);
       const dims = {
+        clientOrigin: clientOrigin === '' ? undefined : originList.find((a) => a.origin === clientOrigin),
         m: methodAlternatives(method),
-        o: originAlternatives(origins),
+        o: originList,
         t: targets,
         f: frameAlternatives(),
         s: secretAlternatives(

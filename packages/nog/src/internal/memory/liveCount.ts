@@ -16,10 +16,22 @@ export class LiveCount {
   readonly #goneHeap: number[] = [];
   /** The clock of the last {@link at}. */
   #now = Number.NEGATIVE_INFINITY;
+  /**
+   * The clocks between which {@link at} has nothing to count: from the last counted-out second's end (exclusive) to
+   * the earliest live second's end (inclusive), in ms. Kept as two numbers so that a claim whose clock is inside (nearly
+   * every one) reads no heap.
+   */
+  #quietFrom = Number.NEGATIVE_INFINITY;
+  #quietTo = Number.NEGATIVE_INFINITY;
+  /** The live second that the last {@link add} counted into, and how many entries it has that `#live` does not show yet. */
+  #addSecond = Number.NaN;
+  #addPending = 0;
 
   /** Brings the counts to the clock `now` (ms): seconds it has passed are counted out, seconds it is back before count again. */
   at(now: number): void {
     this.#now = now;
+    if (now > this.#quietFrom && now <= this.#quietTo) return;
+    this.#flush();
     const lh = this.#liveHeap;
     while (lh.length > 0 && lh[0]! * 1000 < now) {
       const second = pop(lh, less);
@@ -36,12 +48,39 @@ export class LiveCount {
       this.#gone.delete(second);
       this.#addLive(second, n);
     }
+    this.#quiet();
+  }
+
+  /** Sets the clocks between which {@link at} has nothing to do. */
+  #quiet(): void {
+    const lh = this.#liveHeap;
+    const gh = this.#goneHeap;
+    this.#quietTo = lh.length > 0 ? lh[0]! * 1000 : Number.POSITIVE_INFINITY;
+    this.#quietFrom = gh.length > 0 ? gh[0]! * 1000 : Number.NEGATIVE_INFINITY;
   }
 
   /** Counts one more entry that expires in `second` (already counted out if that second has passed). */
   add(second: number): void {
-    if (second * 1000 >= this.#now) this.#addLive(second, 1);
-    else this.#addGone(second, 1);
+    if (second === this.#addSecond) {
+      // The same live second as the last claim's (consecutive claims mostly share their deadline's second): counted
+      // in `#live` at the next flush.
+      this.live++;
+      this.#addPending++;
+      return;
+    }
+    this.#flush();
+    if (second * 1000 >= this.#now) {
+      this.#addLive(second, 1);
+      this.#addSecond = second;
+    } else this.#addGone(second, 1);
+    this.#quiet();
+  }
+
+  /** Writes the pending count of the last live second into `#live`, and forgets that second. */
+  #flush(): void {
+    if (this.#addPending > 0) this.#live.set(this.#addSecond, this.#live.get(this.#addSecond)! + this.#addPending);
+    this.#addPending = 0;
+    this.#addSecond = Number.NaN;
   }
 
   /** An expired entry of `second` left the table (its slot was emptied or reused). */
@@ -56,6 +95,7 @@ export class LiveCount {
   clearGone(): void {
     this.#gone.clear();
     this.#goneHeap.length = 0;
+    this.#quiet();
   }
 
   #addGone(second: number, n: number): void {

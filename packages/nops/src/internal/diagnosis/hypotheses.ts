@@ -81,15 +81,18 @@ export function hypotheses(h: HypothesisInput): Hypothesis[] {
     });
   }
   const dayMs = Date.parse(`${h.day}T00:00:00Z`);
-  for (const [delta, which] of [
-    [-1, 'the day before'],
-    [1, 'the day after'],
+  // A day either side is the day of this instant in another zone, or of another instant: a signature made before
+  // midnight and checked after it (in flight, retried, reused), or a client clock ahead past midnight. A witness
+  // proves the day signed, not which.
+  for (const [delta, which, or] of [
+    [-1, 'the day before', 'before midnight and checked after it (a request in flight at midnight, a retry, a reused signature)'],
+    [1, 'the day after', 'with a clock ahead past midnight'],
   ] as const) {
     const day = formatDay(dayMs + delta * DAY_MS);
     const offsets = h.instant === null ? null : offsetsOn(day, h.instant);
     if (h.instant !== null && offsets === null) continue;
     const where = offsets === null ? '' : `, the day of this instant at UTC offsets ${clock(offsets.min)} to ${clock(offsets.max)}`;
-    const text = `the client signed ${day}, ${which}${where}: it took the day in another time zone than the verifier`;
+    const text = `the client signed ${day}, ${which}${where}: it took the day in another time zone than the verifier, or signed ${or}: the two cannot be told apart`;
     out.push({ code: 'DIAG_TIME_ZONE', text, message: at(h.target, day), extra: { day, utcOffsetMinutes: offsets } });
   }
   const options = { appended: ['api_key'], prefixes: h.prefixes, maxOrders: 24 };

@@ -126,8 +126,8 @@ const DAY_FORMATS: ReadonlyArray<readonly [string, (y: string, m: string, d: str
 
 const DAY_MS = 86_400_000;
 
-/** The days a client may have signed instead: another zone's (the day before or after), 2 and 3 days before, the
-day in other formats, then 4 to 7 days before. */
+/** The days a client may have signed instead: another zone's (the day before or after), the day before when no zone
+gives it, 2 and 3 days before, the day in other formats, then 4 to 7 days before. */
 function dayParts(day: string, zoneDays: readonly Hypothesis[]): Part[] {
   const out: Part[] = [];
   for (const z of zoneDays) out.push({ code: z.code, kind: `day ${(z.extra as { day: string }).day}`, text: z.text, extra: z.extra });
@@ -137,10 +137,13 @@ function dayParts(day: string, zoneDays: readonly Hypothesis[]): Part[] {
     return {
       code: 'DIAG_STALE_DAY',
       kind: `day ${signed}`,
-      text: `the client signed ${signed}, ${back} days before ${day}: a stale day (a cached or reused signature, or a clock days off)`,
+      text: `the client signed ${signed}, ${back} ${back === 1 ? 'day' : 'days'} before ${day}: a stale day (a cached or reused signature, or a clock days off)`,
       extra: { day: signed, daysBefore: back },
     };
   };
+  // The day before, when no zone's day is it at this instant (a signature reused the next day, not another zone's).
+  const before = formatDay(at - DAY_MS);
+  if (!zoneDays.some((z) => (z.extra as { day: string }).day === before)) out.push(stale(1));
   out.push(stale(2), stale(3));
   const [y, m, d] = day.split('-') as [string, string, string];
   for (const [format, write] of DAY_FORMATS) {
