@@ -797,10 +797,14 @@ def received_message(data):
     return f"{client_id}.{day}.{path if query is None else path + '?' + query}"
 
 
-# A minimal DER reader (X.690): just enough to take n, e and d out of the four PEM forms of an RSA key.
+# A minimal, strict DER reader (X.690 DER): just enough to take n, e and d out of the four PEM forms of an RSA key.
+# DER has one encoding per value, and every runtime must answer alike, so anything else is refused: a length in the
+# long form where the short one fits or with a leading zero octet, an INTEGER with a needless leading 00 or FF (or a
+# negative one), an element more or fewer than the structure has, bytes after it.
 
 RSA_ENCRYPTION = bytes.fromhex("2a864886f70d010101")  # OID 1.2.840.113549.1.1.1
-SEQUENCE, INTEGER, BIT_STRING, OCTET_STRING, OID = 0x30, 0x02, 0x03, 0x04, 0x06
+SEQUENCE, INTEGER, BIT_STRING, OCTET_STRING, OID, NULL = 0x30, 0x02, 0x03, 0x04, 0x06, 0x05
+PUBLIC_KEY_1 = 0x81  # RFC 5958 OneAsymmetricKey: publicKey [1] IMPLICIT BIT STRING
 
 
 def key_error(message):
@@ -808,62 +812,82 @@ def key_error(message):
 
 
 def der_read(der, at, end):
-    """One TLV at `at`: (tag, contents, next offset). Short and long definite lengths only."""
+    """One TLV at `at`: (tag, contents, next offset). Definite, minimal lengths only (1 to 3 length octets)."""
     if at + 2 > end:
         raise key_error("truncated DER")
     tag, length, at = der[at], der[at + 1], at + 2
     if length & 0x80:
         count = length & 0x7F
-        if count == 0 or count > 4 or at + count > end:
+        if count == 0 or count > 3 or at + count > end or der[at] == 0:
             raise key_error("bad DER length")
         length, at = int.from_bytes(der[at:at + count], "big"), at + count
+        if length < 0x80:
+            raise key_error("DER length not minimal")
     if at + length > end:
         raise key_error("truncated DER")
     return tag, der[at:at + length], at + length
 
 
-def der_sequence(der, tags):
-    """The contents of a SEQUENCE that fills `der`, split into elements whose tags must start with `tags`."""
-    tag, body, end = der_read(der, 0, len(der))
-    if tag != SEQUENCE or end != len(der):
-        raise key_error("not a DER SEQUENCE")
+def der_elements(der, tags):
+    """The contents of the elements that fill `der` exactly, whose tags must be `tags`, in order."""
     items, at = [], 0
-    while at < len(body):
-        tag, value, at = der_read(body, at, len(body))
+    while at < len(der):
+        tag, value, at = der_read(der, at, len(der))
         items.append((tag, value))
-    if len(items) < len(tags) or any(items[i][0] != t for i, t in enumerate(tags)):
+    if [tag for tag, _ in items] != list(tags):
         raise key_error("unexpected DER structure")
     return [value for _, value in items]
 
 
+def der_sequence(der, tags):
+    """The elements of the one SEQUENCE that fills `der` (see der_elements)."""
+    tag, body, end = der_read(der, 0, len(der))
+    if tag != SEQUENCE or end != len(der):
+        raise key_error("not one DER SEQUENCE")
+    return der_elements(body, tags)
+
+
 def der_int(value):
+    """A DER INTEGER that is not negative, in the fewest octets."""
+    if value == b"" or value[0] & 0x80 or (len(value) > 1 and value[0] == 0 and not value[1] & 0x80):
+        raise key_error("INTEGER negative or not minimal")
     return int.from_bytes(value, "big")
 
 
 def rsa_algorithm(contents):
-    """Checks that the contents of an AlgorithmIdentifier name rsaEncryption (not EC, Ed25519, RSA-PSS, ...)."""
-    tag, oid, _ = der_read(contents, 0, len(contents))
-    if tag != OID or oid != RSA_ENCRYPTION:
-        raise key_error("not an RSA key")
+    """An AlgorithmIdentifier's contents: rsaEncryption with NULL parameters (not EC, Ed25519, RSA-PSS, no other)."""
+    oid, null = der_elements(contents, [OID, NULL])
+    if oid != RSA_ENCRYPTION or null != b"":
+        raise key_error("not an rsaEncryption key")
 
 
-def pkcs1_private(der):  # RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dp, dq, qi }
-    _version, n, e, d = (der_int(v) for v in der_sequence(der, [INTEGER] * 9)[:4])
-    return {"n": n, "e": e, "d": d}
+def pkcs1_private(der):  # RSAPrivateKey ::= SEQUENCE { version 0, n, e, d, p, q, dp, dq, qi } (two primes only)
+    version, n, e, d, p, q, dp, dq, qi = (der_int(v) for v in der_sequence(der, [INTEGER] * 9))
+    if version != 0:
+        raise key_error("not a two-prime RSAPrivateKey")
+    return {"n": n, "e": e, "d": d, "p": p, "q": q, "dp": dp, "dq": dq, "qi": qi}
 
 
 def pkcs1_public(der):  # RSAPublicKey ::= SEQUENCE { n, e }
-    n, e = (der_int(v) for v in der_sequence(der, [INTEGER, INTEGER])[:2])
+    n, e = (der_int(v) for v in der_sequence(der, [INTEGER, INTEGER]))
     return {"n": n, "e": e}
+
+
+def bit_string(contents):
+    """The bytes of a BIT STRING that has no unused bits."""
+    if contents[:1] != b"\x00":
+        raise key_error("a BIT STRING with unused bits")
+    return contents[1:]
 
 
 # docs/spec/nops.md, "Keys": an optional byte-order mark, then exactly space, tab, CR or LF around one block (not
 # Python's \s, which is another set than JavaScript's); inside, non-empty base64 lines, each line ending in LF or CRLF.
+# The END line's own line end belongs to what follows the block: space, tab, CR, LF in any order.
 PEM = re.compile(r"\ufeff?[ \t\r\n]*-----BEGIN ([A-Z0-9 ]+)-----\r?\n((?:[A-Za-z0-9+/=]+\r?\n)+)-----END \1-----[ \t\r\n]*")
 
 
 def rsa_key_from_pem(text, kind):
-    """n, e (and d for a private key) from PKCS#8 / PKCS#1 private or SPKI / PKCS#1 public PEM."""
+    """The numbers of a PKCS#8 / PKCS#1 private or SPKI / PKCS#1 public PEM."""
     match = PEM.fullmatch(text)
     if match is None:
         raise key_error("The key is not a single PEM block")
@@ -879,26 +903,40 @@ def rsa_key_from_pem(text, kind):
         return pkcs1_private(der)
     if label == "RSA PUBLIC KEY":
         return pkcs1_public(der)
-    if label == "PRIVATE KEY":  # PrivateKeyInfo ::= SEQUENCE { version, AlgorithmIdentifier, OCTET STRING }
-        _version, algorithm, private_key = der_sequence(der, [INTEGER, SEQUENCE, OCTET_STRING])[:3]
-        rsa_algorithm(algorithm)
-        return pkcs1_private(private_key)
+    if label == "PRIVATE KEY":
+        # OneAsymmetricKey (RFC 5958) ::= SEQUENCE { version, algorithm, OCTET STRING, [0] attributes OPTIONAL,
+        # [1] publicKey OPTIONAL }: version 0 (PKCS#8) with the first three only; version 1 may add publicKey, which
+        # must be the key's own. Attributes are refused (no RSA key tool writes them).
+        tag, body, end = der_read(der, 0, len(der))
+        if tag != SEQUENCE or end != len(der):
+            raise key_error("not one DER SEQUENCE")
+        tags = [INTEGER, SEQUENCE, OCTET_STRING]
+        try:
+            parts = der_elements(body, tags)
+        except PortError:
+            parts = der_elements(body, tags + [PUBLIC_KEY_1])
+        if der_int(parts[0]) not in (0, 1) or (len(parts) == 4 and der_int(parts[0]) != 1):
+            raise key_error("not a PKCS#8 key of version 0, or 1 with its public key")
+        rsa_algorithm(parts[1])
+        key = pkcs1_private(parts[2])
+        if len(parts) == 4 and pkcs1_public(bit_string(parts[3])) != {"n": key["n"], "e": key["e"]}:
+            raise key_error("the publicKey of the PKCS#8 key is another key's")
+        return key
     # SubjectPublicKeyInfo ::= SEQUENCE { AlgorithmIdentifier, BIT STRING }
-    algorithm, public_key = der_sequence(der, [SEQUENCE, BIT_STRING])[:2]
+    algorithm, public_key = der_sequence(der, [SEQUENCE, BIT_STRING])
     rsa_algorithm(algorithm)
-    if public_key[:1] != b"\x00":
-        raise key_error("unexpected BIT STRING padding")
-    return pkcs1_public(public_key[1:])
+    return pkcs1_public(bit_string(public_key))
 
 
 def b64url_int(text):
-    """A JWK member: strict base64url without padding (RFC 7518, RFC 4648 section 5), not empty: one encoding per
-    byte string, so no "=", no "+" or "/", no length of 4k+1 and no stray bits in the last character."""
+    """A JWK member, a Base64urlUInt (RFC 7518 section 2): strict base64url without padding (RFC 4648 section 5), not
+    empty, in the fewest octets: one encoding per number, so no "=", no "+" or "/", no length of 4k+1, no stray bits
+    in the last character, no leading zero octet ("AAEAAQ" is not e = 65537)."""
     if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", text, re.ASCII) or len(text) % 4 == 1:
         raise key_error("a JWK parameter is not base64url without padding")
     data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    if base64.urlsafe_b64encode(data).decode("ascii").rstrip("=") != text:
-        raise key_error("a JWK parameter is not base64url without padding")
+    if base64.urlsafe_b64encode(data).decode("ascii").rstrip("=") != text or (len(data) > 1 and data[0] == 0):
+        raise key_error("a JWK parameter is not base64url without padding in the fewest octets")
     return int.from_bytes(data, "big")
 
 
@@ -907,25 +945,34 @@ def rsa_key_from_jwk(jwk, kind):
         raise key_error("not an RSA JWK")
     if "alg" in jwk and jwk["alg"] != "RS256":  # absent or exactly "RS256" (null is another algorithm)
         raise key_error("a JWK for another algorithm than RS256")
-    key = {"n": b64url_int(jwk.get("n")), "e": b64url_int(jwk.get("e"))}
-    if kind == "public":
-        if "d" in jwk:
-            raise key_error("a private JWK given as the public key")
-        return key
-    for name in ("p", "q", "dp", "dq", "qi"):
-        b64url_int(jwk.get(name))  # present and well formed, as key import requires
-    key["d"] = b64url_int(jwk.get("d"))
+    if kind == "public" and "d" in jwk:  # "d": null too: a member of the JWK, not an absent protocol field
+        raise key_error("a private JWK given as the public key")
+    names = ("n", "e") if kind == "public" else ("n", "e", "d", "p", "q", "dp", "dq", "qi")
+    return {name: b64url_int(jwk.get(name)) for name in names}
+
+
+def check_rsa_key(key):
+    """docs/spec/nops.md, "Keys" [RsaNumbers]: n odd, of 1024 to 16384 bits; e one of 3, 17, 37, 65537; a
+    private key's parts belong together, and its signature verifies under its own public part."""
+    n, e = key["n"], key["e"]
+    if not 1024 <= n.bit_length() <= 16384:
+        raise key_error("The key is not of 1024 to 16384 bits")
+    if n % 2 == 0 or e not in (3, 17, 37, 65537):
+        raise key_error("n must be odd, e one of 3, 17, 37, 65537")
+    if "d" in key:
+        d, p, q, dp, dq, qi = (key[name] for name in ("d", "p", "q", "dp", "dq", "qi"))
+        if p < 2 or q < 2 or n != p * q or dp != d % (p - 1) or dq != d % (q - 1) or e * dp % (p - 1) != 1 \
+                or e * dq % (q - 1) != 1 or q * qi % p != 1:
+            raise key_error("an inconsistent RSA key")
+        if not rsa_verify(key, b"", rsa_sign(key, b"")):  # p or q is no prime
+            raise key_error("an inconsistent RSA key")
     return key
 
 
 def rsa_key(data, kind):
     pem = field(data, kind + "KeyPem", str, required=False)
     key = rsa_key_from_pem(pem, kind) if pem is not None else rsa_key_from_jwk(field(data, kind + "KeyJwk", dict), kind)
-    if key["n"].bit_length() < 1024:
-        raise key_error("The key is smaller than 1024 bits")
-    if key["n"].bit_length() > 16384:
-        raise key_error("The key is larger than 16384 bits")
-    return key
+    return check_rsa_key(key)
 
 
 # EMSA-PKCS1-v1_5 (RFC 8017, 9.2): 00 01 FF..FF 00 || DigestInfo(SHA-256) || hash, as long as the modulus.

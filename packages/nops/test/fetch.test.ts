@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
@@ -152,22 +153,21 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
     );
   });
 
-  it('checks a static key when it is made: its form in both builds, the key itself where the import is synchronous', async () => {
+  it('checks a static key when it is made, in both builds: its form, its DER and its numbers', async () => {
     const make = (privateKey: unknown) => () => build.createNopsFetch({ apiKey: DOC_KEY, privateKey: privateKey as never, baseUrl });
     expect(await codeOf(make(pem('rsa2048.pub')))).toBe('ERR_NOPS_KEY');
     expect(await codeOf(make('not a PEM'))).toBe('ERR_NOPS_KEY');
     expect(await codeOf(make({ kty: 'EC', crv: 'P-256' }))).toBe('ERR_NOPS_KEY');
     expect(await codeOf(make(42))).toBe('ERR_INVALID_ARGUMENT');
-    for (const name of ['ec256', 'rsa512']) {
-      if (build === builds[0]![1]) {
-        // node:crypto imports at once: an EC key or a 512-bit RSA key is refused when the fetch is made.
-        expect(await codeOf(make(pem(name)))).toBe('ERR_NOPS_KEY');
-      } else {
-        // WebCrypto's import is a promise: it is refused at the first request, with nothing sent and no unhandled rejection.
-        const f = make(pem(name))();
-        expect(await codeOf(f('/p/'))).toBe('ERR_NOPS_KEY');
-      }
-    }
+    // The DER is read, and the key checked, before any import: an EC key or a 512-bit RSA key is refused when the
+    // fetch is made, in both builds.
+    for (const name of ['ec256', 'rsa512']) expect(await codeOf(make(pem(name)))).toBe('ERR_NOPS_KEY');
+    // A private key whose parts disagree (qi off by one, which OpenSSL would still sign with) and one with e = 1.
+    const jwk = createPrivateKey(pem('rsa2048')).export({ format: 'jwk' }) as Record<string, string>;
+    const qi = Buffer.from(jwk.qi!, 'base64url');
+    qi[qi.length - 1]! ^= 2;
+    expect(await codeOf(make({ ...jwk, qi: qi.toString('base64url') }))).toBe('ERR_NOPS_KEY');
+    expect(await codeOf(make({ ...jwk, e: 'AQ' }))).toBe('ERR_NOPS_KEY');
   });
 
   it('signs the day of the clock moved by clockOffset, for a client whose clock is off', async () => {

@@ -1,12 +1,12 @@
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPair, sign as rsaSign, verify as rsaVerify } from 'node:crypto';
 import { promisify } from 'node:util';
 import { NopsError, keyError } from '../errors.js';
-import type { RsaJwk } from '../types.js';
 import { cachedImport } from './keyCache.js';
-import { checkBits, checkJwk, classifyKey, type KeyKind } from './keyInput.js';
+import { checkBits, classifyKey, type KeyKind } from './keyInput.js';
 import type { CryptoProvider } from './provider.js';
 
 const generate = promisify(generateKeyPair);
+const EMPTY = Buffer.alloc(0);
 
 function importKey(input: unknown, kind: KeyKind): KeyObject {
   const source = classifyKey(input, kind);
@@ -25,10 +25,7 @@ function importKey(input: unknown, kind: KeyKind): KeyObject {
         key = KeyObject.from(source.key as never);
         break;
       case 'keyobject':
-        key =
-          source.key instanceof KeyObject
-            ? source.key
-            : create({ key: checkJwk(source.key.export({ format: 'jwk' }) as RsaJwk, kind, name) as never, format: 'jwk' });
+        key = source.key instanceof KeyObject ? source.key : create({ key: source.jwk as never, format: 'jwk' });
         break;
     }
   } catch (cause) {
@@ -37,6 +34,15 @@ function importKey(input: unknown, kind: KeyKind): KeyObject {
   }
   if (key.type !== kind || key.asymmetricKeyType !== 'rsa') throw keyError(`${name} is not an RSA ${kind} key`);
   checkBits(key.asymmetricKeyDetails?.modulusLength, name);
+  // Once per imported private key: its signature of a fixed message verifies under its own public part (a key whose
+  // parts passed checkNumbers but whose p or q is no prime; a CryptoKey, whose numbers are not read).
+  if (kind === 'private') {
+    let ok = false;
+    try {
+      ok = rsaVerify('sha256', EMPTY, createPublicKey(key), rsaSign('sha256', EMPTY, key));
+    } catch {}
+    if (!ok) throw keyError('privateKey could not sign (an inconsistent RSA key)');
+  }
   return key;
 }
 

@@ -1,9 +1,9 @@
 import { fromBase64, subtleCrypto, toBase64, utf8 } from '@reqsign/canonical';
 import { NopsError, keyError } from '../errors.js';
-import type { RsaJwk } from '../types.js';
 import { cachedImport } from './keyCache.js';
-import { checkBits, checkJwk, classifyKey, type KeyKind } from './keyInput.js';
+import { classifyKey, type KeyKind } from './keyInput.js';
 import { toPem } from './pem.js';
+import { publicSpki } from './rsaKey.js';
 import type { KeygenCrypto, SignCrypto, VerifyCrypto } from './provider.js';
 
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
@@ -22,15 +22,25 @@ async function importKey(input: unknown, kind: KeyKind): Promise<CryptoKey> {
     if (source.kind === 'der') {
       key = await subtle().importKey(source.format, source.der as Uint8Array<ArrayBuffer>, ALGORITHM, false, [usage]);
     } else {
-      const jwk = source.kind === 'jwk' ? source.jwk : checkJwk(source.key.export({ format: 'jwk' }) as RsaJwk, kind, name);
-      key = await subtle().importKey('jwk', jwk as JsonWebKey, ALGORITHM, false, [usage]);
+      key = await subtle().importKey('jwk', source.jwk as JsonWebKey, ALGORITHM, false, [usage]);
     }
   } catch (cause) {
     if (cause instanceof NopsError) throw cause;
     throw keyError(`${name} could not be read as an RSA key`, cause);
   }
-  checkBits((key.algorithm as { modulusLength?: number }).modulusLength, name);
+  // Once per imported private key: its signature of a fixed message verifies under its own public part.
+  if (kind === 'private' && !(await selfCheck(key, source.numbers))) throw keyError('privateKey could not sign (an inconsistent RSA key)');
   return key;
+}
+
+async function selfCheck(key: CryptoKey, numbers: readonly Uint8Array[]): Promise<boolean> {
+  const message = Uint8Array.of();
+  try {
+    const spki = await subtle().importKey('spki', publicSpki(numbers) as Uint8Array<ArrayBuffer>, ALGORITHM, false, ['verify']);
+    return await subtle().verify(SIGN, spki, await subtle().sign(SIGN, key, message), message);
+  } catch {
+    return false;
+  }
 }
 
 // The portable provider: WebCrypto only (browsers, Deno, Bun, workers, Node). Three objects rather than one, so

@@ -7,7 +7,23 @@
  */
 
 /** AlgorithmIdentifier { rsaEncryption (1.2.840.113549.1.1.1), NULL }. */
-const RSA_ALGORITHM = Uint8Array.of(0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00);
+export const RSA_ALGORITHM: Uint8Array = Uint8Array.of(
+  0x30,
+  0x0d,
+  0x06,
+  0x09,
+  0x2a,
+  0x86,
+  0x48,
+  0x86,
+  0xf7,
+  0x0d,
+  0x01,
+  0x01,
+  0x01,
+  0x05,
+  0x00,
+);
 
 function length(n: number): number[] {
   if (n < 0x80) return [n];
@@ -17,7 +33,7 @@ function length(n: number): number[] {
 }
 
 /** One DER TLV: tag, length, contents (the contents are concatenated parts). */
-function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
+export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   const size = parts.reduce((s, p) => s + p.length, 0);
   const head = [tag, ...length(size)];
   const out = new Uint8Array(head.length + size);

@@ -1,7 +1,8 @@
 import { NopsError, keyError } from '../errors.js';
 import type { CryptoKeyLike, KeyObjectLike, RsaJwk } from '../types.js';
-import { pkcs1PrivateToPkcs8, pkcs1PublicToSpki } from './der.js';
+import { fromBase64 } from '@reqsign/canonical';
 import { parsePem } from './pem.js';
+import { checkNumbers, exponentOk, readKeyDer, type RsaNumbers } from './rsaKey.js';
 
 /**
  * Whether an RSA modulus of `bits` is accepted: from 1024 bits, what the nOps documentation generates, to 16384,
@@ -12,14 +13,17 @@ export const sizeOk = (bits: unknown): boolean => (bits as number) >= 1024 && (b
 
 export type KeyKind = 'private' | 'public';
 
-/** A key input after the checks that do not need a crypto library, in the form a provider imports. */
+/**
+ * A key input after the checks that do not need a crypto library, in the form a provider imports, with the key's
+ * numbers (checked: {@link checkNumbers}) where they could be read.
+ */
 export type KeySource =
-  | { readonly kind: 'der'; readonly format: 'pkcs8' | 'spki'; readonly der: Uint8Array }
-  | { readonly kind: 'jwk'; readonly jwk: RsaJwk }
+  | { readonly kind: 'der'; readonly format: 'pkcs8' | 'spki'; readonly der: Uint8Array; readonly numbers: RsaNumbers }
+  | { readonly kind: 'jwk'; readonly jwk: RsaJwk; readonly numbers: RsaNumbers }
   | { readonly kind: 'cryptokey'; readonly key: CryptoKeyLike }
-  | { readonly kind: 'keyobject'; readonly key: KeyObjectLike };
+  | { readonly kind: 'keyobject'; readonly key: KeyObjectLike; readonly jwk: RsaJwk; readonly numbers: RsaNumbers };
 
-const PRIVATE_JWK = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+const PRIVATE_JWK = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 
 /** Throws `ERR_NOPS_KEY` unless a modulus of `bits` (`undefined`: unknown) is accepted ({@link sizeOk}). */
 export function checkBits(bits: number | undefined, name: string): void {
@@ -51,10 +55,10 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
     const pem = parsePem(input);
     const isPrivate = pem.label === 'PRIVATE KEY' || pem.label === 'RSA PRIVATE KEY';
     if (isPrivate !== (kind === 'private')) throw keyError(`${name} is a ${isPrivate ? 'private' : 'public'} key PEM`);
-    // A PKCS#8 or SPKI key of another algorithm (EC, Ed25519, RSA-PSS) is refused by the provider's import.
-    if (pem.label === 'RSA PRIVATE KEY') return { kind: 'der', format: 'pkcs8', der: pkcs1PrivateToPkcs8(pem.der) };
-    if (pem.label === 'RSA PUBLIC KEY') return { kind: 'der', format: 'spki', der: pkcs1PublicToSpki(pem.der) };
-    return { kind: 'der', format: isPrivate ? 'pkcs8' : 'spki', der: pem.der };
+    // Strict DER of the label's structure, rsaEncryption only (EC, Ed25519, RSA-PSS refused), in canonical form.
+    const { der, numbers } = readKeyDer(pem.label, pem.der);
+    checkNumbers(numbers, name);
+    return { kind: 'der', format: isPrivate ? 'pkcs8' : 'spki', der, numbers };
   }
   if (typeof input !== 'object' || input === null) {
     throw new NopsError(
@@ -62,14 +66,20 @@ export function classifyKey(input: unknown, kind: KeyKind): KeySource {
       `${name} must be a PEM (text or bytes), a JWK (object or JSON text), a KeyObject or a CryptoKey`,
     );
   }
-  if (isCryptoKey(input)) return { kind: 'cryptokey', key: checkCryptoKey(input, kind, name) };
+  if (isCryptoKey(input)) {
+    // Only e can be read from a non-extractable key (its import read n): the rule of checkNumbers, for a verifier.
+    const { publicExponent } = checkCryptoKey(input, kind, name).algorithm as { publicExponent?: Uint8Array };
+    if (kind === 'public' && !exponentOk(publicExponent ?? []))
+      throw keyError(`${name} is no valid RSA key: n must be odd, e one of 3, 17, 37, 65537`);
+    return { kind: 'cryptokey', key: input };
+  }
   if (tag(input) === '[object KeyObject]' && typeof (input as KeyObjectLike).export === 'function') {
     const key = input as KeyObjectLike;
     if (key.type !== kind) throw keyError(`${name} is a ${key.type} KeyObject`);
     if (key.asymmetricKeyType !== 'rsa') throw keyError(`${name} is not an RSA key`);
-    return { kind: 'keyobject', key };
+    return { kind: 'keyobject', key, ...checkJwk(key.export({ format: 'jwk' }) as RsaJwk, kind, name) };
   }
-  return { kind: 'jwk', jwk: checkJwk(input as RsaJwk, kind, name, true) };
+  return { kind: 'jwk', ...checkJwk(input as RsaJwk, kind, name) };
 }
 
 /** Whether a value is a WebCrypto `CryptoKey` (by its tag, which works across realms and polyfill-free runtimes). */
@@ -95,33 +105,33 @@ export function checkCryptoKey(key: CryptoKeyLike, kind: KeyKind, name: string):
 }
 
 /**
- * A JWK member as RFC 7518 writes it: strict base64url without padding (RFC 4648 section 5), not empty, no stray bits
- * in the last character. Key imports are lenient (node and WebCrypto also read `=`, `+` and `/`), so it is checked here.
+ * Checks an RSA JWK and returns only its key parameters (no `use`, `key_ops` or `ext` to trip an import) and its
+ * numbers. Each member is a Base64urlUInt (RFC 7518 section 2): strict base64url without padding (RFC 4648 section 5),
+ * not empty, no stray bits in the last character, and the fewest octets (no leading zero octet). Key imports are
+ * lenient (node and WebCrypto also read `=`, `+` and `/`, and leading zeros), so it is checked here. A public JWK has
+ * no `d` member, not even `null`.
  */
-function base64url(value: string, name: string): string {
-  const rest = value.length & 3;
-  if (/^[\w-]+$/.test(value) && rest !== 1 && (!rest || (rest & 1 ? 'AEIMQUYcgkosw048' : 'AQgw').includes(value.at(-1)!))) return value;
-  throw keyError(`${name} is a JWK with a parameter not in unpadded base64url`);
-}
-
-/**
- * Checks an RSA JWK and returns only its key parameters (no `use`, `key_ops` or `ext` to trip an import); `given`: a
- * JWK from the caller, whose parameters must be strict base64url (not one a KeyObject exported).
- */
-export function checkJwk(jwk: RsaJwk, kind: KeyKind, name: string, given?: boolean): RsaJwk {
-  const read = (value: string): string => (given ? base64url(value, name) : value);
+export function checkJwk(jwk: RsaJwk, kind: KeyKind, name: string): { jwk: RsaJwk; numbers: RsaNumbers } {
   if (jwk.kty !== 'RSA') throw keyError(`${name} is not an RSA JWK`);
   if (jwk.alg !== undefined && jwk.alg !== 'RS256') throw keyError(`${name} is a JWK for another algorithm than RS256`);
-  if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') throw keyError(`${name} is a JWK without n and e`);
-  const out: Record<string, string> = { kty: 'RSA', n: read(jwk.n), e: read(jwk.e) };
-  if (kind === 'public') {
-    if (jwk.d !== undefined) throw keyError(`${name} is a private JWK`);
-    return out as unknown as RsaJwk;
-  }
-  for (const p of PRIVATE_JWK) {
+  if (kind === 'public' && 'd' in jwk) throw keyError(`${name} is a private JWK`);
+  const out: Record<string, string> = { kty: 'RSA' };
+  const numbers: Uint8Array[] = [];
+  for (const p of kind === 'public' ? (['n', 'e'] as const) : PRIVATE_JWK) {
     const v = jwk[p];
-    if (typeof v !== 'string') throw keyError(`${name} is a JWK without the private parameters d, p, q, dp, dq, qi`);
-    out[p] = read(v);
+    if (typeof v !== 'string') throw keyError(`${name} is a JWK without ${kind === 'public' ? 'n and e' : 'n, e, d, p, q, dp, dq, qi'}`);
+    // Strict unpadded base64url (RFC 4648 section 5): no stray bits in the last character, no length of 4k+1.
+    const rest = v.length & 3;
+    const bytes =
+      /^[\w-]+$/.test(v) && rest !== 1 && (!rest || (rest & 1 ? 'AEIMQUYcgkosw048' : 'AQgw').includes(v.at(-1)!))
+        ? fromBase64(v.replace(/-/g, '+').replace(/_/g, '/') + '=='.slice(0, (4 - rest) & 3))
+        : Uint8Array.of();
+    if (!bytes.length || (bytes[0] === 0 && bytes.length > 1)) {
+      throw keyError(`${name} is a JWK with a parameter not in unpadded base64url of the fewest octets`);
+    }
+    out[p] = v;
+    numbers.push(bytes);
   }
-  return out as unknown as RsaJwk;
+  checkNumbers(numbers, name);
+  return { jwk: out as unknown as RsaJwk, numbers };
 }

@@ -37,22 +37,6 @@ export function parsePem(text: string): Pem {
   } catch (cause) {
     throw keyError('The PEM block holds no key of its label', cause);
   }
-  // One DER SEQUENCE (a length in 1 to 4 bytes) and nothing after it, which OpenSSL's import would ignore.
-  const n = der[1]!;
-  const head = n < 128 ? 2 : 2 + (n & 127);
-  let length = n < 128 ? n : 0;
-  for (let i = 2; i < head; i++) length = length * 256 + der[i]!;
-  // The label's own structure, which some key imports (BoringSSL's in workerd, Bun's) do not check: SPKI starts with
-  // its algorithm (a SEQUENCE) where PKCS#1's public key starts with the modulus (an INTEGER); after the version
-  // (02 01 00), PKCS#8 has its algorithm (a SEQUENCE) where PKCS#1's private key has the modulus (an INTEGER).
-  if (
-    der[0] !== 48 ||
-    n === 128 ||
-    head > 6 ||
-    head + length !== der.length ||
-    der[label.includes('PUB') ? head : head + 3] !== (label[0] === 'R' ? 2 : 48)
-  )
-    throw keyError('The PEM block holds no key of its label');
   return { label, der };
 }
 
