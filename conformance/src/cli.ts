@@ -112,7 +112,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   }
   let files;
   try {
-    files = loadVectors(args.vectors ?? VECTORS_DIR);
+    files = loadVectors(args.vectors ?? VECTORS_DIR, undefined, { breaksSchema: true });
   } catch (err) {
     io.stderr(`${program}: ${(err as Error).message}\n`);
     return 2;

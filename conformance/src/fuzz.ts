@@ -6,6 +6,7 @@ import { deepEqual } from './judge.js';
 import { Port, type PortOptions } from './port.js';
 import type { Scheme } from './protocol.js';
 import type { Implementation } from './runner.js';
+import { loadInputCheckers } from './input-schemas.js';
 import { loadVectors, VECTORS_DIR, type Expected, type VectorFile } from './vectors.js';
 
 /** What an implementation answered to one input, reduced to what is compared. */
@@ -262,19 +263,28 @@ function writeCandidate(
   mkdirSync(out, { recursive: true });
   const path = join(out, `${file}.json`);
   const said = answers.map(({ name, answer }) => `${name}: ${JSON.stringify(answer)}`).join('; ');
+  const reference = answers[0]!.answer;
+  // null is absent (PROTOCOL.md): written without such members, which the file's schema does not take.
+  const checked = loadInputCheckers()[`${scheme}/${operation}`]?.(input);
+  const written = checked?.ok === true ? checked.input : input;
+  const breaks = 'error' in reference && (reference.error === 'ERR_VECTOR_INPUT' || reference.error === 'ERR_OPTION_RANGE');
   const data = {
     $schema: `../schema/${file}.schema.json`,
     scheme,
     operation,
     version: '0.0.0',
     description: `A candidate vector from reqsign-conformance fuzz --seed ${seed}: the implementations disagreed. Decide the rule in the specification, then move the case into vectors/${file}.json with the decided answer.`,
-    notes: { Fuzz: `Found and shrunk by the differential fuzz mode (seed ${seed}). The answers: ${said}` },
+    notes: {
+      Fuzz: `Found and shrunk by the differential fuzz mode (seed ${seed}). The answers: ${said}`,
+      ...(breaks ? { BreaksSchema: "The input breaks the operation's schema: the reference's input check refused it (PROTOCOL.md)." } : {}),
+    },
     cases: [
       {
         id: `${file}-fuzz-001`,
         description: `implementations disagree; expected is ${answers[0]!.name}'s answer. ${said}`,
-        flags: ['Fuzz'],
-        input,
+        // An input the reference's input check refused breaks the schema: so flagged, the file's schema takes it.
+        flags: breaks ? ['Fuzz', 'BreaksSchema'] : ['Fuzz'],
+        input: written,
         expected: expectedOf(answers[0]!.answer),
       },
     ],

@@ -1,7 +1,18 @@
 export { jsonLine, PROTOCOL, type Hello, type Request, type Response } from './protocol.js';
 export { SCHEMES, SCHEME_ENTRIES, schemeOf, type Scheme, type SchemeInfo, type SchemeCli, type SchemeBundle } from './schemes.js';
 export { respond } from './respond.js';
-export { loadVectors, VECTORS_DIR, SCHEMA_DIR, VectorFileError, type VectorFile, type VectorCase, type Expected } from './vectors.js';
+export {
+  loadVectors,
+  BREAKS_SCHEMA,
+  VECTORS_DIR,
+  SCHEMA_DIR,
+  VectorFileError,
+  type LoadOptions,
+  type VectorFile,
+  type VectorCase,
+  type Expected,
+} from './vectors.js';
+export { inputChecker, inputCheckers, loadInputCheckers, type InputCheck, type InputCheckCode, type SchemaDocs } from './input-schemas.js';
 export { judge, deepEqual, type Verdict } from './judge.js';
 export type { Handler, Handlers } from './handlers.js';
 export { field, optional } from './handlers.js';

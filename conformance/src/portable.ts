@@ -9,3 +9,4 @@ export { respond } from './respond.js';
 export { judge, deepEqual, type Verdict } from './judge.js';
 export { field, optional, type Handler, type Handlers } from './handlers.js';
 export type { Expected, VectorCase, VectorFile } from './vectors.js';
+export { inputChecker, inputCheckers, type InputCheck, type InputCheckCode, type SchemaDocs } from './input-check.js';

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { generators, ZONES_NEWER_THAN_2017C } from '../src/fuzz-inputs.js';
 import { fuzz, judge, loadVectors, main } from '../src/index.js';
 import { PYTHON_PORT } from './helpers.js';
 import { requirePrograms } from '../../scripts/lib/programs.js';
@@ -20,6 +22,52 @@ function planted(line: string, deviation: string): string {
 }
 
 describe('the fuzz mode', () => {
+  it('sends what PROTOCOL.md says it sends: schema breaks, options out of range or set, nOps URLs past the limit', async () => {
+    const report = await fuzz({
+      implementations: [
+        { name: 'reference', command: python },
+        { name: 'again', command: python },
+      ],
+      runs: 200,
+      seed: 31,
+    });
+    expect(report.agreed).toBe(true);
+    const codes = (op: string) => report.operations.find((o) => `${o.scheme}/${o.operation}` === op)!.codes['reference']!;
+    // Each operation's input check is reached; each range and set check where the operation has one.
+    for (const o of report.operations) expect(codes(`${o.scheme}/${o.operation}`)['ERR_VECTOR_INPUT'], o.operation).toBeGreaterThan(5);
+    for (const op of ['canonical/target', 'nog-v1/sign', 'nog-v1/verify', 'nog-v1/verify-sequence']) {
+      expect(codes(op)['ERR_OPTION_RANGE'], op).toBeGreaterThan(0);
+    }
+    for (const op of ['nops/sign', 'nops/verify']) {
+      expect(codes(op)['ERR_INVALID_ARGUMENT'], op).toBeGreaterThan(5);
+      expect(codes(op)['ERR_TARGET_TOO_LONG'], op).toBeGreaterThan(0);
+    }
+    // The inputs that break nothing are still most of them.
+    expect(codes('canonical/query')['output']).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('draws no zone name that a tz release after 2017c added (canonical.md: such a name is a zone only where the database holds it)', () => {
+    const gens = generators(loadVectors());
+    const newer = new Set(ZONES_NEWER_THAN_2017C.map((z) => z.toLowerCase()));
+    const zones = new Set<string>();
+    for (const op of ['canonical/date', 'nops/sign', 'nops/verify']) {
+      for (const input of fc.sample(gens[op]!, { numRuns: 4000, seed: 5 })) {
+        const date = input['date'];
+        for (const z of [
+          input['timeZone'],
+          typeof date === 'object' && date !== null ? (date as Record<string, unknown>)['timeZone'] : undefined,
+        ]) {
+          if (typeof z === 'string') zones.add(z);
+        }
+      }
+    }
+    expect(zones.size).toBeGreaterThan(200);
+    expect([...zones].filter((z) => newer.has(z.toLowerCase()))).toEqual([]);
+    // The runtime's list holds some of them, so the filter is what keeps them out.
+    const runtime = (Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf('timeZone');
+    expect(runtime.some((z) => newer.has(z.toLowerCase()))).toBe(true);
+  });
+
   it('finds a one-line deviation planted in a copy of the Python port, shrinks it and writes a vector the schemas accept', async () => {
     // Epoch milliseconds truncated toward zero instead of floored: the bug one implementation had.
     const deviant = planted('    ms = math.floor(ms)\n', '    ms = int(ms)\n');

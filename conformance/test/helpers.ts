@@ -60,9 +60,10 @@ export function alive(pid: number): boolean {
 export function encodingDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'reqsign-vectors-'));
   const file = JSON.parse(readFileSync(join(VECTORS_DIR, 'canonical-encoding.json'), 'utf8')) as {
-    cases: Array<{ input: Record<string, unknown> }>;
+    cases: Array<{ input: Record<string, unknown>; flags: string[] }>;
   };
-  file.cases = file.cases.filter((c) => typeof c.input['hex'] === 'string');
+  // The fake port answers hex cases and checks no schema: the cases that break it are left out.
+  file.cases = file.cases.filter((c) => typeof c.input['hex'] === 'string' && !c.flags.includes('BreaksSchema'));
   writeFileSync(join(dir, 'canonical-encoding.json'), JSON.stringify(file));
   return dir;
 }

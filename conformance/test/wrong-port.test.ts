@@ -7,7 +7,7 @@ requirePrograms('python3', 'tzdata');
 
 // A port with one classic bug must fail the run, and the failure must say where: the first differing stage.
 // Counted, not written down: new vectors arrive with every minor version.
-const nogSign = loadVectors().find((f) => f.name === 'nog-sign')!.cases.length;
+const nogSign = loadVectors(undefined, undefined, { breaksSchema: true }).find((f) => f.name === 'nog-sign')!.cases.length;
 const buggy = (bug: string) => `python3 ${JSON.stringify(`${FIXTURES}buggy_port.py`)} ${bug}`;
 
 describe('the runner catches a wrong port', () => {

@@ -28,6 +28,7 @@ import hashlib
 import hmac
 import json
 import math
+import os
 import re
 import sys
 import zoneinfo
@@ -1036,7 +1037,192 @@ def nops_verify(data):
 
 # =====================================================================================================================
 # 4. The protocol loop: a hello line, then one response line per request line, in order, until stdin closes.
+#
+# Every input is first checked against its operation's schema, `definitions.input` of
+# `schema/<file>.schema.json` (PROTOCOL.md, "Inputs that break the schema"): a small validator of the keywords those
+# schemas use, the same one as the TypeScript port's (conformance/src/input-check.ts). `null` is absent: dropped at
+# the top level and inside options and date before the check (not inside a key), except a top-level member whose
+# schema allows null (nog-v1 sign's nonce). A number
+# where an integer is wanted, or outside minimum/maximum, is ERR_OPTION_RANGE; any other break is ERR_VECTOR_INPUT,
+# which wins when both occur. Messages name the member and the rule, never the value.
 # =====================================================================================================================
+
+# The runner names its schema directory in REQSIGN_CONFORMANCE_SCHEMA_DIR; beside this file is where the package keeps it.
+SCHEMA_DIR = os.environ.get("REQSIGN_CONFORMANCE_SCHEMA_DIR") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "schema"
+)
+SCHEMA_KEYWORDS = {
+    "$schema", "$id", "$ref", "title", "description", "type", "enum", "const", "required", "properties",
+    "additionalProperties", "items", "minItems", "maxItems", "pattern", "minimum", "maximum", "oneOf", "anyOf",
+    "allOf", "not", "definitions",
+}  # fmt: skip
+
+
+def json_type_is(value, kind):
+    if kind == "null":
+        return value is None
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind in ("number", "integer"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        return kind == "number" or isinstance(value, int) or value.is_integer()
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "object":
+        return isinstance(value, dict)
+    raise ValueError(f"schema type {kind} is not one this validator knows")
+
+
+def json_type_name(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}[type(value)]
+
+
+def same_json(a, b):
+    return json_type_name(a) == json_type_name(b) and a == b
+
+
+def js_number(n):
+    return str(int(n)) if float(n).is_integer() else repr(n)
+
+
+class InputSchemas:
+    """The schema files by name, and the input check of each operation."""
+
+    def __init__(self, directory=SCHEMA_DIR):
+        self.docs = {}
+        for name in sorted(os.listdir(directory)):
+            if name.endswith(".schema.json"):
+                with open(os.path.join(directory, name), encoding="utf-8") as f:
+                    self.docs[name] = json.load(f)
+        self.checks = {}
+        for name, doc in self.docs.items():
+            props = (doc.get("allOf") or [{}, {}])[1].get("properties", {})
+            scheme, operation = props.get("scheme", {}).get("const"), props.get("operation", {}).get("const")
+            if isinstance(scheme, str) and isinstance(operation, str):
+                schema, _ = self.resolve("#/definitions/input", name)
+                self.audit(schema, name, set())
+                self.checks[(scheme, operation)] = (schema, name)
+
+    def resolve(self, ref, doc):
+        file, _, pointer = ref.partition("#")
+        file = file or doc
+        at = self.docs[file]
+        for part in [p for p in pointer.split("/") if p]:
+            at = at[part.replace("~1", "/").replace("~0", "~")]
+        return at, file
+
+    def audit(self, schema, doc, seen):
+        if id(schema) in seen:
+            return
+        seen.add(id(schema))
+        unknown = set(schema) - SCHEMA_KEYWORDS
+        if unknown:
+            raise ValueError(f"{doc}: schema keyword {sorted(unknown)[0]} is not one this validator knows")
+        subs = [*schema.get("oneOf", []), *schema.get("anyOf", []), *schema.get("allOf", [])]
+        subs += [schema[k] for k in ("not", "items", "additionalProperties") if isinstance(schema.get(k), dict)]
+        subs += list(schema.get("properties", {}).values())
+        for sub in subs:
+            self.audit(sub, doc, seen)
+        if "$ref" in schema:
+            self.audit(*self.resolve(schema["$ref"], doc), seen)
+
+    def faults(self, schema, v, path, doc):
+        """Every fault of v against schema: (is_range, message)."""
+        out = []
+        if "$ref" in schema:
+            target, at = self.resolve(schema["$ref"], doc)
+            out += self.faults(target, v, path, at)
+        if "type" in schema:
+            types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            if not any(json_type_is(v, t) for t in types):
+                if "integer" in types and json_type_is(v, "number"):
+                    out.append((True, f"{path} must be a whole number"))
+                else:
+                    out.append((False, f"{path} must be {' or '.join(types)}, not {json_type_name(v)}"))
+                return out
+        if "enum" in schema and not any(same_json(e, v) for e in schema["enum"]):
+            shown = ", ".join(json.dumps(e) for e in schema["enum"])
+            out.append((False, f"{path} must be one of {shown}"))
+        if "const" in schema and not same_json(schema["const"], v):
+            out.append((False, f"{path} must be {json.dumps(schema['const'])}"))
+        if json_type_is(v, "number"):
+            if "minimum" in schema and v < schema["minimum"]:
+                out.append((True, f"{path} must be {js_number(schema['minimum'])} or more"))
+            if "maximum" in schema and v > schema["maximum"]:
+                out.append((True, f"{path} must be {js_number(schema['maximum'])} or less"))
+        if isinstance(v, str) and "pattern" in schema:
+            # JavaScript's RegExp: `$` is the very end (Python's also matches before a final newline), \d is ASCII.
+            pattern = schema["pattern"][:-1] + r"\Z" if schema["pattern"].endswith("$") else schema["pattern"]
+            if re.search(pattern, v, re.ASCII) is None:
+                out.append((False, f"{path} must match {schema['pattern']}"))
+        if isinstance(v, list):
+            if "minItems" in schema and len(v) < schema["minItems"]:
+                out.append((False, f"{path} must have {schema['minItems']} items or more"))
+            if "maxItems" in schema and len(v) > schema["maxItems"]:
+                out.append((False, f"{path} must have {schema['maxItems']} items or fewer"))
+            if isinstance(schema.get("items"), dict):
+                for i, item in enumerate(v):
+                    out += self.faults(schema["items"], item, f"{path}/{i}", doc)
+        if isinstance(v, dict):
+            for name in schema.get("required", []):
+                if name not in v:
+                    out.append((False, f"{path} must have {name}"))
+            props = schema.get("properties", {})
+            extra = schema.get("additionalProperties")
+            for name, value in v.items():
+                if name in props:
+                    out += self.faults(props[name], value, f"{path}/{name}", doc)
+                elif extra is False:
+                    out.append((False, f"{path} has {json.dumps(name)}, which the schema does not know"))
+                elif isinstance(extra, dict):
+                    out += self.faults(extra, value, f"{path}/{json.dumps(name)}", doc)
+        for sub in schema.get("allOf", []):
+            out += self.faults(sub, v, path, doc)
+        if "anyOf" in schema and not any(not self.faults(s, v, path, doc) for s in schema["anyOf"]):
+            out.append((False, f"{path} matches none of the forms the schema allows (anyOf)"))
+        if "oneOf" in schema:
+            n = sum(1 for s in schema["oneOf"] if not self.faults(s, v, path, doc))
+            if n != 1:
+                what = "matches none of the forms the schema allows (oneOf)" if n == 0 else "matches more than one form (oneOf): give exactly one"
+                out.append((False, f"{path} {what}"))
+        if isinstance(schema.get("not"), dict) and not self.faults(schema["not"], v, path, doc):
+            out.append((False, f"{path} has a form the schema excludes (not)"))
+        return out
+
+    def check(self, scheme, operation, raw):
+        """The input without its nulls, or PortError (ERR_VECTOR_INPUT, ERR_OPTION_RANGE)."""
+        schema, doc = self.checks[(scheme, operation)]
+        nullable = {
+            name
+            for name, p in schema.get("properties", {}).items()
+            if "null" in (p.get("type") if isinstance(p.get("type"), list) else [p.get("type")])
+        }
+
+        def drop_nulls(v, keep=frozenset(), depth=0):
+            # null is absent at the top level and inside options and date, not inside a key (JWK "alg": null)
+            if not isinstance(v, dict):
+                return v
+            inner = lambda k, x: drop_nulls(x, frozenset(), 1) if depth == 0 and k in ("options", "date") else x  # noqa: E731
+            return {k: inner(k, x) for k, x in v.items() if x is not None or k in keep}
+
+        data = drop_nulls(raw, nullable)
+        faults = self.faults(schema, data, "input", doc)
+        if faults:
+            is_range, message = next((f for f in faults if not f[0]), faults[0])
+            raise PortError("ERR_OPTION_RANGE" if is_range else "ERR_VECTOR_INPUT", message)
+        return data
+
+
+INPUT_SCHEMAS = None
 
 OPERATIONS = {
     ("canonical", "target"): canonical_target,
@@ -1065,7 +1251,11 @@ def answer(request):
     if operation is None:
         return {"type": "response", "id": rid, "unsupported": True}
     try:
-        return {"type": "response", "id": rid, "output": operation(request.get("input") or {})}
+        global INPUT_SCHEMAS
+        if INPUT_SCHEMAS is None:
+            INPUT_SCHEMAS = InputSchemas()
+        data = INPUT_SCHEMAS.check(request.get("scheme"), request.get("operation"), request.get("input"))
+        return {"type": "response", "id": rid, "output": operation(data)}
     except PortError as err:
         return {"type": "response", "id": rid, "error": {"code": err.code, "message": err.message}}
     except Exception as err:  # a bug of this port: answered, as PROTOCOL.md asks, and the port goes on

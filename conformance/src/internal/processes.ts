@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { SCHEMA_DIR } from '../input-schemas.js';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
@@ -25,10 +26,12 @@ export const wrap = (command: string): string => `exec 3<&0\n{\n${command}\n} <&
 
 /** Starts `command` with a shell, in its own process group, and tracks it until {@link release}. Throws as spawn does. */
 export function startProcess(command: string, cwd: string | undefined): PortProcess {
+  // Where the schemas are, for the port's input check (PROTOCOL.md, "The exchange"), unless the caller says.
+  const env = { REQSIGN_CONFORMANCE_SCHEMA_DIR: SCHEMA_DIR, ...process.env };
   const child =
     process.platform === 'win32'
-      ? spawn(command, { shell: true, cwd, stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn('/bin/sh', ['-c', wrap(command)], { cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      ? spawn(command, { shell: true, cwd, env, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', wrap(command)], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const proc = { child, pipes: pipesOf(child.pid) };
   running.add(proc);
   if (!exitHook) {

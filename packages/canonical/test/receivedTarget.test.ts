@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CanonicalError, parseReceivedTarget, receivedTargetOf } from '../src/index.js';
+import { CanonicalError, parseReceivedTarget, parseRequestTarget, receivedTargetOf } from '../src/index.js';
 
 /** What parseReceivedTarget says of a received URL: its target, or null for a target code. */
 function reference(url: string, maxLength?: number): string | null {
@@ -32,8 +32,12 @@ describe('receivedTargetOf', () => {
 
   it('refuses arguments as the parser does', () => {
     expect(() => receivedTargetOf(1 as unknown as string)).toThrow(CanonicalError);
-    for (const max of [0, -1, 1.5, Number.NaN]) {
-      expect(() => receivedTargetOf('/p', max)).toThrow(new CanonicalError('ERR_INVALID_ARGUMENT', 'maxLength must be a positive integer'));
+    // 1e20 is a whole number: the message gives the range it is outside of.
+    const refused = new CanonicalError('ERR_INVALID_ARGUMENT', 'maxLength must be a whole number from 1 to 9007199254740991');
+    for (const max of [0, -1, 1.5, Number.NaN, 1e20, 2 ** 53]) {
+      expect(() => receivedTargetOf('/p', max)).toThrow(refused);
+      expect(() => parseRequestTarget('/p', { maxLength: max })).toThrow(refused);
     }
+    expect(receivedTargetOf('/p', 2 ** 53 - 1)).toBe('/p');
   });
 });

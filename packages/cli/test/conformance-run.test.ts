@@ -23,7 +23,7 @@ function reqsignConformance(args: readonly string[]): Promise<{ code: number | n
 
 describe('the full conformance run', () => {
   it('every implementation passes every vector', async () => {
-    const cases = loadVectors().reduce((n, f) => n + f.cases.length, 0);
+    const cases = loadVectors(undefined, undefined, { breaksSchema: true }).reduce((n, f) => n + f.cases.length, 0);
     const report = join(mkdtempSync(join(tmpdir(), 'reqsign-run-')), 'report.json');
     const run = await reqsignConformance(['--report', report]);
     const json = JSON.parse(readFileSync(report, 'utf8')) as {

@@ -1,7 +1,8 @@
 /**
- * PROTOCOL.md, "Inputs that break the schema, bad option values, null": what every port answers for requests that no
- * vector file may hold (the runner refuses a file that breaks its schema), held on the TypeScript port (both crypto
- * paths) and the reference Python port alike, one process each.
+ * PROTOCOL.md, "Inputs that break the schema, bad option values, null": what every port answers for `null` members
+ * (which no vector file holds: the file's schema refuses them) and for schema breaks beside other faults, held on the
+ * TypeScript port (both crypto paths) and the reference Python port alike, one process each. The vectors flagged
+ * BreaksSchema hold each kind of break per operation.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

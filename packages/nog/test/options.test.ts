@@ -104,6 +104,29 @@ describe('the units of the verifier options', () => {
     );
   });
 
+  it('a count option (maxUrlLength, maxEntries) refuses with its range in the message: 1e20 is a whole number, past the end', async () => {
+    const message = (name: string) => `${name} must be a whole number from 1 to 9007199254740991`;
+    for (const v of [0, -1, 1.5, 1e20, 2 ** 53]) {
+      expect(refused(make({ maxUrlLength: v })), String(v)).toMatchObject({
+        code: 'ERR_OPTION_RANGE',
+        message: 'maxUrlLength must be a whole number of UTF-16 code units from 1 to 9007199254740991',
+      });
+      expect(
+        refused(() => new node.MemoryNonceStore({ maxEntries: v })),
+        String(v),
+      ).toMatchObject({
+        code: 'ERR_OPTION_RANGE',
+        message: message('maxEntries'),
+      });
+      await expect(node.sign('GET', '/p', KEY, { maxUrlLength: v })).rejects.toMatchObject({
+        code: 'ERR_OPTION_RANGE',
+        message: message('options.maxUrlLength'),
+      });
+    }
+    expect(make({ maxUrlLength: 2 ** 53 - 1 })).not.toThrow();
+    expect(() => new node.MemoryNonceStore({ maxEntries: 2 ** 53 - 1 })).not.toThrow();
+  });
+
   it('takes every value of the ranges, and nothing beyond their ends', () => {
     const ranges = { maxClockSkew: 3600, defaultExpires: 86_400, maxExpiresWithNonce: 604_800, maxExpires: 31_622_400 };
     fc.assert(

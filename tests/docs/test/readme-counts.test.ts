@@ -7,7 +7,8 @@ import { parseReadme, readmes } from './support/snippets.js';
 const all = readmes(ROOT).map((r) => ({ readme: r, ...parseReadme(ROOT, r) }));
 
 describe('counts in READMEs', () => {
-  const vectors = loadVectors();
+  // What a run sends: every case, those that break the schema included.
+  const vectors = loadVectors(undefined, undefined, { breaksSchema: true });
   const cases = new Map(vectors.map((f) => [f.name, f.cases.length]));
   const total = vectors.reduce((n, f) => n + f.cases.length, 0);
 

@@ -5,11 +5,14 @@
  * portable WebCrypto builds instead of the node:crypto ones. `reqsign conformance` runs it on both paths.
  */
 import { readFileSync } from 'node:fs';
+import { loadInputCheckers } from '@reqsign/conformance/input-check';
 import { jsonLine, PROTOCOL, respond, type Handlers, type Hello, type Request, type Response } from '@reqsign/conformance/portable';
 import { schemeHandlers } from './handlers.js';
 
 const webcrypto = process.argv.includes('--webcrypto');
 const schemes = await schemeHandlers(webcrypto);
+// Each operation's schema, the check of every input before anything else (PROTOCOL.md, "Inputs that break the schema").
+const checkers = loadInputCheckers();
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const hello: Hello = {
@@ -25,7 +28,11 @@ async function answer(line: string): Promise<Response> {
   const req = JSON.parse(line) as Request;
   const handler = (schemes as Readonly<Record<string, Handlers | undefined>>)[req.scheme]?.[req.operation];
   try {
-    return await respond(req.id, handler === undefined ? undefined : () => handler(req.input));
+    if (handler === undefined) return await respond(req.id, undefined);
+    const checked = checkers[`${req.scheme}/${req.operation}`]?.(req.input);
+    if (checked !== undefined && !checked.ok)
+      return { type: 'response', id: req.id, error: { code: checked.code, message: checked.message } };
+    return await respond(req.id, () => handler(checked?.input ?? req.input));
   } catch (err) {
     // An untyped exception is a bug: say so in the answer, so that the runner reports the case as failed.
     return { type: 'response', id: req.id, error: { code: 'ERR_UNEXPECTED', message: String((err as Error)?.message ?? err) } };
