@@ -64,7 +64,7 @@ export function parseReceivedTarget(target: string, options?: RequestTargetOptio
 export function receivedTargetOf(url: string, maxLength: number = DEFAULT_MAX_URL_LENGTH): string | null {
   assertString(url, 'url');
   if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
-    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'maxLength must be a whole number from 1 to 9007199254740991');
+    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'maxLength must be a whole number from 1 to 2^53 - 1');
   }
   if (url.charCodeAt(0) === 0x2f /* / */ && url.length <= maxLength && ALLOWED.test(url)) {
     const hash = url.indexOf('#');
@@ -81,7 +81,7 @@ function parse(url: string, options: RequestTargetOptions | undefined, received:
   assertString(url, 'url');
   const maxLength = options?.maxLength ?? DEFAULT_MAX_URL_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
-    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'maxLength must be a whole number from 1 to 9007199254740991');
+    throw new CanonicalError('ERR_INVALID_ARGUMENT', 'maxLength must be a whole number from 1 to 2^53 - 1');
   }
   if (url.length === 0) throw new CanonicalError('ERR_TARGET_EMPTY', 'The URL is empty');
   const hash = url.indexOf('#');

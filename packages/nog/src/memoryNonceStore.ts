@@ -79,7 +79,7 @@ export class MemoryNonceStore implements NonceStore, ScopedNonceStore {
     const maxEntries = options?.maxEntries ?? DEFAULT_MAX_NONCES;
     if (typeof maxEntries !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'maxEntries must be a number');
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-      throw new NogError('ERR_OPTION_RANGE', 'maxEntries must be a whole number from 1 to 9007199254740991');
+      throw new NogError('ERR_OPTION_RANGE', 'maxEntries must be a whole number from 1 to 2^53 - 1');
     }
     this.maxEntries = maxEntries;
   }

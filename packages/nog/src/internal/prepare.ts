@@ -74,7 +74,7 @@ function readMaxLength(options: SignOptions | undefined): number {
   const maxLength = options?.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
   if (typeof maxLength !== 'number') throw new NogError('ERR_INVALID_ARGUMENT', 'options.maxUrlLength must be a number');
   if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
-    throw new NogError('ERR_OPTION_RANGE', 'options.maxUrlLength must be a whole number from 1 to 9007199254740991');
+    throw new NogError('ERR_OPTION_RANGE', 'options.maxUrlLength must be a whole number from 1 to 2^53 - 1');
   }
   return maxLength;
 }
