@@ -56,6 +56,11 @@ interface Fault {
 /** The schema documents by file name (`nops-sign.schema.json`), to resolve `$ref`s between them. */
 export type SchemaDocs = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 
+/** A schema document this validator cannot use (a keyword it does not know, a `$ref` to nothing): `ERR_SCHEMA`. */
+function schemaError(message: string): Error & { code: 'ERR_SCHEMA' } {
+  return Object.assign(new Error(message), { code: 'ERR_SCHEMA' as const });
+}
+
 function pointer(doc: Schema, ref: string): Schema {
   let at: unknown = doc;
   for (const part of ref
@@ -64,7 +69,7 @@ function pointer(doc: Schema, ref: string): Schema {
     .filter((p) => p !== '')) {
     at = (at as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
-  if (typeof at !== 'object' || at === null) throw new Error(`schema $ref ${ref} names nothing`);
+  if (typeof at !== 'object' || at === null) throw schemaError(`schema $ref ${ref} names nothing`);
   return at as Schema;
 }
 
@@ -89,12 +94,19 @@ function isType(v: Json, type: string): boolean {
     case 'boolean':
       return typeof v === type;
     default:
-      throw new Error(`schema type ${type} is not one this validator knows`);
+      throw schemaError(`schema type ${type} is not one this validator knows`);
   }
 }
 
 function same(a: Json, b: Json): boolean {
-  return a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
+  if (a === b) return true;
+  if (typeof a !== 'object' || a === null) return false;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    // Not JSON (a BigInt, a cycle): no schema value is such.
+    return false;
+  }
 }
 
 class Validator {
@@ -107,7 +119,8 @@ class Validator {
   audit(schema: Schema, doc: string, seen = new Set<Schema>()): void {
     if (seen.has(schema)) return;
     seen.add(schema);
-    for (const k of Object.keys(schema)) if (!KNOWN.has(k)) throw new Error(`${doc}: schema keyword ${k} is not one this validator knows`);
+    for (const k of Object.keys(schema))
+      if (!KNOWN.has(k)) throw schemaError(`${doc}: schema keyword ${k} is not one this validator knows`);
     const subs: Schema[] = [];
     for (const k of ['oneOf', 'anyOf', 'allOf'] as const) if (Array.isArray(schema[k])) subs.push(...(schema[k] as Schema[]));
     for (const k of ['not', 'items'] as const) if (typeof schema[k] === 'object') subs.push(schema[k] as Schema);
@@ -124,7 +137,7 @@ class Validator {
     const hash = ref.indexOf('#');
     const file = hash <= 0 ? (hash === 0 ? doc : ref) : ref.slice(0, hash);
     const target = this.#docs[file];
-    if (target === undefined) throw new Error(`schema $ref ${ref} names an unknown document`);
+    if (target === undefined) throw schemaError(`schema $ref ${ref} names an unknown document`);
     return [pointer(target, hash < 0 ? '' : ref.slice(hash)), file];
   }
 

@@ -14,9 +14,17 @@ export const SCHEMA_DIR: string = resolve(dirname(fileURLToPath(import.meta.url)
  * point (`@reqsign/conformance/input-check`), light enough for a port's start: no Ajv, no runner.
  */
 export function loadInputCheckers(schemaDir: string = SCHEMA_DIR): Readonly<Record<string, (input: unknown) => InputCheck>> {
+  if (typeof schemaDir !== 'string') {
+    throw Object.assign(new TypeError('schemaDir must be a directory path'), { code: 'ERR_INVALID_ARGUMENT' as const });
+  }
   const docs: Record<string, Record<string, unknown>> = {};
-  for (const f of readdirSync(schemaDir).filter((n) => n.endsWith('.schema.json'))) {
-    docs[f] = JSON.parse(readFileSync(join(schemaDir, f), 'utf8')) as Record<string, unknown>;
+  try {
+    for (const f of readdirSync(schemaDir).filter((n) => n.endsWith('.schema.json'))) {
+      docs[f] = JSON.parse(readFileSync(join(schemaDir, f), 'utf8')) as Record<string, unknown>;
+    }
+  } catch (cause) {
+    // A directory that is not there or cannot be read, a file that is no JSON: what went wrong is the cause.
+    throw Object.assign(new Error(`cannot read the schema files in ${schemaDir}`, { cause }), { code: 'ERR_SCHEMA' as const });
   }
   return inputCheckers(docs);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -104,6 +104,11 @@ const io = () => {
   };
 };
 
+// The shipped schema documents, by file name, for the input check's entries.
+const SCHEMA_DIR = new URL('../../../conformance/schema/', import.meta.url);
+const SCHEMA_FILES = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json'));
+const SCHEMA_DOCS = Object.fromEntries(SCHEMA_FILES.map((f) => [f, JSON.parse(readFileSync(new URL(f, SCHEMA_DIR), 'utf8'))]));
+
 const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unknown[]) => unknown; runs?: number; timeoutMs?: number }> = {
   judge: { args: fc.tuple(expected, response), call: (e, r) => conformance.judge(e as never, r as never) },
   deepEqual: { args: fc.tuple(hostile, hostile), call: (a, b) => conformance.deepEqual(a, b) },
@@ -166,6 +171,25 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
     args: fc.tuple(near(path), near(path)),
     call: (d, s) => conformance.loadVectors(d as string, s as string),
     // Each input reads and schema-checks directories (the shipped ones when a path is missing): 300 keep it short.
+    runs: 300,
+  },
+  // The input check as a port runs it: the shipped schemas, a request's input from anywhere (and an operation name
+  // that may name no schema file: ERR_SCHEMA).
+  inputChecker: {
+    args: fc.tuple(fc.oneof(fc.constantFrom(...SCHEMA_FILES), text), fc.array(hostile, { maxLength: 4 })),
+    call: (file, inputs) => {
+      const check = conformance.inputChecker(SCHEMA_DOCS, file as string);
+      return (inputs as unknown[]).map((i) => check(i));
+    },
+  },
+  inputCheckers: {
+    args: fc.tuple(fc.array(hostile, { maxLength: 4 })),
+    call: (inputs) => Object.values(conformance.inputCheckers(SCHEMA_DOCS)).flatMap((check) => (inputs as unknown[]).map((i) => check(i))),
+    runs: 300,
+  },
+  loadInputCheckers: {
+    args: fc.tuple(fc.option(near(path), { nil: undefined })),
+    call: (d) => Object.keys(conformance.loadInputCheckers(d as string | undefined)),
     runs: 300,
   },
   totals: { args: fc.tuple(reports), call: (r) => conformance.totals(r as never) },

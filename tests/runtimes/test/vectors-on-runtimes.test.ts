@@ -11,7 +11,8 @@ import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('runtimes');
 
-const cases = loadVectors().flatMap((f) => f.cases.map((c) => `${f.name}/${c.id}`));
+// Every case the runner sends, those that break their schema too: the port answers them from its input check.
+const cases = loadVectors(undefined, undefined, { breaksSchema: true }).flatMap((f) => f.cases.map((c) => `${f.name}/${c.id}`));
 const EXPECTED_MAJOR: Record<string, RegExp> = { node20: /^v20\./, node22: /^v22\./, node24: /^v24\./, deno: /^deno 2\./, bun: /^1\./ };
 
 describe.each(RUNTIMES)('$name', (rt) => {

@@ -22,7 +22,8 @@ import { CONFORMANCE_CLI, type CaseOutcome } from './support/runtimes.js';
 requirePrograms('runtimes');
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/workerd/${name}`, import.meta.url));
-const cases = loadVectors().flatMap((f) => f.cases.map((c) => `${f.name}/${c.id}`));
+// Every case the runner sends, those that break their schema too: the bridge answers them from the input check.
+const cases = loadVectors(undefined, undefined, { breaksSchema: true }).flatMap((f) => f.cases.map((c) => `${f.name}/${c.id}`));
 
 interface Run {
   code: number;
