@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 /**
  * A RESP-aware TCP proxy on loopback in front of a redis-server, for fault injection where faults happen: between
@@ -174,12 +175,7 @@ export async function startFaultProxy(target: number): Promise<FaultProxy> {
     down.on('close', end).on('error', end);
     up.on('close', end).on('error', end);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const port = await listenOnLoopback(server);
   Object.assign(proxy, { port, url: `redis://127.0.0.1:${port}` });
   return proxy;
 }

@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 /**
  * A TCP relay on loopback in front of a redis-server: every connection to the relay gets its own connection to the
@@ -40,12 +41,7 @@ export async function startRelay(target: number): Promise<Relay> {
     down.on('close', end).on('error', end);
     up.on('close', end).on('error', end);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     port,
     hold() {
