@@ -281,9 +281,8 @@ function checkRequest(c: VerifierConfig, method: string, url: string, nowMs: num
   }
   const target = receivedTargetOf(url, c.urlOptions.maxLength);
   if (target === null) return fail('ERR_AUTH_MALFORMED');
-  // A fragment is what follows the URL's first `#`, in either form. An origin-form URL without one is its own target
-  // (receivedTargetOf already looked for the `#`): only another target needs the search.
-  const fragment = target !== url && url.includes('#');
+  // A fragment is what follows the URL's first `#`, in either form.
+  const fragment = url.includes('#');
   const q = target.indexOf('?');
   if (q === -1) return missing('authkeyid');
   if (!scanAuthParams(target, q)) return fail('ERR_AUTH_MALFORMED');
