@@ -363,6 +363,13 @@ let counter = 0;
 /** A fresh nonce per case, so that no case replays another's in a server's store. */
 const nonce = (): string => `c${++counter}`;
 
+/** A signed target of exactly `total` characters (a long query). */
+function long(total: number): string {
+  const n = nonce();
+  const base = nogSign('GET', '/p?x=', { nonce: n }).length;
+  return nogSign('GET', `/p?x=${'a'.repeat(total - base)}`, { nonce: n });
+}
+
 function corpus(): Case[] {
   const cases: Case[] = [];
   const add = (name: string, ...steps: Step[]) => cases.push({ name, steps });
@@ -447,11 +454,9 @@ function corpus(): Case[] {
   get('authalgorithm other', nogSign('GET', '/p', { nonce: nonce() }).replace('nog-v1', 'nog-v2'));
 
   // Long queries around the verifier's limit (16384) and Node's header limit (16 KiB of head).
-  const long = (total: number): string => {
-    const base = nogSign('GET', '/p?x=', { nonce: 'long' }).length;
-    return nogSign('GET', `/p?x=${'a'.repeat(total - base)}`, { nonce: nonce() });
-  };
+
   get('URL of 8000', long(8000));
+  get('URL of 16300', long(16300));
   get('URL of 16000', long(16000));
   get('URL of 16384', long(16384));
   get('URL of 16385', long(16385));
@@ -703,6 +708,48 @@ describe('hostile raw requests, every integration against the fetch handler', ()
     expect(JSON.parse(table['absolute-form, userinfo and no path, unsigned']!['node:http']!.slice(4)).told[0].path).toBe('/');
     expect(table['pipelined: a refused POST whose body is a request, then a signed GET']!['fastify']).toMatch(/^401 .* then 200$/);
     expect(table['URL of 16384']!['hono']).toBe('431');
+    // What the README's "Odd and hostile requests" says the fetch handler (and with it, where no difference is
+    // listed, every integration) answers.
+    const fetchSays: Record<string, RegExp> = {
+      'OPTIONS preflight': /^401 {"code":"ERR_AUTH_FIELD_MISSING"/,
+      'dot segments': /^401 {"code":"ERR_AUTH_SIG_INVALID"/,
+      'encoded dot segments': /^401 {"code":"ERR_AUTH_SIG_INVALID"/,
+      'characters fetch re-encodes': /^401 {"code":"ERR_AUTH_SIG_INVALID"/,
+      'backslash in the path': /^400$/,
+      'Host with a space': /^400$/,
+      'Host with a path': /^400$/,
+      'asterisk-form GET': /^400$/,
+      'absolute-form, other scheme': /^400$/,
+      'encoded invalid UTF-8': /^200 /,
+      'malformed escape': /^200 /,
+      'closed in the body': /^200 /,
+      'absolute-form, Host differs': /^200 /,
+      'absolute-form with a port and userinfo': /^200 /,
+      'auth names with brackets': /^200 /,
+      'raw UTF-8 signed as UTF-8': /^400$/,
+      'raw invalid UTF-8': /^400$/,
+      'raw tab in the target': /^400$/,
+      'raw DEL in the target': /^400$/,
+      'no leading slash': /^400$/,
+      'authority-form': /^400$/,
+      'unknown method': /^400$/,
+      'lowercase method signed lowercase': /^400$/,
+      'folded x-nops-signature': /^400$/,
+      'Content-Length and Transfer-Encoding': /^400$/,
+      'no Host': /^400$/,
+      CONNECT: /^none$/,
+      'duplicate x-nops-signature': /^200 /,
+      'M-SEARCH': /^200 /,
+      QUERY: /^200 /,
+      'Expect: 100-continue': /^200 /,
+      'slow body': /^200 /,
+      'chunked body': /^200 /,
+    };
+    for (const [name, expected] of Object.entries(fetchSays))
+      expect([name, table[name]!['fetch']]).toEqual([name, expect.stringMatching(expected)]);
+    expect(table['asterisk-form GET']!['koa']).toMatch(/^401 {"code":"ERR_AUTH_MALFORMED"/);
+    // A parser that folds names loses the application's authkeyid[] with the auth parameter's name.
+    expect(table['auth names with brackets']!['fastify, grouping parser']).toContain('"parsed":{"parsed":{"z":"1"}');
     // Nothing failed inside: no 500, no hang, nothing in an error handler, no unhandled rejection.
     const all = Object.values(table).flatMap((row) => Object.values(row));
     expect(all.filter((v) => v.startsWith('5') || v === 'hang')).toEqual([]);
@@ -778,6 +825,27 @@ describe('X-HTTP-Method-Override', () => {
       expect(await send(nogSign('POST', '/before/x', { nonce: nonce() }))).toMatch(/^401 .*ERR_AUTH_SIG_INVALID/);
       // After: a signature for POST reaches the application as a DELETE.
       expect(await send(nogSign('POST', '/after/x', { nonce: nonce() }))).toBe('200 DELETE');
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("Node's request-head limit", () => {
+  it("431 before any middleware at the default maxHeaderSize; raised, the verifier's maxUrlLength (16384) decides", async () => {
+    const auth = nogMiddleware(options('max-header'));
+    const server = createServer({ maxHeaderSize: 65536 }, (req, res) =>
+      auth(req, res, () => {
+        res.end('ok');
+      }),
+    );
+    const { port, close } = await listen(server);
+    try {
+      expect([long(16384).length, long(16385).length]).toEqual([16384, 16385]);
+      const at = await exchange(port, [request('GET', long(16384))]);
+      expect([at.status, at.body]).toEqual([200, 'ok']);
+      const over = await exchange(port, [request('GET', long(16385))]);
+      expect([over.status, JSON.parse(over.body).errorCode]).toEqual([401, 'ERR_AUTH_MALFORMED']);
     } finally {
       await close();
     }
