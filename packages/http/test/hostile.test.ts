@@ -89,6 +89,9 @@ const seen = (auth: NogAuth | undefined, app: string, parsed?: unknown, parse?: 
   return JSON.stringify(view);
 };
 
+/** node:querystring without its 1,000-pair limit (Fastify's and Koa's parsers have none). */
+const parseAll = (query: string) => parseQuery(query, '&', '=', { maxKeys: 0 });
+
 /** The path and query of a URL, absolute or not (an empty path is `/`, as HTTP sends it): what a handler routes on. */
 const pathAndQuery = (url: string): string => {
   if (url.startsWith('/')) return url;
@@ -129,10 +132,15 @@ const options = (server: string) => ({
   },
 });
 
-type Started = { port: number; close: () => Promise<void> };
+type Options = ReturnType<typeof options>;
+type Started = { port: number; server: Server; close: () => Promise<void> };
 const listen = async (server: Server): Promise<Started> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port: (server.address() as AddressInfo).port,
+    server,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 };
 
 /**
@@ -141,6 +149,7 @@ const listen = async (server: Server): Promise<Started> => {
  */
 async function startFastify(
   name: string,
+  o: Options,
   parse: (query: string) => unknown,
   querystringParser?: (query: string) => Record<string, unknown>,
 ): Promise<Started> {
@@ -152,7 +161,7 @@ async function startFastify(
     errors.push([name, err]);
     return reply.code(500).send('error');
   });
-  await app.register(fastifyNogAuth, options(name));
+  await app.register(fastifyNogAuth, o);
   for (const method of ['PROPFIND', 'M-SEARCH']) if (!app.supportedMethods.includes(method)) app.addHttpMethod(method, { hasBody: true });
   app.route({
     method: app.supportedMethods,
@@ -161,19 +170,20 @@ async function startFastify(
       reply.type('application/json').send(seen(request.nogAuth, pathAndQuery(request.url), request.query, parse)),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+  return { port: (app.server.address() as AddressInfo).port, server: app.server, close: () => app.close() };
 }
 
-const SERVERS: Record<string, () => Promise<Started>> = {
-  fetch: () => {
+/** Each integration in its framework, with the options given (one server per integration for the whole file). */
+const SERVERS: Record<string, (o: Options) => Promise<Started>> = {
+  fetch: (o) => {
     const handler = withNogAuth((request) => {
       const auth = getNogAuth(request)!;
       return new Response(seen(auth, auth.target), { headers: { 'content-type': 'application/json' } });
-    }, options('fetch'));
+    }, o);
     return listen(serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }) as Server);
   },
-  hono: () => {
-    const app = new Hono().use('*', honoNogAuth(options('hono'))).all('*', (c) => {
+  hono: (o) => {
+    const app = new Hono().use('*', honoNogAuth(o)).all('*', (c) => {
       const auth = c.get('nogAuth') as NogAuth | undefined;
       const honoQueries = (query: string) => getQueryParams(`http://h/?${query}`);
       return c.body(seen(auth, pathAndQuery(c.req.url), c.req.queries(), honoQueries), 200, { 'content-type': 'application/json' });
@@ -184,8 +194,8 @@ const SERVERS: Record<string, () => Promise<Started>> = {
     });
     return listen(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server);
   },
-  'node:http': () => {
-    const auth = nogMiddleware(options('node:http'));
+  'node:http': (o) => {
+    const auth = nogMiddleware(o);
     return listen(
       createServer((req, res) =>
         auth(req, res, (err) => {
@@ -200,9 +210,9 @@ const SERVERS: Record<string, () => Promise<Started>> = {
       ),
     );
   },
-  'express 4': () => {
+  'express 4': (o) => {
     const app = express4();
-    app.use(nogMiddleware(options('express 4')));
+    app.use(nogMiddleware(o));
     app.use(
       (req, res) => void res.type('json').send(seen(getNogAuth(req), pathAndQuery(req.originalUrl), req.query, app.get('query parser fn'))),
     );
@@ -212,9 +222,9 @@ const SERVERS: Record<string, () => Promise<Started>> = {
     });
     return listen(createServer(app));
   },
-  'express 5': () => {
+  'express 5': (o) => {
     const app = express5();
-    app.use(nogMiddleware(options('express 5')));
+    app.use(nogMiddleware(o));
     app.use(
       (req, res) => void res.type('json').send(seen(getNogAuth(req), pathAndQuery(req.originalUrl), req.query, app.get('query parser fn'))),
     );
@@ -224,15 +234,15 @@ const SERVERS: Record<string, () => Promise<Started>> = {
     });
     return listen(createServer(app));
   },
-  fastify: () => startFastify('fastify', (query) => (query.length === 0 ? {} : parseQuery(query))),
-  'fastify, grouping parser': () => startFastify('fastify, grouping parser', groupingParser, groupingParser),
-  koa: () => {
+  fastify: (o) => startFastify('fastify', o, (query) => (query.length === 0 ? {} : parseAll(query))),
+  'fastify, grouping parser': (o) => startFastify('fastify, grouping parser', o, groupingParser, groupingParser),
+  koa: (o) => {
     const app = new Koa();
     app.on('error', (err: unknown) => errors.push(['koa', err]));
-    app.use(koaNogAuth(options('koa')) as never);
+    app.use(koaNogAuth(o) as never);
     app.use((ctx) => {
       ctx.type = 'application/json';
-      ctx.body = seen(ctx.state.nogAuth as NogAuth | undefined, pathAndQuery(ctx.url), ctx.query, parseQuery);
+      ctx.body = seen(ctx.state.nogAuth as NogAuth | undefined, pathAndQuery(ctx.url), ctx.query, parseAll);
     });
     return listen(createServer(app.callback()));
   },
@@ -451,6 +461,12 @@ function corpus(): Case[] {
   get('trailing &', `${nogSign('GET', '/p', { nonce: nonce() })}&`);
   get('auth names with brackets', nogSign('GET', '/p?authkeyid[]=x&authnonce[a]=y&z=1', { nonce: nonce() }));
   get('auth names with encoded brackets and dots', nogSign('GET', '/p?authkeyid%5B%5D=x&authdate.x=1', { nonce: nonce() }));
+  get('encoded ? in the path', nogSign('GET', '/p%3Fauthkeyid=x?y=1', { nonce: nonce() }));
+  get('encoded & and = in a value', nogSign('GET', '/p?a=1%26authkeyid%3Dx&b', { nonce: nonce() }));
+  get('auth name with a plus', nogSign('GET', '/p?auth+keyid=x&authkeyid+=y', { nonce: nonce() }));
+  get('empty names and pairs', nogSign('GET', '/p?=x&&=&a', { nonce: nonce() }));
+  get('2,000 pairs', nogSign('GET', `/p?${'a=1&'.repeat(2000)}b=2`, { nonce: nonce() }));
+  get('8,000 slashes', nogSign('GET', '/'.repeat(8000), { nonce: nonce() }));
   get('authalgorithm other', nogSign('GET', '/p', { nonce: nonce() }).replace('nog-v1', 'nog-v2'));
 
   // Long queries around the verifier's limit (16384) and Node's header limit (16 KiB of head).
@@ -467,6 +483,14 @@ function corpus(): Case[] {
   // Methods.
   add('HEAD', request('HEAD', nogSign('HEAD', '/p', { nonce: nonce() })));
   add('HEAD signed as GET', request('HEAD', nogSign('GET', '/p', { nonce: nonce() })));
+  add('OPTIONS with Origin only', request('OPTIONS', '/p', [['Origin', 'https://app.example']]));
+  add(
+    'OPTIONS preflight, empty header values',
+    request('OPTIONS', '/p', [
+      ['Origin', ''],
+      ['Access-Control-Request-Method', ''],
+    ]),
+  );
   add('OPTIONS signed', request('OPTIONS', nogSign('OPTIONS', '/p', { nonce: nonce() })));
   add(
     'OPTIONS preflight',
@@ -628,7 +652,7 @@ differ(
 differ(['asterisk-form GET', 'asterisk-form OPTIONS'], NODE, 401, 'as above');
 differ(['absolute-form, other scheme'], ['node:http', 'express 4', 'express 5', 'koa'], 401, 'as above (Fastify refuses it itself, 400)');
 differ(
-  ['OPTIONS preflight', 'OPTIONS preflight, signed'],
+  ['OPTIONS preflight', 'OPTIONS preflight, signed', 'OPTIONS preflight, empty header values'],
   [...NODE, 'hono'],
   200,
   'passPreflight: the middlewares let a CORS preflight on unverified; withNogAuth verifies every request',
@@ -659,7 +683,7 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  await Promise.all(Object.entries(SERVERS).map(async ([name, start]) => (started[name] = await start())));
+  await Promise.all(Object.entries(SERVERS).map(async ([name, start]) => (started[name] = await start(options(name)))));
 });
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
@@ -849,5 +873,51 @@ describe("Node's request-head limit", () => {
     } finally {
       await close();
     }
+  });
+});
+
+describe('a connection closed while its verification is in flight', () => {
+  it('every integration finishes the verification, writes to nothing, and goes on serving: no error, no unhandled rejection', async () => {
+    const before = { errors: errors.length, unhandled: unhandled.length };
+    for (const [name, start] of Object.entries(SERVERS)) {
+      // A key lookup that answers only once the client has gone: the answer (200 or 401) meets a closed socket.
+      let asked = (): void => {};
+      let gone = Promise.resolve();
+      const keys = async (id: string) => {
+        asked();
+        await gone;
+        return KEYS[id as keyof typeof KEYS];
+      };
+      const s = await start({ ...options(name), keys } as unknown as Options);
+      try {
+        for (const target of [
+          nogSign('GET', '/p', { nonce: nonce() }),
+          nogSign('GET', '/p', { nonce: nonce() }).replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+        ]) {
+          const closed = new Promise<void>((resolve) => s.server.once('connection', (socket) => socket.once('close', () => resolve())));
+          gone = closed;
+          const lookedUp = new Promise<void>((resolve) => {
+            asked = resolve;
+          });
+          const socket = connect(s.port, '127.0.0.1');
+          socket.on('error', () => {});
+          socket.write(request('GET', target, [['Connection', 'keep-alive']]));
+          await lookedUp;
+          socket.destroy();
+          await closed;
+        }
+        // Still serving: a signed request after the two that went nowhere.
+        asked = () => {};
+        gone = Promise.resolve();
+        const reply = await exchange(s.port, [request('GET', nogSign('GET', '/p', { nonce: nonce() }))]);
+        expect([name, reply.status]).toEqual([name, 200]);
+      } finally {
+        await s.close();
+      }
+    }
+    // A turn for anything that would reject late.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors.slice(before.errors)).toEqual([]);
+    expect(unhandled.slice(before.unhandled)).toEqual([]);
   });
 });
