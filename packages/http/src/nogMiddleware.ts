@@ -88,10 +88,16 @@ export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
       if (typeof url === 'string') req.url = replaceQuery(url, result.query);
       if (typeof originalUrl === 'string') req.originalUrl = replaceQuery(originalUrl, result.query);
       // Express 4 parses req.query before any middleware runs: parsed again, from the clean query, with the app's
-      // own parser. Express 5 re-parses req.url on access. Only an own data property is a parsed query (no
-      // descriptor object made for a request that has none).
-      if (Object.hasOwn(req, 'query') && !reparseExpressQuery(req, result.query)) {
-        stripAuthParameters(Object.getOwnPropertyDescriptor(req, 'query')?.value);
+      // own parser (whose exception goes to the error handler: Express 4 drops the promise a middleware returns).
+      // Express 5 re-parses req.url on access. Only an own data property is a parsed query (no descriptor object
+      // made for a request that has none).
+      if (Object.hasOwn(req, 'query')) {
+        try {
+          if (!reparseExpressQuery(req, result.query)) stripAuthParameters(Object.getOwnPropertyDescriptor(req, 'query')?.value);
+        } catch (err) {
+          next(err);
+          return;
+        }
       }
     }
     req.nogAuth = result;

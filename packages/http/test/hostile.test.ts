@@ -1008,3 +1008,32 @@ describe('random targets, every integration', () => {
     );
   });
 });
+
+describe("Express 4's query parser, run again on the verified query", () => {
+  it('an exception from it goes to the error handler (next(err)), never an unhandled rejection', async () => {
+    const before = unhandled.length;
+    const failures: unknown[] = [];
+    const app = express4();
+    // A parser that takes the query as received and throws on the one without the auth parameters.
+    app.set('query parser', (query: string | null) => {
+      if (query === null || !query.includes('authsignature=')) throw new Error('parser refuses');
+      return { raw: query };
+    });
+    app.use(nogMiddleware(options('express 4 throwing parser')));
+    app.use((_req: express4.Request, res: express4.Response) => void res.send('reached'));
+    app.use((err: unknown, _req: unknown, res: express4.Response, _next: unknown) => {
+      failures.push(err);
+      res.status(500).end('error');
+    });
+    const { port, close } = await listen(createServer(app));
+    try {
+      const reply = await exchange(port, [request('GET', nogSign('GET', '/p?x=1', { nonce: nonce() }))]);
+      expect([reply.status, reply.body]).toEqual([500, 'error']);
+      expect(failures).toEqual([expect.objectContaining({ message: 'parser refuses' })]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled.slice(before)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
