@@ -1037,3 +1037,68 @@ describe("Express 4's query parser, run again on the verified query", () => {
     }
   });
 });
+
+describe('mountPrefix (a proxy stripped /nog), every integration against the fetch handler', () => {
+  it('gives every integration the verdict of withNogAuth for origin-form, absolute-form, bare-root and odd targets', async () => {
+    /** The target the client signed under /nog, as the proxy forwards it: without the prefix. */
+    const strip = (signedTarget: string): string => signedTarget.slice('/nog'.length);
+    const cases: Array<[string, string]> = [
+      ['origin-form', strip(nogSign('GET', '/nog/p?x=1', { nonce: nonce() }))],
+      ['root signed /nog/', `/${strip(nogSign('GET', '/nog/', { nonce: nonce() })).slice(1)}`],
+      ['root signed /nog', `/${strip(nogSign('GET', '/nog', { nonce: nonce() }))}`],
+      ['absolute-form', `http://example.test${strip(nogSign('GET', '/nog/p?x=1', { nonce: nonce() }))}`],
+      ['absolute-form, empty path, signed /nog', `http://example.test${strip(nogSign('GET', '/nog', { nonce: nonce() }))}`],
+      ['absolute-form, empty path, signed /nog/', `http://example.test${strip(nogSign('GET', '/nog/', { nonce: nonce() })).slice(1)}`],
+      ['// path', strip(nogSign('GET', '/nog//p', { nonce: nonce() }))],
+      ['not stripped', nogSign('GET', '/nog/p', { nonce: nonce() })],
+      ['asterisk', '*'],
+      ['unsigned', '/p?x=1'],
+    ];
+    const table: Record<string, Record<string, string>> = {};
+    const wrongApp: string[] = [];
+    /**
+     * The verdict without `app`, once checked: the application sees the target as it arrived (without /nog), the
+     * fetch handler's stand-in for it is the verified target itself.
+     */
+    const withoutApp = (verdict: string, name: string): string => {
+      const space = verdict.indexOf(' ');
+      if (!verdict.startsWith('200 ')) return verdict;
+      const seen = JSON.parse(verdict.slice(space + 1)) as Seen;
+      const rest = seen.target!.slice('/nog'.length);
+      const expected = name === 'fetch' ? seen.target : rest.startsWith('/') ? rest : `/${rest}`;
+      if (seen.app !== expected) wrongApp.push(`${name}: ${seen.app} for ${seen.target}`);
+      delete seen.app;
+      return `200 ${JSON.stringify(seen)}`;
+    };
+    const servers = await Promise.all(
+      Object.entries(SERVERS).map(
+        async ([name, start]) => [name, await start({ ...options(name), mountPrefix: '/nog' } as Options)] as const,
+      ),
+    );
+    try {
+      await Promise.all(
+        servers.map(async ([name, s]) => {
+          for (const [label, target] of cases) {
+            const row = table[label] ?? {};
+            table[label] = row;
+            row[name] = withoutApp(verdictOf(await exchange(s.port, [request('GET', target)]), []), name);
+          }
+        }),
+      );
+    } finally {
+      await Promise.all(servers.map(([, s]) => s.close()));
+    }
+    const mismatches: string[] = [];
+    for (const [label, row] of Object.entries(table)) {
+      for (const [name, verdict] of Object.entries(row)) {
+        // '*': @hono/node-server refuses it (400) before any handler; the Node middleware answers ERR_AUTH_MALFORMED.
+        if (label === 'asterisk' && NODE.includes(name)) continue;
+        if (verdict !== row['fetch']) mismatches.push(`${label}: ${name} ${verdict}, fetch ${row['fetch']}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(wrongApp).toEqual([]);
+    expect(table['origin-form']!['fetch']).toBe('200 {"target":"/nog/p?x=1","query":"x=1"}');
+    expect(table['absolute-form, empty path, signed /nog']!['fetch']).toMatch(/^200 /);
+  });
+});
