@@ -4,8 +4,9 @@
  * signed with node:crypto as docs/spec/nog-v1.md says (this file's own signer, not the package's) and then mangled,
  * or sent as it comes. For each request every integration must give the verdict of the plain fetch handler
  * (`withNogAuth`): the status, the error code in the body, and on success the target and query the verifier
- * reports and the URL the application sees; or a difference listed in `EXPECTED_DIFFERENCES` (documented in the
- * README). Never a crash, an unhandled rejection, a hang, a 500, or the secret in a response or a log line.
+ * reports, the URL and parsed query the application sees, and the onFailure event; or a difference listed in
+ * `DIFFERENCES` (each in the README's "Odd and hostile requests"). Never a crash, an unhandled rejection, a hang, a
+ * 500, or the secret (or a userinfo password) in a response or a log line.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -40,18 +41,21 @@ const authdateOf = (date: Date): string => date.toISOString().replace(/:|\.[^Z]*
 interface SignOptions {
   nonce?: string | null;
   expires?: number;
+  date?: Date;
+  key?: { id: string; secret: string };
   /** The string the HMAC covers instead of `target` (when the wire carries other bytes than the client signed). */
   signedAs?: string;
 }
 
 /** The target with the auth parameters and `&authsignature=` appended (`target` has no fragment). */
 function nogSign(method: string, target: string, options: SignOptions = {}): string {
+  const key = options.key ?? KEY;
   const params = (t: string): string =>
-    `${t}${t.includes('?') ? '&' : '?'}authalgorithm=nog-v1&authkeyid=${KEY.id}&authdate=${authdateOf(new Date())}` +
+    `${t}${t.includes('?') ? '&' : '?'}authalgorithm=nog-v1&authkeyid=${key.id}&authdate=${authdateOf(options.date ?? new Date())}` +
     `&authexpires=${options.expires ?? 600}${options.nonce === null ? '' : `&authnonce=${options.nonce ?? 'n'}`}`;
   const withParams = params(target);
   const covered = options.signedAs === undefined ? withParams : params(options.signedAs);
-  const signature = createHmac('sha256', Buffer.from(KEY.secret, 'utf8'))
+  const signature = createHmac('sha256', Buffer.from(key.secret, 'utf8'))
     .update(Buffer.from(`${method}\n${covered}\n`, 'utf8'))
     .digest('hex');
   return `${withParams}&authsignature=${signature}`;
@@ -801,6 +805,19 @@ describe('hostile raw requests, every integration against the fetch handler', ()
       const reply = await exchange(port, [request('GET', nogSign('GET', '/alive', { nonce: nonce() }))]);
       expect([server, reply.status]).toEqual([server, 200]);
     }
+  });
+});
+
+describe("this file's signer", () => {
+  it("gives the spec's known values (docs/spec/nog-v1.md, Known values)", () => {
+    const known = { id: '0123456789abcdef0123', secret: '0123456789abcdef0123456789abcdef01234567' };
+    const at = { key: known, date: new Date('2015-04-20T12:34:56Z'), expires: 600, nonce: '0123456789' };
+    expect(nogSign('GET', '/api/blobs/abc', at)).toMatch(
+      /&authsignature=fc51989d50e111843e5944adebafb958e197dd4cfee2cb13ef208213daf7ee8d$/,
+    );
+    expect(nogSign('POST', '/api/blobs/abc?x=1', at)).toMatch(
+      /&authsignature=0a0c7321435da6dac5764f93a786f1c5f366af24b6b3a208f716e10af5a54698$/,
+    );
   });
 });
 
