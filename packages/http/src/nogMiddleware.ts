@@ -1,7 +1,7 @@
 import type { VerifyResult } from '@reqsign/nog';
 import { failureResponse } from './internal/failure.js';
 import { createGate } from './internal/gate.js';
-import { checkRewriteUrl, stripAuthParameters } from './internal/node.js';
+import { checkRewriteUrl, reparseExpressQuery, stripAuthParameters } from './internal/node.js';
 import { checkPassPreflight, isPreflight } from './internal/preflight.js';
 import { rememberNogAuth } from './internal/registry.js';
 import { replaceQuery, withPrefix } from './internal/target.js';
@@ -87,9 +87,18 @@ export function nogMiddleware(options: NogMiddlewareOptions): NogMiddleware {
       // With an `originalUrl` option the request's own URLs were not read: only strings are rewritten.
       if (typeof url === 'string') req.url = replaceQuery(url, result.query);
       if (typeof originalUrl === 'string') req.originalUrl = replaceQuery(originalUrl, result.query);
-      // Express 4 parses req.query before any middleware runs; Express 5 re-parses req.url on access. Only an own
-      // data property is a parsed query (no descriptor object made for a request that has none).
-      if (Object.hasOwn(req, 'query')) stripAuthParameters(Object.getOwnPropertyDescriptor(req, 'query')?.value);
+      // Express 4 parses req.query before any middleware runs: parsed again, from the clean query, with the app's
+      // own parser (whose exception goes to the error handler: Express 4 drops the promise a middleware returns).
+      // Express 5 re-parses req.url on access. Only an own data property is a parsed query (no descriptor object
+      // made for a request that has none).
+      if (Object.hasOwn(req, 'query')) {
+        try {
+          if (!reparseExpressQuery(req, result.query)) stripAuthParameters(Object.getOwnPropertyDescriptor(req, 'query')?.value);
+        } catch (err) {
+          next(err);
+          return;
+        }
+      }
     }
     req.nogAuth = result;
     // Express sets `originalUrl`: the mark goes on the verification that req.nogAuth now holds, not on the request.

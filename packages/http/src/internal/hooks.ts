@@ -20,11 +20,25 @@ function keyIdOf(url: string): string | null {
   return null;
 }
 
-/** The path of a URL (absolute or origin-form), without its query and fragment: what a log may show. */
-function pathOf(url: string): string {
-  const start = url.startsWith('/') ? 0 : Math.max(0, url.indexOf('/', url.indexOf('//') + 2));
+/**
+ * The path of a URL (absolute or origin-form), without its query and fragment: what a log may show. An absolute URL
+ * loses its scheme and authority, userinfo (`user:password@`) included, and an empty path is `/` (as HTTP sends it);
+ * any other target (`*`, `host:port`) is shown up to its query, without anything up to an `@`.
+ */
+export function pathOf(url: string): string {
   const end = url.search(/[?#]/);
-  return url.slice(start, end === -1 ? undefined : end).slice(0, 2048);
+  const bare = end === -1 ? url : url.slice(0, end);
+  let path: string;
+  if (bare.startsWith('/')) path = bare;
+  else {
+    const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(bare);
+    if (scheme === null) path = bare.slice(bare.lastIndexOf('@') + 1);
+    else {
+      const slash = bare.indexOf('/', scheme[0].length);
+      path = slash === -1 ? '/' : bare.slice(slash);
+    }
+  }
+  return path.slice(0, 2048);
 }
 
 export type FailureHook = (event: NogFailureEvent) => void;

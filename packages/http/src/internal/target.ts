@@ -17,21 +17,27 @@ export function checkMountPrefix(prefix: unknown): string {
  */
 export function withPrefix(prefix: string, target: string): string[] {
   if (prefix === '') return [target];
+  // An absolute-form request line (`GET http://h/p HTTP/1.1`, which Node passes on as it came): the prefix goes in
+  // front of its path, as for a fetch-API Request's URL. Any other target that is no path (`*`) is left as it is.
+  if (!target.startsWith('/')) return withPrefixInUrl(prefix, target);
   if (target === '/' || target.startsWith('/?')) return [prefix + target, prefix + target.slice(1)];
   return [prefix + target];
 }
 
 /**
- * {@link withPrefix} for an absolute URL (a fetch-API `Request`'s): the prefix goes in front of its path. The URL is
- * otherwise handed on as it is, for the verifier to read.
+ * {@link withPrefix} for an absolute URL (a fetch-API `Request`'s, or an absolute-form request line): the prefix goes
+ * in front of its path, which is `/` when the URL has none (`http://h?q`, as HTTP sends it). The URL is otherwise
+ * handed on as it is, for the verifier to read.
  */
 export function withPrefixInUrl(prefix: string, url: string): string[] {
   if (prefix === '') return [url];
   const authority = url.indexOf('//');
-  const path = authority === -1 ? -1 : url.indexOf('/', authority + 2);
-  if (path === -1) return [url];
+  if (authority === -1) return [url];
+  const end = url.slice(authority + 2).search(/[/?#]/);
+  const path = end === -1 ? url.length : authority + 2 + end;
   const origin = url.slice(0, path);
-  return withPrefix(prefix, url.slice(path)).map((target) => origin + target);
+  const rest = url.slice(path);
+  return withPrefix(prefix, rest.startsWith('/') ? rest : `/${rest}`).map((target) => origin + target);
 }
 
 /** Replaces the query of a target (origin-form or absolute) by `query` (`null`: no `?` at all). */
