@@ -134,7 +134,7 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       });
     }
 
-    it('a SET answered with something other than nil or a nonce store\'s value (an integer, an array, a boolean, QUEUED, OK from a server that ignored GET, an error): the verifier answers 503, never accepts', async () => {
+    it("a SET answered with something other than nil or a nonce store's value (an integer, an array, a boolean, QUEUED, OK from a server that ignored GET, an error): the verifier answers 503, never accepts", async () => {
       const client = await clientOf(redis, 3);
       const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000 });
       const verifier = createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: store });

@@ -49,7 +49,8 @@ export function readTagReply(reply: unknown, tag: string): TagReply {
   if (reply === null) return 'new';
   let text: string;
   if (typeof reply === 'string') text = reply;
-  else if (reply instanceof Uint8Array && reply.length <= 64) text = Buffer.from(reply.buffer, reply.byteOffset, reply.length).toString('latin1');
+  else if (reply instanceof Uint8Array && reply.length <= 64)
+    text = Buffer.from(reply.buffer, reply.byteOffset, reply.length).toString('latin1');
   else return 'unexpected';
   if (text === tag) return 'own';
   return CLAIMED.test(text) ? 'replay' : 'unexpected';
