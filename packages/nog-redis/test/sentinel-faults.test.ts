@@ -143,6 +143,27 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
 }
 
 for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
+  it(`node-redis ${major}, with durability: a replay in a batch that node-redis re-sent whole on a new connection is refused as a replay (401), not 503`, async () => {
+    const client = await sentinelClient(redis);
+    const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000, durability: { replicas: 1, timeoutMs: 5000 } });
+    const verifier = createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: store });
+    const url = await signed();
+    expect((await verifier.verify('GET', url)).ok).toBe(true);
+    let cuts = 0;
+    // The batch's first reply (CLIENT INFO) is cut: node-redis re-sends the batch on a new connection, and the SET
+    // finds the first claim's tag there. (Before tags, a nil in the first batch on a new connection could have been
+    // the batch's own SET, re-sent: it failed closed, 503.)
+    set.faults!.onReply = (command) => (command[0] === 'CLIENT' && ++cuts === 1 ? 'cut' : undefined);
+    let result: Awaited<ReturnType<typeof verifier.verify>>;
+    try {
+      result = await verifier.verify('GET', url);
+    } finally {
+      set.faults!.onReply = undefined;
+    }
+    expect(cuts).toBeGreaterThan(1);
+    expect(result).toMatchObject({ ok: false, code: 'ERR_AUTH_NONCE_INVALID', status: 401 });
+  });
+
   it(`node-redis ${major}, without durability: 500 claims in flight when the connection is cut after the 200th SET reply: each is accepted (the re-sent SETs find their own tags), none is called a replay`, async () => {
     const client = await sentinelClient(redis);
     const store = createRedisNonceStore({ client: client as never, timeoutMs: 20_000 });
