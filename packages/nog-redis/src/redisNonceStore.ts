@@ -54,9 +54,9 @@ export interface RedisNonceStore extends NonceStore, ScopedNonceStore {
   /**
    * Claims a nonce with one `SET key <tag> NX GET PX <expiresAt - now + tolerance>` (Redis 7.0 or later), the tag the
    * claim's own: true when it was new (or held the claim's own tag: its `SET`, re-sent by the client after it had
-   * run), false when it was already claimed. Rejects with a `NonceStoreError` when the client is not connected, Redis answers with an error,
-   * too few replicas acknowledge (with `durability`), or no answer comes within `timeoutMs`; the verifier then
-   * refuses the request (`ERR_AUTH_NONCE_STORE`). Takes nog's claim or the contract's for any scheme
+   * run), false when it was already claimed. Rejects with a `NonceStoreError` when the client is not connected,
+   * Redis answers with an error, too few replicas acknowledge (with `durability`), or no answer comes within
+   * `timeoutMs`; the verifier then refuses the request (`ERR_AUTH_NONCE_STORE`). Takes nog's claim or the contract's for any scheme
    * (`{ scope, nonce, deadline, now }`, @reqsign/canonical's `ScopedNonceClaim`): a nog claim is the scope
    * `[keyId, authdate]`, so both forms of one claim are the same key.
    */
