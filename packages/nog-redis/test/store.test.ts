@@ -154,7 +154,8 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
     });
 
     it('gives every claim its own tag: 2,000 claims of one store and of another, no two alike', async () => {
-      const stores = [store, createRedisNonceStore({ client })];
+      // A generous timeout: 2,000 claims at once on a loaded machine are slow, not lost.
+      const stores = [createRedisNonceStore({ client, timeoutMs: 20_000 }), createRedisNonceStore({ client, timeoutMs: 20_000 })];
       const claims = Array.from({ length: 2000 }, () => claimOf());
       expect(await Promise.all(claims.map((claim, i) => stores[i % 2]!.claim(claim)))).toEqual(claims.map(() => true));
       const tags = (await Promise.all(claims.map((claim) => client.get(store.keyFor(claim))))) as string[];
@@ -182,6 +183,26 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
         const claim = claimOf();
         await client.sendCommand(['SET', store.keyFor(claim), value, 'PX', String(HOUR)]);
         await expect(store.claim(claim)).rejects.toMatchObject({ code: 'ERR_NONCE_STORE_REPLY' });
+      }
+    });
+
+    it('an ACL user needs read access to the keys besides +set (GET reads the value): write-only access fails every claim closed (NOPERM in the cause)', async () => {
+      const storeOf = async (user: string, keys: string) => {
+        await client.sendCommand(['ACL', 'SETUSER', user, 'reset', 'on', '>secret-of-test', keys, '-@all', '+hello', '+set']);
+        const c = await connectClient(`redis://${user}:secret-of-test@127.0.0.1:${server.port}`, redis);
+        return [c, createRedisNonceStore({ client: c, timeoutMs: 20_000 })] as const;
+      };
+      const [writeOnly, denied] = await storeOf(`w${major}`, '%W~*');
+      const [readWrite, allowed] = await storeOf(`rw${major}`, '~*');
+      try {
+        const [refused] = await Promise.allSettled([denied.claim(claimOf())]);
+        expect(rejection(refused)).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE' });
+        expect(String((rejection(refused)!.cause as Error).message)).toMatch(/^NOPERM/);
+        const claim = claimOf();
+        expect([await allowed.claim(claim), await allowed.claim(claim)]).toEqual([true, false]);
+      } finally {
+        writeOnly.destroy();
+        readWrite.destroy();
       }
     });
 
