@@ -49,7 +49,7 @@ export function reasonOf(error: unknown): RedisNonceStoreFailure {
 
 /**
  * The error to keep as a claim's `cause` for an error Redis answered to its `SET`: as it is, except the syntax error
- * of a Redis older than 7.0, which refuses `NX` with `GET` in one `SET` (README, "Redis 7.0 or later").
+ * of a Redis older than 7.0, which refuses `NX` with `GET` in one `SET` (README, "The claim's tag, and Redis 7.0").
  */
 export function explain(error: unknown): unknown {
   if (error instanceof Error && error.message.startsWith('ERR syntax error')) {

@@ -16,7 +16,7 @@ export class Tags {
   #pool = '';
   #next = POOL;
 
-  /** A fresh tag, never handed out before by this object (and, with overwhelming probability, by any other). */
+  /** A fresh tag: two tags, of this object or of any other, are equal with probability 2^-72. */
   next(): string {
     if (this.#next === POOL) {
       const bytes = globalThis.crypto.getRandomValues(new Uint8Array(TAG_BYTES * POOL));
