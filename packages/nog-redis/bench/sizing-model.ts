@@ -10,7 +10,7 @@ export const MODEL = {
   /** Claims a second per Redis shard (one core of redis-server). */
   claimsPerShard: 150_000,
   /** Redis memory per live nonce, bytes. */
-  redisBytesPerNonce: 200,
+  redisBytesPerNonce: 240,
   /** Memory store per live nonce, bytes. */
   memoryBytesPerNonce: 150,
   /** Claims a second per Durable Object. */

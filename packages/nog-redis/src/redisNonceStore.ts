@@ -5,6 +5,7 @@ import { Claims, PendingClaim } from './internal/claims.js';
 import { DurableBatches } from './internal/durable.js';
 import { nonceKeys } from './internal/key.js';
 import { readOptions } from './internal/options.js';
+import { Tags } from './internal/tags.js';
 import { isRedirect, type Route, topologyOf } from './internal/topology.js';
 import type { RedisClaimEvent, RedisNonceStoreMetrics } from './metrics.js';
 
@@ -51,10 +52,11 @@ export interface RedisNonceStoreOptions {
 /** A `NonceStore` for @reqsign/nog whose memory is Redis, shared by every verifier that uses the same database. */
 export interface RedisNonceStore extends NonceStore, ScopedNonceStore {
   /**
-   * Claims a nonce with one `SET key 1 NX PX <expiresAt - now + tolerance>`: true when it was new, false when it was
-   * already claimed. Rejects with a `NonceStoreError` when the client is not connected, Redis answers with an error,
-   * too few replicas acknowledge (with `durability`), or no answer comes within `timeoutMs`; the verifier then
-   * refuses the request (`ERR_AUTH_NONCE_STORE`). Takes nog's claim or the contract's for any scheme
+   * Claims a nonce with one `SET key <tag> NX GET PX <expiresAt - now + tolerance>` (Redis 7.0 or later), the tag the
+   * claim's own: true when it was new (or held the claim's own tag: its `SET`, re-sent by the client after it had
+   * run), false when it was already claimed. Rejects with a `NonceStoreError` when the client is not connected,
+   * Redis answers with an error, too few replicas acknowledge (with `durability`), or no answer comes within
+   * `timeoutMs`; the verifier then refuses the request (`ERR_AUTH_NONCE_STORE`). Takes nog's claim or the contract's for any scheme
    * (`{ scope, nonce, deadline, now }`, @reqsign/canonical's `ScopedNonceClaim`): a nog claim is the scope
    * `[keyId, authdate]`, so both forms of one claim are the same key.
    */
@@ -78,7 +80,7 @@ function sendOn(route: Route, key: string, args: string[], follow = false): Prom
 }
 
 /**
- * A Redis nonce store: each claim is one atomic `SET <prefix>[keyId,authdate,nonce] 1 NX PX <ttl>`, so any number of
+ * A Redis nonce store: each claim is one atomic `SET <prefix>[keyId,authdate,nonce] <tag> NX GET PX <ttl>`, so any number of
  * verifier processes sharing the database accept a given nonce exactly once, and Redis forgets it only after its
  * signature has expired. The ttl comes from the claim's own `expiresAt` and `now` (the verifier's clock). One key per
  * claim, so it works on one server, a Sentinel-managed primary or a Redis Cluster with any slot layout. Every failure
@@ -97,6 +99,7 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
   const topology = topologyOf(config.client);
   const claims = new Claims(config.timeoutMs, config.maxInFlight, config.onClaim);
   const durable = config.durability && new DurableBatches(topology, config.durability.replicas, config.durability.timeoutMs);
+  const tags = new Tags();
 
   const keys = nonceKeys(prefix);
   const keyFor = (claim: Pick<NonceClaim, 'keyId' | 'authdate' | 'nonce'>): string => {
@@ -108,7 +111,10 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
     return keys.key(keyId, authdate, nonce);
   };
 
-  /** `SET key 1 NX PX ttl`, the ttl by the claim's clock; PX takes a positive integer, rounded up so never early. */
+  /**
+   * `SET key tag NX GET PX ttl`: the claim's own tag as the value (GET answers what the key held: nil when this SET
+   * wrote it), the ttl by the claim's clock; PX takes a positive integer, rounded up so never early.
+   */
   const commandFor = (claim: NonceClaim | ScopedNonceClaim): string[] => {
     let key: string;
     let expiresAt: number;
@@ -127,7 +133,7 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
       throw invalid(`${deadlineName} must be a finite number of milliseconds`);
     }
     if (typeof now !== 'number' || !Number.isFinite(now)) throw invalid('claim.now must be a finite number of milliseconds');
-    return ['SET', key, '1', 'NX', 'PX', String(Math.max(1, Math.ceil(expiresAt - now) + toleranceMs))];
+    return ['SET', key, tags.next(), 'NX', 'GET', 'PX', String(Math.max(1, Math.ceil(expiresAt - now) + toleranceMs))];
   };
 
   const claim = (claim: NonceClaim | ScopedNonceClaim): Promise<boolean> => {
@@ -146,9 +152,8 @@ export function createRedisNonceStore(options: RedisNonceStoreOptions): RedisNon
     }
     return new Promise((resolve, reject) => {
       const pending = new PendingClaim(claims, args, true, resolve, reject);
-      const breaks = route.breaks?.();
       sendOn(route, key, args).then(
-        (reply) => (breaks === undefined || route.breaks!() === breaks ? pending.answer(reply) : pending.answerAcrossBreak(reply)),
+        (reply) => pending.answer(reply),
         (error: unknown) => {
           // A cluster node answered that the key's slot is served elsewhere: the SET did not run; send it again
           // through the cluster client, which follows the redirect.

@@ -29,6 +29,7 @@ const claimOf = (value = nonce()) => ({
   expiresAt: Date.now() + HOUR,
   now: Date.now(),
 });
+const rejection = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? (r.reason as NonceStoreError) : undefined);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -133,7 +134,7 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       });
     }
 
-    it('a SET answered with something other than OK or nil (an integer, an array, a boolean, QUEUED, an error): the verifier answers 503, never accepts', async () => {
+    it("a SET answered with something other than nil or a nonce store's value (an integer, an array, a boolean, QUEUED, OK from a server that ignored GET, an error): the verifier answers 503, never accepts", async () => {
       const client = await clientOf(redis, 3);
       const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000 });
       const verifier = createVerifier({ keys: { [KEY.id]: KEY.secret }, nonceStore: store });
@@ -143,6 +144,8 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
         '#t\r\n': 'ERR_NONCE_STORE_REPLY',
         '+QUEUED\r\n': 'ERR_NONCE_STORE_REPLY',
         '+ok\r\n': 'ERR_NONCE_STORE_REPLY',
+        '+OK\r\n': 'ERR_NONCE_STORE_REPLY',
+        '$2\r\nOK\r\n': 'ERR_NONCE_STORE_REPLY',
         '-ERR injected\r\n': 'ERR_NONCE_STORE_UNAVAILABLE',
       };
       const outcomes: Record<string, unknown> = {};
@@ -158,6 +161,26 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
         Object.fromEntries(Object.entries(wrong).map(([reply, code]) => [reply, ['ERR_AUTH_NONCE_STORE', 503, code]])),
       );
     });
+
+    for (const durability of [undefined, { replicas: 1, timeoutMs: 5000 }]) {
+      it(`${durability ? 'with' : 'without'} durability: a Redis older than 7.0 (SET with NX and GET is a syntax error there) fails every claim closed, and the cause says Redis 7.0 is needed`, async () => {
+        const client = await clientOf(redis);
+        const store = createRedisNonceStore({ client: client as never, timeoutMs: 10_000, durability });
+        // What Redis 6.2 answers to SET key value NX GET ... (and Redis before 6.2, which has no GET option).
+        const results = await withFault(
+          (command) => (command[0] === 'SET' && command.includes('GET') ? Buffer.from('-ERR syntax error\r\n') : undefined),
+          () => Promise.allSettled([store.claim(claimOf()), store.claim(claimOf())]),
+        );
+        for (const r of results) {
+          const error = rejection(r)!;
+          expect(error).toMatchObject({ name: 'NonceStoreError', code: 'ERR_NONCE_STORE_UNAVAILABLE' });
+          expect((error.cause as Error).message).toMatch(/needs Redis 7\.0 or later/);
+          expect(((error.cause as Error).cause as Error).message).toBe('ERR syntax error');
+        }
+        expect(store.metrics().reasons.error).toBe(2);
+        expect(await store.claim(claimOf())).toBe(true);
+      });
+    }
 
     for (const resp of [2, 3] as const) {
       it(`RESP${resp}: a WAIT answered with something other than an integer (array, boolean, map, a string that is no number) never accepts a claim`, async () => {

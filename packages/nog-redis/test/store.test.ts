@@ -130,14 +130,16 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       );
     });
 
-    it("stores the key with SET NX PX for expiresAt - now (the verifier's clock) plus the clock tolerance", async () => {
+    it("stores the key with SET NX PX for expiresAt - now (the verifier's clock) plus the clock tolerance, and the claim's own tag as its value", async () => {
       // A verifier clock an hour off the machine's: the key's time to live follows the claim, not Redis's clock.
       const now = Date.now() - HOUR;
       const claim = { keyId: 'k', authdate: '2015-04-20T123456Z', nonce: fresh(), expiresAt: now + HOUR + 0.4, now };
       expect(await store.claim(claim)).toBe(true);
       const key = store.keyFor(claim);
       expect(key).toBe(`reqsign:nog:nonce:${JSON.stringify([claim.keyId, claim.authdate, claim.nonce])}`);
-      expect(await client.get(key)).toBe('1');
+      // The value is the claim's tag: 12 base64url characters (72 random bits), another for every claim.
+      const tag = await client.get(key);
+      expect(tag).toMatch(/^[A-Za-z0-9_-]{12}$/);
       // Rounded up, never down, then the default 30 s tolerance; a little has passed since the claim.
       const ttl = await client.pTTL(key);
       expect(ttl).toBeLessThanOrEqual(HOUR + 1 + 30_000);
@@ -148,6 +150,60 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       const otherTtl = await client.pTTL(`svc-a:${JSON.stringify([other.keyId, other.authdate, other.nonce])}`);
       expect(otherTtl).toBeLessThanOrEqual(HOUR + 1);
       expect(otherTtl).toBeGreaterThan(HOUR - 5_000);
+      expect(await client.get(`svc-a:${JSON.stringify([other.keyId, other.authdate, other.nonce])}`)).not.toBe(tag);
+    });
+
+    it('gives every claim its own tag: 2,000 claims of one store and of another, no two alike', async () => {
+      // A generous timeout: 2,000 claims at once on a loaded machine are slow, not lost.
+      const stores = [createRedisNonceStore({ client, timeoutMs: 20_000 }), createRedisNonceStore({ client, timeoutMs: 20_000 })];
+      const claims = Array.from({ length: 2000 }, () => claimOf());
+      expect(await Promise.all(claims.map((claim, i) => stores[i % 2]!.claim(claim)))).toEqual(claims.map(() => true));
+      const tags = (await Promise.all(claims.map((claim) => client.get(store.keyFor(claim))))) as string[];
+      for (const tag of tags) expect(tag).toMatch(/^[A-Za-z0-9_-]{12}$/);
+      expect(new Set(tags).size).toBe(claims.length);
+    });
+
+    it("mixed fleets: a value an older store wrote (1) or a later version's longer tag is another claim's, a replay; a value no store writes fails closed", async () => {
+      // An older store claims with SET key 1 NX PX: this store refuses the nonce as a replay, and leaves the key.
+      const older = claimOf();
+      expect(await client.sendCommand(['SET', store.keyFor(older), '1', 'NX', 'PX', String(HOUR)])).toBe('OK');
+      expect(await store.claim(older)).toBe(false);
+      expect(await client.get(store.keyFor(older))).toBe('1');
+      // This store claims first: the older store's SET NX finds the key (nil: a replay to it too).
+      const newer = claimOf();
+      expect(await store.claim(newer)).toBe(true);
+      expect(await client.sendCommand(['SET', store.keyFor(newer), '1', 'NX', 'PX', String(HOUR)])).toBe(null);
+      // A later version's tag, longer, of the same characters: a replay.
+      const later = claimOf();
+      await client.sendCommand(['SET', store.keyFor(later), 'A'.repeat(40), 'PX', String(HOUR)]);
+      expect(await store.claim(later)).toBe(false);
+      // Values that no nonce store writes (an OK, which a server that ignored GET would answer, text, a short
+      // token, an empty string): not a replay, not new, ERR_NONCE_STORE_REPLY.
+      for (const value of ['OK', 'not a tag', 'abc', '', 'A'.repeat(65)]) {
+        const claim = claimOf();
+        await client.sendCommand(['SET', store.keyFor(claim), value, 'PX', String(HOUR)]);
+        await expect(store.claim(claim)).rejects.toMatchObject({ code: 'ERR_NONCE_STORE_REPLY' });
+      }
+    });
+
+    it('an ACL user needs read access to the keys besides +set (GET reads the value): write-only access fails every claim closed (NOPERM in the cause)', async () => {
+      const storeOf = async (user: string, keys: string) => {
+        await client.sendCommand(['ACL', 'SETUSER', user, 'reset', 'on', '>secret-of-test', keys, '-@all', '+hello', '+set']);
+        const c = await connectClient(`redis://${user}:secret-of-test@127.0.0.1:${server.port}`, redis);
+        return [c, createRedisNonceStore({ client: c, timeoutMs: 20_000 })] as const;
+      };
+      const [writeOnly, denied] = await storeOf(`w${major}`, '%W~*');
+      const [readWrite, allowed] = await storeOf(`rw${major}`, '~*');
+      try {
+        const [refused] = await Promise.allSettled([denied.claim(claimOf())]);
+        expect(rejection(refused)).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE' });
+        expect(String((rejection(refused)!.cause as Error).message)).toMatch(/^NOPERM/);
+        const claim = claimOf();
+        expect([await allowed.claim(claim), await allowed.claim(claim)]).toEqual([true, false]);
+      } finally {
+        writeOnly.destroy();
+        readWrite.destroy();
+      }
     });
 
     it('makes a nonce claimable again only once its expiry has passed', async () => {

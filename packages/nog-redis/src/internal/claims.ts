@@ -1,6 +1,7 @@
 import { NonceStoreError, type NonceStoreErrorCode } from '@reqsign/nog';
 import type { RedisClaimEvent, RedisNonceStoreFailure, RedisNonceStoreMetrics } from '../metrics.js';
 import { Deadlines, type Expiring } from './deadlines.js';
+import { readTagReply } from './tags.js';
 
 /** Each reason's code and fixed message (never a key id or nonce in it). */
 const FAILURES: Readonly<Record<RedisNonceStoreFailure, readonly [NonceStoreErrorCode, string]>> = {
@@ -33,7 +34,7 @@ function causeOf(reason: RedisNonceStoreFailure, claims: Claims, detail: string 
     replicas: 'WAIT counted fewer replicas than durability.replicas',
     full: 'Redis refused the write: out of memory',
     timeout: `Redis did not answer within ${claims.timeoutMs} ms (timeoutMs)`,
-    reply: 'SET NX answered something other than OK or nil',
+    reply: "SET NX GET answered something other than nil or a nonce store's value",
   };
   return new Error(detail === undefined ? text[reason] : `${text[reason]}: ${detail}`);
 }
@@ -46,9 +47,15 @@ export function reasonOf(error: unknown): RedisNonceStoreFailure {
   return 'error';
 }
 
-/** `SET NX` said OK: the nonce is new. RESP2 and RESP3 both answer a simple string (a Buffer with some type mappings). */
-export function isOk(reply: unknown): boolean {
-  return reply === 'OK' || (reply instanceof Uint8Array && reply.length === 2 && reply[0] === 0x4f && reply[1] === 0x4b);
+/**
+ * The error to keep as a claim's `cause` for an error Redis answered to its `SET`: as it is, except the syntax error
+ * of a Redis older than 7.0, which refuses `NX` with `GET` in one `SET` (README, "The claim's tag, and Redis 7.0").
+ */
+export function explain(error: unknown): unknown {
+  if (error instanceof Error && error.message.startsWith('ERR syntax error')) {
+    return new Error('Redis refused SET with NX and GET as a syntax error: the store needs Redis 7.0 or later', { cause: error });
+  }
+  return error;
 }
 
 type Counts = {
@@ -174,34 +181,27 @@ export class PendingClaim implements Expiring {
     this.#claims.deadlines.trim();
   }
 
-  /** The answer to a lone `SET NX`. */
-  answer(reply: unknown): void {
-    this.done();
-    if (isOk(reply)) this.settle(true);
-    else if (reply === null) this.settle(false);
-    else this.settle('reply', undefined, kindOf(reply));
+  /** The `SET NX GET` command's tag: the value this claim writes. */
+  get tag(): string {
+    return this.args[2]!;
   }
 
   /**
-   * The answer to a lone `SET NX` that was out while the connection to the primary broke (`Route.breaks`): the client
-   * may have re-sent it after it had run, so a nil may be the claim's own write. OK still means new; nil fails closed.
+   * The answer to a lone `SET key tag NX GET`: nil (written now) or the claim's own tag (written by this claim's
+   * `SET`, which the client re-sent after it had run) is new, another claim's value a replay.
    */
-  answerAcrossBreak(reply: unknown): void {
-    if (reply !== null) {
-      this.answer(reply);
-      return;
-    }
+  answer(reply: unknown): void {
     this.done();
-    this.settle(
-      'error',
-      new Error('the connection to the primary broke while the claim was in flight and its SET was re-sent: its nil may be its own write'),
-    );
+    const read = readTagReply(reply, this.tag);
+    if (read === 'new' || read === 'own') this.settle(true);
+    else if (read === 'replay') this.settle(false);
+    else this.settle('reply', undefined, kindOf(reply));
   }
 
-  /** The lone `SET NX` failed. */
+  /** The lone `SET NX GET` failed. */
   fail(error: unknown): void {
     this.done();
-    this.settle(reasonOf(error), error);
+    this.settle(reasonOf(error), explain(error));
   }
 
   expire(): void {

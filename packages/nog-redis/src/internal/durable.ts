@@ -1,8 +1,14 @@
-import { isOk, kindOf, type PendingClaim, reasonOf } from './claims.js';
+import { explain, kindOf, type PendingClaim, reasonOf } from './claims.js';
+import { readTagReply } from './tags.js';
 import { isRedirect, type Route, type Settled, type Topology } from './topology.js';
 
 /** The shortest waiting list that is searched for claims that timed out (see `DurableBatches.#compactAt`). */
 const COMPACT_MIN = 64;
+
+/** The cause of a durable claim whose re-sent `SET` found its own write (no key id or nonce in it). */
+const OWN_WRITE_ELSEWHERE = new Error(
+  "the claim's SET had run on a connection that broke before its reply came, and was re-sent: the batch's WAIT ran on another connection and cannot vouch for the write",
+);
 
 /** Asks the connection who it is: `id=... addr=... laddr=...` and more (Redis 6.2 and later). */
 const CLIENT_INFO = ['CLIENT', 'INFO'];
@@ -102,12 +108,6 @@ export class DurableBatches {
    */
   readonly #compactAt = new Map<Route, number>();
   readonly #busy = new Set<Route>();
-  /**
-   * The connection each route's last batch ran on (its `CLIENT INFO` identity). A batch that node-redis re-sent whole
-   * on a new connection (its first reply was lost with the old one) names one connection twice, but not the one
-   * before: its nils may be its own `SET`s, which had run on the old connection.
-   */
-  readonly #lastConnection = new WeakMap<Route, string>();
   #scheduled = false;
   readonly #flush = (): void => {
     this.#scheduled = false;
@@ -149,11 +149,10 @@ export class DurableBatches {
     if (batch.length === 0) return;
     this.#busy.add(route);
     const commands = [CLIENT_INFO, ...batch.map((claim) => claim.args), this.#wait, CLIENT_INFO];
-    const breaks = route.breaks?.();
     Promise.resolve()
       .then(() => route.pipeline(commands))
       .then(
-        (replies) => this.#answer(route, batch, replies, breaks !== undefined && route.breaks!() !== breaks),
+        (replies) => this.#answer(batch, replies),
         (error: unknown) => {
           for (const claim of batch) claim.fail(error);
         },
@@ -164,26 +163,9 @@ export class DurableBatches {
       });
   }
 
-  #answer(route: Route, batch: readonly PendingClaim[], replies: readonly Settled[], broke: boolean): void {
+  #answer(batch: readonly PendingClaim[], replies: readonly Settled[]): void {
     const wait = replies[batch.length + 1]!;
     const stranger = identityFailure(replies[0]!, replies[batch.length + 2]!);
-    const first = replies[0]!;
-    const last = replies[batch.length + 2]!;
-    const connection = first.ok ? connectionIdentity(first.value) : undefined;
-    const previous = this.#lastConnection.get(route);
-    // The connection the batch ended on is the one the next batch should find.
-    const now = last.ok ? connectionIdentity(last.value) : undefined;
-    if (now !== undefined) this.#lastConnection.set(route, now);
-    // Why a nil cannot be trusted as "seen before": the connection changed during the batch or since the last one.
-    const resent =
-      stranger ??
-      (previous !== undefined && connection !== undefined && connection !== previous
-        ? new Error(
-            `the batch ran on another connection than the batch before it (${previous}, then ${connection}): a SET answered nil may have been re-sent after it had run`,
-          )
-        : broke
-          ? new Error('the connection to the primary broke while the batch was in flight and it was re-sent: a nil may be its own write')
-          : undefined);
     const count = wait.ok ? replicaCount(wait.value) : undefined;
     const acknowledged = count !== undefined && count >= this.#replicas;
     let redirected: string | undefined;
@@ -193,16 +175,20 @@ export class DurableBatches {
       claim.done();
       if (!reply.ok) {
         if (isRedirect(reply.error)) redirected = claim.args[1];
-        claim.settle(reasonOf(reply.error), reply.error);
-      } else if (reply.value === null) {
-        // Seen before, unless the connection changed during the batch or since the route's last batch: node-redis
-        // re-sends a command that failed with its connection, and a SET that had run before the break answers nil
-        // when it is re-sent (the nonce is this claim's own). Then the store cannot tell, and fails closed rather
-        // than call it a replay.
-        if (resent === undefined) claim.settle(false);
-        else claim.settle('error', resent);
-      } else if (!isOk(reply.value)) {
+        claim.settle(reasonOf(reply.error), explain(reply.error));
+        continue;
+      }
+      const read = readTagReply(reply.value, claim.tag);
+      if (read === 'replay') {
+        // Another claim's value: seen before, whatever happened to the connection (refusing needs no durability).
+        claim.settle(false);
+      } else if (read === 'unexpected') {
         claim.settle('reply', undefined, kindOf(reply.value));
+      } else if (read === 'own') {
+        // The claim's own SET ran on a connection that broke before its reply came, and node-redis re-sent it: the
+        // nonce is this claim's, but the write was made on another connection than this batch's WAIT, which cannot
+        // vouch for it.
+        claim.settle('error', OWN_WRITE_ELSEWHERE);
       } else if (!wait.ok) {
         claim.settle(reasonOf(wait.error), wait.error);
       } else if (stranger !== undefined) {

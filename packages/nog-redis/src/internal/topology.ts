@@ -23,12 +23,6 @@ export interface Route {
   follow?(key: string, args: string[]): Promise<unknown>;
   /** Sends the commands in order on this one connection; settles when every reply is in. */
   pipeline(commands: readonly string[][]): Promise<Settled[]>;
-  /**
-   * How many times a connection to the primary has broken so far, where the client re-sends the commands that failed
-   * with it (a Sentinel client): a `SET` out across a change of this count may have run before the break, and its
-   * re-sent copy answers nil for the claim's own write. Only a Sentinel route has it.
-   */
-  breaks?(): number;
 }
 
 /** How the store reaches the primary of a key, whichever client it was given. */
@@ -67,32 +61,8 @@ function single(client: RedisClientLike): Topology {
   });
 }
 
-/**
- * Per Sentinel client, how many times one of its connections to the primary broke: node-redis emits `client-error`
- * (type `MASTER`) when it does, before it fails the commands that were out on it and re-sends them. One listener per
- * client, however many stores share it.
- */
-const masterBreaks = new WeakMap<object, { count: number }>();
-function breaksOf(client: RedisSentinelLike): { count: number } {
-  let breaks = masterBreaks.get(client);
-  if (breaks === undefined) {
-    const counter = { count: 0 };
-    breaks = counter;
-    masterBreaks.set(client, counter);
-    const on = (client as { on?: unknown }).on;
-    if (typeof on === 'function') {
-      on.call(client, 'client-error', (event: unknown) => {
-        if ((event as { type?: unknown } | null)?.type === 'MASTER') counter.count++;
-      });
-    }
-  }
-  return breaks;
-}
-
 function sentinel(client: RedisSentinelLike): Topology {
-  const breaks = breaksOf(client);
   return one({
-    breaks: () => breaks.count,
     ready: () => client.isReady !== false,
     send: (_key, args) => client.sendCommand(false, args),
     // A lease holds one connection to the primary for the whole batch, so the WAIT follows its SETs.

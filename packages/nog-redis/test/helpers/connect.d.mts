@@ -8,6 +8,8 @@ export type ConnectSpec = (
 ) & {
   /** The protocol (node-redis 6 speaks RESP3 by default, 5 RESP2). */
   resp?: 2 | 3;
+  /** How long a connection may take to open (default 1000 ms). */
+  connectTimeoutMs?: number;
 };
 
 /** A connected client, cluster or sentinel. */

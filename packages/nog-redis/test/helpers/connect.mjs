@@ -4,17 +4,16 @@
 /** The majors of `redis` the store is tested with, by the module name that loads each. */
 export const REDIS_MAJORS = /** @type {const} */ ({ 5: 'redis5', 6: 'redis' });
 
-const socket = { connectTimeout: 1000, reconnectStrategy: () => 50 };
-
 /**
  * A connected client, cluster or sentinel.
  *
  * @param {({ redis?: string, kind: 'client', url: string }
  *   | { redis?: string, kind: 'cluster', rootNodes: Array<{ url: string }>, refreshMs?: number }
- *   | { redis?: string, kind: 'sentinel', name: string, sentinels: Array<{ host: string, port: number }> }) & { resp?: 2 | 3 }} spec
+ *   | { redis?: string, kind: 'sentinel', name: string, sentinels: Array<{ host: string, port: number }> }) & { resp?: 2 | 3, connectTimeoutMs?: number }} spec
  */
 export async function connect(spec) {
   const redis = await import(spec.redis ?? 'redis');
+  const socket = { connectTimeout: spec.connectTimeoutMs ?? 1000, reconnectStrategy: () => 50 };
   // The protocol, when the spec names one (node-redis 6 speaks RESP3 by default, 5 RESP2).
   const resp = spec.resp === undefined ? {} : { RESP: spec.resp };
   let client;

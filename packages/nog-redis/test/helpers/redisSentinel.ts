@@ -46,7 +46,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 export async function startRedisSentinel(
-  options: { replicas?: number; relay?: boolean; faults?: boolean } = {},
+  options: { replicas?: number; relay?: boolean; faults?: boolean; downAfterMs?: number } = {},
 ): Promise<RedisSentinelSet> {
   const name = 'reqsign';
   const dir = mkdtempSync(join(tmpdir(), 'reqsign-sentinel-'));
@@ -72,7 +72,7 @@ export async function startRedisSentinel(
         file,
         [
           `sentinel monitor ${name} 127.0.0.1 ${addressOf(primary)} 1`,
-          `sentinel down-after-milliseconds ${name} 1000`,
+          `sentinel down-after-milliseconds ${name} ${options.downAfterMs ?? 1000}`,
           `sentinel failover-timeout ${name} 5000`,
           '',
         ].join('\n'),
