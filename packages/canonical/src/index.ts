@@ -22,7 +22,7 @@ export {
   type RequestTarget,
   type RequestTargetOptions,
 } from './requestTarget.js';
-export { hasQuery, appendQuery, parseQuery, serializeQuery, type QueryParam, type ParseQueryOptions } from './query.js';
+export { hasQuery, appendQuery, parseQuery, serializeQuery, percentSpellings, type QueryParam, type ParseQueryOptions } from './query.js';
 export { formatDateTime, parseDateTime, formatDay, parseDay } from './date.js';
 export { utf8, toHex, fromHex, toBase64, fromBase64, toBase64Url, fromBase64Url, encodeNonAscii } from './encoding.js';
 export { isHttpToken, isUnreserved } from './grammar.js';

@@ -1,4 +1,5 @@
 import { CanonicalError, assertObject, assertString } from './errors.js';
+import { isUnreserved } from './grammar.js';
 
 /** One raw query parameter: `value` is `null` when the parameter has no `=` at all (`?flag`). */
 export interface QueryParam {
@@ -50,6 +51,26 @@ export function parseQuery(query: string, options?: ParseQueryOptions): QueryPar
     out.push(decode ? { name: decodeComponent(name), value: value === null ? null : decodeComponent(value) } : { name, value });
   }
   return out;
+}
+
+/**
+ * The source of a regular expression that matches every spelling of `name` that percent-decodes to it, as a server
+ * that decodes parameter names reads them: each character as itself or as `%XX`, either case of hex digit
+ * (`api%5Fkey`, `%61pi_key`, `api%5fkey`). A malformed escape decodes to no name (`api%5key`); an escape is decoded
+ * once (`api%255Fkey` is `api%5Fkey`, not `api_key`). `name` is one or more RFC 3986 unreserved characters
+ * (`A-Z a-z 0-9 - . _ ~`, as {@link isUnreserved}), else `ERR_INVALID_ARGUMENT`: a parameter name a scheme writes
+ * unescaped, with no `%`, `+` (a space to a form decoder), `&` or `=` whose spellings would depend on the decoder.
+ * Each character is one fixed pair of alternatives: linear to match, no decoding, no exception. The source is valid
+ * with or without the `u` flag; use it without the `i` flag (`\x61` would also match `A`).
+ */
+export function percentSpellings(name: string): string {
+  if (!isUnreserved(name)) throw new CanonicalError('ERR_INVALID_ARGUMENT', 'name must be non-empty and only A-Z a-z 0-9 - . _ ~');
+  let source = '';
+  for (let i = 0; i < name.length; i++) {
+    const hex = (name.charCodeAt(i) + 256).toString(16);
+    source += `(?:\\x${hex[1]}${hex[2]}|%${hex[1]}[${hex[2]}${hex[2]!.toUpperCase()}])`;
+  }
+  return source;
 }
 
 /** `name=value` pairs joined with `&`, each name and value a string. */

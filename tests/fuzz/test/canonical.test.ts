@@ -145,6 +145,17 @@ const ENTRIES: Record<string, { args: fc.Arbitrary<unknown[]>; call: (...a: unkn
   },
   removeDotSegments: { args: fc.tuple(near(urlish)), call: (p) => canonical.removeDotSegments(p as string) },
   percentDecodedBytes: { args: fc.tuple(near(urlish)), call: (t) => canonical.percentDecodedBytes(t as string) },
+  // A name of the caller's: unreserved (the auth and api_key names) or anything else (ERR_INVALID_ARGUMENT); the
+  // source it gives must compile, with and without the unicode flag.
+  percentSpellings: {
+    args: fc.tuple(near(fc.oneof(fc.constantFrom('authkeyid', 'api_key', 'a.b-c~', ''), text))),
+    call: (n) => {
+      const source = canonical.percentSpellings(n as string);
+      new RegExp(source);
+      new RegExp(source, 'u');
+      return source;
+    },
+  },
   firstDifference: { args: fc.tuple(near(text), near(text)), call: (a, b) => canonical.firstDifference(a as string, b as string) },
   targetVariants: {
     args: fc.tuple(near(urlish), variantOptions),

@@ -13,7 +13,7 @@ import {
 import { NogError } from '../errors.js';
 import type { NogKey, SignOptions } from '../sign.js';
 import { DEFAULT_MAX_URL_LENGTH, MAX_DEADLINE_MS } from './limits.js';
-import { AUTH_PARAMETERS } from './params.js';
+import { hasAuthParameter } from './params.js';
 
 /** The names of `sign`'s options: any other is refused (a misspelt one would be silently ignored). */
 const SIGN_OPTION_NAMES: readonly string[] = ['date', 'expires', 'nonce', 'maxUrlLength', 'onWarning'];
@@ -81,30 +81,12 @@ function readMaxLength(options: SignOptions | undefined): number {
 
 const DEFAULT_LIMIT = { maxLength: DEFAULT_MAX_URL_LENGTH };
 
-/**
- * Whether a query already names an auth parameter, plain (`authexpires`, `authkeyid=x`) or percent-encoded
- * (`auth%6Beyid`): the verifier reads a repeated or an encoded one as `ERR_AUTH_MALFORMED`. A name with a malformed
- * escape decodes to no auth name, for the verifier as here.
- */
-function hasAuthParameter(query: string): boolean {
-  if (!query.includes('auth') && !query.includes('%')) return false;
-  for (const segment of query.split('&')) {
-    let name = segment.split('=', 1)[0]!;
-    try {
-      if (name.includes('%')) name = decodeURIComponent(name);
-    } catch {
-      // Not a name the verifier decodes to an auth name either.
-    }
-    if ((AUTH_PARAMETERS as readonly string[]).includes(name)) return true;
-  }
-  return false;
-}
-
 /** The URL as a request target within the length limit, with no auth parameter of its own. */
 function readTarget(checked: Checked, url: string, maxLength: number): RequestTarget {
   if (url === checked.url && maxLength === checked.urlMax) return checked.parts!;
   const parts = parseRequestTarget(url, maxLength === DEFAULT_MAX_URL_LENGTH ? DEFAULT_LIMIT : { maxLength });
-  // The signer adds the auth parameters: one already there would be repeated, which every verifier refuses.
+  // The signer adds the auth parameters: one already there, under any spelling, would be repeated or encoded, which
+  // every verifier refuses (the verifier's own pattern: they agree by construction).
   if (parts.query !== null && hasAuthParameter(parts.query)) {
     throw new NogError('ERR_SIGN_AUTH_PARAMETER', 'The URL already has an auth parameter (authkeyid, authdate, ...)');
   }

@@ -26,6 +26,9 @@ import type { NopsVerifyErrorCode, VerifyInput } from '../verify.js';
  *   `DIAG_QUERY_REORDERED`, `DIAG_EMPTY_QUERY`: the target changed in that one way in transit (see
  *   @reqsign/canonical's `TargetChange`); `DIAG_TARGET_CHANGED`: the client signed `expectedUrl`, which differs
  *   from what arrived in a way that is not one of those.
+ * - `DIAG_FRAGMENT_RECEIVED`: the URL arrived with a `#fragment` after what the client signed: an unsigned tail,
+ *   which `verify` refuses (a client never sends a fragment; a server that keeps it, as Node's `req.url` may, should
+ *   cut it before verifying).
  */
 export type NopsDiagnosisCode =
   | 'DIAG_OTHER_KEY'
@@ -40,7 +43,8 @@ export type NopsDiagnosisCode =
   | 'DIAG_API_KEY_PLACEMENT'
   | 'DIAG_HOST_SIGNED'
   | TargetChangeCode
-  | 'DIAG_TARGET_CHANGED';
+  | 'DIAG_TARGET_CHANGED'
+  | 'DIAG_FRAGMENT_RECEIVED';
 
 /** Every diagnosis code with a short title, for lists and headings (its `message` says the particular case). */
 export const DIAGNOSES: Readonly<Record<NopsDiagnosisCode, string>> = {
@@ -57,6 +61,7 @@ export const DIAGNOSES: Readonly<Record<NopsDiagnosisCode, string>> = {
   DIAG_HOST_SIGNED: 'The scheme and host were signed',
   ...TARGET_CHANGE_TITLES,
   DIAG_TARGET_CHANGED: 'The target changed in transit',
+  DIAG_FRAGMENT_RECEIVED: 'A fragment arrived after the signed URL',
 };
 
 export interface NopsDiagnoseOptions {

@@ -1,4 +1,4 @@
-import { assertObject, encodeNonAscii, formatUrl, type RequestTarget } from '@reqsign/canonical';
+import { assertObject, encodeNonAscii, formatUrl, percentSpellings, type RequestTarget } from '@reqsign/canonical';
 import { NopsError, invalidArgument } from '../errors.js';
 import type { ApiKeyIn, DateInput } from '../types.js';
 import { clientIdOf } from './apiKey.js';
@@ -90,23 +90,17 @@ export function messageOf(url: string, parts: MessageParts, side: Side): NopsMes
 }
 
 /**
- * A query segment whose name percent-decodes to `api_key`: each character as itself or as `%XX` (either case of hex
- * digit), as a server that decodes names reads it (`api%5Fkey`), then `=` or the segment's end. A malformed escape
- * decodes to no name, so it never matches. The match is anchored and each alternative is fixed: a segment costs at
- * most its first 22 characters' work, and no exception (decodeURIComponent on a segment of `%&%&...` throws once a
- * segment, a hundred times the cost).
+ * A query segment whose name percent-decodes to `api_key`, at the query's start or after a `&`: each character as
+ * itself or as `%XX` (either case of hex digit), as a server that decodes names reads it (`api%5Fkey`), then `=`, `&`
+ * or the end; canonical's `percentSpellings`, the rule nog-v1's signer and verifier use for their auth names. A
+ * malformed escape decodes to no name, so it never matches. Each alternative is fixed, so one pass over a query is
+ * linear, with no decoding and no exception (decodeURIComponent on a segment of `%&%&...` throws once a segment, a
+ * hundred times the cost).
  */
-const API_KEY_NAME = /^(a|%61)(p|%70)(i|%69)(_|%5[Ff])(k|%6[Bb])(e|%65)(y|%79)(=|$)/;
+const API_KEY_NAME = /* @__PURE__ */ new RegExp(`(?:^|&)${percentSpellings('api_key')}(?==|&|$)`, 'g');
 
 /**
  * How many parameters of a query (as sent) are named `api_key`, under any spelling of the name: an encoded one is a
- * second key to a server that decodes names. Linear: one split, each segment matched once against a fixed pattern.
+ * second key to a server that decodes names. Linear: one pass of {@link API_KEY_NAME}.
  */
-export function apiKeyCount(query: string | null): number {
-  let count = 0;
-  // Only a query that names api_key or has an escape can hold one: most are never split.
-  if (query !== null && (query.includes('api_key') || query.includes('%'))) {
-    for (const segment of query.split('&')) if (API_KEY_NAME.test(segment)) count++;
-  }
-  return count;
-}
+export const apiKeyCount = (query: string | null): number => (query === null ? 0 : (query.match(API_KEY_NAME)?.length ?? 0));

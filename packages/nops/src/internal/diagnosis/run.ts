@@ -486,6 +486,12 @@ export async function runDiagnosis(
             const message = `the signature is right, written as ${a.encoding}; nOps takes strict padded base64 without line breaks`;
             list.push({ code: 'DIAG_SIGNATURE_ENCODING', message, signed, witness, encoding: a.encoding });
           }
+          // The signed message never holds the fragment (the target read is the part before it): whatever else was
+          // signed, the `#` and what follows it arrived unsigned, and verify refuses that tail.
+          if (read.view.fragment !== null) {
+            const message = `the URL arrived with #${read.view.fragment} after what the client signed: a fragment is never sent or signed, so verify refuses it as an unsigned tail (a server that keeps it, as Node's req.url may, should cut it before verifying)`;
+            list.push({ code: 'DIAG_FRAGMENT_RECEIVED', message, signed, witness });
+          }
           findings.push(...list);
         } else reason = `the digest of ${JSON.stringify(text)} matched the signature's block, but the platform's RSA did not verify it`;
       } else {
