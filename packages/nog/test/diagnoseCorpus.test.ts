@@ -217,6 +217,19 @@ const CASES: Case[] = [
     })(),
     causes: ['DIAG_FRAGMENT_SIGNED'],
   },
+  {
+    mistake: "a right signature, and the URL's #fragment written into the request line after it",
+    received: `${signed('/api/p?x=1')}#section-2`,
+    causes: ['DIAG_FRAGMENT_RECEIVED'],
+  },
+  {
+    mistake: "the client appended the auth parameters after the URL's #fragment and signed them there (the original signers)",
+    received: (() => {
+      const { withAuth } = signTarget('/api/p?x=1#section-2');
+      return `${withAuth}&authsignature=${createHmac('sha256', SECRET).update(`GET\n${withAuth}\n`).digest('hex')}`;
+    })(),
+    causes: ['DIAG_AUTH_AFTER_FRAGMENT'],
+  },
   { mistake: 'the client signed the method in lowercase', received: signed('/api/p', { method: 'get' }), causes: ['DIAG_METHOD_CASE'] },
   { mistake: 'the client signed GET, sent HEAD', method: 'HEAD', received: signed('/api/p'), causes: ['DIAG_METHOD'] },
   {

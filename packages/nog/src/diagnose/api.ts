@@ -16,6 +16,9 @@ import type { VerifierOptions } from '../verify.js';
  * - `DIAG_METHOD_CASE`: the client signed the method in another case; `DIAG_METHOD`: another method (GET for HEAD).
  * - `DIAG_SIGNATURE_ENCODING`: the signature is the right HMAC in another encoding than lowercase hex (`encoding`).
  * - `DIAG_STRING_TO_SIGN`: the string to sign was framed otherwise (`framing`: no final newline, `\r\n`, ...).
+ * - `DIAG_FRAGMENT_RECEIVED`: the signature is right, but the URL arrived with a `#fragment` after it (an unsigned
+ *   tail the verifier refuses); `DIAG_AUTH_AFTER_FRAGMENT`: the client appended the auth parameters after the URL's
+ *   `#fragment` and signed them there (the original JS and Python signers did), so no HTTP client sends them.
  * - `DIAG_FRAGMENT_SIGNED`: the client signed the fragment; `DIAG_PARAMETER_APPENDED`: parameters were appended
  *   after `authsignature` after signing; `DIAG_AMPERSAND`: an empty pair (`&&`) dropped or added;
  *   `DIAG_DOUBLE_ENCODING`: percent-encoded twice; `DIAG_UNICODE_NORMALIZATION`: non-ASCII characters signed in
@@ -37,6 +40,8 @@ export type NogDiagnosisCode =
   | 'DIAG_SIGNATURE_ENCODING'
   | 'DIAG_STRING_TO_SIGN'
   | 'DIAG_FRAGMENT_SIGNED'
+  | 'DIAG_FRAGMENT_RECEIVED'
+  | 'DIAG_AUTH_AFTER_FRAGMENT'
   | 'DIAG_PARAMETER_APPENDED'
   | 'DIAG_AMPERSAND'
   | 'DIAG_DOUBLE_ENCODING'
@@ -57,6 +62,8 @@ export const DIAGNOSES: Readonly<Record<NogDiagnosisCode, string>> = {
   DIAG_SIGNATURE_ENCODING: 'The signature in another encoding',
   DIAG_STRING_TO_SIGN: 'The string to sign framed otherwise',
   DIAG_FRAGMENT_SIGNED: 'The fragment was signed',
+  DIAG_FRAGMENT_RECEIVED: 'A fragment arrived after the signature',
+  DIAG_AUTH_AFTER_FRAGMENT: 'The auth parameters after a fragment',
   DIAG_PARAMETER_APPENDED: 'A parameter appended after signing',
   DIAG_AMPERSAND: 'An empty query pair (&&) dropped or added',
   DIAG_DOUBLE_ENCODING: 'Percent-encoded twice',

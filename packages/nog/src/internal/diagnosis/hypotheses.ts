@@ -155,6 +155,11 @@ export interface TargetInput {
   readonly appendedAfter: readonly string[];
   /** The fragment the client may have signed (the request's, or `expectedUrl`'s). */
   readonly fragment: string | null;
+  /**
+   * When the auth parameters arrived inside the URL's fragment: the target the client signed, with `#` and the
+   * fragment's own text in front of them ({@link fragmentAuth}); else null.
+   */
+  readonly authAfterFragment?: string | null;
   readonly prefixes: readonly string[];
   /** What `expectedUrl` says the client signed. */
   readonly clientTarget: string | null;
@@ -202,6 +207,15 @@ export function* targetAlternatives(t: TargetInput): Generator<TargetAlternative
   };
   const target = t.signedPart;
   if (!affordable()) return;
+  if (t.authAfterFragment != null) {
+    yield* emit({
+      target: t.authAfterFragment,
+      code: 'DIAG_AUTH_AFTER_FRAGMENT',
+      kind: 'the auth parameters after a fragment',
+      message:
+        "the client appended the auth parameters after the URL's #fragment and signed them there (as the original JS and Python signers did): an HTTP client never sends a fragment, so they never reach a server; sign the URL without its fragment",
+    });
+  }
   if (t.clientTarget !== null && t.clientTarget !== target) {
     // findTargetChange builds every variant of the target: only for targets of ordinary length (it is one call).
     const change = target.length <= 2048 ? findTargetChange(t.clientTarget, target, { appended: APPENDED, prefixes: t.prefixes }) : null;

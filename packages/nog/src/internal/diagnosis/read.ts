@@ -103,3 +103,25 @@ export function clientSignedPart(expected: ReadRequest, request: ReadRequest): {
   });
   return { target: appendQuery(expected.parts.target, params.join('&')), signature: null };
 }
+
+/** An auth parameter's name at the start of a text, or after `&` or `?`. */
+const AUTH_NAME_IN_TEXT = /(^|[&?])auth(?:algorithm|keyid|date|expires|nonce|signature)(?==|&|$)/;
+
+/**
+ * The auth parameters of a URL whose query has none but whose fragment does (a client that appended them after the
+ * URL's `#fragment`, as the original JS and Python signers did): the URL with them moved into the query, to read them
+ * as a verifier would, and the target the client signed (`#`, the fragment's own text, then the auth parameters up to
+ * `&authsignature`). Null for any other URL.
+ */
+export function fragmentAuth(read: ReadRequest): { readonly url: string; readonly signed: string } | null {
+  const parts = read.parts;
+  if (parts === null || parts.fragment === null || read.auth.size !== 0) return null;
+  const found = AUTH_NAME_IN_TEXT.exec(parts.fragment);
+  const amp = parts.fragment.lastIndexOf('&authsignature');
+  if (found === null || amp === -1) return null;
+  const auth = parts.fragment.slice(found.index + found[1]!.length);
+  return {
+    url: `${parts.origin}${parts.target}${parts.query === null ? '?' : '&'}${auth}`,
+    signed: `${parts.target}#${parts.fragment.slice(0, amp)}`,
+  };
+}

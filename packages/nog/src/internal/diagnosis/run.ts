@@ -33,7 +33,7 @@ import {
   type TargetAlternative,
 } from './hypotheses.js';
 import { checkExtras, keyEntries } from './options.js';
-import { clientSignedPart, readRequest, type ReadRequest } from './read.js';
+import { clientSignedPart, fragmentAuth, readRequest, type ReadRequest } from './read.js';
 
 /** A nonce store that claims nothing and says every nonce is new: a diagnosis must never burn a request's nonce. */
 const UNCLAIMED: NonceStore = { claim: () => true };
@@ -161,6 +161,12 @@ async function confirm(x: Context, match: Match, signed: NogSignedAs, failure: s
     if (encoding !== 'hex') {
       const message = `the signature is the right HMAC written as ${encoding}; nog-v1 sends it as 64 lowercase hex digits`;
       list.push({ code: 'DIAG_SIGNATURE_ENCODING', message, signed, witness, encoding });
+    }
+    // A fragment after authsignature that the client did not sign (a signed one is DIAG_FRAGMENT_SIGNED).
+    const fragment = x.read.parts?.fragment ?? null;
+    if (fragment !== null && h.t?.code !== 'DIAG_FRAGMENT_SIGNED') {
+      const message = `the URL arrived with #${fragment} after authsignature, an unsigned tail that nog-v1 refuses: an HTTP client never sends a fragment, so a client or proxy that should have dropped it wrote it into the request line`;
+      list.push({ code: 'DIAG_FRAGMENT_RECEIVED', message, signed, witness });
     }
     return list;
   };
@@ -304,7 +310,11 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
     looked.set(id, v);
     return v;
   };
-  const read = readRequest(url, config.urlOptions.maxLength, config.defaultExpires);
+  const asReceived = readRequest(url, config.urlOptions.maxLength, config.defaultExpires);
+  // Auth parameters that arrived inside the fragment are read from the query they were meant for; the target with
+  // the fragment is then the first hypothesis.
+  const moved = fragmentAuth(asReceived);
+  const read = moved === null ? asReceived : readRequest(moved.url, config.urlOptions.maxLength, config.defaultExpires);
   const keyId = read.auth.get('authkeyid') ?? null;
   const carried = read.auth.get('authsignature') ?? null;
   const answer = verifyRequest({ ...config, now: () => nowMs, lookup }, provider, method, url);
@@ -373,6 +383,7 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
           beforeSignature: read.beforeSignature,
           appendedAfter: read.appendedAfter,
           fragment,
+          authAfterFragment: moved?.signed ?? null,
           prefixes: extras.prefixes,
           clientTarget: client?.target ?? null,
           max: MAX_TARGETS,
@@ -459,7 +470,7 @@ export async function runDiagnosis(provider: CryptoProvider, method: string, url
   }
 
   const code = received.ok ? (replayed ? 'ERR_AUTH_NONCE_INVALID' : null) : received.code;
-  const parts = read.parts;
+  const parts = asReceived.parts;
   return {
     scheme: 'nog-v1',
     valid: code === null,
