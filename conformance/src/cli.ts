@@ -184,7 +184,7 @@ export const fuzzUsage = (program = 'reqsign-conformance'): string => `Usage: ${
 
 The differential mode: generated inputs over every operation's whole input domain (URLs with every escape form,
 dates across and beyond 0000-9999, fractional and negative epoch values, IANA zone names and their case variants,
-numbers in every JSON form, keys whole and broken, nonce stores of capacity 1 to 3, clocks that step back) go to
+numbers of every value JSON carries, keys whole and broken, nonce stores of capacity 1 to 3, clocks that step back) go to
 every implementation; any difference in any stage or error code is a finding, shrunk to a minimal input and
 printed with each implementation's answer (and written as a candidate vector file with --out). Prints, per
 operation, how many inputs reached each error code, and cases/s. Exits 1 on a disagreement, 2 on a usage error.

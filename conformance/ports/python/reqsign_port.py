@@ -48,13 +48,16 @@ class PortError(Exception):
 
 
 def field(data, name, kind, required=True):
-    """A field of a vector input with its JSON type (str, int, float for any number, bool); None if optional and absent."""
+    """A field of a vector input with its JSON type (str, int, float for any number, bool); None if optional and absent.
+    A number is its value, however the JSON wrote it (PROTOCOL.md): 1.0 and 1e3 are the ints 1 and 1000."""
     value = data.get(name)
     if value is None and not required:
         return None
     if kind is float:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     elif kind is int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:
         ok = isinstance(value, kind)
@@ -953,7 +956,8 @@ def rsa_key_from_jwk(jwk, kind):
 
 def check_rsa_key(key):
     """docs/spec/nops.md, "Keys" [RsaNumbers]: n odd, of 1024 to 16384 bits; e one of 3, 17, 37, 65537; a
-    private key's parts belong together, and its signature verifies under its own public part."""
+    private key's parts belong together (qi = q^-1 mod p: 0 < qi < p, RFC 8017 3.2), and its signature verifies under
+    its own public part."""
     n, e = key["n"], key["e"]
     if not 1024 <= n.bit_length() <= 16384:
         raise key_error("The key is not of 1024 to 16384 bits")
@@ -962,7 +966,7 @@ def check_rsa_key(key):
     if "d" in key:
         d, p, q, dp, dq, qi = (key[name] for name in ("d", "p", "q", "dp", "dq", "qi"))
         if p < 2 or q < 2 or n != p * q or dp != d % (p - 1) or dq != d % (q - 1) or e * dp % (p - 1) != 1 \
-                or e * dq % (q - 1) != 1 or q * qi % p != 1:
+                or e * dq % (q - 1) != 1 or not 0 < qi < p or q * qi % p != 1:
             raise key_error("an inconsistent RSA key")
         if not rsa_verify(key, b"", rsa_sign(key, b"")):  # p or q is no prime
             raise key_error("an inconsistent RSA key")

@@ -110,3 +110,80 @@ describe('inputs that break the schema, bad option values, null (PROTOCOL.md)', 
     60_000,
   );
 });
+
+/**
+ * What JSON text itself can say and a serializer never writes (PROTOCOL.md, "Inputs that break the schema"): number
+ * forms of one value, a member given twice, a pattern's end and digits, a clock that fits its pattern and names no
+ * instant. Written as raw lines to each port (the runner's serializer writes `1e3` as `1000`).
+ */
+const RAW: ReadonlyArray<readonly [string, string, string, (answer: Record<string, unknown>) => unknown]> = (() => {
+  const verify = JSON.stringify(shipped('nog-verify', 'nog-verify-001').input);
+  const sequence = shipped('nog-replay', 'nog-replay-001').input as { requests: Array<Record<string, unknown>> };
+  const error = (code: string) => (a: Record<string, unknown>) => expect((a['error'] as { code?: unknown } | undefined)?.code).toBe(code);
+  const target = (t: string) => (a: Record<string, unknown>) => expect((a['output'] as { target?: unknown } | undefined)?.target).toBe(t);
+  const withNow = (now: string) => verify.replace(/"now":"[^"]*"/, `"now":${JSON.stringify(now)}`);
+  const lateNow = JSON.stringify({
+    ...sequence,
+    requests: sequence.requests.map((r, i) => (i === 1 ? { ...r, now: '2015-02-29T000000Z' } : r)),
+  });
+  return [
+    ['canonical', 'target', '{"url":"/p","maxLength":1e3}', target('/p')],
+    ['canonical', 'target', '{"url":"/p","maxLength":1.0}', error('ERR_TARGET_TOO_LONG')],
+    ['canonical', 'target', '{"url":"/p","maxLength":10e-1}', error('ERR_TARGET_TOO_LONG')],
+    ['canonical', 'target', '{"url":"/p","maxLength":2E0}', target('/p')],
+    ['canonical', 'target', '{"url":"/p","maxLength":-0}', error('ERR_OPTION_RANGE')],
+    ['canonical', 'target', '{"url":"/p","maxLength":2.5}', error('ERR_OPTION_RANGE')],
+    ['canonical', 'target', '{"url":5,"url":"/p"}', target('/p')],
+    ['canonical', 'target', '{"url":"/p","url":5}', error('ERR_VECTOR_INPUT')],
+    [
+      'nog-v1',
+      'sign',
+      JSON.stringify(nogSign).replace(/}$/, ',"maxUrlLength":1.6384e4}'),
+      target(shipped(NOG, 'nog-sign-001').expected.output!['target'] as string),
+    ],
+    ['nog-v1', 'verify', withNow('2015-04-20T123556Z\n'), error('ERR_VECTOR_INPUT')],
+    ['nog-v1', 'verify', withNow('\u0662\u0660\u0661\u0665-04-20T123556Z'), error('ERR_VECTOR_INPUT')],
+    ['nog-v1', 'verify', withNow('2015-02-29T000000Z'), error('ERR_DATE_RANGE')],
+    ['nog-v1', 'verify-sequence', lateNow, error('ERR_DATE_RANGE')],
+  ] as const;
+})();
+
+describe('raw JSON text: number forms, a member twice, pattern ends and digits, an impossible clock (PROTOCOL.md)', () => {
+  it.each(IMPLEMENTATIONS)(
+    '$name answers each line as PROTOCOL.md says',
+    async (impl) => {
+      const { spawn } = await import('node:child_process');
+      const child = spawn(impl.command, { shell: true, stdio: ['pipe', 'pipe', 'inherit'] });
+      const lines: string[] = [];
+      let buffered = '';
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        buffered += chunk;
+        const parts = buffered.split('\n');
+        buffered = parts.pop()!;
+        lines.push(...parts.filter((l) => l !== ''));
+      });
+      for (const [i, [scheme, operation, input]] of RAW.entries()) {
+        child.stdin.write(`{"type":"request","id":"r${i}","scheme":"${scheme}","operation":"${operation}","input":${input}}\n`);
+      }
+      child.stdin.end();
+      await new Promise((resolve) => child.on('close', resolve));
+      const answers = new Map(
+        lines
+          .slice(1)
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .map((a) => [a['id'], a]),
+      );
+      for (const [i, [scheme, operation, input, check]] of RAW.entries()) {
+        const answer = answers.get(`r${i}`);
+        expect(answer, `${scheme}/${operation} ${input}`).toBeDefined();
+        try {
+          check(answer!);
+        } catch (e) {
+          throw new Error(`${scheme}/${operation} ${input.slice(0, 120)}: ${JSON.stringify(answer).slice(0, 300)}\n${e}`);
+        }
+      }
+    },
+    60_000,
+  );
+});

@@ -36,6 +36,8 @@ function integers(d: Uint8Array, s: number, e: number, out: Uint8Array[], depth:
     const end = i + length;
     if (!(end <= e)) fail();
     if (tag === 2) {
+      // An INTEGER has one or more content octets (X.690 8.3.1): `02 00` is none.
+      if (length === 0) fail();
       // The magnitude: without leading zero octets (one 0 stays for zero).
       while (d[i] === 0 && i < end - 1) i++;
       out.push(d.subarray(i, end));
@@ -101,7 +103,8 @@ const big = (bytes: Uint8Array): bigint => bytes.reduce((v, b) => (v << 8n) | Bi
 /**
  * The rule every key meets, whatever its form (docs/spec/nops.md, "Keys", [RsaNumbers]): n odd, of 1024 to 16384
  * bits; e one of 3, 17, 37, 65537; for a private key, its parts belong together: n = p q, dp = d mod (p-1),
- * dq = d mod (q-1), e dp = 1 mod (p-1), e dq = 1 mod (q-1), q qi = 1 mod p. A key that breaks it is `ERR_NOPS_KEY`:
+ * dq = d mod (q-1), e dp = 1 mod (p-1), e dq = 1 mod (q-1), qi = q^-1 mod p (q qi = 1 mod p with 0 < qi < p, as
+ * RFC 8017 3.2 defines it: `qi + p` would pass the congruence). A key that breaks it is `ERR_NOPS_KEY`:
  * e = 1 would make any message its own signature, and an inconsistent private key signs wrongly, differently on
  * each runtime (OpenSSL falls back from CRT, BoringSSL fails).
  */
@@ -121,6 +124,7 @@ export function checkNumbers(numbers: RsaNumbers, name: string): void {
       dq !== d % (q - 1n) ||
       (E * dp) % (p - 1n) !== 1n ||
       (E * dq) % (q - 1n) !== 1n ||
+      qi >= p ||
       (q * qi) % p !== 1n
     ) {
       throw keyError('privateKey could not sign (an inconsistent RSA key)');
