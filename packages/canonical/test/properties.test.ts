@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_MS, MIN_MS } from '../src/date.js';
 import {
   appendQuery,
@@ -406,6 +406,41 @@ describe('timingSafeEqual', () => {
         (a, b) => void expect(timingSafeEqual(a, b)).toBe(Buffer.from(a).equals(Buffer.from(b))),
       ),
     );
+  });
+
+  it('reads every character and byte wherever the first difference lies (time independent of where they differ)', () => {
+    // README: "in time independent of where they differ". Counted, not timed: a comparison that stopped at the
+    // first difference would read fewer characters (through String.prototype.charCodeAt) or bytes (through the
+    // array's index reads) for a difference at the start than for one at the end.
+    const sig = 'a'.repeat(64);
+    const at = (i: number) => `${sig.slice(0, i)}b${sig.slice(i + 1)}`;
+    const charReads = (b: string): number => {
+      const spy = vi.spyOn(String.prototype, 'charCodeAt');
+      try {
+        expect(timingSafeEqual(sig, b)).toBe(false);
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    expect([charReads(at(0)), charReads(at(40)), charReads(at(63))]).toEqual([128, 128, 128]);
+    const byteReads = (i: number): number => {
+      let n = 0;
+      const counted = (bytes: Uint8Array) =>
+        new Proxy(bytes, {
+          get(target, key) {
+            if (typeof key === 'string' && /^[0-9]+$/.test(key)) n++;
+            const value = Reflect.get(target, key, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+      const a = new Uint8Array(32).fill(7);
+      const b = a.slice();
+      b[i] = 8;
+      expect(timingSafeEqual(counted(a), counted(b))).toBe(false);
+      return n;
+    };
+    expect([byteReads(0), byteReads(20), byteReads(31)]).toEqual([64, 64, 64]);
   });
 
   it('finds a difference in any single position', () => {

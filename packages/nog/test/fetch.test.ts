@@ -72,6 +72,27 @@ for (const [name, build] of builds) {
       expect(() => build.createNogFetch({ key: KEY, nonce: 'fixed' } as never)).toThrow(/nonce/);
     });
 
+    it('without fetch, sends with the global fetch as it is at each call, not as it was when the client was made', async () => {
+      // README: "`fetch` (default the global one, looked up at each call)": a fetch patched in later (a test's
+      // stub, an instrumentation) is the one used.
+      const nogFetch = build.createNogFetch({ key: KEY, nonce: false });
+      const original = globalThis.fetch;
+      const sent: string[][] = [[], []];
+      try {
+        for (const i of [0, 1]) {
+          globalThis.fetch = async (input: string | URL | Request) => {
+            sent[i]!.push(input instanceof Request ? input.url : String(input));
+            return new Response(`stub ${i}`);
+          };
+          expect(await (await nogFetch('https://example.com/p')).text()).toBe(`stub ${i}`);
+        }
+      } finally {
+        globalThis.fetch = original;
+      }
+      expect(sent.map((urls) => urls.length)).toEqual([1, 1]);
+      expect(await verifier.verify('GET', sent[1]![0]!.slice('https://example.com'.length))).toMatchObject({ ok: true });
+    });
+
     it('takes the key in the shape sign takes, { id, secret }, and refuses the old keyId/secretKey with a typed error', () => {
       expect(() => build.createNogFetch({ keyId: KEY.id, secretKey: KEY.secret } as never)).toThrow(
         expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('key') }),
