@@ -1,12 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CanonicalError,
   formatDateTime,
   formatDay,
+  fromBase64,
+  fromBase64Url,
   fromHex,
   parseQuery,
   parseReceivedTarget,
   parseRequestTarget,
+  parseDateTime,
+  parseDay,
   ReqsignError,
   timingSafeEqual,
   toHex,
@@ -54,6 +59,58 @@ describe('typed errors', () => {
   it('the default URL length limit is 8192', () => {
     expect(parseRequestTarget(`/${'a'.repeat(8191)}`).target.length).toBe(8192);
     expect(codeOf(() => parseRequestTarget(`/${'a'.repeat(8192)}`))).toBe('ERR_TARGET_TOO_LONG');
+  });
+
+  it('messages are fixed text: one message per function and code, whatever the input, never a piece of it', () => {
+    // README, Errors: "messages are fixed text and never echo the input". Every function that reads text, over
+    // all of UTF-16 around a marker, and impossible dates of the right shape: each failure's message is the one
+    // its function gives for that code, and holds neither the marker nor the date.
+    const readers: Record<string, (text: string) => unknown> = {
+      parseRequestTarget: (t) => parseRequestTarget(t, { maxLength: 64 }),
+      parseReceivedTarget: (t) => parseReceivedTarget(t, { maxLength: 64 }),
+      parseQuery: (t) => parseQuery(t, { decode: true }),
+      parseDateTime,
+      parseDay,
+      formatDay: (t) => formatDay(0, t),
+      fromHex,
+      fromBase64,
+      fromBase64Url,
+    };
+    const seen = new Map<string, string>();
+    const check = (name: string, input: string, marker: string) => {
+      try {
+        readers[name]!(input);
+      } catch (err) {
+        expect(err).toBeInstanceOf(CanonicalError);
+        const { code, message } = err as CanonicalError;
+        expect(message).not.toContain(marker);
+        const key = `${name} ${code}`;
+        expect(message).toBe(seen.get(key) ?? message);
+        seen.set(key, message);
+      }
+    };
+    const MARK = 'Qz%7';
+    const text = fc.string({ unit: 'binary', maxLength: 80 });
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(readers)), text, text, (name, a, b) => check(name, `${a}${MARK}${b}`, MARK)),
+      { numRuns: 1000 },
+    );
+    const two = (n: number) => String(n).padStart(2, '0');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), (m, d, h) => {
+        const day = `2015-${two(m)}-${two(d)}`;
+        check('parseDay', day, day);
+        check('parseDateTime', `${day}T${two(h)}${two(h)}${two(h)}Z`, day);
+      }),
+    );
+    for (const name of ['parseRequestTarget', 'parseReceivedTarget']) check(name, `/${'a'.repeat(64)}${MARK}`, MARK);
+    // The inputs reached every kind of failure, not only the first check of each function.
+    for (const code of ['ERR_TARGET_FORM', 'ERR_TARGET_CHARACTER', 'ERR_TARGET_TOO_LONG', 'ERR_QUERY_ENCODING', 'ERR_DATE_FORMAT']) {
+      expect([...seen.keys()].some((k) => k.endsWith(code))).toBe(true);
+    }
+    for (const key of ['parseDay ERR_DATE_RANGE', 'parseDateTime ERR_DATE_RANGE', 'formatDay ERR_TIME_ZONE', 'fromHex ERR_HEX']) {
+      expect(seen.has(key)).toBe(true);
+    }
   });
 
   it('messages never echo the input', () => {
