@@ -333,6 +333,28 @@ describe('encodings', () => {
     );
   });
 
+  it('strict hex decoding accepts exactly an even number of hex digits of either case (Buffer as the oracle)', () => {
+    // canonical.md, Encodings: "when read, an even number of hex digits of either case, else ERR_HEX". Buffer reads
+    // hex leniently, stopping at the first character that is not a digit pair: a string is strict hex exactly when
+    // Buffer reads all of it back.
+    const near = fc.constantFrom(...'0123456789abcdefABCDEF'.split(''), 'g', 'G', 'x', ' ', '\n', '+', '-', '０', '٣', 'é', '\ud800');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: near, maxLength: 10 }), fc.string({ unit: 'binary', maxLength: 6 })), (s) => {
+        const lenient = Buffer.from(s, 'hex');
+        const strict = s.length % 2 === 0 && lenient.toString('hex') === s.toLowerCase();
+        let decoded: Uint8Array | undefined;
+        try {
+          decoded = fromHex(s);
+        } catch (err) {
+          expect(err).toMatchObject({ code: 'ERR_HEX' });
+        }
+        expect(decoded !== undefined).toBe(strict);
+        if (decoded !== undefined) expect(Buffer.from(decoded).equals(lenient)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('strict base64 decoding accepts exactly the canonical encodings that Buffer produces', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9+/=]{0,12}$/), (s) => {
