@@ -56,6 +56,27 @@ describe('typed errors', () => {
     expect(codeOf(() => formatDay(Number.POSITIVE_INFINITY))).toBe('ERR_DATE_RANGE');
   });
 
+  it("formatDay checks the instant's range, then the zone's name, then the local day's range", () => {
+    // canonical.md, Dates: "Checked in this order: the instant's range, the zone's name, the local day's range."
+    // 0000-01-01T00:00Z, the first instant in range, and the instants on either side of the range.
+    const zero = new Date(0);
+    zero.setUTCFullYear(0, 0, 1);
+    expect(zero.getTime()).toBe(-62167219200000);
+    expect(new Date(253402300800000).toISOString()).toBe('+010000-01-01T00:00:00.000Z');
+    for (const zone of ['Nope/Zone', '+01:00', 'PST', '']) {
+      for (const ms of [-62167219200001, 253402300800000, Number.NaN])
+        expect(
+          codeOf(() => formatDay(ms, zone)),
+          zone,
+        ).toBe('ERR_DATE_RANGE');
+      expect(
+        codeOf(() => formatDay(-62167219200000, zone)),
+        zone,
+      ).toBe('ERR_TIME_ZONE');
+    }
+    expect(codeOf(() => formatDay(-62167219200000, 'Etc/GMT+1'))).toBe('ERR_DATE_RANGE');
+  });
+
   it('the default URL length limit is 8192', () => {
     expect(parseRequestTarget(`/${'a'.repeat(8191)}`).target.length).toBe(8192);
     expect(codeOf(() => parseRequestTarget(`/${'a'.repeat(8192)}`))).toBe('ERR_TARGET_TOO_LONG');
