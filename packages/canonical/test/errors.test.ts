@@ -77,6 +77,31 @@ describe('typed errors', () => {
     expect(codeOf(() => formatDay(-62167219200000, 'Etc/GMT+1'))).toBe('ERR_DATE_RANGE');
   });
 
+  it('a space, C0 control or DEL anywhere is ERR_TARGET_CHARACTER before any check of the form, scheme or host', () => {
+    // canonical.md, Request target, 1: "A space, a C0 control (U+0000-U+001F) or DEL anywhere, the fragment
+    // included: ERR_TARGET_CHARACTER ... These are checked in this order, first." Whatever surrounds the character
+    // (a scheme that is not http, no form at all, an empty host, a backslash in the authority), within the limit.
+    const bad = fc.constantFrom(' ', '\u0000', '\t', '\r', '\n', '\u001f', '\u007f');
+    const around = fc.oneof(
+      fc.constantFrom('ftp://h/', 'a', '*', '//h/', 'http:///', 'http://:80/', 'http://h\\', 'https:/h', '/p#', 'ftp://h/p#f'),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(around, bad, around, (a, c, b) => {
+        const url = `${a}${c}${b}`;
+        expect(
+          codeOf(() => parseRequestTarget(url, { maxLength: 64 })),
+          JSON.stringify(url),
+        ).toBe('ERR_TARGET_CHARACTER');
+        expect(
+          codeOf(() => parseReceivedTarget(url, { maxLength: 64 })),
+          JSON.stringify(url),
+        ).toBe('ERR_TARGET_CHARACTER');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('the default URL length limit is 8192', () => {
     expect(parseRequestTarget(`/${'a'.repeat(8191)}`).target.length).toBe(8192);
     expect(codeOf(() => parseRequestTarget(`/${'a'.repeat(8192)}`))).toBe('ERR_TARGET_TOO_LONG');
