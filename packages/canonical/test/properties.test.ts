@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_MS, MIN_MS } from '../src/date.js';
 import {
+  formatUrl,
   appendQuery,
   CanonicalError,
   encodeNonAscii,
@@ -46,6 +47,31 @@ const url = fc.oneof(
 const isTyped = (err: unknown): boolean => err instanceof CanonicalError && /^ERR_[A-Z0-9_]+$/.test(err.code);
 
 describe('request target', () => {
+  it('formatUrl puts every URL parseRequestTarget takes back as it was given (an empty path as the / HTTP sends)', () => {
+    // README: "`formatUrl(parts, target)` ... puts a URL back in the form it was given". Against the input itself,
+    // over generated URLs and all of UTF-16: the same string, but for an absolute URL with an empty path, which
+    // gains the '/' after its authority (its target is '/...').
+    const withEmpty = fc.tuple(url, fc.constantFrom('', '#', '?', '?#')).map(([u, end]) => u + end);
+    fc.assert(
+      fc.property(fc.oneof(url, withEmpty, fc.string({ unit: 'binary', maxLength: 30 })), (u) => {
+        let parts: ReturnType<typeof parseRequestTarget>;
+        try {
+          parts = parseRequestTarget(u);
+        } catch {
+          return;
+        }
+        const back = formatUrl(parts, parts.target);
+        if (back === u) return;
+        expect(parts.form).toBe('absolute');
+        const at = parts.origin.length;
+        expect(u.slice(at, at + 1)).not.toBe('/');
+        expect(back).toBe(`${u.slice(0, at)}/${u.slice(at)}`);
+      }),
+      { numRuns: 500 },
+    );
+    expect(formatUrl(parseRequestTarget('https://h?x#'), '/?x&a=1')).toBe('https://h/?x&a=1#');
+  });
+
   it('reads a leading // as a scheme-relative URL (refused), or in a received target as a path', () => {
     expect(() => parseRequestTarget('//a/b?x#f')).toThrow(expect.objectContaining({ code: 'ERR_TARGET_FORM' }));
     expect(parseReceivedTarget('//a/b?x#f')).toEqual({
