@@ -85,6 +85,26 @@ for (const [name, build] of builds) {
       ]);
     });
 
+    it('step 1 in its order: the three fields, then authalgorithm, then the nonce that requireNonce asks for', async () => {
+      // nog-v1.md, Verification, step 1: "authkeyid, authsignature and authdate must be present, checked in that
+      // order ... Then (new) authalgorithm, when present, must be exactly nog-v1 ... With requireNonce, authnonce must
+      // be present". Each pair of failures at once: the earlier check names the code (the vectors hold the others).
+      const v2 = signed({ nonce: false }).replace('authalgorithm=nog-v1', 'authalgorithm=nog-v2');
+      const strict = make({ requireNonce: true });
+      for (const field of ['authkeyid', 'authsignature', 'authdate']) {
+        const without = v2.replace(new RegExp(`&${field}=[^&]*`), '');
+        expect(await strict.verify('GET', without), field).toMatchObject({
+          code: 'ERR_AUTH_FIELD_MISSING',
+          message: `Invalid signature (missing ${field}).`,
+        });
+      }
+      expect(await strict.verify('GET', v2)).toMatchObject({ code: 'ERR_AUTH_ALGORITHM_UNSUPPORTED' });
+      expect(await strict.verify('GET', signed({ nonce: false }))).toMatchObject({
+        code: 'ERR_AUTH_FIELD_MISSING',
+        message: 'Invalid signature (missing authnonce).',
+      });
+    });
+
     it('compares the signature in constant time: as many characters read wherever the first difference lies', async () => {
       // README and nog-v1.md, step 5: "compared in constant time". Counted, not timed: every comparison reads the
       // characters it compares through String.prototype.charCodeAt, so a comparison that stops at the first
