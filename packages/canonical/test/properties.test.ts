@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_MS, MIN_MS } from '../src/date.js';
 import {
+  formatUrl,
   appendQuery,
   CanonicalError,
   encodeNonAscii,
@@ -46,6 +47,31 @@ const url = fc.oneof(
 const isTyped = (err: unknown): boolean => err instanceof CanonicalError && /^ERR_[A-Z0-9_]+$/.test(err.code);
 
 describe('request target', () => {
+  it('formatUrl puts every URL parseRequestTarget takes back as it was given (an empty path as the / HTTP sends)', () => {
+    // README: "`formatUrl(parts, target)` ... puts a URL back in the form it was given". Against the input itself,
+    // over generated URLs and all of UTF-16: the same string, but for an absolute URL with an empty path, which
+    // gains the '/' after its authority (its target is '/...').
+    const withEmpty = fc.tuple(url, fc.constantFrom('', '#', '?', '?#')).map(([u, end]) => u + end);
+    fc.assert(
+      fc.property(fc.oneof(url, withEmpty, fc.string({ unit: 'binary', maxLength: 30 })), (u) => {
+        let parts: ReturnType<typeof parseRequestTarget>;
+        try {
+          parts = parseRequestTarget(u);
+        } catch {
+          return;
+        }
+        const back = formatUrl(parts, parts.target);
+        if (back === u) return;
+        expect(parts.form).toBe('absolute');
+        const at = parts.origin.length;
+        expect(u.slice(at, at + 1)).not.toBe('/');
+        expect(back).toBe(`${u.slice(0, at)}/${u.slice(at)}`);
+      }),
+      { numRuns: 500 },
+    );
+    expect(formatUrl(parseRequestTarget('https://h?x#'), '/?x&a=1')).toBe('https://h/?x&a=1#');
+  });
+
   it('reads a leading // as a scheme-relative URL (refused), or in a received target as a path', () => {
     expect(() => parseRequestTarget('//a/b?x#f')).toThrow(expect.objectContaining({ code: 'ERR_TARGET_FORM' }));
     expect(parseReceivedTarget('//a/b?x#f')).toEqual({
@@ -333,6 +359,28 @@ describe('encodings', () => {
     );
   });
 
+  it('strict hex decoding accepts exactly an even number of hex digits of either case (Buffer as the oracle)', () => {
+    // canonical.md, Encodings: "when read, an even number of hex digits of either case, else ERR_HEX". Buffer reads
+    // hex leniently, stopping at the first character that is not a digit pair: a string is strict hex exactly when
+    // Buffer reads all of it back.
+    const near = fc.constantFrom(...'0123456789abcdefABCDEF'.split(''), 'g', 'G', 'x', ' ', '\n', '+', '-', '０', '٣', 'é', '\ud800');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: near, maxLength: 10 }), fc.string({ unit: 'binary', maxLength: 6 })), (s) => {
+        const lenient = Buffer.from(s, 'hex');
+        const strict = s.length % 2 === 0 && lenient.toString('hex') === s.toLowerCase();
+        let decoded: Uint8Array | undefined;
+        try {
+          decoded = fromHex(s);
+        } catch (err) {
+          expect(err).toMatchObject({ code: 'ERR_HEX' });
+        }
+        expect(decoded !== undefined).toBe(strict);
+        if (decoded !== undefined) expect(Buffer.from(decoded).equals(lenient)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('strict base64 decoding accepts exactly the canonical encodings that Buffer produces', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9+/=]{0,12}$/), (s) => {
@@ -406,6 +454,41 @@ describe('timingSafeEqual', () => {
         (a, b) => void expect(timingSafeEqual(a, b)).toBe(Buffer.from(a).equals(Buffer.from(b))),
       ),
     );
+  });
+
+  it('reads every character and byte wherever the first difference lies (time independent of where they differ)', () => {
+    // README: "in time independent of where they differ". Counted, not timed: a comparison that stopped at the
+    // first difference would read fewer characters (through String.prototype.charCodeAt) or bytes (through the
+    // array's index reads) for a difference at the start than for one at the end.
+    const sig = 'a'.repeat(64);
+    const at = (i: number) => `${sig.slice(0, i)}b${sig.slice(i + 1)}`;
+    const charReads = (b: string): number => {
+      const spy = vi.spyOn(String.prototype, 'charCodeAt');
+      try {
+        expect(timingSafeEqual(sig, b)).toBe(false);
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    expect([charReads(at(0)), charReads(at(40)), charReads(at(63))]).toEqual([128, 128, 128]);
+    const byteReads = (i: number): number => {
+      let n = 0;
+      const counted = (bytes: Uint8Array) =>
+        new Proxy(bytes, {
+          get(target, key) {
+            if (typeof key === 'string' && /^[0-9]+$/.test(key)) n++;
+            const value = Reflect.get(target, key, target);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+      const a = new Uint8Array(32).fill(7);
+      const b = a.slice();
+      b[i] = 8;
+      expect(timingSafeEqual(counted(a), counted(b))).toBe(false);
+      return n;
+    };
+    expect([byteReads(0), byteReads(20), byteReads(31)]).toEqual([64, 64, 64]);
   });
 
   it('finds a difference in any single position', () => {

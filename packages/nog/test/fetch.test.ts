@@ -72,6 +72,27 @@ for (const [name, build] of builds) {
       expect(() => build.createNogFetch({ key: KEY, nonce: 'fixed' } as never)).toThrow(/nonce/);
     });
 
+    it('without fetch, sends with the global fetch as it is at each call, not as it was when the client was made', async () => {
+      // README: "`fetch` (default the global one, looked up at each call)": a fetch patched in later (a test's
+      // stub, an instrumentation) is the one used.
+      const nogFetch = build.createNogFetch({ key: KEY, nonce: false });
+      const original = globalThis.fetch;
+      const sent: string[][] = [[], []];
+      try {
+        for (const i of [0, 1]) {
+          globalThis.fetch = async (input: string | URL | Request) => {
+            sent[i]!.push(input instanceof Request ? input.url : String(input));
+            return new Response(`stub ${i}`);
+          };
+          expect(await (await nogFetch('https://example.com/p')).text()).toBe(`stub ${i}`);
+        }
+      } finally {
+        globalThis.fetch = original;
+      }
+      expect(sent.map((urls) => urls.length)).toEqual([1, 1]);
+      expect(await verifier.verify('GET', sent[1]![0]!.slice('https://example.com'.length))).toMatchObject({ ok: true });
+    });
+
     it('takes the key in the shape sign takes, { id, secret }, and refuses the old keyId/secretKey with a typed error', () => {
       expect(() => build.createNogFetch({ keyId: KEY.id, secretKey: KEY.secret } as never)).toThrow(
         expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining('key') }),
@@ -259,6 +280,52 @@ for (const [name, build] of builds) {
         expect(client.clockOffset).toBe(0);
       }
       expect(() => build.createNogFetch({ key: KEY, correctClock: 'yes' as never })).toThrow(/correctClock/);
+    });
+
+    it("reads about 4 KiB of a 401's body for its code, from a clone: the response returned is unread", async () => {
+      // README: "At most about 4 KiB of a 401's body is read for its code, from a clone: the response you get is
+      // unread." A 401 whose Date is far off (so its code is read) and whose JSON body goes on with 1 MiB of
+      // spaces, served chunk by chunk as the reader asks: how far it was pulled is what was read.
+      const json = (code: string) => JSON.stringify({ statusCode: 401, errorCode: code, message: 'x' });
+      const PAD = 1024 * 1024;
+      const answer = (code: string) => {
+        const chunks = [json(code), ...Array<string>(PAD / 1024).fill(' '.repeat(1024))];
+        const stream = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            const next = chunks.shift();
+            if (next === undefined) return controller.close();
+            pulled.n += next.length;
+            controller.enqueue(new TextEncoder().encode(next));
+          },
+        });
+        const pulled = { n: 0 };
+        const response = new Response(stream, { status: 401, headers: { date: new Date(Date.now() + 2 * HOUR).toUTCString() } });
+        return { response, pulled };
+      };
+      for (const [code, sends] of [
+        ['ERR_AUTH_SIG_INVALID', 1],
+        ['ERR_AUTH_DATE_FUTURE', 2],
+      ] as const) {
+        const answers: Array<ReturnType<typeof answer>> = [];
+        const client = build.createNogFetch({
+          key: KEY,
+          fetch: async () => {
+            const a = answer(answers.length === 0 ? code : 'ERR_AUTH_SIG_INVALID');
+            answers.push(a);
+            return a.response;
+          },
+        });
+        const res = await client('https://example.com/p');
+        expect(answers).toHaveLength(sends);
+        // The first answer's code was read (it decided whether to send again), and no more than about 4 KiB of it.
+        expect(answers[0]!.pulled.n).toBeGreaterThan(0);
+        expect(answers[0]!.pulled.n).toBeLessThan(64 * 1024);
+        if (sends === 1) {
+          expect(res).toBe(answers[0]!.response);
+          expect(res.bodyUsed).toBe(false);
+          expect((await res.text()).length).toBe(json(code).length + PAD);
+        }
+      }
     });
 
     it('re-sends the same body on a retry, a ReadableStream body too (nog reads bodies into memory)', async () => {

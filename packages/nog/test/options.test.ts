@@ -125,6 +125,10 @@ describe('the units of the verifier options', () => {
     }
     expect(make({ maxUrlLength: 2 ** 53 - 1 })).not.toThrow();
     expect(() => new node.MemoryNonceStore({ maxEntries: 2 ** 53 - 1 })).not.toThrow();
+    // nog-v1.md: "The signer's maxUrlLength has the same range and code": both ends taken (1 is in range; the URL is
+    // then too long, which is another code).
+    await expect(node.sign('GET', '/p', KEY, { maxUrlLength: 2 ** 53 - 1 })).resolves.toMatchObject({ expires: 600 });
+    await expect(node.sign('GET', '/p', KEY, { maxUrlLength: 1 })).rejects.toMatchObject({ code: 'ERR_TARGET_TOO_LONG' });
   });
 
   it('takes every value of the ranges, and nothing beyond their ends', () => {

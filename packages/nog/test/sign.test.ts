@@ -178,6 +178,64 @@ describe('sign validates every call', () => {
     );
   });
 
+  it('never puts the key id or the secret in the message of what it throws, whatever fails (property)', () => {
+    // README, Errors: "messages never contain a key, secret or signature". Every argument drawn so that each check
+    // fails in turn (the key id in the URL too, as an auth parameter's value), each key id and secret carrying a
+    // marker: no message holds either.
+    const piece = fc.string({ unit: 'binary', maxLength: 12 });
+    const codes = new Set<string>();
+    // Each argument right four times in five, so that later checks are reached too.
+    const mostly = <T>(good: T, bad: fc.Arbitrary<T>) =>
+      fc.oneof({ arbitrary: fc.constant(good), weight: 4 }, { arbitrary: bad, weight: 1 });
+    fc.assert(
+      fc.property(
+        mostly('GET', fc.constantFrom('get', 'G T', '')),
+        mostly('/p', fc.constantFrom('ftp://h/p', '//h/p', '/p?authkeyid=', '/p?x=1 ', '')),
+        mostly(
+          'Kid7',
+          piece.map((s) => `Kid7${s}`),
+        ),
+        mostly(
+          'Sec7',
+          fc.oneof(
+            piece.map((s) => `Sec7${s}`),
+            fc.constant(''),
+          ),
+        ),
+        mostly<unknown>(600, fc.constantFrom(-1, 0.5, 8_000_000_000_000, undefined)),
+        mostly<unknown>(undefined, fc.constantFrom('n', '', 'a b', false)),
+        mostly<unknown>(DATE_MS, fc.constantFrom('not a date', '2015-02-30T000000Z')),
+        (method, url, id, secret, expires, nonce, date) => {
+          try {
+            node.signSync(method, url.endsWith('=') ? url + id : url, { id, secret }, { expires, nonce, date } as never);
+          } catch (err) {
+            const { code, message } = err as { code: string; message: string };
+            codes.add(code);
+            expect(message).not.toContain('Kid7');
+            expect(message).not.toContain('Sec7');
+          }
+        },
+      ),
+      { numRuns: 600 },
+    );
+    // Every check was reached.
+    expect([...codes].sort()).toEqual(
+      expect.arrayContaining([
+        'ERR_DATE_FORMAT',
+        'ERR_DATE_RANGE',
+        'ERR_SIGN_AUTH_PARAMETER',
+        'ERR_SIGN_EXPIRES',
+        'ERR_SIGN_KEY',
+        'ERR_SIGN_METHOD',
+        'ERR_SIGN_NONCE',
+        'ERR_TARGET_CHARACTER',
+        'ERR_TARGET_EMPTY',
+        'ERR_TARGET_FORM',
+        'ERR_TARGET_SCHEME',
+      ]),
+    );
+  });
+
   it('refuses an empty method and an empty key id on the very first call of a fresh module', async () => {
     for (const [m, k, c] of [
       ['', KEY.id, 'ERR_SIGN_METHOD'],

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { failureBody, NogError, type NonceClaim, type NonceStore, type VerifyFailure } from '../src/index.js';
 import { builds, DATE_MS, KEY, KEYS, node } from './helpers.js';
 
@@ -83,6 +83,49 @@ for (const [name, build] of builds) {
       expect(store.claims).toEqual([
         { keyId: KEY.id, authdate: '2015-04-20T123456Z', nonce: '0123456789', expiresAt: DATE_MS + 600_000, now: NOW },
       ]);
+    });
+
+    it('step 1 in its order: the three fields, then authalgorithm, then the nonce that requireNonce asks for', async () => {
+      // nog-v1.md, Verification, step 1: "authkeyid, authsignature and authdate must be present, checked in that
+      // order ... Then (new) authalgorithm, when present, must be exactly nog-v1 ... With requireNonce, authnonce must
+      // be present". Each pair of failures at once: the earlier check names the code (the vectors hold the others).
+      const v2 = signed({ nonce: false }).replace('authalgorithm=nog-v1', 'authalgorithm=nog-v2');
+      const strict = make({ requireNonce: true });
+      for (const field of ['authkeyid', 'authsignature', 'authdate']) {
+        const without = v2.replace(new RegExp(`&${field}=[^&]*`), '');
+        expect(await strict.verify('GET', without), field).toMatchObject({
+          code: 'ERR_AUTH_FIELD_MISSING',
+          message: `Invalid signature (missing ${field}).`,
+        });
+      }
+      expect(await strict.verify('GET', v2)).toMatchObject({ code: 'ERR_AUTH_ALGORITHM_UNSUPPORTED' });
+      expect(await strict.verify('GET', signed({ nonce: false }))).toMatchObject({
+        code: 'ERR_AUTH_FIELD_MISSING',
+        message: 'Invalid signature (missing authnonce).',
+      });
+    });
+
+    it('compares the signature in constant time: as many characters read wherever the first difference lies', async () => {
+      // README and nog-v1.md, step 5: "compared in constant time". Counted, not timed: every comparison reads the
+      // characters it compares through String.prototype.charCodeAt, so a comparison that stops at the first
+      // difference reads fewer for a signature wrong in its first character than for one wrong in its last.
+      const v = make();
+      const url = signed();
+      const sig = url.slice(-64);
+      const flip = (i: number) => `${url.slice(0, -64)}${sig.slice(0, i)}${sig[i] === '0' ? '1' : '0'}${sig.slice(i + 1)}`;
+      const reads = async (u: string): Promise<number> => {
+        const spy = vi.spyOn(String.prototype, 'charCodeAt');
+        try {
+          expect(await v.verify('GET', u)).toMatchObject({ code: 'ERR_AUTH_SIG_INVALID' });
+          return spy.mock.calls.length;
+        } finally {
+          spy.mockRestore();
+        }
+      };
+      await v.verify('GET', flip(0)); // warm: whatever is cached per secret or key is made before counting
+      const counts = [await reads(flip(0)), await reads(flip(31)), await reads(flip(63))];
+      expect(counts[0]).toBeGreaterThanOrEqual(64);
+      expect(new Set(counts).size).toBe(1);
     });
 
     it('fails closed with ERR_AUTH_NONCE_STORE (503) when the store throws, rejects or answers nonsense, keeping the cause', async () => {
