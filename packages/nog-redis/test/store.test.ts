@@ -450,6 +450,84 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       expect(await counted.claim(claimOf('up-2'))).toBe(false);
     });
 
+    it('while the client is not connected, rejects a claim at once (before any reply could come), ERR_NONCE_STORE_UNAVAILABLE, reason disconnected, the README cause', async () => {
+      const events: RedisClaimEvent[] = [];
+      // A time limit no test reaches: "at once" cannot be the timeout.
+      const offline = createRedisNonceStore({ client, timeoutMs: 60_000, onClaim: (e) => events.push(e) });
+      await server.stop();
+      try {
+        for (let i = 0; client.isReady; i++) {
+          if (i > 1000) throw new Error('the client still says it is ready');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const claim = offline.claim(claimOf());
+        // Settled before the event loop's next turn: no command went out, nothing waits for a socket.
+        const first = await Promise.race([
+          claim.then(
+            () => 'accepted',
+            (error: unknown) => error,
+          ),
+          new Promise((r) => setImmediate(() => r('still pending'))),
+        ]);
+        expect(first).toBeInstanceOf(NonceStoreError);
+        expect(first).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE', message: 'The Redis client is not connected' });
+        expect(((first as NonceStoreError).cause as Error).message).toBe(
+          'the Redis client (or the cluster node that holds the key) is not connected',
+        );
+        expect(offline.metrics()).toMatchObject({ inFlight: 0, reasons: { disconnected: 1 } });
+        expect(events).toMatchObject([{ result: 'failed', code: 'ERR_NONCE_STORE_UNAVAILABLE', reason: 'disconnected' }]);
+      } finally {
+        await server.start();
+        await whenReady(client);
+      }
+      expect(await offline.claim(claimOf())).toBe(true);
+    });
+
+    it("never puts a key id or nonce in a failure's message or cause (disconnected, timeout, overloaded, reply)", async () => {
+      const keyId = 'KEYID-in-a-message';
+      const secretish = 'NONCE-in-a-message';
+      const mine = (i: number) => ({ ...claimOf(`${secretish}-${i}`), keyId });
+      const store1 = createRedisNonceStore({ client, timeoutMs: 300, maxInFlight: 1 });
+      const errors: NonceStoreError[] = [];
+      const collect = async (claims: Promise<boolean>[]) => {
+        for (const r of await Promise.allSettled(claims)) if (rejection(r)) errors.push(rejection(r)!);
+      };
+      // A value no nonce store writes: reply.
+      await client.sendCommand(['SET', store1.keyFor(mine(0)), 'OK', 'PX', String(HOUR)]);
+      await collect([store1.claim(mine(0))]);
+      // Frozen: the first claim times out, the second finds maxInFlight taken (overloaded).
+      server.signal('SIGSTOP');
+      try {
+        await collect([store1.claim(mine(1)), store1.claim(mine(2))]);
+      } finally {
+        server.signal('SIGCONT');
+      }
+      await whenReady(client);
+      // Stopped: disconnected.
+      await server.stop();
+      try {
+        for (let i = 0; client.isReady; i++) {
+          if (i > 1000) throw new Error('the client still says it is ready');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await collect([store1.claim(mine(3))]);
+      } finally {
+        await server.start();
+        await whenReady(client);
+      }
+      expect(errors.map((e) => e.code)).toEqual([
+        'ERR_NONCE_STORE_REPLY',
+        'ERR_NONCE_STORE_TIMEOUT',
+        'ERR_NONCE_STORE_UNAVAILABLE',
+        'ERR_NONCE_STORE_UNAVAILABLE',
+      ]);
+      for (const error of errors) {
+        const text = [error.message, String(error.cause), JSON.stringify(error)].join('\n');
+        expect(text).not.toContain(keyId);
+        expect(text).not.toContain(secretish);
+      }
+    });
+
     /**
      * The documented limit (README, "Restarts and failover forget"): a Redis without persistence that restarts or is
      * flushed has forgotten the nonces it held, so each still-valid signed request is accepted once more after each,
