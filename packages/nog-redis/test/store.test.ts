@@ -354,6 +354,31 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       await expect(store.claim({ ...good, now: undefined as never })).rejects.toMatchObject({ message: expect.stringContaining('now') });
     });
 
+    it("works on a client pool without durability; a client's keyPrefix does not apply: the keys are exactly keyFor(claim)", async () => {
+      const { createClient, createClientPool } = await import(redis);
+      const pool = createClientPool({ url: server.url, disableOfflineQueue: true });
+      pool.on('error', () => {});
+      const prefixed = createClient({ url: server.url, keyPrefix: 'app:', disableOfflineQueue: true });
+      prefixed.on('error', () => {});
+      await Promise.all([pool.connect(), prefixed.connect()]);
+      try {
+        // node-redis 6 applies keyPrefix to its typed commands (5 has no such option): the prefix is in effect.
+        await prefixed.set(`probe-${major}`, '1');
+        expect(await client.exists(`app:probe-${major}`)).toBe(major === '6' ? 1 : 0);
+        for (const on of [pool, prefixed]) {
+          const s = createRedisNonceStore({ client: on, timeoutMs: 20_000 });
+          const claim = claimOf();
+          expect([await s.claim(claim), await s.claim(claim)]).toEqual([true, false]);
+          // Read through the test's own client, which has no prefix.
+          expect(await client.exists(s.keyFor(claim))).toBe(1);
+          expect(await client.exists(`app:${s.keyFor(claim)}`)).toBe(0);
+        }
+      } finally {
+        pool.destroy();
+        prefixed.destroy();
+      }
+    });
+
     it('takes the longest timeoutMs that setTimeout can wait (2^31 - 1 ms) and still answers claims', async () => {
       const patient = createRedisNonceStore({ client, timeoutMs: 2 ** 31 - 1 });
       const claim = claimOf();
