@@ -153,6 +153,27 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       expect(await client.get(`svc-a:${JSON.stringify([other.keyId, other.authdate, other.nonce])}`)).not.toBe(tag);
     });
 
+    it("sends the command the package's description names (SET NX GET PX), one per claim", async () => {
+      const { description } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { description: string };
+      const sent: string[][] = [];
+      const recording = {
+        get isReady() {
+          return client.isReady;
+        },
+        sendCommand: (args: string[]) => {
+          sent.push(args);
+          return client.sendCommand(args);
+        },
+      };
+      const s = createRedisNonceStore({ client: recording as never });
+      expect(await s.claim(claimOf())).toBe(true);
+      expect(sent).toHaveLength(1);
+      const [command, , , ...options] = sent[0]!;
+      const words = [command, ...options.filter((o) => /^[A-Z]+$/.test(o))].join(' ');
+      expect(words).toBe('SET NX GET PX');
+      expect(description).toContain(`one atomic ${words} per claim`);
+    });
+
     it('gives every claim its own tag: 2,000 claims of one store and of another, no two alike', async () => {
       // A generous timeout: 2,000 claims at once on a loaded machine are slow, not lost.
       const stores = [createRedisNonceStore({ client, timeoutMs: 20_000 }), createRedisNonceStore({ client, timeoutMs: 20_000 })];
