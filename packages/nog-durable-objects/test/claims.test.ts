@@ -103,6 +103,14 @@ describe('claims', () => {
     expect(await claims({ prefix: 'disagree-', shards: 2, claims: [c] })).toEqual([false]);
   });
 
+  it('stores with different prefixes share nothing: one nonce is new to each, then a replay to each', async () => {
+    const c = { keyId: 'k', authdate: 'd', nonce: 'prefixed', expiresAt: Date.now() + 60_000, now: Date.now() };
+    expect(await claims({ prefix: 'svc-a-', shards: 4, claims: [c] })).toEqual([true]);
+    expect(await claims({ prefix: 'svc-b-', shards: 4, claims: [c] })).toEqual([true]);
+    expect(await claims({ prefix: 'svc-a-', shards: 4, claims: [c] })).toEqual([false]);
+    expect(await claims({ prefix: 'svc-b-', shards: 4, claims: [c] })).toEqual([false]);
+  });
+
   it('concurrent claims of one triple in one call: exactly one true', async () => {
     const c = { keyId: 'k', authdate: '2026-01-01T000000Z', nonce: 'same', expiresAt: Date.now() + 60_000, now: Date.now() };
     const got = await claims({ prefix: 'concurrent-', shards: 1, concurrent: true, claims: Array.from({ length: 500 }, () => c) });
