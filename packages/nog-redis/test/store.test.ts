@@ -295,6 +295,18 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
         },
       });
       expect(await throwing.claim(claimOf())).toBe(true);
+      // onClaim is called after the counters changed: the hook's own claim is in the metrics it reads.
+      const seen: number[] = [];
+      const ordered: RedisNonceStore = createRedisNonceStore({
+        client,
+        onClaim: () => {
+          const m = ordered.metrics();
+          seen.push(m.accepted + m.replays);
+        },
+      });
+      const twice = claimOf();
+      for (const c of [claimOf(), twice, twice]) await ordered.claim(c);
+      expect(seen).toEqual([1, 2, 3]);
       // A snapshot: later claims do not change it.
       const snapshot = counted.metrics();
       await counted.claim(claimOf());
