@@ -412,6 +412,20 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       }
     });
 
+    it("has the README's defaults, and durability's timeoutMs is half the store's (a server without replicas: 0 of 1 within 200 ms)", async () => {
+      expect({ ...REDIS_NONCE_STORE_DEFAULTS }).toEqual({
+        prefix: 'reqsign:nog:nonce:',
+        timeoutMs: 250,
+        clockToleranceMs: 30_000,
+        maxInFlight: 10_000,
+      });
+      const durable = createRedisNonceStore({ client, timeoutMs: 400, durability: { replicas: 1 } });
+      const [r] = await Promise.allSettled([durable.claim(claimOf())]);
+      expect(rejection(r)).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE' });
+      expect((rejection(r)!.cause as Error).message).toBe('WAIT counted fewer replicas than durability.replicas: 0 of 1 within 200 ms');
+      expect(durable.metrics().reasons.replicas).toBe(1);
+    });
+
     it('takes the longest timeoutMs that setTimeout can wait (2^31 - 1 ms) and still answers claims', async () => {
       const patient = createRedisNonceStore({ client, timeoutMs: 2 ** 31 - 1 });
       const claim = claimOf();
