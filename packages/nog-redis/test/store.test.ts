@@ -184,6 +184,24 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       expect(new Set(tags).size).toBe(claims.length);
     });
 
+    it("a claim's tag is the longest value that costs Redis what one character costs; 13 to 28 characters cost 16 more, by MEMORY USAGE (the README: 32 bytes, and 48)", async () => {
+      const probe = `memory-probe-${major}`;
+      const usage = async (value: string): Promise<number> => {
+        await client.sendCommand(['SET', probe, value]);
+        return Number(await client.sendCommand(['MEMORY', 'USAGE', probe]));
+      };
+      const claim = claimOf();
+      expect(await store.claim(claim)).toBe(true);
+      const tag = (await client.get(store.keyFor(claim))) as string;
+      const one = await usage('A');
+      expect(await usage(tag)).toBe(one);
+      const costs = new Map<number, number>();
+      for (let n = tag.length + 1; n <= 29; n++) costs.set(n, (await usage('A'.repeat(n))) - one);
+      expect([...costs.values()].slice(0, -1).every((c) => c === 16)).toBe(true);
+      expect(costs.get(29)).toBe(32);
+      await client.del(probe);
+    });
+
     it("mixed fleets: a value an older store wrote (1) or a later version's longer tag is another claim's, a replay; a value no store writes fails closed", async () => {
       // An older store claims with SET key 1 NX PX: this store refuses the nonce as a replay, and leaves the key.
       const older = claimOf();
