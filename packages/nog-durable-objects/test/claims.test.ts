@@ -120,11 +120,13 @@ describe('claims', () => {
 });
 
 describe('what an object stores', () => {
-  it('is the SHA-256 of the triple with its deadline and time to go, and its index entry: no key id or nonce', async () => {
+  it('is the SHA-256 of the triple with its deadline and time to go (its lifetime from the claim on the object’s clock, for a claim dated 1973 too), and its index entry: no key id or nonce', async () => {
     const keyId = 'KEYID-never-stored';
     const nonce = 'NONCE-never-stored';
+    // A verifier whose clock says 1973: the entry is kept for its lifetime on the object's clock, whatever the offset.
+    const dated = Date.UTC(1973, 0, 1);
+    const c = { keyId, authdate: '1973-01-01T000000Z', nonce, expiresAt: dated + 60_000, now: dated };
     const before = Date.now();
-    const c = { keyId, authdate: '2026-01-01T000000Z', nonce, expiresAt: before + 60_000, now: before };
     expect(await claims({ prefix: 'stored-', shards: 1, claims: [c] })).toEqual([true]);
     const after = Date.now();
     const dump = (await (await fetch(`${worker.url}/dump?prefix=stored-&shard=0`)).json()) as [string, unknown][];
@@ -136,7 +138,8 @@ describe('what an object stores', () => {
     expect(entry).toBeDefined();
     const [deadline, removeAt] = entry![1] as [number, number];
     expect(deadline).toBe(c.expiresAt);
-    // Its time to go, by the object's clock: the lifetime (deadline - now) from the claim, no grace in the test object.
+    // Its time to go, by the object's clock: the lifetime (deadline - now, 60 s) from the claim, no grace in the test
+    // object; not the deadline itself, which is in 1973.
     expect(removeAt - 60_000).toBeGreaterThanOrEqual(before - 1000);
     expect(removeAt - 60_000).toBeLessThanOrEqual(after + 1000);
     expect(dump.map(([key]) => key).sort()).toEqual([`e:${String(removeAt).padStart(16, '0')}:${hash}`, `n:${hash}`]);
