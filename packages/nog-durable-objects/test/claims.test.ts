@@ -3,6 +3,7 @@
  * words (a map of the JSON triple to its deadline: a claim is true when the triple is absent or its deadline is
  * before the claim's `now`), over every string of UTF-16; and the alarm that removes expired entries.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,12 +103,51 @@ describe('claims', () => {
     expect(await claims({ prefix: 'disagree-', shards: 2, claims: [c] })).toEqual([false]);
   });
 
+  it('stores with different prefixes share nothing: one nonce is new to each, then a replay to each', async () => {
+    const c = { keyId: 'k', authdate: 'd', nonce: 'prefixed', expiresAt: Date.now() + 60_000, now: Date.now() };
+    expect(await claims({ prefix: 'svc-a-', shards: 4, claims: [c] })).toEqual([true]);
+    expect(await claims({ prefix: 'svc-b-', shards: 4, claims: [c] })).toEqual([true]);
+    expect(await claims({ prefix: 'svc-a-', shards: 4, claims: [c] })).toEqual([false]);
+    expect(await claims({ prefix: 'svc-b-', shards: 4, claims: [c] })).toEqual([false]);
+  });
+
   it('concurrent claims of one triple in one call: exactly one true', async () => {
     const c = { keyId: 'k', authdate: '2026-01-01T000000Z', nonce: 'same', expiresAt: Date.now() + 60_000, now: Date.now() };
     const got = await claims({ prefix: 'concurrent-', shards: 1, concurrent: true, claims: Array.from({ length: 500 }, () => c) });
     expect(got.filter((x) => x === true)).toHaveLength(1);
     expect(got.filter((x) => x === false)).toHaveLength(499);
   }, 120_000);
+});
+
+describe('what an object stores', () => {
+  it('is the SHA-256 of the triple with its deadline and time to go (its lifetime from the claim on the object’s clock, for a claim dated 1973 too), and its index entry: no key id or nonce', async () => {
+    const keyId = 'KEYID-never-stored';
+    const nonce = 'NONCE-never-stored';
+    // A verifier whose clock says 1973: the entry is kept for its lifetime on the object's clock, whatever the offset.
+    const dated = Date.UTC(1973, 0, 1);
+    const c = { keyId, authdate: '1973-01-01T000000Z', nonce, expiresAt: dated + 60_000, now: dated };
+    const before = Date.now();
+    expect(await claims({ prefix: 'stored-', shards: 1, claims: [c] })).toEqual([true]);
+    const after = Date.now();
+    const dump = (await (await fetch(`${worker.url}/dump?prefix=stored-&shard=0`)).json()) as [string, unknown][];
+    // The oracle: Node's SHA-256 of the JSON triple, hex.
+    const hash = createHash('sha256')
+      .update(JSON.stringify([keyId, c.authdate, nonce]), 'utf8')
+      .digest('hex');
+    const entry = dump.find(([key]) => key === `n:${hash}`);
+    expect(entry).toBeDefined();
+    const [deadline, removeAt] = entry![1] as [number, number];
+    expect(deadline).toBe(c.expiresAt);
+    // Its time to go, by the object's clock: the lifetime (deadline - now, 60 s) from the claim, no grace in the test
+    // object; not the deadline itself, which is in 1973.
+    expect(removeAt - 60_000).toBeGreaterThanOrEqual(before - 1000);
+    expect(removeAt - 60_000).toBeLessThanOrEqual(after + 1000);
+    expect(dump.map(([key]) => key).sort()).toEqual([`e:${String(removeAt).padStart(16, '0')}:${hash}`, `n:${hash}`]);
+    expect(entry![1]).toEqual([deadline, removeAt]);
+    const text = JSON.stringify(dump);
+    expect(text).not.toContain(keyId);
+    expect(text).not.toContain(nonce);
+  });
 });
 
 describe('the alarm', () => {

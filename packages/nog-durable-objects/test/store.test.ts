@@ -98,6 +98,30 @@ describe('one workerd', () => {
       },
     ]);
   });
+
+  it("an object that answers anything but claimed or seen: ERR_NONCE_STORE_REPLY with the answer's length or the status as cause, and the verifier answers 503 with Retry-After", async () => {
+    const post = async (body: unknown): Promise<unknown> =>
+      (await fetch(`${worker.url}/claims`, { method: 'POST', body: JSON.stringify(body) })).json();
+    // The test object answers 200 "maybe" to an even `now`, HTTP 500 "oops" to an odd one.
+    const now = 2 * Math.floor(Date.now() / 2);
+    const claim = { keyId: 'k', authdate: '2026-01-01T000000Z', nonce: 'w', expiresAt: now + 60_000, now };
+    expect(await post({ namespace: 'wrong', claims: [claim, { ...claim, now: now + 1 }] })).toEqual([
+      {
+        error: 'ERR_NONCE_STORE_REPLY',
+        name: 'NonceStoreError',
+        message: 'The nonce object gave an answer that is not a claim result',
+        cause: 'the answer was 5 characters, not claimed or seen',
+      },
+      {
+        error: 'ERR_NONCE_STORE_REPLY',
+        name: 'NonceStoreError',
+        message: 'The nonce object answered HTTP 500',
+        cause: 'HTTP 500 from the nonce object: oops',
+      },
+    ]);
+    const a = await get(`${worker.url}${signed('GET', '/verify/wrong/4/x', 'w1')}`);
+    expect([a.status, a.retryAfter, a.body['errorCode']]).toEqual([503, '1', 'ERR_AUTH_NONCE_STORE']);
+  });
 });
 
 describe('restarts of workerd', () => {

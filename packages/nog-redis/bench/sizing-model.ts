@@ -13,9 +13,9 @@ export const MODEL = {
   redisBytesPerNonce: 240,
   /** Memory store per live nonce, bytes. */
   memoryBytesPerNonce: 150,
-  /** Claims a second per Durable Object. */
+  /** Claims a second per Durable Object: half of Cloudflare's soft limit of about 1,000 requests a second per object. */
   claimsPerObject: 500,
-  /** The Redis store's clock tolerance, seconds (its default `toleranceMs`). */
+  /** The Redis store's clock tolerance, seconds (its default `clockToleranceMs`). */
   toleranceSeconds: 30,
   /** The memory one Redis shard may use, bytes. */
   shardMemoryBytes: 8e9,

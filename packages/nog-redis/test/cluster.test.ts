@@ -94,8 +94,9 @@ describe('a Redis Cluster of 3 primaries, each with a replica', () => {
     const slot = keySlot(prefix);
     const from = await cluster.primaryOf(slot);
     const to = await cluster.primaryOf(cluster.firstSlotOf((cluster.shardOf(slot) + 1) % 3));
+    const plainClient = await clusterClient();
     const [plain, durable] = [
-      createRedisNonceStore({ client: await clusterClient(), prefix }),
+      createRedisNonceStore({ client: plainClient, prefix }),
       createRedisNonceStore({ client: await clusterClient(), prefix, durability: { replicas: 1 } }),
     ];
     const before = claimOf();
@@ -103,7 +104,26 @@ describe('a Redis Cluster of 3 primaries, each with a replica', () => {
     expect(await durable.claim(claimOf())).toBe(true);
     await cluster.moveSlot(slot, to);
     try {
-      // Both clients still think the slot is on `from`, which now answers MOVED.
+      // The plain store sends straight to `from`, which answers MOVED (the SET did not run), and re-sends the same
+      // command, the same tag, through the cluster client: what `to` stores is the tag first sent to `from`.
+      const node = plainClient.slots[slot]!.master.client!;
+      const send = node.sendCommand;
+      const sent: string[][] = [];
+      node.sendCommand = function (this: unknown, ...args: Parameters<typeof send>) {
+        sent.push(args[0] as string[]);
+        return send.apply(this, args);
+      } as typeof send;
+      const moved = claimOf();
+      try {
+        expect(await plain.claim(moved)).toBe(true);
+      } finally {
+        node.sendCommand = send;
+      }
+      const sets = sent.filter((args) => args[0] === 'SET' && args[1] === plain.keyFor(moved));
+      expect(sets.length).toBeGreaterThan(0);
+      for (const args of sets) expect(args).toEqual(sets[0]);
+      expect(await cluster.command(to, ['GET', plain.keyFor(moved)])).toBe(sets[0]![2]);
+      // The durable client still thinks the slot is on `from`, which now answers MOVED.
       const r = await Promise.allSettled([durable.claim(claimOf())]);
       expect(r[0]).toMatchObject({ status: 'rejected', reason: { code: 'ERR_NONCE_STORE_UNAVAILABLE' } });
       expect(String(((r[0] as PromiseRejectedResult).reason as Error).cause)).toMatch(/^\w*Error: MOVED /);

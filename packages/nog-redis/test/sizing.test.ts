@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { REDIS_NONCE_STORE_DEFAULTS } from '@reqsign/nog-redis';
 import { fleet, MODEL } from '../bench/sizing-model.js';
 
 /**
@@ -36,6 +37,18 @@ describe('docs/SIZING.md', () => {
     expect(num(used.get('`S_do`')!)).toBe(MODEL.claimsPerObject);
     expect(num(used.get('`T`')!)).toBe(MODEL.toleranceSeconds);
     expect(doc).toContain(`here ${MODEL.shardMemoryBytes / 1e9} GB`);
+  });
+
+  it("takes T from the store's default clockToleranceMs and S_do as half the soft limit the Durable Objects README names", () => {
+    expect(MODEL.toleranceSeconds * 1000).toBe(REDIS_NONCE_STORE_DEFAULTS.clockToleranceMs);
+    expect(rowsOf('| figure | symbol |').find((r) => r[1] === '`T`')![3]).toContain('`clockToleranceMs`');
+    const doReadme = readFileSync(new URL('../../nog-durable-objects/README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const limit = /a single object a soft limit of about ([\d,]+) requests a second/.exec(doReadme);
+    expect(limit, 'the soft limit in the Durable Objects README').not.toBeNull();
+    expect(MODEL.claimsPerObject).toBe(num(limit![1]!) / 2);
+    expect(rowsOf('| figure | symbol |').find((r) => r[1] === '`S_do`')![3]).toContain(
+      `half of Cloudflare's soft limit of about ${limit![1]}`,
+    );
   });
 
   it('gives the fleet the formula gives, for 10k, 100k and 1M req/s at authexpires 300 and 600', () => {

@@ -153,6 +153,27 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       expect(await client.get(`svc-a:${JSON.stringify([other.keyId, other.authdate, other.nonce])}`)).not.toBe(tag);
     });
 
+    it("sends the command the package's description names (SET NX GET PX), one per claim", async () => {
+      const { description } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { description: string };
+      const sent: string[][] = [];
+      const recording = {
+        get isReady() {
+          return client.isReady;
+        },
+        sendCommand: (args: string[]) => {
+          sent.push(args);
+          return client.sendCommand(args);
+        },
+      };
+      const s = createRedisNonceStore({ client: recording as never });
+      expect(await s.claim(claimOf())).toBe(true);
+      expect(sent).toHaveLength(1);
+      const [command, , , ...options] = sent[0]!;
+      const words = [command, ...options.filter((o) => /^[A-Z]+$/.test(o))].join(' ');
+      expect(words).toBe('SET NX GET PX');
+      expect(description).toContain(`one atomic ${words} per claim`);
+    });
+
     it('gives every claim its own tag: 2,000 claims of one store and of another, no two alike', async () => {
       // A generous timeout: 2,000 claims at once on a loaded machine are slow, not lost.
       const stores = [createRedisNonceStore({ client, timeoutMs: 20_000 }), createRedisNonceStore({ client, timeoutMs: 20_000 })];
@@ -161,6 +182,24 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       const tags = (await Promise.all(claims.map((claim) => client.get(store.keyFor(claim))))) as string[];
       for (const tag of tags) expect(tag).toMatch(/^[A-Za-z0-9_-]{12}$/);
       expect(new Set(tags).size).toBe(claims.length);
+    });
+
+    it("a claim's tag is the longest value that costs Redis what one character costs; 13 to 28 characters cost 16 more, by MEMORY USAGE (the README: 32 bytes, and 48)", async () => {
+      const probe = `memory-probe-${major}`;
+      const usage = async (value: string): Promise<number> => {
+        await client.sendCommand(['SET', probe, value]);
+        return Number(await client.sendCommand(['MEMORY', 'USAGE', probe]));
+      };
+      const claim = claimOf();
+      expect(await store.claim(claim)).toBe(true);
+      const tag = (await client.get(store.keyFor(claim))) as string;
+      const one = await usage('A');
+      expect(await usage(tag)).toBe(one);
+      const costs = new Map<number, number>();
+      for (let n = tag.length + 1; n <= 29; n++) costs.set(n, (await usage('A'.repeat(n))) - one);
+      expect([...costs.values()].slice(0, -1).every((c) => c === 16)).toBe(true);
+      expect(costs.get(29)).toBe(32);
+      await client.del(probe);
     });
 
     it("mixed fleets: a value an older store wrote (1) or a later version's longer tag is another claim's, a replay; a value no store writes fails closed", async () => {
@@ -274,6 +313,18 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
         },
       });
       expect(await throwing.claim(claimOf())).toBe(true);
+      // onClaim is called after the counters changed: the hook's own claim is in the metrics it reads.
+      const seen: number[] = [];
+      const ordered: RedisNonceStore = createRedisNonceStore({
+        client,
+        onClaim: () => {
+          const m = ordered.metrics();
+          seen.push(m.accepted + m.replays);
+        },
+      });
+      const twice = claimOf();
+      for (const c of [claimOf(), twice, twice]) await ordered.claim(c);
+      expect(seen).toEqual([1, 2, 3]);
       // A snapshot: later claims do not change it.
       const snapshot = counted.metrics();
       await counted.claim(claimOf());
@@ -352,6 +403,45 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       });
       // The store reads no clock: a claim must carry the verifier's.
       await expect(store.claim({ ...good, now: undefined as never })).rejects.toMatchObject({ message: expect.stringContaining('now') });
+    });
+
+    it("works on a client pool without durability; a client's keyPrefix does not apply: the keys are exactly keyFor(claim)", async () => {
+      const { createClient, createClientPool } = await import(redis);
+      const pool = createClientPool({ url: server.url, disableOfflineQueue: true });
+      pool.on('error', () => {});
+      const prefixed = createClient({ url: server.url, keyPrefix: 'app:', disableOfflineQueue: true });
+      prefixed.on('error', () => {});
+      await Promise.all([pool.connect(), prefixed.connect()]);
+      try {
+        // node-redis 6 applies keyPrefix to its typed commands (5 has no such option): the prefix is in effect.
+        await prefixed.set(`probe-${major}`, '1');
+        expect(await client.exists(`app:probe-${major}`)).toBe(major === '6' ? 1 : 0);
+        for (const on of [pool, prefixed]) {
+          const s = createRedisNonceStore({ client: on, timeoutMs: 20_000 });
+          const claim = claimOf();
+          expect([await s.claim(claim), await s.claim(claim)]).toEqual([true, false]);
+          // Read through the test's own client, which has no prefix.
+          expect(await client.exists(s.keyFor(claim))).toBe(1);
+          expect(await client.exists(`app:${s.keyFor(claim)}`)).toBe(0);
+        }
+      } finally {
+        pool.destroy();
+        prefixed.destroy();
+      }
+    });
+
+    it("has the README's defaults, and durability's timeoutMs is half the store's (a server without replicas: 0 of 1 within 200 ms)", async () => {
+      expect({ ...REDIS_NONCE_STORE_DEFAULTS }).toEqual({
+        prefix: 'reqsign:nog:nonce:',
+        timeoutMs: 250,
+        clockToleranceMs: 30_000,
+        maxInFlight: 10_000,
+      });
+      const durable = createRedisNonceStore({ client, timeoutMs: 400, durability: { replicas: 1 } });
+      const [r] = await Promise.allSettled([durable.claim(claimOf())]);
+      expect(rejection(r)).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE' });
+      expect((rejection(r)!.cause as Error).message).toBe('WAIT counted fewer replicas than durability.replicas: 0 of 1 within 200 ms');
+      expect(durable.metrics().reasons.replicas).toBe(1);
     });
 
     it('takes the longest timeoutMs that setTimeout can wait (2^31 - 1 ms) and still answers claims', async () => {
@@ -448,6 +538,91 @@ for (const [major, redis] of Object.entries(REDIS_MAJORS)) {
       // A fresh, empty Redis: the claim works again.
       expect(await counted.claim(claimOf('up-2'))).toBe(true);
       expect(await counted.claim(claimOf('up-2'))).toBe(false);
+    });
+
+    it('while the client is not connected, rejects a claim at once (before any reply could come), ERR_NONCE_STORE_UNAVAILABLE, reason disconnected, the README cause', async () => {
+      const events: RedisClaimEvent[] = [];
+      // A time limit no test reaches: "at once" cannot be the timeout.
+      const offline = createRedisNonceStore({ client, timeoutMs: 60_000, onClaim: (e) => events.push(e) });
+      await server.stop();
+      try {
+        for (let i = 0; client.isReady; i++) {
+          if (i > 1000) throw new Error('the client still says it is ready');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const claim = offline.claim(claimOf());
+        // Settled before the event loop's next turn: no command went out, nothing waits for a socket.
+        const first = await Promise.race([
+          claim.then(
+            () => 'accepted',
+            (error: unknown) => error,
+          ),
+          new Promise((r) => setImmediate(() => r('still pending'))),
+        ]);
+        expect(first).toBeInstanceOf(NonceStoreError);
+        expect(first).toMatchObject({ code: 'ERR_NONCE_STORE_UNAVAILABLE', message: 'The Redis client is not connected' });
+        expect(((first as NonceStoreError).cause as Error).message).toBe(
+          'the Redis client (or the cluster node that holds the key) is not connected',
+        );
+        expect(offline.metrics()).toMatchObject({ inFlight: 0, reasons: { disconnected: 1 } });
+        expect(events).toMatchObject([{ result: 'failed', code: 'ERR_NONCE_STORE_UNAVAILABLE', reason: 'disconnected' }]);
+      } finally {
+        await server.start();
+        await whenReady(client);
+      }
+      expect(await offline.claim(claimOf())).toBe(true);
+    });
+
+    it("never puts a key id or nonce in a failure's message or cause (disconnected, timeout, overloaded, reply)", async () => {
+      const keyId = 'KEYID-in-a-message';
+      const secretish = 'NONCE-in-a-message';
+      const mine = (i: number) => ({ ...claimOf(`${secretish}-${i}`), keyId });
+      const store1 = createRedisNonceStore({ client, timeoutMs: 300, maxInFlight: 1 });
+      const errors: NonceStoreError[] = [];
+      const collect = async (claims: Promise<boolean>[]) => {
+        for (const r of await Promise.allSettled(claims)) if (rejection(r)) errors.push(rejection(r)!);
+      };
+      // A value no nonce store writes: reply.
+      await client.sendCommand(['SET', store1.keyFor(mine(0)), 'OK', 'PX', String(HOUR)]);
+      await collect([store1.claim(mine(0))]);
+      // Frozen: the first claim times out, the second finds maxInFlight taken (overloaded).
+      server.signal('SIGSTOP');
+      try {
+        await collect([store1.claim(mine(1)), store1.claim(mine(2))]);
+      } finally {
+        server.signal('SIGCONT');
+      }
+      await whenReady(client);
+      // Stopped: disconnected.
+      await server.stop();
+      try {
+        for (let i = 0; client.isReady; i++) {
+          if (i > 1000) throw new Error('the client still says it is ready');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await collect([store1.claim(mine(3))]);
+      } finally {
+        await server.start();
+        await whenReady(client);
+      }
+      expect(errors.map((e) => e.code)).toEqual([
+        'ERR_NONCE_STORE_REPLY',
+        'ERR_NONCE_STORE_TIMEOUT',
+        'ERR_NONCE_STORE_UNAVAILABLE',
+        'ERR_NONCE_STORE_UNAVAILABLE',
+      ]);
+      // The causes the README quotes, with the limit reached (this store's: 300 ms, 1 in flight).
+      expect(errors.map((e) => (e.cause as Error).message)).toEqual([
+        "SET NX GET answered something other than nil or a nonce store's value: a string of 2 characters",
+        'Redis did not answer within 300 ms (timeoutMs)',
+        'maxInFlight (1) claims were already waiting for Redis',
+        'the Redis client (or the cluster node that holds the key) is not connected',
+      ]);
+      for (const error of errors) {
+        const text = [error.message, String(error.cause), JSON.stringify(error)].join('\n');
+        expect(text).not.toContain(keyId);
+        expect(text).not.toContain(secretish);
+      }
     });
 
     /**

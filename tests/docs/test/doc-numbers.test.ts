@@ -243,6 +243,8 @@ describe("docs/SIZING.md's single process with the memory store is the model's a
     expect(liveM! * 1e6).toBe(rate! * eLive!);
     expect(rate! * eLive!).toBeLessThanOrEqual(DEFAULT_MAX_NONCES);
     expect(over! * eOver!).toBeGreaterThan(DEFAULT_MAX_NONCES);
+    // The formula's list names the default it is within.
+    expect(sizing).toContain(`\`maxEntries\` (default ${DEFAULT_MAX_NONCES.toLocaleString('en-US')} nonces)`);
   });
 });
 

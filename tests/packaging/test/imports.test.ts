@@ -64,9 +64,12 @@ function sources(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => (m[1] ?? m[2])!,
-  );
+  // `import x from 'm'`, `export ... from 'm'`, `import('m')`, and a side-effect `import 'm'`.
+  return [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g,
+    ),
+  ].map((m) => (m[1] ?? m[2] ?? m[3])!);
 }
 
 /** Whether every import of `spec` in a file is `import type` (erased from the build). */
@@ -148,6 +151,8 @@ describe('imports agree with docs/ARCHITECTURE.md', () => {
     expect(RULES['packages/http']!.typesOnly).toEqual({ hono: 'src/hono.ts', fastify: 'src/fastify.ts', koa: 'src/koa-state.ts' });
     expect(RULES['packages/cli']!.packages).toEqual(expect.arrayContaining(SCHEMES.map((s) => s.package)));
     expect(RULES['packages/cli']!.node).toEqual({ forbidden: ['src/port/'], except: ['src/port/main.ts'] });
+    // nog-redis's README: "The store never imports `redis`: it takes your client by shape".
+    expect(RULES['packages/nog-redis']!.packages).toEqual(['@reqsign/canonical', '@reqsign/nog']);
   });
 
   it('the table lists every package with sources', () => {

@@ -26,12 +26,14 @@ export async function startTestWorker(storageDir: string): Promise<Workerd> {
       { name: 'BROKEN', durableObjectNamespace: 'BrokenNonces' },
       { name: 'SILENT', durableObjectNamespace: 'SilentNonces' },
       { name: 'CONTRACT', durableObjectNamespace: 'ContractNonces' },
+      { name: 'WRONG', durableObjectNamespace: 'WrongNonces' },
     ],
     durableObjects: [
       { className: 'TestNonces', uniqueKey: NONCES_KEY },
       { className: 'BrokenNonces', uniqueKey: 'reqsign-test-broken' },
       { className: 'SilentNonces', uniqueKey: 'reqsign-test-silent' },
       { className: 'ContractNonces', uniqueKey: 'reqsign-test-contract' },
+      { className: 'WrongNonces', uniqueKey: 'reqsign-test-wrong' },
     ],
   });
 }
