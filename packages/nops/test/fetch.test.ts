@@ -194,6 +194,23 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
     }
   });
 
+  it('without a fetch option, calls the global fetch of the moment: looked up at each call, not when made', async () => {
+    const f = nopsFetch();
+    const original = globalThis.fetch;
+    const through: string[] = [];
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      through.push(String(input));
+      return original(input, init);
+    }) as typeof fetch;
+    try {
+      const seen = (await (await f('/later/')).json()) as Seen;
+      expect(seen.verified).toBe(true);
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(through).toEqual([`${baseUrl}/later/?api_key=${DOC_KEY}`]);
+  });
+
   it("sends nothing to an origin other than baseUrl's", async () => {
     const sent: string[] = [];
     const f = build.createNopsFetch({

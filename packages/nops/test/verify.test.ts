@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DOC_KEY, DOC_MESSAGE, builds, keyPath, opensslSign, outcomeOf, pem } from './helpers.js';
+import { DOC_KEY, DOC_MESSAGE, builds, codeOf, keyPath, opensslSign, outcomeOf, pem } from './helpers.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('openssl');
@@ -103,5 +103,32 @@ describe.each(builds)('verify (%s)', (_name, build) => {
 
   it('checks the signature encoding before the key', async () => {
     expect(await outcomeOf(build.verify({ message: DOC_MESSAGE }, 'not base64!', 'junk'))).toBe('ERR_NOPS_SIGNATURE_ENCODING');
+  });
+
+  // docs/spec/nops.md, Verification, step 5: "for an instant, ERR_DATE_RANGE (outside 0000-9999), ERR_TIME_ZONE, then
+  // ERR_DATE_RANGE (its day in the zone outside 0000-9999)"; the signer takes the day by the same rule.
+  it('reads an instant in order: its range, then the zone, then the range of its day in the zone', async () => {
+    const url = `/nops_api/v1/billingGetTotal/?api_key=${DOC_KEY}`;
+    const cases: Array<[date: Date, timeZone: string, code: string]> = [
+      [new Date('+010000-01-01T00:00:00Z'), 'Bogus/Zone', 'ERR_DATE_RANGE'], // the instant: before the zone is read
+      [new Date('-000001-12-31T23:59:59.999Z'), 'Bogus/Zone', 'ERR_DATE_RANGE'],
+      [new Date(Number.NaN), 'Bogus/Zone', 'ERR_DATE_RANGE'],
+      [new Date('2022-01-10T12:00:00Z'), 'Bogus/Zone', 'ERR_TIME_ZONE'],
+      [new Date('9999-12-31T23:00:00Z'), 'Pacific/Kiritimati', 'ERR_DATE_RANGE'], // in range at UTC, 10000-01-01 there
+      [new Date('0000-01-01T11:30:00Z'), 'Etc/GMT+12', 'ERR_DATE_RANGE'], // -0001-12-31 at UTC-12
+    ];
+    for (const [date, timeZone, code] of cases) {
+      const what = `${date.getTime()} ${timeZone}`;
+      expect(await outcomeOf(build.verify({ url, apiKey: DOC_KEY, date, timeZone }, signature2048, pem('rsa2048.pub'))), what).toBe(code);
+      expect(await codeOf(build.sign('/p/', { apiKey: DOC_KEY, privateKey: pem('rsa1024'), date, timeZone })), what).toBe(code);
+    }
+    // The edges themselves are days: 9999-12-31 at UTC+14 and 0000-01-01 at UTC-12.
+    const edges: Array<[Date, string, string]> = [
+      [new Date('9999-12-31T09:59:59Z'), 'Pacific/Kiritimati', '9999-12-31'],
+      [new Date('0000-01-01T12:00:00Z'), 'Etc/GMT+12', '0000-01-01'],
+    ];
+    for (const [date, timeZone, day] of edges) {
+      expect(build.buildMessage('/p/', { apiKey: DOC_KEY, date, timeZone }).message).toBe(`123.${day}./p/?api_key=${DOC_KEY}`);
+    }
   });
 });
