@@ -334,6 +334,24 @@ describe.each(builds)('createNopsFetch, long-lived (%s)', (_name, build) => {
     expect(await codeOf(() => make({ correctClock: 1 as never }))).toBe('ERR_INVALID_ARGUMENT');
   });
 
+  it("signs again on the server's day but keeps its offset when the server's Date is within 2 seconds of its clock", async () => {
+    // The client's clock (offset included) a second before a midnight UTC, the server's 1.5 s ahead of it: the
+    // server is on the next day, so the request is signed again on its Date, yet that Date (whole seconds) is less
+    // than 2 s from the client's clock, so the offset stays as it was.
+    for (let attempt = 1; ; attempt++) {
+      const midnight = Math.ceil((Date.now() + 5 * DAY) / DAY) * DAY;
+      const offset = midnight - 1_000 - Date.now();
+      reset(() => Date.now() + offset + 1_500);
+      const f = make({ clockOffset: offset });
+      expect((await f('/p/')).status).toBe(200);
+      // A machine that took over a second to sign signed after midnight, at once on the server's day: again.
+      if (arrivals.length === 1 && attempt < 5) continue;
+      expect(arrivals.map((a) => a.ok)).toEqual([false, true]);
+      expect(f.clockOffset).toBe(offset);
+      break;
+    }
+  });
+
   it('signs again for a 403 as for a 401', async () => {
     reset(
       () => Date.now() - 2 * DAY,
