@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, expectUsageError, openssl, reqsign, tempDir } from './helpers.js';
+import { shellQuote } from '../src/internal/shell.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('openssl');
@@ -164,6 +165,19 @@ describe('reqsign nops sign', () => {
       `x-nops-signature: ${signature}`,
       "https://app.nops.io/c/it's/?a=1&b=$HOME",
     ]);
+  });
+
+  it('--curl quoting: bash reads every quoted word back as it was, whatever it holds (property, one bash for all)', () => {
+    // Any text but NUL (no argument can hold one), as UTF-8 can carry it: quotes, $, backticks, newlines, globs.
+    const word = fc
+      .string({ unit: 'binary', maxLength: 40 })
+      .map((w) => w.replaceAll('\0', '').toWellFormed())
+      .filter((w) => w !== '');
+    const words = fc.sample(fc.array(word, { minLength: 1, maxLength: 8 }), 300).flat();
+    words.push("it's", '$HOME', '`id`', '$(id)', '*', '~', 'a b', '\\', '!', '"', "'", "''", '-H', '\n');
+    const script = `eval "set -- $1"; printf '%s\\0' "$@"`;
+    const back = execFileSync('bash', ['-c', script, '_', words.map(shellQuote).join(' ')], { encoding: 'utf8' });
+    expect(back.split('\0').slice(0, -1)).toEqual(words);
   });
 
   it('agrees with openssl over random paths, queries and dates (differential)', () => {
