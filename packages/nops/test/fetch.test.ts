@@ -436,6 +436,10 @@ describe.each(builds)('createNopsFetch, long-lived (%s)', (_name, build) => {
     reset(Date.now, () => ({ status: 503, headers: { 'retry-after': '0' } }));
     expect((await make()('/p/')).status).toBe(503);
     expect(arrivals).toHaveLength(1);
+    // A 503 asking for longer than maxDelayMs is returned as it is, at once.
+    reset(Date.now, () => ({ status: 503, headers: { 'retry-after': '2' } }));
+    expect((await make({ retry: build.retryOn503({ maxDelayMs: 1_000 }) })('/p/')).status).toBe(503);
+    expect(arrivals).toHaveLength(1);
     expect(await codeOf(() => build.retryOn503({ maxDelayMs: -1 }))).toBe('ERR_INVALID_ARGUMENT');
     expect(await codeOf(() => make({ retry: true as never }))).toBe('ERR_INVALID_ARGUMENT');
   });
