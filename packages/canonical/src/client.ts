@@ -1,4 +1,5 @@
 import type { ArgumentErrorClass } from './errors.js';
+import { assertOptionNames } from './suggest.js';
 
 /**
  * The parts of a long-lived signing client that every scheme shares (`createNogFetch`, `createNopsFetch`): the loop
@@ -87,6 +88,7 @@ export function retryOn503With(Err: ArgumentErrorClass): (options?: RetryOptions
   return (options = {}) => {
     const whole = (n: unknown, min: number, max: number): boolean => Number.isInteger(n) && (n as number) >= min && (n as number) <= max;
     if (typeof options !== 'object' || options === null) throw new Err('ERR_INVALID_ARGUMENT', 'options must be an object');
+    assertOptionNames(options, ['attempts', 'maxDelayMs'], 'retryOn503', Err);
     const { attempts = 3, maxDelayMs = 20_000 } = options;
     if (!whole(attempts, 1, 10)) throw new Err('ERR_INVALID_ARGUMENT', 'attempts must be a whole number from 1 to 10 (sends in all)');
     if (!whole(maxDelayMs, 0, MAX_TIMER_MS)) {

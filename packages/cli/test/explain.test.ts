@@ -55,6 +55,12 @@ describe('reqsign nog explain', () => {
     expect(carets(r.stdout)).toEqual([]);
   });
 
+  it('reads the URL from stdin for -, one line, the final newline dropped (as nog verify)', () => {
+    const r = reqsign(['nog', 'explain', ...NOW, 'GET', '-'], ENV, `${signed('/api/blobs/abc')}\n`);
+    expect(r.stdout).toMatch(/^reqsign nog explain: valid\n/);
+    expect(r.status).toBe(0);
+  });
+
   it('names a stripped prefix from --prefix and marks the first differing character of each stage', () => {
     const url = signed('/app/api/blobs?b=2&a=1', (u) => u.replace('/app', ''));
     const r = reqsign(['nog', 'explain', ...NOW, '--prefix', '/other', '--prefix', '/app', 'GET', url], ENV);
@@ -209,6 +215,19 @@ describe('reqsign nops explain', () => {
     expect(r.stdout).toContain(`client     ${message}`);
     expect(carets(r.stdout)[0]).toEqual({ at: 17, column: VALUE + 16 });
     expect(r.stdout).toContain('DIAG_MOUNT_PREFIX  the prefix /gateway was stripped');
+  });
+
+  it('passes --origin, --prefix and --api-key-in to diagnose, and reads the URL from stdin for -', () => {
+    const url = `${PATH}?api_key=${API_KEY}`;
+    const host = reqsign([...args(sign(`123.2022-01-10.https://nops.example${url}`)), '--origin', 'https://nops.example', url]);
+    expect(host.stdout).toContain('DIAG_HOST_SIGNED  the client signed the scheme and host https://nops.example with the target');
+    expect(host.status).toBe(1);
+    const mounted = reqsign([...args(sign(`123.2022-01-10./gw${PATH}`)), '--api-key-in', 'header', '--prefix', '/gw', PATH]);
+    expect(mounted.stdout).toMatch(/^reqsign nops explain: invalid: ERR_NOPS_SIGNATURE_INVALID /);
+    expect(mounted.stdout).toContain('DIAG_MOUNT_PREFIX  the prefix /gw was stripped before verification');
+    const piped = reqsign([...args(sign(`123.2022-01-10.${url}`)), '-'], {}, `https://app.nops.io${url}\n`);
+    expect(piped.stdout).toMatch(/^reqsign nops explain: valid\n/);
+    expect(piped.status).toBe(0);
   });
 
   it('exits 2 for bad arguments, and documents every option', () => {

@@ -340,3 +340,21 @@ describe('help lists every option the parser takes', () => {
     }
   });
 });
+
+// README, Security notes: "Secrets come from the environment or files, never from command-line flags ... (The nOps API
+// key is a flag or NOPS_API_KEY: it travels in the URL anyway.)"
+describe('no secret on the command line', () => {
+  it('every option that names a key, secret, password or token takes a FILE, but the nOps API key', () => {
+    const keyish = /key|secret|pass|token|credential/i;
+    const seen: string[] = [];
+    for (const [name, spec] of Object.entries(COMMANDS) as [string, CommandSpec][]) {
+      for (const [o, s] of Object.entries(spec.options)) {
+        if (!keyish.test(o)) continue;
+        seen.push(`${name} --${o}`);
+        if (o === 'api-key' || o === 'api-key-in') continue;
+        expect(s.value, `${name} --${o}`).toBe('FILE');
+      }
+    }
+    expect(seen).toEqual(expect.arrayContaining(['nog verify --keys', 'nops sign --private-key', 'nops explain --other-key']));
+  });
+});

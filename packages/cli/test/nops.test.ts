@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, expectUsageError, openssl, reqsign, tempDir } from './helpers.js';
+import { shellQuote } from '../src/internal/shell.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('openssl');
@@ -102,6 +104,39 @@ describe('reqsign nops sign', () => {
     expect([`123.${today}./x/?api_key=${API_KEY}`, `123.${yesterday}./x/?api_key=${API_KEY}`]).toContain(out.message);
   });
 
+  it('with --time-zone, signs today in that zone (Python zoneinfo says which day that is)', () => {
+    // At any hour one of these is on another day than UTC: UTC+14 from 10:00 UTC on, UTC-11 before 11:00 UTC.
+    const zones = ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC'];
+    const todayIn = (): string[] =>
+      execFileSync(
+        'python3',
+        ['-c', 'import sys,datetime,zoneinfo\nfor z in sys.argv[1:]: print(datetime.datetime.now(zoneinfo.ZoneInfo(z)).date())', ...zones],
+        { encoding: 'utf8' },
+      )
+        .trimEnd()
+        .split('\n');
+    const before = todayIn();
+    const signed = zones.map((zone) => {
+      const r = reqsign(['nops', 'sign', '--time-zone', zone, '/x/'], { NOPS_API_KEY: API_KEY, NOPS_PRIVATE_KEY_FILE: file('k1024.pem') });
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as Signed).message;
+    });
+    const after = todayIn();
+    zones.forEach((zone, i) => {
+      // A midnight in that zone between the two readings: either day.
+      expect(
+        [before[i], after[i]].map((d) => `123.${d}./x/?api_key=${API_KEY}`),
+        zone,
+      ).toContain(signed[i]);
+    });
+    expect(new Set(before).size).toBeGreaterThan(1);
+    expect(
+      expectUsageError(
+        reqsign(['nops', 'sign', '--api-key', API_KEY, '--private-key', file('k1024.pem'), '--time-zone', 'Mars/Olympus_Mons', '/x/']),
+      ),
+    ).toMatch(/ERR_TIME_ZONE/);
+  });
+
   it('prints ready curl arguments with --curl: a shell reads them back as -H header ... URL', () => {
     const r = reqsign([
       'nops',
@@ -130,6 +165,19 @@ describe('reqsign nops sign', () => {
       `x-nops-signature: ${signature}`,
       "https://app.nops.io/c/it's/?a=1&b=$HOME",
     ]);
+  });
+
+  it('--curl quoting: bash reads every quoted word back as it was, whatever it holds (property, one bash for all)', () => {
+    // Any text but NUL (no argument can hold one), as UTF-8 can carry it: quotes, $, backticks, newlines, globs.
+    const word = fc
+      .string({ unit: 'binary', maxLength: 40 })
+      .map((w) => w.replaceAll('\0', '').toWellFormed())
+      .filter((w) => w !== '');
+    const words = fc.sample(fc.array(word, { minLength: 1, maxLength: 8 }), 300).flat();
+    words.push("it's", '$HOME', '`id`', '$(id)', '*', '~', 'a b', '\\', '!', '"', "'", "''", '-H', '\n');
+    const script = `eval "set -- $1"; printf '%s\\0' "$@"`;
+    const back = execFileSync('bash', ['-c', script, '_', words.map(shellQuote).join(' ')], { encoding: 'utf8' });
+    expect(back.split('\0').slice(0, -1)).toEqual(words);
   });
 
   it('agrees with openssl over random paths, queries and dates (differential)', () => {
@@ -226,6 +274,28 @@ describe('reqsign nops verify', () => {
     expect(JSON.parse(noApiKey.stdout).errorCode).toBe('ERR_NOPS_API_KEY_PARAM');
   });
 
+  it('answers a path without its trailing slash with ERR_NOPS_TRAILING_SLASH (exit 1); a key file that is not RSA is exit 2', () => {
+    const signature = opensslSign(file('k2048.pem'), message);
+    const noSlash = reqsign([
+      'nops',
+      'verify',
+      '--public-key',
+      file('k2048.pub.pem'),
+      ...base,
+      '--signature',
+      signature,
+      url.replace('billingGetTotal/?', 'billingGetTotal?'),
+    ]);
+    expect(noSlash.status).toBe(1);
+    expect(JSON.parse(noSlash.stdout).errorCode).toBe('ERR_NOPS_TRAILING_SLASH');
+    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file('ec.pem')]);
+    openssl(['pkey', '-in', file('ec.pem'), '-pubout', '-out', file('ec.pub.pem')]);
+    const ec = expectUsageError(reqsign(['nops', 'verify', '--public-key', file('ec.pub.pem'), ...base, '--signature', signature, url]));
+    // The library's code, in parentheses at the end of the one line.
+    expect(ec).toMatch(/^reqsign nops verify: .+ \(ERR_NOPS_KEY\)\n$/);
+    expect(ec).not.toContain('MF');
+  });
+
   it('refuses a missing flag or an unusable key with exit 2', () => {
     const signature = opensslSign(file('k2048.pem'), message);
     expect(expectUsageError(reqsign(['nops', 'verify', ...base, '--signature', signature, url]))).toMatch(/--public-key FILE is required/);
@@ -278,6 +348,17 @@ describe('reqsign nops keygen', () => {
     const again = reqsign(['nops', 'keygen', '--bits', '1024', '--out', out]);
     expect(expectUsageError(again)).toMatch(/exists; not overwriting/);
     expect(readFileSync(join(out, 'nops_private_key.pem'), 'utf8')).toBe(privatePem);
+  });
+
+  it('never writes over an existing public key either: refused before any key is made, nothing written', () => {
+    const out = file('only-public');
+    mkdirSync(out);
+    writeFileSync(join(out, 'nops_public_key.pem'), 'mine\n');
+    expect(expectUsageError(reqsign(['nops', 'keygen', '--bits', '1024', '--out', out]))).toMatch(
+      /nops_public_key\.pem" exists; not overwriting it/,
+    );
+    expect(readFileSync(join(out, 'nops_public_key.pem'), 'utf8')).toBe('mine\n');
+    expect(existsSync(join(out, 'nops_private_key.pem'))).toBe(false);
   });
 
   it('prints a 2048-bit pair by default without --out', () => {
@@ -365,5 +446,42 @@ describe('key files: a few KB, regular files only', () => {
     expect(expectUsageError(sign(big))).toMatch(/larger than 65536 bytes/);
     expect(expectUsageError(sign(dir.path))).toMatch(/is a directory/);
     expect(expectUsageError(reqsign(['nog', 'verify', '--keys', '/dev/zero', 'GET', '/p']))).toMatch(/not a regular file/);
+  });
+
+  it('refuses a socket, saying it is no regular file (open(2) fails on one with ENXIO)', async () => {
+    const socket = file('key.sock');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      expect(expectUsageError(sign(socket))).toMatch(/key\.sock": not a regular file/);
+      expect(expectUsageError(reqsign(['nog', 'verify', '--keys', socket, 'GET', '/p']))).toMatch(/not a regular file/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('reads a key file of exactly 64 KiB, and a --keys file of up to 1 MiB (1,048,576 bytes) but no more', () => {
+    // 65536 bytes: not refused for its size (it is no key, so the library refuses it: ERR_NOPS_KEY).
+    const edge = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(65536 - 28 - 26)}\n-----END PRIVATE KEY-----`;
+    expect(Buffer.byteLength(edge)).toBe(65536);
+    writeFileSync(file('edge.pem'), edge);
+    expect(expectUsageError(sign(file('edge.pem')))).toMatch(/ERR_NOPS_KEY/);
+    // A keys file of 1 MiB exactly, holding the key that signed the URL among thousands of others, is read.
+    const ENV = { NOG_KEYID: '0123456789abcdef0123', NOG_SECRETKEY: '0123456789abcdef0123456789abcdef01234567' };
+    const signedUrl = reqsign(['nog', 'sign', 'GET', '/p'], ENV).stdout.trimEnd();
+    const entries = [`"${ENV.NOG_KEYID}":"${ENV.NOG_SECRETKEY}"`];
+    const other = (i: number): string => `"k${String(i).padStart(18, '0')}":"${'s'.repeat(40)}"`; // 64 bytes
+    for (let i = 0; i < (1024 * 1024 - 200) / 65; i++) entries.push(other(i));
+    const text = `{${entries.join(',')}}`;
+    const keysText = `${text.slice(0, -1)}${' '.repeat(1024 * 1024 - text.length)}}`;
+    expect(Buffer.byteLength(keysText)).toBe(1024 * 1024);
+    writeFileSync(file('keys.json'), keysText);
+    const r = reqsign(['nog', 'verify', '--keys', file('keys.json'), 'GET', signedUrl]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).valid).toBe(true);
+    writeFileSync(file('keys.json'), `${keysText} `);
+    expect(expectUsageError(reqsign(['nog', 'verify', '--keys', file('keys.json'), 'GET', signedUrl]))).toMatch(
+      /larger than 1048576 bytes/,
+    );
   });
 });

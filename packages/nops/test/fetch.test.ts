@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { path, query } from './arbitraries.js';
 import { DOC_KEY, builds, codeOf, keyPath, opensslVerify, pem, outcomeOf } from './helpers.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
@@ -194,6 +194,23 @@ describe.each(builds)('createNopsFetch (%s)', (_name, build) => {
     }
   });
 
+  it('without a fetch option, calls the global fetch of the moment: looked up at each call, not when made', async () => {
+    const f = nopsFetch();
+    const original = globalThis.fetch;
+    const through: string[] = [];
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      through.push(String(input));
+      return original(input, init);
+    }) as typeof fetch;
+    try {
+      const seen = (await (await f('/later/')).json()) as Seen;
+      expect(seen.verified).toBe(true);
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(through).toEqual([`${baseUrl}/later/?api_key=${DOC_KEY}`]);
+  });
+
   it("sends nothing to an origin other than baseUrl's", async () => {
     const sent: string[] = [];
     const f = build.createNopsFetch({
@@ -262,7 +279,6 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => clockServer.close(() => resolve())));
 
 const DAY = 86_400_000;
-const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 const reset = (now: () => number, script?: typeof scriptNops) => {
   serverNow = now;
   scriptNops = script;
@@ -315,6 +331,24 @@ describe.each(builds)('createNopsFetch, long-lived (%s)', (_name, build) => {
     expect((await make({ correctClock: false })('/p/')).status).toBe(401);
     expect(arrivals).toHaveLength(1);
     expect(await codeOf(() => make({ correctClock: 1 as never }))).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it("signs again on the server's day but keeps its offset when the server's Date is within 2 seconds of its clock", async () => {
+    // The client's clock (offset included) a second before a midnight UTC, the server's 1.5 s ahead of it: the
+    // server is on the next day, so the request is signed again on its Date, yet that Date (whole seconds) is less
+    // than 2 s from the client's clock, so the offset stays as it was.
+    for (let attempt = 1; ; attempt++) {
+      const midnight = Math.ceil((Date.now() + 5 * DAY) / DAY) * DAY;
+      const offset = midnight - 1_000 - Date.now();
+      reset(() => Date.now() + offset + 1_500);
+      const f = make({ clockOffset: offset });
+      expect((await f('/p/')).status).toBe(200);
+      // A machine that took over a second to sign signed after midnight, at once on the server's day: again.
+      if (arrivals.length === 1 && attempt < 5) continue;
+      expect(arrivals.map((a) => a.ok)).toEqual([false, true]);
+      expect(f.clockOffset).toBe(offset);
+      break;
+    }
   });
 
   it('signs again for a 403 as for a 401', async () => {
@@ -401,6 +435,10 @@ describe.each(builds)('createNopsFetch, long-lived (%s)', (_name, build) => {
     reset(Date.now, () => ({ status: 503, headers: { 'retry-after': '0' } }));
     expect((await make()('/p/')).status).toBe(503);
     expect(arrivals).toHaveLength(1);
+    // A 503 asking for longer than maxDelayMs is returned as it is, at once.
+    reset(Date.now, () => ({ status: 503, headers: { 'retry-after': '2' } }));
+    expect((await make({ retry: build.retryOn503({ maxDelayMs: 1_000 }) })('/p/')).status).toBe(503);
+    expect(arrivals).toHaveLength(1);
     expect(await codeOf(() => build.retryOn503({ maxDelayMs: -1 }))).toBe('ERR_INVALID_ARGUMENT');
     expect(await codeOf(() => make({ retry: true as never }))).toBe('ERR_INVALID_ARGUMENT');
   });
@@ -409,22 +447,32 @@ describe.each(builds)('createNopsFetch, long-lived (%s)', (_name, build) => {
     reset(Date.now, () => ({ status: 503, headers: { 'retry-after': '60' } }));
     const controller = new AbortController();
     const reason = new Error('user left');
-    const before = timers();
-    let during = -1;
-    const f = make({
-      retry: build.retryOn503({ maxDelayMs: 120_000 }),
-      fetch: async (url, init) => {
-        const res = await fetch(url, init);
-        setImmediate(() => {
-          during = timers();
-          controller.abort(reason);
-        });
-        return res;
-      },
-    });
-    await expect(f('/p/', { signal: controller.signal })).rejects.toBe(reason);
-    expect(during).toBe(before + 1);
-    expect(timers()).toBe(before);
+    // The wait is watched at setTimeout and clearTimeout: a count of the process's active timers also counts undici's
+    // keep-alive timer, which comes and goes with the connection (it failed that way once on a loaded machine).
+    const set = vi.spyOn(globalThis, 'setTimeout');
+    const clear = vi.spyOn(globalThis, 'clearTimeout');
+    let waiting = false;
+    try {
+      const f = make({
+        retry: build.retryOn503({ maxDelayMs: 120_000 }),
+        fetch: async (url, init) => {
+          const res = await fetch(url, init);
+          setImmediate(() => {
+            waiting = set.mock.calls.some(([, ms]) => ms === 60_000);
+            controller.abort(reason);
+          });
+          return res;
+        },
+      });
+      await expect(f('/p/', { signal: controller.signal })).rejects.toBe(reason);
+      const waits = set.mock.results.filter((_r, i) => set.mock.calls[i]![1] === 60_000).map((r) => r.value);
+      expect(waiting).toBe(true);
+      expect(waits).toHaveLength(1);
+      expect(clear.mock.calls.map(([t]) => t)).toContain(waits[0]);
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+    }
     expect(arrivals).toHaveLength(1);
   });
 });

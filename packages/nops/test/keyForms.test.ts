@@ -56,6 +56,19 @@ describe.each(builds)('key forms (%s)', (_name, build) => {
     }
   });
 
+  // docs/spec/nops.md, "A JWK": "Other members (use, key_ops, kid, ext) are ignored", even those WebCrypto's own JWK
+  // import would refuse for this use (key_ops without sign or verify, ext false with an extractable import).
+  it("ignores a JWK's other members (use, key_ops, kid, ext), for signing and verifying", async () => {
+    const privateJwk = createPrivateKey(readFileSync(file('k.pem'))).export({ format: 'jwk' });
+    const publicJwk = createPublicKey(readFileSync(file('pub.pem'))).export({ format: 'jwk' });
+    for (const extra of [{ use: 'enc' }, { key_ops: ['encrypt'] }, { key_ops: 'sign' }, { kid: 'k1' }, { ext: false }, { ext: 'yes' }]) {
+      const signed = await build.sign('/p/', { ...options, privateKey: { ...privateJwk, ...extra } as never });
+      expect(signed.signature, JSON.stringify(extra)).toBe(opensslSignature(signed.message));
+      const r = await build.verify({ message: signed.message }, signed.signature, { ...publicJwk, ...extra } as never);
+      expect(r.ok, JSON.stringify(extra)).toBe(true);
+    }
+  });
+
   it('refuses an encrypted PEM (PKCS#8 and the traditional Proc-Type form) saying what to do, as text or bytes', async () => {
     for (const name of ['enc8.pem', 'enc1.pem']) {
       for (const privateKey of [readFileSync(file(name)), readFileSync(file(name), 'utf8')]) {

@@ -30,6 +30,17 @@ describe.each(builds)('option names (%s)', (_name, build) => {
     );
   });
 
+  it('retryOn503 refuses an unknown option, naming the options (a misspelt attempts was ignored: 3 sends)', () => {
+    expect(() => build.retryOn503({ attemps: 1 } as never)).toThrow(
+      expect.objectContaining({
+        name: 'NopsError',
+        code: 'ERR_INVALID_ARGUMENT',
+        message: 'retryOn503: unknown option "attemps" (the options are attempts, maxDelayMs)',
+      }),
+    );
+    expect(typeof build.retryOn503({ attempts: 1, maxDelayMs: 0 })).toBe('function');
+  });
+
   it('generateKeyPair and diagnose refuse an unknown option', async () => {
     await expect(build.generateKeyPair({ bit: 2048 } as never)).rejects.toThrow(
       'generateKeyPair: unknown option "bit" (the options are bits)',

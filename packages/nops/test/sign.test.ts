@@ -175,4 +175,29 @@ describe.each(builds)('sign (%s)', (_name, build) => {
     expect(p).toBeInstanceOf(Promise);
     return expect(p).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
   });
+
+  // README, API: which functions return promises (bad input rejects) and which answer at once (bad input throws).
+  it('sign, signWithCryptoKey, verify, diagnose and generateKeyPair reject; buildMessage, createNopsFetch, retryOn503 throw', async () => {
+    const { diagnose } = build === builds[0]![1] ? await import('../src/diagnose/node.js') : await import('../src/diagnose/index.js');
+    const asynchronous: Array<[string, () => unknown]> = [
+      ['sign', () => build.sign(DOC_URL, null as never)],
+      ['signWithCryptoKey', () => build.signWithCryptoKey(DOC_URL, null as never)],
+      ['verify', () => build.verify(null as never, null, null as never)],
+      ['diagnose', () => diagnose(null as never, null, null as never)],
+      ['generateKeyPair', () => build.generateKeyPair(null as never)],
+    ];
+    for (const [name, call] of asynchronous) {
+      const p = call();
+      expect(p, name).toBeInstanceOf(Promise);
+      await expect(p, name).rejects.toSatisfy((e: unknown) => e instanceof build.NopsError && e.code === 'ERR_INVALID_ARGUMENT');
+    }
+    const synchronous: Array<[string, () => unknown]> = [
+      ['buildMessage', () => build.buildMessage(DOC_URL, null as never)],
+      ['createNopsFetch', () => build.createNopsFetch(null as never)],
+      ['retryOn503', () => build.retryOn503(5 as never)],
+    ];
+    for (const [name, call] of synchronous) {
+      expect(call, name).toThrow(expect.objectContaining({ name: 'NopsError', code: 'ERR_INVALID_ARGUMENT' }));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DOC_KEY, DOC_MESSAGE, builds, keyPath, opensslSign, outcomeOf, pem } from './helpers.js';
+import { DOC_KEY, DOC_MESSAGE, builds, codeOf, keyPath, opensslSign, outcomeOf, pem } from './helpers.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
 
 requirePrograms('openssl');
@@ -103,5 +103,90 @@ describe.each(builds)('verify (%s)', (_name, build) => {
 
   it('checks the signature encoding before the key', async () => {
     expect(await outcomeOf(build.verify({ message: DOC_MESSAGE }, 'not base64!', 'junk'))).toBe('ERR_NOPS_SIGNATURE_ENCODING');
+  });
+
+  // README, Errors: "Checks run in this order, so a request with several faults reports the first: options, API key,
+  // URL, trailing slash, api_key parameter, (signing) the signed URL's length, date, then (verification) signature
+  // encoding, then the key". A request with every fault, fixed one at a time: each answer is the next check's code.
+  it('reports the first of several faults, in the documented order, signing and verifying', async () => {
+    type Fault = 'option' | 'apiKey' | 'url' | 'slash' | 'param' | 'length' | 'day' | 'encoding' | 'key';
+    const n = 8150; // `/` + n + `/` fits as given, with `?api_key=1.x` too; with DOC_KEY appended it does not
+    const url = (f: Set<Fault>, ok: string): string =>
+      `/${'a'.repeat(f.has('length') ? n : 1)}${f.has('url') ? ' ' : ''}${f.has('slash') ? '' : '/'}${f.has('param') ? '?api_key=1.x' : ok}`;
+    const signOrder: Fault[] = ['option', 'apiKey', 'url', 'slash', 'param', 'length', 'day', 'key'];
+    const signCodes: string[] = [];
+    for (let i = 0; i <= signOrder.length; i++) {
+      const f = new Set(signOrder.slice(i));
+      const options = {
+        apiKey: f.has('apiKey') ? '123' : DOC_KEY,
+        date: f.has('day') ? '2022-02-30' : '2022-01-10',
+        trailingSlash: 'reject' as const,
+        privateKey: f.has('key') ? pem('ec256') : pem('rsa1024'),
+        ...(f.has('option') ? { timezone: 'UTC' } : {}),
+      };
+      signCodes.push(await codeOf(build.sign(url(f, ''), options as never)));
+    }
+    expect(signCodes).toEqual([
+      'ERR_INVALID_ARGUMENT',
+      'ERR_NOPS_API_KEY',
+      'ERR_TARGET_CHARACTER',
+      'ERR_NOPS_TRAILING_SLASH',
+      'ERR_NOPS_API_KEY_PARAM',
+      'ERR_TARGET_TOO_LONG',
+      'ERR_DATE_RANGE',
+      'ERR_NOPS_KEY',
+      'no error',
+    ]);
+    const verifyOrder: Fault[] = ['apiKey', 'url', 'slash', 'param', 'day', 'encoding', 'key'];
+    const verifyCodes: string[] = [];
+    for (let i = 0; i <= verifyOrder.length; i++) {
+      const f = new Set(verifyOrder.slice(i));
+      const input = {
+        url: url(f, `?api_key=${DOC_KEY}`),
+        apiKey: f.has('apiKey') ? '123' : DOC_KEY,
+        date: f.has('day') ? '2022-02-30' : '2022-01-10',
+      };
+      const signature = f.has('encoding')
+        ? 'not base64!'
+        : opensslSign(keyPath('rsa1024'), Buffer.from(`123.2022-01-10./a/?api_key=${DOC_KEY}`));
+      verifyCodes.push(await outcomeOf(build.verify(input, signature, f.has('key') ? pem('ec256.pub') : pem('rsa1024.pub'))));
+    }
+    expect(verifyCodes).toEqual([
+      'ERR_NOPS_API_KEY',
+      'ERR_TARGET_CHARACTER',
+      'ERR_NOPS_TRAILING_SLASH',
+      'ERR_NOPS_API_KEY_PARAM',
+      'ERR_DATE_RANGE',
+      'ERR_NOPS_SIGNATURE_ENCODING',
+      'ERR_NOPS_KEY',
+      'valid',
+    ]);
+  });
+
+  // docs/spec/nops.md, Verification, step 5: "for an instant, ERR_DATE_RANGE (outside 0000-9999), ERR_TIME_ZONE, then
+  // ERR_DATE_RANGE (its day in the zone outside 0000-9999)"; the signer takes the day by the same rule.
+  it('reads an instant in order: its range, then the zone, then the range of its day in the zone', async () => {
+    const url = `/nops_api/v1/billingGetTotal/?api_key=${DOC_KEY}`;
+    const cases: Array<[date: Date, timeZone: string, code: string]> = [
+      [new Date('+010000-01-01T00:00:00Z'), 'Bogus/Zone', 'ERR_DATE_RANGE'], // the instant: before the zone is read
+      [new Date('-000001-12-31T23:59:59.999Z'), 'Bogus/Zone', 'ERR_DATE_RANGE'],
+      [new Date(Number.NaN), 'Bogus/Zone', 'ERR_DATE_RANGE'],
+      [new Date('2022-01-10T12:00:00Z'), 'Bogus/Zone', 'ERR_TIME_ZONE'],
+      [new Date('9999-12-31T23:00:00Z'), 'Pacific/Kiritimati', 'ERR_DATE_RANGE'], // in range at UTC, 10000-01-01 there
+      [new Date('0000-01-01T11:30:00Z'), 'Etc/GMT+12', 'ERR_DATE_RANGE'], // -0001-12-31 at UTC-12
+    ];
+    for (const [date, timeZone, code] of cases) {
+      const what = `${date.getTime()} ${timeZone}`;
+      expect(await outcomeOf(build.verify({ url, apiKey: DOC_KEY, date, timeZone }, signature2048, pem('rsa2048.pub'))), what).toBe(code);
+      expect(await codeOf(build.sign('/p/', { apiKey: DOC_KEY, privateKey: pem('rsa1024'), date, timeZone })), what).toBe(code);
+    }
+    // The edges themselves are days: 9999-12-31 at UTC+14 and 0000-01-01 at UTC-12.
+    const edges: Array<[Date, string, string]> = [
+      [new Date('9999-12-31T09:59:59Z'), 'Pacific/Kiritimati', '9999-12-31'],
+      [new Date('0000-01-01T12:00:00Z'), 'Etc/GMT+12', '0000-01-01'],
+    ];
+    for (const [date, timeZone, day] of edges) {
+      expect(build.buildMessage('/p/', { apiKey: DOC_KEY, date, timeZone }).message).toBe(`123.${day}./p/?api_key=${DOC_KEY}`);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { NogAuthErrorCode } from '@reqsign/nog';
 import { commandHelp, NOG_EXPLAIN, parserOptions } from '../internal/options.js';
 import { diagnose, type NogDiagnosis } from '@reqsign/nog/diagnose';
-import { listOption, parse, positionals, stringOption } from '../internal/args.js';
+import { listOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { parseIsoDateTime } from '../internal/dates.js';
 import { EXIT_INVALID, EXIT_OK, type CliIo } from '../internal/io.js';
 import { secondsInWords } from '../internal/duration.js';
@@ -29,7 +29,7 @@ expected signature beside the one carried, and each cause that is proven: one is
 secret, string to sign, encoding, method and time under which the carried signature verifies (a wrong secret, a key
 id typo, the host signed, another method, the string to sign framed otherwise, the signature's encoding, a proxy's
 change to the target, clock skew, expiry, a replay); else it says unexplained, with what was tried. It prints the
-expected signature: keep its output to yourself.
+expected signature: keep its output to yourself. A URL given as - is read from standard input (one line).
 
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable keys (as nog verify).
 `,
@@ -110,9 +110,10 @@ export async function nogExplain(argv: readonly string[], io: CliIo): Promise<nu
   const now = nowText === undefined ? undefined : parseIsoDateTime(nowText, '--now').getTime();
   // diagnose checks the code (a code it does not know is ERR_INVALID_ARGUMENT, exit 2).
   const failure = stringOption(args, 'failure') as NogAuthErrorCode | undefined;
-  const [method, url] = positionals(args, ['METHOD', 'URL']) as [string, string];
+  const [method, urlText] = positionals(args, ['METHOD', 'URL']) as [string, string];
   const keys = new Map(Object.entries(loadKeys(stringOption(args, 'keys'), io.env)));
   const expectedUrl = stringOption(args, 'expected-url');
+  const url = await urlArgument(urlText, io);
   const d = await diagnose(method, url, {
     keys,
     ...(now === undefined ? {} : { now: () => now }),

@@ -1,7 +1,7 @@
 import { commandHelp, NOPS_EXPLAIN, parserOptions } from '../internal/options.js';
 import { basename } from 'node:path';
 import { diagnose, type NopsDiagnosis } from '@reqsign/nops/diagnose';
-import { choiceOption, listOption, parse, positionals, stringOption } from '../internal/args.js';
+import { choiceOption, listOption, parse, positionals, stringOption, urlArgument } from '../internal/args.js';
 import { checkDay, parseIsoDateTime } from '../internal/dates.js';
 import { readKeyFile } from '../internal/files.js';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo } from '../internal/io.js';
@@ -18,7 +18,7 @@ signature holds, and each cause that is proven: one is named only with its witne
 encoding and message under which the signature verifies (another key given with --other-key, PSS, the signature's
 encoding, the day in another time zone, format or days before, a trailing newline, the client id, the api_key in
 the other placement, a missing trailing slash, a proxy's change to the target); else it says unexplained, with what
-was tried.
+was tried. A URL given as - is read from standard input (one line).
 
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable key (as nops verify).
 `,
@@ -73,7 +73,7 @@ export async function nopsExplain(argv: readonly string[], io: CliIo): Promise<n
     io.stdout(NOPS_EXPLAIN_HELP);
     return EXIT_OK;
   }
-  const [url] = positionals(args, ['URL']) as [string];
+  const [urlText] = positionals(args, ['URL']) as [string];
   const keyFile = required(stringOption(args, 'public-key'), '--public-key FILE');
   const apiKey = required(stringOption(args, 'api-key') ?? io.env.NOPS_API_KEY, '--api-key KEY');
   const dateText = required(stringOption(args, 'date'), '--date DAY|ISO-8601');
@@ -88,6 +88,7 @@ export async function nopsExplain(argv: readonly string[], io: CliIo): Promise<n
     listOption(args, 'other-key').map((file) => [basename(file), readKeyFile(file, 'other key file') as Parameters<typeof diagnose>[2]]),
   );
   const expectedUrl = stringOption(args, 'expected-url');
+  const url = await urlArgument(urlText, io);
   const d = await diagnose(
     { url, apiKey, date, ...(timeZone === undefined ? {} : { timeZone }), ...(apiKeyIn === undefined ? {} : { apiKeyIn }) },
     signature,

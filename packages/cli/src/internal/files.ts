@@ -10,6 +10,9 @@ export const MAX_KEY_FILE_BYTES: number = 64 * 1024;
 /** The most a `--keys` file may hold (thousands of key ids and secrets). */
 export const MAX_KEYS_FILE_BYTES: number = 1024 * 1024;
 
+/** What fstat says of a FIFO, a device or a socket (open(2) already refuses a socket, and a device without a driver). */
+const NOT_REGULAR = 'not a regular file (a FIFO, device or socket is not read)';
+
 const why = (err: unknown): string => {
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'ENOENT'
@@ -20,14 +23,16 @@ const why = (err: unknown): string => {
         ? 'is a directory'
         : code === 'ELOOP'
           ? 'too many symbolic links'
-          : 'unreadable';
+          : code === 'ENXIO'
+            ? NOT_REGULAR
+            : 'unreadable';
 };
 
 /**
  * A regular file's text, at most `maxBytes` bytes, or a usage error that names the file and why (never its
  * content). A FIFO, a device or a socket is refused without reading from it: opened non-blocking, so that a FIFO
  * with no writer cannot hang the command, and checked with fstat on the descriptor that is read (no race with a
- * rename).
+ * rename). A socket cannot be opened at all (ENXIO), which says the same.
  */
 export function readText(path: string, what: string, maxBytes: number): string {
   const fail = (reason: string): never => {
@@ -42,7 +47,7 @@ export function readText(path: string, what: string, maxBytes: number): string {
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) return fail('is a directory');
-    if (!stat.isFile()) return fail('not a regular file (a FIFO, device or socket is not read)');
+    if (!stat.isFile()) return fail(NOT_REGULAR);
     if (stat.size > maxBytes) return fail(`larger than ${maxBytes} bytes`);
     // The size can change while reading: read at most one byte more than allowed, to tell.
     const buffer = Buffer.alloc(maxBytes + 1);
