@@ -8,6 +8,7 @@ import { connect, REDIS_MAJORS } from './helpers/connect.mjs';
 import { startFaultProxy, type FaultProxy } from './helpers/faultProxy.js';
 import { startRedisServer, type RedisServer } from './helpers/redisServer.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
+import { until } from './helpers/until.js';
 
 requirePrograms('redis-server');
 
@@ -30,17 +31,6 @@ const claimOf = (value = nonce()) => ({
   now: Date.now(),
 });
 const rejection = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? (r.reason as NonceStoreError) : undefined);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 type Client = { isReady: boolean; destroy(): void; once(event: 'ready', listener: () => void): unknown };
 const whenReady = (client: Client) => until('the client to reconnect', async () => client.isReady || undefined);

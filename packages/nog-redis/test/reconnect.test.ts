@@ -7,6 +7,7 @@ import { startRedisSentinel } from './helpers/redisSentinel.js';
 import { startRedisServer, type RedisServer } from './helpers/redisServer.js';
 import { startRelay, type Relay } from './helpers/relay.js';
 import { requirePrograms } from '../../../scripts/lib/programs.js';
+import { until } from './helpers/until.js';
 
 requirePrograms('redis-server');
 
@@ -19,19 +20,8 @@ requirePrograms('redis-server');
  */
 
 const HOUR = 3_600_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let n = 0;
 const claimOf = (nonce: string) => ({ keyId: 'k', authdate: '2015-04-20T123456Z', nonce, expiresAt: Date.now() + HOUR, now: Date.now() });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Admin connections by port (plain, straight to the server, never through the relay). */
 const admins = new Map<number, ReturnType<typeof createClient>>();

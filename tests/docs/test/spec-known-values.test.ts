@@ -4,10 +4,10 @@
  * (an oracle written from the spec's steps 2-4, not reqsign's signer); and the sentence "These are nog-sign-001 and
  * nog-sign-002, and nog-verify-001 and -002 verify them" held to the vector files.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pythonHmac } from '../../../packages/nog/test/helpers.js';
 import { ROOT } from '../../../scripts/lib/workspace.js';
 
 const spec = readFileSync(join(ROOT, 'docs', 'spec', 'nog-v1.md'), 'utf8');
@@ -35,15 +35,6 @@ const rows = [...section.matchAll(/^\| `([A-Z]+) ([^`]+)` \| `([0-9a-f]{64})` \|
 const stringToSign = (method: string, target: string): string =>
   `${method}\n${target}${target.includes('?') ? '&' : '?'}authalgorithm=nog-v1&authkeyid=${given.keyId}&authdate=${given.authdate}` +
   `&authexpires=${given.expires}&authnonce=${given.nonce}\n`;
-
-function pythonHmac(pairs: ReadonlyArray<readonly [string, string]>): string[] {
-  const script =
-    'import sys,json,hmac,hashlib\nfor k,m in json.load(sys.stdin): print(hmac.new(k.encode(),m.encode(),hashlib.sha256).hexdigest())';
-  return execFileSync('python3', ['-c', script], { input: JSON.stringify(pairs) })
-    .toString()
-    .trim()
-    .split('\n');
-}
 
 describe('nog-v1.md, Known values', () => {
   it('reads the values and both rows from the page (the test cannot pass by finding none)', () => {

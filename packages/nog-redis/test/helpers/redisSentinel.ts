@@ -5,6 +5,7 @@ import { createClient } from 'redis';
 import { startRedisServer, type RedisServer } from './redisServer.js';
 import { startFaultProxy, type FaultProxy } from './faultProxy.js';
 import { startRelay, type Relay } from './relay.js';
+import { until } from './until.js';
 
 /**
  * A Sentinel-managed primary on loopback, from `redis-server` processes: a primary, its replicas, and one sentinel
@@ -31,18 +32,6 @@ export interface RedisSentinelSet {
   /** The sentinel's port. */
   readonly sentinelPort: number;
   stop(): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`sentinel: timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 export async function startRedisSentinel(
@@ -100,17 +89,22 @@ export async function startRedisSentinel(
   };
   // Settled: the sentinel knows every replica, and each is in sync with the primary.
   const settled = async (of: RedisServer) => {
-    await until('the replicas to sync and the sentinel to see them', async () => {
-      const known = (await send(sentinel.port, ['SENTINEL', 'REPLICAS', name])) as unknown[];
-      if (known.length < replicas.length) return undefined;
-      for (const s of servers) {
-        if (s === of) continue;
-        const info = String(await send(s.port, ['INFO', 'replication']));
-        if (!info.includes(`master_port:${addressOf(of)}`) || !/master_link_status:up[\s\S]*master_sync_in_progress:0/.test(info))
-          return undefined;
-      }
-      return true;
-    });
+    await until(
+      'the replicas to sync and the sentinel to see them',
+      async () => {
+        const known = (await send(sentinel.port, ['SENTINEL', 'REPLICAS', name])) as unknown[];
+        if (known.length < replicas.length) return undefined;
+        for (const s of servers) {
+          if (s === of) continue;
+          const info = String(await send(s.port, ['INFO', 'replication']));
+          if (!info.includes(`master_port:${addressOf(of)}`) || !/master_link_status:up[\s\S]*master_sync_in_progress:0/.test(info))
+            return undefined;
+        }
+        return true;
+      },
+      30_000,
+      50,
+    );
   };
   await settled(primary);
   return {
@@ -126,8 +120,13 @@ export async function startRedisSentinel(
       const before = await primaryPort();
       // A replica that was just frozen or cut off is no candidate until the sentinel has heard from it again
       // (NOGOODSLAVE): ask until it is.
-      await until('the sentinel to accept the failover', () => send(sentinel.port, ['SENTINEL', 'FAILOVER', name]).then(() => true));
-      await until('the sentinel to name a new primary', async () => ((await primaryPort()) !== before ? true : undefined));
+      await until(
+        'the sentinel to accept the failover',
+        () => send(sentinel.port, ['SENTINEL', 'FAILOVER', name]).then(() => true),
+        30_000,
+        50,
+      );
+      await until('the sentinel to name a new primary', async () => ((await primaryPort()) !== before ? true : undefined), 30_000, 50);
       const now = await primaryServer();
       // The sentinel turns the old primary into a replica when it next polls it (every 10 s); do it now, as it will.
       for (const s of servers) if (s !== now) await send(s.port, ['REPLICAOF', '127.0.0.1', String(now.port)]);

@@ -105,7 +105,7 @@ export function clientSignedPart(expected: ReadRequest, request: ReadRequest): {
 }
 
 /** An auth parameter's name at the start of a text, or after `&` or `?`. */
-const AUTH_NAME_IN_TEXT = /(^|[&?])auth(?:algorithm|keyid|date|expires|nonce|signature)(?==|&|$)/;
+const AUTH_NAME_IN_TEXT = new RegExp(`(^|[&?])(?:${AUTH_PARAMETERS.join('|')})(?==|&|$)`);
 
 /**
  * The auth parameters of a URL whose query has none but whose fragment does (a client that appended them after the
