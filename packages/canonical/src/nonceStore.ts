@@ -81,7 +81,8 @@ const quote = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringif
  */
 export function nonceStoreKey(scope: readonly string[], nonce: string): string {
   // An array of strings and a string, or ERR_INVALID_ARGUMENT (never a loop over an array-like's made-up length).
-  if (!Array.isArray(scope) || typeof nonce !== 'string' || !scope.every((s) => typeof s === 'string')) {
+  // (Array.from: every() skips the holes of a sparse array, which would be keyed as "undefined".)
+  if (!Array.isArray(scope) || typeof nonce !== 'string' || !Array.from(scope).every((s) => typeof s === 'string')) {
     throw new CanonicalError('ERR_INVALID_ARGUMENT', 'nonceStoreKey takes a scope (an array of strings) and a nonce (a string)');
   }
   let key = '[';
@@ -100,7 +101,7 @@ export function assertNonceClaim(
 ): asserts claim is ScopedNonceClaim {
   if (typeof claim !== 'object' || claim === null) throw new Err('ERR_INVALID_ARGUMENT', 'claim must be an object');
   const { scope, nonce, deadline, now } = claim as Record<string, unknown>;
-  if (!Array.isArray(scope) || !scope.every((part) => typeof part === 'string')) {
+  if (!Array.isArray(scope) || !Array.from(scope).every((part) => typeof part === 'string')) {
     throw new Err('ERR_INVALID_ARGUMENT', 'claim.scope must be an array of strings');
   }
   if (typeof nonce !== 'string') throw new Err('ERR_INVALID_ARGUMENT', 'claim.nonce must be a string');

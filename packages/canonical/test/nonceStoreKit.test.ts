@@ -249,6 +249,13 @@ describe('nonceStoreKey', () => {
       { numRuns: 20_000 },
     );
   });
+
+  it('refuses a sparse scope (its holes are no strings; every() would skip them and key them as "undefined")', () => {
+    expect(() => nonceStoreKey(new Array(2), 'n')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(() => nonceStoreKey(Object.assign(new Array(2), { 0: 'k' }), 'n')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    );
+  });
 });
 
 describe('assertNonceClaim', () => {
@@ -257,7 +264,11 @@ describe('assertNonceClaim', () => {
     fc.assert(
       fc.property(
         fc.record({
-          scope: fc.oneof(fc.array(fc.string({ unit: 'binary' })), anything),
+          scope: fc.oneof(
+            fc.array(fc.string({ unit: 'binary' })),
+            fc.sparseArray(fc.string({ unit: 'binary' }), { maxLength: 4 }),
+            anything,
+          ),
           nonce: fc.oneof(fc.string({ unit: 'binary' }), anything),
           deadline: fc.oneof(fc.double(), anything),
           now: fc.oneof(fc.double(), anything),
@@ -265,7 +276,7 @@ describe('assertNonceClaim', () => {
         (claim) => {
           const valid =
             Array.isArray(claim.scope) &&
-            claim.scope.every((p: unknown) => typeof p === 'string') &&
+            Array.from(claim.scope as unknown[]).every((p) => typeof p === 'string') &&
             typeof claim.nonce === 'string' &&
             typeof claim.deadline === 'number' &&
             !Number.isNaN(claim.deadline) &&

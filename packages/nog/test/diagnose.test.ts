@@ -181,6 +181,9 @@ describe('diagnose', () => {
         [{ keys: KEYS, expectedUrl: 1 }, 'ERR_INVALID_ARGUMENT'],
         [{ keys: KEYS, origins: ['https://h/p'] }, 'ERR_OPTION_RANGE'],
         [{ keys: KEYS, prefixes: '/api' }, 'ERR_INVALID_ARGUMENT'],
+        // Sparse arrays: every() skips holes (a fuzz run's input 3639 of seed 14839439 was an untyped TypeError).
+        [{ keys: KEYS, origins: new Array(3) }, 'ERR_INVALID_ARGUMENT'],
+        [{ keys: KEYS, prefixes: Object.assign(new Array(2), { 0: '/api' }) }, 'ERR_INVALID_ARGUMENT'],
         [{ keys: KEYS, otherSecrets: { a: 1 } }, 'ERR_INVALID_ARGUMENT'],
         [{ keys: KEYS, failure: { code: 'ERR_NOPE' } }, 'ERR_INVALID_ARGUMENT'],
         [{ keys: KEYS, maxClockSkew: -1 }, 'ERR_OPTION_RANGE'],

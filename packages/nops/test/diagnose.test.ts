@@ -209,6 +209,12 @@ describe('diagnose', () => {
       ).rejects.toMatchObject({
         code: 'ERR_INVALID_ARGUMENT',
       });
+      // A sparse array's holes are no strings either (every() skips them).
+      for (const options of [{ origins: new Array(2) }, { prefixes: Object.assign(new Array(2), { 1: '/api' }) }]) {
+        await expect(
+          DIAGNOSE[name]!({ url: '/p/', apiKey: DOC_KEY, date: '2022-01-10' }, 'AAAA', pem('rsa2048.pub'), options as never),
+        ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      }
       await expect(DIAGNOSE[name]!(null as never, 'AAAA', pem('rsa2048.pub'))).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     });
   }

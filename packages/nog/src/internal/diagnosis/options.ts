@@ -15,10 +15,10 @@ const ORIGIN = /^https?:\/\/[^/?#\s]+$/i;
 
 function strings(value: unknown, name: string): readonly string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new NogError('ERR_INVALID_ARGUMENT', `${name} must be an array of strings`);
-  }
-  return value;
+  // A copy, with holes as undefined: every() skips the holes of a sparse array.
+  const copy: unknown[] = Array.isArray(value) ? Array.from(value) : [0];
+  if (!copy.every((v) => typeof v === 'string')) throw new NogError('ERR_INVALID_ARGUMENT', `${name} must be an array of strings`);
+  return copy as string[];
 }
 
 function secretEntries(value: unknown, name: string): Array<readonly [string, string]> {

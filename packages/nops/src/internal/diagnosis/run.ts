@@ -65,8 +65,10 @@ export interface DiagnosisCrypto {
 
 function strings(value: unknown, name: string): readonly string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) invalidArgument(`options.${name} must be an array of strings`);
-  return value as string[];
+  // A copy, with holes as undefined: every() skips the holes of a sparse array.
+  const copy: unknown[] = Array.isArray(value) ? Array.from(value) : [0];
+  if (!copy.every((v) => typeof v === 'string')) invalidArgument(`options.${name} must be an array of strings`);
+  return copy as string[];
 }
 
 function checkOptions(options: NopsDiagnoseOptions | undefined) {
